@@ -1,0 +1,58 @@
+import { AccelmapError } from '../util/errors.js';
+import { parseBytes } from '../util/units.js';
+
+/**
+ * Flag value parsers for commander options: each turns a bad value into one
+ * clear line naming the flag (exit code 2).
+ */
+function badFlag(flag: string, value: string, expected: string): AccelmapError {
+  return new AccelmapError('bad-flag', `${flag} '${value}' is not ${expected}`);
+}
+
+export function positiveInt(flag: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n) || n < 1) throw badFlag(flag, value, 'a positive integer');
+    return n;
+  };
+}
+
+export function nonNegativeInt(flag: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n)) throw badFlag(flag, value, 'a non-negative integer');
+    return n;
+  };
+}
+
+export function positiveNumber(flag: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n) || n <= 0) throw badFlag(flag, value, 'a positive number');
+    return n;
+  };
+}
+
+export function oneOf<T extends string>(flag: string, allowed: readonly T[]): (value: string) => T {
+  return (value) => {
+    if (!(allowed as readonly string[]).includes(value)) throw new AccelmapError('bad-flag', `${flag} '${value}' is not one of ${allowed.join(', ')}`);
+    return value as T;
+  };
+}
+
+export function bytesFlag(flag: string): (value: string) => number {
+  return (value) => {
+    try {
+      return parseBytes(value, flag);
+    } catch {
+      throw badFlag(flag, value, 'a size such as 12GB, 512MiB or 108KB');
+    }
+  };
+}
+
+/** Repeatable `--dim name=value`, collected into a record. */
+export function dimFlag(value: string, previous: Record<string, number> = {}): Record<string, number> {
+  const m = /^([^=]+)=(\d+)$/.exec(value.trim());
+  if (!m || Number(m[2]) < 1) throw new AccelmapError('bad-flag', `--dim '${value}' is not name=positive-integer`, {}, 'e.g. --dim seq=128');
+  return { ...previous, [m[1]!]: Number(m[2]) };
+}

@@ -1,0 +1,48 @@
+import { Command, CommanderError } from 'commander';
+import { isAccelmapError } from '../util/errors.js';
+import { processIo, type Io } from './io.js';
+import { registerModels } from './commands/models.js';
+
+/** Every command registers itself here, one line each. */
+const COMMANDS: ((program: Command, io: Io) => void)[] = [registerModels];
+
+export function buildProgram(io: Io): Command {
+  const program = new Command('accelmap')
+    .description('Map deep-learning workloads onto accelerators: characterize, cost, search mappings, plan memory and scale-out.')
+    .version('0.1.0')
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.out(s.trimEnd()),
+      writeErr: (s) => io.err(s.trimEnd()),
+      outputError: () => {},
+    });
+  for (const register of COMMANDS) register(program, io);
+  for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()), outputError: () => {} });
+  return program;
+}
+
+/**
+ * Runs the CLI and returns the exit code: 0 on success, 2 for a user mistake
+ * (one line on stderr, no stack trace), 1 for a bug (with its stack).
+ */
+export async function run(argv: string[], io: Io = processIo): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      const message = e.message.replace(/^error: /, '').replace(/\n+/g, ' ').trim();
+      io.err(`accelmap: ${message} (see accelmap --help)`);
+      return 2;
+    }
+    if (isAccelmapError(e)) {
+      io.err(`accelmap: ${e.render()}`);
+      return 2;
+    }
+    io.err(`accelmap: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    return 1;
+  }
+}

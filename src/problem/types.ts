@@ -1,0 +1,76 @@
+/**
+ * A Problem is one loop nest in einsum form: named dimensions with bounds and
+ * data spaces (tensors) whose indices are affine expressions of those
+ * dimensions, e.g. a convolution's input row = p·stride + r·dilation.
+ * Every point of the iteration space is one MAC. Outputs are read-write.
+ *
+ * Compute problems name their three data spaces `Weights`, `Inputs` and
+ * `Outputs` (Timeloop's names) whatever the op: for a matmul Z = A·B the
+ * left operand A is `Inputs` and B is `Weights`. Architecture specs and
+ * mappings refer to data spaces by these names.
+ */
+export interface Term {
+  /** Index into Problem.dims. */
+  dim: number;
+  coef: number;
+}
+
+/** One tensor index = Σ coef · dim. */
+export type Projection = Term[];
+
+export interface DataSpace {
+  name: string;
+  /** One affine expression per tensor rank. */
+  projection: Projection[];
+  readWrite: boolean;
+}
+
+export interface Problem {
+  /** Family of the loop nest (conv, matmul, conv-grad-weight …), for display. */
+  kind: string;
+  /** Loop dimension names, e.g. N K C P Q R S. */
+  dims: string[];
+  /** Loop bounds, one per dim. */
+  bounds: number[];
+  dataSpaces: DataSpace[];
+  /** Bits per element of the operands and of the partial sums. */
+  operandBits: number;
+  resultBits: number;
+}
+
+/** A compute op lowers to one or more problems, each run `repeat` times in sequence (e.g. an RNN's recurrent matmul once per time step). */
+export interface LoweredProblem {
+  problem: Problem;
+  repeat: number;
+}
+
+export function problemMacs(p: Problem): number {
+  let n = 1;
+  for (const b of p.bounds) n *= b;
+  return n;
+}
+
+export function dimIndex(p: Problem, name: string): number {
+  const i = p.dims.indexOf(name);
+  if (i < 0) throw new Error(`problem ${p.kind}: no dimension ${name}`);
+  return i;
+}
+
+/** Size of a data space over the whole problem (number of distinct elements touched). */
+export function dataSpaceSize(p: Problem, ds: DataSpace): number {
+  let n = 1;
+  for (const proj of ds.projection) {
+    let extent = 1;
+    for (const t of proj) extent += Math.abs(t.coef) * (p.bounds[t.dim]! - 1);
+    n *= extent;
+  }
+  return n;
+}
+
+/** A stable text key: identical loop nests get identical keys (for caching mapper results). */
+export function problemKey(p: Problem): string {
+  const ds = p.dataSpaces
+    .map((d) => `${d.name}${d.readWrite ? '*' : ''}[${d.projection.map((pr) => pr.map((t) => `${t.coef}${p.dims[t.dim]}`).join('+')).join(',')}]`)
+    .join(' ');
+  return `${p.kind} ${p.dims.map((d, i) => `${d}=${p.bounds[i]}`).join(',')} ${ds} ${p.operandBits}/${p.resultBits}`;
+}
