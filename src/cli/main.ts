@@ -2,9 +2,15 @@ import { Command, CommanderError } from 'commander';
 import { isAccelmapError } from '../util/errors.js';
 import { processIo, type Io } from './io.js';
 import { registerModels } from './commands/models.js';
+import { registerArch } from './commands/arch.js';
+import { registerModel } from './commands/model.js';
 
 /** Every command registers itself here, one line each. */
-const COMMANDS: ((program: Command, io: Io) => void)[] = [registerModels];
+const COMMANDS: ((program: Command, io: Io) => void)[] = [
+  registerModels,
+  registerArch,
+  registerModel,
+];
 
 export function buildProgram(io: Io): Command {
   const program = new Command('accelmap')
