@@ -48,7 +48,7 @@ export interface CompressionOptions {
 
 export const DEFAULT_COMPRESSION: CompressionOptions = {
   topkFraction: 0.01,
-  stromThreshold: 0.01,
+  stromThreshold: 0.05,
   onebitBucket: 0,
   qsgdLevels: 4,
   qsgdBucket: 512,
