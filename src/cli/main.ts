@@ -3,9 +3,10 @@ import { isAccelmapError } from '../util/errors.js';
 import { processIo, type Io } from './io.js';
 import { registerModels } from './commands/models.js';
 import { registerScale } from './commands/scale.js';
+import { registerCompressDemo } from './commands/compress-demo.js';
 
 /** Every command registers itself here, one line each. */
-const COMMANDS: ((program: Command, io: Io) => void)[] = [registerModels, registerScale];
+const COMMANDS: ((program: Command, io: Io) => void)[] = [registerModels, registerScale, registerCompressDemo];
 
 export function buildProgram(io: Io): Command {
   const program = new Command('accelmap')
