@@ -89,7 +89,7 @@ export class GradientCompressor {
     if (grad.length !== this.size) throw new Error(`gradient of ${grad.length} elements given to a compressor for ${this.size}`);
     switch (this.method) {
       case 'none':
-        return { decoded: Float32Array.from(grad), sent: grad.length, bits: denseBits(grad.length, FLOAT_BITS, 0) };
+        return { decoded: grad.slice(), sent: grad.length, bits: denseBits(grad.length, FLOAT_BITS, 0) };
       case 'adacomp':
         return this.adacomp(grad);
       case 'topk':

@@ -42,6 +42,12 @@ export class Conv2d implements Layer {
   readonly params: Param[];
   private readonly weight: Param;
   private readonly bias: Param;
+  /**
+   * Per kernel tap (r, s), row-major: the input offset of the tap relative
+   * to the output pixel, and the output rows [y0, y1) and columns [x0, x1)
+   * whose tap falls inside the image — 5 numbers each.
+   */
+  private readonly taps: Int32Array;
   private input: Float32Array = new Float32Array(0);
 
   constructor(
@@ -55,6 +61,16 @@ export class Conv2d implements Layer {
     this.bias = param(`${name}.bias`, 'convolution', outChannels);
     initHe(this.weight, inShape.c * k * k, rng);
     this.params = [this.weight, this.bias];
+    const { h: H, w: W } = inShape;
+    const pad = (k - 1) >> 1;
+    this.taps = new Int32Array(5 * k * k);
+    for (let r = 0; r < k; r++) {
+      for (let s = 0; s < k; s++) {
+        const dy = r - pad;
+        const dx = s - pad;
+        this.taps.set([dy * W + dx, Math.max(0, -dy), Math.min(H, H - dy), Math.max(0, -dx), Math.min(W, W - dx)], 5 * (r * k + s));
+      }
+    }
   }
 
   outShape(input: Shape): Shape {
@@ -65,32 +81,26 @@ export class Conv2d implements Layer {
     this.input = x;
     const { c: C, h: H, w: W } = this.inShape;
     const K = this.outChannels;
-    const k = this.k;
-    const pad = (k - 1) >> 1;
+    const kk = this.k * this.k;
+    const taps = this.taps;
     const wv = this.weight.value;
     const bv = this.bias.value;
     const y = new Float32Array(n * K * H * W);
     for (let b = 0; b < n; b++) {
       for (let o = 0; o < K; o++) {
         const yBase = (b * K + o) * H * W;
-        for (let i = 0; i < H * W; i++) y[yBase + i] = bv[o]!;
+        y.fill(bv[o]!, yBase, yBase + H * W);
         for (let c = 0; c < C; c++) {
           const xBase = (b * C + c) * H * W;
-          const wBase = (o * C + c) * k * k;
-          for (let r = 0; r < k; r++) {
-            for (let s = 0; s < k; s++) {
-              const wgt = wv[wBase + r * k + s]!;
-              const dy = r - pad;
-              const dx = s - pad;
-              const y0 = Math.max(0, -dy);
-              const y1 = Math.min(H, H - dy);
-              const x0 = Math.max(0, -dx);
-              const x1 = Math.min(W, W - dx);
-              for (let p = y0; p < y1; p++) {
-                const yRow = yBase + p * W;
-                const xRow = xBase + (p + dy) * W + dx;
-                for (let q = x0; q < x1; q++) y[yRow + q]! += wgt * x[xRow + q]!;
-              }
+          const wBase = (o * C + c) * kk;
+          for (let t = 0; t < kk; t++) {
+            const wgt = wv[wBase + t]!;
+            const off = taps[5 * t]!;
+            const x0 = taps[5 * t + 3]!;
+            const x1 = taps[5 * t + 4]!;
+            for (let p = taps[5 * t + 1]!, y1 = taps[5 * t + 2]!; p < y1; p++) {
+              const row = p * W;
+              for (let q = x0; q < x1; q++) y[yBase + row + q]! += wgt * x[xBase + row + q + off]!;
             }
           }
         }
@@ -99,11 +109,11 @@ export class Conv2d implements Layer {
     return y;
   }
 
-  backward(dyAll: Float32Array, n: number): Float32Array {
+  backward(dy: Float32Array, n: number): Float32Array {
     const { c: C, h: H, w: W } = this.inShape;
     const K = this.outChannels;
-    const k = this.k;
-    const pad = (k - 1) >> 1;
+    const kk = this.k * this.k;
+    const taps = this.taps;
     const x = this.input;
     const wv = this.weight.value;
     const wg = this.weight.grad;
@@ -113,32 +123,26 @@ export class Conv2d implements Layer {
       for (let o = 0; o < K; o++) {
         const yBase = (b * K + o) * H * W;
         let sum = 0;
-        for (let i = 0; i < H * W; i++) sum += dyAll[yBase + i]!;
+        for (let i = 0; i < H * W; i++) sum += dy[yBase + i]!;
         bg[o]! += sum;
         for (let c = 0; c < C; c++) {
           const xBase = (b * C + c) * H * W;
-          const wBase = (o * C + c) * k * k;
-          for (let r = 0; r < k; r++) {
-            for (let s = 0; s < k; s++) {
-              const wgt = wv[wBase + r * k + s]!;
-              const oy = r - pad;
-              const ox = s - pad;
-              const y0 = Math.max(0, -oy);
-              const y1 = Math.min(H, H - oy);
-              const x0 = Math.max(0, -ox);
-              const x1 = Math.min(W, W - ox);
-              let g = 0;
-              for (let p = y0; p < y1; p++) {
-                const yRow = yBase + p * W;
-                const xRow = xBase + (p + oy) * W + ox;
-                for (let q = x0; q < x1; q++) {
-                  const d = dyAll[yRow + q]!;
-                  g += d * x[xRow + q]!;
-                  dx[xRow + q]! += d * wgt;
-                }
+          const wBase = (o * C + c) * kk;
+          for (let t = 0; t < kk; t++) {
+            const wgt = wv[wBase + t]!;
+            const off = taps[5 * t]!;
+            const x0 = taps[5 * t + 3]!;
+            const x1 = taps[5 * t + 4]!;
+            let g = 0;
+            for (let p = taps[5 * t + 1]!, y1 = taps[5 * t + 2]!; p < y1; p++) {
+              const row = p * W;
+              for (let q = x0; q < x1; q++) {
+                const d = dy[yBase + row + q]!;
+                g += d * x[xBase + row + q + off]!;
+                dx[xBase + row + q + off]! += d * wgt;
               }
-              wg[wBase + r * k + s]! += g;
             }
+            wg[wBase + t]! += g;
           }
         }
       }
