@@ -129,6 +129,19 @@ describe('collective formulas agree with a step-by-step simulation on the links'
     );
   });
 
+  it('ring all-reduce on a ring puts S/n on n links in each of its 2(n−1) steps', () => {
+    const n = 5;
+    const sys = makeSystem({ devices: n, topology: 'ring', link });
+    const schedule = allReduceSchedule(sys, 'ring');
+    const sim = simulate(buildNetwork(sys), schedule, 1e6, ownContributions(n, schedule.chunks));
+    expect(sim.linkBytesPerStep).toHaveLength(2 * (n - 1));
+    for (const step of sim.linkBytesPerStep) {
+      expect(step.filter((b) => b > 0)).toEqual(new Array(n).fill(1e6 / n));
+      // 2n directed links, only the clockwise ones are used
+      expect(step).toHaveLength(2 * n);
+    }
+  });
+
   it('the tree costs more than its formula on a ring, where its messages share links', () => {
     const sys = makeSystem({ devices: 8, topology: 'ring', link });
     const sw = makeSystem({ devices: 8, topology: 'switch', link });

@@ -63,3 +63,22 @@ export function exchangeCost(group: System, layers: readonly LayerProfile[], spe
   const decode = isDense(spec.method) ? ((d - 1) * 2 * bytes) / memoryBytesPerSecond : ((d - 1) * 2 * payload + bytes) / memoryBytesPerSecond;
   return { seconds: encode + net.seconds + decode, networkSeconds: net.seconds, codecSeconds: encode + decode, bytesSent: net.bytesSentPerDevice };
 }
+
+/** One line saying what the time model assumes about a compressed exchange. */
+export function describeExchange(spec: ExchangeSpec): string {
+  if (spec.method === 'none') return `no compression; ${spec.algorithm === 'auto' ? 'fastest all-reduce for the topology' : `${spec.algorithm} all-reduce`}`;
+  const size =
+    spec.wire.ratio !== undefined
+      ? `messages assumed ${spec.wire.ratio}× smaller than 32-bit gradients`
+      : spec.method === 'adacomp'
+        ? `messages assumed ${spec.wire.adacompRatio.convolution}× smaller for convolutions and ${spec.wire.adacompRatio.other}× for other layers (published AdaComp figures)`
+        : spec.method === 'strom'
+          ? `${(spec.wire.stromDensity * 100).toFixed(2)}% of elements assumed to reach the threshold`
+          : spec.method === 'topk'
+            ? `${(spec.options.topkFraction * 100).toFixed(2)}% of elements sent as 32-bit values`
+            : spec.method === 'onebit'
+              ? 'one bit per element and two scales per tensor'
+              : `${spec.options.qsgdLevels} levels, one norm per ${spec.options.qsgdBucket} elements`;
+  const how = spec.exchange === 'allgather' ? 'every message all-gathered and decoded by every worker' : 'ring reduce-scatter/all-gather re-compressing at every hop (optimistic)';
+  return `${spec.method}: ${size}; ${how}; encode/decode passes at device memory bandwidth`;
+}

@@ -1,6 +1,7 @@
 import { htmlPage, type HtmlSection } from '../report/html.js';
 import { formatPercent } from '../util/units.js';
 import { COMPRESSION_METHODS, type CompressionMethod } from './compress/compressors.js';
+import { describeExchange } from './exchange.js';
 import type { StepProfile } from './profile.js';
 import { stepTime, type ParallelConfig, type StepResult } from './step.js';
 import { deviceCounts, scalingSweep, type SweepRow } from './sweep.js';
@@ -18,6 +19,8 @@ export interface ScaleReport {
   parallel: ParallelConfig['mode'];
   compress: CompressionMethod;
   profileSource: string;
+  /** What the exchange assumes, in words. */
+  exchange: string;
   result: StepResult;
   /** Sweep rows per compression method (the chosen one and all others). */
   sweeps: { method: CompressionMethod; rows: SweepRow[] }[];
@@ -34,6 +37,7 @@ export function scaleReport(profile: StepProfile, spec: SystemSpec, cfg: Paralle
     parallel: cfg.mode,
     compress: cfg.exchange.method,
     profileSource: profile.source,
+    exchange: describeExchange(cfg.exchange),
     result: stepTime(profile, system, cfg),
     sweeps: COMPRESSION_METHODS.map((method) => ({ method, rows: scalingSweep(profile, spec, counts, { ...cfg, exchange: { ...cfg.exchange, method } }) })),
   };
@@ -71,7 +75,7 @@ export function scaleHtml(report: ScaleReport): string {
   const sections: HtmlSection[] = [
     {
       heading: 'Scaling efficiency',
-      text: `${report.model}, batch ${report.batchPerDevice} per device, ${report.topology}, ${report.parallel} parallel; weak scaling: throughput over N × one device's. Compute: ${report.profileSource}.`,
+      text: `${report.model}, batch ${report.batchPerDevice} per device, ${report.topology}, ${report.parallel} parallel; weak scaling: throughput over N × one device's. Compute: ${report.profileSource}. Exchange: ${report.exchange}.`,
       chart: {
         type: 'line',
         data: {

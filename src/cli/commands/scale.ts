@@ -132,6 +132,7 @@ export function registerScale(program: Command, io: Io): void {
         `${report.model} · batch ${report.batchPerDevice} per device · ${r.devices} devices (${r.dataParallel} data × ${r.tensorParallel} tensor × ${r.pipelineStages} pipeline) · ${report.topology} ${f.linkGbps} Gb/s ${f.latencyUs} µs · compression ${report.compress}`,
       );
       io.out(`compute from ${report.profileSource}`);
+      io.out(`exchange: ${report.exchange}`);
       io.out(
         `step ${formatSeconds(r.stepSeconds)} = compute ${formatSeconds(r.computeSeconds)} + exposed communication ${formatSeconds(r.exposedCommSeconds)}` +
           (r.bubbleSeconds > 0 ? ` + bubble ${formatSeconds(r.bubbleSeconds)}` : '') +
