@@ -1,6 +1,8 @@
 import { AccelmapError } from '../util/errors.js';
 import type { Graph } from './graph.js';
-import { buildZooModel } from './zoo/index.js';
+import type { OptimizerName } from './ops/optimizer.js';
+import { toTraining, type LossKind } from './train/index.js';
+import { buildZooModel, zooEntry } from './zoo/index.js';
 
 export interface LoadOptions {
   batch?: number;
@@ -10,6 +12,10 @@ export interface LoadOptions {
   /** Named dynamic dimensions of an imported model (e.g. { seq: 128 }). */
   dims?: Record<string, number>;
   mode?: 'infer' | 'train';
+  /** Training form: the optimizer (default SGD with momentum). */
+  optimizer?: OptimizerName;
+  /** Training form: the loss (default: the zoo model's, or guessed from an imported model's output). */
+  loss?: LossKind;
 }
 
 /** A zoo name or a model file, as a Graph in inference or training form. */
@@ -18,8 +24,7 @@ export function loadGraph(spec: string, o: LoadOptions = {}): Graph {
     throw new AccelmapError('unsupported', `${spec}: ONNX import is not yet supported`, {}, 'use a zoo model (accelmap models)');
   }
   const g = buildZooModel(spec, { batch: o.batch ?? 1, seqLen: o.seqLen, imageSize: o.imageSize });
-  if (o.mode === 'train') {
-    throw new AccelmapError('unsupported', '--mode train is not yet supported', {}, 'use --mode infer');
-  }
-  return g;
+  if (o.mode !== 'train') return g;
+  const entry = zooEntry(spec);
+  return toTraining(g, { optimizer: o.optimizer, loss: o.loss ?? entry.loss, lossOutput: o.loss ? 0 : entry.lossOutput });
 }

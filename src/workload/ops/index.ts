@@ -15,6 +15,16 @@ import { GRU, LSTM, RNN } from './rnn.js';
 import { Hardmax, LogSoftmax, Softmax } from './softmax.js';
 import { Identity, UNARY_OPS } from './unary.js';
 import { Flatten, Reshape, Squeeze, Unsqueeze } from './views.js';
+import { ConvGradInput, ConvGradWeight } from './conv_grad.js';
+import { ElementwiseGrad } from './elementwise_grad.js';
+import { GatherGrad } from './gather_grad.js';
+import { MSELoss, MSELossGrad, SoftmaxCrossEntropyLoss, SoftmaxCrossEntropyLossGrad } from './loss.js';
+import { NormalizationGrad } from './normalization_grad.js';
+import { UPDATE_OPS } from './optimizer.js';
+import { PoolGrad } from './pool_grad.js';
+import { RecurrentGrad } from './recurrent_grad.js';
+import { SumToShape } from './sum_to_shape.js';
+import { TransposedMatMul } from './transposed_matmul.js';
 
 /** The registry of every op kind accelmap knows. Adding an op: one file under ops/ and one entry here. */
 export const registry = new OpRegistry();
@@ -29,6 +39,9 @@ for (const kind of [
   Softmax, LogSoftmax, Hardmax, ...POOL_OPS,
   // data movement
   Identity, Reshape, Flatten, Squeeze, Unsqueeze, Transpose, Concat, Split, Slice, Pad, Gather, Embedding,
+  // training
+  ConvGradInput, ConvGradWeight, TransposedMatMul, RecurrentGrad, ElementwiseGrad, NormalizationGrad, PoolGrad, GatherGrad, SumToShape,
+  SoftmaxCrossEntropyLoss, SoftmaxCrossEntropyLossGrad, MSELoss, MSELossGrad, ...UPDATE_OPS,
 ]) {
   registry.register(kind);
 }
