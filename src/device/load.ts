@@ -37,16 +37,18 @@ export function parseDevice(text: string, file: string): Device {
     const at = lines.linePos(syntax.pos[0]);
     throw new AccelmapError('bad-file', syntax.message.split('\n')[0]!, { file, line: at.line, col: at.col });
   }
-  const result = deviceSchema.safeParse(doc.toJS());
+  const data: unknown = doc.toJS();
+  const result = deviceSchema.safeParse(data);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]!] : issue.path;
-  throw new AccelmapError('bad-spec', issueMessage(issue), { file, ...position(doc, lines, path), path: path.join('.') || undefined });
+  throw new AccelmapError('bad-spec', issueMessage(issue, data), { file, ...position(doc, lines, path), path: path.join('.') || undefined });
 }
 
-function issueMessage(issue: z.core.$ZodIssue): string {
+function issueMessage(issue: z.core.$ZodIssue, data: unknown): string {
   if (issue.code === 'unrecognized_keys') return 'unknown field';
-  if (issue.code === 'invalid_type' && issue.input === undefined) return 'is required';
+  const value = issue.path.reduce<unknown>((v, k) => (v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k] : undefined), data);
+  if (value === undefined && issue.path.length) return 'is required';
   return issue.message;
 }
 

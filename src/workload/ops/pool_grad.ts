@@ -1,7 +1,8 @@
 import { numel, type Attrs } from '../graph.js';
 import { defineOp, enumAttr, intAttr, intsAttr, req, shapeError } from '../op.js';
-import { slidingWindow, type AutoPad } from '../shape.js';
+import { slidingWindow } from '../shape.js';
 import { AUTO_PADS } from './conv.js';
+import type { PoolAttrs } from './pool.js';
 
 /**
  * PoolGrad (training): the input gradient of a pooling op `of` (MaxPool,
@@ -13,16 +14,7 @@ import { AUTO_PADS } from './conv.js';
  * FLOPs: windowed pools kernel-size per output element (finding or
  * spreading over the window), Lp pools 3× that; global pools 1 per input element.
  */
-export type PoolGradAttrs = {
-  of: string;
-  kernel_shape: number[];
-  strides: number[];
-  pads: number[];
-  dilations: number[];
-  ceil_mode: number;
-  auto_pad: AutoPad;
-  input_shape: number[];
-};
+export type PoolGradAttrs = Omit<PoolAttrs, 'count_include_pad' | 'p'> & { of: string; input_shape: number[] };
 
 export const POOLS = ['MaxPool', 'AveragePool', 'LpPool', 'GlobalAveragePool', 'GlobalMaxPool', 'GlobalLpPool'] as const;
 
