@@ -1,8 +1,9 @@
 import { AccelmapError } from '../util/errors.js';
 import type { Graph } from './graph.js';
+import { buildZooModel } from './zoo/index.js';
 import type { OptimizerName } from './ops/optimizer.js';
 import { toTraining, type LossKind } from './train/index.js';
-import { buildZooModel, zooEntry } from './zoo/index.js';
+import { ZOO } from './zoo/index.js';
 
 export interface LoadOptions {
   batch?: number;
@@ -24,7 +25,14 @@ export function loadGraph(spec: string, o: LoadOptions = {}): Graph {
     throw new AccelmapError('unsupported', `${spec}: ONNX import is not yet supported`, {}, 'use a zoo model (accelmap models)');
   }
   const g = buildZooModel(spec, { batch: o.batch ?? 1, seqLen: o.seqLen, imageSize: o.imageSize });
-  if (o.mode !== 'train') return g;
-  const entry = zooEntry(spec);
-  return toTraining(g, { optimizer: o.optimizer, loss: o.loss ?? entry.loss, lossOutput: o.loss ? 0 : entry.lossOutput });
+  if (o.mode === 'train') {
+    return trainingForm(spec, g, o);
+  }
+  return g;
+}
+
+/** The training form with the zoo model's loss, or, for a file, the loss `--loss` names or its output suggests. */
+function trainingForm(spec: string, g: Graph, o: LoadOptions): Graph {
+  const entry = ZOO.find((z) => z.name === spec.toLowerCase());
+  return toTraining(g, { optimizer: o.optimizer, loss: o.loss ?? entry?.loss, lossOutput: o.loss ? 0 : entry?.lossOutput });
 }
