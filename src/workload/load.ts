@@ -19,6 +19,12 @@ export interface LoadOptions {
   loss?: LossKind;
 }
 
+/** The training form with the zoo model's loss, or, for a file, the loss `--loss` names or its output suggests. */
+function trainingForm(spec: string, g: Graph, o: LoadOptions): Graph {
+  const entry = ZOO.find((z) => z.name === spec.toLowerCase());
+  return toTraining(g, { optimizer: o.optimizer, loss: o.loss ?? entry?.loss, lossOutput: o.loss ? 0 : entry?.lossOutput });
+}
+
 /** A zoo name or a model file, as a Graph in inference or training form. */
 export function loadGraph(spec: string, o: LoadOptions = {}): Graph {
   if (/\.onnx$/i.test(spec)) {
@@ -29,10 +35,4 @@ export function loadGraph(spec: string, o: LoadOptions = {}): Graph {
     return trainingForm(spec, g, o);
   }
   return g;
-}
-
-/** The training form with the zoo model's loss, or, for a file, the loss `--loss` names or its output suggests. */
-function trainingForm(spec: string, g: Graph, o: LoadOptions): Graph {
-  const entry = ZOO.find((z) => z.name === spec.toLowerCase());
-  return toTraining(g, { optimizer: o.optimizer, loss: o.loss ?? entry?.loss, lossOutput: o.loss ? 0 : entry?.lossOutput });
 }

@@ -1,4 +1,14 @@
 import { OpRegistry } from '../registry.js';
+import { ConvGradInput, ConvGradWeight } from './conv_grad.js';
+import { ElementwiseGrad } from './elementwise_grad.js';
+import { GatherGrad } from './gather_grad.js';
+import { MSELoss, MSELossGrad, SoftmaxCrossEntropyLoss, SoftmaxCrossEntropyLossGrad } from './loss.js';
+import { NormalizationGrad } from './normalization_grad.js';
+import { UPDATE_OPS } from './optimizer.js';
+import { PoolGrad } from './pool_grad.js';
+import { RecurrentGrad } from './recurrent_grad.js';
+import { SumToShape } from './sum_to_shape.js';
+import { TransposedMatMul } from './transposed_matmul.js';
 import { NARY_OPS } from './binary.js';
 import { Cast } from './cast.js';
 import { Clip } from './clip.js';
@@ -15,16 +25,6 @@ import { GRU, LSTM, RNN } from './rnn.js';
 import { Hardmax, LogSoftmax, Softmax } from './softmax.js';
 import { Identity, UNARY_OPS } from './unary.js';
 import { Flatten, Reshape, Squeeze, Unsqueeze } from './views.js';
-import { ConvGradInput, ConvGradWeight } from './conv_grad.js';
-import { ElementwiseGrad } from './elementwise_grad.js';
-import { GatherGrad } from './gather_grad.js';
-import { MSELoss, MSELossGrad, SoftmaxCrossEntropyLoss, SoftmaxCrossEntropyLossGrad } from './loss.js';
-import { NormalizationGrad } from './normalization_grad.js';
-import { UPDATE_OPS } from './optimizer.js';
-import { PoolGrad } from './pool_grad.js';
-import { RecurrentGrad } from './recurrent_grad.js';
-import { SumToShape } from './sum_to_shape.js';
-import { TransposedMatMul } from './transposed_matmul.js';
 
 /** The registry of every op kind accelmap knows. Adding an op: one file under ops/ and one entry here. */
 export const registry = new OpRegistry();
@@ -39,7 +39,12 @@ for (const kind of [
   Softmax, LogSoftmax, Hardmax, ...POOL_OPS,
   // data movement
   Identity, Reshape, Flatten, Squeeze, Unsqueeze, Transpose, Concat, Split, Slice, Pad, Gather, Embedding,
-  // training
+]) {
+  registry.register(kind);
+}
+
+// training
+for (const kind of [
   ConvGradInput, ConvGradWeight, TransposedMatMul, RecurrentGrad, ElementwiseGrad, NormalizationGrad, PoolGrad, GatherGrad, SumToShape,
   SoftmaxCrossEntropyLoss, SoftmaxCrossEntropyLossGrad, MSELoss, MSELossGrad, ...UPDATE_OPS,
 ]) {
