@@ -3,7 +3,8 @@ import type { Device } from '../device/device.js';
 import { loadDevice } from '../device/load.js';
 import { GraphBuilder } from '../workload/builder.js';
 import { loadGraph } from '../workload/load.js';
-import { coverage, profileGraph, quantile, type GroupRow } from './profile.js';
+import { toTraining } from '../workload/train/index.js';
+import { coverage, profileGraph, quantile, trainingMemory, type GroupRow } from './profile.js';
 import { cosineSimilarity, groupBySimilarity, opMix, similarityMatrix } from './similarity.js';
 
 /** A round-number roofline: 1 TFLOP/s fp32, 100 GB/s. */
@@ -99,3 +100,21 @@ describe('similarity', () => {
   });
 });
 
+
+describe('training memory', () => {
+  it('counts weights, their gradients, optimizer state and what the backward pass keeps, by hand', () => {
+    // [2, 3, 8, 8] → conv 3×3 → 4 ch → ReLU → 2×2 max pool → conv 3×3 → 8 ch → ReLU → flatten → FC 10
+    const g = new GraphBuilder('small', { batch: 2 });
+    let x = g.input('image', [2, 3, 8, 8]);
+    x = g.maxPool(g.relu(g.conv(x, 4, { kernel: 3, pad: 1, bias: true, name: 'conv1' })), { kernel: 2 });
+    x = g.relu(g.conv(x, 8, { kernel: 3, pad: 1, name: 'conv2' }));
+    const training = toTraining(g.build([g.linear(g.flatten(x), 10, { name: 'fc' })]));
+    const params = 4 * 3 * 9 + 4 + 8 * 4 * 9 + 128 * 10 + 10;
+    // kept: the image (conv1's weight gradient), the first ReLU's output (its own derivative and the pool's),
+    // the pool's output (the pool's derivative, conv2's weight gradient), the second ReLU's output (its derivative
+    // and, through the flatten view, the FC weight gradient), the log-probabilities and the int64 labels
+    const kept = 4 * (2 * 3 * 8 * 8 + 2 * 4 * 8 * 8 + 2 * 4 * 4 * 4 + 2 * 8 * 4 * 4 + 2 * 10) + 8 * 2;
+    expect(trainingMemory(training)).toEqual({ weightBytes: 4 * params, weightGradientBytes: 4 * params, optimizerStateBytes: 4 * params, savedForBackwardBytes: kept });
+    expect(profileGraph(training, DEVICE).memory).toEqual(trainingMemory(training));
+  });
+});

@@ -3,6 +3,8 @@ import { addCounts, emptyTotals, nodeCounts, type CountTotals, type NodeCounts }
 import { paramCount, type Graph, type Node, type Phase } from '../workload/graph.js';
 import type { OpClass } from '../workload/op.js';
 import { registry } from '../workload/ops/index.js';
+import { tensorBytes } from '../workload/shape.js';
+import { producers, storageRoot } from '../workload/train/saved.js';
 
 /**
  * Fathom-style characterization of one graph on a roofline device: every
@@ -66,7 +68,30 @@ export interface Profile {
   /** The fewest op types whose modeled time reaches `threshold` of the total. */
   coverage: { threshold: number; opTypes: string[]; timeShare: number };
   intensity: IntensitySpread;
+  /** Training graphs: what lives in memory across the step. */
+  memory?: TrainingMemory;
   nodes: NodeProfile[];
+}
+
+export interface TrainingMemory {
+  weightBytes: number;
+  weightGradientBytes: number;
+  optimizerStateBytes: number;
+  /** Activations and inputs kept from the forward pass for the backward pass (views counted once, at their source). */
+  savedForBackwardBytes: number;
+}
+
+export function trainingMemory(graph: Graph): TrainingMemory {
+  const byOutput = producers(graph);
+  const m: TrainingMemory = { weightBytes: 0, weightGradientBytes: 0, optimizerStateBytes: 0, savedForBackwardBytes: 0 };
+  for (const t of Object.values(graph.tensors)) {
+    const bytes = tensorBytes(t);
+    if (t.kind === 'weight') m.weightBytes += bytes;
+    else if (t.kind === 'gradient' && t.of) m.weightGradientBytes += bytes;
+    else if (t.kind === 'optimizer-state') m.optimizerStateBytes += bytes;
+    if (t.savedForBackward && storageRoot(graph, t.name, byOutput) === t.name) m.savedForBackwardBytes += bytes;
+  }
+  return m;
 }
 
 export const COVERAGE_THRESHOLD = 0.9;
@@ -121,6 +146,7 @@ export function profileGraph(graph: Graph, device: Device): Profile {
     byPhase: group(rows, (n) => n.phase, totals.seconds),
     coverage: coverage(byOpType, COVERAGE_THRESHOLD),
     intensity: intensitySpread(rows.map((r) => r.node), ridgeFlopsPerByte(device)),
+    ...(graph.mode === 'train' ? { memory: trainingMemory(graph) } : {}),
     nodes: rows.map((r) => r.node),
   };
 }

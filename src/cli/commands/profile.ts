@@ -57,6 +57,8 @@ export function renderProfile(p: Profile): string {
   ];
   const sections = [header.join('\n'), groupTable('op type', p.byOpType, true), groupTable('op class', p.byOpClass, false)];
   if (p.mode === 'train') sections.push(groupTable('phase', p.byPhase, false));
+  const m = p.memory;
+  if (m) summary.push(`training memory: weights ${formatBytes(m.weightBytes)}, weight gradients ${formatBytes(m.weightGradientBytes)}, optimizer state ${formatBytes(m.optimizerStateBytes)}, kept from forward for backward ${formatBytes(m.savedForBackwardBytes)}`);
   sections.push([totals, ...summary].join('\n'));
   return sections.join('\n\n');
 }

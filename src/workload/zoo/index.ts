@@ -141,7 +141,7 @@ export const ZOO: ZooEntry[] = [
   {
     name: 'overfeat',
     family: 'modern',
-    description: 'OverFeat fast model, 231×231 (as trained in vDNN)',
+    description: 'OverFeat fast model, 231×231',
     defaults: { imageSize: 231 },
     published: { params: 145e6, macs: 2.81e9, source: 'Sermanet et al. 2014, OverFeat, fast model: 145 M parameters, 2810 M connections (multiply-adds)' },
     loss: 'cross-entropy',
