@@ -1,8 +1,7 @@
 import { numel, type Attrs } from '../graph.js';
 import { defineOp, enumAttr, intAttr, intsAttr, req, shapeError } from '../op.js';
-import { slidingWindow } from '../shape.js';
 import { AUTO_PADS } from './conv.js';
-import type { PoolAttrs } from './pool.js';
+import { POOL_OPS, type PoolAttrs } from './pool.js';
 
 /**
  * PoolGrad (training): the input gradient of a pooling op `of` (MaxPool,
@@ -36,18 +35,11 @@ export const PoolGrad = defineOp<PoolGradAttrs>({
   }),
   infer(inputs, a) {
     const dy = req(inputs, 0, 'dY');
-    const [n, c, ...spatial] = a.input_shape;
-    const out = isGlobal(a.of)
-      ? spatial.map(() => 1)
-      : slidingWindow(spatial, {
-          kernel: a.kernel_shape,
-          strides: a.strides.length ? a.strides : a.kernel_shape.map(() => 1),
-          dilations: a.dilations.length ? a.dilations : a.kernel_shape.map(() => 1),
-          pads: a.pads,
-          autoPad: a.auto_pad,
-          ceilMode: a.ceil_mode === 1,
-        }).outSize;
-    const expected = [n!, c!, ...out];
+    // the forward pool's own shape rule gives the output gradient's shape
+    const forward = POOL_OPS.find((k) => k.op === a.of)!;
+    const { kernel_shape, strides, pads, dilations, ceil_mode, auto_pad } = a;
+    const attrs = forward.attrs(isGlobal(a.of) ? {} : { kernel_shape, strides, pads, dilations, ceil_mode, auto_pad });
+    const expected = forward.infer([{ shape: a.input_shape, dtype: dy.dtype }], attrs)[0]!.shape;
     if (dy.shape.join() !== expected.join()) throw shapeError(`PoolGrad output gradient must be [${expected}] for an input of [${a.input_shape}], got [${dy.shape}]`);
     return [{ shape: [...a.input_shape], dtype: dy.dtype }];
   },
