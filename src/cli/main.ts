@@ -2,9 +2,17 @@ import { Command, CommanderError } from 'commander';
 import { isAccelmapError } from '../util/errors.js';
 import { processIo, type Io } from './io.js';
 import { registerModels } from './commands/models.js';
+import { registerProfile } from './commands/profile.js';
+import { registerCompare } from './commands/compare.js';
+import { registerOps } from './commands/ops.js';
 
 /** Every command registers itself here, one line each. */
-const COMMANDS: ((program: Command, io: Io) => void)[] = [registerModels];
+const COMMANDS: ((program: Command, io: Io) => void)[] = [
+  registerModels,
+  registerProfile,
+  registerCompare,
+  registerOps,
+];
 
 export function buildProgram(io: Io): Command {
   const program = new Command('accelmap')
