@@ -12,7 +12,7 @@ import type { SystolicLayer } from './types.js';
  * E = ceil((H − R + stride) / stride) windows overrun the input, as in
  * SCALE-Sim's own topologies (AlexNet conv1 on 224 × 224).
  *
- * Filter (k, n) lives at `k · filters + n`; ofmap (p, n) at `p · filters + n`.
+ * Ofmap (p, n) lives at `p · filters + n`.
  */
 export interface Im2col {
   pixels: number;

@@ -132,9 +132,15 @@ export function networkTotals(spec: SystolicArraySpec, results: LayerResult[]): 
   };
 }
 
-/** Which operand word each array edge carries, per dataflow. */
+/**
+ * Which operand word each array edge carries, per dataflow. Filter words are
+ * numbered along the order the edge reads them (filter by filter under os,
+ * window position by window position otherwise); numbering does not change
+ * any figure, only how the word-tag arrays are walked in memory.
+ */
 function bindPorts(dataflow: SystolicArraySpec['dataflow'], g: Im2col, sram: OperandTriple<SramStream>): StationaryPorts | OutputStationaryPorts {
   const { pixelBase, pixelRow, pixelCol, windowOffset, windowRow, windowCol, height, width } = g;
+  const K = g.window;
   const N = g.filters;
   const ifmapAddress = (p: number, k: number): number =>
     pixelRow[p]! + windowRow[k]! < height && pixelCol[p]! + windowCol[k]! < width ? pixelBase[p]! + windowOffset[k]! : -1;
@@ -159,7 +165,7 @@ function bindPorts(dataflow: SystolicArraySpec['dataflow'], g: Im2col, sram: Ope
     case 'os': // rows: pixel p, columns: filter n, stream: window k
       return {
         left: (p, k, cycle) => ifmap.read(ifmapAddress(p, k), cycle),
-        top: (n, k, cycle) => filter.read(k * N + n, cycle),
+        top: (n, k, cycle) => filter.read(n * K + k, cycle),
         output: (p, n, cycle) => ofmap.write(p * N + n, cycle),
       };
   }
