@@ -5,6 +5,8 @@
 //   throughput model pays: no stepping at all);
 // - edge floor: one typed-array update per edge lane (rows + cols) per
 //   simulated cycle, the least work any O(edge)-per-cycle stepper must do.
+// Times are CPU times of this (single-threaded) process, which a busy
+// machine disturbs less than wall time.
 import { readTopology } from '../src/interop/scalesim/topology.js';
 import { lowerLayer } from '../src/sim/systolic/im2col.js';
 import { simulateLayer } from '../src/sim/systolic/simulate.js';
@@ -25,29 +27,29 @@ function closedFormCycles(df: Dataflow): number {
   return total;
 }
 
-function edgeFloorMs(cycles: number): number {
-  const lanes = new Int32Array(R + C);
-  const t0 = performance.now();
-  for (let cycle = 0; cycle < cycles; cycle++) for (let i = 0; i < R + C; i++) lanes[i] += cycle & 1;
-  const ms = performance.now() - t0;
-  if (lanes[0] === -1) console.log('unreachable');
-  return ms;
+function cpuMs<T>(f: () => T): { ms: number; value: T } {
+  const before = process.cpuUsage();
+  const value = f();
+  const used = process.cpuUsage(before);
+  return { ms: (used.user + used.system) / 1000, value };
 }
 
+function edgeFloor(cycles: number): number {
+  const lanes = new Int32Array(R + C);
+  for (let cycle = 0; cycle < cycles; cycle++) for (let i = 0; i < R + C; i++) lanes[i] += cycle & 1;
+  return lanes[0]!;
+}
+
+edgeFloor(1e6); // warm-up
 console.log(`AlexNet (${layers.length} layers) on a ${R}×${C} array, 64 kB SRAMs, CALC bandwidth`);
 console.log('dataflow  cycles      sim time   Mcycles/s  closed form  edge floor  sim / floor');
 for (const dataflow of DATAFLOWS) {
   const spec: SystolicArraySpec = { rows: R, cols: C, dataflow, sramWords: { ifmap: 65536, filter: 65536, ofmap: 65536 }, dramBandwidth: 'calc' };
-  const t0 = performance.now();
-  let cycles = 0;
-  for (const layer of layers) cycles += simulateLayer(spec, layer).computeCycles;
-  const simMs = performance.now() - t0;
-  const t1 = performance.now();
-  const formula = closedFormCycles(dataflow);
-  const formulaMs = performance.now() - t1;
-  if (formula !== cycles) throw new Error(`${dataflow}: stepped ${cycles} cycles, closed form ${formula}`);
-  const floorMs = edgeFloorMs(cycles);
+  const sim = cpuMs(() => layers.reduce((cycles, layer) => cycles + simulateLayer(spec, layer).computeCycles, 0));
+  const formula = cpuMs(() => closedFormCycles(dataflow));
+  if (formula.value !== sim.value) throw new Error(`${dataflow}: stepped ${sim.value} cycles, closed form ${formula.value}`);
+  const floor = [0, 1, 2].map(() => cpuMs(() => edgeFloor(sim.value))).reduce((a, b) => (a.ms < b.ms ? a : b));
   console.log(
-    `${dataflow.padEnd(8)}  ${String(cycles).padEnd(10)}  ${(simMs / 1000).toFixed(2).padStart(6)} s  ${(cycles / simMs / 1000).toFixed(2).padStart(9)}  ${formulaMs.toFixed(3).padStart(8)} ms  ${floorMs.toFixed(0).padStart(7)} ms  ${(simMs / floorMs).toFixed(1).padStart(10)}×`,
+    `${dataflow.padEnd(8)}  ${String(sim.value).padEnd(10)}  ${(sim.ms / 1000).toFixed(2).padStart(6)} s  ${(sim.value / sim.ms / 1000).toFixed(2).padStart(9)}  ${formula.ms.toFixed(1).padStart(8)} ms  ${floor.ms.toFixed(0).padStart(7)} ms  ${(sim.ms / floor.ms).toFixed(1).padStart(10)}×`,
   );
 }

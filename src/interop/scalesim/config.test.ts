@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { presetPath } from '../../util/paths.js';
-import { AccelmapError } from '../../util/errors.js';
+import { errorLine } from './test-util.js';
 import { parseScaleSimConfig, readScaleSimConfig, toArraySpec } from './config.js';
 
 const base = `[general]
@@ -23,15 +23,7 @@ Dataflow : ws
 InterfaceBandwidth: USER
 `;
 
-function errorLine(text: string): string {
-  try {
-    parseScaleSimConfig(text, 'x.cfg');
-  } catch (e) {
-    expect(e).toBeInstanceOf(AccelmapError);
-    return (e as AccelmapError).render();
-  }
-  throw new Error('expected an error');
-}
+const configError = (text: string) => errorLine(() => parseScaleSimConfig(text, 'x.cfg'));
 
 describe('SCALE-Sim .cfg reader', () => {
   it('reads every field and turns kB into 1-byte words', () => {
@@ -78,16 +70,16 @@ describe('SCALE-Sim .cfg reader', () => {
   });
 
   it('gives one-line errors with the file, line and key', () => {
-    expect(errorLine(base.replace('ArrayWidth:     16', 'ArrayWidth: sixteen'))).toBe("x.cfg:6 [architecture_presets] ArrayWidth: 'sixteen' is not a positive integer");
-    expect(errorLine(base.replace('ArrayHeight:    32\n', ''))).toBe("x.cfg [architecture_presets] ArrayHeight: missing — add 'ArrayHeight: …' under [architecture_presets]");
-    expect(errorLine(base.replace('Dataflow : ws', 'Dataflow : rs'))).toBe("x.cfg:14 [architecture_presets] Dataflow: 'rs' is not a dataflow — use os, ws or is");
-    expect(errorLine(base.replace('USER', 'AUTO'))).toBe("x.cfg:17 [run_presets] InterfaceBandwidth: 'AUTO' is neither CALC nor USER");
-    expect(errorLine(base.replace('Bandwidth : 10\n', ''))).toBe('x.cfg [architecture_presets] Bandwidth: missing — InterfaceBandwidth USER needs Bandwidth (words per cycle)');
-    expect(errorLine(base.replace('Bandwidth : 10', 'Bandwidth : 10,10'))).toMatch(/^x\.cfg:13 \[architecture_presets\] Bandwidth: 2 bandwidths/);
-    expect(errorLine(base.replace('ArrayWidth:     16', 'ArrayWidth:     16\narraywidth: 8'))).toBe('x.cfg:7: arraywidth is set twice in [architecture_presets]');
-    expect(errorLine('ArrayHeight: 4\n' + base)).toBe("x.cfg:1: 'ArrayHeight: 4' comes before any [section]");
-    expect(errorLine(base.replace('Dataflow : ws', 'Dataflow ws'))).toBe("x.cfg:14: expected 'key: value', found 'Dataflow ws'");
-    expect(errorLine(base + '\n[sparsity]\nSparsitySupport: true\n')).toBe('x.cfg:20 [sparsity] SparsitySupport: sparse arrays are not modeled — set SparsitySupport: false');
+    expect(configError(base.replace('ArrayWidth:     16', 'ArrayWidth: sixteen'))).toBe("x.cfg:6 [architecture_presets] ArrayWidth: 'sixteen' is not a positive integer");
+    expect(configError(base.replace('ArrayHeight:    32\n', ''))).toBe("x.cfg [architecture_presets] ArrayHeight: missing — add 'ArrayHeight: …' under [architecture_presets]");
+    expect(configError(base.replace('Dataflow : ws', 'Dataflow : rs'))).toBe("x.cfg:14 [architecture_presets] Dataflow: 'rs' is not a dataflow — use os, ws or is");
+    expect(configError(base.replace('USER', 'AUTO'))).toBe("x.cfg:17 [run_presets] InterfaceBandwidth: 'AUTO' is neither CALC nor USER");
+    expect(configError(base.replace('Bandwidth : 10\n', ''))).toBe('x.cfg [architecture_presets] Bandwidth: missing — InterfaceBandwidth USER needs Bandwidth (words per cycle)');
+    expect(configError(base.replace('Bandwidth : 10', 'Bandwidth : 10,10'))).toMatch(/^x\.cfg:13 \[architecture_presets\] Bandwidth: 2 bandwidths/);
+    expect(configError(base.replace('ArrayWidth:     16', 'ArrayWidth:     16\narraywidth: 8'))).toBe('x.cfg:7: arraywidth is set twice in [architecture_presets]');
+    expect(configError('ArrayHeight: 4\n' + base)).toBe("x.cfg:1: 'ArrayHeight: 4' comes before any [section]");
+    expect(configError(base.replace('Dataflow : ws', 'Dataflow ws'))).toBe("x.cfg:14: expected 'key: value', found 'Dataflow ws'");
+    expect(configError(base + '\n[sparsity]\nSparsitySupport: true\n')).toBe('x.cfg:20 [sparsity] SparsitySupport: sparse arrays are not modeled — set SparsitySupport: false');
   });
 
   it('reads every shipped preset without a note', () => {

@@ -1,20 +1,12 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { presetPath } from '../../util/paths.js';
-import { AccelmapError } from '../../util/errors.js';
+import { errorLine } from './test-util.js';
 import { parseTopology, readTopology, type TopologyForm } from './topology.js';
 
 const CONV_HEADER = 'Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, Strides,';
 
-function errorLine(text: string, form: TopologyForm = 'conv'): string {
-  try {
-    parseTopology(text, 't.csv', form);
-  } catch (e) {
-    expect(e).toBeInstanceOf(AccelmapError);
-    return (e as AccelmapError).render();
-  }
-  throw new Error('expected an error');
-}
+const topologyError = (text: string, form: TopologyForm = 'conv') => errorLine(() => parseTopology(text, 't.csv', form));
 
 describe('SCALE-Sim topology reader', () => {
   it('reads the convolution form with its trailing commas and padded cells', () => {
@@ -30,16 +22,16 @@ describe('SCALE-Sim topology reader', () => {
   });
 
   it('gives one-line errors with the file, line and column', () => {
-    expect(errorLine(`${CONV_HEADER}\nConv1, 224, 224, 11, 11, 3, 96,`)).toBe('t.csv:2 Strides: missing value — a line has 8 values: Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, Strides');
-    expect(errorLine(`${CONV_HEADER}\nConv1, 224, 224, 11, 11, 3, 9.6, 4,`)).toBe("t.csv:2 Num Filter: '9.6' is not a positive integer");
-    expect(errorLine(`${CONV_HEADER}\nConv1, 224, 224, 11, 11, 3, 96, 0,`)).toBe("t.csv:2 Strides: '0' is not a positive integer");
-    expect(errorLine(`${CONV_HEADER}\nConv1, 5, 5, 11, 11, 3, 96, 4,`)).toBe('t.csv:2 Conv1: filter 11×11 is larger than the ifmap 5×5');
-    expect(errorLine(`${CONV_HEADER}\nConv1, 224, 224, 11, 11, 3, 96, 4, 4, 7,`)).toBe("t.csv:2: unexpected value '7' after Stride Width");
-    expect(errorLine('Layer, M, N, K,\nA, 1, 2, 3,')).toBe('t.csv:1: the header is that of a GEMM topology (Layer, M, N, K) — pass --gemm');
-    expect(errorLine(`${CONV_HEADER}\nConv1, 224, 224, 11, 11, 3, 96, 4,`, 'gemm')).toMatch(/^t\.csv:1: expected the GEMM header .* — drop --gemm for a convolution topology$/);
-    expect(errorLine('Layer, M, N, K,\nA, 1, 2,', 'gemm')).toMatch(/^t\.csv:2 K: missing value/);
-    expect(errorLine(`${CONV_HEADER}\n`)).toBe('t.csv: no layers after the header');
-    expect(errorLine('')).toMatch(/^t\.csv: empty topology/);
+    expect(topologyError(`${CONV_HEADER}\nConv1, 224, 224, 11, 11, 3, 96,`)).toBe('t.csv:2 Strides: missing value — a line has 8 values: Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, Strides');
+    expect(topologyError(`${CONV_HEADER}\nConv1, 224, 224, 11, 11, 3, 9.6, 4,`)).toBe("t.csv:2 Num Filter: '9.6' is not a positive integer");
+    expect(topologyError(`${CONV_HEADER}\nConv1, 224, 224, 11, 11, 3, 96, 0,`)).toBe("t.csv:2 Strides: '0' is not a positive integer");
+    expect(topologyError(`${CONV_HEADER}\nConv1, 5, 5, 11, 11, 3, 96, 4,`)).toBe('t.csv:2 Conv1: filter 11×11 is larger than the ifmap 5×5');
+    expect(topologyError(`${CONV_HEADER}\nConv1, 224, 224, 11, 11, 3, 96, 4, 4, 7,`)).toBe("t.csv:2: unexpected value '7' after Stride Width");
+    expect(topologyError('Layer, M, N, K,\nA, 1, 2, 3,')).toBe('t.csv:1: the header is that of a GEMM topology (Layer, M, N, K) — pass --gemm');
+    expect(topologyError(`${CONV_HEADER}\nConv1, 224, 224, 11, 11, 3, 96, 4,`, 'gemm')).toMatch(/^t\.csv:1: expected the GEMM header .* — drop --gemm for a convolution topology$/);
+    expect(topologyError('Layer, M, N, K,\nA, 1, 2,', 'gemm')).toMatch(/^t\.csv:2 K: missing value/);
+    expect(topologyError(`${CONV_HEADER}\n`)).toBe('t.csv: no layers after the header');
+    expect(topologyError('')).toMatch(/^t\.csv: empty topology/);
   });
 
   it('reads every shipped topology', () => {

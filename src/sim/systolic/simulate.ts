@@ -70,7 +70,7 @@ export function simulateLayer(spec: SystolicArraySpec, layer: SystolicLayer, opt
   const dram = scheduleDram(tiles, bandwidth, computeCycles);
   const totalCycles = computeCycles + dram.stallCycles;
   const sramSpan = (s: SramStream): AccessSpan =>
-    s.accesses === 0 ? { startCycle: 0, stopCycle: 0, words: 0 } : { startCycle: withStalls(dram, s.firstCycle), stopCycle: withStalls(dram, s.lastCycle), words: s.accesses };
+    s.firstCycle < 0 ? { startCycle: 0, stopCycle: 0, words: s.accesses } : { startCycle: withStalls(dram, s.firstCycle), stopCycle: withStalls(dram, s.lastCycle), words: s.accesses };
   const pes = R * C;
   return {
     name: layer.name,
