@@ -5,6 +5,7 @@ import { registerModels } from './commands/models.js';
 import { registerProfile } from './commands/profile.js';
 import { registerCompare } from './commands/compare.js';
 import { registerOps } from './commands/ops.js';
+import { registerSystolic } from './commands/systolic.js';
 
 /** Every command registers itself here, one line each. */
 const COMMANDS: ((program: Command, io: Io) => void)[] = [
@@ -12,6 +13,7 @@ const COMMANDS: ((program: Command, io: Io) => void)[] = [
   registerProfile,
   registerCompare,
   registerOps,
+  registerSystolic,
 ];
 
 export function buildProgram(io: Io): Command {
