@@ -23,6 +23,16 @@ describe('accelmap scale', () => {
     expect(r.sweeps[0].rows.map((x: { devices: number }) => x.devices)).toEqual([1, 2, 4, 8, 16]);
   });
 
+  it('models the transformer zoo models too', async () => {
+    for (const model of ['bert_base', 'gpt2']) {
+      const io = memoryIo();
+      expect(await run(['scale', model, '--batch', '2', '--seq-len', '128', '--devices', '8', '--topology', 'switch', '--link-gbps', '100', '--json'], io)).toBe(0);
+      const r = JSON.parse(io.stdout.join('\n'));
+      expect(r.model).toBe(model);
+      expect(r.exposedCommSeconds).toBeGreaterThan(0);
+    }
+  });
+
   it('runs tensor and pipeline parallel layouts', async () => {
     for (const extra of [['--parallel', 'tp', '--tp', '4'], ['--parallel', 'pp', '--stages', '4', '--microbatches', '8']]) {
       const io = memoryIo();
@@ -56,6 +66,8 @@ describe('accelmap scale', () => {
     [['--collective', 'tree'], /tree all-reduce does not run on a ring/],
     [['--dims', '4x5', '--topology', 'torus2d'], /needs 2 dimensions whose product is 16/],
     [['--parallel', 'pp', '--stages', '3'], /16 devices do not split into groups of 3/],
+    [['--mode', 'infer'], /scale always models training/],
+    [['--device', 'tpu-v9'], /unknown device 'tpu-v9'/],
   ])('rejects %s with one line and exit code 2', async (extra, message) => {
     const io = memoryIo();
     expect(await run([...base, ...extra], io)).toBe(2);
