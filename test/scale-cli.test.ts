@@ -23,6 +23,14 @@ describe('accelmap scale', () => {
     expect(r.sweeps[0].rows.map((x: { devices: number }) => x.devices)).toEqual([1, 2, 4, 8, 16]);
   });
 
+  it('gives the time to train a number of samples', async () => {
+    const io = memoryIo();
+    expect(await run([...base, '--train-samples', '1281167', '--json'], io)).toBe(0);
+    const r = JSON.parse(io.stdout.join('\n'));
+    expect(r.timeToTrainSeconds).toBeCloseTo(1281167 / r.samplesPerSecond, 6);
+    expect(r.samplesPerSecond).toBeCloseTo((16 * r.batchPerDevice) / r.stepSeconds, 6);
+  });
+
   it('models the transformer zoo models too', async () => {
     for (const model of ['bert_base', 'gpt2']) {
       const io = memoryIo();
