@@ -6,6 +6,8 @@ import { registerProfile } from './commands/profile.js';
 import { registerCompare } from './commands/compare.js';
 import { registerOps } from './commands/ops.js';
 import { registerSystolic } from './commands/systolic.js';
+import { registerScale } from './commands/scale.js';
+import { registerCompressDemo } from './commands/compress-demo.js';
 
 /** Every command registers itself here, one line each. */
 const COMMANDS: ((program: Command, io: Io) => void)[] = [
@@ -14,6 +16,8 @@ const COMMANDS: ((program: Command, io: Io) => void)[] = [
   registerCompare,
   registerOps,
   registerSystolic,
+  registerScale,
+  registerCompressDemo,
 ];
 
 export function buildProgram(io: Io): Command {
