@@ -2,12 +2,24 @@ import { Command, CommanderError } from 'commander';
 import { isAccelmapError } from '../util/errors.js';
 import { processIo, type Io } from './io.js';
 import { registerModels } from './commands/models.js';
+import { registerProfile } from './commands/profile.js';
+import { registerCompare } from './commands/compare.js';
+import { registerOps } from './commands/ops.js';
+import { registerSystolic } from './commands/systolic.js';
+import { registerScale } from './commands/scale.js';
+import { registerCompressDemo } from './commands/compress-demo.js';
 import { registerArch } from './commands/arch.js';
 import { registerModel } from './commands/model.js';
 
 /** Every command registers itself here, one line each. */
 const COMMANDS: ((program: Command, io: Io) => void)[] = [
   registerModels,
+  registerProfile,
+  registerCompare,
+  registerOps,
+  registerSystolic,
+  registerScale,
+  registerCompressDemo,
   registerArch,
   registerModel,
 ];

@@ -1,6 +1,8 @@
 import { Option, type Command } from 'commander';
 import { dimFlag, oneOf, positiveInt } from './flags.js';
 import type { LoadOptions } from '../workload/load.js';
+import { OPTIMIZERS, type OptimizerName } from '../workload/ops/optimizer.js';
+import { DEFAULT_OPTIMIZER, LOSS_KINDS, type LossKind } from '../workload/train/index.js';
 
 /** The options every command that takes a model shares. */
 export interface ModelFlags {
@@ -9,17 +11,28 @@ export interface ModelFlags {
   imageSize?: number;
   dim?: Record<string, number>;
   mode: 'infer' | 'train';
+  optimizer: OptimizerName;
+  loss?: LossKind;
 }
 
 export function addModelOptions(cmd: Command): Command {
+  return addTrainingOptions(
+    cmd
+      .option('--batch <n>', 'batch size', positiveInt('--batch'))
+      .option('--seq-len <n>', 'sequence length (language and speech models)', positiveInt('--seq-len'))
+      .option('--image-size <n>', 'square input image side (vision models)', positiveInt('--image-size'))
+      .option('--dim <name=value>', 'bind a named dynamic dimension of an imported model (repeatable)', dimFlag),
+  );
+}
+
+/** --mode, --optimizer and --loss. */
+export function addTrainingOptions(cmd: Command): Command {
   return cmd
-    .option('--batch <n>', 'batch size', positiveInt('--batch'))
-    .option('--seq-len <n>', 'sequence length (language and speech models)', positiveInt('--seq-len'))
-    .option('--image-size <n>', 'square input image side (vision models)', positiveInt('--image-size'))
-    .option('--dim <name=value>', 'bind a named dynamic dimension of an imported model (repeatable)', dimFlag)
-    .addOption(new Option('--mode <mode>', 'inference graph, or training (forward + backward + update)').argParser(oneOf('--mode', ['infer', 'train'] as const)).default('infer'));
+    .addOption(new Option('--mode <mode>', 'inference graph, or training (forward + backward + update)').argParser(oneOf('--mode', ['infer', 'train'] as const)).default('infer'))
+    .addOption(new Option('--optimizer <name>', `training: optimizer update (${Object.keys(OPTIMIZERS).join(', ')})`).argParser(oneOf('--optimizer', Object.keys(OPTIMIZERS) as OptimizerName[])).default(DEFAULT_OPTIMIZER))
+    .addOption(new Option('--loss <kind>', `training: loss on the output (${LOSS_KINDS.join(', ')}; default: the model's)`).argParser(oneOf('--loss', LOSS_KINDS)));
 }
 
 export function loadOptions(f: ModelFlags): LoadOptions {
-  return { batch: f.batch, seqLen: f.seqLen, imageSize: f.imageSize, dims: f.dim, mode: f.mode };
+  return { batch: f.batch, seqLen: f.seqLen, imageSize: f.imageSize, dims: f.dim, mode: f.mode, optimizer: f.optimizer, loss: f.loss };
 }

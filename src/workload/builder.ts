@@ -95,6 +95,11 @@ export class GraphBuilder {
     return this.addTensor({ name: this.name(name), shape, dtype, kind: 'constant', value });
   }
 
+  /** A constant known only by its shape (masks, large buffers): its contents are not kept. */
+  buffer(name: string, shape: number[], dtype: DType = this.dtype): string {
+    return this.addTensor({ name: this.name(name), shape, dtype, kind: 'constant' });
+  }
+
   /** Adds a node of kind `op`; returns its output tensor names. */
   node(op: string, inputs: string[], rawAttrs: Attrs = {}, options: { name?: string; outputs?: number; kind?: TensorKind } = {}): string[] {
     return this.addNode(this.name(options.name ?? op.toLowerCase()), op, inputs, rawAttrs, options);

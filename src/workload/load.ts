@@ -1,6 +1,9 @@
 import { AccelmapError } from '../util/errors.js';
 import type { Graph } from './graph.js';
 import { buildZooModel } from './zoo/index.js';
+import type { OptimizerName } from './ops/optimizer.js';
+import { toTraining, type LossKind } from './train/index.js';
+import { ZOO } from './zoo/index.js';
 
 export interface LoadOptions {
   batch?: number;
@@ -10,6 +13,16 @@ export interface LoadOptions {
   /** Named dynamic dimensions of an imported model (e.g. { seq: 128 }). */
   dims?: Record<string, number>;
   mode?: 'infer' | 'train';
+  /** Training form: the optimizer (default SGD with momentum). */
+  optimizer?: OptimizerName;
+  /** Training form: the loss (default: the zoo model's, or guessed from an imported model's output). */
+  loss?: LossKind;
+}
+
+/** The training form with the zoo model's loss, or, for a file, the loss `--loss` names or its output suggests. */
+function trainingForm(spec: string, g: Graph, o: LoadOptions): Graph {
+  const entry = ZOO.find((z) => z.name === spec.toLowerCase());
+  return toTraining(g, { optimizer: o.optimizer, loss: o.loss ?? entry?.loss, lossOutput: o.loss ? 0 : entry?.lossOutput });
 }
 
 /** A zoo name or a model file, as a Graph in inference or training form. */
@@ -19,7 +32,7 @@ export function loadGraph(spec: string, o: LoadOptions = {}): Graph {
   }
   const g = buildZooModel(spec, { batch: o.batch ?? 1, seqLen: o.seqLen, imageSize: o.imageSize });
   if (o.mode === 'train') {
-    throw new AccelmapError('unsupported', '--mode train is not yet supported', {}, 'use --mode infer');
+    return trainingForm(spec, g, o);
   }
   return g;
 }

@@ -43,10 +43,12 @@ export interface GradContext {
   outputGrads: string[];
   /** Whether each input needs a gradient. */
   needsGrad: boolean[];
-  /** Adds a backward node; returns its output tensor names. */
-  emit(op: string, inputs: string[], attrs: Attrs, outputs: { name: string; type: TensorType }[]): string[];
-  /** A fresh tensor name derived from `base`. */
-  fresh(base: string): string;
+  /** Adds a backward node (its output shapes come from the op's shape rule); returns its `outputs` output tensor names. */
+  emit(op: string, inputs: string[], attrs?: Attrs, outputs?: number): string[];
+  /** A small constant (shape vectors, axes) for backward nodes to read. */
+  constant(value: number[], shape?: number[]): string;
+  /** A zero tensor of the given type (the gradient of an output nothing depends on). */
+  zeros(type: TensorType): string;
 }
 
 export interface OpKind<A extends Attrs = Attrs> {

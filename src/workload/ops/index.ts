@@ -1,4 +1,14 @@
 import { OpRegistry } from '../registry.js';
+import { ConvGradInput, ConvGradWeight } from './conv_grad.js';
+import { ElementwiseGrad } from './elementwise_grad.js';
+import { GatherGrad } from './gather_grad.js';
+import { MSELoss, MSELossGrad, SoftmaxCrossEntropyLoss, SoftmaxCrossEntropyLossGrad } from './loss.js';
+import { NormalizationGrad } from './normalization_grad.js';
+import { UPDATE_OPS } from './optimizer.js';
+import { PoolGrad } from './pool_grad.js';
+import { RecurrentGrad } from './recurrent_grad.js';
+import { SumToShape } from './sum_to_shape.js';
+import { TransposedMatMul } from './transposed_matmul.js';
 import { NARY_OPS } from './binary.js';
 import { Cast } from './cast.js';
 import { Clip } from './clip.js';
@@ -29,6 +39,14 @@ for (const kind of [
   Softmax, LogSoftmax, Hardmax, ...POOL_OPS,
   // data movement
   Identity, Reshape, Flatten, Squeeze, Unsqueeze, Transpose, Concat, Split, Slice, Pad, Gather, Embedding,
+]) {
+  registry.register(kind);
+}
+
+// training
+for (const kind of [
+  ConvGradInput, ConvGradWeight, TransposedMatMul, RecurrentGrad, ElementwiseGrad, NormalizationGrad, PoolGrad, GatherGrad, SumToShape,
+  SoftmaxCrossEntropyLoss, SoftmaxCrossEntropyLossGrad, MSELoss, MSELossGrad, ...UPDATE_OPS,
 ]) {
   registry.register(kind);
 }

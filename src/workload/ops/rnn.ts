@@ -19,13 +19,20 @@ import { precisionOf } from './conv.js';
  * Lowered as an input projection (T·B × I × gates·H, all steps at once) and a
  * recurrent product (B × H × gates·H) repeated T times, per direction.
  */
-export type RnnAttrs = { hidden_size: number; direction: 'forward' | 'reverse' | 'bidirectional'; layout: number; linear_before_reset: number };
+export type RnnAttrs = { hidden_size: number; direction: 'forward' | 'reverse' | 'bidirectional'; layout: number; linear_before_reset: number; training_mode: number };
 
 interface RnnSpec {
   op: string;
   gates: number;
   otherFlopsPerH: number;
   hasCell: boolean;
+  /**
+   * Training (`training_mode` 1): values per hidden unit, step and batch row
+   * kept for the backward pass in an extra last output, the reserve
+   * [T, dirs, B, reserve·H] (LSTM: 4 gates + cell; GRU: 3 gates + the
+   * recurrent product inside the candidate gate; RNN: none, its output is enough).
+   */
+  reserve: number;
 }
 
 function geometry(spec: RnnSpec, inputs: (TensorType | undefined)[], a: RnnAttrs) {
@@ -53,6 +60,7 @@ function recurrent(spec: RnnSpec): OpKind<RnnAttrs> {
       direction: enumAttr(raw, 'direction', ['forward', 'reverse', 'bidirectional'], 'forward'),
       layout: intAttr(raw, 'layout', 0),
       linear_before_reset: intAttr(raw, 'linear_before_reset', 0),
+      training_mode: intAttr(raw, 'training_mode', 0),
     }),
     infer(inputs, a) {
       const { T, B, H, dirs, dtype } = geometry(spec, inputs, a);
@@ -60,6 +68,7 @@ function recurrent(spec: RnnSpec): OpKind<RnnAttrs> {
       const state = a.layout ? [B, dirs, H] : [dirs, B, H];
       const outs: TensorType[] = [{ shape: y, dtype }, { shape: state, dtype }];
       if (spec.hasCell) outs.push({ shape: [...state], dtype });
+      if (a.training_mode && spec.reserve) outs.push({ shape: [T, dirs, B, spec.reserve * H], dtype });
       return outs;
     },
     counts(inputs, _o, a) {
@@ -78,6 +87,6 @@ function recurrent(spec: RnnSpec): OpKind<RnnAttrs> {
   });
 }
 
-export const LSTM = recurrent({ op: 'LSTM', gates: 4, otherFlopsPerH: 30, hasCell: true });
-export const GRU = recurrent({ op: 'GRU', gates: 3, otherFlopsPerH: 23, hasCell: false });
-export const RNN = recurrent({ op: 'RNN', gates: 1, otherFlopsPerH: 4, hasCell: false });
+export const LSTM = recurrent({ op: 'LSTM', gates: 4, otherFlopsPerH: 30, hasCell: true, reserve: 5 });
+export const GRU = recurrent({ op: 'GRU', gates: 3, otherFlopsPerH: 23, hasCell: false, reserve: 4 });
+export const RNN = recurrent({ op: 'RNN', gates: 1, otherFlopsPerH: 4, hasCell: false, reserve: 0 });

@@ -1,0 +1,42 @@
+import { Option, type Command } from 'commander';
+import { profileGraph } from '../../characterize/profile.js';
+import { groupBySimilarity, opMix, similarityMatrix } from '../../characterize/similarity.js';
+import { loadDevice } from '../../device/load.js';
+import { AccelmapError } from '../../util/errors.js';
+import { stderrProgress } from '../../util/progress.js';
+import { renderTable } from '../../util/table.js';
+import { loadGraph } from '../../workload/load.js';
+import { addDeviceOption } from '../device-options.js';
+import { oneOf, positiveInt } from '../flags.js';
+import { toJson, type Io } from '../io.js';
+import { addTrainingOptions, type ModelFlags } from '../model-options.js';
+
+export function registerCompare(program: Command, io: Io): void {
+  const cmd = program
+    .command('compare')
+    .description('compare workloads by the cosine similarity of their op-type time profiles, and group similar ones')
+    .argument('<models...>', 'two or more zoo model names or .onnx files')
+    .option('--batch <n>', 'batch size', positiveInt('--batch'))
+    .addOption(new Option('--by <what>', 'profile over op types or op classes').argParser(oneOf('--by', ['type', 'class'] as const)).default('type'))
+    .option('--json', 'print JSON');
+  addDeviceOption(addTrainingOptions(cmd)).action((models: string[], opts: Pick<ModelFlags, 'batch' | 'mode' | 'optimizer' | 'loss'> & { by: 'type' | 'class'; device: string; json?: boolean }) => {
+    if (models.length < 2) throw new AccelmapError('bad-flag', 'compare needs at least two models');
+    const device = loadDevice(opts.device);
+    const progress = stderrProgress('compare', !opts.json);
+    const mixes = models.map((m, i) => {
+      progress.update(`${m} (${i + 1}/${models.length})`);
+      return opMix(profileGraph(loadGraph(m, { batch: opts.batch, mode: opts.mode, optimizer: opts.optimizer, loss: opts.loss }), device), opts.by);
+    });
+    progress.done();
+    const matrix = similarityMatrix(mixes);
+    const { order, merges } = groupBySimilarity(matrix);
+    const names = (ix: number[]) => ix.map((i) => models[i]!);
+    if (opts.json) {
+      return io.out(toJson({ models, mode: opts.mode, batch: opts.batch ?? 1, device: device.name, metric: `cosine similarity of modeled-time fractions per op ${opts.by}`, matrix, order: names(order), merges: merges.map((m) => ({ left: names(m.left), right: names(m.right), similarity: m.similarity })) }));
+    }
+    io.out(`cosine similarity of op-${opts.by} profiles (fraction of modeled time per op ${opts.by}; ${device.name}, ${opts.mode === 'train' ? 'training' : 'inference'}, batch ${opts.batch ?? 1}), in grouped order\n`);
+    io.out(renderTable(['', ...names(order)], order.map((i) => [models[i]!, ...order.map((j) => matrix[i]![j]!.toFixed(2))])));
+    io.out('\ngrouping (average linkage, most similar first):');
+    io.out(merges.map((m) => `  ${m.similarity.toFixed(2)}  ${names(m.left).join(' + ')}  ←→  ${names(m.right).join(' + ')}`).join('\n'));
+  });
+}

@@ -1,0 +1,158 @@
+import { writeFileSync } from 'node:fs';
+import { Option, type Command } from 'commander';
+import { AccelmapError } from '../../util/errors.js';
+import { renderTable } from '../../util/table.js';
+import { formatBytes, formatPercent, formatSeconds } from '../../util/units.js';
+import { loadGraph } from '../../workload/load.js';
+import { ALL_REDUCE_ALGORITHMS, type AllReduceAlgorithm } from '../../scaleout/collectives.js';
+import { COMPRESSION_METHODS, DEFAULT_COMPRESSION, type CompressionMethod } from '../../scaleout/compress/compressors.js';
+import { DEFAULT_WIRE } from '../../scaleout/compress/wire.js';
+import { EXCHANGE_MODES, type ExchangeSpec } from '../../scaleout/exchange.js';
+import { stepProfileFromGraph } from '../../scaleout/from-graph.js';
+import { BREAKDOWN_HEADER, breakdownRows, efficiencyTable, scaleHtml, scaleReport, sweepOf } from '../../scaleout/scale.js';
+import type { ParallelMode } from '../../scaleout/step.js';
+import { gbpsToBytesPerSecond, TOPOLOGY_NAMES, type SystemSpec, type TopologyName } from '../../scaleout/system.js';
+import { oneOf, positiveInt, positiveNumber } from '../flags.js';
+import { toJson, type Io } from '../io.js';
+import { addModelOptions, loadOptions, type ModelFlags } from '../model-options.js';
+import { addDeviceOption } from '../device-options.js';
+import { loadDevice } from '../../device/load.js';
+
+interface ScaleFlags extends ModelFlags {
+  device: string;
+  devices: number;
+  topology: TopologyName;
+  linkGbps: number;
+  latencyUs: number;
+  dims?: number[];
+  nodeDevices: number;
+  intraGbps: number;
+  intraLatencyUs: number;
+  parallel: ParallelMode;
+  tp?: number;
+  stages?: number;
+  microbatches?: number;
+  bucketMb: number;
+  collective: AllReduceAlgorithm | 'auto';
+  compress: CompressionMethod;
+  exchange: ExchangeSpec['exchange'];
+  compressRatio?: number;
+  topkFraction: number;
+  stromDensity: number;
+  trainSamples?: number;
+  json?: boolean;
+  out?: string;
+}
+
+const DEFAULT_BATCH = 32;
+
+function nonNegativeNumber(flag: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new AccelmapError('bad-flag', `${flag} '${value}' is not a number ≥ 0`);
+    return n;
+  };
+}
+
+function fraction(flag: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (value.trim() === '' || !(n > 0 && n <= 1)) throw new AccelmapError('bad-flag', `${flag} '${value}' is not a fraction in (0, 1]`);
+    return n;
+  };
+}
+
+function dimsFlag(value: string): number[] {
+  const dims = value.split('x').map(Number);
+  if (!/^\d+(x\d+){1,2}$/.test(value.trim()) || dims.some((d) => d < 1)) throw new AccelmapError('bad-flag', `--dims '${value}' is not like 8x8 or 4x4x4`);
+  return dims;
+}
+
+export function registerScale(program: Command, io: Io): void {
+  const cmd = program
+    .command('scale')
+    .description('training step time, exposed communication and scaling efficiency on many devices, with and without gradient compression')
+    .argument('<model>', 'zoo model name');
+  addDeviceOption(addModelOptions(cmd))
+    .requiredOption('--devices <n>', 'number of devices', positiveInt('--devices'))
+    .addOption(new Option('--topology <t>', 'ring, torus2d, torus3d, switch or hier (nodes with a fast switch inside)').argParser(oneOf('--topology', TOPOLOGY_NAMES)).makeOptionMandatory())
+    .requiredOption('--link-gbps <g>', 'link bandwidth per direction in Gb/s (between nodes for hier)', positiveNumber('--link-gbps'))
+    .option('--latency-us <l>', 'link latency in µs', nonNegativeNumber('--latency-us'), 5)
+    .option('--dims <AxB[xC]>', 'torus dimensions (default: balanced)', dimsFlag)
+    .option('--node-devices <k>', 'hier: devices per node', positiveInt('--node-devices'), 8)
+    .option('--intra-gbps <g>', 'hier: link bandwidth inside a node in Gb/s', positiveNumber('--intra-gbps'), 2400)
+    .option('--intra-latency-us <l>', 'hier: latency inside a node in µs', nonNegativeNumber('--intra-latency-us'), 1)
+    .addOption(new Option('--parallel <p>', 'dp (data), tp (tensor × data) or pp (pipeline × data)').argParser(oneOf('--parallel', ['dp', 'tp', 'pp'] as const)).default('dp'))
+    .option('--tp <t>', 'tp: tensor-parallel group size (default: devices per node for hier, else 8)', positiveInt('--tp'))
+    .option('--stages <p>', 'pp: pipeline stages (default 4)', positiveInt('--stages'))
+    .option('--microbatches <m>', 'pp: micro-batches per step (default 4 × stages)', positiveInt('--microbatches'))
+    .option('--bucket-mb <mb>', 'gradient bucket size in MB for overlapping the exchange with backward (0: per layer)', nonNegativeNumber('--bucket-mb'), 25)
+    .addOption(new Option('--collective <a>', 'all-reduce algorithm').argParser(oneOf('--collective', ['auto', ...ALL_REDUCE_ALGORITHMS] as const)).default('auto'))
+    .addOption(new Option('--compress <m>', 'gradient compression').argParser(oneOf('--compress', COMPRESSION_METHODS)).default('none'))
+    .addOption(new Option('--exchange <e>', 'compressed messages go to every worker (allgather) or are re-compressed hop by hop (recompress, optimistic)').argParser(oneOf('--exchange', EXCHANGE_MODES)).default('allgather'))
+    .option('--compress-ratio <r>', 'assume this compression ratio for every layer instead of the method’s own', positiveNumber('--compress-ratio'))
+    .option('--topk-fraction <f>', 'top-k: fraction of elements sent', fraction('--topk-fraction'), DEFAULT_COMPRESSION.topkFraction)
+    .option('--strom-density <f>', 'strom: assumed fraction of elements reaching the threshold', fraction('--strom-density'), DEFAULT_WIRE.stromDensity)
+    .option('--train-samples <n>', 'samples to train on, for the time to train', positiveInt('--train-samples'))
+    .option('--json', 'print JSON')
+    .option('--out <file>', 'write a self-contained HTML report with charts')
+    .action((model: string, f: ScaleFlags, command: Command) => {
+      if (command.getOptionValueSource('mode') === 'cli' && f.mode !== 'train') {
+        throw new AccelmapError('bad-flag', `--mode '${f.mode}' does not apply: scale always models training (forward, backward and update)`);
+      }
+      const graph = loadGraph(model, { ...loadOptions(f), batch: f.batch ?? DEFAULT_BATCH, mode: 'train' });
+      const profile = stepProfileFromGraph(graph, loadDevice(f.device));
+      const link = { bandwidthBytesPerSecond: gbpsToBytesPerSecond(f.linkGbps), latencySeconds: f.latencyUs * 1e-6 };
+      const spec: SystemSpec = {
+        devices: f.devices,
+        topology: f.topology,
+        link,
+        dims: f.dims,
+        nodeDevices: f.topology === 'hier' ? Math.min(f.nodeDevices, f.devices) : undefined,
+        intraLink: { bandwidthBytesPerSecond: gbpsToBytesPerSecond(f.intraGbps), latencySeconds: f.intraLatencyUs * 1e-6 },
+      };
+      const stages = f.stages ?? Math.min(4, f.devices);
+      const report = scaleReport(profile, spec, {
+        mode: f.parallel,
+        tensorParallel: f.tp ?? Math.min(f.topology === 'hier' ? f.nodeDevices : 8, f.devices),
+        stages,
+        microbatches: f.microbatches ?? 4 * stages,
+        bucketBytes: f.bucketMb * 1e6,
+        exchange: {
+          method: f.compress,
+          options: { ...DEFAULT_COMPRESSION, topkFraction: f.topkFraction },
+          wire: { ...DEFAULT_WIRE, stromDensity: f.stromDensity, ratio: f.compressRatio },
+          algorithm: f.collective,
+          exchange: f.exchange,
+        },
+      });
+      const r = report.result;
+      const timeToTrainSeconds = f.trainSamples !== undefined ? f.trainSamples / r.samplesPerSecond : undefined;
+      if (f.out) writeFileSync(f.out, scaleHtml(report));
+      if (f.json) {
+        const { sweeps, result, ...head } = report;
+        io.out(toJson({ ...head, ...result, timeToTrainSeconds, sweeps }));
+        return;
+      }
+      io.out(
+        `${report.model} · batch ${report.batchPerDevice} per device · ${r.devices} devices (${r.dataParallel} data × ${r.tensorParallel} tensor × ${r.pipelineStages} pipeline) · ${report.topology} ${f.linkGbps} Gb/s ${f.latencyUs} µs · compression ${report.compress}`,
+      );
+      io.out(`compute from ${report.profileSource}`);
+      io.out(`exchange: ${report.exchange}`);
+      io.out(
+        `step ${formatSeconds(r.stepSeconds)} = compute ${formatSeconds(r.computeSeconds)} + exposed communication ${formatSeconds(r.exposedCommSeconds)}` +
+          (r.bubbleSeconds > 0 ? ` + bubble ${formatSeconds(r.bubbleSeconds)}` : '') +
+          ` (hidden ${formatSeconds(r.hiddenCommSeconds)}; codec ${formatSeconds(r.codecSeconds)}; ${formatBytes(r.bytesSentPerDevice)} sent per device); ` +
+          `${Math.round(r.samplesPerSecond)} samples/s; scaling efficiency ${formatPercent(r.scalingEfficiency)}` +
+          (timeToTrainSeconds !== undefined ? `; time to train ${(timeToTrainSeconds / 3600).toFixed(2)} h` : ''),
+      );
+      io.out('');
+      io.out(`step breakdown (${report.compress})`);
+      io.out(renderTable(BREAKDOWN_HEADER, breakdownRows(sweepOf(report, report.compress))));
+      io.out('');
+      io.out('scaling efficiency by compression method');
+      const eff = efficiencyTable(report);
+      io.out(renderTable(eff.header, eff.rows));
+      if (f.out) io.out(`\nwrote ${f.out}`);
+    });
+}

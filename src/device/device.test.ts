@@ -1,0 +1,100 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { AccelmapError } from '../util/errors.js';
+import { hostBandwidthBytesPerSecond, peakFor, ridgeFlopsPerByte, rooflineSeconds } from './device.js';
+import { devicePresets, loadDevice, parseDevice } from './load.js';
+
+function errorOf(f: () => unknown): AccelmapError {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof AccelmapError) return e;
+    throw e;
+  }
+  throw new Error('expected an AccelmapError');
+}
+
+describe('device presets', () => {
+  it('ship a CPU, the vDNN Titan X, 16/32/80 GB GPUs and a TPU-like chip, all valid', () => {
+    expect(devicePresets()).toEqual(['a100-80gb', 'cpu', 'titan-x', 'tpu-v1', 'v100-16gb', 'v100-32gb']);
+    for (const name of devicePresets()) expect(loadDevice(name).name).toBe(name);
+  });
+
+  it("describe vDNN's Titan X as published: 6.1 TFLOPS, 336.5 GB/s, 12 GB, PCIe 3.0 x16 at ~80%", () => {
+    const d = loadDevice('titan-x');
+    expect(d.peakFlopsPerSecond.fp32).toBe(6.1e12);
+    expect(d.memoryBandwidthBytesPerSecond).toBe(336.5e9);
+    expect(d.memoryCapacityBytes).toBe(12 * 2 ** 30);
+    expect(hostBandwidthBytesPerSecond(d)).toBeCloseTo(12.8e9, -3);
+  });
+
+  it('give the memory capacities of the 16, 32 and 80 GB classes', () => {
+    expect(loadDevice('v100-16gb').memoryCapacityBytes).toBe(16 * 2 ** 30);
+    expect(loadDevice('v100-32gb').memoryCapacityBytes).toBe(32 * 2 ** 30);
+    expect(loadDevice('a100-80gb').memoryCapacityBytes).toBe(80 * 2 ** 30);
+  });
+
+  it('TPU v1: 65,536 MACs × 2 × 700 MHz, 34 GB/s, so a ridge point of about 1350 MACs per byte', () => {
+    const d = loadDevice('tpu-v1');
+    expect(d.peakFlopsPerSecond.int8).toBeCloseTo(65536 * 2 * 700e6, -9);
+    // REFERENCES: ridge ≈ 1350 MAC/byte = 2700 ops/byte
+    expect(ridgeFlopsPerByte(d, 'int8') / 2).toBeGreaterThan(1300);
+    expect(ridgeFlopsPerByte(d, 'int8') / 2).toBeLessThan(1400);
+  });
+});
+
+describe('peaks and the roofline', () => {
+  it('picks the precision of the element type, falling back to fp32, then to what the device has', () => {
+    expect(peakFor(loadDevice('a100-80gb'), 'bfloat16')).toEqual({ precision: 'bf16', flopsPerSecond: 312e12, exact: true });
+    expect(peakFor(loadDevice('titan-x'), 'float16')).toEqual({ precision: 'fp32', flopsPerSecond: 6.1e12, exact: false });
+    expect(peakFor(loadDevice('tpu-v1'), 'float32')).toMatchObject({ precision: 'int8', exact: false });
+  });
+
+  it('takes the longer of compute and memory time', () => {
+    expect(rooflineSeconds(2e12, 1e9, 1e12, 1e11)).toBe(2);
+    expect(rooflineSeconds(1e9, 1e11, 1e12, 1e11)).toBe(1);
+  });
+});
+
+describe('device files', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'accelmap-device-'));
+  const file = (name: string, text: string) => {
+    const p = join(dir, name);
+    writeFileSync(p, text);
+    return p;
+  };
+
+  it('load from YAML and JSON, with sizes as numbers or text', () => {
+    const yaml = file('mine.yaml', 'name: mine\npeakFlopsPerSecond:\n  fp16: 1e14\nmemoryBandwidthBytesPerSecond: 1e12\nmemoryCapacityBytes: 24GiB\n');
+    expect(loadDevice(yaml)).toMatchObject({ name: 'mine', memoryCapacityBytes: 24 * 2 ** 30 });
+    const json = file('mine.json', JSON.stringify({ name: 'j', peakFlopsPerSecond: { fp32: 1e13 }, memoryBandwidthBytesPerSecond: 5e11, memoryCapacityBytes: 8e9 }));
+    expect(loadDevice(json).memoryCapacityBytes).toBe(8e9);
+  });
+
+  it('report a bad field as one line with the file, line, column and field', () => {
+    const text = 'name: bad\npeakFlopsPerSecond:\n  fp32: -5\nmemoryBandwidthBytesPerSecond: 1e12\nmemoryCapacityBytes: 8GB\n';
+    const e = errorOf(() => parseDevice(text, 'bad.yaml'));
+    expect(e.code).toBe('bad-spec');
+    expect(e.render()).toBe('bad.yaml:3:9 peakFlopsPerSecond.fp32: must be positive');
+  });
+
+  it('report missing and unknown fields and unreadable sizes', () => {
+    const base = 'name: x\npeakFlopsPerSecond:\n  fp32: 1e12\nmemoryBandwidthBytesPerSecond: 1e11\n';
+    expect(errorOf(() => parseDevice(base, 'f.yaml')).render()).toBe('f.yaml:1:1 memoryCapacityBytes: is required');
+    expect(errorOf(() => parseDevice(`${base}memoryCapacityBytes: 8GB\nbandwidth: 3\n`, 'f.yaml')).render()).toBe('f.yaml:6:12 bandwidth: unknown field');
+    expect(errorOf(() => parseDevice(`${base}memoryCapacityBytes: lots\n`, 'f.yaml')).render()).toMatch(/^f\.yaml:5:22 memoryCapacityBytes: cannot read size 'lots'/);
+    expect(errorOf(() => parseDevice(`${base}memoryCapacityBytes: 8GB\nhostLink: { bandwidthBytesPerSecond: 1e9, efficiency: 1.5 }\n`, 'f.yaml')).render()).toMatch(/hostLink\.efficiency: must be at most 1/);
+    expect(errorOf(() => parseDevice('name: x\npeakFlopsPerSecond: {}\nmemoryBandwidthBytesPerSecond: 1\nmemoryCapacityBytes: 1\n', 'f.yaml')).render()).toMatch(/peakFlopsPerSecond: must give at least one precision/);
+  });
+
+  it('report YAML syntax errors with their position', () => {
+    expect(errorOf(() => parseDevice('name: [x\n', 'f.yaml')).render()).toMatch(/^f\.yaml:\d+:\d+: /);
+  });
+
+  it('refuse unknown presets and missing files with a hint', () => {
+    expect(errorOf(() => loadDevice('gtx-9000')).render()).toMatch(/unknown device 'gtx-9000' — use one of a100-80gb, cpu/);
+    expect(errorOf(() => loadDevice(join(dir, 'none.yaml'))).code).toBe('io');
+  });
+});

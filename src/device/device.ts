@@ -1,0 +1,113 @@
+import { z } from 'zod';
+import { parseBytes } from '../util/units.js';
+
+/**
+ * A roofline description of a device: peak arithmetic per precision, memory
+ * bandwidth and capacity, and the link to its host. Shared by
+ * characterization (modeled op time), training-memory planning (capacity,
+ * host link for offloading) and scale-out. Device files are YAML or JSON;
+ * presets ship under presets/devices/.
+ */
+export const PRECISIONS = ['fp64', 'fp32', 'tf32', 'fp16', 'bf16', 'fp8', 'int8', 'int4'] as const;
+export type Precision = (typeof PRECISIONS)[number];
+
+export interface HostLink {
+  /** e.g. "PCIe 3.0 x16". */
+  name?: string;
+  /** Peak bandwidth of the link, one direction. */
+  bandwidthBytesPerSecond: number;
+  /** Fraction of the peak that transfers achieve (0, 1]. */
+  efficiency: number;
+}
+
+export interface Device {
+  name: string;
+  description?: string;
+  /** Peak arithmetic by precision (FLOP/s; integer precisions: operations per second). */
+  peakFlopsPerSecond: Partial<Record<Precision, number>>;
+  memoryBandwidthBytesPerSecond: number;
+  memoryCapacityBytes: number;
+  /** Absent for a host processor. */
+  hostLink?: HostLink;
+}
+
+const positive = z.number({ error: 'must be a number' }).positive({ error: 'must be positive' }).finite({ error: 'must be finite' });
+
+/** A byte size: a number of bytes or text such as "12GiB". */
+const byteSize = z.union([positive, z.string()], { error: 'must be a number of bytes or a size such as 16GiB' }).transform((v, ctx) => {
+  if (typeof v === 'number') return v;
+  try {
+    return parseBytes(v);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: `cannot read size '${v}' (write e.g. 16GiB or 12GB)` });
+    return z.NEVER;
+  }
+});
+
+export const deviceSchema = z.strictObject({
+  name: z.string().min(1),
+  description: z.string().optional(),
+  peakFlopsPerSecond: z
+    .strictObject(Object.fromEntries(PRECISIONS.map((p) => [p, positive.optional()])) as Record<Precision, z.ZodOptional<typeof positive>>)
+    .refine((peaks) => Object.values(peaks).some((v) => v !== undefined), { error: 'must give at least one precision' }),
+  memoryBandwidthBytesPerSecond: positive,
+  memoryCapacityBytes: byteSize,
+  hostLink: z
+    .strictObject({
+      name: z.string().optional(),
+      bandwidthBytesPerSecond: positive,
+      efficiency: positive.max(1, { error: 'must be at most 1' }),
+    })
+    .optional(),
+});
+
+/** Element type → the precision whose peak applies. */
+const PRECISION_OF: Record<string, Precision> = {
+  float64: 'fp64',
+  float32: 'fp32',
+  float16: 'fp16',
+  bfloat16: 'bf16',
+  float8e4m3fn: 'fp8',
+  float8e4m3fnuz: 'fp8',
+  float8e5m2: 'fp8',
+  float8e5m2fnuz: 'fp8',
+  int8: 'int8',
+  uint8: 'int8',
+  int4: 'int4',
+  uint4: 'int4',
+};
+
+export interface Peak {
+  precision: Precision;
+  flopsPerSecond: number;
+  /** False when the device lacks the element type's precision and another one was used. */
+  exact: boolean;
+}
+
+/**
+ * The peak that applies to an element type: its own precision when the
+ * device has it, otherwise fp32, otherwise the first precision the device
+ * lists (a TPU-like int8 part runs a float model quantized).
+ */
+export function peakFor(device: Device, dtype: string): Peak {
+  const want = PRECISION_OF[dtype] ?? 'fp32';
+  const own = device.peakFlopsPerSecond[want];
+  if (own) return { precision: want, flopsPerSecond: own, exact: true };
+  const fallback = device.peakFlopsPerSecond.fp32 ? 'fp32' : (Object.keys(device.peakFlopsPerSecond)[0] as Precision);
+  return { precision: fallback, flopsPerSecond: device.peakFlopsPerSecond[fallback]!, exact: false };
+}
+
+/** Roofline time: the longer of computing at peak and moving the bytes at full bandwidth. */
+export function rooflineSeconds(flops: number, bytes: number, peakFlopsPerSecond: number, bandwidthBytesPerSecond: number): number {
+  return Math.max(flops / peakFlopsPerSecond, bytes / bandwidthBytesPerSecond);
+}
+
+/** Arithmetic intensity (FLOPs per byte) above which an op is compute bound. */
+export function ridgeFlopsPerByte(device: Device, dtype = 'float32'): number {
+  return peakFor(device, dtype).flopsPerSecond / device.memoryBandwidthBytesPerSecond;
+}
+
+/** Effective host-link bandwidth (peak × efficiency); 0 when the device has no host link. */
+export function hostBandwidthBytesPerSecond(device: Device): number {
+  return device.hostLink ? device.hostLink.bandwidthBytesPerSecond * device.hostLink.efficiency : 0;
+}

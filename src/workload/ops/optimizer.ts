@@ -1,0 +1,51 @@
+import { numel, type TensorType } from '../graph.js';
+import { defineOp, floatAttr, req, shapeError, type OpKind } from '../op.js';
+import { tensorBytes } from '../shape.js';
+
+/**
+ * Optimizer updates (training), element-wise over one weight. Inputs: the
+ * weight W, its gradient dW, then the optimizer state; the op rewrites W and
+ * its state in place, so it has no outputs and its bytes written are W's and
+ * the state's.
+ *   SGDUpdate (W, dW):                    W −= lr·dW                        2 FLOPs per element
+ *   MomentumUpdate (W, dW, velocity):     V = μ·V + dW; W −= lr·V           4
+ *   AdamUpdate (W, dW, m, v):             M = β₁M + (1−β₁)dW; V = β₂V + (1−β₂)dW²;
+ *                                   W −= lr·M / (√V + ε)  (bias corrections folded into lr)  12
+ */
+interface UpdateSpec {
+  op: string;
+  states: readonly string[];
+  flopsPerElement: number;
+  params: Readonly<Record<string, number>>;
+}
+
+function update(spec: UpdateSpec): OpKind {
+  return defineOp({
+    op: spec.op,
+    opClass: 'optimizer',
+    flopConvention: `${spec.flopsPerElement} FLOPs per weight element; updates the weight${spec.states.length ? ' and its state' : ''} in place`,
+    attrs: (raw) => Object.fromEntries(Object.entries(spec.params).map(([k, v]) => [k, floatAttr(raw, k, v)])),
+    infer(inputs) {
+      const w = req(inputs, 0, 'W');
+      const others = [req(inputs, 1, 'dW'), ...spec.states.map((s, i) => req(inputs, i + 2, s))];
+      for (const t of others) if (t.shape.join() !== w.shape.join()) throw shapeError(`${spec.op} inputs must all have the weight's shape [${w.shape}], got [${t.shape}]`);
+      return [];
+    },
+    counts(inputs) {
+      const w = req(inputs, 0, 'W');
+      const rewritten: TensorType[] = [w, ...spec.states.map((s, i) => req(inputs, i + 2, s))];
+      return { macs: 0, otherFlops: spec.flopsPerElement * numel(w.shape), bytesWritten: rewritten.reduce((s, t) => s + tensorBytes(t), 0) };
+    },
+  });
+}
+
+/** The optimizers `--optimizer` offers, by name: the update op and its state tensors (named `<weight>.<state>`). */
+export const OPTIMIZERS = {
+  sgd: { op: 'SGDUpdate', states: [], flopsPerElement: 2, params: { lr: 0.01 } },
+  momentum: { op: 'MomentumUpdate', states: ['velocity'], flopsPerElement: 4, params: { lr: 0.01, momentum: 0.9 } },
+  adam: { op: 'AdamUpdate', states: ['m', 'v'], flopsPerElement: 12, params: { lr: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 } },
+} as const satisfies Record<string, UpdateSpec>;
+
+export type OptimizerName = keyof typeof OPTIMIZERS;
+
+export const UPDATE_OPS: OpKind[] = Object.values(OPTIMIZERS).map(update);

@@ -1,0 +1,128 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { memoryIo } from '../src/cli/io.js';
+import { run } from '../src/cli/main.js';
+
+async function cli(...argv: string[]) {
+  const io = memoryIo();
+  const code = await run(argv, io);
+  return { code, out: io.stdout.join('\n'), err: io.stderr };
+}
+
+describe('accelmap profile', () => {
+  it('prints per-op-type and per-class tables, totals and what its units are', async () => {
+    const r = await cli('profile', 'resnet50');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^resnet50 · inference · batch 1 · 25\.6 M parameters/);
+    expect(r.out).toContain('MACs are multiply-accumulates; FLOPs = 2·MACs + other FLOPs');
+    expect(r.out).toMatch(/^Conv\s+convolution\s+53\s+4\.09 G/m);
+    expect(r.out).toMatch(/^total: 4\.09 G MACs/m);
+    expect(r.out).toMatch(/90% of modeled time: Conv, /);
+  });
+
+  it('--json has the model, mode, batch, params, totals, op types and nodes', async () => {
+    const r = await cli('profile', 'resnet18', '--batch', '2', '--json');
+    expect(r.code).toBe(0);
+    const p = JSON.parse(r.out);
+    expect(p).toMatchObject({ model: 'resnet18', mode: 'infer', batch: 2, params: 11_689_512 });
+    expect(Object.keys(p.totals)).toEqual(expect.arrayContaining(['macs', 'flops', 'bytesRead', 'bytesWritten']));
+    expect(p.totals.macs).toBe(2 * 1_814_073_344);
+    expect(p.byOpType[0]).toMatchObject({ key: 'Conv', opClass: 'convolution' });
+    expect(p.nodes[0]).toMatchObject({ name: 'conv1', op: 'Conv', outputShapes: [[2, 64, 112, 112]], macs: 2 * 64 * 112 * 112 * 147 });
+    expect(p.nodes[0].flops).toBe(2 * p.nodes[0].macs);
+    expect(p.units.macs).toBe('multiply-accumulates');
+  });
+
+  it('--mode train adds backward and update phases', async () => {
+    const infer = JSON.parse((await cli('profile', 'alexnet', '--json')).out);
+    const train = JSON.parse((await cli('profile', 'alexnet', '--mode', 'train', '--optimizer', 'adam', '--json')).out);
+    expect(train.mode).toBe('train');
+    expect(train.byPhase.map((r: { key: string }) => r.key).sort()).toEqual(['backward', 'forward', 'update']);
+    expect(train.byOpType.map((r: { key: string }) => r.key)).toContain('AdamUpdate');
+    // AlexNet: 3× the forward MACs less conv1's input gradient (55·55·64 outputs × 3·11·11)
+    expect(train.totals.macs).toBe(3 * infer.totals.macs - 55 * 55 * 64 * 3 * 121);
+  });
+
+  it('takes --device as a preset or a file', async () => {
+    const p = JSON.parse((await cli('profile', 'deepq', '--device', 'titan-x', '--json')).out);
+    expect(p.device).toMatchObject({ name: 'titan-x', peakFlopsPerSecond: 6.1e12, memoryBandwidthBytesPerSecond: 336.5e9 });
+    const dir = mkdtempSync(join(tmpdir(), 'accelmap-cli-'));
+    const file = join(dir, 'slow.yaml');
+    writeFileSync(file, 'name: slow\npeakFlopsPerSecond: { fp32: 1e9 }\nmemoryBandwidthBytesPerSecond: 1e9\nmemoryCapacityBytes: 1GB\n');
+    expect(JSON.parse((await cli('profile', 'deepq', '--device', file, '--json')).out).device.name).toBe('slow');
+  });
+
+  it('notes when a device lacks the model\'s precision', async () => {
+    const r = await cli('profile', 'deepq', '--device', 'tpu-v1');
+    expect(r.code).toBe(0);
+    expect(r.err.join('\n')).toMatch(/tpu-v1 has no fp32 peak; costed at its int8 peak/);
+  });
+
+  it('answers user mistakes with one line and exit code 2', async () => {
+    const cases: [string[], RegExp][] = [
+      [['profile', 'resnet51'], /unknown model 'resnet51'/],
+      [['profile', 'model.onnx'], /not yet supported/],
+      [['profile', 'resnet50', '--seq-len', '9'], /--seq-len does not apply to resnet50/],
+      [['profile', 'resnet50', '--mode', 'fast'], /--mode 'fast' is not one of infer, train/],
+      [['profile', 'resnet50', '--optimizer', 'lion'], /--optimizer 'lion' is not one of sgd, momentum, adam/],
+      [['profile', 'resnet50', '--device', 'gtx-9000'], /unknown device 'gtx-9000'/],
+      [['profile', 'resnet50', '--batch', '0'], /--batch '0' is not a positive integer/],
+    ];
+    for (const [argv, message] of cases) {
+      const r = await cli(...argv);
+      expect(r.code, argv.join(' ')).toBe(2);
+      expect(r.err).toHaveLength(1);
+      expect(r.err[0]).toMatch(message);
+    }
+  });
+});
+
+describe('accelmap compare', () => {
+  it('prints a similarity matrix and a grouping', async () => {
+    const r = await cli('compare', 'vgg16', 'lstm_lm', 'vgg');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/cosine similarity of op-type profiles/);
+    expect(r.out).toMatch(/grouping \(average linkage/);
+  });
+
+  it('--json: a symmetric matrix with 1 on the diagonal, similar models adjacent in the order', async () => {
+    const c = JSON.parse((await cli('compare', 'vgg16', 'lstm_lm', 'vgg', '--json')).out);
+    expect(c.models).toEqual(['vgg16', 'lstm_lm', 'vgg']);
+    for (let i = 0; i < 3; i++) {
+      expect(c.matrix[i][i]).toBeCloseTo(1, 12);
+      for (let j = 0; j < 3; j++) expect(c.matrix[i][j]).toBe(c.matrix[j][i]);
+    }
+    expect(Math.abs(c.order.indexOf('vgg16') - c.order.indexOf('vgg'))).toBe(1);
+    expect(c.merges[0]).toMatchObject({ left: ['vgg16'], right: ['vgg'] });
+  });
+
+  it('compares by op class on request, and needs two models', async () => {
+    expect(JSON.parse((await cli('compare', 'alexnet', 'speech', '--by', 'class', '--json')).out).metric).toMatch(/per op class/);
+    const r = await cli('compare', 'alexnet');
+    expect(r.code).toBe(2);
+    expect(r.err[0]).toMatch(/at least two models/);
+  });
+});
+
+describe('accelmap ops and models', () => {
+  it('lists op kinds with class and FLOP convention, training ops included', async () => {
+    const rows = JSON.parse((await cli('ops', '--json')).out) as { op: string; opClass: string; flopConvention: string; compute: boolean }[];
+    const byOp = Object.fromEntries(rows.map((r) => [r.op, r]));
+    expect(byOp.Conv).toMatchObject({ opClass: 'convolution', compute: true });
+    expect(byOp.ConvGradWeight).toMatchObject({ opClass: 'convolution', compute: true });
+    expect(byOp.AdamUpdate).toMatchObject({ opClass: 'optimizer', compute: false });
+    for (const r of rows) expect(r.flopConvention.length, r.op).toBeGreaterThan(0);
+    expect((await cli('ops')).out).toMatch(/1 MAC = 2 FLOPs/);
+  });
+
+  it('lists every zoo model with its parameters, MACs and agreement with the published figures', async () => {
+    const r = await cli('models');
+    expect(r.code).toBe(0);
+    for (const name of ['alexnet', 'vgg', 'residual', 'deepq', 'seq2seq', 'memnet', 'speech', 'autoenc', 'resnet18', 'resnet50', 'vgg16', 'mobilenet_v2', 'bert_base', 'gpt2', 'vit_b_16', 'lstm_lm', 'overfeat', 'googlenet']) {
+      expect(r.out).toMatch(new RegExp(`^${name}\\s`, 'm'));
+    }
+    expect(r.out).toMatch(/^resnet50\s+modern\s+25\.6 M\s+4\.09 G\s+\+0\.00%\s+-0\.02%/m);
+  });
+});

@@ -1,0 +1,91 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { run } from '../src/cli/main.js';
+import { memoryIo } from '../src/cli/io.js';
+
+const base = ['scale', 'resnet50', '--devices', '16', '--topology', 'ring', '--link-gbps', '100'];
+
+describe('accelmap scale', () => {
+  it('prints the step and the scaling sweep as JSON', async () => {
+    const io = memoryIo();
+    expect(await run([...base, '--json'], io)).toBe(0);
+    const r = JSON.parse(io.stdout.join('\n'));
+    for (const k of ['model', 'devices', 'topology', 'stepSeconds', 'computeSeconds', 'exposedCommSeconds', 'scalingEfficiency']) expect(r).toHaveProperty(k);
+    expect(r.model).toBe('resnet50');
+    expect(r.devices).toBe(16);
+    expect(r.topology).toBe('ring');
+    expect(r.stepSeconds).toBeCloseTo(r.computeSeconds + r.exposedCommSeconds, 12);
+    expect(r.scalingEfficiency).toBeGreaterThan(0);
+    expect(r.scalingEfficiency).toBeLessThanOrEqual(1);
+    expect(r.sweeps.map((s: { method: string }) => s.method)).toEqual(['none', 'adacomp', 'topk', 'strom', 'onebit', 'qsgd']);
+    expect(r.sweeps[0].rows.map((x: { devices: number }) => x.devices)).toEqual([1, 2, 4, 8, 16]);
+  });
+
+  it('gives the time to train a number of samples', async () => {
+    const io = memoryIo();
+    expect(await run([...base, '--train-samples', '1281167', '--json'], io)).toBe(0);
+    const r = JSON.parse(io.stdout.join('\n'));
+    expect(r.timeToTrainSeconds).toBeCloseTo(1281167 / r.samplesPerSecond, 6);
+    expect(r.samplesPerSecond).toBeCloseTo((16 * r.batchPerDevice) / r.stepSeconds, 6);
+  });
+
+  it('models the transformer zoo models too', async () => {
+    for (const model of ['bert_base', 'gpt2']) {
+      const io = memoryIo();
+      expect(await run(['scale', model, '--batch', '2', '--seq-len', '128', '--devices', '8', '--topology', 'switch', '--link-gbps', '100', '--json'], io)).toBe(0);
+      const r = JSON.parse(io.stdout.join('\n'));
+      expect(r.model).toBe(model);
+      expect(r.exposedCommSeconds).toBeGreaterThan(0);
+    }
+  });
+
+  it('runs tensor and pipeline parallel layouts', async () => {
+    for (const extra of [['--parallel', 'tp', '--tp', '4'], ['--parallel', 'pp', '--stages', '4', '--microbatches', '8']]) {
+      const io = memoryIo();
+      expect(await run([...base, '--topology', 'hier', '--node-devices', '8', ...extra, '--json'], io)).toBe(0);
+      const r = JSON.parse(io.stdout.join('\n'));
+      expect(r.dataParallel).toBe(4);
+      if (extra[1] === 'pp') {
+        // the fill and drain take (p − 1)/(m + p − 1) = 3/11 of the pipeline; the gradient exchange after it adds to the step
+        expect(r.bubbleSeconds).toBeGreaterThan(0);
+        expect(r.bubbleSeconds / r.stepSeconds).toBeLessThan(3 / 11);
+      }
+    }
+  });
+
+  it('writes a self-contained HTML report', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'accelmap-')), 'r.html');
+    const io = memoryIo();
+    expect(await run([...base, '--compress', 'adacomp', '--out', out], io)).toBe(0);
+    const html = readFileSync(out, 'utf8');
+    expect(html).toContain('Chart.js v4.6.1');
+    expect(html).toContain('new Chart(');
+    expect(html).not.toMatch(/<script[^>]+src=/);
+    expect(io.stdout.join('\n')).toMatch(/scaling efficiency by compression method/);
+  });
+
+  it.each([
+    [['--topology', 'mesh'], /--topology 'mesh' is not one of/],
+    [['--devices', '0'], /--devices '0' is not a positive integer/],
+    [['--compress', 'zip'], /--compress 'zip' is not one of/],
+    [['--topology', 'hier', '--devices', '12'], /12 devices do not split into nodes of 8/],
+    [['--collective', 'tree'], /tree all-reduce does not run on a ring/],
+    [['--dims', '4x5', '--topology', 'torus2d'], /needs 2 dimensions whose product is 16/],
+    [['--parallel', 'pp', '--stages', '3'], /16 devices do not split into groups of 3/],
+    [['--mode', 'infer'], /scale always models training/],
+    [['--device', 'tpu-v9'], /unknown device 'tpu-v9'/],
+  ])('rejects %s with one line and exit code 2', async (extra, message) => {
+    const io = memoryIo();
+    expect(await run([...base, ...extra], io)).toBe(2);
+    expect(io.stderr).toHaveLength(1);
+    expect(io.stderr[0]).toMatch(message);
+  });
+
+  it('requires the link bandwidth', async () => {
+    const io = memoryIo();
+    expect(await run(['scale', 'resnet50', '--devices', '4', '--topology', 'ring'], io)).toBe(2);
+    expect(io.stderr[0]).toMatch(/--link-gbps/);
+  });
+});
