@@ -179,6 +179,8 @@ export class CostModel {
   computeCycles = 0;
   cycles = 0;
   paddedMacs = 0;
+  /** MAC units the spatial factors use. */
+  usedUnits = 0;
   macEnergyPj = 0;
   leakEnergyPj = 0;
   totalEnergyPj = 0;
@@ -368,6 +370,7 @@ export class CostModel {
     iterationsAbove[L] = iters;
     this.computeCycles = Math.ceil(iters / this.precision.macsPerCycle);
     this.paddedMacs = iters * used;
+    this.usedUnits = used;
 
     // Tiles of the kept data spaces (and of every data space at level 0); capacity.
     const tileSize = this.tileSize, extent = this.extent;
