@@ -429,9 +429,10 @@ export class CostModel {
   /** Size of data space s over the box dims[offset … +D); writes each rank's extent to out[outOffset + r]. */
   private box(s: number, dims: Float64Array, offset: number, out: Float64Array, outOffset: number): number {
     const r0 = this.rankStart[s]!, r1 = this.rankStart[s + 1]!;
+    const rank = this.sTermRank, coef = this.sTermCoef, dim = this.sTermDim;
     for (let r = r0; r < r1; r++) out[outOffset + r] = 1;
     for (let k = this.sTermStart[s]!, e = this.sTermStart[s + 1]!; k < e; k++) {
-      out[outOffset + this.sTermRank[k]!] += this.sTermCoef[k]! * (dims[offset + this.sTermDim[k]!]! - 1);
+      out[outOffset + rank[k]!] += coef[k]! * (dims[offset + dim[k]!]! - 1);
     }
     let size = 1;
     for (let r = r0; r < r1; r++) size *= out[outOffset + r]!;
@@ -445,7 +446,8 @@ export class CostModel {
    * rank r when an outer loop steps.
    */
   private fillsOf(child: number, s: number): number {
-    const { W, DS } = this;
+    const W = this.W, DS = this.DS, extent = this.extent;
+    const loopN = this.loopN, loopRank = this.loopRank, loopStep = this.loopStep, loopRewind = this.loopRewind;
     const r0 = this.rankStart[s]!, r1 = this.rankStart[s + 1]!;
     const ext = child * this.R;
     const full = this.tileSize[child * DS + s]!;
@@ -459,16 +461,16 @@ export class CostModel {
     // The innermost loop's slide: rank for a forward slide, −2 − rank backward, −1 none.
     let slide = -1;
     for (let j = first; j < end; j++) {
-      const n = this.loopN[j]!;
+      const n = loopN[j]!;
       inner *= n;
       const i = j * DS + s;
-      const r = this.loopRank[i]!;
+      const r = loopRank[i]!;
       let moved = nonzero;
       let rank = -1;
       let delta = 0;
       if (r >= 0) {
         const w = W[r]!;
-        const dr = this.loopStep[i]! - w;
+        const dr = loopStep[i]! - w;
         if (w !== 0) moved--;
         if (dr !== 0) {
           moved++;
@@ -492,7 +494,7 @@ export class CostModel {
         let cost = full;
         if (moved === 1) {
           const a = delta > 0 ? delta : -delta;
-          const e = this.extent[ext + rank]!;
+          const e = extent[ext + rank]!;
           if (a < e) {
             const dir = delta > 0 ? rank : -2 - rank;
             if (j === first) slide = dir;
@@ -508,7 +510,7 @@ export class CostModel {
           if (firstW < 0) firstW = r;
           else secondW = r;
         }
-        W[r]! += this.loopRewind[i]!;
+        W[r]! += loopRewind[i]!;
       } else if (r === MANY) {
         const d = this.loopDim[j]!, k1 = this.sTermStart[s + 1]!;
         const rewind = (n - 1) * this.loopStride[j]!;
@@ -558,7 +560,10 @@ export class CostModel {
    * loop: its factor; two: a·i + b·j over a grid; more: by listing).
    */
   private groups(m: MappingArrays, parent: number, child: number, s: number, rw: boolean): number {
-    const { D } = this;
+    const D = this.D, spatialProd = this.spatialProd;
+    let anySpatial = false;
+    for (let l = parent; l < child; l++) if (spatialProd[l] !== 1) anySpatial = true;
+    if (!anySpatial) return 1;
     const r0 = this.rankStart[s]!, r1 = this.rankStart[s + 1]!;
     let groups = 1;
     let any = false;
@@ -696,7 +701,8 @@ export class CostModel {
   }
 
   private cyclesAndEnergy(): void {
-    const { L, DS } = this;
+    const L = this.L, DS = this.DS;
+    const reads = this.reads, fills = this.fills, updates = this.updates, networkWords = this.networkWords, energyPj = this.energyPj;
     const compute = this.computeCycles;
     let cycles = compute;
     let energy = 0;
@@ -704,18 +710,19 @@ export class CostModel {
       let rd = 0, wr = 0, net = 0;
       const block = this.blockSize[l]!;
       const used = this.usedInstances[l]!;
+      const readPj = this.readPj[l]!, fillPj = this.fillPj[l]!, updatePj = this.updatePj[l]!;
       for (let s = 0; s < DS; s++) {
         const i = l * DS + s;
-        net += this.networkWords[i]!;
-        const r = this.reads[i]!, f = this.fills[i]!, u = this.updates[i]!;
+        net += networkWords[i]!;
+        const r = reads[i]!, f = fills[i]!, u = updates[i]!;
         if (r + f + u === 0) {
-          this.energyPj[i] = 0;
+          energyPj[i] = 0;
           continue;
         }
         rd += r;
         wr += f + u;
-        const e = (Math.ceil(r / block) * this.readPj[l]! + Math.ceil(f / block) * this.fillPj[l]! + Math.ceil(u / block) * this.updatePj[l]!) * used;
-        this.energyPj[i] = e;
+        const e = (Math.ceil(r / block) * readPj + Math.ceil(f / block) * fillPj + Math.ceil(u / block) * updatePj) * used;
+        energyPj[i] = e;
         energy += e;
       }
       const netE = net * this.netPj[l]!;

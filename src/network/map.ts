@@ -4,6 +4,7 @@ import { costOf } from '../mapping/cost.js';
 import { mappingToDirectives, type Directive } from '../mapping/directives.js';
 import { mappingFor } from '../mapping/mapping.js';
 import { dataSpaceFootprint, problemKey, problemMacs, type Problem } from '../problem/types.js';
+import type { UserConstraints } from '../search/constraints-file.js';
 import type { DataflowChoice } from '../search/dataflows.js';
 import type { FoundMapping, JobResult, SearchJob } from '../search/job.js';
 import { compare, type Metric } from '../search/objective.js';
@@ -33,6 +34,7 @@ export interface MapOptions {
   seed: number;
   threads: number;
   precision?: string;
+  constraints?: UserConstraints;
   progress?: Progress;
 }
 
@@ -95,7 +97,19 @@ export interface NetworkResult {
   /** The roofline's roofs, over all cores. */
   peakMacsPerCycle: number;
   dramWordsPerCycle: number;
-  totals: { cycles: number; seconds: number; energyPj: number; macs: number; utilization: number; layers: number; distinctProblems: number; evaluations: number };
+  totals: {
+    cycles: number;
+    seconds: number;
+    energyPj: number;
+    macs: number;
+    utilization: number;
+    layers: number;
+    distinctProblems: number;
+    evaluations: number;
+    validEvaluations: number;
+    /** Exhaustive searches stopped by the budget before visiting every point. */
+    incompleteSearches: number;
+  };
   layers: LayerResult[];
 }
 
@@ -154,16 +168,20 @@ export async function mapWork(model: string, mode: string, batch: number, works:
   const objective = { metrics: o.metrics };
   const pool = new SearchPool(o.threads);
   const jobs = new Map<string, Promise<JobResult>>();
-  let done = 0, evaluations = 0;
+  let done = 0, evaluations = 0, valid = 0, incomplete = 0;
   const submit = (problem: Problem): Promise<JobResult> => {
     const key = problemKey(problem);
     let p = jobs.get(key);
     if (!p) {
-      const job: SearchJob = { problem, arch, dataflow: o.dataflow, metrics: o.metrics, strategy: o.strategy, budget: o.budget, seed: o.seed, precision: o.precision };
+      const job: SearchJob = { problem, arch, dataflow: o.dataflow, metrics: o.metrics, strategy: o.strategy, budget: o.budget, seed: o.seed, precision: o.precision, constraints: o.constraints?.entries };
       p = pool.run(job, key).then((r) => {
         done++;
-        for (const x of r.byDataflow) evaluations += x.evaluated;
-        progress.update(`searched ${done}/${jobs.size} distinct loop nests, ${evaluations.toLocaleString('en-US')} mappings evaluated`);
+        for (const x of r.byDataflow) {
+          evaluations += x.evaluated;
+          valid += x.valid;
+          if (o.strategy === 'exhaustive' && !x.complete) incomplete++;
+        }
+        progress.update(`searched ${done}/${jobs.size} distinct loop nests: ${evaluations.toLocaleString('en-US')} mappings evaluated, ${valid.toLocaleString('en-US')} valid`);
         return r;
       });
       jobs.set(key, p);
@@ -252,6 +270,8 @@ export async function mapWork(model: string, mode: string, batch: number, works:
         layers: layers.length,
         distinctProblems: jobs.size,
         evaluations,
+        validEvaluations: valid,
+        incompleteSearches: incomplete,
       },
       layers,
     };

@@ -1,5 +1,6 @@
 import type { Architecture } from '../arch/types.js';
 import type { Problem } from '../problem/types.js';
+import { applyUserConstraints, type ConstraintEntry } from './constraints-file.js';
 import { constraintSets, type DataflowChoice } from './dataflows.js';
 import { compare, type Metric } from './objective.js';
 import { searchProblem, type Budget, type SearchResult, type Strategy } from './search.js';
@@ -19,6 +20,8 @@ export interface SearchJob {
   budget: Budget;
   seed: number;
   precision?: string;
+  /** User constraints (already validated), added to each dataflow's. */
+  constraints?: ConstraintEntry[];
 }
 
 /** A found mapping in plain arrays (typed arrays do not survive JSON). */
@@ -75,7 +78,9 @@ function outcome(r: SearchResult): JobOutcome {
 
 export function runJob(job: SearchJob, key: string): JobResult {
   const objective = { metrics: job.metrics };
-  const byDataflow = constraintSets(job.dataflow, job.problem, job.arch).map((c) =>
+  const user = job.constraints && { src: { file: 'constraints', value: null, locate: () => undefined }, entries: job.constraints };
+  const sets = constraintSets(job.dataflow, job.problem, job.arch).map((c) => (user ? applyUserConstraints(c, user, job.problem, job.arch) : c));
+  const byDataflow = sets.map((c) =>
     outcome(searchProblem(job.problem, job.arch, c, { strategy: job.strategy, objective, budget: job.budget, seed: derivedSeed(job.seed, `${key}/${c.name}`), precision: job.precision })),
   );
   let best = byDataflow[0]!;

@@ -8,6 +8,7 @@ import { mapWork, type NetworkResult } from '../../network/map.js';
 import { parseLayerSpec } from '../../problem/parse.js';
 import { dataSpaceSize, problemKey, problemMacs, type Problem } from '../../problem/types.js';
 import { mapReportHtml } from '../../report/map-report.js';
+import { applyUserConstraints, loadConstraintsFile, type UserConstraints } from '../../search/constraints-file.js';
 import { constraintSets, DATAFLOW_CHOICES, type DataflowChoice } from '../../search/dataflows.js';
 import { parseObjective } from '../../search/objective.js';
 import { STRATEGIES, type Budget, type Strategy } from '../../search/search.js';
@@ -36,6 +37,7 @@ interface MapFlags extends ModelFlags {
   json?: boolean;
   csv?: boolean;
   out?: string;
+  constraints?: string;
   progress: boolean;
 }
 
@@ -61,12 +63,14 @@ function singleLayer(spec: string): LayerWork[] {
   }];
 }
 
-function spaceSummary(works: LayerWork[], arch: Architecture, dataflow: DataflowChoice): string {
+/** Also validates the user constraints against every problem (errors point into the file). */
+function spaceSummary(works: LayerWork[], arch: Architecture, dataflow: DataflowChoice, user: UserConstraints | undefined): string {
   const seen = new Map<string, Problem>();
   for (const w of works) for (const p of w.problems) seen.set(problemKey(p.problem), p.problem);
   let lo = Infinity, hi = -Infinity;
   for (const p of seen.values()) {
-    for (const c of constraintSets(dataflow, p, arch)) {
+    for (const base of constraintSets(dataflow, p, arch)) {
+      const c = user ? applyUserConstraints(base, user, p, arch) : base;
       const s = new MapSpace(p, arch, c).log10Size();
       lo = Math.min(lo, s);
       hi = Math.max(hi, s);
@@ -91,6 +95,7 @@ export function registerMap(program: Command, io: Io): void {
     .option('--json', 'print JSON')
     .option('--csv', 'print one CSV row per layer')
     .option('--out <file.html>', 'write a self-contained HTML report')
+    .option('--constraints <file>', 'user constraints (YAML/JSON, Timeloop vocabulary) added to the dataflow')
     .option('--no-progress', 'no progress on stderr');
   addModelOptions(cmd).action(async (model: string, opts: MapFlags) => {
     const arch = loadArch(opts.arch);
@@ -99,7 +104,9 @@ export function registerMap(program: Command, io: Io): void {
     const graph = single ? null : loadGraph(model, loadOptions(opts));
     const works = graph ? layerWork(graph) : singleLayer(model);
     const progress = stderrProgress('map', opts.progress);
-    if (opts.progress) io.err(`map ${model} on ${arch.name}: ${spaceSummary(works, arch, opts.dataflow)}`);
+    const user = opts.constraints ? loadConstraintsFile(opts.constraints) : undefined;
+    const summary = spaceSummary(works, arch, opts.dataflow, user);
+    if (opts.progress) io.err(`map ${model} on ${arch.name}: ${summary}`);
     const result = await mapWork(graph?.name ?? model, graph?.mode ?? 'infer', graph?.batch ?? 1, works, arch, {
       dataflow: opts.dataflow,
       metrics: objective.metrics,
@@ -108,6 +115,7 @@ export function registerMap(program: Command, io: Io): void {
       seed: opts.seed,
       threads: opts.threads ?? Math.max(1, availableParallelism()),
       precision: opts.precision,
+      constraints: user,
       progress,
     });
     if (opts.out) {
@@ -153,6 +161,7 @@ export function renderMap(r: NetworkResult): string {
     `other ops on the vector unit: ${vector.length} ops, ${num(vCycles)} cycles, ${(vEnergy / 1e6).toPrecision(4)} µJ`,
     `total: ${num(t.cycles)} cycles (${formatSeconds(t.seconds)}), ${(t.energyPj / 1e6).toPrecision(5)} µJ, ${num(t.macs)} MACs, utilization ${formatPercent(t.utilization)}; ${t.distinctProblems} distinct loop nests, ${t.evaluations.toLocaleString('en-US')} mappings evaluated`,
   ];
+  if (t.incompleteSearches > 0) lines.push(`note: ${t.incompleteSearches} exhaustive searches stopped at the budget before covering their space (raise --budget or constrain with --dataflow)`);
   if (all) {
     const wins = new Map<string, number>();
     for (const l of mapped) wins.set(l.dataflow ?? '', (wins.get(l.dataflow ?? '') ?? 0) + 1);
