@@ -81,12 +81,12 @@ const tiny = archFromSpec({
 
 describe('strategies', () => {
   const p = parseLayerSpec('conv:K=6,C=4,P=6,Q=1,R=3,S=1');
-  it('exhaustive visits the whole space: no random or annealed point beats it', () => {
+  it('exhaustive visits the whole space: no random, annealed or descended point beats it', () => {
     for (const flow of ['ws', 'os', 'is', 'rs'] as const) {
       const c = dataflowConstraints(flow, p, tiny);
       const exh = searchProblem(p, tiny, c, { strategy: 'exhaustive', objective, budget: {}, seed: 1 });
       expect(exh.complete).toBe(true);
-      for (const strategy of ['random', 'anneal'] as const) {
+      for (const strategy of ['random', 'anneal', 'descent'] as const) {
         const r = searchProblem(p, tiny, c, { strategy, objective, budget: { evaluations: 3000 }, seed: 7 });
         expect(compare(objective, exh.cycles, exh.energyPj, r.cycles, r.energyPj), `${flow} ${strategy}`).toBeLessThanOrEqual(0);
       }
@@ -94,15 +94,15 @@ describe('strategies', () => {
   });
 
   it('the best mapping found re-evaluates to the reported cost', () => {
-    const r = searchProblem(conv, loadArch('eyeriss'), unconstrained(conv, loadArch('eyeriss')), { strategy: 'anneal', objective, budget: { evaluations: 3000 }, seed: 3 });
+    const r = searchProblem(conv, loadArch('eyeriss'), unconstrained(conv, loadArch('eyeriss')), { strategy: 'descent', objective, budget: { evaluations: 3000 }, seed: 3 });
     const model = new CostModel(conv, loadArch('eyeriss'));
     expect(model.evaluate(r.mapping!)).toBe(true);
     expect([model.cycles, model.totalEnergyPj]).toEqual([r.cycles, r.energyPj]);
-    expect(r.evaluated).toBeLessThanOrEqual(3000);
+    expect(r.evaluated).toBeLessThanOrEqual(3000 + 8);
   });
 
   it('is deterministic for a seed', () => {
-    const run = (seed: number) => searchProblem(conv, loadArch('simba'), unconstrained(conv, loadArch('simba')), { strategy: 'anneal', objective, budget: { evaluations: 2000 }, seed });
+    const run = (seed: number) => searchProblem(conv, loadArch('simba'), unconstrained(conv, loadArch('simba')), { strategy: 'descent', objective, budget: { evaluations: 2000 }, seed });
     const a = run(5), b = run(5);
     expect([a.cycles, a.energyPj, [...a.mapping!.temporal]]).toEqual([b.cycles, b.energyPj, [...b.mapping!.temporal]]);
   });

@@ -12,15 +12,23 @@ import { MapSpace } from './space.js';
  * Searching one problem's mapspace. Strategies:
  *   exhaustive — every point (MapSpace.enumerate), stopping at the budget;
  *   random     — uniform random points;
- *   anneal     — the default: a fixed number of chains, each seeded from the
- *                best of a few random points and improved by simulated
- *                annealing over local moves; deterministic for a seed.
+ *   descent    — the default: a fixed number of chains, each seeded from the
+ *                best of a few random points, then coordinate descent: for
+ *                each dim in turn, every placement of its factors (spatial
+ *                and temporal) with the others fixed, keeping the best; every
+ *                split of a fan-out axis between two dims; every order of each
+ *                level whose order is searched and every
+ *                keep choice; when a sweep finds nothing better, every joint
+ *                temporal placement of two dims, then a random kick from the
+ *                chain's best; deterministic for a seed;
+ *   anneal     — the same chains improved by simulated annealing over local
+ *                moves instead.
  * A budget is a number of evaluations (deterministic) or of seconds (best
  * so far when time runs out). Every strategy returns the best valid mapping
  * found.
  */
-export type Strategy = 'anneal' | 'random' | 'exhaustive';
-export const STRATEGIES: readonly Strategy[] = ['anneal', 'random', 'exhaustive'];
+export type Strategy = 'descent' | 'anneal' | 'random' | 'exhaustive';
+export const STRATEGIES: readonly Strategy[] = ['descent', 'anneal', 'random', 'exhaustive'];
 
 export interface Budget {
   evaluations?: number;
@@ -59,7 +67,8 @@ export interface SearchResult {
   log10Size: number;
 }
 
-export const ANNEAL_CHAINS = 4;
+/** Independent chains of the descent and anneal strategies (fixed: results do not depend on threads). */
+export const CHAINS = 4;
 
 class Tracker {
   readonly model: CostModel;
@@ -167,6 +176,170 @@ function runChain(space: MapSpace, t: Tracker, rng: Rng, evaluations: number, de
   }
 }
 
+/**
+ * For every pair of dims sharing a fan-out axis and every split of the axis
+ * between them: the best temporal placement of the first dim, then of the
+ * second; adopts the best result into `cur` when it beats `cur`.
+ */
+function tradeAxes(
+  space: MapSpace,
+  t: Tracker,
+  cur: MappingArrays,
+  cand: MappingArrays,
+  probe: MappingArrays,
+  pairs: ReturnType<MapSpace['axisPairs']>,
+  deadline: () => boolean,
+): boolean {
+  const o = t.options.objective;
+  const model = t.model;
+  if (!t.evaluate(cur)) return false;
+  let bestC = model.cycles, bestE = model.totalEnergyPj;
+  let improved = false;
+  for (const pair of pairs) {
+    copyMapping(cur, cand);
+    const ok = space.forEachAxisSplit(cand, pair, () => {
+      for (const d of [pair.a, pair.b]) {
+        copyMapping(cand, probe);
+        let localC = Infinity, localE = Infinity;
+        const go = space.forEachTemporalPlacement(probe, d, () => {
+          if (deadline()) return false;
+          if (t.evaluate(probe) && compare(o, model.cycles, model.totalEnergyPj, localC, localE) < 0) {
+            localC = model.cycles;
+            localE = model.totalEnergyPj;
+            copyMapping(probe, cand);
+          }
+          return true;
+        });
+        if (!go) return false;
+        if (localC === Infinity) return true;
+        if (d === pair.b && compare(o, localC, localE, bestC, bestE) < 0) {
+          bestC = localC;
+          bestE = localE;
+          copyMapping(cand, cur);
+          improved = true;
+        }
+      }
+      return true;
+    });
+    if (!ok) break;
+  }
+  return improved;
+}
+
+/** Joint temporal placements of two dims, tried for pairs with at most this many. */
+const PAIR_PLACEMENTS = 600;
+
+/**
+ * For every pair of dims: every temporal placement of the first together with
+ * every placement of the second (capacity often couples them); adopts the
+ * best into `cur` when it beats `cur`.
+ */
+function tradeTemporal(space: MapSpace, t: Tracker, cur: MappingArrays, cand: MappingArrays, deadline: () => boolean): boolean {
+  const o = t.options.objective;
+  const model = t.model;
+  if (!t.evaluate(cur)) return false;
+  let bestC = model.cycles, bestE = model.totalEnergyPj;
+  let improved = false;
+  for (let a = 0; a < space.D; a++) {
+    for (let b = a + 1; b < space.D; b++) {
+      const na = space.temporalPlacements(cur, a), nb = space.temporalPlacements(cur, b);
+      if (na < 2 || nb < 2 || na * nb > PAIR_PLACEMENTS) continue;
+      copyMapping(cur, cand);
+      const ok = space.forEachTemporalPlacement(cand, a, () =>
+        space.forEachTemporalPlacement(cand, b, () => {
+          if (deadline()) return false;
+          if (t.evaluate(cand) && compare(o, model.cycles, model.totalEnergyPj, bestC, bestE) < 0) {
+            bestC = model.cycles;
+            bestE = model.totalEnergyPj;
+            copyMapping(cand, cur);
+            improved = true;
+          }
+          return true;
+        }),
+      );
+      if (!ok) return improved;
+    }
+  }
+  return improved;
+}
+
+/** One coordinate-descent chain (see the strategy list above). */
+function runDescent(space: MapSpace, t: Tracker, rng: Rng, evaluations: number, deadline: () => boolean): void {
+  const o = t.options.objective;
+  const model = t.model;
+  const cur = space.base(), cand = space.base(), best = space.base(), probe = space.base();
+  let curCycles = Infinity, curEnergy = Infinity, bestCycles = Infinity, bestEnergy = Infinity;
+  const seedDraws = Math.max(8, Math.floor(evaluations * 0.1));
+  for (let used = 0; used < seedDraws && !deadline(); used++) {
+    space.randomize(cand, rng);
+    if (t.evaluate(cand) && compare(o, model.cycles, model.totalEnergyPj, curCycles, curEnergy) < 0) {
+      curCycles = model.cycles;
+      curEnergy = model.totalEnergyPj;
+      copyMapping(cand, cur);
+    }
+  }
+  if (curCycles === Infinity) return;
+  copyMapping(cur, best);
+  bestCycles = curCycles;
+  bestEnergy = curEnergy;
+  // Evaluates cand; adopts it as the current point when better.
+  const tryCand = (): boolean => {
+    if (deadline()) return false;
+    if (t.evaluate(cand) && compare(o, model.cycles, model.totalEnergyPj, curCycles, curEnergy) < 0) {
+      curCycles = model.cycles;
+      curEnergy = model.totalEnergyPj;
+      copyMapping(cand, cur);
+    }
+    return true;
+  };
+  const dims = Array.from({ length: space.D }, (_, d) => d);
+  const pairs = space.axisPairs();
+  while (!deadline()) {
+    const before = { c: curCycles, e: curEnergy };
+    for (const d of rng.shuffle(dims)) {
+      copyMapping(cur, cand);
+      if (!space.forEachDimPlacement(cand, d, tryCand)) break;
+    }
+    for (let l = 0; l < space.L && !deadline(); l++) {
+      if (space.constraints.levels[l]!.order) continue;
+      copyMapping(cur, cand);
+      if (!space.forEachOrder(cand, l, rng, 120, tryCand)) break;
+    }
+    for (let l = 0; l < space.L && !deadline(); l++) {
+      for (let s = 0; s < space.DS; s++) {
+        if (!space.freeKeep[l]![s]) continue;
+        copyMapping(cur, cand);
+        cand.keep[l * space.DS + s] = 1 - cand.keep[l * space.DS + s]!;
+        tryCand();
+      }
+    }
+    if (compare(o, curCycles, curEnergy, bestCycles, bestEnergy) < 0) {
+      copyMapping(cur, best);
+      bestCycles = curCycles;
+      bestEnergy = curEnergy;
+    }
+    if (compare(o, curCycles, curEnergy, before.c, before.e) < 0) continue;
+    // Stalled: trade a fan-out axis between two dims, re-placing both dims' temporal factors.
+    if (((pairs.length > 0 && tradeAxes(space, t, cur, cand, probe, pairs, deadline)) || tradeTemporal(space, t, cur, cand, deadline)) && t.evaluate(cur)) {
+      curCycles = model.cycles;
+      curEnergy = model.totalEnergyPj;
+      continue;
+    }
+    // A local optimum: kick from the chain's best with a few random moves.
+    for (let tries = 0; tries < 20 && !deadline(); tries++) {
+      copyMapping(best, cand);
+      const kicks = 4 + rng.int(6);
+      for (let k = 0; k < kicks; k++) space.move(cand, rng);
+      if (t.evaluate(cand)) {
+        copyMapping(cand, cur);
+        curCycles = model.cycles;
+        curEnergy = model.totalEnergyPj;
+        break;
+      }
+    }
+  }
+}
+
 export function searchProblem(problem: Problem, arch: Architecture, constraints: Constraints, options: SearchOptions): SearchResult {
   const space = new MapSpace(problem, arch, constraints);
   const t = new Tracker(problem, arch, constraints, options);
@@ -183,16 +356,18 @@ export function searchProblem(problem: Problem, arch: Architecture, constraints:
       if (options.budget.evaluations === undefined && options.budget.seconds === undefined) throw new AccelmapError('bad-flag', 'random search needs a budget (--budget N or Ns)');
       runRandom(space, t, rng);
       break;
+    case 'descent':
     case 'anneal': {
       const total = options.budget.evaluations ?? Infinity;
-      for (let chain = 0; chain < ANNEAL_CHAINS; chain++) {
+      const seconds = options.budget.seconds;
+      for (let chain = 0; chain < CHAINS; chain++) {
         const chainRng = new Rng((options.seed ^ Math.imul(chain + 1, 0x9e3779b1)) >>> 0);
-        const share = Number.isFinite(total) ? Math.floor(total / ANNEAL_CHAINS) : Infinity;
+        const share = Number.isFinite(total) ? Math.floor(total / CHAINS) : Infinity;
         const start = t.evaluated;
-        const limit = Number.isFinite(share) ? share : 1e12;
-        const seconds = options.budget.seconds;
-        const chainDeadline = seconds !== undefined ? t.seconds() + seconds / ANNEAL_CHAINS : Infinity;
-        runChain(space, t, chainRng, Number.isFinite(share) ? share : 20000, () => t.evaluated - start >= limit || t.seconds() >= chainDeadline);
+        const chainDeadline = seconds !== undefined ? t.seconds() + seconds / CHAINS : Infinity;
+        const deadline = () => t.evaluated - start >= share || t.seconds() >= chainDeadline;
+        if (options.strategy === 'descent') runDescent(space, t, chainRng, Number.isFinite(share) ? share : 20000, deadline);
+        else runChain(space, t, chainRng, Number.isFinite(share) ? share : 20000, deadline);
       }
       break;
     }

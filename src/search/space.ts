@@ -281,6 +281,138 @@ export class MapSpace {
     return false;
   }
 
+  /**
+   * Visits every placement of dim d's factors (its spatial factors, then the
+   * remainder over its temporal levels) with every other dim as in `m`;
+   * `visit` returns false to stop. Leaves d's factors as the last visit set them.
+   */
+  forEachDimPlacement(m: MappingArrays, d: number, visit: () => boolean): boolean {
+    const { D } = this;
+    const ds = this.dims[d]!;
+    for (const slot of ds.spatial) (slot.axis === 0 ? m.spatialX : m.spatialY)[slot.level * D + d] = 1;
+    const temporal = (t: number, rest: number): boolean => {
+      const slots = ds.temporal;
+      if (slots.length === 0) return rest === 1 ? visit() : true;
+      if (t === slots.length - 1) {
+        m.temporal[slots[t]! * D + d] = rest;
+        return visit();
+      }
+      for (const f of divisors(rest)) {
+        m.temporal[slots[t]! * D + d] = f;
+        if (!temporal(t + 1, rest / f)) return false;
+      }
+      return true;
+    };
+    const spatial = (k: number): boolean => {
+      if (k === ds.spatial.length) return temporal(0, this.remaining(m, d));
+      const slot = ds.spatial[k]!;
+      const arr = slot.axis === 0 ? m.spatialX : m.spatialY;
+      const i = slot.level * D + d;
+      if (this.otherAxis(m, slot, d) > 1) return spatial(k + 1);
+      for (const f of spatialCandidates(this.remaining(m, d), this.slotRoom(m, slot, d), this.coarse)) {
+        arr[i] = f;
+        if (!spatial(k + 1)) return false;
+      }
+      arr[i] = 1;
+      return true;
+    };
+    return spatial(0);
+  }
+
+  /** Visits every placement of dim d's temporal factors over its levels (its spatial factors as in `m`). */
+  forEachTemporalPlacement(m: MappingArrays, d: number, visit: () => boolean): boolean {
+    const { D } = this;
+    const slots = this.dims[d]!.temporal;
+    const go = (t: number, rest: number): boolean => {
+      if (slots.length === 0) return rest === 1 ? visit() : true;
+      if (t === slots.length - 1) {
+        m.temporal[slots[t]! * D + d] = rest;
+        return visit();
+      }
+      for (const f of divisors(rest)) {
+        m.temporal[slots[t]! * D + d] = f;
+        if (!go(t + 1, rest / f)) return false;
+      }
+      return true;
+    };
+    return go(0, this.remaining(m, d));
+  }
+
+  /** Number of temporal placements of dim d (given its spatial factors in m). */
+  temporalPlacements(m: MappingArrays, d: number): number {
+    const slots = this.dims[d]!.temporal.length;
+    return slots < 2 ? 1 : orderedFactorizations(this.remaining(m, d), slots);
+  }
+
+  /** Pairs of dims that may share one fan-out axis (their spatial factors compete for its room). */
+  axisPairs(): { a: number; b: number; slotA: SpatialSlot; slotB: SpatialSlot }[] {
+    const out: { a: number; b: number; slotA: SpatialSlot; slotB: SpatialSlot }[] = [];
+    for (let a = 0; a < this.D; a++) {
+      for (const slotA of this.dims[a]!.spatial) {
+        for (let b = a + 1; b < this.D; b++) {
+          const slotB = this.dims[b]!.spatial.find((x) => x.level === slotA.level && x.axis === slotA.axis);
+          if (slotB) out.push({ a, b, slotA, slotB });
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Visits every split of one fan-out axis between dims a and b (each re-spread over its temporal levels). */
+  forEachAxisSplit(m: MappingArrays, p: { a: number; b: number; slotA: SpatialSlot; slotB: SpatialSlot }, visit: () => boolean): boolean {
+    const { D } = this;
+    const arr = p.slotA.axis === 0 ? m.spatialX : m.spatialY;
+    const ia = p.slotA.level * D + p.a, ib = p.slotB.level * D + p.b;
+    if (this.otherAxis(m, p.slotA, p.a) > 1 || this.otherAxis(m, p.slotB, p.b) > 1) return true;
+    arr[ia] = 1;
+    arr[ib] = 1;
+    for (const fa of spatialCandidates(this.remaining(m, p.a), this.slotRoom(m, p.slotA, p.a), this.coarse)) {
+      arr[ia] = fa;
+      arr[ib] = 1;
+      for (const fb of spatialCandidates(this.remaining(m, p.b), this.slotRoom(m, p.slotB, p.b), this.coarse)) {
+        arr[ib] = fb;
+        this.respread(m, p.a);
+        this.respread(m, p.b);
+        if (!visit()) return false;
+      }
+    }
+    return true;
+  }
+
+  /** Visits orders of level l (all permutations of its non-unit loops, or `limit` random ones if there are more). */
+  forEachOrder(m: MappingArrays, l: number, rng: Rng, limit: number, visit: () => boolean): boolean {
+    const { D } = this;
+    const nonUnit: number[] = [], unit: number[] = [];
+    for (let k = 0; k < D; k++) {
+      const d = m.order[l * D + k]!;
+      (m.temporal[l * D + d]! > 1 ? nonUnit : unit).push(d);
+    }
+    unit.forEach((d, k) => (m.order[l * D + k] = d));
+    const base = unit.length;
+    let count = 1;
+    for (let i = 2; i <= nonUnit.length; i++) count *= i;
+    if (count > limit) {
+      for (let t = 0; t < limit; t++) {
+        rng.shuffle(nonUnit).forEach((d, k) => (m.order[l * D + base + k] = d));
+        if (!visit()) return false;
+      }
+      return true;
+    }
+    const go = (k: number, used: boolean[]): boolean => {
+      if (k === nonUnit.length) return visit();
+      for (let i = 0; i < nonUnit.length; i++) {
+        if (used[i]) continue;
+        used[i] = true;
+        m.order[l * D + base + k] = nonUnit[i]!;
+        const ok = go(k + 1, used);
+        used[i] = false;
+        if (!ok) return false;
+      }
+      return true;
+    };
+    return go(0, nonUnit.map(() => false));
+  }
+
   /** After a dim's spatial factors change: keep each level's temporal factor where it still divides, the rest to the outermost allowed level. */
   private respread(m: MappingArrays, d: number): void {
     const { D } = this;
