@@ -145,9 +145,9 @@ export class CostModel {
   private readonly loopRewind: Float64Array;
   /** Loops at levels ≥ l: the loops above level l are loopsFrom[l] … nLoops−1. */
   private readonly loopsFrom: Int32Array;
+  /** Per loop: (n − 1) × the iterations of every loop outside it = how often it steps. */
+  private readonly loopSteps: Float64Array;
   private nLoops = 0;
-  /** Product of the temporal factors at levels < l: [l], l = 0 … L. */
-  private readonly iterationsAbove: Float64Array;
   private readonly spatialProd: Float64Array;
   /** Dims with a spatial factor > 1 at level l: spatialDims[l*D … l*D + spatialCount[l]). */
   private readonly spatialDims: Int32Array;
@@ -275,7 +275,7 @@ export class CostModel {
     this.loopStep = new Float64Array(L * D * DS);
     this.loopRewind = new Float64Array(L * D * DS);
     this.loopsFrom = new Int32Array(L + 1);
-    this.iterationsAbove = new Float64Array(L + 1);
+    this.loopSteps = new Float64Array(L * D);
     this.spatialProd = new Float64Array(L);
     this.spatialDims = new Int32Array(L * D);
     this.spatialCount = new Int32Array(L);
@@ -311,7 +311,7 @@ export class CostModel {
     const loopDim = this.loopDim, loopN = this.loopN, loopStride = this.loopStride;
     const loopRank = this.loopRank, loopStep = this.loopStep, loopRewind = this.loopRewind;
     const dimRank = this.dimRank, dimCoef = this.dimCoef, allowed = this.allowed;
-    const spatialProd = this.spatialProd, spatialDims = this.spatialDims, iterationsAbove = this.iterationsAbove;
+    const spatialProd = this.spatialProd, spatialDims = this.spatialDims;
 
     // One pass from the innermost level out: tile dims, fan-outs, keep rules and the temporal
     // loops with more than one iteration (innermost first).
@@ -355,19 +355,21 @@ export class CostModel {
         below *= n;
       }
       this.loopsFrom[l] = nLoops;
-      iterationsAbove[l] = below;
     }
     for (let d = 0; d < D; d++) if (T[d]! < this.bounds[d]!) return this.fail(INVALID.factors, d, T[d]!);
     this.nLoops = nLoops;
+    const loopSteps = this.loopSteps;
+    for (let j = nLoops - 1, outer = 1; j >= 0; j--) {
+      const n = loopN[j]!;
+      loopSteps[j] = (n - 1) * outer;
+      outer *= n;
+    }
     const iters = below;
     let used = 1;
     for (let l = 0; l < L; l++) {
-      // So far: iterations at levels ≥ l; wanted: those above l.
-      iterationsAbove[l] = iters / iterationsAbove[l]!;
       this.usedInstances[l] = used;
       used *= spatialProd[l]!;
     }
-    iterationsAbove[L] = iters;
     this.computeCycles = Math.ceil(iters / this.precision.macsPerCycle);
     this.paddedMacs = iters * used;
     this.usedUnits = used;
@@ -447,22 +449,18 @@ export class CostModel {
    */
   private fillsOf(child: number, s: number): number {
     const W = this.W, DS = this.DS, extent = this.extent;
-    const loopN = this.loopN, loopRank = this.loopRank, loopStep = this.loopStep, loopRewind = this.loopRewind;
+    const loopSteps = this.loopSteps, loopRank = this.loopRank, loopStep = this.loopStep, loopRewind = this.loopRewind;
     const r0 = this.rankStart[s]!, r1 = this.rankStart[s + 1]!;
     const ext = child * this.R;
     const full = this.tileSize[child * DS + s]!;
     const first = this.loopsFrom[child]!, end = this.nLoops;
-    const total = this.iterationsAbove[child]!;
     for (let r = r0; r < r1; r++) W[r] = 0;
     // Ranks with W ≠ 0, in the order they became non-zero (W never returns to 0).
     let nonzero = 0, firstW = -1, secondW = -1;
     let fills = full;
-    let inner = 1;
     // The innermost loop's slide: rank for a forward slide, −2 − rank backward, −1 none.
     let slide = -1;
     for (let j = first; j < end; j++) {
-      const n = loopN[j]!;
-      inner *= n;
       const i = j * DS + s;
       const r = loopRank[i]!;
       let moved = nonzero;
@@ -501,7 +499,7 @@ export class CostModel {
             if (slide === -1 || slide === dir) cost = (a * full) / e;
           }
         }
-        fills += (n - 1) * (total / inner) * cost;
+        fills += loopSteps[j]! * cost;
       }
       // From now on this loop rewinds (n − 1) strides whenever an outer loop steps.
       if (r >= 0) {
@@ -513,7 +511,7 @@ export class CostModel {
         W[r]! += loopRewind[i]!;
       } else if (r === MANY) {
         const d = this.loopDim[j]!, k1 = this.sTermStart[s + 1]!;
-        const rewind = (n - 1) * this.loopStride[j]!;
+        const rewind = (this.loopN[j]! - 1) * this.loopStride[j]!;
         for (let k = this.sTermStart[s]!; k < k1; k++) {
           if (this.sTermDim[k] !== d) continue;
           const rr = this.sTermRank[k]!;

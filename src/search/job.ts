@@ -33,18 +33,8 @@ export interface FoundMapping {
   keep: number[];
 }
 
-export interface JobOutcome {
-  dataflow: string;
-  mapping: FoundMapping | null;
-  cycles: number;
-  energyPj: number;
-  utilization: number;
-  evaluated: number;
-  valid: number;
-  complete: boolean;
-  seconds: number;
-  log10Size: number;
-}
+/** A search result as plain data: the dataflow searched and the mapping in arrays. */
+export type JobOutcome = Omit<SearchResult, 'constraints' | 'mapping'> & { dataflow: string; mapping: FoundMapping | null };
 
 export interface JobResult {
   /** Best over the dataflows searched. */

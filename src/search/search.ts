@@ -125,6 +125,39 @@ function primary(o: Objective, cycles: number, energy: number): number {
   return metricValue(o.metrics[0]!, cycles, energy);
 }
 
+/** The best point of a search step: `offer` evaluates a candidate and keeps a copy when it is better. */
+class Incumbent {
+  cycles = Infinity;
+  energy = Infinity;
+
+  constructor(
+    private readonly t: Tracker,
+    readonly point: MappingArrays,
+  ) {}
+
+  get found(): boolean {
+    return this.cycles !== Infinity;
+  }
+
+  offer(m: MappingArrays): boolean {
+    const model = this.t.model;
+    if (!this.t.evaluate(m) || compare(this.t.options.objective, model.cycles, model.totalEnergyPj, this.cycles, this.energy) >= 0) return false;
+    this.take(m, model.cycles, model.totalEnergyPj);
+    return true;
+  }
+
+  /** Adopts a point unconditionally. */
+  take(m: MappingArrays, cycles: number, energy: number): void {
+    this.cycles = cycles;
+    this.energy = energy;
+    if (m !== this.point) copyMapping(m, this.point);
+  }
+
+  beats(cycles: number, energy: number): boolean {
+    return compare(this.t.options.objective, this.cycles, this.energy, cycles, energy) < 0;
+  }
+}
+
 function runRandom(space: MapSpace, t: Tracker, rng: Rng): void {
   const m = space.base();
   while (!t.exhausted()) {
@@ -133,45 +166,44 @@ function runRandom(space: MapSpace, t: Tracker, rng: Rng): void {
   }
 }
 
+/** The best of `draws` random points. */
+function seed(space: MapSpace, t: Tracker, rng: Rng, draws: number, deadline: () => boolean): Incumbent {
+  const cur = new Incumbent(t, space.base());
+  const cand = space.base();
+  for (let i = 0; i < draws && !deadline(); i++) {
+    space.randomize(cand, rng);
+    cur.offer(cand);
+  }
+  return cur;
+}
+
 /**
- * One annealing chain: the best of `seedDraws` random points, then local
- * moves accepted when better, or worse with probability exp(−Δ/T) where Δ is
- * the relative change of the primary metric (log ratio) and T falls
- * geometrically from 0.3 to 0.001 over the chain's budget.
+ * One annealing chain: the best of some random points, then local moves
+ * accepted when better, or worse with probability exp(−Δ/T) where Δ is the
+ * relative change of the primary metric (log ratio) and T falls geometrically
+ * from 0.3 to 0.001 over the chain's budget.
  */
 function runChain(space: MapSpace, t: Tracker, rng: Rng, evaluations: number, deadline: () => boolean): void {
   const o = t.options.objective;
   const model = t.model;
-  const cur = space.base();
+  const draws = Math.max(8, Math.floor(evaluations * 0.15));
+  const cur = seed(space, t, rng, draws, deadline);
+  if (!cur.found) return;
   const cand = space.base();
-  let curScore = Infinity, curCycles = Infinity, curEnergy = Infinity;
-  const seedDraws = Math.max(8, Math.floor(evaluations * 0.15));
-  let used = 0;
-  for (; used < seedDraws && !deadline(); used++) {
-    space.randomize(cand, rng);
-    if (t.evaluate(cand) && compare(o, model.cycles, model.totalEnergyPj, curCycles, curEnergy) < 0) {
-      curCycles = model.cycles;
-      curEnergy = model.totalEnergyPj;
-      curScore = primary(o, curCycles, curEnergy);
-      copyMapping(cand, cur);
-    }
-  }
-  if (curScore === Infinity) return;
-  const steps = Math.max(1, evaluations - used);
+  let curScore = primary(o, cur.cycles, cur.energy);
+  const steps = Math.max(1, evaluations - draws);
   const t0 = 0.3, t1 = 0.001;
   for (let k = 0; k < steps && !deadline(); k++) {
-    copyMapping(cur, cand);
+    copyMapping(cur.point, cand);
     if (!space.move(cand, rng)) break;
     if (!t.evaluate(cand)) continue;
     const c = model.cycles, e = model.totalEnergyPj;
     const score = primary(o, c, e);
     const temp = t0 * Math.pow(t1 / t0, k / steps);
     const delta = Math.log(score / curScore);
-    if (compare(o, c, e, curCycles, curEnergy) < 0 || (delta >= 0 && rng.next() < Math.exp(-delta / temp))) {
-      copyMapping(cand, cur);
+    if (compare(o, c, e, cur.cycles, cur.energy) < 0 || (delta >= 0 && rng.next() < Math.exp(-delta / temp))) {
+      cur.take(cand, c, e);
       curScore = score;
-      curCycles = c;
-      curEnergy = e;
     }
   }
 }
@@ -179,43 +211,20 @@ function runChain(space: MapSpace, t: Tracker, rng: Rng, evaluations: number, de
 /**
  * For every pair of dims sharing a fan-out axis and every split of the axis
  * between them: the best temporal placement of the first dim, then of the
- * second; adopts the best result into `cur` when it beats `cur`.
+ * second; offers the result to `cur`.
  */
-function tradeAxes(
-  space: MapSpace,
-  t: Tracker,
-  cur: MappingArrays,
-  cand: MappingArrays,
-  probe: MappingArrays,
-  pairs: ReturnType<MapSpace['axisPairs']>,
-  deadline: () => boolean,
-): boolean {
-  const o = t.options.objective;
-  const model = t.model;
-  if (!t.evaluate(cur)) return false;
-  let bestC = model.cycles, bestE = model.totalEnergyPj;
+function tradeAxes(space: MapSpace, t: Tracker, cur: Incumbent, cand: MappingArrays, probe: MappingArrays, pairs: ReturnType<MapSpace['axisPairs']>, deadline: () => boolean): boolean {
   let improved = false;
   for (const pair of pairs) {
-    copyMapping(cur, cand);
+    copyMapping(cur.point, cand);
     const ok = space.forEachAxisSplit(cand, pair, () => {
       for (const d of [pair.a, pair.b]) {
+        const local = new Incumbent(t, cand);
         copyMapping(cand, probe);
-        let localC = Infinity, localE = Infinity;
-        const go = space.forEachTemporalPlacement(probe, d, () => {
-          if (deadline()) return false;
-          if (t.evaluate(probe) && compare(o, model.cycles, model.totalEnergyPj, localC, localE) < 0) {
-            localC = model.cycles;
-            localE = model.totalEnergyPj;
-            copyMapping(probe, cand);
-          }
-          return true;
-        });
-        if (!go) return false;
-        if (localC === Infinity) return true;
-        if (d === pair.b && compare(o, localC, localE, bestC, bestE) < 0) {
-          bestC = localC;
-          bestE = localE;
-          copyMapping(cand, cur);
+        if (!space.forEachTemporalPlacement(probe, d, () => !deadline() && (local.offer(probe), true))) return false;
+        if (!local.found) return true;
+        if (d === pair.b && local.beats(cur.cycles, cur.energy)) {
+          cur.take(cand, local.cycles, local.energy);
           improved = true;
         }
       }
@@ -231,29 +240,19 @@ const PAIR_PLACEMENTS = 600;
 
 /**
  * For every pair of dims: every temporal placement of the first together with
- * every placement of the second (capacity often couples them); adopts the
- * best into `cur` when it beats `cur`.
+ * every placement of the second (capacity often couples them); offers each to `cur`.
  */
-function tradeTemporal(space: MapSpace, t: Tracker, cur: MappingArrays, cand: MappingArrays, deadline: () => boolean): boolean {
-  const o = t.options.objective;
-  const model = t.model;
-  if (!t.evaluate(cur)) return false;
-  let bestC = model.cycles, bestE = model.totalEnergyPj;
+function tradeTemporal(space: MapSpace, cur: Incumbent, cand: MappingArrays, deadline: () => boolean): boolean {
   let improved = false;
   for (let a = 0; a < space.D; a++) {
     for (let b = a + 1; b < space.D; b++) {
-      const na = space.temporalPlacements(cur, a), nb = space.temporalPlacements(cur, b);
+      const na = space.temporalPlacements(cur.point, a), nb = space.temporalPlacements(cur.point, b);
       if (na < 2 || nb < 2 || na * nb > PAIR_PLACEMENTS) continue;
-      copyMapping(cur, cand);
+      copyMapping(cur.point, cand);
       const ok = space.forEachTemporalPlacement(cand, a, () =>
         space.forEachTemporalPlacement(cand, b, () => {
           if (deadline()) return false;
-          if (t.evaluate(cand) && compare(o, model.cycles, model.totalEnergyPj, bestC, bestE) < 0) {
-            bestC = model.cycles;
-            bestE = model.totalEnergyPj;
-            copyMapping(cand, cur);
-            improved = true;
-          }
+          if (cur.offer(cand)) improved = true;
           return true;
         }),
       );
@@ -265,75 +264,45 @@ function tradeTemporal(space: MapSpace, t: Tracker, cur: MappingArrays, cand: Ma
 
 /** One coordinate-descent chain (see the strategy list above). */
 function runDescent(space: MapSpace, t: Tracker, rng: Rng, evaluations: number, deadline: () => boolean): void {
-  const o = t.options.objective;
   const model = t.model;
-  const cur = space.base(), cand = space.base(), best = space.base(), probe = space.base();
-  let curCycles = Infinity, curEnergy = Infinity, bestCycles = Infinity, bestEnergy = Infinity;
-  const seedDraws = Math.max(8, Math.floor(evaluations * 0.1));
-  for (let used = 0; used < seedDraws && !deadline(); used++) {
-    space.randomize(cand, rng);
-    if (t.evaluate(cand) && compare(o, model.cycles, model.totalEnergyPj, curCycles, curEnergy) < 0) {
-      curCycles = model.cycles;
-      curEnergy = model.totalEnergyPj;
-      copyMapping(cand, cur);
-    }
-  }
-  if (curCycles === Infinity) return;
-  copyMapping(cur, best);
-  bestCycles = curCycles;
-  bestEnergy = curEnergy;
-  // Evaluates cand; adopts it as the current point when better.
-  const tryCand = (): boolean => {
-    if (deadline()) return false;
-    if (t.evaluate(cand) && compare(o, model.cycles, model.totalEnergyPj, curCycles, curEnergy) < 0) {
-      curCycles = model.cycles;
-      curEnergy = model.totalEnergyPj;
-      copyMapping(cand, cur);
-    }
-    return true;
-  };
+  const cur = seed(space, t, rng, Math.max(8, Math.floor(evaluations * 0.1)), deadline);
+  if (!cur.found) return;
+  const best = new Incumbent(t, space.base());
+  best.take(cur.point, cur.cycles, cur.energy);
+  const cand = space.base(), probe = space.base();
+  const tryCand = (): boolean => !deadline() && (cur.offer(cand), true);
   const dims = Array.from({ length: space.D }, (_, d) => d);
   const pairs = space.axisPairs();
   while (!deadline()) {
-    const before = { c: curCycles, e: curEnergy };
+    const before = { c: cur.cycles, e: cur.energy };
     for (const d of rng.shuffle(dims)) {
-      copyMapping(cur, cand);
+      copyMapping(cur.point, cand);
       if (!space.forEachDimPlacement(cand, d, tryCand)) break;
     }
     for (let l = 0; l < space.L && !deadline(); l++) {
       if (space.constraints.levels[l]!.order) continue;
-      copyMapping(cur, cand);
+      copyMapping(cur.point, cand);
       if (!space.forEachOrder(cand, l, rng, 120, tryCand)) break;
     }
     for (let l = 0; l < space.L && !deadline(); l++) {
       for (let s = 0; s < space.DS; s++) {
         if (!space.freeKeep[l]![s]) continue;
-        copyMapping(cur, cand);
+        copyMapping(cur.point, cand);
         cand.keep[l * space.DS + s] = 1 - cand.keep[l * space.DS + s]!;
         tryCand();
       }
     }
-    if (compare(o, curCycles, curEnergy, bestCycles, bestEnergy) < 0) {
-      copyMapping(cur, best);
-      bestCycles = curCycles;
-      bestEnergy = curEnergy;
-    }
-    if (compare(o, curCycles, curEnergy, before.c, before.e) < 0) continue;
-    // Stalled: trade a fan-out axis between two dims, re-placing both dims' temporal factors.
-    if (((pairs.length > 0 && tradeAxes(space, t, cur, cand, probe, pairs, deadline)) || tradeTemporal(space, t, cur, cand, deadline)) && t.evaluate(cur)) {
-      curCycles = model.cycles;
-      curEnergy = model.totalEnergyPj;
-      continue;
-    }
+    if (cur.beats(best.cycles, best.energy)) best.take(cur.point, cur.cycles, cur.energy);
+    if (cur.beats(before.c, before.e)) continue;
+    // Stalled: trade a fan-out axis between two dims, or move two dims' temporal factors together.
+    if ((pairs.length > 0 && tradeAxes(space, t, cur, cand, probe, pairs, deadline)) || tradeTemporal(space, cur, cand, deadline)) continue;
     // A local optimum: kick from the chain's best with a few random moves.
     for (let tries = 0; tries < 20 && !deadline(); tries++) {
-      copyMapping(best, cand);
+      copyMapping(best.point, cand);
       const kicks = 4 + rng.int(6);
       for (let k = 0; k < kicks; k++) space.move(cand, rng);
       if (t.evaluate(cand)) {
-        copyMapping(cand, cur);
-        curCycles = model.cycles;
-        curEnergy = model.totalEnergyPj;
+        cur.take(cand, model.cycles, model.totalEnergyPj);
         break;
       }
     }

@@ -287,36 +287,32 @@ export class MapSpace {
    * `visit` returns false to stop. Leaves d's factors as the last visit set them.
    */
   forEachDimPlacement(m: MappingArrays, d: number, visit: () => boolean): boolean {
-    const { D } = this;
     const ds = this.dims[d]!;
-    for (const slot of ds.spatial) (slot.axis === 0 ? m.spatialX : m.spatialY)[slot.level * D + d] = 1;
-    const temporal = (t: number, rest: number): boolean => {
-      const slots = ds.temporal;
-      if (slots.length === 0) return rest === 1 ? visit() : true;
-      if (t === slots.length - 1) {
-        m.temporal[slots[t]! * D + d] = rest;
-        return visit();
-      }
-      for (const f of divisors(rest)) {
-        m.temporal[slots[t]! * D + d] = f;
-        if (!temporal(t + 1, rest / f)) return false;
-      }
-      return true;
-    };
-    const spatial = (k: number): boolean => {
-      if (k === ds.spatial.length) return temporal(0, this.remaining(m, d));
-      const slot = ds.spatial[k]!;
+    for (const slot of ds.spatial) (slot.axis === 0 ? m.spatialX : m.spatialY)[slot.level * this.D + d] = 1;
+    return this.forEachSpatial(
+      m,
+      ds.spatial.map((slot) => ({ d, slot })),
+      () => this.forEachTemporalPlacement(m, d, visit),
+    );
+  }
+
+  /** Visits every choice of spatial factors for the (dim, fan-out slot) pairs of `list`, then calls `then`. */
+  private forEachSpatial(m: MappingArrays, list: { d: number; slot: SpatialSlot }[], then: () => boolean): boolean {
+    const go = (k: number): boolean => {
+      if (k === list.length) return then();
+      const { d, slot } = list[k]!;
       const arr = slot.axis === 0 ? m.spatialX : m.spatialY;
-      const i = slot.level * D + d;
-      if (this.otherAxis(m, slot, d) > 1) return spatial(k + 1);
+      const i = slot.level * this.D + d;
+      arr[i] = 1;
+      if (this.otherAxis(m, slot, d) > 1) return go(k + 1);
       for (const f of spatialCandidates(this.remaining(m, d), this.slotRoom(m, slot, d), this.coarse)) {
         arr[i] = f;
-        if (!spatial(k + 1)) return false;
+        if (!go(k + 1)) return false;
       }
       arr[i] = 1;
       return true;
     };
-    return spatial(0);
+    return go(0);
   }
 
   /** Visits every placement of dim d's temporal factors over its levels (its spatial factors as in `m`). */
@@ -546,25 +542,11 @@ export class MapSpace {
       return true;
     };
 
-    const spatial = (k: number): boolean => {
-      if (k === slots.length) {
-        for (let d = 0; d < D; d++) rest[d] = this.remaining(m, d);
-        for (let d = 0; d < D; d++) tile[L * D + d] = 1;
-        return temporal(L - 1, 0);
-      }
-      const { d, slot } = slots[k]!;
-      const arr = slot.axis === 0 ? m.spatialX : m.spatialY;
-      const i = slot.level * D + d;
-      arr[i] = 1;
-      if (this.otherAxis(m, slot, d) > 1) return spatial(k + 1);
-      for (const f of spatialCandidates(this.remaining(m, d), this.slotRoom(m, slot, d), this.coarse)) {
-        arr[i] = f;
-        if (!spatial(k + 1)) return false;
-      }
-      arr[i] = 1;
-      return true;
-    };
-    return spatial(0);
+    return this.forEachSpatial(m, slots, () => {
+      for (let d = 0; d < D; d++) rest[d] = this.remaining(m, d);
+      for (let d = 0; d < D; d++) tile[L * D + d] = 1;
+      return temporal(L - 1, 0);
+    });
   }
 }
 
