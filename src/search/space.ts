@@ -18,6 +18,8 @@ export interface SpatialSlot {
   level: number;
   axis: 0 | 1; // X, Y
   cap: number;
+  /** In a coarse space: the factors this slot may take (before the room other dims leave). */
+  coarse: number[] | null;
 }
 
 interface DimSpace {
@@ -53,17 +55,12 @@ export function divisors(n: number): number[] {
 
 /**
  * Spatial factors worth trying for a dim of (remaining) bound b on an axis
- * with room `cap`: the smallest factor for each distinct number of passes
- * (a larger factor with as many passes only idles more PEs). With `coarse`,
- * only the divisors of b and the factor that fills the axis.
+ * with room `cap`: the smallest factor for each distinct number of passes (a
+ * larger factor with as many passes only idles more PEs). Any assignment is
+ * dominated by one built from these slot by slot in a fixed order, so the
+ * exhaustive walk loses nothing.
  */
-export function spatialCandidates(b: number, cap: number, coarse = false): number[] {
-  if (coarse) {
-    const out = divisors(b).filter((f) => f <= cap);
-    const fill = Math.ceil(b / Math.ceil(b / Math.min(b, cap)));
-    if (!out.includes(fill)) out.push(fill);
-    return out;
-  }
+export function spatialCandidates(b: number, cap: number): number[] {
   const out: number[] = [];
   let last = -1;
   for (let f = 1; f <= Math.min(b, cap); f++) {
@@ -72,6 +69,19 @@ export function spatialCandidates(b: number, cap: number, coarse = false): numbe
     last = passes;
   }
   return [...new Set(out)];
+}
+
+/**
+ * The factors a coarse (dataflow) space allows a dim of bound b on an axis of
+ * `cap`: the divisors of b and the factor that fills the axis. They depend on
+ * neither the other slots nor the other dims, so the space does not depend on
+ * the order in which a search assigns them.
+ */
+export function coarseCandidates(b: number, cap: number): number[] {
+  const out = divisors(b).filter((f) => f <= cap);
+  const fill = Math.ceil(b / Math.ceil(b / Math.min(b, cap)));
+  if (!out.includes(fill)) out.push(fill);
+  return out.sort((x, y) => x - y);
 }
 
 function choose(n: number, k: number): number {
@@ -97,8 +107,6 @@ export class MapSpace {
   readonly D: number;
   readonly DS: number;
   readonly dims: DimSpace[];
-  /** Spatial factors limited to divisors and the axis-filling factor (see constraints). */
-  readonly coarse: boolean;
   /** Per level: the fan-out mesh below it (X, Y). */
   private readonly meshX: number[];
   private readonly meshY: number[];
@@ -111,7 +119,6 @@ export class MapSpace {
     this.problem = problem;
     this.arch = arch;
     this.constraints = constraints;
-    this.coarse = constraints.coarseSpatial;
     const L = (this.L = arch.levels.length);
     this.D = problem.dims.length;
     this.DS = problem.dataSpaces.length;
@@ -125,8 +132,9 @@ export class MapSpace {
         const c = constraints.levels[l]!;
         if (!c.temporalFixed.has(d) && (c.temporalDims === null || c.temporalDims.has(d))) temporal.push(l);
         if (c.spatialFixed.has(d)) continue;
-        if (this.meshX[l]! > 1 && spatialAllowed(c, 'X', d)) spatial.push({ level: l, axis: 0, cap: this.meshX[l]! });
-        if (this.meshY[l]! > 1 && spatialAllowed(c, 'Y', d)) spatial.push({ level: l, axis: 1, cap: this.meshY[l]! });
+        const coarse = (cap: number) => (constraints.coarseSpatial ? coarseCandidates(problem.bounds[d]!, cap) : null);
+        if (this.meshX[l]! > 1 && spatialAllowed(c, 'X', d)) spatial.push({ level: l, axis: 0, cap: this.meshX[l]!, coarse: coarse(this.meshX[l]!) });
+        if (this.meshY[l]! > 1 && spatialAllowed(c, 'Y', d)) spatial.push({ level: l, axis: 1, cap: this.meshY[l]!, coarse: coarse(this.meshY[l]!) });
       }
       const bound = problem.bounds[d]!;
       if (temporal.length === 0 && bound > 1 && spatial.length === 0) {
@@ -168,6 +176,13 @@ export class MapSpace {
     return Math.ceil(this.dims[d]!.bound / (spatial * fixed));
   }
 
+  /** The factors dim d may take on a slot, given what the other dims leave of its axis. */
+  private candidates(m: MappingArrays, d: number, slot: SpatialSlot): number[] {
+    const room = this.slotRoom(m, slot, d);
+    if (slot.coarse) return slot.coarse.filter((f) => f <= room);
+    return spatialCandidates(this.remaining(m, d), room);
+  }
+
   /** A dim goes on one axis of a fan-out (as in Timeloop's directives): its factor on the other axis. */
   private otherAxis(m: MappingArrays, slot: SpatialSlot, d: number): number {
     return (slot.axis === 0 ? m.spatialY : m.spatialX)[slot.level * this.D + d]!;
@@ -201,9 +216,7 @@ export class MapSpace {
     for (const d of dimsOrder) {
       for (const slot of rng.shuffle([...this.dims[d]!.spatial])) {
         if (this.otherAxis(m, slot, d) > 1) continue;
-        const room = this.slotRoom(m, slot, d);
-        const rest = this.remaining(m, d);
-        const cands = spatialCandidates(rest, room, this.coarse);
+        const cands = this.candidates(m, d, slot);
         const f = cands[rng.int(cands.length)]!;
         (slot.axis === 0 ? m.spatialX : m.spatialY)[slot.level * D + d] = f;
       }
@@ -256,7 +269,7 @@ export class MapSpace {
         const old = arr[i]!;
         (slot.axis === 0 ? m.spatialY : m.spatialX)[i] = 1;
         arr[i] = 1;
-        const cands = spatialCandidates(this.remaining(m, d), this.slotRoom(m, slot, d), this.coarse);
+        const cands = this.candidates(m, d, slot);
         const f = cands[rng.int(cands.length)]!;
         arr[i] = f;
         this.respread(m, d);
@@ -305,7 +318,7 @@ export class MapSpace {
       const i = slot.level * this.D + d;
       arr[i] = 1;
       if (this.otherAxis(m, slot, d) > 1) return go(k + 1);
-      for (const f of spatialCandidates(this.remaining(m, d), this.slotRoom(m, slot, d), this.coarse)) {
+      for (const f of this.candidates(m, d, slot)) {
         arr[i] = f;
         if (!go(k + 1)) return false;
       }
@@ -362,10 +375,10 @@ export class MapSpace {
     if (this.otherAxis(m, p.slotA, p.a) > 1 || this.otherAxis(m, p.slotB, p.b) > 1) return true;
     arr[ia] = 1;
     arr[ib] = 1;
-    for (const fa of spatialCandidates(this.remaining(m, p.a), this.slotRoom(m, p.slotA, p.a), this.coarse)) {
+    for (const fa of this.candidates(m, p.a, p.slotA)) {
       arr[ia] = fa;
       arr[ib] = 1;
-      for (const fb of spatialCandidates(this.remaining(m, p.b), this.slotRoom(m, p.slotB, p.b), this.coarse)) {
+      for (const fb of this.candidates(m, p.b, p.slotB)) {
         arr[ib] = fb;
         this.respread(m, p.a);
         this.respread(m, p.b);
@@ -438,7 +451,8 @@ export class MapSpace {
           count += orderedFactorizations(rest, Math.max(1, ds.temporal.length));
           return;
         }
-        for (const f of spatialCandidates(rest, ds.spatial[k]!.cap, this.coarse)) visit(k + 1, Math.ceil(rest / f));
+        const slot = ds.spatial[k]!;
+        for (const f of slot.coarse ?? spatialCandidates(rest, slot.cap)) visit(k + 1, Math.ceil(rest / f));
       };
       visit(0, ds.bound);
       log += Math.log10(count);
