@@ -23,7 +23,7 @@ import { toJson, type Io } from '../io.js';
 import { addModelOptions, loadOptions, type ModelFlags } from '../model-options.js';
 
 /** Default search budget: evaluations per distinct loop nest (and per dataflow with --dataflow all). */
-export const DEFAULT_BUDGET = 20000;
+export const DEFAULT_BUDGET = 80000;
 
 interface MapFlags extends ModelFlags {
   arch: string;
