@@ -12,7 +12,11 @@ import { MapSpace } from './space.js';
  * Searching one problem's mapspace. Strategies:
  *   exhaustive — every point (MapSpace.enumerate), stopping at the budget;
  *   random     — uniform random points;
- *   descent    — the default: a fixed number of chains, each seeded from the
+ *   hybrid     — the default: descent where every loop order is fixed (a
+ *                dataflow's space), where it finds the exhaustive optimum or
+ *                nearly; otherwise (loop orders searched too) annealing chains
+ *                on three quarters of the budget, then a descent from their best;
+ *   descent    — a fixed number of chains, each seeded from the
  *                best of a few random points, then coordinate descent: for
  *                each dim in turn, every placement of its factors (spatial
  *                and temporal) with the others fixed, keeping the best; every
@@ -27,8 +31,8 @@ import { MapSpace } from './space.js';
  * so far when time runs out). Every strategy returns the best valid mapping
  * found.
  */
-export type Strategy = 'descent' | 'anneal' | 'random' | 'exhaustive';
-export const STRATEGIES: readonly Strategy[] = ['descent', 'anneal', 'random', 'exhaustive'];
+export type Strategy = 'hybrid' | 'descent' | 'anneal' | 'random' | 'exhaustive';
+export const STRATEGIES: readonly Strategy[] = ['hybrid', 'descent', 'anneal', 'random', 'exhaustive'];
 
 export interface Budget {
   evaluations?: number;
@@ -262,10 +266,11 @@ function tradeTemporal(space: MapSpace, cur: Incumbent, cand: MappingArrays, dea
   return improved;
 }
 
-/** One coordinate-descent chain (see the strategy list above). */
-function runDescent(space: MapSpace, t: Tracker, rng: Rng, evaluations: number, deadline: () => boolean): void {
+/** One coordinate-descent chain (see the strategy list above), from the best of some random points or from `start`. */
+function runDescent(space: MapSpace, t: Tracker, rng: Rng, evaluations: number, deadline: () => boolean, start?: MappingArrays): void {
   const model = t.model;
-  const cur = seed(space, t, rng, Math.max(8, Math.floor(evaluations * 0.1)), deadline);
+  const cur = start ? new Incumbent(t, space.base()) : seed(space, t, rng, Math.max(8, Math.floor(evaluations * 0.1)), deadline);
+  if (start) cur.offer(start);
   if (!cur.found) return;
   const best = new Incumbent(t, space.base());
   best.take(cur.point, cur.cycles, cur.energy);
@@ -325,19 +330,26 @@ export function searchProblem(problem: Problem, arch: Architecture, constraints:
       if (options.budget.evaluations === undefined && options.budget.seconds === undefined) throw new AccelmapError('bad-flag', 'random search needs a budget (--budget N or Ns)');
       runRandom(space, t, rng);
       break;
+    case 'hybrid':
     case 'descent':
     case 'anneal': {
+      const ordersFixed = constraints.levels.every((l) => l.order !== null);
+      const plan: ('descent' | 'anneal')[] =
+        options.strategy === 'hybrid' ? (ordersFixed ? ['descent', 'descent', 'descent', 'descent'] : ['anneal', 'anneal', 'anneal', 'descent']) : new Array(CHAINS).fill(options.strategy);
       const total = options.budget.evaluations ?? Infinity;
       const seconds = options.budget.seconds;
-      for (let chain = 0; chain < CHAINS; chain++) {
+      plan.forEach((kind, chain) => {
         const chainRng = new Rng((options.seed ^ Math.imul(chain + 1, 0x9e3779b1)) >>> 0);
         const share = Number.isFinite(total) ? Math.floor(total / CHAINS) : Infinity;
         const start = t.evaluated;
         const chainDeadline = seconds !== undefined ? t.seconds() + seconds / CHAINS : Infinity;
         const deadline = () => t.evaluated - start >= share || t.seconds() >= chainDeadline;
-        if (options.strategy === 'descent') runDescent(space, t, chainRng, Number.isFinite(share) ? share : 20000, deadline);
-        else runChain(space, t, chainRng, Number.isFinite(share) ? share : 20000, deadline);
-      }
+        const evaluations = Number.isFinite(share) ? share : 20000;
+        // In a hybrid's last chain, descend from the best the annealing chains found.
+        const from = options.strategy === 'hybrid' && !ordersFixed && chain === CHAINS - 1 ? (t.best ?? undefined) : undefined;
+        if (kind === 'descent') runDescent(space, t, chainRng, evaluations, deadline, from && cloneMapping(from));
+        else runChain(space, t, chainRng, evaluations, deadline);
+      });
       break;
     }
   }

@@ -87,7 +87,7 @@ export function registerMap(program: Command, io: Io): void {
     .requiredOption('--arch <arch>', 'preset name or spec file')
     .addOption(new Option('--dataflow <name>', `${DATAFLOW_CHOICES.join('|')}: a named constraint set, each one compared (all), or unconstrained (auto)`).argParser(oneOf('--dataflow', DATAFLOW_CHOICES)).default('auto'))
     .option('--objective <list>', 'latency | energy | edp, or a lexicographic list such as energy,latency', 'edp')
-    .addOption(new Option('--strategy <name>', `${STRATEGIES.join('|')}`).argParser(oneOf('--strategy', STRATEGIES)).default('descent'))
+    .addOption(new Option('--strategy <name>', `${STRATEGIES.join('|')}`).argParser(oneOf('--strategy', STRATEGIES)).default('hybrid'))
     .addOption(new Option('--budget <n|Ns>', 'per distinct loop nest: evaluations (deterministic) or seconds').argParser(budgetFlag).default({ evaluations: DEFAULT_BUDGET }, String(DEFAULT_BUDGET)))
     .addOption(new Option('--seed <n>', 'random seed').argParser(positiveInt('--seed')).default(1))
     .option('--threads <n>', 'worker threads (default: the cores of this machine)', positiveInt('--threads'))
