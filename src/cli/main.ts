@@ -8,6 +8,7 @@ import { registerOps } from './commands/ops.js';
 import { registerSystolic } from './commands/systolic.js';
 import { registerScale } from './commands/scale.js';
 import { registerCompressDemo } from './commands/compress-demo.js';
+import { registerMemory } from './commands/memory.js';
 
 /** Every command registers itself here, one line each. */
 const COMMANDS: ((program: Command, io: Io) => void)[] = [
@@ -18,6 +19,7 @@ const COMMANDS: ((program: Command, io: Io) => void)[] = [
   registerSystolic,
   registerScale,
   registerCompressDemo,
+  registerMemory,
 ];
 
 export function buildProgram(io: Io): Command {
