@@ -1,6 +1,6 @@
 import { htmlPage, type HtmlSection, type HtmlTable } from '../report/html.js';
 import { renderTable } from '../util/table.js';
-import { formatBytes, formatPercent, formatSeconds } from '../util/units.js';
+import { formatBytes, formatCount, formatPercent, formatSeconds } from '../util/units.js';
 import type { MemoryPlan, PolicySummary } from './plan.js';
 
 /** Text and HTML views of a memory plan. Memory in binary units (GiB); times in seconds. */
@@ -30,7 +30,7 @@ function breakdownRows(plan: MemoryPlan): (string | number)[][] {
 export function summaryLines(plan: MemoryPlan): string[] {
   const exposed = plan.stepSeconds - plan.computeSeconds;
   return [
-    `${plan.model} · training · batch ${plan.batch} · policy ${plan.policy} on ${plan.device.name} (capacity ${formatBytes(plan.device.capacityBytes)}, host link ${formatBytes(plan.device.hostLinkBytesPerSecond)}/s effective) · times: ${plan.timesSource}`,
+    `${plan.model} · training · batch ${plan.batch} · policy ${plan.policy} on ${plan.device.name} (capacity ${formatBytes(plan.device.capacityBytes)}, host link ${formatCount(plan.device.hostLinkBytesPerSecond)}B/s effective) · times: ${plan.timesSource}`,
     `baseline: network-wide allocation ${formatBytes(plan.networkWideBytes)}; freed when dead ${formatBytes(plan.layerWisePeakBytes)} at the peak; step ${formatSeconds(plan.baselineStepSeconds)} with unlimited memory`,
     `plan: ${describeConfig(plan)} — ${plan.fits ? 'fits' : 'does not fit'}`,
     `peak ${formatBytes(plan.peakBytes)} during ${plan.peak.step} (${breakdownRows(plan).map(([c, b]) => `${c} ${b}`).join(', ')}); average ${formatBytes(plan.avgBytes)}`,
@@ -44,9 +44,15 @@ export function summaryLines(plan: MemoryPlan): string[] {
   ];
 }
 
+export function fastestFitting(policies: PolicySummary[]): PolicySummary | undefined {
+  return policies.filter((s) => s.fits).sort((a, b) => a.stepSeconds - b.stepSeconds)[0];
+}
+
 export function renderMemoryPlan(plan: MemoryPlan, policies: PolicySummary[], maxBatch?: number): string {
   const lines = summaryLines(plan);
   if (maxBatch !== undefined) lines.push(`largest batch that fits ${formatBytes(plan.device.capacityBytes)} under ${plan.policy}: ${maxBatch}`);
+  const best = fastestFitting(policies);
+  if (best && best.policy !== plan.policy) lines.push(`fastest policy that fits: ${best.policy} (${describeConfig(best)}), step ${formatSeconds(best.stepSeconds)}, slowdown ${formatPercent(best.slowdown)}`);
   return [lines.join('\n'), 'all policies (memory-lean convolutions only where dyn chooses them):\n' + renderTable(POLICY_HEADER, policyRows(policies), { align: POLICY_HEADER.map((_, i) => (i < 2 ? 'left' : 'right')) })].join('\n\n');
 }
 
