@@ -34,6 +34,14 @@ describe('accelmap memory', () => {
     expect(r.policies.map((p: { policy: string }) => p.policy)).toEqual(['none', 'conv', 'all', 'dyn', 'recompute', 'recompute+conv', 'recompute+all']);
   });
 
+  it('gives every element-wise result its own buffer with --no-in-place', async () => {
+    const argv = ['memory', 'vgg16', '--batch', '2', '--device', 'titan-x', '--policy', 'none'];
+    const [shared, own] = [await json(argv), await json([...argv, '--no-in-place'])];
+    // VGG-16's ReLUs write over their convolution's output, and the ReLU gradients over theirs
+    expect(own.networkWideBytes).toBeGreaterThan(shared.networkWideBytes);
+    expect(own.peakBytes).toBeGreaterThanOrEqual(shared.peakBytes);
+  });
+
   it('prints a text summary by default', async () => {
     const io = memoryIo();
     expect(await run(['memory', 'vgg16', '--batch', '64', '--device', 'titan-x', '--capacity', '8GB'], io)).toBe(0);

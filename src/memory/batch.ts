@@ -4,7 +4,7 @@ import type { Graph } from '../workload/graph.js';
 import { preparePlanner, runPolicy, type PlanOptions } from './plan.js';
 
 /** Batches beyond this are not tried. */
-export const MAX_BATCH = 1 << 20;
+const MAX_BATCH = 1 << 20;
 
 /**
  * The largest batch whose training step fits the capacity under a policy

@@ -51,7 +51,7 @@ export function isConvolution(node: Node): boolean {
 }
 
 /** The forward convolution a Conv, ConvGradInput or ConvGradWeight node runs over. */
-export function convolutionGeometry(graph: Graph, node: Node): ConvGeometry {
+function convolutionGeometry(graph: Graph, node: Node): ConvGeometry {
   const inputs = nodeInputTypes(graph, node);
   const attrs = node.attrs as unknown as ConvAttrs & { input_shape?: number[]; weight_shape?: number[] };
   switch (node.op) {

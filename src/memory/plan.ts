@@ -41,6 +41,7 @@ export interface PlannerOptions {
   inPlace?: boolean;
 }
 
+/** Options of a plan made from scratch (largest-batch search). */
 export interface PlanOptions extends PlannerOptions {
   policy?: PolicyName;
   /** Convolution algorithm class for every policy but dyn (default fast). */
@@ -116,7 +117,7 @@ function algorithmOf(config: Config, node: string): ConvAlgorithm {
 }
 
 /** Buffers a configuration offloads: read in the forward pass and again after it (`conv`: only those a convolution takes as its data input). */
-export function offloadSet(schedule: Schedule, kind: OffloadKind): Set<number> {
+function offloadSet(schedule: Schedule, kind: OffloadKind): Set<number> {
   const set = new Set<number>();
   if (kind === 'none') return set;
   for (const b of schedule.buffers) {
@@ -243,7 +244,7 @@ export interface MemoryPlan extends PolicySummary {
   memory: { seconds: number; bytes: number }[];
 }
 
-export function summarize(policy: PolicyName, e: Evaluation, baselineStepSeconds: number): PolicySummary {
+function summarize(policy: PolicyName, e: Evaluation, baselineStepSeconds: number): PolicySummary {
   const { timeline, variant } = e;
   const recomputeSeconds = variant.schedule.steps.reduce((s, step, i) => s + (step.phase === 'recompute' ? e.stepSeconds[i]! : 0), 0);
   const lean = [...e.algorithms.values()].filter((a) => a === 'lean').length;
@@ -320,10 +321,6 @@ export function planWith(p: Planner, policy: PolicyName, algorithm: ConvAlgorith
 function memoryCurve(t: Timeline): { seconds: number; bytes: number }[] {
   let level = 0;
   return [{ seconds: 0, bytes: 0 }, ...t.events.map((e) => ({ seconds: e.seconds, bytes: (level += e.bytes) }))];
-}
-
-export function planMemory(graph: Graph, device: Device, o: PlanOptions = {}): MemoryPlan {
-  return planWith(preparePlanner(graph, device, o), o.policy ?? 'dyn', o.algorithm);
 }
 
 /** Every policy on one planner, for comparison. */

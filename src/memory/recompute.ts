@@ -33,7 +33,7 @@ export interface RecomputePlan {
   dropped: string[];
 }
 
-export const RECOMPUTED_SUFFIX = '@recompute';
+const RECOMPUTED_SUFFIX = '@recompute';
 
 export function planRecompute(graph: Graph, checkpointEvery?: number): RecomputePlan {
   const forward = graph.nodes.filter((n) => n.phase === 'forward');

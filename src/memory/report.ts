@@ -7,7 +7,7 @@ import type { MemoryPlan, PolicySummary } from './plan.js';
 
 const GiB = 2 ** 30;
 
-export function describeConfig(s: PolicySummary): string {
+function describeConfig(s: PolicySummary): string {
   const parts = [s.offload === 'none' ? 'nothing offloaded' : s.offload === 'conv' ? 'convolution inputs offloaded' : 'all layer inputs offloaded'];
   if (s.recompute) parts.push('checkpointed and recomputed');
   const convs = s.fastConvolutions + s.leanConvolutions;
@@ -15,9 +15,9 @@ export function describeConfig(s: PolicySummary): string {
   return parts.join(', ');
 }
 
-export const POLICY_HEADER = ['policy', 'configuration', 'peak', 'average', 'offloaded', 'step', 'slowdown', 'fits'];
+const POLICY_HEADER = ['policy', 'configuration', 'peak', 'average', 'offloaded', 'step', 'slowdown', 'fits'];
 
-export function policyRows(summaries: PolicySummary[]): (string | number)[][] {
+function policyRows(summaries: PolicySummary[]): (string | number)[][] {
   return summaries.map((s) => [s.policy, describeConfig(s), formatBytes(s.peakBytes), formatBytes(s.avgBytes), formatBytes(s.offloadedBytes), formatSeconds(s.stepSeconds), formatPercent(s.slowdown), s.fits ? 'yes' : 'no']);
 }
 
@@ -27,7 +27,7 @@ function breakdownRows(plan: MemoryPlan): (string | number)[][] {
     .map(([category, bytes]) => [category, formatBytes(bytes), formatPercent(bytes / plan.peakBytes)]);
 }
 
-export function summaryLines(plan: MemoryPlan): string[] {
+function summaryLines(plan: MemoryPlan): string[] {
   const exposed = plan.stepSeconds - plan.computeSeconds;
   return [
     `${plan.model} · training · batch ${plan.batch} · policy ${plan.policy} on ${plan.device.name} (capacity ${formatBytes(plan.device.capacityBytes)}, host link ${formatCount(plan.device.hostLinkBytesPerSecond)}B/s effective) · times: ${plan.timesSource}`,
@@ -44,7 +44,7 @@ export function summaryLines(plan: MemoryPlan): string[] {
   ];
 }
 
-export function fastestFitting(policies: PolicySummary[]): PolicySummary | undefined {
+function fastestFitting(policies: PolicySummary[]): PolicySummary | undefined {
   return policies.filter((s) => s.fits).sort((a, b) => a.stepSeconds - b.stepSeconds)[0];
 }
 

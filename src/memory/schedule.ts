@@ -76,7 +76,7 @@ const PRESENT: ReadonlySet<TensorKind> = new Set(['weight', 'optimizer-state', '
 const PERSISTENT: ReadonlySet<BufferCategory> = new Set(['weights', 'optimizer-state', 'constants']);
 const IN_PLACE: ReadonlySet<OpClass> = new Set(['activation', 'elementwise']);
 
-export function categoryOf(t: Tensor): BufferCategory {
+function categoryOf(t: Tensor): BufferCategory {
   switch (t.kind) {
     case 'weight':
       return 'weights';

@@ -80,7 +80,7 @@ export interface Vgg16Row {
 }
 
 /** A device running at a fraction of its roofline (peaks and memory bandwidth scaled; the host link unchanged). */
-export function atEfficiency(device: Device, efficiency: number): Device {
+function atEfficiency(device: Device, efficiency: number): Device {
   const peaks = Object.fromEntries(Object.entries(device.peakFlopsPerSecond).map(([k, v]) => [k, v * efficiency]));
   return { ...device, name: `${device.name} at ${Math.round(efficiency * 100)}% of its roofline`, peakFlopsPerSecond: peaks, memoryBandwidthBytesPerSecond: device.memoryBandwidthBytesPerSecond * efficiency };
 }

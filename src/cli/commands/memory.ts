@@ -22,6 +22,7 @@ interface MemoryFlags extends ModelFlags {
   policy: PolicyName;
   algo: ConvAlgorithm;
   checkpointEvery?: number;
+  inPlace: boolean;
   layerTimes?: string;
   maxBatch?: boolean;
   json?: boolean;
@@ -41,6 +42,7 @@ export function registerMemory(program: Command, io: Io): void {
     .addOption(new Option('--policy <name>', 'none, conv, all (vDNN offload), dyn (vDNN_dyn), recompute, recompute+conv, recompute+all').argParser(oneOf('--policy', POLICIES)).default('dyn'))
     .addOption(new Option('--algo <class>', 'convolution algorithms for every policy but dyn: fast (with workspace) or lean (none)').argParser(oneOf('--algo', ['fast', 'lean'] as const)).default('fast'))
     .option('--checkpoint-every <k>', 'recompute: every k-th cut point is a checkpoint (default √ of the cut points)', positiveInt('--checkpoint-every'))
+    .option('--no-in-place', 'give every element-wise result its own buffer (default: ReLU and the like overwrite an input that dies with them)')
     .option('--layer-times <file.json>', 'per-node seconds { "<node>": s } (e.g. from a mapper) instead of the roofline')
     .option('--max-batch', 'also search the largest batch that fits the capacity under the policy')
     .option('--json', 'print JSON')
@@ -53,7 +55,7 @@ export function registerMemory(program: Command, io: Io): void {
       const device = loadDevice(f.device);
       const timed = f.layerTimes ? readLayerTimes(f.layerTimes) : undefined;
       const roofline = rooflineTimes(device);
-      const options: PlannerOptions = { capacityBytes: f.capacity, checkpointEvery: f.checkpointEvery, times: timed ? mappedTimes(timed, roofline, f.layerTimes!) : roofline };
+      const options: PlannerOptions = { capacityBytes: f.capacity, checkpointEvery: f.checkpointEvery, inPlace: f.inPlace, times: timed ? mappedTimes(timed, roofline, f.layerTimes!) : roofline };
       const load = (batch?: number) => loadGraph(model, { ...loadOptions(f), batch, mode: 'train' });
       const graph = load(f.batch);
       if (timed) noteCoverage(io, graph.nodes.map((n) => n.name), Object.keys(timed));
