@@ -1,13 +1,13 @@
 import { statSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
 import { AccelmapError, isAccelmapError } from '../../util/errors.js';
-import { bytesFor, isFloat, type DType } from '../dtype.js';
-import { type AttrValue, type Attrs, type Graph, type Node, type Tensor, type TensorType } from '../graph.js';
+import { bytesFor, isFloat } from '../dtype.js';
+import { numel, type AttrValue, type Attrs, type Graph, type Node, type Tensor, type TensorType } from '../graph.js';
 import { inferNode } from '../infer.js';
 import { registry } from '../ops/index.js';
-import { readModelFile, type OnnxAttribute, type OnnxDim, type OnnxGraph, type OnnxModel, type OnnxNode, type OnnxTensor, type OnnxValueInfo } from './proto.js';
+import { STORED_VALUE_ELEMENTS, readModelFile, type OnnxAttribute, type OnnxDim, type OnnxGraph, type OnnxModel, type OnnxNode, type OnnxTensor, type OnnxValueInfo } from './proto.js';
 import { isParameterSlot } from './slots.js';
-import { RENAMED_OPS, upgradeNode, type RawNode } from './upgrade.js';
+import { RENAMED_OPS, upgradeNode, type RawNode, type UpgradeContext } from './upgrade.js';
 
 /**
  * ONNX model → Graph. Reads the file lazily (weights are skipped), binds
@@ -30,12 +30,7 @@ export interface OnnxImportOptions {
 const DEFAULT_DOMAINS = new Set(['', 'ai.onnx']);
 
 export function importOnnx(file: string, o: OnnxImportOptions = {}): Graph {
-  const model = readModelFile(file);
-  try {
-    return importModel(model, file, o);
-  } catch (e) {
-    throw isAccelmapError(e) && !e.location.file ? e.at({ file }) : e;
-  }
+  return importModel(readModelFile(file), file, o);
 }
 
 /** The op kind an ONNX node maps to, or undefined when accelmap has none. */
@@ -74,6 +69,14 @@ function nodeNames(nodes: OnnxNode[]): string[] {
 function topoOrder(g: OnnxGraph, known: Set<string>): number[] {
   const producer = new Map<string, number>();
   g.nodes.forEach((n, i) => n.outputs.forEach((o) => o && producer.set(o, i)));
+  // the usual case: every input is defined before the node that reads it
+  const defined = new Set(known);
+  const inOrder = g.nodes.every((n) => {
+    const ok = n.inputs.every((name) => !name || defined.has(name) || !producer.has(name));
+    for (const o of n.outputs) defined.add(o);
+    return ok;
+  });
+  if (inOrder) return g.nodes.map((_, i) => i);
   const order: number[] = [];
   const state = new Uint8Array(g.nodes.length); // 0 new, 1 on the stack, 2 placed
   for (let root = 0; root < g.nodes.length; root++) {
@@ -119,10 +122,10 @@ function attrValue(a: OnnxAttribute): AttrValue | undefined {
 }
 
 function rawAttrs(n: OnnxNode): Attrs {
-  const out: Attrs = Object.create(null);
+  const out: Attrs = {};
   for (const a of n.attributes) {
     const v = attrValue(a);
-    if (v !== undefined) out[a.name] = v;
+    if (v !== undefined && a.name !== '__proto__') out[a.name] = v;
   }
   return out;
 }
@@ -189,6 +192,7 @@ class Importer {
     private readonly o: OnnxImportOptions,
   ) {
     this.opset = model.opsets[''] ?? 1;
+    this.upgrades.opset = this.opset;
     const name = basename(file, extname(file)) || model.graph.name || 'model';
     this.graph = { name, mode: 'infer', batch: 1, tensors: Object.create(null) as Record<string, Tensor>, nodes: [], inputs: [], outputs: [] };
     for (const vi of [...model.graph.valueInfo, ...model.graph.outputs]) this.declared.set(vi.name, vi);
@@ -276,17 +280,15 @@ class Importer {
     return v;
   }
 
-  private upgradeContext() {
-    return {
-      opset: this.opset,
-      type: (name: string) => this.graph.tensors[name],
-      constant: (base: string, value: number[], shape: number[], dtype: DType) => {
-        const name = this.fresh(base);
-        this.graph.tensors[name] = { name, shape, dtype, kind: 'constant', value };
-        return name;
-      },
-    };
-  }
+  private readonly upgrades: UpgradeContext = {
+    opset: 0,
+    type: (name) => this.graph.tensors[name],
+    constant: (base, value, shape, dtype) => {
+      const name = this.fresh(base);
+      this.graph.tensors[name] = { name, shape, dtype, kind: 'constant', value };
+      return name;
+    },
+  };
 
   private addNode(n: OnnxNode, name: string): void {
     const where = `node ${name} (${n.opType})`;
@@ -297,7 +299,7 @@ class Importer {
         return;
       }
       const raw: RawNode = { op: n.opType, inputs: n.inputs, outputs: n.outputs, attrs: rawAttrs(n) };
-      const steps = upgradeNode(raw, this.upgradeContext());
+      const steps = upgradeNode(raw, this.upgrades);
       steps.forEach((step, k) => this.addStep(step, k === steps.length - 1 ? name : `${name}/${step.op}`, where));
     } catch (e) {
       throw isAccelmapError(e) && !e.location.path ? e.at({ path: where }) : e;
@@ -307,23 +309,37 @@ class Importer {
   private addStep(step: RawNode, name: string, where: string): void {
     for (const out of step.outputs) if (out && this.graph.tensors[out]) throw new AccelmapError('bad-input', `output '${out}' is already defined`, { path: where });
     let node: Node = { name, op: step.op, inputs: step.inputs, outputs: step.outputs, attrs: registry.get(step.op).attrs(step.attrs), phase: 'forward' };
+    if (node.op === 'ConstantOfShape' && this.isStoredValue(node.inputs[0]!)) return this.addPlaceholder(node);
     node = this.asEmbedding(node);
     inferNode(this.graph, node);
-    node.outputs.forEach((out) => out && this.checkDeclared(out, node));
     const outs = node.outputs.filter(Boolean).map((o) => this.graph.tensors[o]!);
+    for (const t of outs) {
+      if (!t.shape.every((d) => d >= 0 && Number.isSafeInteger(d)) || !Number.isSafeInteger(numel(t.shape))) {
+        throw new AccelmapError('shape', `${node.op} gives output '${t.name}' an invalid shape [${t.shape}]`, { path: `node ${node.name} (${node.op})` });
+      }
+      this.checkDeclared(t.name, node);
+    }
     if (outs.length && outs.every((t) => t.value)) {
       for (const t of outs) t.kind = 'constant';
       return;
     }
-    if (node.op === 'ConstantOfShape' && this.isStoredValue(node.inputs[0]!)) {
-      // a weight stored as "fill this shape" (tools that strip weights write them so)
-      for (const t of outs) {
-        t.kind = 'constant';
-        this.stored.add(t.name);
-      }
-      return;
-    }
     this.graph.nodes.push(node);
+  }
+
+  /**
+   * A ConstantOfShape of a stored shape is how tools that strip weights keep
+   * their place: it becomes a stored tensor (a weight or a constant by its
+   * use), with its value only when it is small enough to matter for shapes.
+   */
+  private addPlaceholder(node: Node): void {
+    const shape = this.graph.tensors[node.inputs[0]!]!.value!;
+    if (!shape.every((d) => d >= 0 && Number.isSafeInteger(d)) || !Number.isSafeInteger(numel(shape))) throw new AccelmapError('shape', `ConstantOfShape shape [${shape}] is invalid`);
+    const fill = node.attrs.value as TensorType;
+    const t: Tensor = { name: node.outputs[0]!, shape: [...shape], dtype: fill.dtype, kind: 'constant' };
+    if (numel(shape) <= STORED_VALUE_ELEMENTS && fill.value) t.value = new Array<number>(numel(shape)).fill(fill.value[0]!);
+    this.define(t, `node ${node.name} (ConstantOfShape)`);
+    this.checkDeclared(t.name, node);
+    this.stored.add(t.name);
   }
 
   /** Whether a tensor's value comes straight from the file (an initializer or a Constant node). */
@@ -361,7 +377,9 @@ class Importer {
     for (const n of this.graph.nodes) {
       n.inputs.forEach((name, slot) => {
         if (!this.stored.has(name)) return;
-        consumers.set(name, [...(consumers.get(name) ?? []), { op: n.op, slot }]);
+        const uses = consumers.get(name);
+        if (uses) uses.push({ op: n.op, slot });
+        else consumers.set(name, [{ op: n.op, slot }]);
       });
     }
     const read = new Set(this.model.graph.nodes.flatMap((n) => n.inputs));
@@ -374,6 +392,11 @@ class Importer {
   }
 }
 
+/** A decoded model → Graph; errors name `file` (external-data paths are relative to it). */
 export function importModel(model: OnnxModel, file: string, o: OnnxImportOptions = {}): Graph {
-  return new Importer(model, file, o).run();
+  try {
+    return new Importer(model, file, o).run();
+  } catch (e) {
+    throw isAccelmapError(e) && !e.location.file ? e.at({ file }) : e;
+  }
 }

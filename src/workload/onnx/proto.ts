@@ -1,12 +1,12 @@
 import { bytesFor, type DType } from '../dtype.js';
-import { MAX_FOLDED_ELEMENTS } from '../shape.js';
 import { ProtoReader, WIRE_FIXED32, WIRE_FIXED64, WIRE_LEN, WIRE_VARINT, bufferSource, fileSource, type ByteSource } from './wire.js';
 
 /**
  * Decoders for the onnx.proto messages accelmap needs, over a ProtoReader.
  * Tensors keep their dims, element type and where their data lives; only
- * small tensors (shape vectors, axes, scalars: at most MAX_FOLDED_ELEMENTS
- * elements) have their values decoded. Weight bytes are skipped, not read.
+ * small tensors (shape vectors, axes, scalars, small masks: at most
+ * STORED_VALUE_ELEMENTS elements) have their values decoded. Weight bytes
+ * are skipped, not read.
  */
 
 /** ONNX TensorProto.DataType codes, by position. */
@@ -115,30 +115,40 @@ export interface OnnxModel {
 
 // ---------------------------------------------------------------- scalar and repeated fields
 
+/** Largest stored tensor whose values are decoded. */
+export const STORED_VALUE_ELEMENTS = 1024;
 /** Largest raw or packed data field read into memory to decode values. */
-const MAX_VALUE_BYTES = MAX_FOLDED_ELEMENTS * 16;
-/** Longest list of dims, ints, floats or strings kept (a corrupt file could claim more). */
+const MAX_VALUE_BYTES = STORED_VALUE_ELEMENTS * 16;
+/** Longest list of ints, floats, strings or dimensions kept (a corrupt file could claim more). */
 const MAX_LIST = 1 << 20;
+/** Highest rank accepted for a tensor or a declared shape. */
+const MAX_RANK = 64;
 
-function str(r: ProtoReader, wire: number, end: number, field: string): string {
-  r.expectWire(wire, WIRE_LEN, field);
-  return r.string(r.length(end, field));
+function str(r: ProtoReader, end: number, name: string): string {
+  r.expect(WIRE_LEN, name);
+  return r.string(r.length(end, name));
 }
 
-function int(r: ProtoReader, wire: number, field: string): number {
-  r.expectWire(wire, WIRE_VARINT, field);
+function int(r: ProtoReader, name: string): number {
+  r.expect(WIRE_VARINT, name);
   return r.varint();
 }
 
-/** Appends one or more (packed) varints to `out`; returns false when the list was too long to keep. */
-function varints(r: ProtoReader, wire: number, end: number, out: number[], field: string, keep = MAX_LIST): boolean {
-  if (wire === WIRE_VARINT) {
+/** The end of the nested message the current field holds. */
+function sub(r: ProtoReader, end: number, name: string): number {
+  r.expect(WIRE_LEN, name);
+  return r.sub(end, name);
+}
+
+/** Appends one or more (packed) varints to `out`, keeping at most `keep`; returns false when some were dropped. */
+function varints(r: ProtoReader, end: number, out: number[], name: string, keep = MAX_LIST): boolean {
+  if (r.wire === WIRE_VARINT) {
     const v = r.varint();
-    if (out.length < keep) out.push(v);
-    return out.length < keep;
+    if (out.length >= keep) return false;
+    out.push(v);
+    return true;
   }
-  r.expectWire(wire, WIRE_LEN, field);
-  const stop = r.sub(end, field);
+  const stop = sub(r, end, name);
   while (r.pos < stop) {
     if (out.length >= keep) {
       r.skipBytes(stop - r.pos);
@@ -146,113 +156,87 @@ function varints(r: ProtoReader, wire: number, end: number, out: number[], field
     }
     out.push(r.varint());
   }
-  if (r.pos !== stop) throw r.corrupt(`packed ${field} overruns its length`);
+  if (r.pos !== stop) throw r.corrupt(`packed ${name} overruns its length`);
   return true;
 }
 
-function floats(r: ProtoReader, wire: number, end: number, out: number[], field: string, keep = MAX_LIST): boolean {
-  if (wire === WIRE_FIXED32) {
-    const v = r.float32();
-    if (out.length < keep) out.push(v);
-    return out.length < keep;
+/** Appends fixed-width floats (4 or 8 bytes, packed or not), keeping at most `keep`. */
+function fixed(r: ProtoReader, end: number, out: number[], name: string, width: 4 | 8, keep = MAX_LIST): boolean {
+  if (r.wire === (width === 4 ? WIRE_FIXED32 : WIRE_FIXED64)) {
+    const v = width === 4 ? r.float32() : r.float64();
+    if (out.length >= keep) return false;
+    out.push(v);
+    return true;
   }
-  r.expectWire(wire, WIRE_LEN, field);
-  const n = r.length(end, field);
-  if (n % 4) throw r.corrupt(`packed ${field} has ${n} bytes, not a multiple of 4`);
-  if (out.length + n / 4 > keep) {
+  r.expect(WIRE_LEN, name);
+  const n = r.length(end, name);
+  if (n % width) throw r.corrupt(`packed ${name} has ${n} bytes, not a multiple of ${width}`);
+  if (out.length + n / width > keep) {
     r.skipBytes(n);
     return false;
   }
-  for (let i = 0; i < n; i += 4) out.push(r.float32());
-  return true;
-}
-
-function doubles(r: ProtoReader, wire: number, end: number, out: number[], field: string, keep: number): boolean {
-  if (wire === WIRE_FIXED64) {
-    const v = r.float64();
-    if (out.length < keep) out.push(v);
-    return out.length < keep;
-  }
-  r.expectWire(wire, WIRE_LEN, field);
-  const n = r.length(end, field);
-  if (n % 8) throw r.corrupt(`packed ${field} has ${n} bytes, not a multiple of 8`);
-  if (out.length + n / 8 > keep) {
-    r.skipBytes(n);
-    return false;
-  }
-  for (let i = 0; i < n; i += 8) out.push(r.float64());
+  for (let i = 0; i < n; i += width) out.push(width === 4 ? r.float32() : r.float64());
   return true;
 }
 
 // ---------------------------------------------------------------- tensors
 
+/** A StringStringEntryProto as [key, value]. */
+function decodeEntry(r: ProtoReader, end: number): [string, string] {
+  let key = '', value = '';
+  while (r.next(end)) {
+    if (r.field === 1) key = str(r, end, 'key');
+    else if (r.field === 2) value = str(r, end, 'value');
+    else r.skip(end);
+  }
+  return [key, value];
+}
+
 interface TensorFields {
   raw?: Uint8Array;
   rawBytes: number;
   typed: number[];
-  /** Elements in the typed data fields (counted even when not kept). */
+  /** Elements in the typed data fields (−1 once too many to track). */
   typedCount: number;
-  /** False when typed data was too long to keep (its count may then be unknown). */
-  typedKept: boolean;
   external: Record<string, string>;
   dataLocation: number;
 }
 
 export function decodeTensor(r: ProtoReader, end: number): OnnxTensor {
   const t: OnnxTensor = { name: '', dims: [], dataType: 0 };
-  const f: TensorFields = { rawBytes: -1, typed: [], typedCount: 0, typedKept: true, external: {}, dataLocation: 0 };
-  r.message(end, (field, wire) => {
-    switch (field) {
+  const f: TensorFields = { rawBytes: -1, typed: [], typedCount: 0, external: Object.create(null), dataLocation: 0 };
+  while (r.next(end)) {
+    switch (r.field) {
       case 1:
-        if (!varints(r, wire, end, t.dims, 'dims', 65) || t.dims.length > 64) throw r.corrupt('tensor has more than 64 dimensions');
-        return true;
-      case 2:
-        t.dataType = int(r, wire, 'data_type');
-        return true;
-      case 8:
-        t.name = str(r, wire, end, 'name');
-        return true;
+        if (!varints(r, end, t.dims, 'dims', MAX_RANK)) throw r.corrupt(`tensor has more than ${MAX_RANK} dimensions`);
+        break;
+      case 2: t.dataType = int(r, 'data_type'); break;
+      case 8: t.name = str(r, end, 'name'); break;
       case 9: {
-        r.expectWire(wire, WIRE_LEN, 'raw_data');
+        r.expect(WIRE_LEN, 'raw_data');
         const n = r.length(end, 'raw_data');
         f.rawBytes = n;
         if (n <= MAX_VALUE_BYTES) f.raw = r.bytes(n);
         else r.skipBytes(n);
-        return true;
+        break;
       }
-      case 4:
-      case 5:
-      case 7:
-      case 10:
-      case 11:
-        typedField(r, field, wire, end, f);
-        return true;
-      case 6: {
-        r.expectWire(wire, WIRE_LEN, 'string_data');
+      case 4: case 5: case 7: case 10: case 11:
+        typedField(r, end, f);
+        break;
+      case 6:
+        r.expect(WIRE_LEN, 'string_data');
         r.skipBytes(r.length(end, 'string_data'));
-        f.typedCount++;
-        return true;
-      }
+        if (f.typedCount >= 0) f.typedCount++;
+        break;
       case 13: {
-        r.expectWire(wire, WIRE_LEN, 'external_data');
-        const stop = r.sub(end, 'external_data');
-        let key = '', value = '';
-        r.message(stop, (ef, ew) => {
-          if (ef === 1) key = str(r, ew, stop, 'key');
-          else if (ef === 2) value = str(r, ew, stop, 'value');
-          else return false;
-          return true;
-        });
+        const [key, value] = nested(r, end, 'external_data', decodeEntry);
         f.external[key] = value;
-        return true;
+        break;
       }
-      case 14:
-        f.dataLocation = int(r, wire, 'data_location');
-        return true;
-      default:
-        return false;
+      case 14: f.dataLocation = int(r, 'data_location'); break;
+      default: r.skip(end);
     }
-  });
+  }
   t.dtype = dtypeOfCode(t.dataType);
   if (!t.dtype) throw r.corrupt(`tensor '${t.name}' has unknown data type ${t.dataType}`);
   for (const d of t.dims) if (d < 0 || !Number.isSafeInteger(d)) throw r.corrupt(`tensor '${t.name}' has dimension ${d}`);
@@ -263,7 +247,7 @@ export function decodeTensor(r: ProtoReader, end: number): OnnxTensor {
     return t;
   }
   checkDataSize(r, t, numel, f);
-  if (numel <= MAX_FOLDED_ELEMENTS) {
+  if (numel <= STORED_VALUE_ELEMENTS) {
     const value = f.raw ? decodeRaw(f.raw, t.dtype, numel) : decodeTyped(f.typed, t.dtype, numel);
     if (value) t.value = value;
   }
@@ -272,19 +256,17 @@ export function decodeTensor(r: ProtoReader, end: number): OnnxTensor {
 
 const TYPED_FIELDS: Record<number, string> = { 4: 'float_data', 5: 'int32_data', 7: 'int64_data', 10: 'double_data', 11: 'uint64_data' };
 
-function typedField(r: ProtoReader, field: number, wire: number, end: number, f: TensorFields): void {
+function typedField(r: ProtoReader, end: number, f: TensorFields): void {
   const before = f.typed.length;
-  const keep = f.typedKept ? MAX_VALUE_BYTES / 4 : 0;
-  const name = TYPED_FIELDS[field]!;
-  const kept = field === 4 ? floats(r, wire, end, f.typed, name, keep) : field === 10 ? doubles(r, wire, end, f.typed, name, keep) : varints(r, wire, end, f.typed, name, keep);
-  if (kept) {
-    f.typedCount += f.typed.length - before;
-    return;
+  const keep = f.typedCount >= 0 ? MAX_VALUE_BYTES / 4 : 0;
+  const name = TYPED_FIELDS[r.field]!;
+  const kept = r.field === 4 ? fixed(r, end, f.typed, name, 4, keep) : r.field === 10 ? fixed(r, end, f.typed, name, 8, keep) : varints(r, end, f.typed, name, keep);
+  if (kept) f.typedCount += f.typed.length - before;
+  else {
+    // too long to keep: its element count is no longer tracked
+    f.typed.length = 0;
+    f.typedCount = -1;
   }
-  // too long to keep: its element count is no longer tracked
-  f.typedKept = false;
-  f.typed.length = 0;
-  f.typedCount = -1;
 }
 
 function externalData(r: ProtoReader, t: OnnxTensor, kv: Record<string, string>): ExternalData {
@@ -396,94 +378,99 @@ function decodeTyped(typed: number[], d: DType, numel: number): number[] | undef
 
 function decodeShape(r: ProtoReader, end: number): OnnxDim[] {
   const dims: OnnxDim[] = [];
-  r.message(end, (field, wire) => {
-    if (field !== 1) return false;
-    r.expectWire(wire, WIRE_LEN, 'dim');
-    const stop = r.sub(end, 'dim');
+  while (r.next(end)) {
+    if (r.field !== 1) {
+      r.skip(end);
+      continue;
+    }
+    const stop = sub(r, end, 'dim');
     const dim: OnnxDim = {};
-    r.message(stop, (df, dw) => {
-      if (df === 1) dim.value = int(r, dw, 'dim_value');
-      else if (df === 2) dim.param = str(r, dw, stop, 'dim_param');
-      else return false;
-      return true;
-    });
-    if (dims.length >= MAX_LIST) throw r.corrupt('shape has too many dimensions');
+    while (r.next(stop)) {
+      if (r.field === 1) dim.value = int(r, 'dim_value');
+      else if (r.field === 2) dim.param = str(r, stop, 'dim_param');
+      else r.skip(stop);
+    }
+    if (dims.length >= MAX_RANK) throw r.corrupt(`shape has more than ${MAX_RANK} dimensions`);
     dims.push(dim);
-    return true;
-  });
+  }
   return dims;
 }
 
+const TYPE_KINDS: Record<number, OnnxValueInfo['typeKind']> = { 1: 'tensor', 4: 'sequence', 5: 'map', 8: 'sparse-tensor', 9: 'optional' };
+
 function decodeType(r: ProtoReader, end: number, into: OnnxValueInfo): void {
-  r.message(end, (field, wire) => {
-    const kinds: Record<number, OnnxValueInfo['typeKind']> = { 1: 'tensor', 4: 'sequence', 5: 'map', 8: 'sparse-tensor', 9: 'optional' };
-    const kind = kinds[field];
-    if (!kind) return false;
-    r.expectWire(wire, WIRE_LEN, 'type');
-    const stop = r.sub(end, 'type');
+  while (r.next(end)) {
+    const kind = TYPE_KINDS[r.field];
+    if (!kind) {
+      r.skip(end);
+      continue;
+    }
+    const stop = sub(r, end, 'type');
     into.typeKind = kind;
     if (kind !== 'tensor' && kind !== 'sparse-tensor') {
       r.skipBytes(stop - r.pos);
-      return true;
+      continue;
     }
-    r.message(stop, (tf, tw) => {
-      if (tf === 1) {
-        const code = int(r, tw, 'elem_type');
-        const d = dtypeOfCode(code);
+    while (r.next(stop)) {
+      if (r.field === 1) {
+        const d = dtypeOfCode(int(r, 'elem_type'));
         if (d) into.dtype = d;
-      } else if (tf === 2) {
-        r.expectWire(tw, WIRE_LEN, 'shape');
-        into.shape = decodeShape(r, r.sub(stop, 'shape'));
-      } else return false;
-      return true;
-    });
-    return true;
-  });
+      } else if (r.field === 2) into.shape = decodeShape(r, sub(r, stop, 'shape'));
+      else r.skip(stop);
+    }
+  }
 }
 
 function decodeValueInfo(r: ProtoReader, end: number): OnnxValueInfo {
   const vi: OnnxValueInfo = { name: '', typeKind: 'none' };
-  r.message(end, (field, wire) => {
-    if (field === 1) vi.name = str(r, wire, end, 'name');
-    else if (field === 2) {
-      r.expectWire(wire, WIRE_LEN, 'type');
-      decodeType(r, r.sub(end, 'type'), vi);
-    } else return false;
-    return true;
-  });
+  while (r.next(end)) {
+    if (r.field === 1) vi.name = str(r, end, 'name');
+    else if (r.field === 2) decodeType(r, sub(r, end, 'type'), vi);
+    else r.skip(end);
+  }
   return vi;
 }
 
 // ---------------------------------------------------------------- nodes, attributes, graphs
 
+/** Decodes the nested message of the current field with `decode`, named `name` in errors. */
+function nested<T>(r: ProtoReader, end: number, name: string, decode: (r: ProtoReader, end: number) => T): T {
+  const stop = sub(r, end, name);
+  r.enter(name);
+  const v = decode(r, stop);
+  r.leave();
+  return v;
+}
+
+function listed<T>(r: ProtoReader, list: T[] | undefined, v: T): T[] {
+  const out = list ?? [];
+  if (out.length >= MAX_LIST) throw r.corrupt('list too long');
+  out.push(v);
+  return out;
+}
+
 function decodeAttribute(r: ProtoReader, end: number): OnnxAttribute {
   const a: OnnxAttribute = { name: '', type: 'undefined' };
   let typeCode = -1;
-  const list = <T>(arr: T[] | undefined, v: T): T[] => {
-    const out = arr ?? [];
-    if (out.length >= MAX_LIST) throw r.corrupt('attribute list too long');
-    out.push(v);
-    return out;
-  };
-  r.message(end, (field, wire) => {
-    switch (field) {
-      case 1: a.name = str(r, wire, end, 'name'); return true;
-      case 21: a.refAttrName = str(r, wire, end, 'ref_attr_name'); return true;
-      case 20: typeCode = int(r, wire, 'type'); return true;
-      case 2: r.expectWire(wire, WIRE_FIXED32, 'f'); a.f = r.float32(); return true;
-      case 3: a.i = int(r, wire, 'i'); return true;
-      case 4: a.s = str(r, wire, end, 's'); return true;
-      case 5: r.expectWire(wire, WIRE_LEN, 't'); a.t = r.within('t', () => decodeTensor(r, r.sub(end, 't'))); return true;
-      case 22: r.expectWire(wire, WIRE_LEN, 'sparse_tensor'); a.t = r.within('sparse_tensor', () => decodeSparse(r, r.sub(end, 'sparse_tensor'))); return true;
-      case 6: r.expectWire(wire, WIRE_LEN, 'g'); a.g = r.within('g', () => decodeGraph(r, r.sub(end, 'g'))); return true;
-      case 7: if (!floats(r, wire, end, (a.floats ??= []), 'floats')) throw r.corrupt('attribute list too long'); return true;
-      case 8: if (!varints(r, wire, end, (a.ints ??= []), 'ints')) throw r.corrupt('attribute list too long'); return true;
-      case 9: a.strings = list(a.strings, str(r, wire, end, 'strings')); return true;
-      case 10: r.expectWire(wire, WIRE_LEN, 'tensors'); a.tensors = list(a.tensors, r.within('tensors', () => decodeTensor(r, r.sub(end, 'tensors')))); return true;
-      case 11: r.expectWire(wire, WIRE_LEN, 'graphs'); a.graphs = list(a.graphs, r.within('graphs', () => decodeGraph(r, r.sub(end, 'graphs')))); return true;
-      default: return false;
+  while (r.next(end)) {
+    switch (r.field) {
+      case 1: a.name = str(r, end, 'name'); break;
+      case 21: a.refAttrName = str(r, end, 'ref_attr_name'); break;
+      case 20: typeCode = int(r, 'type'); break;
+      case 2: r.expect(WIRE_FIXED32, 'f'); a.f = r.float32(); break;
+      case 3: a.i = int(r, 'i'); break;
+      case 4: a.s = str(r, end, 's'); break;
+      case 5: a.t = nested(r, end, 't', decodeTensor); break;
+      case 22: a.t = nested(r, end, 'sparse_tensor', decodeSparse); break;
+      case 6: a.g = nested(r, end, 'g', decodeGraph); break;
+      case 7: if (!fixed(r, end, (a.floats ??= []), 'floats', 4)) throw r.corrupt('attribute list too long'); break;
+      case 8: if (!varints(r, end, (a.ints ??= []), 'ints')) throw r.corrupt('attribute list too long'); break;
+      case 9: a.strings = listed(r, a.strings, str(r, end, 'strings')); break;
+      case 10: a.tensors = listed(r, a.tensors, nested(r, end, 'tensors', decodeTensor)); break;
+      case 11: a.graphs = listed(r, a.graphs, nested(r, end, 'graphs', decodeGraph)); break;
+      default: r.skip(end);
     }
-  });
+  }
   a.type = ATTRIBUTE_TYPES[typeCode] ?? inferAttributeType(a);
   return a;
 }
@@ -505,70 +492,57 @@ function inferAttributeType(a: OnnxAttribute): AttributeType {
 
 function decodeNode(r: ProtoReader, end: number): OnnxNode {
   const n: OnnxNode = { name: '', opType: '', domain: '', inputs: [], outputs: [], attributes: [] };
-  r.message(end, (field, wire) => {
-    switch (field) {
-      case 1: n.inputs.push(str(r, wire, end, 'input')); return true;
-      case 2: n.outputs.push(str(r, wire, end, 'output')); return true;
-      case 3: n.name = str(r, wire, end, 'name'); return true;
-      case 4: n.opType = str(r, wire, end, 'op_type'); return true;
-      case 7: n.domain = str(r, wire, end, 'domain'); return true;
-      case 5:
-        r.expectWire(wire, WIRE_LEN, 'attribute');
-        n.attributes.push(r.within(`attribute[${n.attributes.length}]`, () => decodeAttribute(r, r.sub(end, 'attribute'))));
-        return true;
-      default: return false;
+  while (r.next(end)) {
+    switch (r.field) {
+      case 1: n.inputs.push(str(r, end, 'input')); break;
+      case 2: n.outputs.push(str(r, end, 'output')); break;
+      case 3: n.name = str(r, end, 'name'); break;
+      case 4: n.opType = str(r, end, 'op_type'); break;
+      case 7: n.domain = str(r, end, 'domain'); break;
+      case 5: n.attributes.push(nested(r, end, 'attribute', decodeAttribute)); break;
+      default: r.skip(end);
     }
-  });
+  }
   return n;
 }
 
 export function decodeGraph(r: ProtoReader, end: number): OnnxGraph {
   const g: OnnxGraph = { name: '', nodes: [], initializers: [], inputs: [], outputs: [], valueInfo: [] };
-  r.message(end, (field, wire) => {
-    const sub = (what: string) => {
-      r.expectWire(wire, WIRE_LEN, what);
-      return r.sub(end, what);
-    };
-    switch (field) {
-      case 1: g.nodes.push(r.within(`node[${g.nodes.length}]`, () => decodeNode(r, sub('node')))); return true;
-      case 2: g.name = str(r, wire, end, 'name'); return true;
-      case 5: g.initializers.push(r.within(`initializer[${g.initializers.length}]`, () => decodeTensor(r, sub('initializer')))); return true;
-      case 15: g.initializers.push(r.within(`sparse_initializer[${g.initializers.length}]`, () => decodeSparse(r, sub('sparse_initializer')))); return true;
-      case 11: g.inputs.push(r.within(`input[${g.inputs.length}]`, () => decodeValueInfo(r, sub('input')))); return true;
-      case 12: g.outputs.push(r.within(`output[${g.outputs.length}]`, () => decodeValueInfo(r, sub('output')))); return true;
-      case 13: g.valueInfo.push(r.within(`value_info[${g.valueInfo.length}]`, () => decodeValueInfo(r, sub('value_info')))); return true;
-      default: return false;
+  while (r.next(end)) {
+    switch (r.field) {
+      case 1: g.nodes.push(nested(r, end, 'node', decodeNode)); break;
+      case 2: g.name = str(r, end, 'name'); break;
+      case 5: g.initializers.push(nested(r, end, 'initializer', decodeTensor)); break;
+      case 15: g.initializers.push(nested(r, end, 'sparse_initializer', decodeSparse)); break;
+      case 11: g.inputs.push(nested(r, end, 'input', decodeValueInfo)); break;
+      case 12: g.outputs.push(nested(r, end, 'output', decodeValueInfo)); break;
+      case 13: g.valueInfo.push(nested(r, end, 'value_info', decodeValueInfo)); break;
+      default: r.skip(end);
     }
-  });
+  }
   return g;
 }
 
-/** A sparse tensor as a dense one of its dims (values kept only when it is small and all zero-filled positions are known). */
+/** A sparse tensor as a dense one of its dims (values kept only when it is small). */
 export function decodeSparse(r: ProtoReader, end: number): OnnxTensor {
   let values: OnnxTensor | undefined;
   let indices: OnnxTensor | undefined;
   const dims: number[] = [];
-  r.message(end, (field, wire) => {
-    if (field === 1) {
-      r.expectWire(wire, WIRE_LEN, 'values');
-      values = decodeTensor(r, r.sub(end, 'values'));
-    } else if (field === 2) {
-      r.expectWire(wire, WIRE_LEN, 'indices');
-      indices = decodeTensor(r, r.sub(end, 'indices'));
-    } else if (field === 3) {
-      if (!varints(r, wire, end, dims, 'dims', 65) || dims.length > 64) throw r.corrupt('sparse tensor has more than 64 dimensions');
-    } else return false;
-    return true;
-  });
+  while (r.next(end)) {
+    if (r.field === 1) values = nested(r, end, 'values', decodeTensor);
+    else if (r.field === 2) indices = nested(r, end, 'indices', decodeTensor);
+    else if (r.field === 3) {
+      if (!varints(r, end, dims, 'dims', MAX_RANK)) throw r.corrupt(`sparse tensor has more than ${MAX_RANK} dimensions`);
+    } else r.skip(end);
+  }
   if (!values) throw r.corrupt('sparse tensor without values');
   for (const d of dims) if (d < 0 || !Number.isSafeInteger(d)) throw r.corrupt(`sparse tensor '${values.name}' has dimension ${d}`);
   const t: OnnxTensor = { name: values.name, dims, dataType: values.dataType, dtype: values.dtype };
   const numel = dims.reduce((p, d) => p * d, 1);
-  if (numel <= MAX_FOLDED_ELEMENTS && values.value && indices?.value) {
+  if (numel <= STORED_VALUE_ELEMENTS && values.value && indices?.value) {
     const dense = new Array<number>(numel).fill(0);
-    const nnz = values.value.length;
     const linear = indices.dims.length === 1;
-    for (let k = 0; k < nnz; k++) {
+    for (let k = 0; k < values.value.length; k++) {
       let at = 0;
       if (linear) at = indices.value[k]!;
       else for (let j = 0; j < dims.length; j++) at = at * dims[j]! + indices.value[k * dims.length + j]!;
@@ -583,36 +557,34 @@ export function decodeSparse(r: ProtoReader, end: number): OnnxTensor {
 function decodeOpset(r: ProtoReader, end: number, into: Record<string, number>): void {
   let domain = '';
   let version = 0;
-  r.message(end, (field, wire) => {
-    if (field === 1) domain = str(r, wire, end, 'domain');
-    else if (field === 2) version = int(r, wire, 'version');
-    else return false;
-    return true;
-  });
+  while (r.next(end)) {
+    if (r.field === 1) domain = str(r, end, 'domain');
+    else if (r.field === 2) version = int(r, 'version');
+    else r.skip(end);
+  }
   into[domain === 'ai.onnx' ? '' : domain] = version;
 }
 
 function decodeFunction(r: ProtoReader, end: number): OnnxFunction {
   const fn: OnnxFunction = { name: '', domain: '', inputs: [], outputs: [], attributes: [], attributeDefaults: [], nodes: [], opsets: Object.create(null) };
-  r.message(end, (field, wire) => {
-    switch (field) {
-      case 1: fn.name = str(r, wire, end, 'name'); return true;
-      case 10: fn.domain = str(r, wire, end, 'domain'); return true;
-      case 4: fn.inputs.push(str(r, wire, end, 'input')); return true;
-      case 5: fn.outputs.push(str(r, wire, end, 'output')); return true;
-      case 6: fn.attributes.push(str(r, wire, end, 'attribute')); return true;
+  while (r.next(end)) {
+    switch (r.field) {
+      case 1: fn.name = str(r, end, 'name'); break;
+      case 10: fn.domain = str(r, end, 'domain'); break;
+      case 4: fn.inputs.push(str(r, end, 'input')); break;
+      case 5: fn.outputs.push(str(r, end, 'output')); break;
+      case 6: fn.attributes.push(str(r, end, 'attribute')); break;
       case 11: {
-        r.expectWire(wire, WIRE_LEN, 'attribute_proto');
-        const a = decodeAttribute(r, r.sub(end, 'attribute_proto'));
+        const a = nested(r, end, 'attribute_proto', decodeAttribute);
         fn.attributes.push(a.name);
         fn.attributeDefaults.push(a);
-        return true;
+        break;
       }
-      case 7: r.expectWire(wire, WIRE_LEN, 'node'); fn.nodes.push(r.within(`node[${fn.nodes.length}]`, () => decodeNode(r, r.sub(end, 'node')))); return true;
-      case 9: r.expectWire(wire, WIRE_LEN, 'opset_import'); decodeOpset(r, r.sub(end, 'opset_import'), fn.opsets); return true;
-      default: return false;
+      case 7: fn.nodes.push(nested(r, end, 'node', decodeNode)); break;
+      case 9: decodeOpset(r, sub(r, end, 'opset_import'), fn.opsets); break;
+      default: r.skip(end);
     }
-  });
+  }
   return fn;
 }
 
@@ -621,21 +593,20 @@ export function decodeModel(r: ProtoReader): OnnxModel {
   const m: OnnxModel = { irVersion: 0, opsets: Object.create(null), producer: '', graph: { name: '', nodes: [], initializers: [], inputs: [], outputs: [], valueInfo: [] }, functions: [] };
   let producerVersion = '';
   let sawGraph = false;
-  r.message(end, (field, wire) => {
-    switch (field) {
-      case 1: m.irVersion = int(r, wire, 'ir_version'); return true;
-      case 2: m.producer = str(r, wire, end, 'producer_name'); return true;
-      case 3: producerVersion = str(r, wire, end, 'producer_version'); return true;
+  while (r.next(end)) {
+    switch (r.field) {
+      case 1: m.irVersion = int(r, 'ir_version'); break;
+      case 2: m.producer = str(r, end, 'producer_name'); break;
+      case 3: producerVersion = str(r, end, 'producer_version'); break;
       case 7:
-        r.expectWire(wire, WIRE_LEN, 'graph');
-        m.graph = r.within('graph', () => decodeGraph(r, r.sub(end, 'graph')));
+        m.graph = nested(r, end, 'graph', decodeGraph);
         sawGraph = true;
-        return true;
-      case 8: r.expectWire(wire, WIRE_LEN, 'opset_import'); r.within('opset_import', () => decodeOpset(r, r.sub(end, 'opset_import'), m.opsets)); return true;
-      case 25: r.expectWire(wire, WIRE_LEN, 'functions'); m.functions.push(r.within(`functions[${m.functions.length}]`, () => decodeFunction(r, r.sub(end, 'functions')))); return true;
-      default: return false;
+        break;
+      case 8: decodeOpset(r, sub(r, end, 'opset_import'), m.opsets); break;
+      case 25: m.functions.push(nested(r, end, 'functions', decodeFunction)); break;
+      default: r.skip(end);
     }
-  });
+  }
   if (!sawGraph) throw r.corrupt('no graph in the model');
   if (producerVersion) m.producer = `${m.producer} ${producerVersion}`.trim();
   return m;

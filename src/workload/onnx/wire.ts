@@ -16,16 +16,21 @@ export const WIRE_FIXED64 = 1;
 export const WIRE_LEN = 2;
 export const WIRE_FIXED32 = 5;
 
-/** Bytes read from the file at a time. */
-const WINDOW_BYTES = 1 << 20;
+/** Bytes read from the file at a time (small: after each skipped weight the window is refilled). */
+const WINDOW_BYTES = 1 << 16;
 /** Longest string or byte field the reader materializes. */
 export const MAX_MATERIALIZED_BYTES = 1 << 24;
 /** Deepest message nesting accepted (subgraphs inside attributes recurse). */
 const MAX_DEPTH = 64;
 
-/** Where the bytes come from: `read` copies up to `length` bytes at `offset` into `into` and returns how many it copied. */
+/**
+ * Where the bytes come from: `read` copies up to `length` bytes at `offset`
+ * into `into` and returns how many it copied; a source already in memory
+ * offers all its bytes as `all` instead of being copied.
+ */
 export interface ByteSource {
   readonly size: number;
+  readonly all?: Uint8Array;
   read(into: Uint8Array, offset: number, length: number): number;
   close(): void;
 }
@@ -33,6 +38,7 @@ export interface ByteSource {
 export function bufferSource(bytes: Uint8Array): ByteSource {
   return {
     size: bytes.length,
+    all: bytes,
     read(into, offset, length) {
       const n = Math.max(0, Math.min(length, bytes.length - offset));
       into.set(bytes.subarray(offset, offset + n));
@@ -60,7 +66,7 @@ export function fileSource(path: string): ByteSource {
 export class ProtoReader {
   /** Absolute position of the next byte. */
   pos = 0;
-  private buf: Uint8Array;
+  private buf: Buffer;
   /** Absolute offset of buf[0] and the number of valid bytes in buf. */
   private bufStart = 0;
   private bufLen = 0;
@@ -71,9 +77,14 @@ export class ProtoReader {
     private readonly source: ByteSource,
     private readonly file: string,
   ) {
-    this.whole = source.size <= WINDOW_BYTES;
-    this.buf = new Uint8Array(Math.min(WINDOW_BYTES, Math.max(16, source.size)));
-    if (this.whole) this.bufLen = source.read(this.buf, 0, source.size);
+    this.whole = source.all !== undefined || source.size <= WINDOW_BYTES;
+    if (source.all) {
+      this.buf = Buffer.from(source.all.buffer, source.all.byteOffset, source.all.byteLength);
+      this.bufLen = source.size;
+    } else {
+      this.buf = Buffer.alloc(Math.min(WINDOW_BYTES, Math.max(16, source.size)));
+      if (this.whole) this.bufLen = source.read(this.buf, 0, source.size);
+    }
   }
 
   get size(): number {
@@ -86,15 +97,14 @@ export class ProtoReader {
     return new AccelmapError('bad-file', `truncated or corrupt ONNX file: ${message} at byte ${this.pos}${where}`, { file: this.file }, 'the file is damaged or not an ONNX model; re-export or re-download it');
   }
 
-  /** Runs `fn` with `name` on the path shown in errors. */
-  within<T>(name: string, fn: () => T): T {
+  /** Enters a nested message named `name` (shown in errors); `leave` when done. An error thrown inside keeps the path. */
+  enter(name: string): void {
     if (this.path.length >= MAX_DEPTH) throw this.corrupt(`messages nested more than ${MAX_DEPTH} deep`);
     this.path.push(name);
-    try {
-      return fn();
-    } finally {
-      this.path.pop();
-    }
+  }
+
+  leave(): void {
+    this.path.pop();
   }
 
   /** Makes bytes [pos, pos + n) available in the window (n ≤ window size). */
@@ -176,7 +186,7 @@ export class ProtoReader {
       this.fill(n);
       const i = this.pos - this.bufStart;
       this.pos += n;
-      return this.buf.slice(i, i + n);
+      return new Uint8Array(this.buf.subarray(i, i + n));
     }
     const out = new Uint8Array(n);
     if (this.source.read(out, this.pos, n) !== n) throw this.corrupt('unexpected end of file');
@@ -185,7 +195,21 @@ export class ProtoReader {
   }
 
   string(n: number): string {
-    return Buffer.from(this.bytes(n)).toString('utf8');
+    if (n > this.buf.length) return Buffer.from(this.bytes(n)).toString('utf8');
+    this.fill(n);
+    const i = this.pos - this.bufStart;
+    this.pos += n;
+    // short ASCII names (most of a model's strings) without a call into the decoder
+    if (n <= 64) {
+      let text = '';
+      for (let k = i; k < i + n; k++) {
+        const c = this.buf[k]!;
+        if (c >= 0x80) return this.buf.toString('utf8', i, i + n);
+        text += String.fromCharCode(c);
+      }
+      return text;
+    }
+    return this.buf.toString('utf8', i, i + n);
   }
 
   /** Moves past `n` bytes without reading them. */
@@ -194,9 +218,9 @@ export class ProtoReader {
     this.pos += n;
   }
 
-  /** Skips a field's value of the given wire type, staying within `end`. */
-  skip(wire: number, end: number): void {
-    switch (wire) {
+  /** Skips the value of the field `next` read, staying within `end`. */
+  skip(end: number): void {
+    switch (this.wire) {
       case WIRE_VARINT:
         this.varint();
         break;
@@ -210,25 +234,27 @@ export class ProtoReader {
         this.skipBytes(this.length(end, 'a field'));
         break;
       default:
-        throw this.corrupt(`unsupported wire type ${wire}`);
+        throw this.corrupt(`unsupported wire type ${this.wire}`);
     }
     if (this.pos > end) throw this.corrupt('a field runs past the end of its message');
   }
 
+  /** Field number and wire type of the field `next` read. */
+  field = 0;
+  wire = 0;
+
   /**
-   * Reads the fields of a message ending at `end`, calling `onField` for each
-   * (field number, wire type); `onField` consumes the value and returns true,
-   * or returns false to have it skipped.
+   * Reads the next field's tag of a message ending at `end` into `field` and
+   * `wire`; false at the end. The caller consumes the value, or `skip`s it.
    */
-  message(end: number, onField: (field: number, wire: number) => boolean): void {
-    while (this.pos < end) {
-      const tag = this.varint();
-      const field = Math.floor(tag / 8);
-      const wire = tag & 7;
-      if (tag < 8 || field > 0x1fffffff) throw this.corrupt(`invalid field tag ${tag}`);
-      if (!onField(field, wire)) this.skip(wire, end);
-      if (this.pos > end) throw this.corrupt(`field ${field} runs past the end of its message`);
-    }
+  next(end: number): boolean {
+    if (this.pos > end) throw this.corrupt(`field ${this.field} runs past the end of its message`);
+    if (this.pos === end) return false;
+    const tag = this.varint();
+    this.field = Math.floor(tag / 8);
+    this.wire = tag & 7;
+    if (tag < 8 || this.field > 0x1fffffff) throw this.corrupt(`invalid field tag ${tag}`);
+    return true;
   }
 
   /** The end offset of a length-delimited field's value that starts at the current position. */
@@ -237,8 +263,8 @@ export class ProtoReader {
     return this.pos + n;
   }
 
-  /** Expects a wire type for a known field. */
-  expectWire(wire: number, expected: number, field: string): void {
-    if (wire !== expected) throw this.corrupt(`field ${field} has wire type ${wire}, expected ${expected}`);
+  /** Expects a wire type for the known field `next` read. */
+  expect(expected: number, name: string): void {
+    if (this.wire !== expected) throw this.corrupt(`field ${name} has wire type ${this.wire}, expected ${expected}`);
   }
 }
