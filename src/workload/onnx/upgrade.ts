@@ -132,7 +132,14 @@ export function upgradeNode(node: RawNode, ctx: UpgradeContext): RawNode[] {
       if (v < 4) n.attrs.axis ??= 1;
       break;
     case 'Cast':
+    case 'BitCast':
       n.attrs.to = dtypeAttr(n.attrs.to ?? null, 'to');
+      break;
+    case 'DFT':
+      if (v < 20) {
+        n.attrs.axis ??= 1;
+        attrToInput(n, ctx, 'axis', 2);
+      }
       break;
     case 'EyeLike':
     case 'RandomNormalLike':

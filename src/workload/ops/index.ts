@@ -16,7 +16,8 @@ import { Hardmax, LogSoftmax, Softmax } from './softmax.js';
 import { Identity, UNARY_OPS } from './unary.js';
 import { Flatten, Reshape, Squeeze, Unsqueeze } from './views.js';
 import { Attention, RotaryEmbedding } from './attention.js';
-import { CastLike } from './cast_like.js';
+import { BitCast, CastLike } from './casts.js';
+import { CausalConvWithState } from './causal_conv.js';
 import { Col2Im } from './col2im.js';
 import { CenterCropPad } from './crop.js';
 import { CumProd, CumSum } from './cumulative.js';
@@ -28,6 +29,7 @@ import { Expand, Tile } from './expand.js';
 import { GatherElements, GatherND, ScatterElements, ScatterND, TensorScatter } from './gather_scatter.js';
 import { ConstantOfShape, EyeLike, RANDOM_OPS, Range } from './generate.js';
 import { MaxUnpool } from './max_unpool.js';
+import { LinearAttention } from './linear_attention.js';
 import { LpNormalization, MeanVarianceNormalization, RMSNormalization } from './norms.js';
 import { OneHot } from './onehot.js';
 import { ConvInteger, DequantizeLinear, DynamicQuantizeLinear, MatMulInteger, QLinearConv, QLinearMatMul, QuantizeLinear } from './quantized.js';
@@ -36,6 +38,7 @@ import { Resize } from './resize.js';
 import { ReverseSequence } from './reverse_sequence.js';
 import { AffineGrid, GridSample, MaxRoiPool, RoiAlign } from './sampling.js';
 import { Shape, Size } from './shape_of.js';
+import { DFT, MelWeightMatrix, STFT, WINDOW_OPS } from './signal.js';
 import { DepthToSpace, SpaceToDepth } from './space_depth.js';
 import { TopK } from './topk.js';
 import { Trilu } from './trilu.js';
@@ -60,6 +63,7 @@ for (const kind of [
   NonZero, Unique, NonMaxSuppression, Compress, Resize, DepthToSpace, SpaceToDepth, CenterCropPad, ReverseSequence, Col2Im,
   QuantizeLinear, DequantizeLinear, DynamicQuantizeLinear, MatMulInteger, ConvInteger, QLinearMatMul, QLinearConv,
   MeanVarianceNormalization, LpNormalization, RMSNormalization, GridSample, AffineGrid, RoiAlign, MaxRoiPool, MaxUnpool, DeformConv, Det,
+  BitCast, DFT, STFT, ...WINDOW_OPS, MelWeightMatrix, CausalConvWithState, LinearAttention,
 ]) {
   registry.register(kind);
 }
