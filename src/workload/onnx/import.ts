@@ -6,6 +6,7 @@ import { numel, type AttrValue, type Attrs, type Graph, type Node, type Tensor, 
 import { inferNode } from '../infer.js';
 import { registry } from '../ops/index.js';
 import { STORED_VALUE_ELEMENTS, readModelFile, type OnnxAttribute, type OnnxDim, type OnnxGraph, type OnnxModel, type OnnxNode, type OnnxTensor, type OnnxValueInfo } from './proto.js';
+import { CONTROL_FLOW_OPS, ROOT_SCOPE, unrollIf, unrollLoop, unrollScan, type InlineHost, type Scope } from './control_flow.js';
 import { isParameterSlot } from './slots.js';
 import { RENAMED_OPS, upgradeNode, type RawNode, type UpgradeContext } from './upgrade.js';
 
@@ -33,21 +34,33 @@ export function importOnnx(file: string, o: OnnxImportOptions = {}): Graph {
   return importModel(readModelFile(file), file, o);
 }
 
-/** The op kind an ONNX node maps to, or undefined when accelmap has none. */
+/** The op kind an ONNX node maps to (or the control-flow op it is unrolled as), or undefined when accelmap has none. */
 export function kindFor(node: Pick<OnnxNode, 'opType' | 'domain'>): string | undefined {
   if (!DEFAULT_DOMAINS.has(node.domain)) return undefined;
   const op = RENAMED_OPS[node.opType] ?? node.opType;
-  return op === 'Constant' || registry.has(op) ? op : undefined;
+  return op === 'Constant' || CONTROL_FLOW_OPS.has(op) || registry.has(op) ? op : undefined;
 }
 
-/** Throws one error listing every unsupported op type with the nodes that use it. */
-function checkSupported(nodes: OnnxNode[], names: string[]): void {
-  const missing = new Map<string, string[]>();
-  nodes.forEach((n, i) => {
-    if (kindFor(n)) return;
-    const key = DEFAULT_DOMAINS.has(n.domain) ? n.opType : `${n.domain}.${n.opType}`;
-    missing.set(key, [...(missing.get(key) ?? []), names[i]!]);
+/** Every node of a graph and of the subgraphs in its nodes' attributes, with display names. */
+function allNodes(g: OnnxGraph, prefix = ''): [OnnxNode, string][] {
+  const names = nodeNames(g.nodes);
+  return g.nodes.flatMap((n, i) => {
+    const name = prefix + names[i]!;
+    const subs = n.attributes.flatMap((a) => [...(a.g ? [a.g] : []), ...(a.graphs ?? [])]);
+    return [[n, name] as [OnnxNode, string], ...subs.flatMap((sg) => allNodes(sg, `${name}/`))];
   });
+}
+
+/** Throws one error listing every unsupported op type with the nodes that use it (subgraphs included). */
+function checkSupported(g: OnnxGraph): void {
+  const missing = new Map<string, string[]>();
+  for (const [n, name] of allNodes(g)) {
+    if (kindFor(n)) continue;
+    const key = DEFAULT_DOMAINS.has(n.domain) ? n.opType : `${n.domain}.${n.opType}`;
+    const list = missing.get(key);
+    if (list) list.push(name);
+    else missing.set(key, [name]);
+  }
   if (!missing.size) return;
   const list = [...missing].map(([op, ns]) => `${op} (node${ns.length > 1 ? 's' : ''} ${ns.slice(0, 3).map((s) => `'${s}'`).join(', ')}${ns.length > 3 ? ` and ${ns.length - 3} more` : ''})`);
   throw new AccelmapError('unknown-op', `unsupported ONNX op${missing.size > 1 ? 's' : ''}: ${list.join('; ')}`, {}, 'run `accelmap ops` for the supported op kinds');
@@ -201,7 +214,7 @@ class Importer {
   run(): Graph {
     const g = this.model.graph;
     const names = nodeNames(g.nodes);
-    checkSupported(g.nodes, names);
+    checkSupported(g);
     for (const t of g.initializers) this.addStored(t, `initializer '${t.name}'`);
     this.bindInputs(g);
     const known = new Set(Object.keys(this.graph.tensors));
@@ -290,20 +303,50 @@ class Importer {
     },
   };
 
-  private addNode(n: OnnxNode, name: string): void {
+  /** Adds an ONNX node written in `scope` (a subgraph's names are resolved through it). */
+  private addNode(n: OnnxNode, name: string, scope: Scope = ROOT_SCOPE): void {
     const where = `node ${name} (${n.opType})`;
     try {
       for (const a of n.attributes) if (a.t?.external) checkExternal(a.t, this.file, where);
+      const outputs = n.outputs.map((o) => scope.name(o));
       if (n.opType === 'Constant') {
-        if (n.outputs[0]) this.define({ name: n.outputs[0], kind: 'constant', ...constantValue(n) }, where);
+        if (outputs[0]) this.define({ name: outputs[0], kind: 'constant', ...constantValue(n) }, where);
         return;
       }
-      const raw: RawNode = { op: n.opType, inputs: n.inputs, outputs: n.outputs, attrs: rawAttrs(n) };
+      if (n.opType === 'If') return unrollIf(this.host, n, name, scope);
+      if (n.opType === 'Loop') return unrollLoop(this.host, n, name, scope);
+      if (n.opType === 'Scan') return unrollScan(this.host, n, name, scope, this.opset);
+      const raw: RawNode = { op: n.opType, inputs: n.inputs.map((i) => scope.name(i)), outputs, attrs: rawAttrs(n) };
       const steps = upgradeNode(raw, this.upgrades);
       steps.forEach((step, k) => this.addStep(step, k === steps.length - 1 ? name : `${name}/${step.op}`, where));
     } catch (e) {
       throw isAccelmapError(e) && !e.location.path ? e.at({ path: where }) : e;
     }
+  }
+
+  /** What control-flow unrolling may do to the graph. */
+  private readonly host: InlineHost = {
+    tensor: (name) => this.graph.tensors[name],
+    constant: (base, value, shape, dtype) => this.upgrades.constant(base, value, shape, dtype),
+    fresh: (base) => this.fresh(base),
+    step: (op, inputs, outputs, attrs, name) => this.addStep({ op, inputs, outputs, attrs }, name, `node ${name} (${op})`),
+    inline: (g, bind, prefix, outer) => this.inline(g, bind, prefix, outer),
+  };
+
+  /** Imports a copy of subgraph `g`, its local names prefixed, its formal inputs bound; returns its output tensors. */
+  private inline(g: OnnxGraph, bind: Map<string, string>, prefix: string, outer: Scope): string[] {
+    const locals = new Map<string, string>();
+    for (const t of g.initializers) locals.set(t.name, this.fresh(prefix + t.name));
+    for (const n of g.nodes) for (const o of n.outputs) if (o && !locals.has(o) && !bind.has(o)) locals.set(o, this.fresh(prefix + o));
+    const scope: Scope = { name: (n) => (n === '' ? '' : (bind.get(n) ?? locals.get(n) ?? outer.name(n))) };
+    for (const t of g.initializers) this.addStored({ ...t, name: locals.get(t.name)! }, `initializer '${prefix}${t.name}'`);
+    const names = nodeNames(g.nodes);
+    for (const i of topoOrder(g, new Set(bind.keys()))) this.addNode(g.nodes[i]!, prefix + names[i]!, scope);
+    return g.outputs.map((o) => {
+      const actual = scope.name(o.name);
+      if (!this.graph.tensors[actual]) throw new AccelmapError('bad-input', `subgraph output '${o.name}' is produced by no node`, { path: prefix.slice(0, -1) });
+      return actual;
+    });
   }
 
   private addStep(step: RawNode, name: string, where: string): void {
