@@ -2,9 +2,10 @@ import { Command, CommanderError } from 'commander';
 import { isAccelmapError } from '../util/errors.js';
 import { processIo, type Io } from './io.js';
 import { registerModels } from './commands/models.js';
+import { registerOps } from './commands/ops.js';
 
 /** Every command registers itself here, one line each. */
-const COMMANDS: ((program: Command, io: Io) => void)[] = [registerModels];
+const COMMANDS: ((program: Command, io: Io) => void)[] = [registerModels, registerOps];
 
 export function buildProgram(io: Io): Command {
   const program = new Command('accelmap')

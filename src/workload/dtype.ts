@@ -1,8 +1,8 @@
 import { AccelmapError } from '../util/errors.js';
 
 /**
- * Element types. Names follow ONNX's TensorProto.DataType in lower case; `int2`
- * is accelmap's own (2-bit integer accelerator modes).
+ * Element types. Names follow ONNX's TensorProto.DataType in lower case
+ * (including the 2-bit `int2` and `uint2` of accelerator modes).
  */
 export const DTYPE_BITS = {
   float64: 64,

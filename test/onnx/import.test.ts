@@ -241,6 +241,61 @@ describe('graph construction', () => {
   });
 });
 
+describe('subgraphs and functions', () => {
+  it('inlines model-local functions, filling attributes that refer to the caller', () => {
+    const m = model({
+      inputs: [valueInfo('x', 'float32', [2, 6])],
+      outputs: [valueInfo('y', 'float32')],
+      nodes: [{ ...node('ScaledSoftmax', ['x'], ['y'], { axis: 0 }, 'call'), domain: 'my.lib' }],
+    });
+    m.opsets['my.lib'] = 1;
+    m.functions.push({
+      name: 'ScaledSoftmax', domain: 'my.lib', inputs: ['a'], outputs: ['b'], attributes: ['axis'], attributeDefaults: [], opsets: { '': 18 },
+      nodes: [node('Constant', [], ['two'], { value_float: 2 }), node('Mul', ['a', 'two'], ['s']), { ...node('Softmax', ['s'], ['b']), attributes: [{ name: 'axis', type: 'undefined', refAttrName: 'axis' }] }],
+    });
+    m.functions[0]!.nodes[0]!.attributes = [attr('value_float', 2, true)];
+    const g = load(m);
+    expect(g.nodes.map((n) => [n.name, n.op])).toEqual([['call/Mul_1', 'Mul'], ['call/Softmax_2', 'Softmax']]);
+    expect(g.nodes[1]!.attrs.axis).toBe(0);
+    expect(shapeOf(g, 'y')).toEqual([2, 6]);
+  });
+
+  it('unrolls a Loop with a constant trip count, stacking its scan outputs', () => {
+    const body = {
+      name: 'body', initializers: [], valueInfo: [],
+      inputs: [valueInfo('i', 'int64', []), valueInfo('c', 'bool', []), valueInfo('acc', 'float32', [3])],
+      outputs: [valueInfo('c_out', 'bool'), valueInfo('acc_out', 'float32'), valueInfo('step', 'float32')],
+      nodes: [node('Identity', ['c'], ['c_out']), node('Add', ['acc', 'x'], ['acc_out']), node('Relu', ['acc_out'], ['step'])],
+    };
+    const g = load(model({
+      inputs: [valueInfo('x', 'float32', [3])],
+      outputs: [valueInfo('final', 'float32'), valueInfo('steps', 'float32')],
+      initializers: [tensor('n', [], 'int64', [4]), tensor('zero', [3], 'float32', [0, 0, 0])],
+      nodes: [node('Loop', ['n', '', 'zero'], ['final', 'steps'], { body }, 'loop')],
+    }));
+    expect(shapeOf(g, 'final')).toEqual([3]);
+    expect(shapeOf(g, 'steps')).toEqual([4, 3]);
+    expect(g.nodes.filter((n) => n.op === 'Add').map((n) => n.name)).toEqual(['loop/iter0/Add_1', 'loop/iter1/Add_1', 'loop/iter2/Add_1', 'loop/iter3/Add_1']);
+  });
+
+  it('refuses control flow that depends on run-time values', () => {
+    const branch = (v: number) => ({ name: 'b', initializers: [tensor('v', [1], 'float32', [v])], inputs: [], outputs: [valueInfo('v', 'float32')], nodes: [], valueInfo: [] });
+    const m = model({
+      inputs: [valueInfo('flag', 'bool', [])],
+      outputs: [valueInfo('y', 'float32')],
+      nodes: [node('If', ['flag'], ['y'], { then_branch: branch(1), else_branch: branch(0) }, 'choose')],
+    });
+    expect(failure(() => load(m)).render()).toMatch(/node choose \(If\): If depends on its condition, known only at run time — accelmap unrolls control flow only when/);
+    expect(load(m, { inputs: { flag: { shape: [], dtype: 'bool', value: [0] } } }).tensors.y!.value).toEqual([0]);
+  });
+
+  it('refuses data-dependent shapes on run-time data', () => {
+    const m = model({ inputs: [valueInfo('x', 'float32', [4])], outputs: [valueInfo('y', 'int64')], nodes: [node('NonZero', ['x'], ['y'], {}, 'nz')] });
+    expect(failure(() => load(m)).render()).toMatch(/node nz \(NonZero\): NonZero's output shape depends on the values of its input, which are known only at run time/);
+    expect(shapeOf(load(m, { inputs: { x: { shape: [4], dtype: 'float32', value: [0, 1, 0, 2] } } }), 'y')).toEqual([1, 2]);
+  });
+});
+
 describe('bad input is one line naming the file and the node', () => {
   it('lists every unsupported op type at once, with node names', () => {
     const m = model({

@@ -5,7 +5,7 @@ import { bytesFor, isFloat } from '../dtype.js';
 import { numel, type AttrValue, type Attrs, type Graph, type Node, type Tensor, type TensorType } from '../graph.js';
 import { inferNode } from '../infer.js';
 import { registry } from '../ops/index.js';
-import { STORED_VALUE_ELEMENTS, readModelFile, type OnnxAttribute, type OnnxDim, type OnnxGraph, type OnnxModel, type OnnxNode, type OnnxTensor, type OnnxValueInfo } from './proto.js';
+import { STORED_VALUE_ELEMENTS, readModelFile, type OnnxAttribute, type OnnxFunction, type OnnxDim, type OnnxGraph, type OnnxModel, type OnnxNode, type OnnxTensor, type OnnxValueInfo } from './proto.js';
 import { CONTROL_FLOW_OPS, ROOT_SCOPE, unrollIf, unrollLoop, unrollScan, type InlineHost, type Scope } from './control_flow.js';
 import { isParameterSlot } from './slots.js';
 import { RENAMED_OPS, upgradeNode, type RawNode, type UpgradeContext } from './upgrade.js';
@@ -41,20 +41,34 @@ export function kindFor(node: Pick<OnnxNode, 'opType' | 'domain'>): string | und
   return op === 'Constant' || CONTROL_FLOW_OPS.has(op) || registry.has(op) ? op : undefined;
 }
 
-/** Every node of a graph and of the subgraphs in its nodes' attributes, with display names. */
-function allNodes(g: OnnxGraph, prefix = ''): [OnnxNode, string][] {
-  const names = nodeNames(g.nodes);
-  return g.nodes.flatMap((n, i) => {
+type Functions = ReadonlyMap<string, OnnxFunction>;
+
+const functionKey = (domain: string, name: string) => `${domain}\u0000${name}`;
+
+/** The model-local function a node calls, when it is not an op accelmap knows. */
+function functionOf(n: OnnxNode, functions: Functions): OnnxFunction | undefined {
+  return kindFor(n) ? undefined : functions.get(functionKey(n.domain, n.opType));
+}
+
+/** Most nested function calls followed (a function may not call itself). */
+const MAX_CALL_DEPTH = 32;
+
+/** Every node of a graph, of the subgraphs in its nodes' attributes and of the functions they call, with display names. */
+function allNodes(nodes: OnnxNode[], functions: Functions, prefix = '', depth = 0): [OnnxNode, string][] {
+  if (depth > MAX_CALL_DEPTH) throw new AccelmapError('bad-input', `subgraphs or functions nested more than ${MAX_CALL_DEPTH} deep`, { path: prefix });
+  const names = nodeNames(nodes);
+  return nodes.flatMap((n, i) => {
     const name = prefix + names[i]!;
-    const subs = n.attributes.flatMap((a) => [...(a.g ? [a.g] : []), ...(a.graphs ?? [])]);
-    return [[n, name] as [OnnxNode, string], ...subs.flatMap((sg) => allNodes(sg, `${name}/`))];
+    const inner = [...n.attributes.flatMap((a) => [...(a.g ? [a.g] : []), ...(a.graphs ?? [])].map((g) => g.nodes)), functionOf(n, functions)?.nodes ?? []];
+    const own: [OnnxNode, string][] = functionOf(n, functions) ? [] : [[n, name]];
+    return [...own, ...inner.flatMap((ns) => allNodes(ns, functions, `${name}/`, depth + 1))];
   });
 }
 
-/** Throws one error listing every unsupported op type with the nodes that use it (subgraphs included). */
-function checkSupported(g: OnnxGraph): void {
+/** Throws one error listing every unsupported op type with the nodes that use it (subgraphs and functions included). */
+function checkSupported(g: OnnxGraph, functions: Functions): void {
   const missing = new Map<string, string[]>();
-  for (const [n, name] of allNodes(g)) {
+  for (const [n, name] of allNodes(g.nodes, functions)) {
     if (kindFor(n)) continue;
     const key = DEFAULT_DOMAINS.has(n.domain) ? n.opType : `${n.domain}.${n.opType}`;
     const list = missing.get(key);
@@ -198,6 +212,7 @@ class Importer {
   /** Initializers and weight placeholders: marked weight or constant once their consumers are known. */
   private readonly stored = new Set<string>();
   private readonly opset: number;
+  private readonly functions = new Map<string, OnnxFunction>();
 
   constructor(
     private readonly model: OnnxModel,
@@ -209,12 +224,13 @@ class Importer {
     const name = basename(file, extname(file)) || model.graph.name || 'model';
     this.graph = { name, mode: 'infer', batch: 1, tensors: Object.create(null) as Record<string, Tensor>, nodes: [], inputs: [], outputs: [] };
     for (const vi of [...model.graph.valueInfo, ...model.graph.outputs]) this.declared.set(vi.name, vi);
+    for (const f of model.functions) this.functions.set(functionKey(f.domain, f.name), f);
   }
 
   run(): Graph {
     const g = this.model.graph;
     const names = nodeNames(g.nodes);
-    checkSupported(g);
+    checkSupported(g, this.functions);
     for (const t of g.initializers) this.addStored(t, `initializer '${t.name}'`);
     this.bindInputs(g);
     const known = new Set(Object.keys(this.graph.tensors));
@@ -313,6 +329,8 @@ class Importer {
         if (outputs[0]) this.define({ name: outputs[0], kind: 'constant', ...constantValue(n) }, where);
         return;
       }
+      const fn = functionOf(n, this.functions);
+      if (fn) return this.inlineFunction(fn, n, name, scope);
       if (n.opType === 'If') return unrollIf(this.host, n, name, scope);
       if (n.opType === 'Loop') return unrollLoop(this.host, n, name, scope);
       if (n.opType === 'Scan') return unrollScan(this.host, n, name, scope, this.opset);
@@ -347,6 +365,30 @@ class Importer {
       if (!this.graph.tensors[actual]) throw new AccelmapError('bad-input', `subgraph output '${o.name}' is produced by no node`, { path: prefix.slice(0, -1) });
       return actual;
     });
+  }
+
+  /**
+   * A call of a model-local function: its body is imported in place, formal
+   * inputs and outputs bound to the call's tensors, attributes that refer to
+   * the caller's (ref_attr_name) filled from the call or the defaults.
+   */
+  private inlineFunction(fn: OnnxFunction, call: OnnxNode, name: string, scope: Scope): void {
+    const bind = new Map<string, string>();
+    fn.inputs.forEach((formal, i) => bind.set(formal, call.inputs[i] ? scope.name(call.inputs[i]!) : ''));
+    const targets = fn.outputs.map((_, k) => (call.outputs[k] ? scope.name(call.outputs[k]!) : ''));
+    fn.outputs.forEach((formal, k) => targets[k] && !bind.has(formal) && bind.set(formal, targets[k]!));
+    const given = (ref: string) => call.attributes.find((a) => a.name === ref) ?? fn.attributeDefaults.find((a) => a.name === ref);
+    const nodes = fn.nodes.map((n) => ({
+      ...n,
+      attributes: n.attributes.flatMap((a) => {
+        if (!a.refAttrName) return [a];
+        const v = given(a.refAttrName);
+        return v ? [{ ...v, name: a.name }] : [];
+      }),
+    }));
+    const body: OnnxGraph = { name: fn.name, nodes, initializers: [], inputs: fn.inputs.map((i) => ({ name: i, typeKind: 'tensor' })), outputs: fn.outputs.map((o) => ({ name: o, typeKind: 'tensor' })), valueInfo: [] };
+    const actual = this.inline(body, bind, `${name}/`, scope);
+    targets.forEach((t, k) => t && actual[k] !== t && this.host.step('Identity', [actual[k]!], [t], {}, `${name}/out${k}`));
   }
 
   private addStep(step: RawNode, name: string, where: string): void {

@@ -1,6 +1,6 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { bytesFor, type DType } from '../dtype.js';
-import { dtypeOfCode, type OnnxAttribute, type OnnxGraph, type OnnxModel, type OnnxNode, type OnnxTensor, type OnnxValueInfo } from './proto.js';
+import { dtypeOfCode, type OnnxAttribute, type OnnxFunction, type OnnxGraph, type OnnxModel, type OnnxNode, type OnnxTensor, type OnnxValueInfo } from './proto.js';
 import { WIRE_FIXED32, WIRE_LEN, WIRE_VARINT } from './wire.js';
 
 /**
@@ -148,6 +148,7 @@ function tensorMessage(t: OnnxTensor): Message {
 
 function attributeMessage(a: OnnxAttribute): Message {
   const m = new Message().string(1, a.name);
+  if (a.refAttrName) m.string(21, a.refAttrName);
   const codes: Record<string, number> = { float: 1, int: 2, string: 3, tensor: 4, graph: 5, floats: 6, ints: 7, strings: 8, tensors: 9, graphs: 10 };
   if (codes[a.type] !== undefined) m.int(20, codes[a.type]!);
   if (a.f !== undefined) m.float(2, a.f);
@@ -203,15 +204,30 @@ function graphMessage(g: OnnxGraph): Message {
   return m;
 }
 
+function opsetMessage(domain: string, version: number): Message {
+  const o = new Message();
+  if (domain) o.string(1, domain);
+  return o.int(2, version);
+}
+
+function functionMessage(f: OnnxFunction): Message {
+  const m = new Message().string(1, f.name);
+  for (const i of f.inputs) m.string(4, i);
+  for (const o of f.outputs) m.string(5, o);
+  for (const a of f.attributes) if (!f.attributeDefaults.some((d) => d.name === a)) m.string(6, a);
+  for (const n of f.nodes) m.message(7, nodeMessage(n));
+  for (const [domain, version] of Object.entries(f.opsets)) m.message(9, opsetMessage(domain, version));
+  if (f.domain) m.string(10, f.domain);
+  for (const d of f.attributeDefaults) m.message(11, attributeMessage(d));
+  return m;
+}
+
 function modelMessage(model: OnnxModel): Message {
   const m = new Message().int(1, model.irVersion);
   if (model.producer) m.string(2, model.producer);
   m.message(7, graphMessage(model.graph));
-  for (const [domain, version] of Object.entries(model.opsets)) {
-    const o = new Message();
-    if (domain) o.string(1, domain);
-    m.message(8, o.int(2, version));
-  }
+  for (const [domain, version] of Object.entries(model.opsets)) m.message(8, opsetMessage(domain, version));
+  for (const f of model.functions) m.message(25, functionMessage(f));
   return m;
 }
 
