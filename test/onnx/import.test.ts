@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -308,6 +308,17 @@ describe('bad input is one line naming the file and the node', () => {
     expect(e.render()).toMatch(/\.onnx: unsupported ONNX ops: FancyOp \(nodes 'f1', 'f2'\); com\.example\.Custom \(node 'k'\) — run `accelmap ops`/);
   });
 
+  it('finds unsupported ops inside subgraphs too', () => {
+    const branch = { name: 'b', initializers: [], inputs: [], outputs: [valueInfo('v', 'float32')], nodes: [node('Mystery', ['x'], ['v'], {}, 'inner')], valueInfo: [] };
+    const m = model({
+      inputs: [valueInfo('x', 'float32', [4])],
+      outputs: [valueInfo('y', 'float32')],
+      initializers: [tensor('flag', [], 'bool', [1])],
+      nodes: [node('If', ['flag'], ['y'], { then_branch: branch, else_branch: branch }, 'choose')],
+    });
+    expect(failure(() => load(m)).render()).toMatch(/unsupported ONNX op: Mystery \(nodes 'choose\/inner', 'choose\/inner'\)/);
+  });
+
   it('a missing or short external-data file', () => {
     const m = convModel([1, 3, 8, 8]);
     m.graph.initializers[0]!.external = { location: 'nowhere.bin', offset: 0 };
@@ -341,6 +352,8 @@ describe('bad input is one line naming the file and the node', () => {
 
   it('a file that does not exist, and a graph output nothing produces', () => {
     expect(failure(() => loadGraph(join(dir, 'absent.onnx'))).render()).toMatch(/absent\.onnx: cannot open: ENOENT/);
+    mkdirSync(join(dir, 'folder.onnx'));
+    expect(failure(() => loadGraph(join(dir, 'folder.onnx'))).render()).toMatch(/folder\.onnx: is not a file/);
     const m = convModel([1, 3, 8, 8]);
     m.graph.outputs.push(valueInfo('ghost', 'float32'));
     expect(failure(() => load(m)).render()).toMatch(/graph output 'ghost' is produced by no node/);

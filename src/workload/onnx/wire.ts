@@ -48,17 +48,31 @@ export function bufferSource(bytes: Uint8Array): ByteSource {
   };
 }
 
+function ioError(path: string, action: string, e: unknown): AccelmapError {
+  return new AccelmapError('io', `cannot ${action}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { file: path });
+}
+
 export function fileSource(path: string): ByteSource {
   let fd: number;
   try {
     fd = openSync(path, 'r');
   } catch (e) {
-    throw new AccelmapError('io', `cannot open: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { file: path });
+    throw ioError(path, 'open', e);
   }
-  const size = fstatSync(fd).size;
+  const stat = fstatSync(fd);
+  if (!stat.isFile()) {
+    closeSync(fd);
+    throw new AccelmapError('io', 'is not a file', { file: path });
+  }
   return {
-    size,
-    read: (into, offset, length) => readSync(fd, into, 0, length, offset),
+    size: stat.size,
+    read(into, offset, length) {
+      try {
+        return readSync(fd, into, 0, length, offset);
+      } catch (e) {
+        throw ioError(path, 'read', e);
+      }
+    },
     close: () => closeSync(fd),
   };
 }

@@ -27,17 +27,18 @@ interface AttentionGeometry {
   threeD: boolean;
 }
 
-function heads(t: TensorType, what: string, n: number): { B: number; H: number; S: number; D: number } {
-  expectRank(t, [3, 4], `Attention ${what}`);
+/** Batch, heads, sequence and head size of a [B, H, S, D] tensor, or of a [B, S, H·D] one with `n` heads. */
+export function heads(t: TensorType, what: string, n: number): { B: number; H: number; S: number; D: number } {
+  expectRank(t, [3, 4], what);
   if (t.shape.length === 4) return { B: t.shape[0]!, H: t.shape[1]!, S: t.shape[2]!, D: t.shape[3]! };
-  if (!(n > 0) || t.shape[2]! % n !== 0) throw shapeError(`Attention ${what} [${t.shape}] is 3-D: its hidden size must be a multiple of the head count ${n}`);
+  if (!(n > 0) || t.shape[2]! % n !== 0) throw shapeError(`${what} [${t.shape}] is 3-D: its hidden size must be a multiple of the head count ${n}`);
   return { B: t.shape[0]!, H: n, S: t.shape[1]!, D: t.shape[2]! / n };
 }
 
 function geometry(inputs: (TensorType | undefined)[], a: AttentionAttrs): AttentionGeometry {
-  const q = heads(req(inputs, 0, 'Q'), 'Q', a.q_num_heads);
-  const k = heads(req(inputs, 1, 'K'), 'K', a.kv_num_heads);
-  const v = heads(req(inputs, 2, 'V'), 'V', a.kv_num_heads);
+  const q = heads(req(inputs, 0, 'Q'), 'Attention Q', a.q_num_heads);
+  const k = heads(req(inputs, 1, 'K'), 'Attention K', a.kv_num_heads);
+  const v = heads(req(inputs, 2, 'V'), 'Attention V', a.kv_num_heads);
   if (q.B !== k.B || k.B !== v.B) throw shapeError(`Attention Q, K and V have batch sizes ${q.B}, ${k.B}, ${v.B}`);
   if (q.D !== k.D) throw shapeError(`Attention Q and K head sizes differ: ${q.D} and ${k.D}`);
   if (k.H !== v.H || k.S !== v.S) throw shapeError('Attention K and V differ in heads or sequence length');

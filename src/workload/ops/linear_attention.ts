@@ -1,6 +1,7 @@
 import { matmulProblem } from '../../problem/builders.js';
 import { type TensorType } from '../graph.js';
-import { defineOp, enumAttr, expectRank, floatAttr, intAttr, req, shapeError } from '../op.js';
+import { defineOp, enumAttr, floatAttr, intAttr, req, shapeError } from '../op.js';
+import { heads } from './attention.js';
 import { precisionOf } from './conv.js';
 
 /**
@@ -17,20 +18,13 @@ import { precisionOf } from './conv.js';
  */
 export type LinearAttentionAttrs = { q_num_heads: number; kv_num_heads: number; update_rule: string; scale: number };
 
-function heads(t: TensorType, what: string, n: number) {
-  expectRank(t, [3, 4], `LinearAttention ${what}`);
-  if (t.shape.length === 4) return { B: t.shape[0]!, H: t.shape[1]!, T: t.shape[2]!, D: t.shape[3]! };
-  if (!(n > 0) || t.shape[2]! % n !== 0) throw shapeError(`LinearAttention ${what} [${t.shape}] is 3-D: its hidden size must be a multiple of the head count ${n}`);
-  return { B: t.shape[0]!, H: n, T: t.shape[1]!, D: t.shape[2]! / n };
-}
-
 function geometry(inputs: (TensorType | undefined)[], a: LinearAttentionAttrs) {
-  const q = heads(req(inputs, 0, 'query'), 'query', a.q_num_heads);
-  const k = heads(req(inputs, 1, 'key'), 'key', a.kv_num_heads);
-  const v = heads(req(inputs, 2, 'value'), 'value', a.kv_num_heads);
-  if (q.B !== k.B || k.B !== v.B || q.T !== k.T || k.T !== v.T) throw shapeError('LinearAttention query, key and value differ in batch or sequence length');
+  const q = heads(req(inputs, 0, 'query'), 'LinearAttention query', a.q_num_heads);
+  const k = heads(req(inputs, 1, 'key'), 'LinearAttention key', a.kv_num_heads);
+  const v = heads(req(inputs, 2, 'value'), 'LinearAttention value', a.kv_num_heads);
+  if (q.B !== k.B || k.B !== v.B || q.S !== k.S || k.S !== v.S) throw shapeError('LinearAttention query, key and value differ in batch or sequence length');
   if (q.D !== k.D || k.H !== v.H || q.H % k.H !== 0) throw shapeError(`LinearAttention heads do not match: query ${q.H}×${q.D}, key ${k.H}×${k.D}, value ${v.H}×${v.D}`);
-  return { B: q.B, T: q.T, Hq: q.H, Hkv: k.H, Dk: k.D, Dv: v.D, threeD: req(inputs, 0, 'query').shape.length === 3 };
+  return { B: q.B, T: q.S, Hq: q.H, Hkv: k.H, Dk: k.D, Dv: v.D, threeD: req(inputs, 0, 'query').shape.length === 3 };
 }
 
 export const LinearAttention = defineOp<LinearAttentionAttrs>({

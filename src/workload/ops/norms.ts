@@ -1,5 +1,5 @@
-import { numel } from '../graph.js';
-import { defineOp, floatAttr, intAttr, intsAttr, req } from '../op.js';
+import { numel, type Attrs } from '../graph.js';
+import { defineOp, floatAttr, intAttr, intsAttr, req, type OpKind } from '../op.js';
 import { normAxis } from '../shape.js';
 
 /**
@@ -21,29 +21,23 @@ export const MeanVarianceNormalization = defineOp({
   counts: (inputs) => ({ macs: 0, otherFlops: 6 * numel(req(inputs, 0, 'X').shape) }),
 });
 
-export const LpNormalization = defineOp({
-  op: 'LpNormalization',
-  opClass: 'normalization',
-  flopConvention: '3 FLOPs per element',
-  attrs: (raw) => ({ axis: intAttr(raw, 'axis', -1), p: intAttr(raw, 'p', 2) }),
-  infer(inputs, a) {
-    const x = req(inputs, 0, 'input');
-    normAxis(a.axis, x.shape.length, 'LpNormalization axis');
-    return [{ shape: [...x.shape], dtype: x.dtype }];
-  },
-  counts: (inputs) => ({ macs: 0, otherFlops: 3 * numel(req(inputs, 0, 'input').shape) }),
-});
+/** A normalization along `axis` that keeps its input's shape and type. */
+function alongAxis(op: string, flopsPerElement: number, extra: (raw: Attrs) => Attrs): OpKind {
+  return defineOp<Attrs>({
+    op,
+    opClass: 'normalization',
+    flopConvention: `${flopsPerElement} FLOPs per element`,
+    attrs: (raw) => ({ axis: intAttr(raw, 'axis', -1), ...extra(raw) }),
+    infer(inputs, a) {
+      const x = req(inputs, 0, 'input');
+      normAxis(a.axis as number, x.shape.length, `${op} axis`);
+      return [{ shape: [...x.shape], dtype: x.dtype }];
+    },
+    counts: (inputs) => ({ macs: 0, otherFlops: flopsPerElement * numel(req(inputs, 0, 'input').shape) }),
+  });
+}
+
+export const LpNormalization = alongAxis('LpNormalization', 3, (raw) => ({ p: intAttr(raw, 'p', 2) }));
 
 /** RMSNormalization (ONNX 23): normalizes over axes [axis, rank) by the root mean square, then scales. */
-export const RMSNormalization = defineOp({
-  op: 'RMSNormalization',
-  opClass: 'normalization',
-  flopConvention: '5 FLOPs per element',
-  attrs: (raw) => ({ axis: intAttr(raw, 'axis', -1), epsilon: floatAttr(raw, 'epsilon', 1e-5), stash_type: intAttr(raw, 'stash_type', 1) }),
-  infer(inputs, a) {
-    const x = req(inputs, 0, 'X');
-    normAxis(a.axis, x.shape.length, 'RMSNormalization axis');
-    return [{ shape: [...x.shape], dtype: x.dtype }];
-  },
-  counts: (inputs) => ({ macs: 0, otherFlops: 5 * numel(req(inputs, 0, 'X').shape) }),
-});
+export const RMSNormalization = alongAxis('RMSNormalization', 5, (raw) => ({ epsilon: floatAttr(raw, 'epsilon', 1e-5), stash_type: intAttr(raw, 'stash_type', 1) }));
