@@ -52,3 +52,29 @@ describe.each(['squeezenet1_1', 'mobilenet_v2', 'gpt_mini'])('%s', (name) => {
     expect(Object.values(expected.macs_by_op).reduce((s, v) => s + v, 0)).toBe(expected.macs);
   });
 });
+
+/**
+ * The ONNX model zoo's classic networks (weights replaced by ConstantOfShape
+ * placeholders in light/): parameter counts from the original model cards
+ * (torchvision / Caffe), which must come out exactly — plus any float
+ * initializer the file stores but no node reads (resnet50 keeps one unused
+ * 1×1 blob) — and MACs where REFERENCES.md or the model cards give them.
+ */
+describe('ONNX zoo classics (light/)', () => {
+  const published: [string, number, number | undefined][] = [
+    ['light_bvlc_alexnet', 60965224, undefined],
+    ['light_vgg19', 143667240, 19.6e9],
+    ['light_resnet50', 25557032, 4.09e9],
+    ['light_densenet121', 7978856, undefined],
+    ['light_squeezenet', 1235496, undefined],
+  ];
+  it.each(published)('%s has %i parameters', (name, params, macs) => {
+    const file = sharedDir('onnx-tests', 'light', `${name}.onnx`);
+    const m = readModelFile(file);
+    const read = new Set(m.graph.nodes.flatMap((n) => n.inputs));
+    const unused = m.graph.initializers.filter((t) => !read.has(t.name) && t.dtype === 'float32').reduce((s, t) => s + numel(t.dims), 0);
+    const g = loadGraph(file);
+    expect(paramCount(g)).toBe(params + unused);
+    if (macs) expect(Math.abs(graphTotals(g).macs / macs - 1)).toBeLessThan(0.01);
+  });
+});

@@ -52,16 +52,23 @@ function functionOf(n: OnnxNode, functions: Functions): OnnxFunction | undefined
 
 /** Most nested function calls followed (a function may not call itself). */
 const MAX_CALL_DEPTH = 32;
+/** Most nodes an imported graph may have once functions are inlined and loops unrolled. */
+const MAX_GRAPH_NODES = 1 << 21;
+
+function tooLarge(): AccelmapError {
+  return new AccelmapError('unsupported', `the graph grows beyond ${MAX_GRAPH_NODES} nodes once its functions are inlined and its loops unrolled`);
+}
 
 /** Every node of a graph, of the subgraphs in its nodes' attributes and of the functions they call, with display names. */
-function allNodes(nodes: OnnxNode[], functions: Functions, prefix = '', depth = 0): [OnnxNode, string][] {
+function allNodes(nodes: OnnxNode[], functions: Functions, prefix = '', depth = 0, seen = { count: 0 }): [OnnxNode, string][] {
   if (depth > MAX_CALL_DEPTH) throw new AccelmapError('bad-input', `subgraphs or functions nested more than ${MAX_CALL_DEPTH} deep`, { path: prefix });
+  if ((seen.count += nodes.length) > MAX_GRAPH_NODES) throw tooLarge();
   const names = nodeNames(nodes);
   return nodes.flatMap((n, i) => {
     const name = prefix + names[i]!;
     const inner = [...n.attributes.flatMap((a) => [...(a.g ? [a.g] : []), ...(a.graphs ?? [])].map((g) => g.nodes)), functionOf(n, functions)?.nodes ?? []];
     const own: [OnnxNode, string][] = functionOf(n, functions) ? [] : [[n, name]];
-    return [...own, ...inner.flatMap((ns) => allNodes(ns, functions, `${name}/`, depth + 1))];
+    return [...own, ...inner.flatMap((ns) => allNodes(ns, functions, `${name}/`, depth + 1, seen))];
   });
 }
 
@@ -213,6 +220,8 @@ class Importer {
   private readonly stored = new Set<string>();
   private readonly opset: number;
   private readonly functions = new Map<string, OnnxFunction>();
+  /** Nodes added so far, folded ones included. */
+  private steps = 0;
 
   constructor(
     private readonly model: OnnxModel,
@@ -392,6 +401,7 @@ class Importer {
   }
 
   private addStep(step: RawNode, name: string, where: string): void {
+    if (++this.steps > MAX_GRAPH_NODES) throw tooLarge();
     for (const out of step.outputs) if (out && this.graph.tensors[out]) throw new AccelmapError('bad-input', `output '${out}' is already defined`, { path: where });
     let node: Node = { name, op: step.op, inputs: step.inputs, outputs: step.outputs, attrs: registry.get(step.op).attrs(step.attrs), phase: 'forward' };
     if (node.op === 'ConstantOfShape' && this.isStoredValue(node.inputs[0]!)) return this.addPlaceholder(node);
