@@ -63,7 +63,7 @@ describe('accelmap profile', () => {
   it('answers user mistakes with one line and exit code 2', async () => {
     const cases: [string[], RegExp][] = [
       [['profile', 'resnet51'], /unknown model 'resnet51'/],
-      [['profile', 'model.onnx'], /not yet supported/],
+      [['profile', 'model.onnx'], /model.onnx: cannot open/],
       [['profile', 'resnet50', '--seq-len', '9'], /--seq-len does not apply to resnet50/],
       [['profile', 'resnet50', '--mode', 'fast'], /--mode 'fast' is not one of infer, train/],
       [['profile', 'resnet50', '--optimizer', 'lion'], /--optimizer 'lion' is not one of sgd, momentum, adam/],

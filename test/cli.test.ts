@@ -22,3 +22,13 @@ describe('cli', () => {
     expect(io.stderr[0]).toMatch(/unknown command/);
   });
 });
+
+describe('cli ops', () => {
+  it('lists the op kinds with their FLOP conventions', async () => {
+    const io = memoryIo();
+    expect(await run(['ops'], io)).toBe(0);
+    const text = io.stdout.join('\n');
+    expect(text).toMatch(/^Einsum\s+matmul\s+yes\s+contraction of two operands/m);
+    expect(text).toMatch(/^Resize\s+data-movement\s+per output element/m);
+  });
+});

@@ -8,6 +8,8 @@ import { registerOps } from './commands/ops.js';
 import { registerSystolic } from './commands/systolic.js';
 import { registerScale } from './commands/scale.js';
 import { registerCompressDemo } from './commands/compress-demo.js';
+import { registerArch } from './commands/arch.js';
+import { registerModel } from './commands/model.js';
 import { registerMemory } from './commands/memory.js';
 
 /** Every command registers itself here, one line each. */
@@ -19,6 +21,8 @@ const COMMANDS: ((program: Command, io: Io) => void)[] = [
   registerSystolic,
   registerScale,
   registerCompressDemo,
+  registerArch,
+  registerModel,
   registerMemory,
 ];
 

@@ -33,6 +33,16 @@ const DEFAULT_PRECISION: Precision = { operandBits: 16, resultBits: 16 };
 
 type DimSpec = [name: string, bound: number];
 
+/**
+ * Grouped convolutions give the group its own tensor rank (Weights[g, k, c, r, s],
+ * Inputs[n, g, c, h, w]) rather than a flattened channel index g·K + k: the
+ * element count is the same, and a tile over part of K and part of G stays an
+ * axis-aligned box (no gaps between groups).
+ */
+function groupRank(G: number): string[] {
+  return G > 1 ? ['G'] : [];
+}
+
 function nest(kind: string, dimSpecs: DimSpec[], spaces: { name: string; readWrite?: boolean; index: (Record<string, number> | string)[] }[], precision: Precision): Problem {
   const dims = dimSpecs.map((d) => d[0]);
   const at = (name: string) => {
@@ -46,17 +56,16 @@ function nest(kind: string, dimSpecs: DimSpec[], spaces: { name: string; readWri
   return { kind, dims, bounds: dimSpecs.map((d) => d[1]), dataSpaces, ...precision };
 }
 
-/** Forward convolution: Outputs[n, g·K+k, p, q] += Inputs[n, g·C+c, p·sh + r·dh, q·sw + s·dw] · Weights[g·K+k, c, r, s]. */
+/** Forward convolution: Outputs[n, (g,) k, p, q] += Inputs[n, (g,) c, p·sh + r·dh, q·sw + s·dw] · Weights[(g,) k, c, r, s]. */
 export function convProblem(s: ConvShape, precision: Precision = DEFAULT_PRECISION, kind = 'conv'): Problem {
   const G = s.G ?? 1;
   const sh = s.strideH ?? 1, sw = s.strideW ?? 1, dh = s.dilationH ?? 1, dw = s.dilationW ?? 1;
   const dims: DimSpec[] = [['N', s.N], ['K', s.K], ['C', s.C], ['P', s.P], ['Q', s.Q], ['R', s.R], ['S', s.S]];
   if (G > 1) dims.unshift(['G', G]);
-  const ch = (within: string, per: number) => (G > 1 ? { G: per, [within]: 1 } : within);
   return nest(kind, dims, [
-    { name: 'Weights', index: [ch('K', s.K), 'C', 'R', 'S'] },
-    { name: 'Inputs', index: ['N', ch('C', s.C), { P: sh, R: dh }, { Q: sw, S: dw }] },
-    { name: 'Outputs', readWrite: true, index: ['N', ch('K', s.K), 'P', 'Q'] },
+    { name: 'Weights', index: [...groupRank(G), 'K', 'C', 'R', 'S'] },
+    { name: 'Inputs', index: ['N', ...groupRank(G), 'C', { P: sh, R: dh }, { Q: sw, S: dw }] },
+    { name: 'Outputs', readWrite: true, index: ['N', ...groupRank(G), 'K', 'P', 'Q'] },
   ], precision);
 }
 
@@ -71,11 +80,10 @@ export function convGradWeightProblem(s: ConvShape, precision: Precision = DEFAU
   const sh = s.strideH ?? 1, sw = s.strideW ?? 1, dh = s.dilationH ?? 1, dw = s.dilationW ?? 1;
   const dims: DimSpec[] = [['N', s.N], ['K', s.K], ['C', s.C], ['P', s.P], ['Q', s.Q], ['R', s.R], ['S', s.S]];
   if (G > 1) dims.unshift(['G', G]);
-  const ch = (within: string, per: number) => (G > 1 ? { G: per, [within]: 1 } : within);
   return nest('conv-grad-weight', dims, [
-    { name: 'Weights', index: ['N', ch('K', s.K), 'P', 'Q'] },
-    { name: 'Inputs', index: ['N', ch('C', s.C), { P: sh, R: dh }, { Q: sw, S: dw }] },
-    { name: 'Outputs', readWrite: true, index: [ch('K', s.K), 'C', 'R', 'S'] },
+    { name: 'Weights', index: ['N', ...groupRank(G), 'K', 'P', 'Q'] },
+    { name: 'Inputs', index: ['N', ...groupRank(G), 'C', { P: sh, R: dh }, { Q: sw, S: dw }] },
+    { name: 'Outputs', readWrite: true, index: [...groupRank(G), 'K', 'C', 'R', 'S'] },
   ], precision);
 }
 
@@ -91,11 +99,10 @@ export function convGradInputProblem(s: ConvShape, precision: Precision = DEFAUL
   const sh = s.strideH ?? 1, sw = s.strideW ?? 1, dh = s.dilationH ?? 1, dw = s.dilationW ?? 1;
   const dims: DimSpec[] = [['N', s.N], ['K', s.K], ['C', s.C], ['P', s.P], ['Q', s.Q], ['R', s.R], ['S', s.S]];
   if (G > 1) dims.unshift(['G', G]);
-  const ch = (within: string, per: number) => (G > 1 ? { G: per, [within]: 1 } : within);
   return nest('conv-grad-input', dims, [
-    { name: 'Weights', index: [ch('K', s.K), 'C', 'R', 'S'] },
-    { name: 'Inputs', index: ['N', ch('K', s.K), 'P', 'Q'] },
-    { name: 'Outputs', readWrite: true, index: ['N', ch('C', s.C), { P: sh, R: dh }, { Q: sw, S: dw }] },
+    { name: 'Weights', index: [...groupRank(G), 'K', 'C', 'R', 'S'] },
+    { name: 'Inputs', index: ['N', ...groupRank(G), 'K', 'P', 'Q'] },
+    { name: 'Outputs', readWrite: true, index: ['N', ...groupRank(G), 'C', { P: sh, R: dh }, { Q: sw, S: dw }] },
   ], precision);
 }
 

@@ -1,5 +1,6 @@
 import { AccelmapError } from '../util/errors.js';
 import type { Graph } from './graph.js';
+import { importOnnx } from './onnx/import.js';
 import { buildZooModel } from './zoo/index.js';
 import type { OptimizerName } from './ops/optimizer.js';
 import { toTraining, type LossKind } from './train/index.js';
@@ -27,12 +28,17 @@ function trainingForm(spec: string, g: Graph, o: LoadOptions): Graph {
 
 /** A zoo name or a model file, as a Graph in inference or training form. */
 export function loadGraph(spec: string, o: LoadOptions = {}): Graph {
-  if (/\.onnx$/i.test(spec)) {
-    throw new AccelmapError('unsupported', `${spec}: ONNX import is not yet supported`, {}, 'use a zoo model (accelmap models)');
-  }
-  const g = buildZooModel(spec, { batch: o.batch ?? 1, seqLen: o.seqLen, imageSize: o.imageSize });
+  const g = /\.onnx$/i.test(spec) ? loadOnnx(spec, o) : buildZooModel(spec, { batch: o.batch ?? 1, seqLen: o.seqLen, imageSize: o.imageSize });
   if (o.mode === 'train') {
     return trainingForm(spec, g, o);
   }
   return g;
+}
+
+/** An ONNX file: its inputs' dynamic dimensions are bound by --batch and --dim; zoo-only flags are refused. */
+function loadOnnx(file: string, o: LoadOptions): Graph {
+  if (o.seqLen !== undefined || o.imageSize !== undefined) {
+    throw new AccelmapError('bad-flag', `${o.seqLen !== undefined ? '--seq-len' : '--image-size'} applies to zoo models`, { file }, 'bind an ONNX model\'s named dimensions with --dim name=value');
+  }
+  return importOnnx(file, { batch: o.batch, dims: o.dims });
 }

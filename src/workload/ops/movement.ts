@@ -10,7 +10,7 @@ import { bytesFor } from '../dtype.js';
  */
 
 /** Values of `x` at row-major source offsets computed for each output position. */
-function pick(x: TensorType, outShape: number[], sourceOffset: (coord: number[]) => number): number[] | undefined {
+export function pick(x: TensorType, outShape: number[], sourceOffset: (coord: number[]) => number): number[] | undefined {
   if (!x.value || !foldable(outShape)) return undefined;
   const n = numel(outShape);
   const out = new Array<number>(n);
@@ -25,7 +25,7 @@ function pick(x: TensorType, outShape: number[], sourceOffset: (coord: number[])
   return out;
 }
 
-function withValue(shape: number[], dtype: TensorType['dtype'], value: number[] | undefined): TensorType {
+export function withValue(shape: number[], dtype: TensorType['dtype'], value: number[] | undefined): TensorType {
   return value ? { shape, dtype, value } : { shape, dtype };
 }
 

@@ -1,0 +1,66 @@
+import type { Command } from 'commander';
+import { loadArch } from '../../arch/load.js';
+import { costOf, type Cost } from '../../mapping/cost.js';
+import { loadMappingFile } from '../../mapping/directives.js';
+import { loadLayer } from '../../problem/load.js';
+import { renderTable } from '../../util/table.js';
+import { formatCount, formatPercent, formatSeconds } from '../../util/units.js';
+import { toJson, type Io } from '../io.js';
+
+interface ModelFlags {
+  arch: string;
+  layer: string;
+  mapping: string;
+  precision?: string;
+  json?: boolean;
+}
+
+export function registerModel(program: Command, io: Io): void {
+  program
+    .command('model')
+    .description('cost one layer under one mapping: accesses per level and data space, cycles, energy (Timeloop vocabulary)')
+    .requiredOption('--arch <arch>', 'preset name or spec file')
+    .requiredOption('--layer <spec>', 'conv:N=1,K=64,C=64,P=56,Q=56,R=3,S=3,stride=1 | matmul:M=128,N=768,K=768 | a layer file')
+    .requiredOption('--mapping <file>', 'mapping file (Timeloop directives; or a layer of `accelmap map --json`)')
+    .option('--precision <name>', 'precision mode of the compute unit (default: the first)')
+    .option('--json', 'print JSON')
+    .action((opts: ModelFlags) => {
+      const arch = loadArch(opts.arch);
+      const problem = loadLayer(opts.layer);
+      const mapping = loadMappingFile(opts.mapping, problem, arch);
+      const cost = costOf(problem, arch, mapping, { precision: opts.precision });
+      io.out(opts.json ? toJson({ layer: opts.layer, problem, ...cost }) : formatCost(cost, `${opts.layer} on ${arch.name}`));
+    });
+}
+
+/** The text report: summary, then per level and data space (Timeloop's stats fields). */
+export function formatCost(c: Cost, title: string): string {
+  const lines = [
+    title,
+    `cycles ${formatCount(c.cycles)} (compute ${formatCount(c.computeCycles)}), ${formatSeconds(c.seconds)}; utilization ${formatPercent(c.utilization)}`,
+    `energy ${formatCount(c.energyPj * 1e-6)} µJ = ${c.pjPerMac.toPrecision(4)} pJ/MAC (MACs ${formatCount(c.macEnergyPj * 1e-6)} µJ${c.leakEnergyPj ? `, leakage ${formatCount(c.leakEnergyPj * 1e-6)} µJ` : ''}); EDP ${c.edp.toPrecision(4)} pJ·cycles`,
+    `MACs ${formatCount(c.macs)}${c.paddedMacs !== c.macs ? ` (executed with padding: ${formatCount(c.paddedMacs)})` : ''}, precision ${c.precision}`,
+    '',
+  ];
+  const rows: (string | number)[][] = [];
+  for (const l of c.levels) {
+    for (const d of l.dataSpaces) {
+      if (!d.keep) continue;
+      rows.push([
+        l.level,
+        d.dataSpace,
+        l.utilizedInstances,
+        d.tileSize,
+        d.partitionSize ?? '',
+        d.reads,
+        d.fills,
+        d.updates,
+        formatCount(d.totalReads + d.totalFills + d.totalUpdates),
+        formatCount(d.energyPj),
+      ]);
+    }
+    rows.push([l.level, '(level)', '', l.utilizedCapacity, '', '', '', '', `slowdown ${l.slowdown === 1 ? '1' : l.slowdown.toFixed(3)}`, formatCount(l.energyPj + l.networkEnergyPj)]);
+  }
+  lines.push(renderTable(['level', 'data space', 'instances', 'tile (words)', 'partition', 'reads/inst', 'fills/inst', 'updates/inst', 'accesses (all)', 'energy pJ'], rows));
+  return lines.join('\n');
+}

@@ -1,0 +1,84 @@
+import type { Architecture } from '../arch/types.js';
+import type { Problem } from '../problem/types.js';
+
+/**
+ * A mapping in the typed-array form the cost model and the mapper work on.
+ * Levels are the architecture's storage levels, outermost first; dims are the
+ * problem's dims; data spaces are the problem's data spaces.
+ *
+ * The loop nest a mapping describes, outermost first:
+ *   level 0 temporal loops (in `order`), level 0 spatial loops (fan-out into level 1),
+ *   level 1 temporal loops, level 1 spatial loops, …,
+ *   level L−1 temporal loops, level L−1 spatial loops (fan-out into the MACs), MAC.
+ * Level l's tile is everything from its temporal loops inward.
+ *
+ * A dimension whose factors multiply to more than its bound is padded: the
+ * nest runs over the padded bound (the last tile is filled out with padding),
+ * the padding is counted as executed iterations and moved data, and
+ * utilization compares the problem's own MACs with the cycles spent.
+ */
+export interface MappingArrays {
+  levels: number;
+  dims: number;
+  dataSpaces: number;
+  /** Temporal factor of dim d at level l: [l * dims + d]. */
+  temporal: Int32Array;
+  /** Spatial factors (fan-out below level l) along X and Y: [l * dims + d]. */
+  spatialX: Int32Array;
+  spatialY: Int32Array;
+  /** Loop order at level l, outermost first: [l * dims + k] = the dim at position k (every dim listed once). */
+  order: Int8Array;
+  /** 1 when level l keeps data space s: [l * dataSpaces + s]. */
+  keep: Uint8Array;
+}
+
+export function emptyMapping(levels: number, dims: number, dataSpaces: number): MappingArrays {
+  const order = new Int8Array(levels * dims);
+  for (let l = 0; l < levels; l++) for (let d = 0; d < dims; d++) order[l * dims + d] = d;
+  return {
+    levels,
+    dims,
+    dataSpaces,
+    temporal: new Int32Array(levels * dims).fill(1),
+    spatialX: new Int32Array(levels * dims).fill(1),
+    spatialY: new Int32Array(levels * dims).fill(1),
+    order,
+    keep: new Uint8Array(levels * dataSpaces).fill(1),
+  };
+}
+
+/** An empty mapping sized for a problem on an architecture (all factors 1, everything kept). */
+export function mappingFor(problem: Problem, arch: Architecture): MappingArrays {
+  return emptyMapping(arch.levels.length, problem.dims.length, problem.dataSpaces.length);
+}
+
+export function cloneMapping(m: MappingArrays): MappingArrays {
+  return {
+    levels: m.levels,
+    dims: m.dims,
+    dataSpaces: m.dataSpaces,
+    temporal: m.temporal.slice(),
+    spatialX: m.spatialX.slice(),
+    spatialY: m.spatialY.slice(),
+    order: m.order.slice(),
+    keep: m.keep.slice(),
+  };
+}
+
+export function copyMapping(from: MappingArrays, to: MappingArrays): void {
+  to.temporal.set(from.temporal);
+  to.spatialX.set(from.spatialX);
+  to.spatialY.set(from.spatialY);
+  to.order.set(from.order);
+  to.keep.set(from.keep);
+}
+
+/** Product of every factor of dim d over all levels (the padded bound). */
+export function paddedBound(m: MappingArrays, d: number): number {
+  let p = 1;
+  for (let l = 0; l < m.levels; l++) {
+    const i = l * m.dims + d;
+    p *= m.temporal[i]! * m.spatialX[i]! * m.spatialY[i]!;
+  }
+  return p;
+}

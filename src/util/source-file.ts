@@ -1,0 +1,91 @@
+import { readFileSync } from 'node:fs';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import type { ZodError } from 'zod';
+import { AccelmapError, type ErrorCode } from './errors.js';
+
+/**
+ * A YAML or JSON document (JSON is read as YAML 1.2) that remembers where each
+ * value came from, so that a validation problem can be reported as
+ * `file:line:col field.path: message — hint`.
+ */
+export interface SourceDoc {
+  file: string;
+  value: unknown;
+  /** Line and column (1-based) of the value at `path`, or of its nearest existing parent. */
+  locate(path: readonly PropertyKey[]): { line: number; col: number } | undefined;
+}
+
+export function readSourceFile(file: string, code: ErrorCode = 'bad-file'): SourceDoc {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new AccelmapError('io', `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { file });
+  }
+  return parseSource(text, file, code);
+}
+
+export function parseSource(text: string, file: string, code: ErrorCode = 'bad-file'): SourceDoc {
+  const lineCounter = new LineCounter();
+  const doc: Document = parseDocument(text, { lineCounter, prettyErrors: false });
+  const first = doc.errors[0];
+  if (first) {
+    const pos = lineCounter.linePos(first.pos[0]);
+    throw new AccelmapError(code, `not valid YAML or JSON: ${first.message.split('\n')[0]}`, { file, line: pos.line, col: pos.col });
+  }
+  const value: unknown = doc.toJS({ maxAliasCount: 100 });
+  return {
+    file,
+    value,
+    locate(path) {
+      let node: unknown = doc.contents;
+      let found: YamlNode | undefined = isNode(node) ? node : undefined;
+      for (const key of path) {
+        if (isMap(node)) {
+          // Point at the key of a map entry (`capacity:`), which exists even when the value is odd.
+          const pair = node.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === key);
+          if (!pair) break;
+          if (isNode(pair.key)) found = pair.key;
+          node = pair.value;
+          continue;
+        }
+        if (!(isSeq(node) && typeof key === 'number')) break;
+        node = node.get(key, true);
+        if (!isNode(node)) break;
+        found = node;
+      }
+      const start = found?.range?.[0];
+      if (start === undefined) return undefined;
+      return lineCounter.linePos(start);
+    },
+  };
+}
+
+function isNode(x: unknown): x is YamlNode {
+  return isMap(x) || isSeq(x) || isScalar(x);
+}
+
+/** `levels[2].capacity` from a path. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let s = '';
+  for (const k of path) s += typeof k === 'number' ? `[${k}]` : s ? `.${String(k)}` : String(k);
+  return s;
+}
+
+/** The first issue of a Zod validation error as an AccelmapError located in the source. */
+export function zodIssueError(err: ZodError, src: SourceDoc | undefined, code: ErrorCode, hint?: string): AccelmapError {
+  const issue = err.issues[0]!;
+  let path: PropertyKey[] = [...issue.path];
+  let message = issue.message;
+  if (issue.code === 'unrecognized_keys') {
+    const keys = (issue as { keys: string[] }).keys;
+    path = [...path, keys[0]!];
+    message = `unknown field${keys.length > 1 ? 's' : ''} ${keys.map((k) => `'${k}'`).join(', ')}`;
+  }
+  return locatedError(code, message, src, path, hint);
+}
+
+export function locatedError(code: ErrorCode, message: string, src: SourceDoc | undefined, path: readonly PropertyKey[], hint?: string): AccelmapError {
+  const pos = src?.locate(path);
+  return new AccelmapError(code, message, { file: src?.file, line: pos?.line, col: pos?.col, path: path.length ? formatPath(path) : undefined }, hint);
+}
