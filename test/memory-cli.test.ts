@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { memoryIo } from '../src/cli/io.js';
 import { run } from '../src/cli/main.js';
 import { traceProblems } from '../src/memory/test-util.js';
+import { sharedDir } from '../src/util/shared.js';
 import { loadGraph } from '../src/workload/load.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'accelmap-memory-'));
@@ -40,6 +41,13 @@ describe('accelmap memory', () => {
     // VGG-16's ReLUs write over their convolution's output, and the ReLU gradients over theirs
     expect(own.networkWideBytes).toBeGreaterThan(shared.networkWideBytes);
     expect(own.peakBytes).toBeGreaterThanOrEqual(shared.peakBytes);
+  });
+
+  it('plans an ONNX model', async () => {
+    const r = await json(['memory', sharedDir('models', 'squeezenet1_1.onnx'), '--device', 'titan-x', '--policy', 'all']);
+    expect(r.model).toBe('squeezenet1_1');
+    expect(r.offloadedBytes).toBeGreaterThan(0);
+    expect(r.convolutions.length).toBeGreaterThan(26 * 2); // 26 convolutions, each with gradients
   });
 
   it('prints a text summary by default', async () => {
