@@ -97,7 +97,7 @@ export function trainingMemory(graph: Graph): TrainingMemory {
 export const COVERAGE_THRESHOLD = 0.9;
 
 /** The element type an op computes in: its first output's, else its first input's. */
-function computeDtype(graph: Graph, node: Node): string {
+export function computeDtype(graph: Graph, node: Node): string {
   const name = node.outputs.find(Boolean) ?? node.inputs.find(Boolean);
   return name ? graph.tensors[name]!.dtype : 'float32';
 }

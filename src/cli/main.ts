@@ -10,6 +10,7 @@ import { registerScale } from './commands/scale.js';
 import { registerCompressDemo } from './commands/compress-demo.js';
 import { registerArch } from './commands/arch.js';
 import { registerModel } from './commands/model.js';
+import { registerMemory } from './commands/memory.js';
 
 /** Every command registers itself here, one line each. */
 const COMMANDS: ((program: Command, io: Io) => void)[] = [
@@ -22,6 +23,7 @@ const COMMANDS: ((program: Command, io: Io) => void)[] = [
   registerCompressDemo,
   registerArch,
   registerModel,
+  registerMemory,
 ];
 
 export function buildProgram(io: Io): Command {

@@ -18,7 +18,7 @@ function errorOf(f: () => unknown): AccelmapError {
 
 describe('device presets', () => {
   it('ship a CPU, the vDNN Titan X, 16/32/80 GB GPUs and a TPU-like chip, all valid', () => {
-    expect(devicePresets()).toEqual(['a100-80gb', 'cpu', 'titan-x', 'tpu-v1', 'v100-16gb', 'v100-32gb']);
+    expect(devicePresets()).toEqual(['a100-80gb', 'cpu', 'titan-x', 'tpu-v1', 'tpu-v3', 'v100-16gb', 'v100-32gb']);
     for (const name of devicePresets()) expect(loadDevice(name).name).toBe(name);
   });
 

@@ -17,6 +17,7 @@ const rel = (got: number, want: number) => Math.abs(got / want - 1);
  *   in Devlin et al.); gpt2 124,439,808 with the LM head tied ("124 M").
  * - Sermanet et al. 2014 (OverFeat): fast model 145 M parameters and 2810 M
  *   connections (multiply-adds); accurate model 144 M and 5369 M.
+ * - Caffe bvlc_alexnet (Krizhevsky et al. 2012 on two GPUs): 60,965,224 parameters.
  */
 const PUBLISHED: Record<string, { params: number; macs?: number }> = {
   alexnet: { params: 61_100_840, macs: 0.71e9 },
@@ -31,6 +32,7 @@ const PUBLISHED: Record<string, { params: number; macs?: number }> = {
   gpt2: { params: 124_439_808 },
   overfeat: { params: 145e6, macs: 2.81e9 },
   overfeat_accurate: { params: 144e6, macs: 5.369e9 },
+  alexnet_caffe: { params: 60_965_224 },
 };
 
 describe('zoo against published figures (within 1%)', () => {
@@ -105,6 +107,12 @@ describe('zoo models without a published figure, derived by hand', () => {
     const blockMacs = (f: number, b: number) => at56 * (f * b + b * b * 9 + b * f);
     const expected = 112 * 112 * 64 * 147 + at56 * 64 * 128 + stages.reduce((s, [f, b]) => s + 3 * blockMacs(f, b), 0) + at56 * upscale + 1024 * 1000;
     expect(graphTotals(g).macs).toBe(expected);
+  });
+
+  it('alexnet_caffe: 227×227 → 55² ×96 → 27² ×256 (2 groups) → 13² ×384, ×384 (2 groups), ×256 (2 groups) → 9216 → 4096 → 4096 → 1000', () => {
+    const g = buildZooModel('alexnet_caffe');
+    expect(paramCount(g)).toBe(96 * 3 * 121 + 96 + (256 * 48 * 25 + 256) + (384 * 256 * 9 + 384) + (384 * 192 * 9 + 384) + (256 * 192 * 9 + 256) + (9216 * 4096 + 4096) + (4096 * 4096 + 4096) + (4096 * 1000 + 1000));
+    expect(graphTotals(g).macs).toBe(55 * 55 * 96 * 363 + 27 * 27 * 256 * 1200 + 169 * 384 * 2304 + 169 * 384 * 1728 + 169 * 256 * 1728 + 9216 * 4096 + 4096 * 4096 + 4096 * 1000);
   });
 
   it('bert_base at 128 tokens and gpt2 at 1024: projections, attention products, feed-forward', () => {

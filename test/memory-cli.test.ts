@@ -1,0 +1,114 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { memoryIo } from '../src/cli/io.js';
+import { run } from '../src/cli/main.js';
+import { traceProblems } from '../src/memory/test-util.js';
+import { sharedDir } from '../src/util/shared.js';
+import { loadGraph } from '../src/workload/load.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'accelmap-memory-'));
+
+async function json(argv: string[]) {
+  const io = memoryIo();
+  expect(await run([...argv, '--json'], io)).toBe(0);
+  return JSON.parse(io.stdout.join('\n'));
+}
+
+async function failure(argv: string[]): Promise<string> {
+  const io = memoryIo();
+  expect(await run(argv, io)).toBe(2);
+  expect(io.stderr.length).toBe(1);
+  expect(io.stderr[0]).not.toMatch(/\n|at .*\.ts/);
+  return io.stderr[0]!;
+}
+
+describe('accelmap memory', () => {
+  it('prints the plan as JSON', async () => {
+    const r = await json(['memory', 'alexnet', '--batch', '32', '--device', 'titan-x', '--policy', 'all']);
+    for (const k of ['model', 'batch', 'policy', 'peakBytes', 'avgBytes', 'offloadedBytes', 'stepSeconds', 'baselineStepSeconds', 'fits']) expect(r).toHaveProperty(k);
+    expect([r.model, r.batch, r.policy, r.fits]).toEqual(['alexnet', 32, 'all', true]);
+    expect(r.offloadedBytes).toBeGreaterThan(0);
+    expect(r.stepSeconds).toBeGreaterThanOrEqual(r.baselineStepSeconds);
+    expect(r.peakBytes).toBeLessThanOrEqual(r.networkWideBytes);
+    expect(r.policies.map((p: { policy: string }) => p.policy)).toEqual(['none', 'conv', 'all', 'dyn', 'recompute', 'recompute+conv', 'recompute+all']);
+  });
+
+  it('gives every element-wise result its own buffer with --no-in-place', async () => {
+    const argv = ['memory', 'vgg16', '--batch', '2', '--device', 'titan-x', '--policy', 'none'];
+    const [shared, own] = [await json(argv), await json([...argv, '--no-in-place'])];
+    // VGG-16's ReLUs write over their convolution's output, and the ReLU gradients over theirs
+    expect(own.networkWideBytes).toBeGreaterThan(shared.networkWideBytes);
+    expect(own.peakBytes).toBeGreaterThanOrEqual(shared.peakBytes);
+  });
+
+  it('plans an ONNX model', async () => {
+    const r = await json(['memory', sharedDir('models', 'squeezenet1_1.onnx'), '--device', 'titan-x', '--policy', 'all']);
+    expect(r.model).toBe('squeezenet1_1');
+    expect(r.offloadedBytes).toBeGreaterThan(0);
+    expect(r.convolutions.length).toBeGreaterThan(26 * 2); // 26 convolutions, each with gradients
+  });
+
+  it('prints a text summary by default', async () => {
+    const io = memoryIo();
+    expect(await run(['memory', 'vgg16', '--batch', '64', '--device', 'titan-x', '--capacity', '8GB'], io)).toBe(0);
+    const text = io.stdout.join('\n');
+    expect(text).toMatch(/policy dyn on titan-x \(capacity 7\.45 GiB/);
+    expect(text).toMatch(/— fits/);
+    expect(text).toMatch(/recompute\+all/);
+  });
+
+  it('writes a valid Chrome trace and a self-contained HTML report', async () => {
+    const trace = join(dir, 'trace.json'), html = join(dir, 'report.html');
+    const io = memoryIo();
+    expect(await run(['memory', 'alexnet', '--batch', '16', '--device', 'titan-x', '--policy', 'conv', '--trace', trace, '--out', html], io)).toBe(0);
+    expect(traceProblems(readFileSync(trace, 'utf8'))).toEqual([]);
+    const page = readFileSync(html, 'utf8');
+    expect(page).toMatch(/<canvas/);
+    expect(page).toMatch(/Device memory over the training step/);
+    expect(page).not.toMatch(/<script[^>]+src=/);
+    expect(page.length).toBeGreaterThan(100_000); // Chart.js inlined
+  });
+
+  it('finds the largest batch that fits', async () => {
+    const r = await json(['memory', 'alexnet', '--batch', '8', '--device', 'titan-x', '--capacity', '2GB', '--policy', 'none', '--max-batch']);
+    const fits = async (batch: number) => (await json(['memory', 'alexnet', '--batch', String(batch), '--device', 'titan-x', '--capacity', '2GB', '--policy', 'none'])).fits;
+    expect(r.maxBatch).toBeGreaterThan(8);
+    expect(await fits(r.maxBatch)).toBe(true);
+    expect(await fits(r.maxBatch + 1)).toBe(false);
+  });
+
+  it('times nodes from a file', async () => {
+    const file = join(dir, 'times.json');
+    const nodes = loadGraph('alexnet', { batch: 4, mode: 'train' }).nodes;
+    writeFileSync(file, JSON.stringify(Object.fromEntries(nodes.map((n) => [n.name, 0.001]))));
+    const io = memoryIo();
+    expect(await run(['memory', 'alexnet', '--batch', '4', '--device', 'titan-x', '--policy', 'none', '--layer-times', file, '--json'], io)).toBe(0);
+    const r = JSON.parse(io.stdout.join('\n'));
+    expect(r.baselineStepSeconds).toBeCloseTo(nodes.length * 0.001, 12);
+    expect(r.convolutions.every((c: { workspaceBytes: number }) => c.workspaceBytes === 0)).toBe(true);
+    expect(io.stderr.join('\n')).toMatch(new RegExp(`times ${nodes.length} of ${nodes.length} nodes`));
+  });
+
+  it('names the least capacity when nothing fits', async () => {
+    const line = await failure(['memory', 'vgg16', '--batch', '256', '--device', 'titan-x', '--capacity', '2GB']);
+    expect(line).toMatch(/^accelmap: vgg16 at batch 256 needs at least ([\d.]+) GiB of device memory under every policy/);
+    const least = Number(/at least ([\d.]+) GiB/.exec(line)![1]);
+    const policy = /use --capacity [\d.]+GiB or more \(reached by (\S+) with memory-lean convolutions\)/.exec(line)![1]!;
+    // that capacity is enough for that policy, and a little less is not enough for any
+    expect((await json(['memory', 'vgg16', '--batch', '256', '--device', 'titan-x', '--capacity', `${least}GiB`, '--policy', policy, '--algo', 'lean'])).fits).toBe(true);
+    expect(await failure(['memory', 'vgg16', '--batch', '256', '--device', 'titan-x', '--capacity', `${least - 0.02}GiB`, '--policy', policy, '--algo', 'lean'])).toMatch(/needs at least/);
+  });
+
+  it('rejects bad flags and impossible requests in one line', async () => {
+    expect(await failure(['memory', 'alexnet', '--policy', 'most'])).toMatch(/--policy 'most' is not one of none, conv, all, dyn/);
+    expect(await failure(['memory', 'alexnet', '--capacity', 'lots'])).toMatch(/--capacity 'lots'/);
+    expect(await failure(['memory', 'alexnet', '--mode', 'infer'])).toMatch(/memory plans a training step/);
+    expect(await failure(['memory', 'alexnet', '--device', 'cpu', '--policy', 'all'])).toMatch(/no host link/);
+    expect(await failure(['memory', 'alexnet', '--layer-times', join(dir, 'missing.json')])).toMatch(/no layer-times file/);
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ conv1: -1 }));
+    expect(await failure(['memory', 'alexnet', '--layer-times', bad])).toMatch(/bad\.json conv1: must be a number of seconds ≥ 0/);
+  });
+});
