@@ -3,6 +3,7 @@ import { ERT_MODES, type ErtMode } from '../../interop/timeloop/ert.js';
 import { loadTimeloop } from '../../interop/timeloop/load.js';
 import { renderNote } from '../../interop/timeloop/source.js';
 import { formatTimeloopStats, timeloopStats } from '../../interop/timeloop/stats.js';
+import { isAccelmapError } from '../../util/errors.js';
 import { oneOf } from '../flags.js';
 import { toJson, type Io } from '../io.js';
 
@@ -27,7 +28,12 @@ export function registerTimeloop(program: Command, io: Io): void {
     .action((arch: string, problem: string, mapping: string, flags: TimeloopFlags) => {
       const inputs = loadTimeloop({ arch, problem, mapping, ert: flags.ert }, flags.ertEnergy);
       for (const n of inputs.notes) io.err(`accelmap: warning: ${renderNote(n)}`);
-      const stats = timeloopStats(inputs.problem, inputs.arch, inputs.mapping, { readWriteFills: flags.rwFills });
+      let stats;
+      try {
+        stats = timeloopStats(inputs.problem, inputs.arch, inputs.mapping, { readWriteFills: flags.rwFills });
+      } catch (e) {
+        throw isAccelmapError(e) ? e.at({ file: mapping }) : e;
+      }
       if (flags.json) {
         const { cost, ...rest } = stats;
         return io.out(toJson({ problem: inputs.problem, ...rest, cost }));

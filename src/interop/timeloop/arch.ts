@@ -60,9 +60,12 @@ export interface ArchConstraint {
   /** Storage level: the one it constrains (temporal, dataspace) or the one whose fan-out it constrains (spatial). */
   level: string;
   type: 'temporal' | 'spatial' | 'dataspace';
-  factors: Factor[];
+  /** With where each is written in the architecture file. */
+  factors: (Factor & { at: Note })[];
   permutation?: { dims: string[]; path: Path };
   split?: number;
+  /** Spatial: the mesh axis the constraint's node spans (a container with only meshX constrains X). */
+  axis: 'x' | 'y' | 'both';
   keep: { names: string[]; path: Path };
   bypass: { names: string[]; path: Path };
   path: Path;
@@ -93,6 +96,7 @@ interface RawConstraints {
   path: Path;
   at: number;
   own?: Leaf;
+  axis: ArchConstraint['axis'];
 }
 
 const BUFFER_CLASSES = ['dram', 'sram', 'regfile', 'smartbuffer', 'storage'];
@@ -211,48 +215,51 @@ interface Mesh {
 }
 
 function walkNodes(src: SourceDoc, list: unknown[], path: Path, ctx: Mesh, leaves: Leaf[], constraints: RawConstraints[], notes: Note[]): Mesh {
-  list.forEach((node, i) => {
-    const at = [...path, i];
-    const tag = tagOf(node);
-    if (!tag) throw fileError(src, at, 'a node needs a tag', 'tag nodes !Container, !Component, !Parallel or !Hierarchical');
-    switch (tag) {
-      case 'Container': {
-        const f = Fields.of(src, at, node, 'a !Container');
-        f.string('name');
-        ctx = { ...spatialOf(src, f, ctx), technology: containerAttributes(src, f, notes) ?? ctx.technology };
-        const c = f.take('constraints');
-        if (c) constraints.push({ value: c.value, path: c.path, at: leaves.length });
-        if (f.has('networks')) notes.push(f.note('networks', 'networks are not modeled'));
-        f.take('networks');
-        f.finish(CONTAINER_KEYS);
-        return;
-      }
-      case 'Component': {
-        const f = Fields.of(src, at, node, 'a !Component');
-        ctx = { ...spatialOf(src, f, ctx), technology: ctx.technology };
-        const leaf = componentLeaf(src, at, node, ctx.instances, ctx.technology, true, ctx);
-        leaves.push(leaf);
-        if (leaf.constraints) constraints.push({ ...leaf.constraints, at: leaves.length - 1, own: leaf });
-        return;
-      }
-      case 'Parallel':
-      case 'Hierarchical': {
-        const f = Fields.of(src, at, node, `a !${tag}`);
-        f.string('name');
-        const nodes = f.take('nodes');
-        f.finish(['name', 'nodes']);
-        if (!nodes || !Array.isArray(nodes.value)) throw fileError(src, nodes?.path ?? at, `a !${tag} needs a list of nodes`);
-        if (tag === 'Hierarchical') ctx = walkNodes(src, nodes.value, nodes.path, ctx, leaves, constraints, notes);
-        else nodes.value.forEach((n, k) => walkNodes(src, [n], [...nodes.path, k], ctx, leaves, constraints, notes));
-        return;
-      }
-      case 'Nothing':
-        return;
-      default:
-        throw fileError(src, at, `!${tag} nodes are not supported`, 'use !Container, !Component, !Parallel or !Hierarchical');
-    }
-  });
+  list.forEach((node, i) => (ctx = walkNode(src, node, [...path, i], ctx, leaves, constraints, notes)));
   return ctx;
+}
+
+/** One v0.4 node; returns the mesh the nodes after it sit in. */
+function walkNode(src: SourceDoc, node: unknown, at: Path, ctx: Mesh, leaves: Leaf[], constraints: RawConstraints[], notes: Note[]): Mesh {
+  const tag = tagOf(node);
+  if (!tag) throw fileError(src, at, 'a node needs a tag', 'tag nodes !Container, !Component, !Parallel or !Hierarchical');
+  switch (tag) {
+    case 'Container': {
+      const f = Fields.of(src, at, node, 'a !Container');
+      f.string('name');
+      const inner = { ...spatialOf(src, f, ctx), technology: containerAttributes(src, f, notes) ?? ctx.technology };
+      const c = f.take('constraints');
+      const axis = inner.meshY === ctx.meshY ? 'x' : inner.meshX === ctx.meshX ? 'y' : 'both';
+      if (c) constraints.push({ value: c.value, path: c.path, at: leaves.length, axis });
+      if (f.has('networks')) notes.push(f.note('networks', 'networks are not modeled'));
+      f.take('networks');
+      f.finish(CONTAINER_KEYS);
+      return inner;
+    }
+    case 'Component': {
+      const f = Fields.of(src, at, node, 'a !Component');
+      const inner = { ...spatialOf(src, f, ctx), technology: ctx.technology };
+      const leaf = componentLeaf(src, at, node, inner.instances, inner.technology, true, inner);
+      leaves.push(leaf);
+      if (leaf.constraints) constraints.push({ ...leaf.constraints, at: leaves.length - 1, own: leaf, axis: 'both' });
+      return inner;
+    }
+    case 'Parallel':
+    case 'Hierarchical': {
+      const f = Fields.of(src, at, node, `a !${tag}`);
+      f.string('name');
+      const nodes = f.take('nodes');
+      f.finish(['name', 'nodes']);
+      if (!nodes || !Array.isArray(nodes.value)) throw fileError(src, nodes?.path ?? at, `a !${tag} needs a list of nodes`);
+      if (tag === 'Hierarchical') return walkNodes(src, nodes.value, nodes.path, ctx, leaves, constraints, notes);
+      nodes.value.forEach((n, k) => walkNode(src, n, [...nodes.path, k], ctx, leaves, constraints, notes));
+      return ctx;
+    }
+    case 'Nothing':
+      return ctx;
+    default:
+      throw fileError(src, at, `!${tag} nodes are not supported`, 'use !Container, !Component, !Parallel or !Hierarchical');
+  }
 }
 
 /** `spatial: {meshX, meshY}` of a v0.4 node multiplies the mesh of everything it encloses. */
@@ -411,7 +418,7 @@ function build(src: SourceDoc, leaves: Leaf[], rawConstraints: RawConstraints[],
   // Temporal and dataspace constraints of a storage component are its own; spatial ones (on a
   // container or a component) constrain the fan-out of the storage level above.
   const constraints = rawConstraints.flatMap((c) =>
-    readConstraints(src, c.value, c.path, c.own ? storageAt.get(c.own) : undefined, storagesBefore(leaves, storageAt, c.at - 1), levelNames),
+    readConstraints(src, c, c.own ? storageAt.get(c.own) : undefined, storagesBefore(leaves, storageAt, c.at - 1), levelNames),
   );
   return {
     arch,
@@ -543,8 +550,8 @@ const CONSTRAINT_KEYS: Record<ArchConstraint['type'], string[]> = {
   dataspace: ['keep', 'bypass', 'no_coalesce'],
 };
 
-function readConstraints(src: SourceDoc, value: unknown, path: Path, own: number | undefined, above: number | undefined, levels: string[]): ArchConstraint[] {
-  const f = Fields.of(src, path, value, 'constraints');
+function readConstraints(src: SourceDoc, raw: RawConstraints, own: number | undefined, above: number | undefined, levels: string[]): ArchConstraint[] {
+  const f = Fields.of(src, raw.path, raw.value, 'constraints');
   const out: ArchConstraint[] = [];
   for (const type of ['temporal', 'spatial', 'dataspace'] as const) {
     const c = f.take(type);
@@ -563,9 +570,10 @@ function readConstraints(src: SourceDoc, value: unknown, path: Path, own: number
     const constraint: ArchConstraint = {
       level: levels[level]!,
       type,
-      factors: factors ? parseFactors(src, factors.path, factors.value) : [],
+      factors: factors ? parseFactors(src, factors.path, factors.value).map((x) => ({ ...x, at: noteAt(src, x.path, '') })) : [],
       ...(perm ? { permutation: { dims: parsePermutation(src, perm.path, perm.value), path: perm.path } } : {}),
       ...(type === 'spatial' && cf.has('split') ? { split: cf.number('split', 'whole') } : {}),
+      axis: type === 'spatial' ? raw.axis : 'both',
       keep: type === 'dataspace' ? list('keep') : { names: [], path: c.path },
       bypass: type === 'dataspace' ? list('bypass') : { names: [], path: c.path },
       path: c.path,

@@ -148,7 +148,7 @@ export function readTimeloopMapping(src: SourceDoc, problem: Problem, arch: Arch
       }
     });
   }
-  checkConstraints(src, problem, arch, m, constraints, notes);
+  checkConstraints(problem, arch, m, constraints, notes);
   return { mapping: m, notes };
 }
 
@@ -243,7 +243,7 @@ function levelOf(src: SourceDoc, target: { value: unknown; path: Path }, arch: A
 }
 
 /** Notes where the mapping departs from the architecture's v0.4 constraints (factors, permutations, keep/bypass). */
-function checkConstraints(src: SourceDoc, problem: Problem, arch: Architecture, m: MappingArrays, constraints: ArchConstraint[], notes: Note[]): void {
+function checkConstraints(problem: Problem, arch: Architecture, m: MappingArrays, constraints: ArchConstraint[], notes: Note[]): void {
   const D = problem.dims.length;
   for (const c of constraints) {
     const l = arch.levels.findIndex((x) => x.name === c.level);
@@ -251,13 +251,14 @@ function checkConstraints(src: SourceDoc, problem: Problem, arch: Architecture, 
     for (const f of c.factors) {
       const d = problem.dims.indexOf(f.dim);
       if (d < 0) {
-        notes.push(noteAt(src, f.path, `constraint on ${f.dim}: not a dimension of this problem`));
+        notes.push({ ...f.at, message: `constraint on ${f.dim}: not a dimension of this problem` });
         continue;
       }
       const i = l * D + d;
-      const got = c.type === 'temporal' ? m.temporal[i]! : m.spatialX[i]! * m.spatialY[i]!;
+      const got = c.type === 'temporal' ? m.temporal[i]! : c.axis === 'x' ? m.spatialX[i]! : c.axis === 'y' ? m.spatialY[i]! : m.spatialX[i]! * m.spatialY[i]!;
       const ok = f.op === '=' ? got === f.value : f.op === '<=' ? got <= f.value : got >= f.value;
-      if (!ok) notes.push(noteAt(src, f.path, `the mapping's ${c.type} factor ${f.dim}=${got} at ${c.level} breaks the architecture's constraint ${f.dim}${f.op}${f.value}`));
+      const what = c.type === 'temporal' ? 'temporal' : c.axis === 'both' ? 'spatial' : `spatial ${c.axis.toUpperCase()}`;
+      if (!ok) notes.push({ ...f.at, message: `the mapping's ${what} factor ${f.dim}=${got} below ${c.level} breaks this constraint (${f.dim}${f.op}${f.value})` });
     }
   }
 }
