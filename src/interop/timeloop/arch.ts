@@ -79,6 +79,7 @@ export interface ArchOptions {
 interface Leaf {
   name: string;
   className: string;
+  subclass?: string;
   path: Path;
   attrs: Fields;
   instances: number;
@@ -182,7 +183,7 @@ export function readTimeloopArch(src: SourceDoc, options: ArchOptions = {}): Tim
   } else if (classic) {
     readClassic(src, classic.path, classic.value, leaves);
   } else {
-    throw fileError(src, [], "no 'architecture:' key", 'a Timeloop architecture file has architecture: {version, subtree | nodes}');
+    throw root.missingTop('architecture', 'a Timeloop architecture file has architecture: {version, subtree | nodes}');
   }
   return build(src, leaves, constraints, notes, options);
 }
@@ -300,6 +301,7 @@ function componentLeaf(src: SourceDoc, path: Path, value: unknown, mult: number,
   return {
     name,
     className: subclass && classOf(className) === 'other' ? subclass : className,
+    subclass,
     path,
     attrs,
     instances: mult * count,
@@ -500,7 +502,7 @@ function readStorage(src: SourceDoc, leaf: Leaf, notes: Note[]): StorageRead {
   finishAttributes(leaf, [...Object.values(STORAGE).flat(), ...MESH], notes);
   const spec: LevelSpec = {
     name: leaf.name,
-    class: dram ? 'dram' : /reg|_rf\b|rf$/i.test(leaf.className) ? 'regfile' : 'sram',
+    class: dram ? 'dram' : /reg|_rf\b|rf$/i.test(`${leaf.className} ${leaf.subclass ?? ''}`.trim()) ? 'regfile' : 'sram',
     ...(words !== undefined ? { words } : {}),
     wordBits,
     blockSize,

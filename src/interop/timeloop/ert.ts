@@ -61,7 +61,7 @@ export function readErt(src: SourceDoc): Ert {
   const f = inner ? Fields.of(src, inner.path, inner.value, 'ERT') : root;
   f.take('version');
   const tables = f.take('tables');
-  if (!tables) throw fileError(src, f.path, "no 'tables:'", 'an ERT file has ERT: {version, tables}');
+  if (!tables) throw (inner ? f.missing(['version', 'tables'], "no 'tables:'", 'an ERT file has ERT: {version, tables}') : root.missingTop('ERT', 'an ERT file has ERT: {version, tables}'));
   f.finish(['version', 'tables']);
   const components = new Map<string, ErtComponent>();
   const add = (fullName: string, path: Path, actions: Map<string, number>) => {
@@ -83,7 +83,7 @@ export function readErt(src: SourceDoc): Ert {
         const action = af.string('name');
         if (!action) throw fileError(src, af.path, 'an action needs a name');
         af.take('arguments');
-        const energy = energyOf(src, af);
+        const energy = energyOf(af, ['name', 'arguments', 'energy']);
         af.finish(['name', 'arguments', 'energy']);
         actions.set(action, Math.max(actions.get(action) ?? 0, energy));
       });
@@ -99,7 +99,7 @@ export function readErt(src: SourceDoc): Ert {
         list.forEach((e, k) => {
           const ef = Fields.of(src, Array.isArray(entries) ? [...path, action, k] : [...path, action], e, 'an ERT action');
           ef.take('arguments');
-          const energy = energyOf(src, ef);
+          const energy = energyOf(ef, ['arguments', 'energy']);
           ef.finish(['arguments', 'energy']);
           actions.set(action, Math.max(actions.get(action) ?? 0, energy));
         });
@@ -112,9 +112,9 @@ export function readErt(src: SourceDoc): Ert {
   return { file: src.file, components, src };
 }
 
-function energyOf(src: SourceDoc, f: Fields): number {
+function energyOf(f: Fields, known: string[]): number {
   const e = f.number('energy', 'non-negative');
-  if (e === undefined) throw fileError(src, f.path, 'an action needs an energy (pJ)');
+  if (e === undefined) throw f.missing(known, 'an action needs an energy (pJ)');
   return e;
 }
 

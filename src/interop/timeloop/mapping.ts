@@ -1,4 +1,4 @@
-import { stringify } from 'yaml';
+import { Document, isMap, isSeq } from 'yaml';
 import type { Architecture } from '../../arch/types.js';
 import { mappingFor, type MappingArrays } from '../../mapping/mapping.js';
 import type { Problem } from '../../problem/types.js';
@@ -158,7 +158,7 @@ function directiveList(src: SourceDoc): { value: unknown; path: Path; target?: {
   else if (isRecord(src.value)) {
     const root = new Fields(src, [], src.value, 'the mapping file');
     const top = root.take('mapping') ?? root.take('targets');
-    if (!top) throw fileError(src, [], "no 'mapping:' key", 'a Timeloop mapping file has mapping: [{target, type, factors, permutation}, …]');
+    if (!top) throw root.missingTop('mapping', 'a Timeloop mapping file has mapping: [{target, type, factors, permutation}, …]');
     list = Array.isArray(top.value) ? top : undefined;
     if (!list && isRecord(top.value)) {
       const inner = Fields.of(src, top.path, top.value, 'mapping');
@@ -302,6 +302,10 @@ export function timeloopMapping(problem: Problem, arch: Architecture, m: Mapping
   return { mapping: out };
 }
 
+/** The mapping as YAML text, one directive per line. */
 export function timeloopMappingYaml(problem: Problem, arch: Architecture, m: MappingArrays, format: TimeloopMappingFormat = 'v0.4'): string {
-  return stringify(timeloopMapping(problem, arch, m, format), { flowCollectionPadding: false });
+  const doc = new Document(timeloopMapping(problem, arch, m, format));
+  const list = isMap(doc.contents) ? doc.contents.get('mapping', true) : undefined;
+  if (isSeq(list)) for (const item of list.items) if (isMap(item)) item.flow = true;
+  return doc.toString({ lineWidth: 0 });
 }

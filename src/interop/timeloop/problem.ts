@@ -49,12 +49,12 @@ const BUILT_IN: Record<string, () => Shape> = { cnn_layer: cnnLayer };
 export function readTimeloopProblem(src: SourceDoc): TimeloopProblem {
   const root = Fields.of(src, [], src.value, 'the problem file');
   const top = root.take('problem');
-  if (!top) throw fileError(src, [], "no 'problem:' key", 'a Timeloop problem file has problem: {shape: …, instance: …}');
+  if (!top) throw root.missingTop('problem', 'a Timeloop problem file has problem: {shape: …, instance: …}');
   const p = Fields.of(src, top.path, top.value, 'problem');
   const notes: Note[] = [];
   p.take('version');
   const shapeField = p.take('shape');
-  if (!shapeField) throw fileError(src, top.path, "no 'shape:'", 'give shape: {name, dimensions, data_spaces} or shape: cnn-layer');
+  if (!shapeField) throw p.missing(['shape', 'instance', 'version'], "no 'shape:'", 'give shape: {name, dimensions, data_spaces} or shape: cnn-layer');
   const shape = readShape(src, shapeField.path, shapeField.value);
 
   // v0.3/v0.4: instance: {…}; older files: the bounds next to shape.
@@ -93,7 +93,8 @@ function readShape(src: SourceDoc, path: Path, value: unknown): Shape {
   f.take('version');
   const name = f.string('name') ?? 'problem';
   const dimsField = f.take('dimensions');
-  if (!dimsField || !Array.isArray(dimsField.value) || dimsField.value.length === 0) throw fileError(src, dimsField?.path ?? path, 'dimensions must be a list of names', 'e.g. dimensions: [R, S, P, Q, C, K, N]');
+  if (!dimsField) throw f.missing(SHAPE_KEYS, "no 'dimensions:'", 'e.g. dimensions: [R, S, P, Q, C, K, N]');
+  if (!Array.isArray(dimsField.value) || dimsField.value.length === 0) throw fileError(src, dimsField.path, 'dimensions must be a list of names', 'e.g. dimensions: [R, S, P, Q, C, K, N]');
   const dims: string[] = [];
   dimsField.value.forEach((d, i) => {
     if (typeof d !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(d)) throw fileError(src, [...dimsField.path, i], `'${String(d)}' is not a dimension name`);
@@ -115,7 +116,8 @@ function readShape(src: SourceDoc, path: Path, value: unknown): Shape {
     });
   }
   const spacesField = f.take('data_spaces', 'data-spaces', 'dataspaces');
-  if (!spacesField || !Array.isArray(spacesField.value) || spacesField.value.length === 0) throw fileError(src, spacesField?.path ?? path, 'data_spaces must be a list', 'e.g. data_spaces: [{name: Weights, projection: [[[C]], [[K]]]}]');
+  if (!spacesField) throw f.missing(SHAPE_KEYS, "no 'data_spaces:'", 'e.g. data_spaces: [{name: Weights, projection: [[[C]], [[K]]]}]');
+  if (!Array.isArray(spacesField.value) || spacesField.value.length === 0) throw fileError(src, spacesField.path, 'data_spaces must be a list of data spaces');
   const spaces: Shape['spaces'] = spacesField.value.map((s, i) => readSpace(src, [...spacesField.path, i], s, dims, coefficients));
   spaces.forEach((s, i) => {
     if (spaces.findIndex((t) => t.name === s.name) !== i) throw fileError(src, [...s.path, 'name'], `data space ${s.name} is declared twice`);
@@ -127,11 +129,12 @@ function readShape(src: SourceDoc, path: Path, value: unknown): Shape {
 function readSpace(src: SourceDoc, path: Path, value: unknown, dims: string[], coefs: Map<string, number>): Shape['spaces'][number] {
   const f = Fields.of(src, path, value, 'a data space');
   const name = f.string('name');
-  if (!name) throw fileError(src, path, 'a data space needs a name');
+  if (!name) throw f.missing(SPACE_KEYS, 'a data space needs a name');
   const rw = f.take('read_write');
   if (rw && typeof rw.value !== 'boolean') throw fileError(src, rw.path, 'read_write must be true or false');
   const proj = f.take('projection');
-  if (!proj || !Array.isArray(proj.value)) throw fileError(src, proj?.path ?? path, 'projection must be a list of tensor ranks', 'e.g. projection: [[[N]], [[C]], [[R, Wdilation], [P, Wstride]]]');
+  if (!proj) throw f.missing(SPACE_KEYS, "no 'projection:'", 'e.g. projection: [[[N]], [[C]], [[R, Wdilation], [P, Wstride]]]');
+  if (!Array.isArray(proj.value)) throw fileError(src, proj.path, 'projection must be a list of tensor ranks', 'e.g. projection: [[[N]], [[C]], [[R, Wdilation], [P, Wstride]]]');
   const ranks = proj.value.map((r, i) => ({ terms: readRank(src, [...proj.path, i], r, dims, coefs), path: [...proj.path, i] }));
   f.finish(SPACE_KEYS);
   return { name, ranks, readWrite: rw?.value === true, path };
@@ -142,6 +145,7 @@ function readRank(src: SourceDoc, path: Path, value: unknown, dims: string[], co
   const term = (parts: unknown[], at: Path) => {
     const names = parts.map((x) => (typeof x === 'string' ? x.trim() : x));
     const dimAt = names.findIndex((x) => typeof x === 'string' && dims.includes(x));
+    if (names.filter((x) => typeof x === 'string' && dims.includes(x)).length > 1) throw fileError(src, at, `'${names.join('*')}' multiplies two dimensions`, 'a term is a dimension, or a dimension and a coefficient');
     if (dimAt < 0 || names.length > 2) {
       const bad = names.find((x) => typeof x === 'string' && !coefs.has(x));
       throw fileError(src, at, `'${names.join('*')}' is not a dimension or dimension × coefficient${typeof bad === 'string' ? suggestName(bad, [...dims, ...coefs.keys()]) : ''}`, `dimensions: ${dims.join(' ')}; coefficients: ${[...coefs.keys()].join(' ') || 'none'}`);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { LineCounter, Pair, parseDocument, Scalar, type CollectionTag, type YAMLMap } from 'yaml';
 import { AccelmapError } from '../../util/errors.js';
 import { formatPath, locatedError, parseSource, type SourceDoc } from '../../util/source-file.js';
-import { suggest } from '../../util/suggest.js';
+import { nearest, suggest } from '../../util/suggest.js';
 
 /**
  * Reading Timeloop's YAML files: local tags of the v0.4 architecture format
@@ -150,11 +150,25 @@ export class Fields {
     return [...this.byKey.values()].filter((k) => !this.used.has(k));
   }
 
-  /** Unknown keys are errors, with the nearest of `known` as a hint. */
+  /** Keys neither taken nor in `known` are errors, with the nearest known key as a hint. */
   finish(known: readonly string[]): void {
-    const [key] = this.rest();
+    const names = known.map(normalKey);
+    const key = this.rest().find((k) => !names.includes(normalKey(k)));
     if (key === undefined) return;
-    throw fileError(this.src, [...this.path, key], `unknown key '${key}' in ${this.what}${suggest(normalKey(key), known.map(normalKey))}`, `${this.what} takes ${known.join(', ')}`);
+    throw fileError(this.src, [...this.path, key], `unknown key '${key}' in ${this.what}${suggest(normalKey(key), names)}`, `${this.what} takes ${known.join(', ')}`);
+  }
+
+  /** A required top-level key is missing: a key within two edits of it is named, else the file. */
+  missingTop(name: string, hint: string): AccelmapError {
+    const near = this.rest().find((k) => nearest(k, [name]) !== undefined);
+    if (near !== undefined) return fileError(this.src, [...this.path, near], `unknown key '${near}' (did you mean ${name}?)`, hint);
+    return fileError(this.src, this.path, `no '${name}:' key`, hint);
+  }
+
+  /** A required key is missing: a misspelled key is reported first, as the likelier mistake. */
+  missing(known: readonly string[], message: string, hint?: string): AccelmapError {
+    this.finish(known);
+    return fileError(this.src, this.path, message, hint);
   }
 
   note(key: string, message: string): Note {
