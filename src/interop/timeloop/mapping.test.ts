@@ -5,8 +5,8 @@ import { mappingFromDirectives } from '../../mapping/directives.js';
 import { mappingFor } from '../../mapping/mapping.js';
 import { randomArch, randomMapping, randomProblem } from '../../mapping/testing/random-cases.js';
 import { parseLayerSpec } from '../../problem/parse.js';
-import { isAccelmapError } from '../../util/errors.js';
 import { Rng } from '../../util/rng.js';
+import { errorLine } from '../scalesim/test-util.js';
 import { readTimeloopMapping, timeloopMappingYaml, type TimeloopMappingFormat } from './mapping.js';
 import { parseTimeloopYaml } from './source.js';
 
@@ -16,15 +16,6 @@ const D = problem.dims.length;
 const at = (l: number, d: string) => l * D + problem.dims.indexOf(d);
 const read = (text: string) => readTimeloopMapping(parseTimeloopYaml(text, 'm.yaml'), problem, arch);
 
-function errorOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    if (!isAccelmapError(e)) throw e;
-    return e.render();
-  }
-  throw new Error('no error');
-}
 
 describe('Timeloop mappings', () => {
   it('any mapping written out reads back identically (v0.3 and v0.4 forms)', () => {
@@ -132,7 +123,7 @@ describe('Timeloop mappings', () => {
       ['- {target: 9, type: temporal}', /no storage level 9 \(0 is the innermost, 4 the outermost\)/],
       ['mappings: []', /^m\.yaml:1:1 mappings: unknown key 'mappings' \(did you mean mapping\?\)/],
     ] as const) {
-      expect(errorOf(() => read(text)), text).toMatch(message);
+      expect(errorLine(() => read(text)), text).toMatch(message);
     }
   });
 });

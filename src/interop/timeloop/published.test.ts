@@ -62,44 +62,10 @@ const CASES: Case[] = [
     partitions: { Buffer: 16 },
     totalEnergyPj: 102.86,
   },
+  ex01('weight', { Weights: 1, Inputs: 16, Outputs: 16 }),
+  ex01('output', { Weights: 3, Inputs: 3, Outputs: 1 }),
   {
-    name: 'EX01 conv1d, 2 levels, weight stationary',
-    files: { arch: ex('conv1d-2level.arch.yaml'), problem: ex('conv1d.problem.yaml'), mapping: ex('conv1d-2level-ws.mapping.yaml'), ert: ex('conv1d-2level.ERT.yaml') },
-    ertMode: 'max',
-    cycles: 48,
-    computes: 48,
-    macEnergyPj: 28.94,
-    utilizedInstances: 1,
-    levels: {
-      Buffer: { Weights: [48, 0, 3, 1, 21.42], Inputs: [48, 0, 18, 16, 27.72], Outputs: [32, 48, 16, 16, 40.32] },
-      MainMemory: { Weights: [3, 0, 0, 3, 39.88], Inputs: [18, 0, 0, 18, 119.63], Outputs: [0, 16, 0, 16, 79.76] },
-    },
-    partitions: { Buffer: 16, MainMemory: 16 },
-    totalEnergyPj: 357.67,
-  },
-  {
-    name: 'EX01 conv1d, 2 levels, output stationary',
-    files: { arch: ex('conv1d-2level.arch.yaml'), problem: ex('conv1d.problem.yaml'), mapping: ex('conv1d-2level-os.mapping.yaml'), ert: ex('conv1d-2level.ERT.yaml') },
-    ertMode: 'max',
-    cycles: 48,
-    computes: 48,
-    macEnergyPj: 28.94,
-    utilizedInstances: 1,
-    levels: {
-      Buffer: { Weights: [48, 0, 3, 3, 21.42], Inputs: [48, 0, 18, 3, 27.72], Outputs: [32, 48, 16, 1, 40.32] },
-      MainMemory: { Weights: [3, 0, 0, 3, 39.88], Inputs: [18, 0, 0, 18, 119.63], Outputs: [0, 16, 0, 16, 79.76] },
-    },
-    partitions: { Buffer: 16, MainMemory: 16 },
-    totalEnergyPj: 357.67,
-  },
-  {
-    name: 'EX03 conv1d+oc, 3 levels, no bypass',
-    files: { arch: ex('conv1d-3level.arch.yaml'), problem: ex('conv1d-oc.problem.yaml'), mapping: ex('conv1d-3level.mapping.yaml'), ert: ex('conv1d-3level.ERT.yaml') },
-    ertMode: 'max',
-    cycles: 1536,
-    computes: 1536,
-    macEnergyPj: 926.21,
-    utilizedInstances: 1,
+    ...ex03('conv1d-3level.mapping.yaml', 'EX03 conv1d+oc, 3 levels, no bypass'),
     levels: {
       RegisterFile: { Weights: [1536, 0, 96, 6, 685.44], Inputs: [1536, 0, 288, 3, 766.08], Outputs: [1024, 1536, 512, 2, 1290.24] },
       GlobalBuffer: { Weights: [96, 0, 96, 96, 617.19], Inputs: [288, 0, 18, 18, 1028.65], Outputs: [0, 512, 512, 512, 3291.68] },
@@ -108,13 +74,7 @@ const CASES: Case[] = [
     partitions: { RegisterFile: 512, GlobalBuffer: 512, MainMemory: 512 },
   },
   {
-    name: 'EX03 conv1d+oc, 3 levels, bypassing',
-    files: { arch: ex('conv1d-3level.arch.yaml'), problem: ex('conv1d-oc.problem.yaml'), mapping: ex('conv1d-3level-bypass.mapping.yaml'), ert: ex('conv1d-3level.ERT.yaml') },
-    ertMode: 'max',
-    cycles: 1536,
-    computes: 1536,
-    macEnergyPj: 926.21,
-    utilizedInstances: 1,
+    ...ex03('conv1d-3level-bypass.mapping.yaml', 'EX03 conv1d+oc, 3 levels, bypassing'),
     levels: {
       RegisterFile: { Outputs: [1024, 1536, 512, 2, 1290.24] },
       GlobalBuffer: { Weights: [1536, 0, 96, 96, 5246.11], Inputs: [1536, 0, 18, 18, 5040.38] },
@@ -123,14 +83,7 @@ const CASES: Case[] = [
     partitions: { RegisterFile: 512, MainMemory: 512 },
   },
   {
-    name: 'SOS AlexNet conv1 on the simple output-stationary design',
-    files: { arch: p('simple-os', 'arch.yaml'), problem: p('problems', 'alexnet-conv1.problem.yaml'), mapping: p('simple-os', 'alexnet-conv1.mapping.yaml'), ert: p('simple-os', 'ERT.yaml') },
-    ertMode: 'max',
-    cycles: 2196150,
-    computes: 105415200,
-    macEnergyPj: 231913440,
-    utilizedInstances: 48,
-    arrayLevels: ['output_activation_reg', 'input_activation_reg', 'weight_reg', 'pe_spad'],
+    ...alexnetConv1('simple-os', 'SOS AlexNet conv1 on the simple output-stationary design'),
     levels: {
       output_activation_reg: { Outputs: [2178000, 2196150, 2196150, 1, 59132.7] },
       input_activation_reg: { Inputs: [2196150, 0, 2196150, 1, 39530.7] },
@@ -143,14 +96,7 @@ const CASES: Case[] = [
     totalEnergyPj: 674617475.59,
   },
   {
-    name: 'SWS AlexNet conv1 on the simple weight-stationary design',
-    files: { arch: p('simple-ws', 'arch.yaml'), problem: p('problems', 'alexnet-conv1.problem.yaml'), mapping: p('simple-ws', 'alexnet-conv1.mapping.yaml'), ert: p('simple-ws', 'ERT.yaml') },
-    ertMode: 'max',
-    cycles: 2196150,
-    computes: 105415200,
-    macEnergyPj: 231913440,
-    utilizedInstances: 48,
-    arrayLevels: ['output_activation_reg', 'input_activation_reg', 'weight_reg', 'pe_spad'],
+    ...alexnetConv1('simple-ws', 'SWS AlexNet conv1 on the simple weight-stationary design'),
     levels: {
       output_activation_reg: { Outputs: [2178000, 2196150, 18150, 1, 39530.7] },
       input_activation_reg: { Inputs: [2196150, 0, 2196150, 1, 39530.7] },
@@ -166,6 +112,52 @@ const CASES: Case[] = [
 /** Printed to the cent; the ERT energies behind them are published to 0.001 pJ (a relative 1e-5 at most here). */
 function expectPrinted(actual: number, printed: number, what: string): void {
   expect(Math.abs(actual - printed), `${what}: ${actual} printed as ${printed}`).toBeLessThanOrEqual(0.005 + 1e-5 * Math.abs(printed));
+}
+
+/** AlexNet conv1 (105,415,200 MACs) on a 16 × 16 teaching design: 48 PEs busy for 2,196,150 cycles, 2.2 pJ per MAC. */
+function alexnetConv1(design: string, name: string): Omit<Case, 'levels' | 'partitions'> {
+  return {
+    name,
+    files: { arch: p(design, 'arch.yaml'), problem: p('problems', 'alexnet-conv1.problem.yaml'), mapping: p(design, 'alexnet-conv1.mapping.yaml'), ert: p(design, 'ERT.yaml') },
+    ertMode: 'max',
+    cycles: 2196150,
+    computes: 105415200,
+    macEnergyPj: 231913440,
+    utilizedInstances: 48,
+    arrayLevels: ['output_activation_reg', 'input_activation_reg', 'weight_reg', 'pe_spad'],
+  };
+}
+
+/** Exercise 03: 1536 MACs on one MAC, 0.603 pJ each. */
+function ex03(mapping: string, name: string): Omit<Case, 'levels' | 'partitions'> {
+  return {
+    name,
+    files: { arch: ex('conv1d-3level.arch.yaml'), problem: ex('conv1d-oc.problem.yaml'), mapping: ex(mapping), ert: ex('conv1d-3level.ERT.yaml') },
+    ertMode: 'max',
+    cycles: 1536,
+    computes: 1536,
+    macEnergyPj: 926.21,
+    utilizedInstances: 1,
+  };
+}
+
+/** Exercise 01: the two mappings differ only in the buffer's tiles; every count and energy is the same. */
+function ex01(stationary: 'weight' | 'output', buffer: Record<string, number>): Case {
+  return {
+    name: `EX01 conv1d, 2 levels, ${stationary} stationary`,
+    files: { arch: ex('conv1d-2level.arch.yaml'), problem: ex('conv1d.problem.yaml'), mapping: ex(`conv1d-2level-${stationary === 'weight' ? 'ws' : 'os'}.mapping.yaml`), ert: ex('conv1d-2level.ERT.yaml') },
+    ertMode: 'max',
+    cycles: 48,
+    computes: 48,
+    macEnergyPj: 28.94,
+    utilizedInstances: 1,
+    levels: {
+      Buffer: { Weights: [48, 0, 3, buffer.Weights!, 21.42], Inputs: [48, 0, 18, buffer.Inputs!, 27.72], Outputs: [32, 48, 16, buffer.Outputs!, 40.32] },
+      MainMemory: { Weights: [3, 0, 0, 3, 39.88], Inputs: [18, 0, 0, 18, 119.63], Outputs: [0, 16, 0, 16, 79.76] },
+    },
+    partitions: { Buffer: 16, MainMemory: 16 },
+    totalEnergyPj: 357.67,
+  };
 }
 
 function run(c: Case, ertMode: ErtMode = c.ertMode, readWriteFills: 'elided' | 'parent-share' = 'parent-share'): TimeloopStats {
