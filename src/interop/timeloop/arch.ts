@@ -296,7 +296,8 @@ function componentLeaf(src: SourceDoc, path: Path, value: unknown, mult: number,
   const attrs = a ? Fields.of(src, a.path, a.value, `attributes of ${name}`) : new Fields(src, [...path, 'attributes'], {}, `attributes of ${name}`);
   const c = f.take('constraints');
   for (const k of ['required_actions', 'description', 'area_share', 'enabled', 'energy_scale', 'area_scale', 'actions']) f.take(k);
-  if (v04) f.take('spatial');
+  const spatial = f.take('spatial');
+  if (spatial && !v04) throw fileError(src, spatial.path, 'spatial: belongs to the v0.4 nodes layout', 'in a subtree, give instances, meshX or a name[0..N] range');
   f.finish(COMPONENT_KEYS);
   return {
     name,
