@@ -11,6 +11,7 @@ import { registerCompressDemo } from './commands/compress-demo.js';
 import { registerArch } from './commands/arch.js';
 import { registerModel } from './commands/model.js';
 import { registerMemory } from './commands/memory.js';
+import { registerTimeloop } from './commands/timeloop.js';
 
 /** Every command registers itself here, one line each. */
 const COMMANDS: ((program: Command, io: Io) => void)[] = [
@@ -24,6 +25,7 @@ const COMMANDS: ((program: Command, io: Io) => void)[] = [
   registerArch,
   registerModel,
   registerMemory,
+  registerTimeloop,
 ];
 
 export function buildProgram(io: Io): Command {

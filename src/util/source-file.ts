@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode, type Tags } from 'yaml';
 import type { ZodError } from 'zod';
 import { AccelmapError, type ErrorCode } from './errors.js';
 
@@ -25,9 +25,10 @@ export function readSourceFile(file: string, code: ErrorCode = 'bad-file'): Sour
   return parseSource(text, file, code);
 }
 
-export function parseSource(text: string, file: string, code: ErrorCode = 'bad-file'): SourceDoc {
+/** `customTags` resolves local tags (`!Container`) for formats that use them. */
+export function parseSource(text: string, file: string, code: ErrorCode = 'bad-file', customTags?: Tags): SourceDoc {
   const lineCounter = new LineCounter();
-  const doc: Document = parseDocument(text, { lineCounter, prettyErrors: false });
+  const doc: Document = parseDocument(text, { lineCounter, prettyErrors: false, customTags });
   const first = doc.errors[0];
   if (first) {
     const pos = lineCounter.linePos(first.pos[0]);

@@ -3,6 +3,7 @@ import { AccelmapError } from '../../util/errors.js';
 import type { Dataflow, SystolicArraySpec } from '../../sim/systolic/types.js';
 import { WORD_BYTES } from '../../sim/systolic/types.js';
 import { parseIni, type IniEntry } from './ini.js';
+import { suggest } from '../../util/suggest.js';
 
 /** A SCALE-Sim `.cfg` file, read field by field. */
 export interface ScaleSimConfig {
@@ -179,28 +180,4 @@ function integer(text: string, min: number, where: { file: string; line?: number
     throw new AccelmapError('bad-file', `'${text}' is not ${min === 0 ? 'a non-negative' : 'a positive'} integer`, where);
   }
   return n;
-}
-
-/** ` (did you mean X?)` when a known name is within two edits of `name`. */
-function suggest(name: string, known: string[], open: string, close: string): string {
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const k of known) {
-    const d = editDistance(name.toLowerCase(), k.toLowerCase());
-    if (d < bestDistance) {
-      best = k;
-      bestDistance = d;
-    }
-  }
-  return best === undefined ? '' : ` (did you mean ${open}${best}${close}?)`;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length]!;
 }
