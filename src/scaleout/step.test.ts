@@ -186,8 +186,9 @@ describe('device groups', () => {
     expect(g.link.latencySeconds).toBeCloseTo(3e-6, 12);
   });
 
-  it('refuses groups that do not divide the system', () => {
+  it('refuses groups that do not divide the system, and spans whole nodes with larger inner groups', () => {
     expect(() => subgroup(hier, 5, 'inner')).toThrow(/do not split/);
-    expect(() => subgroup(hier, 16, 'inner')).not.toThrow();
+    // 2 groups of 16: each is two whole nodes of 8, keeping the node switch inside and the NICs between
+    expect(subgroup(hier, 16, 'inner')).toEqual({ devices: 16, topology: { kind: 'hier', nodeDevices: 8, intraLink: fast }, link });
   });
 });
