@@ -142,9 +142,16 @@ describe('zoo options', () => {
     expect(() => buildZooModel('gpt2', { imageSize: 64 })).toThrow(/--image-size does not apply/);
   });
 
-  it('rejects image sizes an adaptive pool cannot reach', () => {
+  it('rejects image sizes an adaptive pool cannot reach, and scales the convolutions with the image', () => {
     expect(() => buildZooModel('vgg16', { imageSize: 200 })).toThrow(/adaptive average pool/);
-    expect(graphTotals(buildZooModel('vgg16', { imageSize: 448 })).macs).toBeGreaterThan(graphTotals(buildZooModel('vgg16')).macs);
+    // VGG-16's 3×3 convolutions (side², out, in), then the classifier after the adaptive pool to 7×7
+    const convs = (side: number) => {
+      const stages: [number, number, number][] = [[1, 3, 64], [1, 64, 64], [2, 64, 128], [2, 128, 128], [4, 128, 256], [4, 256, 256], [4, 256, 256], [8, 256, 512], [8, 512, 512], [8, 512, 512], [16, 512, 512], [16, 512, 512], [16, 512, 512]];
+      return stages.reduce((s, [down, cin, cout]) => s + (side / down) ** 2 * cout * cin * 9, 0);
+    };
+    const classifier = 512 * 7 * 7 * 4096 + 4096 * 4096 + 4096 * 1000;
+    expect(graphTotals(buildZooModel('vgg16')).macs).toBe(convs(224) + classifier);
+    expect(graphTotals(buildZooModel('vgg16', { imageSize: 448 })).macs).toBe(convs(448) + classifier);
   });
 
   it('refuses unknown models', () => {
