@@ -26,7 +26,13 @@ describe('varints', () => {
   });
 
   it('refuse an 11-byte varint and a truncated one', () => {
-    for (const bytes of [new Array(10).fill(0xff).concat([0x01]), [0x80, 0x80]]) {
+    const cases: [number[], string][] = [
+      // ten bytes with the continuation bit set: the 11th would be needed, and varints stop at 10
+      [new Array(10).fill(0xff).concat([0x01]), 'varint longer than 10 bytes at byte 10'],
+      // two continuation bytes and then nothing
+      [[0x80, 0x80], 'unexpected end of file at byte 2'],
+    ];
+    for (const [bytes, message] of cases) {
       let err: unknown;
       try {
         reader(bytes).varint();
@@ -34,6 +40,7 @@ describe('varints', () => {
         err = e;
       }
       expect(isAccelmapError(err)).toBe(true);
+      expect((err as Error).message).toBe(`truncated or corrupt ONNX file: ${message}`);
     }
   });
 });
