@@ -21,6 +21,13 @@ describe('accelmap scale', () => {
     expect(r.scalingEfficiency).toBeLessThanOrEqual(1);
     expect(r.sweeps.map((s: { method: string }) => s.method)).toEqual(['none', 'adacomp', 'topk', 'strom', 'onebit', 'qsgd']);
     expect(r.sweeps[0].rows.map((x: { devices: number }) => x.devices)).toEqual([1, 2, 4, 8, 16]);
+    // weak scaling against one device with the same batch of 32, which communicates nothing
+    const one = r.sweeps[0].rows[0];
+    expect(one.stepSeconds).toBeCloseTo(one.computeSeconds, 12);
+    expect(r.samplesPerSecond).toBeCloseTo((16 * 32) / r.stepSeconds, 6);
+    expect(r.scalingEfficiency).toBeCloseTo(r.samplesPerSecond / (16 * one.samplesPerSecond), 12);
+    // a ring all-reduce sends 2(n − 1)/n of the gradients: ResNet-50's 25,557,032 float32 parameters
+    expect(r.bytesSentPerDevice).toBeCloseTo(((2 * 15) / 16) * 4 * 25_557_032, 0);
   });
 
   it('gives the time to train a number of samples', async () => {
