@@ -200,6 +200,7 @@ describe('devices and time sources', () => {
         error = e;
       }
       expect(isAccelmapError(error)).toBe(true);
+      expect((error as Error).message).toBe(`policy ${policy} offloads to the host, and device cpu has no host link`);
     }
   });
 });
