@@ -2,19 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AccelmapError } from '../util/errors.js';
+import { errorOf } from '../util/test-util.js';
 import { hostBandwidthBytesPerSecond, peakFor, ridgeFlopsPerByte, rooflineSeconds } from './device.js';
 import { devicePresets, loadDevice, parseDevice } from './load.js';
-
-function errorOf(f: () => unknown): AccelmapError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof AccelmapError) return e;
-    throw e;
-  }
-  throw new Error('expected an AccelmapError');
-}
 
 describe('device presets', () => {
   it('ship a CPU, the vDNN Titan X, 16/32/80 GB GPUs and a TPU-like chip, all valid', () => {
