@@ -2,14 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { memoryIo } from '../src/cli/io.js';
-import { run } from '../src/cli/main.js';
-
-async function cli(...argv: string[]) {
-  const io = memoryIo();
-  const code = await run(argv, io);
-  return { code, out: io.stdout.join('\n'), err: io.stderr };
-}
+import { cli, cliError, cliJson } from './cli-helpers.js';
 
 /**
  * Batch-1 MACs of torchvision's ResNets at 224×224, counted by hand: the 7×7
@@ -49,9 +42,7 @@ describe('accelmap profile', () => {
   });
 
   it('--json has the model, mode, batch, params, totals, op types and nodes', async () => {
-    const r = await cli('profile', 'resnet18', '--batch', '2', '--json');
-    expect(r.code).toBe(0);
-    const p = JSON.parse(r.out);
+    const p = await cliJson('profile', 'resnet18', '--batch', '2', '--json');
     expect(p).toMatchObject({ model: 'resnet18', mode: 'infer', batch: 2, params: 11_689_512 });
     expect(Object.keys(p.totals)).toEqual(expect.arrayContaining(['macs', 'flops', 'bytesRead', 'bytesWritten']));
     expect(p.totals.macs).toBe(2 * resnetMacs('basic'));
@@ -62,8 +53,8 @@ describe('accelmap profile', () => {
   });
 
   it('--mode train adds backward and update phases', async () => {
-    const infer = JSON.parse((await cli('profile', 'alexnet', '--json')).out);
-    const train = JSON.parse((await cli('profile', 'alexnet', '--mode', 'train', '--optimizer', 'adam', '--json')).out);
+    const infer = await cliJson('profile', 'alexnet', '--json');
+    const train = await cliJson('profile', 'alexnet', '--mode', 'train', '--optimizer', 'adam', '--json');
     expect(train.mode).toBe('train');
     expect(train.byPhase.map((r: { key: string }) => r.key).sort()).toEqual(['backward', 'forward', 'update']);
     expect(train.byOpType.map((r: { key: string }) => r.key)).toContain('AdamUpdate');
@@ -72,12 +63,12 @@ describe('accelmap profile', () => {
   });
 
   it('takes --device as a preset or a file', async () => {
-    const p = JSON.parse((await cli('profile', 'deepq', '--device', 'titan-x', '--json')).out);
+    const p = await cliJson('profile', 'deepq', '--device', 'titan-x', '--json');
     expect(p.device).toMatchObject({ name: 'titan-x', peakFlopsPerSecond: 6.1e12, memoryBandwidthBytesPerSecond: 336.5e9 });
     const dir = mkdtempSync(join(tmpdir(), 'accelmap-cli-'));
     const file = join(dir, 'slow.yaml');
     writeFileSync(file, 'name: slow\npeakFlopsPerSecond: { fp32: 1e9 }\nmemoryBandwidthBytesPerSecond: 1e9\nmemoryCapacityBytes: 1GB\n');
-    expect(JSON.parse((await cli('profile', 'deepq', '--device', file, '--json')).out).device.name).toBe('slow');
+    expect((await cliJson('profile', 'deepq', '--device', file, '--json')).device.name).toBe('slow');
   });
 
   it('notes when a device lacks the model\'s precision', async () => {
@@ -96,12 +87,7 @@ describe('accelmap profile', () => {
       [['profile', 'resnet50', '--device', 'gtx-9000'], /unknown device 'gtx-9000'/],
       [['profile', 'resnet50', '--batch', '0'], /--batch '0' is not a positive integer/],
     ];
-    for (const [argv, message] of cases) {
-      const r = await cli(...argv);
-      expect(r.code, argv.join(' ')).toBe(2);
-      expect(r.err).toHaveLength(1);
-      expect(r.err[0]).toMatch(message);
-    }
+    for (const [argv, message] of cases) expect(await cliError(...argv)).toMatch(message);
   });
 });
 
@@ -114,7 +100,7 @@ describe('accelmap compare', () => {
   });
 
   it('--json: a symmetric matrix with 1 on the diagonal, similar models adjacent in the order', async () => {
-    const c = JSON.parse((await cli('compare', 'vgg16', 'lstm_lm', 'vgg', '--json')).out);
+    const c = await cliJson('compare', 'vgg16', 'lstm_lm', 'vgg', '--json');
     expect(c.models).toEqual(['vgg16', 'lstm_lm', 'vgg']);
     for (let i = 0; i < 3; i++) {
       expect(c.matrix[i][i]).toBeCloseTo(1, 12);
@@ -125,16 +111,14 @@ describe('accelmap compare', () => {
   });
 
   it('compares by op class on request, and needs two models', async () => {
-    expect(JSON.parse((await cli('compare', 'alexnet', 'speech', '--by', 'class', '--json')).out).metric).toMatch(/per op class/);
-    const r = await cli('compare', 'alexnet');
-    expect(r.code).toBe(2);
-    expect(r.err[0]).toMatch(/at least two models/);
+    expect((await cliJson('compare', 'alexnet', 'speech', '--by', 'class', '--json')).metric).toMatch(/per op class/);
+    expect(await cliError('compare', 'alexnet')).toMatch(/at least two models/);
   });
 });
 
 describe('accelmap ops and models', () => {
   it('lists op kinds with class and FLOP convention, training ops included', async () => {
-    const rows = JSON.parse((await cli('ops', '--json')).out) as { op: string; opClass: string; flopConvention: string; compute: boolean }[];
+    const rows = (await cliJson('ops', '--json')) as { op: string; opClass: string; flopConvention: string; compute: boolean }[];
     const byOp = Object.fromEntries(rows.map((r) => [r.op, r]));
     expect(byOp.Conv).toMatchObject({ opClass: 'convolution', compute: true });
     expect(byOp.ConvGradWeight).toMatchObject({ opClass: 'convolution', compute: true });
