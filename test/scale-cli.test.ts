@@ -74,6 +74,7 @@ describe('accelmap scale', () => {
     [['--parallel', 'pp', '--stages', '3'], /16 devices do not split into groups of 3/],
     [['--mode', 'infer'], /scale always models training/],
     [['--device', 'tpu-v9'], /unknown device 'tpu-v9'/],
+    [['--out', '/nonexistent-folder/r.html'], /r\.html: cannot write HTML report: no such file or folder$/],
   ])('rejects %s with one line and exit code 2', async (extra, message) => {
     expect(await cliError(...base, ...extra)).toMatch(message);
   });

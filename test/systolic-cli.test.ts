@@ -61,7 +61,8 @@ describe('accelmap systolic', () => {
     writeFileSync(bad, 'Layer, M, N, K,\nTiny, 4, x, 2,\n');
     expect(await cliError('systolic', '-c', presetPath('scalesim', 'scale_ws.cfg'), '-t', bad, '--gemm')).toBe(`accelmap: ${bad}:2 N: 'x' is not a positive integer`);
     expect(await cliError('systolic', '-c', presetPath('scalesim', 'scale_ws.cfg'), '-t', gemmTopology)).toBe(`accelmap: ${gemmTopology}:1: the header is that of a GEMM topology (Layer, M, N, K) — pass --gemm`);
-    expect(await cliError('systolic', '-c', join(dir, 'missing.cfg'), '-t', gemmTopology)).toMatch(/missing\.cfg: cannot read SCALE-Sim config/);
+    expect(await cliError('systolic', '-c', join(dir, 'missing.cfg'), '-t', gemmTopology)).toMatch(/missing\.cfg: cannot read SCALE-Sim config: no such file or folder$/);
+    expect(await cliError('systolic', '-c', presetPath('scalesim', 'scale_ws.cfg'), '-t', dir, '--gemm')).toBe(`accelmap: ${dir}: cannot read topology: it is a folder`);
     expect(await cliError('systolic', '-t', gemmTopology)).toMatch(/required option '-c, --config <file>'/);
   });
 });

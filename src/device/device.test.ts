@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -85,6 +85,8 @@ describe('device files', () => {
 
   it('refuse unknown presets and missing files with a hint', () => {
     expect(errorOf(() => loadDevice('gtx-9000')).render()).toMatch(/unknown device 'gtx-9000' — use one of a100-80gb, cpu/);
-    expect(errorOf(() => loadDevice(join(dir, 'none.yaml'))).code).toBe('io');
+    expect(errorOf(() => loadDevice(join(dir, 'none.yaml'))).render()).toBe(`${join(dir, 'none.yaml')}: cannot read device file: no such file or folder`);
+    mkdirSync(join(dir, 'folder.yaml'));
+    expect(errorOf(() => loadDevice(join(dir, 'folder.yaml'))).render()).toBe(`${join(dir, 'folder.yaml')}: cannot read device file: it is a folder`);
   });
 });

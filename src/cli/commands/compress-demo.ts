@@ -1,6 +1,6 @@
-import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { AccelmapError } from '../../util/errors.js';
+import { writeTextFile } from '../../util/files.js';
 import { stderrProgress } from '../../util/progress.js';
 import { renderTable } from '../../util/table.js';
 import { formatPercent } from '../../util/units.js';
@@ -77,13 +77,14 @@ export function registerCompressDemo(program: Command, io: Io): void {
           data: { labels: steps, datasets: runs.map((r) => ({ label: r.method, data: r.curve.map(pick) })) },
           options: { maintainAspectRatio: false, scales: { x: { title: { display: true, text: 'step' } }, y: { title: { display: true, text: title } } } },
         });
-        writeFileSync(
+        writeTextFile(
           f.out,
           htmlPage('accelmap compress-demo', [
             { heading: 'Training loss', text: task, chart: line((c) => c.trainLoss, 'mean training loss') },
             { heading: 'Test accuracy', chart: line((c) => c.testAccuracy * 100, 'test accuracy %') },
             { heading: 'Compression per layer type', text: 'ratio = 32-bit gradient bits over bits sent (indices, values, scales and headers); error = ‖decoded − gradient‖ / ‖gradient‖ per step; sent = fraction of elements carried.', table: { header: summaryHeader, rows: summary } },
           ]),
+          'HTML report',
         );
       }
       if (f.json) {

@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { loadDevice } from '../../device/load.js';
 import { largestBatch } from '../../memory/batch.js';
@@ -8,6 +7,7 @@ import { memoryHtml, renderMemoryPlan } from '../../memory/report.js';
 import { mappedTimes, readLayerTimes, rooflineTimes } from '../../memory/times.js';
 import { chromeTrace } from '../../memory/trace.js';
 import { AccelmapError } from '../../util/errors.js';
+import { writeTextFile } from '../../util/files.js';
 import { stderrProgress } from '../../util/progress.js';
 import { formatBytes } from '../../util/units.js';
 import { loadGraph } from '../../workload/load.js';
@@ -64,8 +64,8 @@ export function registerMemory(program: Command, io: Io): void {
       if (!plan.fits) requireFeasible(planner, plan);
       const maxBatch = f.maxBatch ? largestBatch((b) => load(b), device, { ...options, policy: f.policy, algorithm: f.algo }, stderrProgress('memory --max-batch')) : undefined;
       const policies = comparePolicies(planner, f.algo);
-      if (f.trace) writeFileSync(f.trace, toJson(chromeTrace(plan)));
-      if (f.out) writeFileSync(f.out, memoryHtml(plan, policies, planWith(planner, 'none', f.algo)));
+      if (f.trace) writeTextFile(f.trace, toJson(chromeTrace(plan)), 'trace');
+      if (f.out) writeTextFile(f.out, memoryHtml(plan, policies, planWith(planner, 'none', f.algo)), 'HTML report');
       if (f.json) {
         const { steps, transfers, memory, ...summary } = plan;
         io.out(toJson({ ...summary, ...(maxBatch !== undefined ? { maxBatch } : {}), policies }));

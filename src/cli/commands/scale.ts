@@ -1,6 +1,6 @@
-import { writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { AccelmapError } from '../../util/errors.js';
+import { writeTextFile } from '../../util/files.js';
 import { renderTable } from '../../util/table.js';
 import { formatBytes, formatPercent, formatSeconds } from '../../util/units.js';
 import { loadGraph } from '../../workload/load.js';
@@ -128,7 +128,7 @@ export function registerScale(program: Command, io: Io): void {
       });
       const r = report.result;
       const timeToTrainSeconds = f.trainSamples !== undefined ? f.trainSamples / r.samplesPerSecond : undefined;
-      if (f.out) writeFileSync(f.out, scaleHtml(report));
+      if (f.out) writeTextFile(f.out, scaleHtml(report), 'HTML report');
       if (f.json) {
         const { sweeps, result, ...head } = report;
         io.out(toJson({ ...head, ...result, timeToTrainSeconds, sweeps }));
