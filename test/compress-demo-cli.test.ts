@@ -23,6 +23,7 @@ describe('accelmap compress-demo', () => {
     [['--compress', 'zip'], /--compress 'zip' is not one of/],
     [['--workers', '0'], /--workers '0' is not a positive integer/],
     [['--steps', 'x'], /--steps 'x' is not a positive integer/],
+    [['--topk-fraction', '5'], /--topk-fraction '5' is not a fraction in \(0, 1\]/],
     [['--steps', '1', '--workers', '1', '--out', '/nonexistent-folder/r.html'], /r\.html: cannot write HTML report: no such file or folder$/],
   ])('rejects %s with one line and exit code 2', async (extra, message) => {
     expect(await cliError('compress-demo', ...extra)).toMatch(message);

@@ -7,7 +7,7 @@ import { formatPercent } from '../../util/units.js';
 import { htmlPage } from '../../report/html.js';
 import { COMPRESSION_METHODS, type CompressionMethod } from '../../scaleout/compress/compressors.js';
 import { DEFAULT_DEMO, trainDemo, type DemoConfig, type DemoRun } from '../../scaleout/demo/train.js';
-import { nonNegativeInt, positiveInt, positiveNumber } from '../flags.js';
+import { fraction, nonNegativeInt, positiveInt, positiveNumber } from '../flags.js';
 import { toJson, type Io } from '../io.js';
 
 interface DemoFlags {
@@ -44,7 +44,7 @@ export function registerCompressDemo(program: Command, io: Io): void {
     .option('--compress <methods>', `compression methods, comma-separated (${COMPRESSION_METHODS.join(', ')}); none always runs as the baseline`, methodList, COMPRESSION_METHODS.slice(1))
     .option('--steps <n>', 'training steps', positiveInt('--steps'), DEFAULT_DEMO.steps)
     .option('--seed <n>', 'random seed', nonNegativeInt('--seed'), DEFAULT_DEMO.seed)
-    .option('--topk-fraction <f>', 'top-k: fraction of elements sent', positiveNumber('--topk-fraction'), DEFAULT_DEMO.compression.topkFraction)
+    .option('--topk-fraction <f>', 'top-k: fraction of elements sent', fraction('--topk-fraction'), DEFAULT_DEMO.compression.topkFraction)
     .option('--strom-threshold <t>', 'strom: threshold τ', positiveNumber('--strom-threshold'), DEFAULT_DEMO.compression.stromThreshold)
     .option('--json', 'print JSON')
     .option('--out <file>', 'write a self-contained HTML report with the loss and accuracy curves')

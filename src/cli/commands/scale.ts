@@ -12,7 +12,7 @@ import { stepProfileFromGraph } from '../../scaleout/from-graph.js';
 import { BREAKDOWN_HEADER, breakdownRows, efficiencyTable, scaleHtml, scaleReport, sweepOf } from '../../scaleout/scale.js';
 import type { ParallelMode } from '../../scaleout/step.js';
 import { gbpsToBytesPerSecond, TOPOLOGY_NAMES, type SystemSpec, type TopologyName } from '../../scaleout/system.js';
-import { oneOf, positiveInt, positiveNumber } from '../flags.js';
+import { fraction, nonNegativeNumber, oneOf, positiveInt, positiveNumber } from '../flags.js';
 import { toJson, type Io } from '../io.js';
 import { addModelOptions, loadOptions, type ModelFlags } from '../model-options.js';
 import { addDeviceOption } from '../device-options.js';
@@ -45,22 +45,6 @@ interface ScaleFlags extends ModelFlags {
 }
 
 const DEFAULT_BATCH = 32;
-
-function nonNegativeNumber(flag: string): (value: string) => number {
-  return (value) => {
-    const n = Number(value);
-    if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new AccelmapError('bad-flag', `${flag} '${value}' is not a number ≥ 0`);
-    return n;
-  };
-}
-
-function fraction(flag: string): (value: string) => number {
-  return (value) => {
-    const n = Number(value);
-    if (value.trim() === '' || !(n > 0 && n <= 1)) throw new AccelmapError('bad-flag', `${flag} '${value}' is not a fraction in (0, 1]`);
-    return n;
-  };
-}
 
 function dimsFlag(value: string): number[] {
   const dims = value.split('x').map(Number);
