@@ -86,6 +86,7 @@ describe('accelmap profile', () => {
       [['profile', 'resnet50', '--optimizer', 'lion'], /--optimizer 'lion' is not one of sgd, momentum, adam/],
       [['profile', 'resnet50', '--device', 'gtx-9000'], /unknown device 'gtx-9000'/],
       [['profile', 'resnet50', '--batch', '0'], /--batch '0' is not a positive integer/],
+      [['profile', 'gpt2', '--dim', 'seq=64'], /--dim seq=… binds a dimension of an ONNX model; gpt2 is a zoo model — zoo models take --batch, --seq-len and --image-size/],
     ];
     for (const [argv, message] of cases) expect(await cliError(...argv)).toMatch(message);
   });
