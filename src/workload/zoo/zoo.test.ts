@@ -140,6 +140,11 @@ describe('zoo options', () => {
     expect(buildZooModel('gpt2', { seqLen: 64 }).tensors.logits!.shape).toEqual([1, 64, 50257]);
     expect(() => buildZooModel('resnet50', { seqLen: 64 })).toThrow(/--seq-len does not apply to resnet50/);
     expect(() => buildZooModel('gpt2', { imageSize: 64 })).toThrow(/--image-size does not apply/);
+    // learned position tables: BERT 512 rows, GPT-2 1024; ViT cuts the image into 16×16 patches
+    expect(buildZooModel('bert_base', { seqLen: 512 }).tensors['embeddings.position.weight']!.shape).toEqual([512, 768]);
+    expect(() => buildZooModel('bert_base', { seqLen: 513 })).toThrow(/--seq-len 513 is longer than the 512 positions bert_base learned/);
+    expect(() => buildZooModel('gpt2', { seqLen: 1025 })).toThrow(/--seq-len 1025 is longer than the 1024 positions gpt2 learned/);
+    expect(() => buildZooModel('vit_b_16', { imageSize: 100 })).toThrow(/--image-size 100 does not cut into ViT-B\/16's 16×16 patches/);
   });
 
   it('rejects image sizes an adaptive pool cannot reach, and scales the convolutions with the image', () => {
