@@ -246,6 +246,7 @@ function pipelineStep(profile: StepProfile, system: System, cfg: ParallelConfig)
   const p = cfg.stages;
   const m = cfg.microbatches;
   if (!Number.isSafeInteger(m) || m < 1) throw new AccelmapError('bad-input', `micro-batches must be a positive integer, got ${m}`);
+  if (m > profile.batch) throw new AccelmapError('bad-input', `${m} micro-batches do not fit a batch of ${profile.batch} (a micro-batch holds at least one sample)`, {}, 'use fewer micro-batches or a larger batch');
   const ppGroup = subgroup(system, p, 'inner');
   const dpGroup = subgroup(system, system.devices / p, 'outer');
   const layers = profile.layers;

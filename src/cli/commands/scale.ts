@@ -69,7 +69,7 @@ export function registerScale(program: Command, io: Io): void {
     .addOption(new Option('--parallel <p>', 'dp (data), tp (tensor × data) or pp (pipeline × data)').argParser(oneOf('--parallel', ['dp', 'tp', 'pp'] as const)).default('dp'))
     .option('--tp <t>', 'tp: tensor-parallel group size (default: devices per node for hier, else 8)', positiveInt('--tp'))
     .option('--stages <p>', 'pp: pipeline stages (default 4)', positiveInt('--stages'))
-    .option('--microbatches <m>', 'pp: micro-batches per step (default 4 × stages)', positiveInt('--microbatches'))
+    .option('--microbatches <m>', 'pp: micro-batches per step (default 4 × stages, at most the batch)', positiveInt('--microbatches'))
     .option('--bucket-mb <mb>', 'gradient bucket size in MB for overlapping the exchange with backward (0: per layer)', nonNegativeNumber('--bucket-mb'), 25)
     .addOption(new Option('--collective <a>', 'all-reduce algorithm').argParser(oneOf('--collective', ['auto', ...ALL_REDUCE_ALGORITHMS] as const)).default('auto'))
     .addOption(new Option('--compress <m>', 'gradient compression').argParser(oneOf('--compress', COMPRESSION_METHODS)).default('none'))
@@ -84,7 +84,8 @@ export function registerScale(program: Command, io: Io): void {
       if (command.getOptionValueSource('mode') === 'cli' && f.mode !== 'train') {
         throw new AccelmapError('bad-flag', `--mode '${f.mode}' does not apply: scale always models training (forward, backward and update)`);
       }
-      const graph = loadGraph(model, { ...loadOptions(f), batch: f.batch ?? DEFAULT_BATCH, mode: 'train' });
+      const batch = f.batch ?? DEFAULT_BATCH;
+      const graph = loadGraph(model, { ...loadOptions(f), batch, mode: 'train' });
       const profile = stepProfileFromGraph(graph, loadDevice(f.device));
       const link = { bandwidthBytesPerSecond: gbpsToBytesPerSecond(f.linkGbps), latencySeconds: f.latencyUs * 1e-6 };
       const spec: SystemSpec = {
@@ -100,7 +101,7 @@ export function registerScale(program: Command, io: Io): void {
         mode: f.parallel,
         tensorParallel: f.tp ?? Math.min(f.topology === 'hier' ? f.nodeDevices : 8, f.devices),
         stages,
-        microbatches: f.microbatches ?? 4 * stages,
+        microbatches: f.microbatches ?? Math.min(4 * stages, batch),
         bucketBytes: f.bucketMb * 1e6,
         exchange: {
           method: f.compress,
