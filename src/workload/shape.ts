@@ -67,6 +67,13 @@ export function broadcastMap(inputs: readonly TensorType[], outShape: readonly n
   return out;
 }
 
+/** Normalizes a possibly negative index (counted from the end, as ONNX gathers allow) into an axis of size `d`. */
+export function normIndex(i: number, d: number, what = 'index'): number {
+  const j = i < 0 ? i + d : i;
+  if (!(j >= 0 && j < d)) throw shapeError(`${what} ${i} is out of range for an axis of size ${d}`);
+  return j;
+}
+
 /** Normalizes a possibly negative axis against a rank. */
 export function normAxis(axis: number, rank: number, what = 'axis'): number {
   const a = axis < 0 ? axis + rank : axis;

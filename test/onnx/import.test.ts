@@ -204,6 +204,17 @@ describe('graph construction', () => {
     expect(paramCount(g)).toBe(64000);
   });
 
+  it('refuses a lookup index known at import to lie outside the table', () => {
+    const m = (ids: number[]) => model({
+      outputs: [valueInfo('y', 'float32')],
+      initializers: [tensor('emb', [1000, 64]), tensor('ids', [2], 'int64', ids)],
+      nodes: [node('Gather', ['emb', 'ids'], ['y'], {}, 'tok_emb')],
+    });
+    expect(shapeOf(load(m([3, -1000])), 'y')).toEqual([2, 64]);
+    expect(errorOf(() => load(m([3, 1000]))).render()).toMatch(/node tok_emb \(Gather\): Gather index 1000 is out of range for an axis of size 1000/);
+    expect(errorOf(() => load(m([-1001, 0]))).render()).toMatch(/Gather index -1001 is out of range for an axis of size 1000/);
+  });
+
   it('marks parameters as weights and configuration operands as constants', () => {
     const g = load(model({
       inputs: [valueInfo('x', 'float32', [1, 4, 8, 8])],
