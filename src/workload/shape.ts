@@ -1,6 +1,6 @@
 import { numel, type TensorType } from './graph.js';
 import { shapeError } from './op.js';
-import { bytesFor, type DType } from './dtype.js';
+import { bytesFor } from './dtype.js';
 
 /** Numpy broadcasting of any number of shapes. */
 export function broadcastShapes(shapes: readonly (readonly number[])[]): number[] {
@@ -83,10 +83,6 @@ export function normAxis(axis: number, rank: number, what = 'axis'): number {
 
 export function tensorBytes(t: TensorType): number {
   return bytesFor(numel(t.shape), t.dtype);
-}
-
-export function typeOf(shape: number[], dtype: DType, value?: number[]): TensorType {
-  return value === undefined ? { shape, dtype } : { shape, dtype, value };
 }
 
 /** Largest constant we fold and keep (elements). Larger results keep only their shape. */
