@@ -56,7 +56,7 @@ export function registerScale(program: Command, io: Io): void {
   const cmd = program
     .command('scale')
     .description('training step time, exposed communication and scaling efficiency on many devices, with and without gradient compression')
-    .argument('<model>', 'zoo model name');
+    .argument('<model>', 'zoo model name (accelmap models) or .onnx file');
   addDeviceOption(addModelOptions(cmd))
     .requiredOption('--devices <n>', 'number of devices', positiveInt('--devices'))
     .addOption(new Option('--topology <t>', 'ring, torus2d, torus3d, switch or hier (nodes with a fast switch inside)').argParser(oneOf('--topology', TOPOLOGY_NAMES)).makeOptionMandatory())
