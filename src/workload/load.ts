@@ -26,9 +26,14 @@ function trainingForm(spec: string, g: Graph, o: LoadOptions): Graph {
   return toTraining(g, { optimizer: o.optimizer, loss: o.loss ?? entry?.loss, lossOutput: o.loss ? 0 : entry?.lossOutput });
 }
 
+/** Whether a model spec names an ONNX file rather than a zoo model. */
+export function isModelFile(spec: string): boolean {
+  return /\.onnx$/i.test(spec);
+}
+
 /** A zoo name or a model file, as a Graph in inference or training form. */
 export function loadGraph(spec: string, o: LoadOptions = {}): Graph {
-  const g = /\.onnx$/i.test(spec) ? loadOnnx(spec, o) : loadZoo(spec, o);
+  const g = isModelFile(spec) ? loadOnnx(spec, o) : loadZoo(spec, o);
   if (o.mode === 'train') {
     return trainingForm(spec, g, o);
   }

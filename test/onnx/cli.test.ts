@@ -18,4 +18,13 @@ describe('accelmap profile on an ONNX file', () => {
     expect(out.mode).toBe('train');
     expect(out.totals.macs).toBe(3 * expected.macs - firstConv);
   });
+
+  it('scales an imported model: a ring all-reduce of its float parameters', async () => {
+    const expected = JSON.parse(readFileSync(sharedDir('models', 'squeezenet1_1.expected.json'), 'utf8')) as { param_count_float_initializers: number };
+    // the export's batch is fixed at 1: scale keeps it rather than its zoo default of 32
+    const out = (await cliJson('scale', sharedDir('models', 'squeezenet1_1.onnx'), '--devices', '4', '--topology', 'ring', '--link-gbps', '100', '--json')) as { model: string; batchPerDevice: number; bytesSentPerDevice: number };
+    expect([out.model, out.batchPerDevice]).toEqual(['squeezenet1_1', 1]);
+    // 2(n − 1)/n of the float32 gradients
+    expect(out.bytesSentPerDevice).toBeCloseTo(((2 * 3) / 4) * 4 * expected.param_count_float_initializers, 0);
+  });
 });

@@ -3,7 +3,7 @@ import { AccelmapError } from '../../util/errors.js';
 import { writeTextFile } from '../../util/files.js';
 import { renderTable } from '../../util/table.js';
 import { formatBytes, formatPercent, formatSeconds } from '../../util/units.js';
-import { loadGraph } from '../../workload/load.js';
+import { isModelFile, loadGraph } from '../../workload/load.js';
 import { ALL_REDUCE_ALGORITHMS, type AllReduceAlgorithm } from '../../scaleout/collectives.js';
 import { COMPRESSION_METHODS, DEFAULT_COMPRESSION, type CompressionMethod } from '../../scaleout/compress/compressors.js';
 import { DEFAULT_WIRE } from '../../scaleout/compress/wire.js';
@@ -44,6 +44,7 @@ interface ScaleFlags extends ModelFlags {
   out?: string;
 }
 
+/** Per-device batch of a zoo model when --batch is not given (a file keeps its own). */
 const DEFAULT_BATCH = 32;
 
 function dimsFlag(value: string): number[] {
@@ -84,8 +85,7 @@ export function registerScale(program: Command, io: Io): void {
       if (command.getOptionValueSource('mode') === 'cli' && f.mode !== 'train') {
         throw new AccelmapError('bad-flag', `--mode '${f.mode}' does not apply: scale always models training (forward, backward and update)`);
       }
-      const batch = f.batch ?? DEFAULT_BATCH;
-      const graph = loadGraph(model, { ...loadOptions(f), batch, mode: 'train' });
+      const graph = loadGraph(model, { ...loadOptions(f), batch: f.batch ?? (isModelFile(model) ? undefined : DEFAULT_BATCH), mode: 'train' });
       const profile = stepProfileFromGraph(graph, loadDevice(f.device));
       const link = { bandwidthBytesPerSecond: gbpsToBytesPerSecond(f.linkGbps), latencySeconds: f.latencyUs * 1e-6 };
       const spec: SystemSpec = {
@@ -101,7 +101,7 @@ export function registerScale(program: Command, io: Io): void {
         mode: f.parallel,
         tensorParallel: f.tp ?? Math.min(f.topology === 'hier' ? f.nodeDevices : 8, f.devices),
         stages,
-        microbatches: f.microbatches ?? Math.min(4 * stages, batch),
+        microbatches: f.microbatches ?? Math.min(4 * stages, graph.batch),
         bucketBytes: f.bucketMb * 1e6,
         exchange: {
           method: f.compress,
