@@ -36,6 +36,7 @@ describe('accelmap profile', () => {
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^resnet50 · inference · batch 1 · 25\.6 M parameters/);
     expect(r.out).toContain('MACs are multiply-accumulates; FLOPs = 2·MACs + other FLOPs');
+    // 53 convolutions: the stem, 16 bottlenecks of 3, 4 downsamples; torchvision's 4.09 GMACs
     expect(r.out).toMatch(/^Conv\s+convolution\s+53\s+4\.09 G/m);
     expect(r.out).toMatch(/^total: 4\.09 G MACs/m);
     expect(r.out).toMatch(/90% of modeled time: Conv, /);
