@@ -34,10 +34,12 @@ describe('accelmap scale', () => {
   });
 
   it('models the transformer zoo models too', async () => {
-    for (const model of ['bert_base', 'gpt2']) {
-      const r = await cliJson('scale', model, '--batch', '2', '--seq-len', '128', '--devices', '8', '--topology', 'switch', '--link-gbps', '100', '--json');
+    // HuggingFace's parameter counts (GPT-2's LM head is tied to its token embedding: one gradient)
+    for (const [model, params] of [['bert_base', 109_482_240], ['gpt2', 124_439_808]] as const) {
+      const r = await cliJson('scale', model, '--batch', '2', '--seq-len', '128', '--devices', '8', '--topology', 'switch', '--link-gbps', '100', '--collective', 'ring', '--json');
       expect(r.model).toBe(model);
       expect(r.exposedCommSeconds).toBeGreaterThan(0);
+      expect(r.bytesSentPerDevice).toBeCloseTo(((2 * 7) / 8) * 4 * params, 0);
     }
   });
 
