@@ -14,7 +14,7 @@ import { loadGraph } from '../../workload/load.js';
 import { bytesFlag, oneOf, positiveInt } from '../flags.js';
 import { addDeviceOption } from '../device-options.js';
 import { toJson, type Io } from '../io.js';
-import { addModelOptions, loadOptions, type ModelFlags } from '../model-options.js';
+import { addModelOptions, loadOptions, requireTrainingMode, type ModelFlags } from '../model-options.js';
 
 interface MemoryFlags extends ModelFlags {
   device: string;
@@ -49,9 +49,7 @@ export function registerMemory(program: Command, io: Io): void {
     .option('--trace <file>', 'write the schedule as a Chrome trace / Perfetto JSON file')
     .option('--out <file>', 'write a self-contained HTML report with the memory-over-time chart')
     .action((model: string, f: MemoryFlags, command: Command) => {
-      if (command.getOptionValueSource('mode') === 'cli' && f.mode !== 'train') {
-        throw new AccelmapError('bad-flag', `--mode '${f.mode}' does not apply: memory plans a training step (forward, backward and update)`);
-      }
+      requireTrainingMode(command, f.mode, 'memory plans a training step (forward, backward and update)');
       const device = loadDevice(f.device);
       const timed = f.layerTimes ? readLayerTimes(f.layerTimes) : undefined;
       const roofline = rooflineTimes(device);

@@ -14,7 +14,7 @@ import type { ParallelMode } from '../../scaleout/step.js';
 import { gbpsToBytesPerSecond, TOPOLOGY_NAMES, type SystemSpec, type TopologyName } from '../../scaleout/system.js';
 import { fraction, nonNegativeNumber, oneOf, positiveInt, positiveNumber } from '../flags.js';
 import { toJson, type Io } from '../io.js';
-import { addModelOptions, loadOptions, type ModelFlags } from '../model-options.js';
+import { addModelOptions, loadOptions, requireTrainingMode, type ModelFlags } from '../model-options.js';
 import { addDeviceOption } from '../device-options.js';
 import { loadDevice } from '../../device/load.js';
 
@@ -82,9 +82,7 @@ export function registerScale(program: Command, io: Io): void {
     .option('--json', 'print JSON')
     .option('--out <file>', 'write a self-contained HTML report with charts')
     .action((model: string, f: ScaleFlags, command: Command) => {
-      if (command.getOptionValueSource('mode') === 'cli' && f.mode !== 'train') {
-        throw new AccelmapError('bad-flag', `--mode '${f.mode}' does not apply: scale always models training (forward, backward and update)`);
-      }
+      requireTrainingMode(command, f.mode, 'scale always models training (forward, backward and update)');
       const graph = loadGraph(model, { ...loadOptions(f), batch: f.batch ?? (isModelFile(model) ? undefined : DEFAULT_BATCH), mode: 'train' });
       const profile = stepProfileFromGraph(graph, loadDevice(f.device));
       const link = { bandwidthBytesPerSecond: gbpsToBytesPerSecond(f.linkGbps), latencySeconds: f.latencyUs * 1e-6 };
