@@ -8,6 +8,7 @@ import { reductionRow, vgg16Row, VDNN_PUBLISHED } from '../src/memory/vdnn.js';
 import { renderTable } from '../src/util/table.js';
 import { formatPercent } from '../src/util/units.js';
 import { loadGraph, type LoadOptions } from '../src/workload/load.js';
+import { medianMs } from './timing.js';
 
 const titanX = loadDevice('titan-x');
 const GB = (bytes: number) => `${(bytes / 1e9).toFixed(1)} GB`;
@@ -36,17 +37,6 @@ console.log(
   ),
 );
 console.log(`published: ${GB(VDNN_PUBLISHED.vgg16Bytes)} needed; trains on 12 GB with vDNN_dyn at ${pct(VDNN_PUBLISHED.vgg16Slowdown)} slowdown`);
-
-function medianMs(f: () => void, runs = 9): number {
-  f(); // warm up
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    f();
-    times.push(performance.now() - t0);
-  }
-  return times.sort((a, b) => a - b)[runs >> 1]!;
-}
 
 console.log('\nPlanning time (median of 9): dyn plan, and every policy compared, as the CLI does');
 const timing: (string | number)[][] = [];

@@ -1,4 +1,5 @@
 import { Option, type Command } from 'commander';
+import { AccelmapError } from '../util/errors.js';
 import { dimFlag, oneOf, positiveInt } from './flags.js';
 import type { LoadOptions } from '../workload/load.js';
 import { OPTIMIZERS, type OptimizerName } from '../workload/ops/optimizer.js';
@@ -31,6 +32,11 @@ export function addTrainingOptions(cmd: Command): Command {
     .addOption(new Option('--mode <mode>', 'inference graph, or training (forward + backward + update)').argParser(oneOf('--mode', ['infer', 'train'] as const)).default('infer'))
     .addOption(new Option('--optimizer <name>', `training: optimizer update (${Object.keys(OPTIMIZERS).join(', ')})`).argParser(oneOf('--optimizer', Object.keys(OPTIMIZERS) as OptimizerName[])).default(DEFAULT_OPTIMIZER))
     .addOption(new Option('--loss <kind>', `training: loss on the output (${LOSS_KINDS.join(', ')}; default: the model's)`).argParser(oneOf('--loss', LOSS_KINDS)));
+}
+
+/** For commands that always model a training step: an explicit --mode other than train is refused, saying why. */
+export function requireTrainingMode(command: Command, mode: ModelFlags['mode'], why: string): void {
+  if (command.getOptionValueSource('mode') === 'cli' && mode !== 'train') throw new AccelmapError('bad-flag', `--mode '${mode}' does not apply: ${why}`);
 }
 
 export function loadOptions(f: ModelFlags): LoadOptions {

@@ -1,8 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { computeDtype, profileNode } from '../characterize/profile.js';
 import { peakFor, rooflineSeconds, type Device } from '../device/device.js';
 import { AccelmapError } from '../util/errors.js';
+import { readTextFile } from '../util/files.js';
 import type { Graph, Node } from '../workload/graph.js';
 
 /** A node's work done another way (another convolution algorithm): the FLOPs it computes and the bytes it moves. */
@@ -46,11 +46,12 @@ const secondsMap = z.record(z.string(), z.number().nonnegative().finite());
 
 /** Reads `{ "<node name>": seconds, … }` from a JSON file. */
 export function readLayerTimes(file: string): Record<string, number> {
+  const text = readTextFile(file, 'layer-times file');
   let data: unknown;
   try {
-    data = JSON.parse(readFileSync(file, 'utf8'));
+    data = JSON.parse(text);
   } catch (e) {
-    throw new AccelmapError(existsSync(file) ? 'bad-file' : 'io', existsSync(file) ? `not JSON: ${(e as Error).message}` : `no layer-times file '${file}'`, { file });
+    throw new AccelmapError('bad-file', `not JSON: ${(e as Error).message}`, { file });
   }
   const parsed = secondsMap.safeParse(data);
   if (!parsed.success) {

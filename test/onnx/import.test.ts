@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { AccelmapError, isAccelmapError } from '../../src/util/errors.js';
+import { errorOf } from '../../src/util/test-util.js';
 import { graphTotals } from '../../src/workload/counts.js';
 import { paramCount, type Graph } from '../../src/workload/graph.js';
 import { loadGraph } from '../../src/workload/load.js';
@@ -25,17 +25,33 @@ function load(m: OnnxModel, o: OnnxImportOptions = {}): Graph {
   return importOnnx(save(m), o);
 }
 
-function failure(fn: () => unknown): AccelmapError {
-  try {
-    fn();
-  } catch (e) {
-    if (isAccelmapError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected an AccelmapError');
-}
-
 const shapeOf = (g: Graph, name: string) => g.tensors[name]!.shape;
+
+/** The declared length of a top-level length-delimited field of a message, read by hand from the protobuf wire format. */
+function fieldLength(bytes: Uint8Array, field: number): number {
+  let at = 0;
+  const varint = () => {
+    let v = 0, shift = 0, b: number;
+    do {
+      b = bytes[at++]!;
+      v += (b & 0x7f) * 2 ** shift;
+      shift += 7;
+    } while (b & 0x80);
+    return v;
+  };
+  while (at < bytes.length) {
+    const tag = varint();
+    if ((tag & 7) === 0) {
+      varint();
+      continue;
+    }
+    if ((tag & 7) !== 2) throw new Error(`unexpected wire type ${tag & 7}`);
+    const n = varint();
+    if (tag >>> 3 === field) return n;
+    at += n;
+  }
+  throw new Error(`no field ${field}`);
+}
 
 /** A conv net block: input → Conv(+bias) → Relu → output. */
 function convModel(inputShape: (number | string)[]) {
@@ -75,7 +91,7 @@ describe('reading', () => {
     // the initializer's dims field is [3]; make it [4] (same varint length)
     const at = bytes.findIndex((b, i) => b === 0x0a && bytes[i + 1] === 0x01 && bytes[i + 2] === 3);
     bytes[at + 2] = 4;
-    expect(failure(() => readModelBytes(bytes, 'bad.onnx')).render()).toMatch(/bad\.onnx: truncated or corrupt ONNX file: tensor 's' of shape \[4\] \(int64\) needs 32 bytes of raw data, has 24/);
+    expect(errorOf(() => readModelBytes(bytes, 'bad.onnx')).render()).toMatch(/bad\.onnx: truncated or corrupt ONNX file: tensor 's' of shape \[4\] \(int64\) needs 32 bytes of raw data, has 24/);
   });
 });
 
@@ -90,14 +106,14 @@ describe('dynamic dimensions', () => {
   });
 
   it('names the input and the unbound dimension, with a hint', () => {
-    const e = failure(() => load(m, { batch: 2, dims: { H: 32 } }));
+    const e = errorOf(() => load(m, { batch: 2, dims: { H: 32 } }));
     expect(e.render()).toMatch(/input 'x' dimension 3 \('W'\) has no size — bind it with --dim W=<size>/);
-    expect(failure(() => load(m, { dims: { H: 1, W: 1 } })).render()).toMatch(/dimension 0 \('N'\) has no size — bind it with --dim N=<size> or --batch <n>/);
+    expect(errorOf(() => load(m, { dims: { H: 1, W: 1 } })).render()).toMatch(/dimension 0 \('N'\) has no size — bind it with --dim N=<size> or --batch <n>/);
   });
 
   it('refuses --dim names the model lacks and --batch against a fixed batch', () => {
-    expect(failure(() => load(m, { batch: 1, dims: { H: 1, W: 1, T: 3 } })).render()).toMatch(/--dim T names no dimension of the model's inputs — its named dimensions: N, H, W/);
-    expect(failure(() => load(convModel([1, 3, 8, 8]), { batch: 4 })).render()).toMatch(/batch is fixed at 1 \(input 'x'\); --batch 4 cannot change it/);
+    expect(errorOf(() => load(m, { batch: 1, dims: { H: 1, W: 1, T: 3 } })).render()).toMatch(/--dim T names no dimension of the model's inputs — its named dimensions: N, H, W/);
+    expect(errorOf(() => load(convModel([1, 3, 8, 8]), { batch: 4 })).render()).toMatch(/batch is fixed at 1 \(input 'x'\); --batch 4 cannot change it/);
     expect(shapeOf(load(convModel([1, 3, 8, 8]), { batch: 1 }), 'y')).toEqual([1, 8, 8, 8]);
   });
 });
@@ -186,6 +202,17 @@ describe('graph construction', () => {
     expect(g.nodes[0]).toMatchObject({ name: 'tok_emb', op: 'Embedding', inputs: ['ids', 'emb'] });
     expect(shapeOf(g, 'y')).toEqual([2, 16, 64]);
     expect(paramCount(g)).toBe(64000);
+  });
+
+  it('refuses a lookup index known at import to lie outside the table', () => {
+    const m = (ids: number[]) => model({
+      outputs: [valueInfo('y', 'float32')],
+      initializers: [tensor('emb', [1000, 64]), tensor('ids', [2], 'int64', ids)],
+      nodes: [node('Gather', ['emb', 'ids'], ['y'], {}, 'tok_emb')],
+    });
+    expect(shapeOf(load(m([3, -1000])), 'y')).toEqual([2, 64]);
+    expect(errorOf(() => load(m([3, 1000]))).render()).toMatch(/node tok_emb \(Gather\): Gather index 1000 is out of range for an axis of size 1000/);
+    expect(errorOf(() => load(m([-1001, 0]))).render()).toMatch(/Gather index -1001 is out of range for an axis of size 1000/);
   });
 
   it('marks parameters as weights and configuration operands as constants', () => {
@@ -285,13 +312,13 @@ describe('subgraphs and functions', () => {
       outputs: [valueInfo('y', 'float32')],
       nodes: [node('If', ['flag'], ['y'], { then_branch: branch(1), else_branch: branch(0) }, 'choose')],
     });
-    expect(failure(() => load(m)).render()).toMatch(/node choose \(If\): If depends on its condition, known only at run time — accelmap unrolls control flow only when/);
+    expect(errorOf(() => load(m)).render()).toMatch(/node choose \(If\): If depends on its condition, known only at run time — accelmap unrolls control flow only when/);
     expect(load(m, { inputs: { flag: { shape: [], dtype: 'bool', value: [0] } } }).tensors.y!.value).toEqual([0]);
   });
 
   it('refuses data-dependent shapes on run-time data', () => {
     const m = model({ inputs: [valueInfo('x', 'float32', [4])], outputs: [valueInfo('y', 'int64')], nodes: [node('NonZero', ['x'], ['y'], {}, 'nz')] });
-    expect(failure(() => load(m)).render()).toMatch(/node nz \(NonZero\): NonZero's output shape depends on the values of its input, which are known only at run time/);
+    expect(errorOf(() => load(m)).render()).toMatch(/node nz \(NonZero\): NonZero's output shape depends on the values of its input, which are known only at run time/);
     expect(shapeOf(load(m, { inputs: { x: { shape: [4], dtype: 'float32', value: [0, 1, 0, 2] } } }), 'y')).toEqual([1, 2]);
   });
 });
@@ -303,7 +330,7 @@ describe('bad input is one line naming the file and the node', () => {
       outputs: [valueInfo('y', 'float32')],
       nodes: [node('Relu', ['x'], ['a']), node('FancyOp', ['a'], ['b'], {}, 'f1'), node('FancyOp', ['b'], ['c'], {}, 'f2'), { ...node('Custom', ['c'], ['y'], {}, 'k'), domain: 'com.example' }],
     });
-    const e = failure(() => load(m));
+    const e = errorOf(() => load(m));
     expect(e.code).toBe('unknown-op');
     expect(e.render()).toMatch(/\.onnx: unsupported ONNX ops: FancyOp \(nodes 'f1', 'f2'\); com\.example\.Custom \(node 'k'\) — run `accelmap ops`/);
   });
@@ -316,47 +343,48 @@ describe('bad input is one line naming the file and the node', () => {
       initializers: [tensor('flag', [], 'bool', [1])],
       nodes: [node('If', ['flag'], ['y'], { then_branch: branch, else_branch: branch }, 'choose')],
     });
-    expect(failure(() => load(m)).render()).toMatch(/unsupported ONNX op: Mystery \(nodes 'choose\/inner', 'choose\/inner'\)/);
+    expect(errorOf(() => load(m)).render()).toMatch(/unsupported ONNX op: Mystery \(nodes 'choose\/inner', 'choose\/inner'\)/);
   });
 
   it('a missing or short external-data file', () => {
     const m = convModel([1, 3, 8, 8]);
     m.graph.initializers[0]!.external = { location: 'nowhere.bin', offset: 0 };
-    expect(failure(() => importOnnx(save(m))).render()).toMatch(/\.onnx initializer 'w': tensor 'w' keeps its data in 'nowhere\.bin', which does not exist/);
+    expect(errorOf(() => importOnnx(save(m))).render()).toMatch(/\.onnx initializer 'w': tensor 'w' keeps its data in 'nowhere\.bin', which does not exist/);
     writeFileSync(join(dir, 'short.bin'), new Uint8Array(100));
     m.graph.initializers[0]!.external = { location: 'short.bin', offset: 0 };
-    expect(failure(() => importOnnx(save(m))).render()).toMatch(/tensor 'w' needs bytes 0–864 of 'short\.bin', which has 100/);
+    expect(errorOf(() => importOnnx(save(m))).render()).toMatch(/tensor 'w' needs bytes 0–864 of 'short\.bin', which has 100/);
   });
 
   it('a value_info that contradicts inference', () => {
     const m = convModel([1, 3, 8, 8]);
     m.graph.valueInfo.push(valueInfo('c', 'float32', [1, 8, 6, 6]));
-    const e = failure(() => load(m));
+    const e = errorOf(() => load(m));
     expect(e.code).toBe('shape');
     expect(e.render()).toMatch(/\.onnx node conv1 \(Conv\): output 'c' is declared \[1,8,6,6\] in the file, but Conv gives \[1,8,8,8\]/);
   });
 
   it('a shape error inside a node names it', () => {
     const m = convModel([1, 4, 8, 8]);
-    expect(failure(() => load(m)).render()).toMatch(/node conv1 \(Conv\): Conv weight has 3 input channels per group, input X has 4\/1 = 4/);
+    expect(errorOf(() => load(m)).render()).toMatch(/node conv1 \(Conv\): Conv weight has 3 input channels per group, input X has 4\/1 = 4/);
   });
 
   it('a truncated file', () => {
     const file = save(convModel([1, 3, 8, 8]));
     const bytes = encodeModel(convModel([1, 3, 8, 8]));
     writeFileSync(file, bytes.subarray(0, bytes.length - 30));
-    const e = failure(() => importOnnx(file));
+    const e = errorOf(() => importOnnx(file));
     expect(e.code).toBe('bad-file');
-    expect(e.render().startsWith(`${file}: truncated or corrupt ONNX file: graph of 1033 bytes runs past the end of its message`)).toBe(true);
+    // ModelProto field 7 is the graph; the cut leaves it 30 bytes short
+    expect(e.render().startsWith(`${file}: truncated or corrupt ONNX file: graph of ${fieldLength(bytes, 7)} bytes runs past the end of its message`)).toBe(true);
   });
 
   it('a file that does not exist, and a graph output nothing produces', () => {
-    expect(failure(() => loadGraph(join(dir, 'absent.onnx'))).render()).toMatch(/absent\.onnx: cannot open: ENOENT/);
+    expect(errorOf(() => loadGraph(join(dir, 'absent.onnx'))).render()).toMatch(/absent\.onnx: cannot open: ENOENT/);
     mkdirSync(join(dir, 'folder.onnx'));
-    expect(failure(() => loadGraph(join(dir, 'folder.onnx'))).render()).toMatch(/folder\.onnx: is not a file/);
+    expect(errorOf(() => loadGraph(join(dir, 'folder.onnx'))).render()).toMatch(/folder\.onnx: is not a file/);
     const m = convModel([1, 3, 8, 8]);
     m.graph.outputs.push(valueInfo('ghost', 'float32'));
-    expect(failure(() => load(m)).render()).toMatch(/graph output 'ghost' is produced by no node/);
+    expect(errorOf(() => load(m)).render()).toMatch(/graph output 'ghost' is produced by no node/);
   });
 });
 
@@ -365,6 +393,6 @@ describe('loadGraph', () => {
     const file = save(convModel(['N', 3, 16, 16]));
     const g = loadGraph(file, { batch: 2 });
     expect(graphTotals(g).macs).toBe(2 * 8 * 256 * 27);
-    expect(failure(() => loadGraph(file, { batch: 2, seqLen: 8 })).render()).toMatch(/--seq-len applies to zoo models — bind an ONNX model's named dimensions with --dim name=value/);
+    expect(errorOf(() => loadGraph(file, { batch: 2, seqLen: 8 })).render()).toMatch(/--seq-len applies to zoo models — bind an ONNX model's named dimensions with --dim name=value/);
   });
 });

@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { loadDevice } from '../../device/load.js';
 import { largestBatch } from '../../memory/batch.js';
@@ -8,13 +7,14 @@ import { memoryHtml, renderMemoryPlan } from '../../memory/report.js';
 import { mappedTimes, readLayerTimes, rooflineTimes } from '../../memory/times.js';
 import { chromeTrace } from '../../memory/trace.js';
 import { AccelmapError } from '../../util/errors.js';
+import { writeTextFile } from '../../util/files.js';
 import { stderrProgress } from '../../util/progress.js';
 import { formatBytes } from '../../util/units.js';
 import { loadGraph } from '../../workload/load.js';
 import { bytesFlag, oneOf, positiveInt } from '../flags.js';
 import { addDeviceOption } from '../device-options.js';
 import { toJson, type Io } from '../io.js';
-import { addModelOptions, loadOptions, type ModelFlags } from '../model-options.js';
+import { addModelOptions, loadOptions, requireTrainingMode, type ModelFlags } from '../model-options.js';
 
 interface MemoryFlags extends ModelFlags {
   device: string;
@@ -49,9 +49,7 @@ export function registerMemory(program: Command, io: Io): void {
     .option('--trace <file>', 'write the schedule as a Chrome trace / Perfetto JSON file')
     .option('--out <file>', 'write a self-contained HTML report with the memory-over-time chart')
     .action((model: string, f: MemoryFlags, command: Command) => {
-      if (command.getOptionValueSource('mode') === 'cli' && f.mode !== 'train') {
-        throw new AccelmapError('bad-flag', `--mode '${f.mode}' does not apply: memory plans a training step (forward, backward and update)`);
-      }
+      requireTrainingMode(command, f.mode, 'memory plans a training step (forward, backward and update)');
       const device = loadDevice(f.device);
       const timed = f.layerTimes ? readLayerTimes(f.layerTimes) : undefined;
       const roofline = rooflineTimes(device);
@@ -64,8 +62,8 @@ export function registerMemory(program: Command, io: Io): void {
       if (!plan.fits) requireFeasible(planner, plan);
       const maxBatch = f.maxBatch ? largestBatch((b) => load(b), device, { ...options, policy: f.policy, algorithm: f.algo }, stderrProgress('memory --max-batch')) : undefined;
       const policies = comparePolicies(planner, f.algo);
-      if (f.trace) writeFileSync(f.trace, toJson(chromeTrace(plan)));
-      if (f.out) writeFileSync(f.out, memoryHtml(plan, policies, planWith(planner, 'none', f.algo)));
+      if (f.trace) writeTextFile(f.trace, toJson(chromeTrace(plan)), 'trace');
+      if (f.out) writeTextFile(f.out, memoryHtml(plan, policies, planWith(planner, 'none', f.algo)), 'HTML report');
       if (f.json) {
         const { steps, transfers, memory, ...summary } = plan;
         io.out(toJson({ ...summary, ...(maxBatch !== undefined ? { maxBatch } : {}), policies }));

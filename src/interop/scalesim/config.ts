@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { AccelmapError } from '../../util/errors.js';
+import { readTextFile } from '../../util/files.js';
 import type { Dataflow, SystolicArraySpec } from '../../sim/systolic/types.js';
 import { WORD_BYTES } from '../../sim/systolic/types.js';
 import { parseIni, type IniEntry } from './ini.js';
@@ -80,13 +80,7 @@ function bankingKeys(extra: string[]): KeySpec[] {
 const DEFAULTS = { ifmapOffset: 0, filterOffset: 10_000_000, ofmapOffset: 20_000_000 };
 
 export function readScaleSimConfig(path: string): { config: ScaleSimConfig; notes: ConfigNote[] } {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new AccelmapError('io', `cannot read SCALE-Sim config: ${(e as Error).message}`, { file: path });
-  }
-  return parseScaleSimConfig(text, path);
+  return parseScaleSimConfig(readTextFile(path, 'SCALE-Sim config'), path);
 }
 
 export function parseScaleSimConfig(text: string, file: string): { config: ScaleSimConfig; notes: ConfigNote[] } {

@@ -1,7 +1,7 @@
 import { bytesFor } from '../dtype.js';
 import { numel, type TensorType } from '../graph.js';
 import { defineOp, enumAttr, expectRank, intAttr, req, shapeError } from '../op.js';
-import { normAxis, stridesOf } from '../shape.js';
+import { normAxis, normIndex, stridesOf } from '../shape.js';
 import { pick, withValue } from './movement.js';
 
 /**
@@ -10,12 +10,6 @@ import { pick, withValue } from './movement.js';
  * data and write the updates; 1 FLOP per update element when a reduction
  * combines them) and TensorScatter (writes updates into a cache in place).
  */
-function indexOf(i: number, d: number): number {
-  const j = i < 0 ? i + d : i;
-  if (!(j >= 0 && j < d)) throw shapeError(`index ${i} is out of range for an axis of size ${d}`);
-  return j;
-}
-
 const READ_INDEXED = (inputs: (TensorType | undefined)[], outputs: TensorType[]) => {
   const data = req(inputs, 0, 'data'), idx = req(inputs, 1, 'indices');
   return { macs: 0, otherFlops: 0, bytesRead: [bytesFor(numel(outputs[0]!.shape), data.dtype), bytesFor(numel(idx.shape), idx.dtype)] };
@@ -32,7 +26,7 @@ export const GatherElements = defineOp({
     if (idx.shape.length !== x.shape.length) throw shapeError(`GatherElements indices [${idx.shape}] must have the rank of data [${x.shape}]`);
     const st = stridesOf(x.shape);
     const ist = stridesOf(idx.shape);
-    const value = idx.value ? pick(x, idx.shape, (c) => c.reduce((s, ci, i) => s + (i === axis ? indexOf(idx.value![c.reduce((o, cj, j) => o + cj * ist[j]!, 0)]!, x.shape[axis]!) : ci) * st[i]!, 0)) : undefined;
+    const value = idx.value ? pick(x, idx.shape, (c) => c.reduce((s, ci, i) => s + (i === axis ? normIndex(idx.value![c.reduce((o, cj, j) => o + cj * ist[j]!, 0)]!, x.shape[axis]!) : ci) * st[i]!, 0)) : undefined;
     return [withValue([...idx.shape], x.dtype, value)];
   },
   counts: READ_INDEXED,
@@ -57,7 +51,7 @@ export const GatherND = defineOp({
       value = [];
       for (let t = 0; t < idx.value.length / Math.max(k, 1) && value.length < numel(shape); t++) {
         let base = 0;
-        for (let j = 0; j < k; j++) base += indexOf(idx.value[t * k + j]!, x.shape[j]!) * st[j]!;
+        for (let j = 0; j < k; j++) base += normIndex(idx.value[t * k + j]!, x.shape[j]!) * st[j]!;
         for (let e = 0; e < inner; e++) value.push(x.value[base + e]!);
       }
       if (value.length !== numel(shape)) value = undefined;
