@@ -6,7 +6,7 @@ import { mappingFor } from '../../mapping/mapping.js';
 import { randomArch, randomMapping, randomProblem } from '../../mapping/testing/random-cases.js';
 import { parseLayerSpec } from '../../problem/parse.js';
 import { Rng } from '../../util/rng.js';
-import { errorLine } from '../scalesim/test-util.js';
+import { errorOf } from '../../util/test-util.js';
 import { readTimeloopMapping, timeloopMappingYaml, type TimeloopMappingFormat } from './mapping.js';
 import { parseTimeloopYaml } from './source.js';
 
@@ -123,7 +123,7 @@ describe('Timeloop mappings', () => {
       ['- {target: 9, type: temporal}', /no storage level 9 \(0 is the innermost, 4 the outermost\)/],
       ['mappings: []', /^m\.yaml:1:1 mappings: unknown key 'mappings' \(did you mean mapping\?\)/],
     ] as const) {
-      expect(errorLine(() => read(text)), text).toMatch(message);
+      expect(errorOf(() => read(text)).render(), text).toMatch(message);
     }
   });
 });

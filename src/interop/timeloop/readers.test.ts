@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { convProblem } from '../../problem/builders.js';
 import { dataSpaceSize, problemMacs } from '../../problem/types.js';
 import { presetPath } from '../../util/paths.js';
-import { errorLine } from '../scalesim/test-util.js';
+import { errorOf } from '../../util/test-util.js';
 import { readTimeloopArch } from './arch.js';
 import { readErt, storageEnergy } from './ert.js';
 import { readTimeloopProblem } from './problem.js';
@@ -71,15 +71,15 @@ describe('Timeloop problems', () => {
   });
 
   it('refuse misspelled coefficients and keys with file:line:col and the key', () => {
-    expect(errorLine(() => problemOf(CONV.replace('    Hstride: 1\n', '    HStride: 1\n')))).toBe("p.yaml:25:5 problem.instance.HStride: unknown key 'HStride' (did you mean Hstride?) — the shape declares R, S, P, Q, C, K, N, Wstride, Hstride");
-    expect(errorLine(() => problemOf(CONV.replace('[P, Wstride]', '[P, Wstrid]')))).toMatch(/^p\.yaml:12:42 .*projection\[2\]\[1\]: unknown coefficient 'Wstrid' \(did you mean Wstride\?\)/);
-    expect(errorLine(() => problemOf(CONV.replace('read-write: True', 'read-writ: True')))).toMatch(/^p\.yaml:15:9 problem\.shape\.data-spaces\[2\]\.read-writ: unknown key 'read-writ' in a data space \(did you mean read_write\?\)/);
-    expect(errorLine(() => problemOf(CONV.replace('dimensions:', 'dimension:')))).toMatch(/^p\.yaml:4:5 problem\.shape\.dimension: unknown key 'dimension' in shape \(did you mean dimensions\?\)/);
-    expect(errorLine(() => problemOf(CONV.replace('    P: 7\n', '    P: 7.5\n')))).toMatch(/^p\.yaml:19:5 problem\.instance\.P: '7\.5' is not a positive integer/);
-    expect(errorLine(() => problemOf(CONV.replace('[[S], [Q, Hstride]]', '[[S], [Q, K]]')))).toMatch(/^p\.yaml:12:63 .*projection\[3\]\[1\]: 'Q\*K' multiplies two dimensions/);
-    expect(errorLine(() => problemOf('problem:\n  shape: resnet-block\n'))).toMatch(/no built-in shape 'resnet-block'/);
-    expect(errorLine(() => problemOf('problme:\n  shape: cnn-layer\n'))).toBe("p.yaml:1:1 problme: unknown key 'problme' (did you mean problem?) — a Timeloop problem file has problem: {shape: …, instance: …}");
-    expect(errorLine(() => problemOf('shape: cnn-layer\n'))).toMatch(/^p\.yaml:1:1: no 'problem:' key/);
+    expect(errorOf(() => problemOf(CONV.replace('    Hstride: 1\n', '    HStride: 1\n'))).render()).toBe("p.yaml:25:5 problem.instance.HStride: unknown key 'HStride' (did you mean Hstride?) — the shape declares R, S, P, Q, C, K, N, Wstride, Hstride");
+    expect(errorOf(() => problemOf(CONV.replace('[P, Wstride]', '[P, Wstrid]'))).render()).toMatch(/^p\.yaml:12:42 .*projection\[2\]\[1\]: unknown coefficient 'Wstrid' \(did you mean Wstride\?\)/);
+    expect(errorOf(() => problemOf(CONV.replace('read-write: True', 'read-writ: True'))).render()).toMatch(/^p\.yaml:15:9 problem\.shape\.data-spaces\[2\]\.read-writ: unknown key 'read-writ' in a data space \(did you mean read_write\?\)/);
+    expect(errorOf(() => problemOf(CONV.replace('dimensions:', 'dimension:'))).render()).toMatch(/^p\.yaml:4:5 problem\.shape\.dimension: unknown key 'dimension' in shape \(did you mean dimensions\?\)/);
+    expect(errorOf(() => problemOf(CONV.replace('    P: 7\n', '    P: 7.5\n'))).render()).toMatch(/^p\.yaml:19:5 problem\.instance\.P: '7\.5' is not a positive integer/);
+    expect(errorOf(() => problemOf(CONV.replace('[[S], [Q, Hstride]]', '[[S], [Q, K]]'))).render()).toMatch(/^p\.yaml:12:63 .*projection\[3\]\[1\]: 'Q\*K' multiplies two dimensions/);
+    expect(errorOf(() => problemOf('problem:\n  shape: resnet-block\n')).render()).toMatch(/no built-in shape 'resnet-block'/);
+    expect(errorOf(() => problemOf('problme:\n  shape: cnn-layer\n')).render()).toBe("p.yaml:1:1 problme: unknown key 'problme' (did you mean problem?) — a Timeloop problem file has problem: {shape: …, instance: …}");
+    expect(errorOf(() => problemOf('shape: cnn-layer\n')).render()).toMatch(/^p\.yaml:1:1: no 'problem:' key/);
   });
 });
 
@@ -167,19 +167,19 @@ describe('Timeloop architectures', () => {
   it('note attributes the model does not use, and refuse near misses of the ones it does', () => {
     const { notes } = archOf(TREE.replace('{entries: 32, datawidth: 16, meshX: 4}', '{entries: 32, datawidth: 16, meshX: 4, n_banks: 2, vendor: acme}'));
     expect(notes.slice(0, 2).map((n: Note) => `${n.line}:${n.col} ${n.message}`)).toEqual(["18:66 RF: 'n_banks' is not modeled", "18:78 RF: 'vendor' is not read by Timeloop's model (energy estimators only)"]);
-    expect(errorLine(() => archOf(TREE.replace('entries: 32', 'entrie: 32')))).toMatch(/^a\.yaml:18:28 .*local\[0\]\.attributes\.entrie: unknown attribute 'entrie' of RF \(did you mean entries\?\)/);
-    expect(errorLine(() => archOf(TREE.replace('read_bandwidth: 8', 'read_bandwith: 8')))).toMatch(/unknown attribute 'read_bandwith' of DRAM \(did you mean read_bandwidth\?\)/);
+    expect(errorOf(() => archOf(TREE.replace('entries: 32', 'entrie: 32'))).render()).toMatch(/^a\.yaml:18:28 .*local\[0\]\.attributes\.entrie: unknown attribute 'entrie' of RF \(did you mean entries\?\)/);
+    expect(errorOf(() => archOf(TREE.replace('read_bandwidth: 8', 'read_bandwith: 8'))).render()).toMatch(/unknown attribute 'read_bandwith' of DRAM \(did you mean read_bandwidth\?\)/);
   });
 
   it('say what is wrong with a malformed architecture, where', () => {
-    expect(errorLine(() => archOf(TREE.replace('{entries: 32, datawidth: 16, meshX: 4}', '{entries: 32, datawidth: 16, meshX: 3}')))).toMatch(/^a\.yaml:18:15 .*attributes: RF: a mesh of 3 does not divide its 16 instances/);
-    expect(errorLine(() => archOf(TREE.replace('              class: regfile\n', '')))).toMatch(/^a\.yaml:16:15 .*local\[0\]: component RF needs a class/);
-    expect(errorLine(() => archOf(TREE.replace('          local:\n            - name: RF', '          locals:\n            - name: RF')))).toMatch(/unknown key 'locals' in a subtree node \(did you mean local\?\)/);
-    expect(errorLine(() => archOf(TREE.replace('PE[0..15]', 'PE[0..x]')))).toMatch(/cannot read the instance range of 'PE\[0\.\.x\]'/);
-    expect(errorLine(() => archOf(TREE.replace('block-size: 4', 'block-size: 4, instances: 2')))).toMatch(/the outermost storage level DRAM has 2 instances/);
-    expect(errorLine(() => parseTimeloopYaml('architecture:\n  nodes:\n    - !Containr\n      name: x\n', 'a.yaml'))).toBe('a.yaml:3:7: unknown tag !Containr — tags are !Container, !Component, !Parallel, !Hierarchical, !Pipelined, !Nothing');
-    expect(errorLine(() => archOf('architecture:\n  nodes:\n    - name: x\n'))).toMatch(/^a\.yaml:3:7 architecture\.nodes\[0\]: a node needs a tag/);
-    expect(errorLine(() => archOf('architecture:\n  nodes:\n    - !Container\n      name: x\n      spatial: {meshZ: 4}\n'))).toMatch(/unknown key 'meshZ' in spatial \(did you mean meshX\?\)/);
+    expect(errorOf(() => archOf(TREE.replace('{entries: 32, datawidth: 16, meshX: 4}', '{entries: 32, datawidth: 16, meshX: 3}'))).render()).toMatch(/^a\.yaml:18:15 .*attributes: RF: a mesh of 3 does not divide its 16 instances/);
+    expect(errorOf(() => archOf(TREE.replace('              class: regfile\n', ''))).render()).toMatch(/^a\.yaml:16:15 .*local\[0\]: component RF needs a class/);
+    expect(errorOf(() => archOf(TREE.replace('          local:\n            - name: RF', '          locals:\n            - name: RF'))).render()).toMatch(/unknown key 'locals' in a subtree node \(did you mean local\?\)/);
+    expect(errorOf(() => archOf(TREE.replace('PE[0..15]', 'PE[0..x]'))).render()).toMatch(/cannot read the instance range of 'PE\[0\.\.x\]'/);
+    expect(errorOf(() => archOf(TREE.replace('block-size: 4', 'block-size: 4, instances: 2'))).render()).toMatch(/the outermost storage level DRAM has 2 instances/);
+    expect(errorOf(() => parseTimeloopYaml('architecture:\n  nodes:\n    - !Containr\n      name: x\n', 'a.yaml')).render()).toBe('a.yaml:3:7: unknown tag !Containr — tags are !Container, !Component, !Parallel, !Hierarchical, !Pipelined, !Nothing');
+    expect(errorOf(() => archOf('architecture:\n  nodes:\n    - name: x\n')).render()).toMatch(/^a\.yaml:3:7 architecture\.nodes\[0\]: a node needs a tag/);
+    expect(errorOf(() => archOf('architecture:\n  nodes:\n    - !Container\n      name: x\n      spatial: {meshZ: 4}\n')).render()).toMatch(/unknown key 'meshZ' in spatial \(did you mean meshX\?\)/);
   });
 });
 
@@ -221,7 +221,7 @@ describe('Accelergy energy reference tables', () => {
     const notes: Note[] = [];
     expect(storageEnergy(ert, ert.components.get('buf')!, 'per-action', notes).fillPj).toBe(2.5);
     expect(notes.map((n) => n.message)).toEqual(['no fill action (random_fill | random_write | fill | write): the largest action energy is used', 'no update action (random_update | update | write): the largest action energy is used']);
-    expect(errorLine(() => readErt(parseTimeloopYaml(V3.replace('energy: 1.5', 'energy: -1'), 'ERT.yaml')))).toMatch(/^ERT\.yaml:8:25 ERT\.tables\[0\]\.actions\[2\]\.energy: '-1' is not a non-negative number/);
-    expect(errorLine(() => readErt(parseTimeloopYaml(V3.replace('energy: 1.5', 'enrgy: 1.5'), 'ERT.yaml')))).toMatch(/unknown key 'enrgy' in an ERT action \(did you mean energy\?\)/);
+    expect(errorOf(() => readErt(parseTimeloopYaml(V3.replace('energy: 1.5', 'energy: -1'), 'ERT.yaml'))).render()).toMatch(/^ERT\.yaml:8:25 ERT\.tables\[0\]\.actions\[2\]\.energy: '-1' is not a non-negative number/);
+    expect(errorOf(() => readErt(parseTimeloopYaml(V3.replace('energy: 1.5', 'enrgy: 1.5'), 'ERT.yaml'))).render()).toMatch(/unknown key 'enrgy' in an ERT action \(did you mean energy\?\)/);
   });
 });
