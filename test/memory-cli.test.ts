@@ -97,7 +97,7 @@ describe('accelmap memory', () => {
   it('rejects bad flags and impossible requests in one line', async () => {
     expect(await cliError('memory', 'alexnet', '--policy', 'most')).toMatch(/--policy 'most' is not one of none, conv, all, dyn/);
     expect(await cliError('memory', 'alexnet', '--capacity', 'lots')).toMatch(/--capacity 'lots'/);
-    expect(await cliError('memory', 'alexnet', '--mode', 'infer')).toMatch(/memory plans a training step/);
+    expect(await cliError('memory', 'alexnet', '--mode', 'infer')).toMatch(/--mode 'infer' is not one of train/);
     expect(await cliError('memory', 'alexnet', '--device', 'cpu', '--policy', 'all')).toMatch(/no host link/);
     expect(await cliError('memory', 'alexnet', '--layer-times', join(dir, 'missing.json'))).toMatch(/missing\.json: cannot read layer-times file: no such file or folder$/);
     expect(await cliError('memory', 'alexnet', '--layer-times', dir)).toMatch(/: cannot read layer-times file: it is a folder$/);

@@ -74,7 +74,7 @@ describe('accelmap scale', () => {
     [['--collective', 'tree'], /tree all-reduce does not run on a ring/],
     [['--dims', '4x5', '--topology', 'torus2d'], /needs 2 dimensions whose product is 16/],
     [['--parallel', 'pp', '--stages', '3'], /16 devices do not split into groups of 3/],
-    [['--mode', 'infer'], /scale always models training/],
+    [['--mode', 'infer'], /--mode 'infer' is not one of train/],
     [['--parallel', 'pp', '--batch', '2', '--microbatches', '4'], /4 micro-batches do not fit a batch of 2/],
     [['--device', 'tpu-v9'], /unknown device 'tpu-v9'/],
     [['--out', '/nonexistent-folder/r.html'], /r\.html: cannot write HTML report: no such file or folder$/],

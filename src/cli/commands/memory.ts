@@ -14,7 +14,7 @@ import { loadGraph } from '../../workload/load.js';
 import { bytesFlag, oneOf, positiveInt } from '../flags.js';
 import { addDeviceOption } from '../device-options.js';
 import { toJson, type Io } from '../io.js';
-import { addModelOptions, loadOptions, requireTrainingMode, type ModelFlags } from '../model-options.js';
+import { addModelOptions, loadOptions, type ModelFlags } from '../model-options.js';
 
 interface MemoryFlags extends ModelFlags {
   device: string;
@@ -37,7 +37,7 @@ export function registerMemory(program: Command, io: Io): void {
     .command('memory')
     .description('plan training memory: liveness, offload/prefetch (vDNN), recomputation, convolution algorithms; peak, average, step time')
     .argument('<model>', 'zoo model name (accelmap models) or .onnx file');
-  addDeviceOption(addModelOptions(cmd))
+  addDeviceOption(addModelOptions(cmd, ['train']))
     .option('--capacity <size>', 'device memory available (default: the device’s), e.g. 12GB', bytesFlag('--capacity'))
     .addOption(new Option('--policy <name>', 'none, conv, all (vDNN offload), dyn (vDNN_dyn), recompute, recompute+conv, recompute+all').argParser(oneOf('--policy', POLICIES)).default('dyn'))
     .addOption(new Option('--algo <class>', 'convolution algorithms for every policy but dyn: fast (with workspace) or lean (none)').argParser(oneOf('--algo', ['fast', 'lean'] as const)).default('fast'))
@@ -48,8 +48,7 @@ export function registerMemory(program: Command, io: Io): void {
     .option('--json', 'print JSON')
     .option('--trace <file>', 'write the schedule as a Chrome trace / Perfetto JSON file')
     .option('--out <file>', 'write a self-contained HTML report with the memory-over-time chart')
-    .action((model: string, f: MemoryFlags, command: Command) => {
-      requireTrainingMode(command, f.mode, 'memory plans a training step (forward, backward and update)');
+    .action((model: string, f: MemoryFlags) => {
       const device = loadDevice(f.device);
       const timed = f.layerTimes ? readLayerTimes(f.layerTimes) : undefined;
       const roofline = rooflineTimes(device);

@@ -14,7 +14,7 @@ import type { ParallelMode } from '../../scaleout/step.js';
 import { gbpsToBytesPerSecond, TOPOLOGY_NAMES, type SystemSpec, type TopologyName } from '../../scaleout/system.js';
 import { fraction, nonNegativeNumber, oneOf, positiveInt, positiveNumber } from '../flags.js';
 import { toJson, type Io } from '../io.js';
-import { addModelOptions, loadOptions, requireTrainingMode, type ModelFlags } from '../model-options.js';
+import { addModelOptions, loadOptions, type ModelFlags } from '../model-options.js';
 import { addDeviceOption } from '../device-options.js';
 import { loadDevice } from '../../device/load.js';
 
@@ -58,7 +58,7 @@ export function registerScale(program: Command, io: Io): void {
     .command('scale')
     .description('training step time, exposed communication and scaling efficiency on many devices, with and without gradient compression')
     .argument('<model>', 'zoo model name (accelmap models) or .onnx file');
-  addDeviceOption(addModelOptions(cmd))
+  addDeviceOption(addModelOptions(cmd, ['train']))
     .requiredOption('--devices <n>', 'number of devices', positiveInt('--devices'))
     .addOption(new Option('--topology <t>', 'ring, torus2d, torus3d, switch or hier (nodes with a fast switch inside)').argParser(oneOf('--topology', TOPOLOGY_NAMES)).makeOptionMandatory())
     .requiredOption('--link-gbps <g>', 'link bandwidth per direction in Gb/s (between nodes for hier)', positiveNumber('--link-gbps'))
@@ -81,8 +81,7 @@ export function registerScale(program: Command, io: Io): void {
     .option('--train-samples <n>', 'samples to train on, for the time to train', positiveInt('--train-samples'))
     .option('--json', 'print JSON')
     .option('--out <file>', 'write a self-contained HTML report with charts')
-    .action((model: string, f: ScaleFlags, command: Command) => {
-      requireTrainingMode(command, f.mode, 'scale always models training (forward, backward and update)');
+    .action((model: string, f: ScaleFlags) => {
       const graph = loadGraph(model, { ...loadOptions(f), batch: f.batch ?? (isModelFile(model) ? undefined : DEFAULT_BATCH), mode: 'train' });
       const profile = stepProfileFromGraph(graph, loadDevice(f.device));
       const link = { bandwidthBytesPerSecond: gbpsToBytesPerSecond(f.linkGbps), latencySeconds: f.latencyUs * 1e-6 };
