@@ -1,4 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { AccelmapError } from './errors.js';
 
 /**
@@ -36,6 +37,23 @@ export function readTextFile(file: string, what: string): string {
 export function writeTextFile(file: string, text: string, what: string): void {
   try {
     writeFileSync(file, text);
+  } catch (e) {
+    throw new AccelmapError('io', `cannot write ${what}: ${fileErrorReason(e)}`, { file });
+  }
+}
+
+/**
+ * Checks up front that `file` can be written (its folder exists and is
+ * writable, and it is not itself a folder), so long work is not lost to a
+ * bad output path discovered at the end.
+ */
+export function checkWritable(file: string, what: string): void {
+  try {
+    const dir = dirname(resolve(file));
+    if (!statSync(dir).isDirectory()) throw Object.assign(new Error(), { code: 'ENOTDIR' });
+    accessSync(dir, constants.W_OK);
+    const existing = statSync(file, { throwIfNoEntry: false });
+    if (existing?.isDirectory()) throw Object.assign(new Error(), { code: 'EISDIR' });
   } catch (e) {
     throw new AccelmapError('io', `cannot write ${what}: ${fileErrorReason(e)}`, { file });
   }

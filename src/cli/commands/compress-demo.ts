@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { AccelmapError } from '../../util/errors.js';
-import { writeTextFile } from '../../util/files.js';
+import { checkWritable, writeTextFile } from '../../util/files.js';
 import { stderrProgress } from '../../util/progress.js';
 import { renderTable } from '../../util/table.js';
 import { formatPercent } from '../../util/units.js';
@@ -49,6 +49,7 @@ export function registerCompressDemo(program: Command, io: Io): void {
     .option('--json', 'print JSON')
     .option('--out <file>', 'write a self-contained HTML report with the loss and accuracy curves')
     .action((f: DemoFlags) => {
+      if (f.out) checkWritable(f.out, 'HTML report');
       const cfg: DemoConfig = { ...DEFAULT_DEMO, workers: f.workers, steps: f.steps, seed: f.seed, compression: { ...DEFAULT_DEMO.compression, topkFraction: f.topkFraction, stromThreshold: f.stromThreshold } };
       const methods = ['none' as const, ...f.compress.filter((m) => m !== 'none')];
       const progress = stderrProgress('compress-demo');

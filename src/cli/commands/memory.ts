@@ -7,7 +7,7 @@ import { memoryHtml, renderMemoryPlan } from '../../memory/report.js';
 import { mappedTimes, readLayerTimes, rooflineTimes } from '../../memory/times.js';
 import { chromeTrace } from '../../memory/trace.js';
 import { AccelmapError } from '../../util/errors.js';
-import { writeTextFile } from '../../util/files.js';
+import { checkWritable, writeTextFile } from '../../util/files.js';
 import { stderrProgress } from '../../util/progress.js';
 import { formatBytes } from '../../util/units.js';
 import { loadGraph } from '../../workload/load.js';
@@ -49,6 +49,8 @@ export function registerMemory(program: Command, io: Io): void {
     .option('--trace <file>', 'write the schedule as a Chrome trace / Perfetto JSON file')
     .option('--out <file>', 'write a self-contained HTML report with the memory-over-time chart')
     .action((model: string, f: MemoryFlags) => {
+      if (f.trace) checkWritable(f.trace, 'trace');
+      if (f.out) checkWritable(f.out, 'HTML report');
       const device = loadDevice(f.device);
       const timed = f.layerTimes ? readLayerTimes(f.layerTimes) : undefined;
       const roofline = rooflineTimes(device);

@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { AccelmapError } from '../../util/errors.js';
-import { writeTextFile } from '../../util/files.js';
+import { checkWritable, writeTextFile } from '../../util/files.js';
 import { renderTable } from '../../util/table.js';
 import { formatBytes, formatPercent, formatSeconds } from '../../util/units.js';
 import { isModelFile, loadGraph } from '../../workload/load.js';
@@ -82,6 +82,7 @@ export function registerScale(program: Command, io: Io): void {
     .option('--json', 'print JSON')
     .option('--out <file>', 'write a self-contained HTML report with charts')
     .action((model: string, f: ScaleFlags) => {
+      if (f.out) checkWritable(f.out, 'HTML report');
       const graph = loadGraph(model, { ...loadOptions(f), batch: f.batch ?? (isModelFile(model) ? undefined : DEFAULT_BATCH), mode: 'train' });
       const profile = stepProfileFromGraph(graph, loadDevice(f.device));
       const link = { bandwidthBytesPerSecond: gbpsToBytesPerSecond(f.linkGbps), latencySeconds: f.latencyUs * 1e-6 };
