@@ -1,20 +1,14 @@
 // Time to build and profile the largest zoo models, inference and training,
-// against ResNet-50 inference measured in the same run.
+// against ResNet-50 inference measured in the same run (medians of 7 runs
+// after a warm-up).
 import { profileGraph } from '../src/characterize/profile.js';
 import { loadDevice } from '../src/device/load.js';
 import { loadGraph, type LoadOptions } from '../src/workload/load.js';
+import { medianMs } from './timing.js';
 
 const device = loadDevice('v100-16gb');
 
-function median(model: string, o: LoadOptions, runs = 7): number {
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    profileGraph(loadGraph(model, o), device);
-    times.push(performance.now() - t0);
-  }
-  return times.sort((a, b) => a - b)[runs >> 1]!;
-}
+const median = (model: string, o: LoadOptions) => medianMs(() => profileGraph(loadGraph(model, o), device), 7);
 
 const baseline = median('resnet50', {});
 console.log(`baseline resnet50 inference: ${baseline.toFixed(1)} ms (median of 7)`);

@@ -65,5 +65,9 @@ describe('accelmap map', () => {
     const io = memoryIo();
     expect(await run(['map', 'matmul:M=8,N=8,K=8', '--arch', 'vta', '--dataflow', 'rs', '--no-progress'], io)).toBe(2);
     expect(io.stderr[0]).toMatch(/dataflow rs needs a sliding-window/);
+    const bad = memoryIo();
+    expect(await run(['map', 'matmul:M=8,N=8,K=8', '--arch', 'vta', '--out', join(dir, 'no-such-folder', 'r.html'), '--no-progress'], bad)).toBe(2);
+    expect(bad.stderr).toHaveLength(1);
+    expect(bad.stderr[0]).toMatch(/r\.html/);
   });
 });

@@ -1,24 +1,27 @@
 import { describe, expect, it } from 'vitest';
-import { run } from '../src/cli/main.js';
-import { memoryIo } from '../src/cli/io.js';
+import { cli, cliError } from './cli-helpers.js';
 
 describe('cli', () => {
   it('lists the zoo', async () => {
-    const io = memoryIo();
-    expect(await run(['models'], io)).toBe(0);
-    expect(io.stdout.join('\n')).toContain('resnet50');
+    const r = await cli('models');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('resnet50');
   });
 
   it('rejects an unknown flag with one line and exit code 2', async () => {
-    const io = memoryIo();
-    expect(await run(['models', '--nope'], io)).toBe(2);
-    expect(io.stderr).toHaveLength(1);
-    expect(io.stderr[0]).toMatch(/unknown option '--nope'/);
+    expect(await cliError('models', '--nope')).toMatch(/unknown option '--nope'/);
   });
 
   it('rejects an unknown command', async () => {
-    const io = memoryIo();
-    expect(await run(['frobnicate'], io)).toBe(2);
-    expect(io.stderr[0]).toMatch(/unknown command/);
+    expect(await cliError('frobnicate')).toMatch(/unknown command/);
+  });
+});
+
+describe('cli ops', () => {
+  it('lists the op kinds with their FLOP conventions', async () => {
+    const r = await cli('ops');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^Einsum\s+matmul\s+yes\s+contraction of two operands/m);
+    expect(r.out).toMatch(/^Resize\s+data-movement\s+per output element/m);
   });
 });

@@ -1,12 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { run } from '../src/cli/main.js';
-import { memoryIo } from '../src/cli/io.js';
+import { cli, cliError, cliJson } from './cli-helpers.js';
 
 describe('accelmap compress-demo', () => {
   it('trains with and without the compressor and reports per layer type', async () => {
-    const io = memoryIo();
-    expect(await run(['compress-demo', '--workers', '2', '--steps', '10', '--compress', 'adacomp,topk', '--json'], io)).toBe(0);
-    const r = JSON.parse(io.stdout.join('\n'));
+    const r = await cliJson('compress-demo', '--workers', '2', '--steps', '10', '--compress', 'adacomp,topk', '--json');
     expect(r.runs.map((x: { method: string }) => x.method)).toEqual(['none', 'adacomp', 'topk']);
     const ada = r.runs[1];
     expect(ada.byClass.map((c: { layerType: string }) => c.layerType).sort()).toEqual(['conv', 'fc']);
@@ -16,9 +13,8 @@ describe('accelmap compress-demo', () => {
   });
 
   it('prints tables', async () => {
-    const io = memoryIo();
-    expect(await run(['compress-demo', '--workers', '2', '--steps', '4', '--compress', 'qsgd'], io)).toBe(0);
-    const text = io.stdout.join('\n');
+    const { code, out: text } = await cli('compress-demo', '--workers', '2', '--steps', '4', '--compress', 'qsgd');
+    expect(code).toBe(0);
     expect(text).toMatch(/conv ratio/);
     expect(text).toMatch(/training loss \/ test accuracy/);
   });
@@ -27,10 +23,9 @@ describe('accelmap compress-demo', () => {
     [['--compress', 'zip'], /--compress 'zip' is not one of/],
     [['--workers', '0'], /--workers '0' is not a positive integer/],
     [['--steps', 'x'], /--steps 'x' is not a positive integer/],
+    [['--topk-fraction', '5'], /--topk-fraction '5' is not a fraction in \(0, 1\]/],
+    [['--steps', '1', '--workers', '1', '--compress', 'none', '--out', '/nonexistent-folder/r.html'], /r\.html: cannot write HTML report: no such file or folder$/],
   ])('rejects %s with one line and exit code 2', async (extra, message) => {
-    const io = memoryIo();
-    expect(await run(['compress-demo', ...extra], io)).toBe(2);
-    expect(io.stderr).toHaveLength(1);
-    expect(io.stderr[0]).toMatch(message);
+    expect(await cliError('compress-demo', ...extra)).toMatch(message);
   });
 });

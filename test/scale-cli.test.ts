@@ -2,16 +2,13 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { run } from '../src/cli/main.js';
-import { memoryIo } from '../src/cli/io.js';
+import { cli, cliError, cliJson } from './cli-helpers.js';
 
 const base = ['scale', 'resnet50', '--devices', '16', '--topology', 'ring', '--link-gbps', '100'];
 
 describe('accelmap scale', () => {
   it('prints the step and the scaling sweep as JSON', async () => {
-    const io = memoryIo();
-    expect(await run([...base, '--json'], io)).toBe(0);
-    const r = JSON.parse(io.stdout.join('\n'));
+    const r = await cliJson(...base, '--json');
     for (const k of ['model', 'devices', 'topology', 'stepSeconds', 'computeSeconds', 'exposedCommSeconds', 'scalingEfficiency']) expect(r).toHaveProperty(k);
     expect(r.model).toBe('resnet50');
     expect(r.devices).toBe(16);
@@ -21,31 +18,34 @@ describe('accelmap scale', () => {
     expect(r.scalingEfficiency).toBeLessThanOrEqual(1);
     expect(r.sweeps.map((s: { method: string }) => s.method)).toEqual(['none', 'adacomp', 'topk', 'strom', 'onebit', 'qsgd']);
     expect(r.sweeps[0].rows.map((x: { devices: number }) => x.devices)).toEqual([1, 2, 4, 8, 16]);
+    // weak scaling against one device with the same batch of 32, which communicates nothing
+    const one = r.sweeps[0].rows[0];
+    expect(one.stepSeconds).toBeCloseTo(one.computeSeconds, 12);
+    expect(r.samplesPerSecond).toBeCloseTo((16 * 32) / r.stepSeconds, 6);
+    expect(r.scalingEfficiency).toBeCloseTo(r.samplesPerSecond / (16 * one.samplesPerSecond), 12);
+    // a ring all-reduce sends 2(n − 1)/n of the gradients: ResNet-50's 25,557,032 float32 parameters
+    expect(r.bytesSentPerDevice).toBeCloseTo(((2 * 15) / 16) * 4 * 25_557_032, 0);
   });
 
   it('gives the time to train a number of samples', async () => {
-    const io = memoryIo();
-    expect(await run([...base, '--train-samples', '1281167', '--json'], io)).toBe(0);
-    const r = JSON.parse(io.stdout.join('\n'));
+    const r = await cliJson(...base, '--train-samples', '1281167', '--json');
     expect(r.timeToTrainSeconds).toBeCloseTo(1281167 / r.samplesPerSecond, 6);
     expect(r.samplesPerSecond).toBeCloseTo((16 * r.batchPerDevice) / r.stepSeconds, 6);
   });
 
   it('models the transformer zoo models too', async () => {
-    for (const model of ['bert_base', 'gpt2']) {
-      const io = memoryIo();
-      expect(await run(['scale', model, '--batch', '2', '--seq-len', '128', '--devices', '8', '--topology', 'switch', '--link-gbps', '100', '--json'], io)).toBe(0);
-      const r = JSON.parse(io.stdout.join('\n'));
+    // HuggingFace's parameter counts (GPT-2's LM head is tied to its token embedding: one gradient)
+    for (const [model, params] of [['bert_base', 109_482_240], ['gpt2', 124_439_808]] as const) {
+      const r = await cliJson('scale', model, '--batch', '2', '--seq-len', '128', '--devices', '8', '--topology', 'switch', '--link-gbps', '100', '--collective', 'ring', '--json');
       expect(r.model).toBe(model);
       expect(r.exposedCommSeconds).toBeGreaterThan(0);
+      expect(r.bytesSentPerDevice).toBeCloseTo(((2 * 7) / 8) * 4 * params, 0);
     }
   });
 
   it('runs tensor and pipeline parallel layouts', async () => {
     for (const extra of [['--parallel', 'tp', '--tp', '4'], ['--parallel', 'pp', '--stages', '4', '--microbatches', '8']]) {
-      const io = memoryIo();
-      expect(await run([...base, '--topology', 'hier', '--node-devices', '8', ...extra, '--json'], io)).toBe(0);
-      const r = JSON.parse(io.stdout.join('\n'));
+      const r = await cliJson(...base, '--topology', 'hier', '--node-devices', '8', ...extra, '--json');
       expect(r.dataParallel).toBe(4);
       if (extra[1] === 'pp') {
         // the fill and drain take (p − 1)/(m + p − 1) = 3/11 of the pipeline; the gradient exchange after it adds to the step
@@ -57,13 +57,13 @@ describe('accelmap scale', () => {
 
   it('writes a self-contained HTML report', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'accelmap-')), 'r.html');
-    const io = memoryIo();
-    expect(await run([...base, '--compress', 'adacomp', '--out', out], io)).toBe(0);
+    const r = await cli(...base, '--compress', 'adacomp', '--out', out);
+    expect(r.code).toBe(0);
     const html = readFileSync(out, 'utf8');
     expect(html).toContain('Chart.js v4.6.1');
     expect(html).toContain('new Chart(');
     expect(html).not.toMatch(/<script[^>]+src=/);
-    expect(io.stdout.join('\n')).toMatch(/scaling efficiency by compression method/);
+    expect(r.out).toMatch(/scaling efficiency by compression method/);
   });
 
   it.each([
@@ -74,18 +74,15 @@ describe('accelmap scale', () => {
     [['--collective', 'tree'], /tree all-reduce does not run on a ring/],
     [['--dims', '4x5', '--topology', 'torus2d'], /needs 2 dimensions whose product is 16/],
     [['--parallel', 'pp', '--stages', '3'], /16 devices do not split into groups of 3/],
-    [['--mode', 'infer'], /scale always models training/],
+    [['--mode', 'infer'], /--mode 'infer' is not one of train/],
+    [['--parallel', 'pp', '--batch', '2', '--microbatches', '4'], /4 micro-batches do not fit a batch of 2/],
     [['--device', 'tpu-v9'], /unknown device 'tpu-v9'/],
+    [['--out', '/nonexistent-folder/r.html'], /r\.html: cannot write HTML report: no such file or folder$/],
   ])('rejects %s with one line and exit code 2', async (extra, message) => {
-    const io = memoryIo();
-    expect(await run([...base, ...extra], io)).toBe(2);
-    expect(io.stderr).toHaveLength(1);
-    expect(io.stderr[0]).toMatch(message);
+    expect(await cliError(...base, ...extra)).toMatch(message);
   });
 
   it('requires the link bandwidth', async () => {
-    const io = memoryIo();
-    expect(await run(['scale', 'resnet50', '--devices', '4', '--topology', 'ring'], io)).toBe(2);
-    expect(io.stderr[0]).toMatch(/--link-gbps/);
+    expect(await cliError('scale', 'resnet50', '--devices', '4', '--topology', 'ring')).toMatch(/--link-gbps/);
   });
 });

@@ -2,8 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { run } from '../src/cli/main.js';
-import { memoryIo } from '../src/cli/io.js';
+import { cli, cliError, cliJson } from './cli-helpers.js';
 import { presetPath } from '../src/util/paths.js';
 
 let dir: string;
@@ -17,25 +16,22 @@ beforeAll(() => {
 
 describe('accelmap systolic', () => {
   it('prints a table per layer with a total', async () => {
-    const io = memoryIo();
-    expect(await run(['systolic', '-c', presetPath('scalesim', 'scale_ws.cfg'), '-t', gemmTopology, '--gemm'], io)).toBe(0);
-    const out = io.stdout.join('\n');
+    const { code, out } = await cli('systolic', '-c', presetPath('scalesim', 'scale_ws.cfg'), '-t', gemmTopology, '--gemm');
+    expect(code).toBe(0);
     expect(out).toMatch(/32×32 array, ws dataflow/);
     expect(out).toMatch(/^Tiny\s+4×3×2\s+1\s+98\s+0\s/m);
     expect(out).toMatch(/^total\s+1\s+98\s+0\s/m);
   });
 
   it('prints JSON with --json', async () => {
-    const io = memoryIo();
-    expect(await run(['systolic', '-c', presetPath('scalesim', 'scale_ws.cfg'), '-t', gemmTopology, '--gemm', '--json'], io)).toBe(0);
-    const json = JSON.parse(io.stdout.join('\n'));
+    const json = await cliJson('systolic', '-c', presetPath('scalesim', 'scale_ws.cfg'), '-t', gemmTopology, '--gemm', '--json');
     expect(json.layers[0]).toMatchObject({ name: 'Tiny', totalCycles: 98, scaleSim: { totalCycles: 97 }, macs: 24 });
     expect(json.totals.totalCycles).toBe(98);
   });
 
   it('writes the three SCALE-Sim reports with --csv', async () => {
     const out = join(dir, 'reports');
-    expect(await run(['systolic', '-c', presetPath('scalesim', 'scale_ws.cfg'), '-t', gemmTopology, '--gemm', '--csv', out], memoryIo())).toBe(0);
+    expect((await cli('systolic', '-c', presetPath('scalesim', 'scale_ws.cfg'), '-t', gemmTopology, '--gemm', '--csv', out)).code).toBe(0);
     const compute = readFileSync(join(out, 'COMPUTE_REPORT.csv'), 'utf8').split('\n');
     expect(compute[0]).toBe('LayerID, Total Cycles, Stall Cycles, Overall Util %, Mapping Efficiency %, Compute Util %, SCALE-Sim Total Cycles, SCALE-Sim Compute Util %,');
     expect(compute[1]).toMatch(/^0, 98, 0, /);
@@ -46,9 +42,7 @@ describe('accelmap systolic', () => {
   });
 
   it('runs a shipped GEMM topology under a USER bandwidth', async () => {
-    const io = memoryIo();
-    expect(await run(['systolic', '-c', presetPath('scalesim', 'google.cfg'), '-t', presetPath('scalesim', 'transformer_gemm.csv'), '--gemm', '--json'], io)).toBe(0);
-    const { layers, totals } = JSON.parse(io.stdout.join('\n'));
+    const { layers, totals } = await cliJson('systolic', '-c', presetPath('scalesim', 'google.cfg'), '-t', presetPath('scalesim', 'transformer_gemm.csv'), '--gemm', '--json');
     expect(layers).toHaveLength(6);
     expect(layers[0].dram.bandwidthWordsPerCycle).toEqual({ ifmap: 48, filter: 48, ofmap: 48 });
     expect(totals.totalCycles).toBe(totals.computeCycles + totals.stallCycles);
@@ -57,29 +51,18 @@ describe('accelmap systolic', () => {
   it('warns about config keys it does not use', async () => {
     const cfg = join(dir, 'extra.cfg');
     writeFileSync(cfg, readFileSync(presetPath('scalesim', 'scale_ws.cfg'), 'utf8').replace('Dataflow:       ws', 'Dataflow:       ws\nMemoryBanks: 1'));
-    const io = memoryIo();
-    expect(await run(['systolic', '-c', cfg, '-t', gemmTopology, '--gemm'], io)).toBe(0);
-    expect(io.stderr.filter((l) => l.includes('warning'))).toEqual([`accelmap: warning: ${cfg}:14 MemoryBanks: not used: the DRAM model is the bandwidth-limited interface of each SRAM`]);
+    const r = await cli('systolic', '-c', cfg, '-t', gemmTopology, '--gemm');
+    expect(r.code).toBe(0);
+    expect(r.err.filter((l) => l.includes('warning'))).toEqual([`accelmap: warning: ${cfg}:14 MemoryBanks: not used: the DRAM model is the bandwidth-limited interface of each SRAM`]);
   });
 
   it('rejects malformed input with one line and exit code 2', async () => {
     const bad = join(dir, 'bad.csv');
     writeFileSync(bad, 'Layer, M, N, K,\nTiny, 4, x, 2,\n');
-    let io = memoryIo();
-    expect(await run(['systolic', '-c', presetPath('scalesim', 'scale_ws.cfg'), '-t', bad, '--gemm'], io)).toBe(2);
-    expect(io.stderr).toEqual([`accelmap: ${bad}:2 N: 'x' is not a positive integer`]);
-
-    io = memoryIo();
-    expect(await run(['systolic', '-c', presetPath('scalesim', 'scale_ws.cfg'), '-t', gemmTopology], io)).toBe(2);
-    expect(io.stderr).toEqual([`accelmap: ${gemmTopology}:1: the header is that of a GEMM topology (Layer, M, N, K) — pass --gemm`]);
-
-    io = memoryIo();
-    expect(await run(['systolic', '-c', join(dir, 'missing.cfg'), '-t', gemmTopology], io)).toBe(2);
-    expect(io.stderr).toHaveLength(1);
-    expect(io.stderr[0]).toMatch(/missing\.cfg: cannot read SCALE-Sim config/);
-
-    io = memoryIo();
-    expect(await run(['systolic', '-t', gemmTopology], io)).toBe(2);
-    expect(io.stderr[0]).toMatch(/required option '-c, --config <file>'/);
+    expect(await cliError('systolic', '-c', presetPath('scalesim', 'scale_ws.cfg'), '-t', bad, '--gemm')).toBe(`accelmap: ${bad}:2 N: 'x' is not a positive integer`);
+    expect(await cliError('systolic', '-c', presetPath('scalesim', 'scale_ws.cfg'), '-t', gemmTopology)).toBe(`accelmap: ${gemmTopology}:1: the header is that of a GEMM topology (Layer, M, N, K) — pass --gemm`);
+    expect(await cliError('systolic', '-c', join(dir, 'missing.cfg'), '-t', gemmTopology)).toMatch(/missing\.cfg: cannot read SCALE-Sim config: no such file or folder$/);
+    expect(await cliError('systolic', '-c', presetPath('scalesim', 'scale_ws.cfg'), '-t', dir, '--gemm')).toBe(`accelmap: ${dir}: cannot read topology: it is a folder`);
+    expect(await cliError('systolic', '-t', gemmTopology)).toMatch(/required option '-c, --config <file>'/);
   });
 });

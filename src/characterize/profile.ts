@@ -97,7 +97,7 @@ export function trainingMemory(graph: Graph): TrainingMemory {
 export const COVERAGE_THRESHOLD = 0.9;
 
 /** The element type an op computes in: its first output's, else its first input's. */
-function computeDtype(graph: Graph, node: Node): string {
+export function computeDtype(graph: Graph, node: Node): string {
   const name = node.outputs.find(Boolean) ?? node.inputs.find(Boolean);
   return name ? graph.tensors[name]!.dtype : 'float32';
 }
@@ -133,7 +133,7 @@ export function profileGraph(graph: Graph, device: Device): Profile {
     addCounts(totals, r.counts);
     totals.seconds += r.node.seconds;
   }
-  const byOpType = group(rows, (n) => n.op, totals.seconds);
+  const byOpType = group(rows, (n) => n.op, totals.seconds, true);
   return {
     model: graph.name,
     mode: graph.mode,
@@ -151,15 +151,15 @@ export function profileGraph(graph: Graph, device: Device): Profile {
   };
 }
 
-/** Rows grouped by a key, sorted by modeled time (then name) descending. */
-function group(rows: { node: NodeProfile; counts: CountTotals }[], key: (n: NodeProfile) => string, totalSeconds: number): GroupRow[] {
+/** Rows grouped by a key, sorted by modeled time (then name) descending; op-type rows (`withClass`) carry their op's class. */
+function group(rows: { node: NodeProfile; counts: CountTotals }[], key: (n: NodeProfile) => string, totalSeconds: number, withClass = false): GroupRow[] {
   const groups = new Map<string, GroupRow>();
   for (const { node, counts } of rows) {
     const k = key(node);
     let g = groups.get(k);
     if (!g) {
       g = { key: k, ...emptyTotals(), nodes: 0, seconds: 0, timeShare: 0 };
-      if (k === node.op) g.opClass = node.opClass;
+      if (withClass) g.opClass = node.opClass;
       groups.set(k, g);
     }
     addCounts(g, counts);

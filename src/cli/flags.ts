@@ -33,6 +33,22 @@ export function positiveNumber(flag: string): (value: string) => number {
   };
 }
 
+export function nonNegativeNumber(flag: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw badFlag(flag, value, 'a number ≥ 0');
+    return n;
+  };
+}
+
+export function fraction(flag: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (value.trim() === '' || !(n > 0 && n <= 1)) throw badFlag(flag, value, 'a fraction in (0, 1]');
+    return n;
+  };
+}
+
 export function oneOf<T extends string>(flag: string, allowed: readonly T[]): (value: string) => T {
   return (value) => {
     if (!(allowed as readonly string[]).includes(value)) throw new AccelmapError('bad-flag', `${flag} '${value}' is not one of ${allowed.join(', ')}`);

@@ -10,6 +10,8 @@ import { registerScale } from './commands/scale.js';
 import { registerCompressDemo } from './commands/compress-demo.js';
 import { registerArch } from './commands/arch.js';
 import { registerModel } from './commands/model.js';
+import { registerMemory } from './commands/memory.js';
+import { registerTimeloop } from './commands/timeloop.js';
 import { registerMap } from './commands/map.js';
 
 /** Every command registers itself here, one line each. */
@@ -23,6 +25,8 @@ const COMMANDS: ((program: Command, io: Io) => void)[] = [
   registerCompressDemo,
   registerArch,
   registerModel,
+  registerMemory,
+  registerTimeloop,
   registerMap,
 ];
 

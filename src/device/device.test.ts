@@ -1,24 +1,14 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AccelmapError } from '../util/errors.js';
+import { errorOf } from '../util/test-util.js';
 import { hostBandwidthBytesPerSecond, peakFor, ridgeFlopsPerByte, rooflineSeconds } from './device.js';
 import { devicePresets, loadDevice, parseDevice } from './load.js';
 
-function errorOf(f: () => unknown): AccelmapError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof AccelmapError) return e;
-    throw e;
-  }
-  throw new Error('expected an AccelmapError');
-}
-
 describe('device presets', () => {
   it('ship a CPU, the vDNN Titan X, 16/32/80 GB GPUs and a TPU-like chip, all valid', () => {
-    expect(devicePresets()).toEqual(['a100-80gb', 'cpu', 'titan-x', 'tpu-v1', 'v100-16gb', 'v100-32gb']);
+    expect(devicePresets()).toEqual(['a100-80gb', 'cpu', 'titan-x', 'tpu-v1', 'tpu-v3', 'v100-16gb', 'v100-32gb']);
     for (const name of devicePresets()) expect(loadDevice(name).name).toBe(name);
   });
 
@@ -95,6 +85,8 @@ describe('device files', () => {
 
   it('refuse unknown presets and missing files with a hint', () => {
     expect(errorOf(() => loadDevice('gtx-9000')).render()).toMatch(/unknown device 'gtx-9000' — use one of a100-80gb, cpu/);
-    expect(errorOf(() => loadDevice(join(dir, 'none.yaml'))).code).toBe('io');
+    expect(errorOf(() => loadDevice(join(dir, 'none.yaml'))).render()).toBe(`${join(dir, 'none.yaml')}: cannot read device file: no such file or folder`);
+    mkdirSync(join(dir, 'folder.yaml'));
+    expect(errorOf(() => loadDevice(join(dir, 'folder.yaml'))).render()).toBe(`${join(dir, 'folder.yaml')}: cannot read device file: it is a folder`);
   });
 });

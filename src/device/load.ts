@@ -1,8 +1,9 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { basename } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { AccelmapError } from '../util/errors.js';
+import { readTextFile } from '../util/files.js';
 import { presetPath } from '../util/paths.js';
 import { deviceSchema, type Device } from './device.js';
 
@@ -18,14 +19,11 @@ const isFile = (spec: string) => /[\\/]/.test(spec) || /\.(ya?ml|json)$/i.test(s
 
 /** A preset name or a path to a YAML/JSON device file. */
 export function loadDevice(spec: string): Device {
-  if (isFile(spec)) {
-    if (!existsSync(spec)) throw new AccelmapError('io', `no device file '${spec}'`);
-    return parseDevice(readFileSync(spec, 'utf8'), spec);
-  }
+  if (isFile(spec)) return parseDevice(readTextFile(spec, 'device file'), spec);
   const presets = devicePresets();
   if (!presets.includes(spec)) throw new AccelmapError('bad-input', `unknown device '${spec}'`, {}, `use one of ${presets.join(', ')}, or a path to a device file`);
   const file = presetPath('devices', `${spec}.yaml`);
-  return parseDevice(readFileSync(file, 'utf8'), `presets/devices/${basename(file)}`);
+  return parseDevice(readTextFile(file, 'device preset'), `presets/devices/${basename(file)}`);
 }
 
 /** Parses and validates device text; an error names the file, the line and the field. */

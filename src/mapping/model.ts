@@ -26,7 +26,9 @@ import type { MappingArrays } from './mapping.js';
  *   units) from the innermost level that keeps it.
  * - Read-write data: updates = accesses from the children; reads = updates −
  *   partition (the elements an instance holds: their first write needs no
- *   read); fills = parent's share − partition. The outermost level has no fills.
+ *   read); fills = parent's share − partition (or the whole share, as earlier
+ *   Timeloop releases count: ModelOptions.readWriteFills). The outermost level
+ *   has no fills.
  * - Cycles: compute cycles = temporal iterations per MAC unit ÷ MACs per cycle
  *   in the precision mode; a level needs at least its reads (and its fills +
  *   updates, and all of them) per instance ÷ its read (write, shared)
@@ -71,6 +73,16 @@ export function gridDistinct(a: number, n: number, b: number, k: number): number
 export interface ModelOptions {
   /** Precision mode name; the architecture's first mode by default. */
   precision?: string;
+  /**
+   * Fills of read-write data at a level below the backing store.
+   * `'elided'` (the default, Timeloop's current convention): the parent's
+   * share minus the partition — an element's first write needs no fill.
+   * `'parent-share'` (earlier Timeloop releases, whose outputs the public
+   * Timeloop exercises ship): the parent's share — every element an instance
+   * holds arrives once as a fill. Reads, updates and every other count are
+   * the same under both.
+   */
+  readWriteFills?: 'elided' | 'parent-share';
 }
 
 /** Rank of data space s that dim d indexes: a rank ≥ 0, NONE, or MANY (several ranks). */
@@ -88,6 +100,8 @@ export class CostModel {
   readonly R: number;
   readonly realMacs: number;
   readonly macUnits: number;
+  /** Whether read-write fills leave out the partition (ModelOptions.readWriteFills). */
+  private readonly elideReadWriteFills: boolean;
 
   // ---- compiled problem
   private readonly bounds: Float64Array;
@@ -190,6 +204,7 @@ export class CostModel {
     this.problem = problem;
     this.arch = arch;
     this.precision = findPrecision(arch, options.precision);
+    this.elideReadWriteFills = options.readWriteFills !== 'parent-share';
     const L = (this.L = arch.levels.length);
     const D = (this.D = problem.dims.length);
     const DS = (this.DS = problem.dataSpaces.length);
@@ -414,7 +429,7 @@ export class CostModel {
         }
         if (child < L) {
           const ci = child * DS + s;
-          fills[ci] = rw ? childFills - partition[ci]! : childFills;
+          fills[ci] = rw && this.elideReadWriteFills ? childFills - partition[ci]! : childFills;
         }
         const words = (accesses + (rw ? reads[pi]! : 0)) * this.usedInstances[parent]!;
         for (let l = parent; l < child; l++) networkWords[l * DS + s] += words;

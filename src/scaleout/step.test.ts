@@ -119,12 +119,21 @@ describe('pipeline parallel', () => {
   it('has a GPipe bubble of (p − 1)/(m + p − 1) when stages balance and sends cost nothing', () => {
     const layers = Array.from({ length: 8 }, (_, i) => layer(`l${i}`, { forwardSeconds: 1, backwardSeconds: 2 }));
     for (const [p, m] of [[4, 8], [2, 1], [8, 32]] as const) {
-      const r = stepTime(profile(layers), makeSystem({ devices: p, topology: 'switch', link }), { ...dp(), mode: 'pp', stages: p, microbatches: m });
+      // a batch of 32 samples, enough for every micro-batch count here
+      const r = stepTime({ ...profile(layers), batch: 32 }, makeSystem({ devices: p, topology: 'switch', link }), { ...dp(), mode: 'pp', stages: p, microbatches: m });
       const slot = (24 / p) / m;
       expect(r.stepSeconds).toBeCloseTo((m + p - 1) * slot, 12);
       expect(r.bubbleSeconds / r.stepSeconds).toBeCloseTo((p - 1) / (m + p - 1), 12);
       expect(r.scalingEfficiency).toBeCloseTo(m / (m + p - 1), 12);
     }
+  });
+
+  it('refuses more micro-batches than samples', () => {
+    const layers = [layer('a', { forwardSeconds: 1, backwardSeconds: 2 }), layer('b', { forwardSeconds: 1, backwardSeconds: 2 })];
+    const sys = makeSystem({ devices: 2, topology: 'switch', link });
+    // the toy profile's batch is 8
+    expect(stepTime(profile(layers), sys, { ...dp(), mode: 'pp', stages: 2, microbatches: 8 }).pipelineStages).toBe(2);
+    expect(() => stepTime(profile(layers), sys, { ...dp(), mode: 'pp', stages: 2, microbatches: 9 })).toThrow(/9 micro-batches do not fit a batch of 8/);
   });
 
   it('adds activation sends between stages to every slot', () => {
@@ -186,8 +195,9 @@ describe('device groups', () => {
     expect(g.link.latencySeconds).toBeCloseTo(3e-6, 12);
   });
 
-  it('refuses groups that do not divide the system', () => {
+  it('refuses groups that do not divide the system, and spans whole nodes with larger inner groups', () => {
     expect(() => subgroup(hier, 5, 'inner')).toThrow(/do not split/);
-    expect(() => subgroup(hier, 16, 'inner')).not.toThrow();
+    // 2 groups of 16: each is two whole nodes of 8, keeping the node switch inside and the NICs between
+    expect(subgroup(hier, 16, 'inner')).toEqual({ devices: 16, topology: { kind: 'hier', nodeDevices: 8, intraLink: fast }, link });
   });
 });

@@ -2,7 +2,7 @@ import { AccelmapError } from '../util/errors.js';
 import { bestAllReduce, pointToPoint } from './collectives.js';
 import { exchangeCost, type ExchangeSpec } from './exchange.js';
 import { subgroup } from './groups.js';
-import { singleDeviceSeconds, type LayerProfile, type StepProfile } from './profile.js';
+import { forwardSeconds, singleDeviceSeconds, type LayerProfile, type StepProfile } from './profile.js';
 import type { System } from './system.js';
 
 /**
@@ -144,7 +144,6 @@ function result(profile: StepProfile, devices: number, parts: { dp: number; tp: 
 }
 
 function dataParallelStep(profile: StepProfile, system: System, cfg: ParallelConfig): StepResult {
-  const forward = profile.layers.reduce((s, l) => s + l.forwardSeconds, 0);
   const o = overlapBackward(
     profile.layers,
     profile.layers.map((l) => l.backwardSeconds),
@@ -157,7 +156,7 @@ function dataParallelStep(profile: StepProfile, system: System, cfg: ParallelCon
     tp: 1,
     pp: 1,
     samplesPerStep: system.devices * profile.batch,
-    step: forward + o.end + profile.updateSeconds,
+    step: forwardSeconds(profile) + o.end + profile.updateSeconds,
     compute,
     comm: o.commSeconds,
     bubble: 0,
@@ -246,6 +245,7 @@ function pipelineStep(profile: StepProfile, system: System, cfg: ParallelConfig)
   const p = cfg.stages;
   const m = cfg.microbatches;
   if (!Number.isSafeInteger(m) || m < 1) throw new AccelmapError('bad-input', `micro-batches must be a positive integer, got ${m}`);
+  if (m > profile.batch) throw new AccelmapError('bad-input', `${m} micro-batches do not fit a batch of ${profile.batch} (a micro-batch holds at least one sample)`, {}, 'use fewer micro-batches or a larger batch');
   const ppGroup = subgroup(system, p, 'inner');
   const dpGroup = subgroup(system, system.devices / p, 'outer');
   const layers = profile.layers;

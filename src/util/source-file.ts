@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode, type Tags } from 'yaml';
 import type { ZodError } from 'zod';
 import { AccelmapError, type ErrorCode } from './errors.js';
+import { readTextFile } from './files.js';
 
 /**
  * A YAML or JSON document (JSON is read as YAML 1.2) that remembers where each
@@ -16,18 +16,13 @@ export interface SourceDoc {
 }
 
 export function readSourceFile(file: string, code: ErrorCode = 'bad-file'): SourceDoc {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new AccelmapError('io', `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { file });
-  }
-  return parseSource(text, file, code);
+  return parseSource(readTextFile(file, 'the file'), file, code);
 }
 
-export function parseSource(text: string, file: string, code: ErrorCode = 'bad-file'): SourceDoc {
+/** `customTags` resolves local tags (`!Container`) for formats that use them. */
+export function parseSource(text: string, file: string, code: ErrorCode = 'bad-file', customTags?: Tags): SourceDoc {
   const lineCounter = new LineCounter();
-  const doc: Document = parseDocument(text, { lineCounter, prettyErrors: false });
+  const doc: Document = parseDocument(text, { lineCounter, prettyErrors: false, customTags });
   const first = doc.errors[0];
   if (first) {
     const pos = lineCounter.linePos(first.pos[0]);

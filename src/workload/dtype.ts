@@ -1,8 +1,8 @@
 import { AccelmapError } from '../util/errors.js';
 
 /**
- * Element types. Names follow ONNX's TensorProto.DataType in lower case; `int2`
- * is accelmap's own (2-bit integer accelerator modes).
+ * Element types. Names follow ONNX's TensorProto.DataType in lower case
+ * (including the 2-bit `int2` and `uint2` of accelerator modes).
  */
 export const DTYPE_BITS = {
   float64: 64,
@@ -13,6 +13,7 @@ export const DTYPE_BITS = {
   float8e4m3fnuz: 8,
   float8e5m2: 8,
   float8e5m2fnuz: 8,
+  float8e8m0: 8,
   float4e2m1: 4,
   int64: 64,
   int32: 32,
@@ -25,6 +26,7 @@ export const DTYPE_BITS = {
   uint16: 16,
   uint8: 8,
   uint4: 4,
+  uint2: 2,
   bool: 8,
   string: 64,
   complex64: 64,

@@ -1,6 +1,6 @@
 import { numel, type TensorType } from './graph.js';
 import { shapeError } from './op.js';
-import { bytesFor, type DType } from './dtype.js';
+import { bytesFor } from './dtype.js';
 
 /** Numpy broadcasting of any number of shapes. */
 export function broadcastShapes(shapes: readonly (readonly number[])[]): number[] {
@@ -67,6 +67,13 @@ export function broadcastMap(inputs: readonly TensorType[], outShape: readonly n
   return out;
 }
 
+/** Normalizes a possibly negative index (counted from the end, as ONNX gathers allow) into an axis of size `d`. */
+export function normIndex(i: number, d: number, what = 'index'): number {
+  const j = i < 0 ? i + d : i;
+  if (!(j >= 0 && j < d)) throw shapeError(`${what} ${i} is out of range for an axis of size ${d}`);
+  return j;
+}
+
 /** Normalizes a possibly negative axis against a rank. */
 export function normAxis(axis: number, rank: number, what = 'axis'): number {
   const a = axis < 0 ? axis + rank : axis;
@@ -76,10 +83,6 @@ export function normAxis(axis: number, rank: number, what = 'axis'): number {
 
 export function tensorBytes(t: TensorType): number {
   return bytesFor(numel(t.shape), t.dtype);
-}
-
-export function typeOf(shape: number[], dtype: DType, value?: number[]): TensorType {
-  return value === undefined ? { shape, dtype } : { shape, dtype, value };
 }
 
 /** Largest constant we fold and keep (elements). Larger results keep only their shape. */

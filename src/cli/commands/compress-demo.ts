@@ -1,13 +1,13 @@
-import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { AccelmapError } from '../../util/errors.js';
+import { checkWritable, writeTextFile } from '../../util/files.js';
 import { stderrProgress } from '../../util/progress.js';
 import { renderTable } from '../../util/table.js';
 import { formatPercent } from '../../util/units.js';
 import { htmlPage } from '../../report/html.js';
 import { COMPRESSION_METHODS, type CompressionMethod } from '../../scaleout/compress/compressors.js';
 import { DEFAULT_DEMO, trainDemo, type DemoConfig, type DemoRun } from '../../scaleout/demo/train.js';
-import { nonNegativeInt, positiveInt, positiveNumber } from '../flags.js';
+import { fraction, nonNegativeInt, positiveInt, positiveNumber } from '../flags.js';
 import { toJson, type Io } from '../io.js';
 
 interface DemoFlags {
@@ -44,11 +44,12 @@ export function registerCompressDemo(program: Command, io: Io): void {
     .option('--compress <methods>', `compression methods, comma-separated (${COMPRESSION_METHODS.join(', ')}); none always runs as the baseline`, methodList, COMPRESSION_METHODS.slice(1))
     .option('--steps <n>', 'training steps', positiveInt('--steps'), DEFAULT_DEMO.steps)
     .option('--seed <n>', 'random seed', nonNegativeInt('--seed'), DEFAULT_DEMO.seed)
-    .option('--topk-fraction <f>', 'top-k: fraction of elements sent', positiveNumber('--topk-fraction'), DEFAULT_DEMO.compression.topkFraction)
+    .option('--topk-fraction <f>', 'top-k: fraction of elements sent', fraction('--topk-fraction'), DEFAULT_DEMO.compression.topkFraction)
     .option('--strom-threshold <t>', 'strom: threshold τ', positiveNumber('--strom-threshold'), DEFAULT_DEMO.compression.stromThreshold)
     .option('--json', 'print JSON')
     .option('--out <file>', 'write a self-contained HTML report with the loss and accuracy curves')
     .action((f: DemoFlags) => {
+      if (f.out) checkWritable(f.out, 'HTML report');
       const cfg: DemoConfig = { ...DEFAULT_DEMO, workers: f.workers, steps: f.steps, seed: f.seed, compression: { ...DEFAULT_DEMO.compression, topkFraction: f.topkFraction, stromThreshold: f.stromThreshold } };
       const methods = ['none' as const, ...f.compress.filter((m) => m !== 'none')];
       const progress = stderrProgress('compress-demo');
@@ -77,13 +78,14 @@ export function registerCompressDemo(program: Command, io: Io): void {
           data: { labels: steps, datasets: runs.map((r) => ({ label: r.method, data: r.curve.map(pick) })) },
           options: { maintainAspectRatio: false, scales: { x: { title: { display: true, text: 'step' } }, y: { title: { display: true, text: title } } } },
         });
-        writeFileSync(
+        writeTextFile(
           f.out,
           htmlPage('accelmap compress-demo', [
             { heading: 'Training loss', text: task, chart: line((c) => c.trainLoss, 'mean training loss') },
             { heading: 'Test accuracy', chart: line((c) => c.testAccuracy * 100, 'test accuracy %') },
             { heading: 'Compression per layer type', text: 'ratio = 32-bit gradient bits over bits sent (indices, values, scales and headers); error = ‖decoded − gradient‖ / ‖gradient‖ per step; sent = fraction of elements carried.', table: { header: summaryHeader, rows: summary } },
           ]),
+          'HTML report',
         );
       }
       if (f.json) {

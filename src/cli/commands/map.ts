@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Option, type Command } from 'commander';
 import { loadArch } from '../../arch/load.js';
@@ -14,6 +13,7 @@ import { parseObjective } from '../../search/objective.js';
 import { STRATEGIES, type Budget, type Strategy } from '../../search/search.js';
 import { MapSpace } from '../../search/space.js';
 import { AccelmapError } from '../../util/errors.js';
+import { checkWritable, writeTextFile } from '../../util/files.js';
 import { stderrProgress } from '../../util/progress.js';
 import { renderTable } from '../../util/table.js';
 import { formatCount, formatPercent, formatSeconds } from '../../util/units.js';
@@ -100,6 +100,7 @@ export function registerMap(program: Command, io: Io): void {
   addModelOptions(cmd).action(async (model: string, opts: MapFlags) => {
     const arch = loadArch(opts.arch);
     const objective = parseObjective(opts.objective);
+    if (opts.out) checkWritable(opts.out, 'HTML report');
     const single = model.includes(':') && !/\.onnx$/i.test(model);
     const graph = single ? null : loadGraph(model, loadOptions(opts));
     const works = graph ? layerWork(graph) : singleLayer(model);
@@ -119,7 +120,7 @@ export function registerMap(program: Command, io: Io): void {
       progress,
     });
     if (opts.out) {
-      writeFileSync(opts.out, mapReportHtml(result));
+      writeTextFile(opts.out, mapReportHtml(result), 'HTML report');
       io.err(`wrote ${opts.out}`);
     }
     if (opts.json) return io.out(toJson(result));

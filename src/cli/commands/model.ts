@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { loadArch } from '../../arch/load.js';
 import { costOf, type Cost } from '../../mapping/cost.js';
@@ -5,6 +6,9 @@ import { loadMappingFile } from '../../mapping/directives.js';
 import { loadLayer } from '../../problem/load.js';
 import { renderTable } from '../../util/table.js';
 import { formatCount, formatPercent, formatSeconds } from '../../util/units.js';
+import { timeloopMappingYaml, type TimeloopMappingFormat } from '../../interop/timeloop/mapping.js';
+import { AccelmapError } from '../../util/errors.js';
+import { oneOf } from '../flags.js';
 import { toJson, type Io } from '../io.js';
 
 interface ModelFlags {
@@ -13,6 +17,8 @@ interface ModelFlags {
   mapping: string;
   precision?: string;
   json?: boolean;
+  timeloopOut?: string;
+  timeloopFormat: TimeloopMappingFormat;
 }
 
 export function registerModel(program: Command, io: Io): void {
@@ -24,11 +30,14 @@ export function registerModel(program: Command, io: Io): void {
     .requiredOption('--mapping <file>', 'mapping file (Timeloop directives; or a layer of `accelmap map --json`)')
     .option('--precision <name>', 'precision mode of the compute unit (default: the first)')
     .option('--json', 'print JSON')
+    .option('--timeloop-out <file>', 'also write the mapping as a Timeloop mapping YAML file')
+    .option('--timeloop-format <version>', 'v0.4 (lists, type: dataspace) or v0.3 (strings, type: datatype)', oneOf('--timeloop-format', ['v0.4', 'v0.3'] as const), 'v0.4')
     .action((opts: ModelFlags) => {
       const arch = loadArch(opts.arch);
       const problem = loadLayer(opts.layer);
       const mapping = loadMappingFile(opts.mapping, problem, arch);
       const cost = costOf(problem, arch, mapping, { precision: opts.precision });
+      if (opts.timeloopOut) writeText(opts.timeloopOut, timeloopMappingYaml(problem, arch, mapping, opts.timeloopFormat));
       io.out(opts.json ? toJson({ layer: opts.layer, problem, ...cost }) : formatCost(cost, `${opts.layer} on ${arch.name}`));
     });
 }
@@ -63,4 +72,12 @@ export function formatCost(c: Cost, title: string): string {
   }
   lines.push(renderTable(['level', 'data space', 'instances', 'tile (words)', 'partition', 'reads/inst', 'fills/inst', 'updates/inst', 'accesses (all)', 'energy pJ'], rows));
   return lines.join('\n');
+}
+
+function writeText(file: string, text: string): void {
+  try {
+    writeFileSync(file, text);
+  } catch (e) {
+    throw new AccelmapError('io', `cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { file });
+  }
 }

@@ -1,9 +1,9 @@
-import { writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { AccelmapError } from '../../util/errors.js';
+import { checkWritable, writeTextFile } from '../../util/files.js';
 import { renderTable } from '../../util/table.js';
 import { formatBytes, formatPercent, formatSeconds } from '../../util/units.js';
-import { loadGraph } from '../../workload/load.js';
+import { isModelFile, loadGraph } from '../../workload/load.js';
 import { ALL_REDUCE_ALGORITHMS, type AllReduceAlgorithm } from '../../scaleout/collectives.js';
 import { COMPRESSION_METHODS, DEFAULT_COMPRESSION, type CompressionMethod } from '../../scaleout/compress/compressors.js';
 import { DEFAULT_WIRE } from '../../scaleout/compress/wire.js';
@@ -12,7 +12,7 @@ import { stepProfileFromGraph } from '../../scaleout/from-graph.js';
 import { BREAKDOWN_HEADER, breakdownRows, efficiencyTable, scaleHtml, scaleReport, sweepOf } from '../../scaleout/scale.js';
 import type { ParallelMode } from '../../scaleout/step.js';
 import { gbpsToBytesPerSecond, TOPOLOGY_NAMES, type SystemSpec, type TopologyName } from '../../scaleout/system.js';
-import { oneOf, positiveInt, positiveNumber } from '../flags.js';
+import { fraction, nonNegativeNumber, oneOf, positiveInt, positiveNumber } from '../flags.js';
 import { toJson, type Io } from '../io.js';
 import { addModelOptions, loadOptions, type ModelFlags } from '../model-options.js';
 import { addDeviceOption } from '../device-options.js';
@@ -44,23 +44,8 @@ interface ScaleFlags extends ModelFlags {
   out?: string;
 }
 
+/** Per-device batch of a zoo model when --batch is not given (a file keeps its own). */
 const DEFAULT_BATCH = 32;
-
-function nonNegativeNumber(flag: string): (value: string) => number {
-  return (value) => {
-    const n = Number(value);
-    if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new AccelmapError('bad-flag', `${flag} '${value}' is not a number ≥ 0`);
-    return n;
-  };
-}
-
-function fraction(flag: string): (value: string) => number {
-  return (value) => {
-    const n = Number(value);
-    if (value.trim() === '' || !(n > 0 && n <= 1)) throw new AccelmapError('bad-flag', `${flag} '${value}' is not a fraction in (0, 1]`);
-    return n;
-  };
-}
 
 function dimsFlag(value: string): number[] {
   const dims = value.split('x').map(Number);
@@ -72,8 +57,8 @@ export function registerScale(program: Command, io: Io): void {
   const cmd = program
     .command('scale')
     .description('training step time, exposed communication and scaling efficiency on many devices, with and without gradient compression')
-    .argument('<model>', 'zoo model name');
-  addDeviceOption(addModelOptions(cmd))
+    .argument('<model>', 'zoo model name (accelmap models) or .onnx file');
+  addDeviceOption(addModelOptions(cmd, ['train']))
     .requiredOption('--devices <n>', 'number of devices', positiveInt('--devices'))
     .addOption(new Option('--topology <t>', 'ring, torus2d, torus3d, switch or hier (nodes with a fast switch inside)').argParser(oneOf('--topology', TOPOLOGY_NAMES)).makeOptionMandatory())
     .requiredOption('--link-gbps <g>', 'link bandwidth per direction in Gb/s (between nodes for hier)', positiveNumber('--link-gbps'))
@@ -85,7 +70,7 @@ export function registerScale(program: Command, io: Io): void {
     .addOption(new Option('--parallel <p>', 'dp (data), tp (tensor × data) or pp (pipeline × data)').argParser(oneOf('--parallel', ['dp', 'tp', 'pp'] as const)).default('dp'))
     .option('--tp <t>', 'tp: tensor-parallel group size (default: devices per node for hier, else 8)', positiveInt('--tp'))
     .option('--stages <p>', 'pp: pipeline stages (default 4)', positiveInt('--stages'))
-    .option('--microbatches <m>', 'pp: micro-batches per step (default 4 × stages)', positiveInt('--microbatches'))
+    .option('--microbatches <m>', 'pp: micro-batches per step (default 4 × stages, at most the batch)', positiveInt('--microbatches'))
     .option('--bucket-mb <mb>', 'gradient bucket size in MB for overlapping the exchange with backward (0: per layer)', nonNegativeNumber('--bucket-mb'), 25)
     .addOption(new Option('--collective <a>', 'all-reduce algorithm').argParser(oneOf('--collective', ['auto', ...ALL_REDUCE_ALGORITHMS] as const)).default('auto'))
     .addOption(new Option('--compress <m>', 'gradient compression').argParser(oneOf('--compress', COMPRESSION_METHODS)).default('none'))
@@ -96,11 +81,9 @@ export function registerScale(program: Command, io: Io): void {
     .option('--train-samples <n>', 'samples to train on, for the time to train', positiveInt('--train-samples'))
     .option('--json', 'print JSON')
     .option('--out <file>', 'write a self-contained HTML report with charts')
-    .action((model: string, f: ScaleFlags, command: Command) => {
-      if (command.getOptionValueSource('mode') === 'cli' && f.mode !== 'train') {
-        throw new AccelmapError('bad-flag', `--mode '${f.mode}' does not apply: scale always models training (forward, backward and update)`);
-      }
-      const graph = loadGraph(model, { ...loadOptions(f), batch: f.batch ?? DEFAULT_BATCH, mode: 'train' });
+    .action((model: string, f: ScaleFlags) => {
+      if (f.out) checkWritable(f.out, 'HTML report');
+      const graph = loadGraph(model, { ...loadOptions(f), batch: f.batch ?? (isModelFile(model) ? undefined : DEFAULT_BATCH), mode: 'train' });
       const profile = stepProfileFromGraph(graph, loadDevice(f.device));
       const link = { bandwidthBytesPerSecond: gbpsToBytesPerSecond(f.linkGbps), latencySeconds: f.latencyUs * 1e-6 };
       const spec: SystemSpec = {
@@ -116,7 +99,7 @@ export function registerScale(program: Command, io: Io): void {
         mode: f.parallel,
         tensorParallel: f.tp ?? Math.min(f.topology === 'hier' ? f.nodeDevices : 8, f.devices),
         stages,
-        microbatches: f.microbatches ?? 4 * stages,
+        microbatches: f.microbatches ?? Math.min(4 * stages, graph.batch),
         bucketBytes: f.bucketMb * 1e6,
         exchange: {
           method: f.compress,
@@ -128,7 +111,7 @@ export function registerScale(program: Command, io: Io): void {
       });
       const r = report.result;
       const timeToTrainSeconds = f.trainSamples !== undefined ? f.trainSamples / r.samplesPerSecond : undefined;
-      if (f.out) writeFileSync(f.out, scaleHtml(report));
+      if (f.out) writeTextFile(f.out, scaleHtml(report), 'HTML report');
       if (f.json) {
         const { sweeps, result, ...head } = report;
         io.out(toJson({ ...head, ...result, timeToTrainSeconds, sweeps }));

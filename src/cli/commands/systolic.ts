@@ -7,6 +7,7 @@ import { readTopology } from '../../interop/scalesim/topology.js';
 import { networkTotals, simulateLayer } from '../../sim/systolic/simulate.js';
 import type { LayerResult } from '../../sim/systolic/types.js';
 import { AccelmapError } from '../../util/errors.js';
+import { fileErrorReason } from '../../util/files.js';
 import { stderrProgress } from '../../util/progress.js';
 import { renderTable } from '../../util/table.js';
 import { formatCount, formatPercent } from '../../util/units.js';
@@ -80,6 +81,6 @@ function startReports(dir: string): void {
     mkdirSync(dir, { recursive: true });
     for (const r of REPORTS) writeFileSync(join(dir, r.file), reportLine(r.header));
   } catch (e) {
-    throw new AccelmapError('io', `cannot write reports: ${(e as Error).message}`, { file: dir });
+    throw new AccelmapError('io', `cannot write reports: ${fileErrorReason(e)}`, { file: dir });
   }
 }

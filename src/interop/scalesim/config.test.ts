@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { presetPath } from '../../util/paths.js';
-import { errorLine } from './test-util.js';
+import { errorOf } from '../../util/test-util.js';
 import { parseScaleSimConfig, readScaleSimConfig, toArraySpec } from './config.js';
 
 const base = `[general]
@@ -23,7 +23,7 @@ Dataflow : ws
 InterfaceBandwidth: USER
 `;
 
-const configError = (text: string) => errorLine(() => parseScaleSimConfig(text, 'x.cfg'));
+const configError = (text: string) => errorOf(() => parseScaleSimConfig(text, 'x.cfg')).render();
 
 describe('SCALE-Sim .cfg reader', () => {
   it('reads every field and turns kB into 1-byte words', () => {

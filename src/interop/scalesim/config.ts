@@ -1,8 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { AccelmapError } from '../../util/errors.js';
+import { readTextFile } from '../../util/files.js';
 import type { Dataflow, SystolicArraySpec } from '../../sim/systolic/types.js';
 import { WORD_BYTES } from '../../sim/systolic/types.js';
 import { parseIni, type IniEntry } from './ini.js';
+import { suggest } from '../../util/suggest.js';
 
 /** A SCALE-Sim `.cfg` file, read field by field. */
 export interface ScaleSimConfig {
@@ -79,13 +80,7 @@ function bankingKeys(extra: string[]): KeySpec[] {
 const DEFAULTS = { ifmapOffset: 0, filterOffset: 10_000_000, ofmapOffset: 20_000_000 };
 
 export function readScaleSimConfig(path: string): { config: ScaleSimConfig; notes: ConfigNote[] } {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new AccelmapError('io', `cannot read SCALE-Sim config: ${(e as Error).message}`, { file: path });
-  }
-  return parseScaleSimConfig(text, path);
+  return parseScaleSimConfig(readTextFile(path, 'SCALE-Sim config'), path);
 }
 
 export function parseScaleSimConfig(text: string, file: string): { config: ScaleSimConfig; notes: ConfigNote[] } {
@@ -179,28 +174,4 @@ function integer(text: string, min: number, where: { file: string; line?: number
     throw new AccelmapError('bad-file', `'${text}' is not ${min === 0 ? 'a non-negative' : 'a positive'} integer`, where);
   }
   return n;
-}
-
-/** ` (did you mean X?)` when a known name is within two edits of `name`. */
-function suggest(name: string, known: string[], open: string, close: string): string {
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const k of known) {
-    const d = editDistance(name.toLowerCase(), k.toLowerCase());
-    if (d < bestDistance) {
-      best = k;
-      bestDistance = d;
-    }
-  }
-  return best === undefined ? '' : ` (did you mean ${open}${best}${close}?)`;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length]!;
 }

@@ -1,12 +1,12 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { presetPath } from '../../util/paths.js';
-import { errorLine } from './test-util.js';
+import { errorOf } from '../../util/test-util.js';
 import { parseTopology, readTopology, type TopologyForm } from './topology.js';
 
 const CONV_HEADER = 'Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, Strides,';
 
-const topologyError = (text: string, form: TopologyForm = 'conv') => errorLine(() => parseTopology(text, 't.csv', form));
+const topologyError = (text: string, form: TopologyForm = 'conv') => errorOf(() => parseTopology(text, 't.csv', form)).render();
 
 describe('SCALE-Sim topology reader', () => {
   it('reads the convolution form with its trailing commas and padded cells', () => {

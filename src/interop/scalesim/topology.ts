@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { AccelmapError } from '../../util/errors.js';
+import { readTextFile } from '../../util/files.js';
 import type { SystolicLayer } from '../../sim/systolic/types.js';
 
 /**
@@ -16,13 +16,7 @@ const CONV_COLUMNS = ['Layer name', 'IFMAP Height', 'IFMAP Width', 'Filter Heigh
 const GEMM_COLUMNS = ['Layer', 'M', 'N', 'K'];
 
 export function readTopology(path: string, form: TopologyForm): SystolicLayer[] {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new AccelmapError('io', `cannot read topology: ${(e as Error).message}`, { file: path });
-  }
-  return parseTopology(text, path, form);
+  return parseTopology(readTextFile(path, 'topology'), path, form);
 }
 
 export function parseTopology(text: string, file: string, form: TopologyForm): SystolicLayer[] {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { compressionRatio, DEFAULT_COMPRESSION, GradientCompressor, relativeError, type CompressionMethod } from './compressors.js';
+import { compressionRatio, DEFAULT_COMPRESSION, GradientCompressor, relativeError, topkCount, type CompressionMethod } from './compressors.js';
 import { indexBits, totalBits } from './encoding.js';
 import { kthLargest } from './select.js';
 import { Rng } from '../../util/rng.js';
@@ -72,6 +72,12 @@ describe('other compressors (hand examples)', () => {
     // next step: residual [0.1, 0, 0.3, 0, −0.2, 0.05] + g
     const r2 = c.compress(f32([0, 0, 0, 0, -0.25, 0]));
     close(r2.decoded, [0, 0, 0.3, 0, -0.45, 0]);
+  });
+
+  it('top-k sends at least one element and at most all of them', () => {
+    expect([topkCount(1000, 0.01), topkCount(1000, 0.0001), topkCount(6, 2 / 6), topkCount(6, 5)]).toEqual([10, 1, 2, 6]);
+    const all = new GradientCompressor('topk', 3, 'matmul', { ...DEFAULT_COMPRESSION, topkFraction: 5 }).compress(f32([1, -2, 3]));
+    close(all.decoded, [1, -2, 3]);
   });
 
   it('Strom sends ±τ where the accumulated gradient reaches τ', () => {

@@ -55,6 +55,11 @@ export const DEFAULT_COMPRESSION: CompressionOptions = {
   qsgdNorm: 'l2',
 };
 
+/** Top-k: the elements sent of n — the fraction rounded up, at least one and at most all of them. */
+export function topkCount(n: number, fraction: number): number {
+  return Math.min(n, Math.max(1, Math.ceil(fraction * n)));
+}
+
 export function adacompBinLength(layerClass: OpClass, o: Pick<CompressionOptions, 'adacompBinLength'> = {}): number {
   return o.adacompBinLength ?? (layerClass === 'convolution' ? 50 : 500);
 }
@@ -145,7 +150,7 @@ export class GradientCompressor {
 
   private topk(grad: Float32Array): Compressed {
     const n = grad.length;
-    const k = Math.max(1, Math.ceil(this.options.topkFraction * n));
+    const k = topkCount(n, this.options.topkFraction);
     const acc = this.accumulate(grad);
     const mags = new Float32Array(n);
     for (let i = 0; i < n; i++) mags[i] = Math.abs(acc[i]!);

@@ -1,5 +1,5 @@
 import type { OpClass } from '../../workload/op.js';
-import type { CompressionMethod, CompressionOptions } from './compressors.js';
+import { topkCount, type CompressionMethod, type CompressionOptions } from './compressors.js';
 import { bitsFor, denseBits, FLOAT_BITS, sparseBits, totalBits } from './encoding.js';
 
 /**
@@ -28,7 +28,7 @@ export function expectedMessageBits(method: CompressionMethod, n: number, layerC
     case 'adacomp':
       return (n * FLOAT_BITS) / (layerClass === 'convolution' ? w.adacompRatio.convolution : w.adacompRatio.other);
     case 'topk':
-      return totalBits(sparseBits(n, Math.max(1, Math.ceil(o.topkFraction * n)), FLOAT_BITS, 0));
+      return totalBits(sparseBits(n, topkCount(n, o.topkFraction), FLOAT_BITS, 0));
     case 'strom':
       return totalBits(sparseBits(n, Math.round(w.stromDensity * n), 1, 0));
     case 'onebit':

@@ -89,14 +89,6 @@ export function ofmapExtent(input: number, filter: number, stride: number): numb
   return Math.ceil((input - filter + stride) / stride);
 }
 
-/** MACs of a layer as a GEMM: pixels · window · filters. */
-export function layerMacs(layer: SystolicLayer): number {
-  if (layer.kind === 'gemm') return layer.m * layer.n * layer.k;
-  const E = ofmapExtent(layer.ifmapHeight, layer.filterHeight, layer.strideHeight);
-  const F = ofmapExtent(layer.ifmapWidth, layer.filterWidth, layer.strideWidth);
-  return E * F * layer.filterHeight * layer.filterWidth * layer.channels * layer.filters;
-}
-
 function validateLayer(layer: SystolicLayer): void {
   const fields: Record<string, number> =
     layer.kind === 'gemm'

@@ -1,5 +1,5 @@
 import { numel, type Attrs, type TensorType } from '../graph.js';
-import { defineOp, intAttr, req, shapeError, type OpClass, type OpKind } from '../op.js';
+import { defineOp, enumAttr, intAttr, req, shapeError, type OpClass, type OpKind } from '../op.js';
 import { broadcastMap, broadcastShapes, foldable } from '../shape.js';
 import { isInteger, type DType } from '../dtype.js';
 
@@ -45,6 +45,7 @@ const SPECS: NarySpec[] = [
   { op: 'BitwiseAnd', arity: 2, flops: () => 1, fn: ([a, b]) => a! & b! },
   { op: 'BitwiseOr', arity: 2, flops: () => 1, fn: ([a, b]) => a! | b! },
   { op: 'BitwiseXor', arity: 2, flops: () => 1, fn: ([a, b]) => a! ^ b! },
+  { op: 'BitShift', arity: 2, flops: () => 1, fn: ([a, b], _i, attrs) => (attrs.direction === 'LEFT' ? a! * 2 ** b! : Math.floor(a! / 2 ** b!)) },
   { op: 'Sum', arity: 'variadic', flops: (n) => n - 1, fn: (xs) => xs.reduce((s, x) => s + x, 0) },
   { op: 'Mean', arity: 'variadic', flops: (n) => n, fn: (xs) => xs.reduce((s, x) => s + x, 0) / xs.length },
   { op: 'Max', arity: 'variadic', flops: (n) => n - 1, fn: (xs) => Math.max(...xs) },
@@ -72,7 +73,7 @@ function nary(spec: NarySpec): OpKind {
     op: spec.op,
     opClass: spec.opClass ?? 'elementwise',
     flopConvention: spec.arity === 'variadic' ? `${spec.flops(2) === 1 ? 'n − 1' : 'n'} FLOPs per element over n inputs` : `${spec.flops(2)} FLOP${spec.flops(2) === 1 ? '' : 's'} per output element`,
-    attrs: (raw): Attrs => (spec.op === 'Mod' ? { fmod: intAttr(raw, 'fmod', 0) } : {}),
+    attrs: (raw): Attrs => (spec.op === 'Mod' ? { fmod: intAttr(raw, 'fmod', 0) } : spec.op === 'BitShift' ? { direction: enumAttr(raw, 'direction', ['LEFT', 'RIGHT'], 'LEFT') } : {}),
     infer(inputs, a) {
       const xs = present(spec, inputs);
       const shape = broadcastShapes(xs.map((t) => t.shape));

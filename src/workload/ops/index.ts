@@ -25,6 +25,33 @@ import { GRU, LSTM, RNN } from './rnn.js';
 import { Hardmax, LogSoftmax, Softmax } from './softmax.js';
 import { Identity, UNARY_OPS } from './unary.js';
 import { Flatten, Reshape, Squeeze, Unsqueeze } from './views.js';
+import { Attention, RotaryEmbedding } from './attention.js';
+import { BitCast, CastLike } from './casts.js';
+import { CausalConvWithState } from './causal_conv.js';
+import { Col2Im } from './col2im.js';
+import { CenterCropPad } from './crop.js';
+import { CumProd, CumSum } from './cumulative.js';
+import { Compress, NonMaxSuppression, NonZero, Unique } from './data_dependent.js';
+import { DeformConv } from './deform_conv.js';
+import { Det } from './det.js';
+import { Einsum } from './einsum.js';
+import { Expand, Tile } from './expand.js';
+import { GatherElements, GatherND, ScatterElements, ScatterND, TensorScatter } from './gather_scatter.js';
+import { ConstantOfShape, EyeLike, RANDOM_OPS, Range } from './generate.js';
+import { MaxUnpool } from './max_unpool.js';
+import { LinearAttention } from './linear_attention.js';
+import { LpNormalization, MeanVarianceNormalization, RMSNormalization } from './norms.js';
+import { OneHot } from './onehot.js';
+import { ConvInteger, DequantizeLinear, DynamicQuantizeLinear, MatMulInteger, QLinearConv, QLinearMatMul, QuantizeLinear } from './quantized.js';
+import { ArgMax, ArgMin, REDUCE_OPS } from './reduce.js';
+import { Resize } from './resize.js';
+import { ReverseSequence } from './reverse_sequence.js';
+import { AffineGrid, GridSample, MaxRoiPool, RoiAlign } from './sampling.js';
+import { Shape, Size } from './shape_of.js';
+import { DFT, MelWeightMatrix, STFT, WINDOW_OPS } from './signal.js';
+import { DepthToSpace, SpaceToDepth } from './space_depth.js';
+import { TopK } from './topk.js';
+import { Trilu } from './trilu.js';
 
 /** The registry of every op kind accelmap knows. Adding an op: one file under ops/ and one entry here. */
 export const registry = new OpRegistry();
@@ -39,6 +66,14 @@ for (const kind of [
   Softmax, LogSoftmax, Hardmax, ...POOL_OPS,
   // data movement
   Identity, Reshape, Flatten, Squeeze, Unsqueeze, Transpose, Concat, Split, Slice, Pad, Gather, Embedding,
+  // onnx
+  Shape, Size, Expand, Tile, Range, ConstantOfShape, EyeLike, ...RANDOM_OPS, CastLike,
+  ...REDUCE_OPS, ArgMax, ArgMin, TopK, CumSum, CumProd, Einsum, Attention, RotaryEmbedding,
+  GatherElements, GatherND, ScatterElements, ScatterND, TensorScatter, OneHot, Trilu,
+  NonZero, Unique, NonMaxSuppression, Compress, Resize, DepthToSpace, SpaceToDepth, CenterCropPad, ReverseSequence, Col2Im,
+  QuantizeLinear, DequantizeLinear, DynamicQuantizeLinear, MatMulInteger, ConvInteger, QLinearMatMul, QLinearConv,
+  MeanVarianceNormalization, LpNormalization, RMSNormalization, GridSample, AffineGrid, RoiAlign, MaxRoiPool, MaxUnpool, DeformConv, Det,
+  BitCast, DFT, STFT, ...WINDOW_OPS, MelWeightMatrix, CausalConvWithState, LinearAttention,
 ]) {
   registry.register(kind);
 }

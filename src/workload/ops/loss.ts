@@ -1,5 +1,5 @@
 import { numel, type TensorType } from '../graph.js';
-import { defineOp, enumAttr, expectRank, req, shapeError } from '../op.js';
+import { defineOp, enumAttr, req, shapeError } from '../op.js';
 import { isInteger } from '../dtype.js';
 
 /**
@@ -35,7 +35,7 @@ export const SoftmaxCrossEntropyLoss = defineOp({
   attrs: (raw) => ({ reduction: enumAttr(raw, 'reduction', REDUCTIONS, 'mean') }),
   infer(inputs, a) {
     const scores = req(inputs, 0, 'scores'), labels = req(inputs, 1, 'labels');
-    expectRank(scores, [2, 3, 4, 5], 'SoftmaxCrossEntropyLoss scores');
+    if (scores.shape.length < 2) throw shapeError(`SoftmaxCrossEntropyLoss scores must have rank ≥ 2, got [${scores.shape}]`);
     checkLabels(scores, labels, 'SoftmaxCrossEntropyLoss');
     return [{ shape: lossShape(a.reduction, [...labels.shape]), dtype: scores.dtype }, { shape: [...scores.shape], dtype: scores.dtype }];
   },

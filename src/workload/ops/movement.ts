@@ -1,6 +1,6 @@
 import { numel, type TensorType } from '../graph.js';
 import { constValue, defineOp, enumAttr, intAttr, intsAttr, req, shapeError } from '../op.js';
-import { foldable, normAxis, stridesOf } from '../shape.js';
+import { foldable, normAxis, normIndex, stridesOf } from '../shape.js';
 import { bytesFor } from '../dtype.js';
 
 /**
@@ -10,7 +10,7 @@ import { bytesFor } from '../dtype.js';
  */
 
 /** Values of `x` at row-major source offsets computed for each output position. */
-function pick(x: TensorType, outShape: number[], sourceOffset: (coord: number[]) => number): number[] | undefined {
+export function pick(x: TensorType, outShape: number[], sourceOffset: (coord: number[]) => number): number[] | undefined {
   if (!x.value || !foldable(outShape)) return undefined;
   const n = numel(outShape);
   const out = new Array<number>(n);
@@ -25,7 +25,7 @@ function pick(x: TensorType, outShape: number[], sourceOffset: (coord: number[])
   return out;
 }
 
-function withValue(shape: number[], dtype: TensorType['dtype'], value: number[] | undefined): TensorType {
+export function withValue(shape: number[], dtype: TensorType['dtype'], value: number[] | undefined): TensorType {
   return value ? { shape, dtype, value } : { shape, dtype };
 }
 
@@ -204,16 +204,15 @@ export const Gather = defineOp({
     const idx = req(inputs, 1, 'indices');
     const axis = normAxis(a.axis, x.shape.length, 'Gather axis');
     const shape = [...x.shape.slice(0, axis), ...idx.shape, ...x.shape.slice(axis + 1)];
+    const d = x.shape[axis]!;
+    const rows = idx.value?.map((i) => normIndex(i, d, 'Gather index'));
     let value: number[] | undefined;
-    if (x.value && idx.value && foldable(shape)) {
-      const d = x.shape[axis]!;
+    if (x.value && rows && foldable(shape)) {
       const inner = numel(x.shape.slice(axis + 1));
       const outer = numel(x.shape.slice(0, axis));
       value = [];
       for (let o = 0; o < outer; o++) {
-        for (let i of idx.value) {
-          if (i < 0) i += d;
-          if (i < 0 || i >= d) throw shapeError(`Gather index ${i} is out of range for axis of size ${d}`);
+        for (const i of rows) {
           for (let j = 0; j < inner; j++) value.push(x.value[(o * d + i) * inner + j]!);
         }
       }

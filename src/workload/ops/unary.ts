@@ -67,6 +67,7 @@ const SPECS: UnarySpec[] = [
   { op: 'Acosh', flopsPerElement: 1, fn: Math.acosh },
   { op: 'Atanh', flopsPerElement: 1, fn: Math.atanh },
   { op: 'Not', flopsPerElement: 1, fn: (x) => (x ? 0 : 1) },
+  { op: 'BitwiseNot', flopsPerElement: 1, fn: (x) => ~x },
   { op: 'IsNaN', flopsPerElement: 1, fn: (x) => (Number.isNaN(x) ? 1 : 0) },
   { op: 'IsInf', flopsPerElement: 1 },
   { op: 'Shrink', flopsPerElement: 2, params: { lambd: 0.5, bias: 0 }, fn: (x, p) => (x < -p.lambd! ? x + p.bias! : x > p.lambd! ? x - p.bias! : 0) },

@@ -99,5 +99,8 @@ describe('gradient rules', () => {
     const g = new GraphBuilder('s');
     const y = g.op('Slice', [g.weight('w', [6]), g.constant('b', [0]), g.constant('e', [6]), g.constant('a', [0]), g.constant('s', [2])]);
     expect(() => toTraining(g.build([y]), { loss: 'mse' })).toThrow(/steps other than 1/);
+    const p = new GraphBuilder('p');
+    const z = p.op('Pad', [p.weight('w', [2, 6]), p.constant('pads', [0, -1, 0, 2])]);
+    expect(() => toTraining(p.build([z]), { loss: 'mse' })).toThrow(/Pad with negative pads is not modeled/);
   });
 });

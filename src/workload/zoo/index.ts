@@ -1,6 +1,6 @@
 import { AccelmapError } from '../../util/errors.js';
 import type { Graph } from '../graph.js';
-import { alexnet } from './alexnet.js';
+import { alexnet, alexnetCaffe } from './alexnet.js';
 import { autoenc } from './autoenc.js';
 import { deepq } from './deepq.js';
 import { googlenet } from './googlenet.js';
@@ -155,6 +155,15 @@ export const ZOO: ZooEntry[] = [
     published: { params: 144e6, macs: 5.369e9, source: 'Sermanet et al. 2014, OverFeat, accurate model: 144 M parameters, 5369 M connections (multiply-adds)' },
     loss: 'cross-entropy',
     build: (o) => overfeat('accurate', o),
+  },
+  {
+    name: 'alexnet_caffe',
+    family: 'modern',
+    description: 'AlexNet as trained on two GPUs (Caffe bvlc_alexnet: 96-256-384-384-256, LRN, grouped conv2/4/5), 227×227',
+    defaults: { imageSize: 227 },
+    published: { params: 60_965_224, source: 'Caffe bvlc_alexnet: 60,965,224 parameters' },
+    loss: 'cross-entropy',
+    build: alexnetCaffe,
   },
   {
     name: 'bert_base',

@@ -1,3 +1,4 @@
+import { AccelmapError } from '../../util/errors.js';
 import { GraphBuilder } from '../builder.js';
 import type { Graph } from '../graph.js';
 import type { ZooOptions } from './types.js';
@@ -64,6 +65,7 @@ function feedForward(g: GraphBuilder, x: string, d: Dims, gelu: 'none' | 'tanh',
 
 /** Position ids 0 … L−1 looked up in a learned table of `maxPositions` rows: [L, D]. */
 function positions(g: GraphBuilder, L: number, maxPositions: number, D: number, name: string): string {
+  if (L > maxPositions) throw new AccelmapError('bad-flag', `--seq-len ${L} is longer than the ${maxPositions} positions ${g.graph.name} learned`, {}, `use --seq-len ${maxPositions} or less`);
   const ids = g.constant(`${name}.ids`, Array.from({ length: L }, (_, i) => i));
   return g.embedding(ids, maxPositions, D, name);
 }
@@ -119,7 +121,8 @@ export function gpt2(o: ZooOptions): Graph {
 export function vitB16(o: ZooOptions): Graph {
   const d = BASE;
   const size = o.imageSize ?? 224, B = o.batch, patch = 16;
-  const side = Math.floor(size / patch), L = side * side + 1;
+  if (size % patch !== 0) throw new AccelmapError('bad-flag', `--image-size ${size} does not cut into ViT-B/16's ${patch}×${patch} patches`, {}, 'use a multiple of 16');
+  const side = size / patch, L = side * side + 1;
   const g = new GraphBuilder('vit_b_16', { batch: B, dtype: o.dtype });
   const image = g.input('image', [B, 3, size, size]);
   const patches = g.conv(image, d.width, { kernel: patch, stride: patch, bias: true, name: 'conv_proj' });

@@ -17,8 +17,9 @@ const rel = (got: number, want: number) => Math.abs(got / want - 1);
  *   in Devlin et al.); gpt2 124,439,808 with the LM head tied ("124 M").
  * - Sermanet et al. 2014 (OverFeat): fast model 145 M parameters and 2810 M
  *   connections (multiply-adds); accurate model 144 M and 5369 M.
+ * - Caffe bvlc_alexnet (Krizhevsky et al. 2012 on two GPUs): 60,965,224 parameters.
  */
-const PUBLISHED: Record<string, { params: number; macs?: number }> = {
+const PUBLISHED: Record<string, { params: number; macs?: number; paramsRounded?: true }> = {
   alexnet: { params: 61_100_840, macs: 0.71e9 },
   vgg: { params: 143_667_240, macs: 19.63e9 },
   vgg16: { params: 138_357_544, macs: 15.47e9 },
@@ -29,15 +30,17 @@ const PUBLISHED: Record<string, { params: number; macs?: number }> = {
   vit_b_16: { params: 86_567_656, macs: 17.56e9 },
   bert_base: { params: 109_482_240 },
   gpt2: { params: 124_439_808 },
-  overfeat: { params: 145e6, macs: 2.81e9 },
-  overfeat_accurate: { params: 144e6, macs: 5.369e9 },
+  overfeat: { params: 145e6, macs: 2.81e9, paramsRounded: true },
+  overfeat_accurate: { params: 144e6, macs: 5.369e9, paramsRounded: true },
+  alexnet_caffe: { params: 60_965_224 },
 };
 
-describe('zoo against published figures (within 1%)', () => {
+describe('zoo against published figures (exact parameter counts; rounded figures within 1%)', () => {
   for (const [name, want] of Object.entries(PUBLISHED)) {
     it(name, () => {
       const g = buildZooModel(name);
-      expect(rel(paramCount(g), want.params)).toBeLessThan(0.01);
+      if (want.paramsRounded) expect(rel(paramCount(g), want.params)).toBeLessThan(0.01);
+      else expect(paramCount(g)).toBe(want.params);
       if (want.macs) expect(rel(graphTotals(g).macs, want.macs)).toBeLessThan(0.01);
     });
   }
@@ -107,6 +110,12 @@ describe('zoo models without a published figure, derived by hand', () => {
     expect(graphTotals(g).macs).toBe(expected);
   });
 
+  it('alexnet_caffe: 227×227 → 55² ×96 → 27² ×256 (2 groups) → 13² ×384, ×384 (2 groups), ×256 (2 groups) → 9216 → 4096 → 4096 → 1000', () => {
+    const g = buildZooModel('alexnet_caffe');
+    expect(paramCount(g)).toBe(96 * 3 * 121 + 96 + (256 * 48 * 25 + 256) + (384 * 256 * 9 + 384) + (384 * 192 * 9 + 384) + (256 * 192 * 9 + 256) + (9216 * 4096 + 4096) + (4096 * 4096 + 4096) + (4096 * 1000 + 1000));
+    expect(graphTotals(g).macs).toBe(55 * 55 * 96 * 363 + 27 * 27 * 256 * 1200 + 169 * 384 * 2304 + 169 * 384 * 1728 + 169 * 256 * 1728 + 9216 * 4096 + 4096 * 4096 + 4096 * 1000);
+  });
+
   it('bert_base at 128 tokens and gpt2 at 1024: projections, attention products, feed-forward', () => {
     const layer = (L: number) => 4 * L * 768 * 768 + 2 * 12 * L * L * 64 + 2 * L * 768 * 3072;
     expect(graphTotals(buildZooModel('bert_base')).macs).toBe(12 * layer(128) + 768 * 768);
@@ -132,11 +141,23 @@ describe('zoo options', () => {
     expect(buildZooModel('gpt2', { seqLen: 64 }).tensors.logits!.shape).toEqual([1, 64, 50257]);
     expect(() => buildZooModel('resnet50', { seqLen: 64 })).toThrow(/--seq-len does not apply to resnet50/);
     expect(() => buildZooModel('gpt2', { imageSize: 64 })).toThrow(/--image-size does not apply/);
+    // learned position tables: BERT 512 rows, GPT-2 1024; ViT cuts the image into 16×16 patches
+    expect(buildZooModel('bert_base', { seqLen: 512 }).tensors['embeddings.position.weight']!.shape).toEqual([512, 768]);
+    expect(() => buildZooModel('bert_base', { seqLen: 513 })).toThrow(/--seq-len 513 is longer than the 512 positions bert_base learned/);
+    expect(() => buildZooModel('gpt2', { seqLen: 1025 })).toThrow(/--seq-len 1025 is longer than the 1024 positions gpt2 learned/);
+    expect(() => buildZooModel('vit_b_16', { imageSize: 100 })).toThrow(/--image-size 100 does not cut into ViT-B\/16's 16×16 patches/);
   });
 
-  it('rejects image sizes an adaptive pool cannot reach', () => {
+  it('rejects image sizes an adaptive pool cannot reach, and scales the convolutions with the image', () => {
     expect(() => buildZooModel('vgg16', { imageSize: 200 })).toThrow(/adaptive average pool/);
-    expect(graphTotals(buildZooModel('vgg16', { imageSize: 448 })).macs).toBeGreaterThan(graphTotals(buildZooModel('vgg16')).macs);
+    // VGG-16's 3×3 convolutions (side², out, in), then the classifier after the adaptive pool to 7×7
+    const convs = (side: number) => {
+      const stages: [number, number, number][] = [[1, 3, 64], [1, 64, 64], [2, 64, 128], [2, 128, 128], [4, 128, 256], [4, 256, 256], [4, 256, 256], [8, 256, 512], [8, 512, 512], [8, 512, 512], [16, 512, 512], [16, 512, 512], [16, 512, 512]];
+      return stages.reduce((s, [down, cin, cout]) => s + (side / down) ** 2 * cout * cin * 9, 0);
+    };
+    const classifier = 512 * 7 * 7 * 4096 + 4096 * 4096 + 4096 * 1000;
+    expect(graphTotals(buildZooModel('vgg16')).macs).toBe(convs(224) + classifier);
+    expect(graphTotals(buildZooModel('vgg16', { imageSize: 448 })).macs).toBe(convs(448) + classifier);
   });
 
   it('refuses unknown models', () => {

@@ -1,0 +1,103 @@
+import type { Device } from '../device/device.js';
+import type { Graph } from '../workload/graph.js';
+import { baselineOf, configOf, evaluate, planWith, preparePlanner, type Planner } from './plan.js';
+
+/**
+ * accelmap's figures beside the published vDNN results (Rhu et al.,
+ * "vDNN: Virtualized Deep Neural Networks for Scalable, Memory-Efficient
+ * Neural Network Design", MICRO'16; the abstract gives the figures below),
+ * on the Titan X the paper used.
+ */
+export const VDNN_PUBLISHED = {
+  /** Average GPU memory cut by offloading ("up to"), per network, at batch 128. */
+  averageReduction: { alexnet_caffe: 0.89, alexnet: 0.89, overfeat: 0.91, googlenet: 0.95 } as Record<string, number>,
+  batch: { alexnet: 128, overfeat: 128, googlenet: 128, vgg16: 256 } as Record<string, number>,
+  /** VGG-16 at batch 256 "requiring 28 GB of memory". */
+  vgg16Bytes: 28e9,
+  /** VGG-16 at batch 256 trains on a 12 GB Titan X with vDNN_dyn, 18% slower than a GPU with enough memory. */
+  vgg16Slowdown: 0.18,
+} as const;
+
+export interface ReductionRow {
+  model: string;
+  batch: number;
+  published: number;
+  /** Network-wide allocation (vDNN's baseline): every buffer, one workspace as large as the largest. */
+  networkWideBytes: number;
+  /** Network-wide allocation with every convolution's own workspace (none shared). */
+  networkWideEachWorkspaceBytes: number;
+  /** Weights and the optimizer state: resident whatever the policy. */
+  persistentBytes: number;
+  /** Time-averaged memory with every layer input offloaded and memory-lean convolutions (vDNN_all(m)). */
+  avgBytes: number;
+  peakBytes: number;
+  /** 1 − avg / network-wide. */
+  reduction: number;
+  /** 1 − avg / network-wide with every convolution's own workspace. */
+  reductionEachWorkspace: number;
+  /** The same leaving out the persistent bytes on both sides: what offloading does to the rest. */
+  reductionWithoutPersistent: number;
+}
+
+function persistentBytes(p: Planner): number {
+  return p.plain.schedule.buffers.filter((b) => b.persistent).reduce((s, b) => s + b.bytes, 0);
+}
+
+export function reductionRow(graph: Graph, device: Device): ReductionRow {
+  const p = preparePlanner(graph, device);
+  const networkWideBytes = baselineOf(p).networkWideBytes;
+  const e = evaluate(p, configOf('all', 'lean'));
+  const persistent = persistentBytes(p);
+  const { avgBytes, peakBytes } = e.timeline;
+  const buffers = p.plain.schedule.buffers.reduce((s, b) => s + b.bytes, 0);
+  const networkWideEachWorkspaceBytes = buffers + [...p.conv.values()].reduce((s, c) => s + c.fast.workspaceBytes, 0);
+  return {
+    model: graph.name,
+    batch: graph.batch,
+    published: VDNN_PUBLISHED.averageReduction[graph.name] ?? NaN,
+    networkWideBytes,
+    networkWideEachWorkspaceBytes,
+    persistentBytes: persistent,
+    avgBytes,
+    peakBytes,
+    reduction: 1 - avgBytes / networkWideBytes,
+    reductionEachWorkspace: 1 - avgBytes / networkWideEachWorkspaceBytes,
+    reductionWithoutPersistent: 1 - (avgBytes - persistent) / (networkWideBytes - persistent),
+  };
+}
+
+export interface Vgg16Row {
+  optimizer: string;
+  /** All buffers of the step, no workspace: what a network-wide allocation needs besides convolution workspace. */
+  buffersBytes: number;
+  largestWorkspaceBytes: number;
+  /** Fraction of the device roofline the steps achieve. */
+  efficiency: number;
+  fits: boolean;
+  peakBytes: number;
+  configuration: { offload: string; leanConvolutions: number };
+  slowdown: number;
+}
+
+/** A device running at a fraction of its roofline (peaks and memory bandwidth scaled; the host link unchanged). */
+function atEfficiency(device: Device, efficiency: number): Device {
+  const peaks = Object.fromEntries(Object.entries(device.peakFlopsPerSecond).map(([k, v]) => [k, v * efficiency]));
+  return { ...device, name: `${device.name} at ${Math.round(efficiency * 100)}% of its roofline`, peakFlopsPerSecond: peaks, memoryBandwidthBytesPerSecond: device.memoryBandwidthBytesPerSecond * efficiency };
+}
+
+export function vgg16Row(graph: Graph, device: Device, optimizer: string, efficiency = 1): Vgg16Row {
+  const p = preparePlanner(graph, atEfficiency(device, efficiency));
+  const base = baselineOf(p);
+  const largestWorkspaceBytes = Math.max(0, ...base.evaluation.workspaceBytes);
+  const plan = planWith(p, 'dyn');
+  return {
+    optimizer,
+    buffersBytes: base.networkWideBytes - largestWorkspaceBytes,
+    largestWorkspaceBytes,
+    efficiency,
+    fits: plan.fits,
+    peakBytes: plan.peakBytes,
+    configuration: { offload: plan.offload, leanConvolutions: plan.leanConvolutions },
+    slowdown: plan.slowdown,
+  };
+}

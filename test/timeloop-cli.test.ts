@@ -1,0 +1,85 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { memoryIo } from '../src/cli/io.js';
+import { run } from '../src/cli/main.js';
+import { loadArch } from '../src/arch/load.js';
+import { loadMappingFile } from '../src/mapping/directives.js';
+import { parseLayerSpec } from '../src/problem/parse.js';
+import { readTimeloopMapping } from '../src/interop/timeloop/mapping.js';
+import { readTimeloopFile } from '../src/interop/timeloop/source.js';
+import { presetPath } from '../src/util/paths.js';
+
+const ex = (f: string) => presetPath('timeloop', 'exercises', f);
+const EX01 = [ex('conv1d-2level.arch.yaml'), ex('conv1d.problem.yaml'), ex('conv1d-2level-ws.mapping.yaml'), '--ert', ex('conv1d-2level.ERT.yaml')];
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'accelmap-timeloop-'));
+});
+
+describe('accelmap timeloop', () => {
+  it("prints Timeloop's stats for its exercise 01 (earlier conventions: Total 7.45 pJ/compute as published)", async () => {
+    const io = memoryIo();
+    expect(await run(['timeloop', ...EX01, '--ert-energy', 'max', '--rw-fills', 'parent-share'], io)).toBe(0);
+    const out = io.stdout.join('\n');
+    expect(out).toMatch(/^=== MainMemory ===$/m);
+    expect(out).toMatch(/^Cycles: 48$/m);
+    expect(out).toMatch(/^ {4}Total +=( )7\.452$/m);
+    expect(io.stderr).toEqual([]);
+  });
+
+  it('prints JSON with --json', async () => {
+    const io = memoryIo();
+    expect(await run(['timeloop', ...EX01, '--json'], io)).toBe(0);
+    const json = JSON.parse(io.stdout.join('\n'));
+    expect(json.summary).toMatchObject({ computes: 48, cycles: 48 });
+    expect(json.levels.map((l: { level: string }) => l.level)).toEqual(['Buffer', 'MainMemory']);
+    expect(json.problem.dims).toEqual(['R', 'P']);
+  });
+
+  it('warns on stderr about what it does not use', async () => {
+    const io = memoryIo();
+    expect(await run(['timeloop', presetPath('timeloop', 'simple-os', 'arch.yaml'), presetPath('timeloop', 'problems', 'alexnet-conv1.problem.yaml'), presetPath('timeloop', 'simple-os', 'alexnet-conv1.mapping.yaml'), '--ert', presetPath('timeloop', 'simple-os', 'ERT.yaml')], io)).toBe(0);
+    expect(io.stderr).toEqual([
+      `accelmap: warning: ${presetPath('timeloop', 'simple-os', 'arch.yaml')}:12:24 architecture.subtree[0].local[0].attributes.type: DRAM: 'type' is not modeled`,
+      `accelmap: warning: ${presetPath('timeloop', 'simple-os', 'arch.yaml')}:22:17 architecture.subtree[0].subtree[0].local[0].attributes.n_banks: shared_glb: 'n_banks' is not modeled`,
+    ]);
+  });
+
+  it('gives one line with the file and key, exit 2, for malformed files and flags', async () => {
+    const problem = join(dir, 'bad.problem.yaml');
+    writeFileSync(problem, readFileSync(presetPath('timeloop', 'problems', 'alexnet-conv1.problem.yaml'), 'utf8').replace('    Hstride: 4', '    HStride: 4'));
+    const mapping = join(dir, 'short.mapping.yaml');
+    writeFileSync(mapping, 'mapping:\n  - {target: Buffer, type: temporal, factors: R3 P8}\n');
+    const cases: [string[], RegExp][] = [
+      [['timeloop', presetPath('timeloop', 'simple-os', 'arch.yaml'), problem, presetPath('timeloop', 'simple-os', 'alexnet-conv1.mapping.yaml')], /^accelmap: .*bad\.problem\.yaml:34:5 problem\.instance\.HStride: unknown key 'HStride' \(did you mean Hstride\?\)/],
+      [['timeloop', ex('conv1d-1level.arch.yaml'), ex('conv1d.problem.yaml'), mapping, '--ert', ex('conv1d-1level.ERT.yaml')], /^accelmap: .*short\.mapping\.yaml: the factors of P multiply to 8, less than its bound 16/],
+      [['timeloop', ...EX01, '--ert-energy', 'average'], /^accelmap: --ert-energy 'average' is not one of per-action, max$/],
+      [['timeloop', ex('conv1d-1level.arch.yaml'), ex('conv1d.problem.yaml'), join(dir, 'missing.yaml')], /^accelmap: .*missing\.yaml: cannot read .*missing\.yaml: ENOENT$/],
+    ];
+    for (const [argv, message] of cases) {
+      const io = memoryIo();
+      expect(await run(argv, io), argv.join(' ')).toBe(2);
+      expect(io.stderr.length).toBe(1);
+      expect(io.stderr[0]).toMatch(message);
+    }
+  });
+});
+
+describe('accelmap model --timeloop-out', () => {
+  it('writes the mapping as Timeloop YAML that reads back to the same mapping', async () => {
+    const out = join(dir, 'eyeriss.mapping.yaml');
+    const layer = 'conv:K=64,C=64,P=56,Q=56,R=3,S=3';
+    const file = 'docs/examples/eyeriss-conv3x3.mapping.yaml';
+    for (const format of ['v0.4', 'v0.3']) {
+      expect(await run(['model', '--arch', 'eyeriss', '--layer', layer, '--mapping', file, '--timeloop-out', out, '--timeloop-format', format], memoryIo())).toBe(0);
+      const arch = loadArch('eyeriss');
+      const problem = parseLayerSpec(layer);
+      const original = loadMappingFile(file, problem, arch);
+      const back = readTimeloopMapping(readTimeloopFile(out), problem, arch).mapping;
+      expect(back).toEqual(original);
+    }
+  });
+});
