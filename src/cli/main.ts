@@ -12,6 +12,7 @@ import { registerArch } from './commands/arch.js';
 import { registerModel } from './commands/model.js';
 import { registerMemory } from './commands/memory.js';
 import { registerTimeloop } from './commands/timeloop.js';
+import { registerMap } from './commands/map.js';
 
 /** Every command registers itself here, one line each. */
 const COMMANDS: ((program: Command, io: Io) => void)[] = [
@@ -26,6 +27,7 @@ const COMMANDS: ((program: Command, io: Io) => void)[] = [
   registerModel,
   registerMemory,
   registerTimeloop,
+  registerMap,
 ];
 
 export function buildProgram(io: Io): Command {

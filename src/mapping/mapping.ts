@@ -32,19 +32,30 @@ export interface MappingArrays {
   keep: Uint8Array;
 }
 
-export function emptyMapping(levels: number, dims: number, dataSpaces: number): MappingArrays {
-  const order = new Int8Array(levels * dims);
-  for (let l = 0; l < levels; l++) for (let d = 0; d < dims; d++) order[l * dims + d] = d;
+/** The five arrays as views of one buffer, so that a mapping sits in a few adjacent cache lines. */
+function allocate(levels: number, dims: number, dataSpaces: number): MappingArrays {
+  const n = levels * dims;
+  const buffer = new ArrayBuffer(3 * n * 4 + n + levels * dataSpaces);
   return {
     levels,
     dims,
     dataSpaces,
-    temporal: new Int32Array(levels * dims).fill(1),
-    spatialX: new Int32Array(levels * dims).fill(1),
-    spatialY: new Int32Array(levels * dims).fill(1),
-    order,
-    keep: new Uint8Array(levels * dataSpaces).fill(1),
+    temporal: new Int32Array(buffer, 0, n),
+    spatialX: new Int32Array(buffer, 4 * n, n),
+    spatialY: new Int32Array(buffer, 8 * n, n),
+    order: new Int8Array(buffer, 12 * n, n),
+    keep: new Uint8Array(buffer, 13 * n, levels * dataSpaces),
   };
+}
+
+export function emptyMapping(levels: number, dims: number, dataSpaces: number): MappingArrays {
+  const m = allocate(levels, dims, dataSpaces);
+  m.temporal.fill(1);
+  m.spatialX.fill(1);
+  m.spatialY.fill(1);
+  m.keep.fill(1);
+  for (let l = 0; l < levels; l++) for (let d = 0; d < dims; d++) m.order[l * dims + d] = d;
+  return m;
 }
 
 /** An empty mapping sized for a problem on an architecture (all factors 1, everything kept). */
@@ -53,16 +64,9 @@ export function mappingFor(problem: Problem, arch: Architecture): MappingArrays 
 }
 
 export function cloneMapping(m: MappingArrays): MappingArrays {
-  return {
-    levels: m.levels,
-    dims: m.dims,
-    dataSpaces: m.dataSpaces,
-    temporal: m.temporal.slice(),
-    spatialX: m.spatialX.slice(),
-    spatialY: m.spatialY.slice(),
-    order: m.order.slice(),
-    keep: m.keep.slice(),
-  };
+  const c = allocate(m.levels, m.dims, m.dataSpaces);
+  copyMapping(m, c);
+  return c;
 }
 
 export function copyMapping(from: MappingArrays, to: MappingArrays): void {

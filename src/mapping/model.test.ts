@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { archFromSpec } from '../arch/load.js';
 import { convProblem, matmulProblem } from '../problem/builders.js';
-import type { Problem } from '../problem/types.js';
+import { dataSpaceFootprint } from '../problem/types.js';
 import { mappingFor, paddedBound, type MappingArrays } from './mapping.js';
 import { CostModel, gridDistinct, INVALID } from './model.js';
 import { randomCase } from './testing/random-cases.js';
@@ -236,19 +236,6 @@ describe('invalid mappings say why', () => {
   });
 });
 
-/** Elements a data space really touches: per rank, the distinct values of its index expression (listed). */
-function footprint(p: Problem, s: number): number {
-  return p.dataSpaces[s]!.projection.reduce((n, terms) => {
-    let values = new Set([0]);
-    for (const t of terms) {
-      const next = new Set<number>();
-      for (const v of values) for (let x = 0; x < p.bounds[t.dim]!; x++) next.add(v + t.coef * x);
-      values = next;
-    }
-    return n * values.size;
-  }, 1);
-}
-
 describe('invariants', () => {
   const seeds = fc.noShrink(fc.integer({ min: 1, max: 2 ** 31 - 1 }));
   it('MACs are the problem’s; padding only adds iterations', () => {
@@ -272,7 +259,7 @@ describe('invariants', () => {
         const model = new CostModel(c.problem, c.arch);
         expect(model.evaluate(c.mapping)).toBe(true);
         c.problem.dataSpaces.forEach((ds, s) => {
-          const compulsory = footprint(c.problem, s);
+          const compulsory = dataSpaceFootprint(c.problem, ds);
           expect(ds.readWrite ? at(model, model.updates, 0, s) : at(model, model.reads, 0, s)).toBeGreaterThanOrEqual(compulsory);
         });
       }),

@@ -159,9 +159,9 @@ export class CostModel {
   private readonly loopRewind: Float64Array;
   /** Loops at levels ≥ l: the loops above level l are loopsFrom[l] … nLoops−1. */
   private readonly loopsFrom: Int32Array;
+  /** Per loop: (n − 1) × the iterations of every loop outside it = how often it steps. */
+  private readonly loopSteps: Float64Array;
   private nLoops = 0;
-  /** Product of the temporal factors at levels < l: [l], l = 0 … L. */
-  private readonly iterationsAbove: Float64Array;
   private readonly spatialProd: Float64Array;
   /** Dims with a spatial factor > 1 at level l: spatialDims[l*D … l*D + spatialCount[l]). */
   private readonly spatialDims: Int32Array;
@@ -193,6 +193,8 @@ export class CostModel {
   computeCycles = 0;
   cycles = 0;
   paddedMacs = 0;
+  /** MAC units the spatial factors use. */
+  usedUnits = 0;
   macEnergyPj = 0;
   leakEnergyPj = 0;
   totalEnergyPj = 0;
@@ -288,7 +290,7 @@ export class CostModel {
     this.loopStep = new Float64Array(L * D * DS);
     this.loopRewind = new Float64Array(L * D * DS);
     this.loopsFrom = new Int32Array(L + 1);
-    this.iterationsAbove = new Float64Array(L + 1);
+    this.loopSteps = new Float64Array(L * D);
     this.spatialProd = new Float64Array(L);
     this.spatialDims = new Int32Array(L * D);
     this.spatialCount = new Int32Array(L);
@@ -324,7 +326,7 @@ export class CostModel {
     const loopDim = this.loopDim, loopN = this.loopN, loopStride = this.loopStride;
     const loopRank = this.loopRank, loopStep = this.loopStep, loopRewind = this.loopRewind;
     const dimRank = this.dimRank, dimCoef = this.dimCoef, allowed = this.allowed;
-    const spatialProd = this.spatialProd, spatialDims = this.spatialDims, iterationsAbove = this.iterationsAbove;
+    const spatialProd = this.spatialProd, spatialDims = this.spatialDims;
 
     // One pass from the innermost level out: tile dims, fan-outs, keep rules and the temporal
     // loops with more than one iteration (innermost first).
@@ -368,21 +370,24 @@ export class CostModel {
         below *= n;
       }
       this.loopsFrom[l] = nLoops;
-      iterationsAbove[l] = below;
     }
     for (let d = 0; d < D; d++) if (T[d]! < this.bounds[d]!) return this.fail(INVALID.factors, d, T[d]!);
     this.nLoops = nLoops;
+    const loopSteps = this.loopSteps;
+    for (let j = nLoops - 1, outer = 1; j >= 0; j--) {
+      const n = loopN[j]!;
+      loopSteps[j] = (n - 1) * outer;
+      outer *= n;
+    }
     const iters = below;
     let used = 1;
     for (let l = 0; l < L; l++) {
-      // So far: iterations at levels ≥ l; wanted: those above l.
-      iterationsAbove[l] = iters / iterationsAbove[l]!;
       this.usedInstances[l] = used;
       used *= spatialProd[l]!;
     }
-    iterationsAbove[L] = iters;
     this.computeCycles = Math.ceil(iters / this.precision.macsPerCycle);
     this.paddedMacs = iters * used;
+    this.usedUnits = used;
 
     // Tiles of the kept data spaces (and of every data space at level 0); capacity.
     const tileSize = this.tileSize, extent = this.extent;
@@ -441,9 +446,10 @@ export class CostModel {
   /** Size of data space s over the box dims[offset … +D); writes each rank's extent to out[outOffset + r]. */
   private box(s: number, dims: Float64Array, offset: number, out: Float64Array, outOffset: number): number {
     const r0 = this.rankStart[s]!, r1 = this.rankStart[s + 1]!;
+    const rank = this.sTermRank, coef = this.sTermCoef, dim = this.sTermDim;
     for (let r = r0; r < r1; r++) out[outOffset + r] = 1;
     for (let k = this.sTermStart[s]!, e = this.sTermStart[s + 1]!; k < e; k++) {
-      out[outOffset + this.sTermRank[k]!] += this.sTermCoef[k]! * (dims[offset + this.sTermDim[k]!]! - 1);
+      out[outOffset + rank[k]!] += coef[k]! * (dims[offset + dim[k]!]! - 1);
     }
     let size = 1;
     for (let r = r0; r < r1; r++) size *= out[outOffset + r]!;
@@ -457,30 +463,27 @@ export class CostModel {
    * rank r when an outer loop steps.
    */
   private fillsOf(child: number, s: number): number {
-    const { W, DS } = this;
+    const W = this.W, DS = this.DS, extent = this.extent;
+    const loopSteps = this.loopSteps, loopRank = this.loopRank, loopStep = this.loopStep, loopRewind = this.loopRewind;
     const r0 = this.rankStart[s]!, r1 = this.rankStart[s + 1]!;
     const ext = child * this.R;
     const full = this.tileSize[child * DS + s]!;
     const first = this.loopsFrom[child]!, end = this.nLoops;
-    const total = this.iterationsAbove[child]!;
     for (let r = r0; r < r1; r++) W[r] = 0;
     // Ranks with W ≠ 0, in the order they became non-zero (W never returns to 0).
     let nonzero = 0, firstW = -1, secondW = -1;
     let fills = full;
-    let inner = 1;
     // The innermost loop's slide: rank for a forward slide, −2 − rank backward, −1 none.
     let slide = -1;
     for (let j = first; j < end; j++) {
-      const n = this.loopN[j]!;
-      inner *= n;
       const i = j * DS + s;
-      const r = this.loopRank[i]!;
+      const r = loopRank[i]!;
       let moved = nonzero;
       let rank = -1;
       let delta = 0;
       if (r >= 0) {
         const w = W[r]!;
-        const dr = this.loopStep[i]! - w;
+        const dr = loopStep[i]! - w;
         if (w !== 0) moved--;
         if (dr !== 0) {
           moved++;
@@ -504,14 +507,14 @@ export class CostModel {
         let cost = full;
         if (moved === 1) {
           const a = delta > 0 ? delta : -delta;
-          const e = this.extent[ext + rank]!;
+          const e = extent[ext + rank]!;
           if (a < e) {
             const dir = delta > 0 ? rank : -2 - rank;
             if (j === first) slide = dir;
             if (slide === -1 || slide === dir) cost = (a * full) / e;
           }
         }
-        fills += (n - 1) * (total / inner) * cost;
+        fills += loopSteps[j]! * cost;
       }
       // From now on this loop rewinds (n − 1) strides whenever an outer loop steps.
       if (r >= 0) {
@@ -520,10 +523,10 @@ export class CostModel {
           if (firstW < 0) firstW = r;
           else secondW = r;
         }
-        W[r]! += this.loopRewind[i]!;
+        W[r]! += loopRewind[i]!;
       } else if (r === MANY) {
         const d = this.loopDim[j]!, k1 = this.sTermStart[s + 1]!;
-        const rewind = (n - 1) * this.loopStride[j]!;
+        const rewind = (this.loopN[j]! - 1) * this.loopStride[j]!;
         for (let k = this.sTermStart[s]!; k < k1; k++) {
           if (this.sTermDim[k] !== d) continue;
           const rr = this.sTermRank[k]!;
@@ -570,7 +573,10 @@ export class CostModel {
    * loop: its factor; two: a·i + b·j over a grid; more: by listing).
    */
   private groups(m: MappingArrays, parent: number, child: number, s: number, rw: boolean): number {
-    const { D } = this;
+    const D = this.D, spatialProd = this.spatialProd;
+    let anySpatial = false;
+    for (let l = parent; l < child; l++) if (spatialProd[l] !== 1) anySpatial = true;
+    if (!anySpatial) return 1;
     const r0 = this.rankStart[s]!, r1 = this.rankStart[s + 1]!;
     let groups = 1;
     let any = false;
@@ -708,7 +714,8 @@ export class CostModel {
   }
 
   private cyclesAndEnergy(): void {
-    const { L, DS } = this;
+    const L = this.L, DS = this.DS;
+    const reads = this.reads, fills = this.fills, updates = this.updates, networkWords = this.networkWords, energyPj = this.energyPj;
     const compute = this.computeCycles;
     let cycles = compute;
     let energy = 0;
@@ -716,18 +723,19 @@ export class CostModel {
       let rd = 0, wr = 0, net = 0;
       const block = this.blockSize[l]!;
       const used = this.usedInstances[l]!;
+      const readPj = this.readPj[l]!, fillPj = this.fillPj[l]!, updatePj = this.updatePj[l]!;
       for (let s = 0; s < DS; s++) {
         const i = l * DS + s;
-        net += this.networkWords[i]!;
-        const r = this.reads[i]!, f = this.fills[i]!, u = this.updates[i]!;
+        net += networkWords[i]!;
+        const r = reads[i]!, f = fills[i]!, u = updates[i]!;
         if (r + f + u === 0) {
-          this.energyPj[i] = 0;
+          energyPj[i] = 0;
           continue;
         }
         rd += r;
         wr += f + u;
-        const e = (Math.ceil(r / block) * this.readPj[l]! + Math.ceil(f / block) * this.fillPj[l]! + Math.ceil(u / block) * this.updatePj[l]!) * used;
-        this.energyPj[i] = e;
+        const e = (Math.ceil(r / block) * readPj + Math.ceil(f / block) * fillPj + Math.ceil(u / block) * updatePj) * used;
+        energyPj[i] = e;
         energy += e;
       }
       const netE = net * this.netPj[l]!;

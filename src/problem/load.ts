@@ -7,9 +7,9 @@ import type { Problem } from './types.js';
 /**
  * A layer for `accelmap model`: the compact form (`conv:K=64,…`, see parse.ts)
  * or a YAML/JSON file holding either `{layer: "conv:…"}`, the compact keys as
- * an object (`{kind: conv, K: 64, …}`), or a whole Problem
- * (`{kind, dims, bounds, dataSpaces, operandBits, resultBits}`, as printed by
- * `accelmap map --json`).
+ * an object (`{kind: conv, K: 64, …}`), a whole Problem
+ * (`{kind, dims, bounds, dataSpaces, operandBits, resultBits}`), or a layer
+ * of `accelmap map --json` (its `problem`).
  */
 export function loadLayer(spec: string): Problem {
   const looksLikeFile = /\.(ya?ml|json)$/i.test(spec) || (existsSync(spec) && !spec.includes(':'));
@@ -36,9 +36,11 @@ export function layerFromSource(src: SourceDoc): Problem {
   if (v && typeof v === 'object' && !Array.isArray(v)) {
     const o = v as Record<string, unknown>;
     if (typeof o.layer === 'string') return parseLayerSpec(o.layer);
-    if ('dims' in o) {
-      const parsed = problemSchema.safeParse(o);
-      if (!parsed.success) throw zodIssueError(parsed.error, src, 'bad-input', HINT);
+    // A layer of `accelmap map --json` carries the problem its mapping maps.
+    const nested = o.problem && typeof o.problem === 'object' && 'dims' in o.problem;
+    if (nested || 'dims' in o) {
+      const parsed = problemSchema.safeParse(nested ? o.problem : o);
+      if (!parsed.success) throw zodIssueError(parsed.error, nested ? { ...src, locate: (path) => src.locate(['problem', ...path]) } : src, 'bad-input', HINT);
       const p = parsed.data;
       if (p.bounds.length !== p.dims.length) throw locatedError('bad-input', `${p.dims.length} dims but ${p.bounds.length} bounds`, src, ['bounds'], HINT);
       p.dataSpaces.forEach((ds, i) =>

@@ -74,3 +74,28 @@ export function problemKey(p: Problem): string {
     .join(' ');
   return `${p.kind} ${p.dims.map((d, i) => `${d}=${p.bounds[i]}`).join(',')} ${ds} ${p.operandBits}/${p.resultBits}`;
 }
+
+/**
+ * Elements of a data space the nest really touches (the compulsory traffic):
+ * per tensor rank, the distinct values of its index expression. Unlike
+ * `dataSpaceSize` (the bounding box), a strided window with gaps counts only
+ * the rows it uses.
+ */
+export function dataSpaceFootprint(p: Problem, ds: DataSpace): number {
+  let n = 1;
+  for (const terms of ds.projection) {
+    const moving = terms.filter((t) => t.coef > 0 && p.bounds[t.dim]! > 1);
+    if (moving.length <= 1) {
+      n *= moving.length === 0 ? 1 : p.bounds[moving[0]!.dim]!;
+      continue;
+    }
+    let values = new Set([0]);
+    for (const t of moving) {
+      const next = new Set<number>();
+      for (const v of values) for (let x = 0; x < p.bounds[t.dim]!; x++) next.add(v + t.coef * x);
+      values = next;
+    }
+    n *= values.size;
+  }
+  return n;
+}

@@ -1,0 +1,183 @@
+import { availableParallelism } from 'node:os';
+import { Option, type Command } from 'commander';
+import { loadArch } from '../../arch/load.js';
+import type { Architecture } from '../../arch/types.js';
+import { layerWork, type LayerWork } from '../../network/layers.js';
+import { mapWork, type NetworkResult } from '../../network/map.js';
+import { parseLayerSpec } from '../../problem/parse.js';
+import { dataSpaceSize, problemKey, problemMacs, type Problem } from '../../problem/types.js';
+import { mapReportHtml } from '../../report/map-report.js';
+import { applyUserConstraints, loadConstraintsFile, type UserConstraints } from '../../search/constraints-file.js';
+import { constraintSets, DATAFLOW_CHOICES, type DataflowChoice } from '../../search/dataflows.js';
+import { parseObjective } from '../../search/objective.js';
+import { STRATEGIES, type Budget, type Strategy } from '../../search/search.js';
+import { MapSpace } from '../../search/space.js';
+import { AccelmapError } from '../../util/errors.js';
+import { checkWritable, writeTextFile } from '../../util/files.js';
+import { stderrProgress } from '../../util/progress.js';
+import { renderTable } from '../../util/table.js';
+import { formatCount, formatPercent, formatSeconds } from '../../util/units.js';
+import { loadGraph } from '../../workload/load.js';
+import { oneOf, positiveInt } from '../flags.js';
+import { toJson, type Io } from '../io.js';
+import { addModelOptions, loadOptions, type ModelFlags } from '../model-options.js';
+
+/** Default search budget: evaluations per distinct loop nest (and per dataflow with --dataflow all). */
+export const DEFAULT_BUDGET = 80000;
+
+interface MapFlags extends ModelFlags {
+  arch: string;
+  dataflow: DataflowChoice;
+  objective: string;
+  strategy: Strategy;
+  budget: Budget;
+  seed: number;
+  threads?: number;
+  precision?: string;
+  json?: boolean;
+  csv?: boolean;
+  out?: string;
+  constraints?: string;
+  progress: boolean;
+}
+
+function budgetFlag(value: string): Budget {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(s)?\s*$/.exec(value);
+  if (!m || Number(m[1]) <= 0) throw new AccelmapError('bad-flag', `--budget '${value}' is not a number of evaluations or of seconds`, {}, 'e.g. --budget 20000 or --budget 10s');
+  return m[2] ? { seconds: Number(m[1]) } : { evaluations: Math.round(Number(m[1])) };
+}
+
+/** A single layer given in the compact form, as the one-layer work list. */
+function singleLayer(spec: string): LayerWork[] {
+  const problem = parseLayerSpec(spec);
+  const bytes = (p: Problem, name: string, bits: number) => {
+    const ds = p.dataSpaces.find((s) => s.name === name);
+    return ds ? (dataSpaceSize(p, ds) * bits) / 8 : 0;
+  };
+  const read = bytes(problem, 'Weights', problem.operandBits) + bytes(problem, 'Inputs', problem.operandBits);
+  const written = bytes(problem, 'Outputs', problem.operandBits);
+  const macs = problemMacs(problem);
+  return [{
+    name: spec, op: problem.kind, phase: 'forward', elementBits: problem.operandBits, problems: [{ problem, repeat: 1 }],
+    counts: { macs, otherFlops: 0, flops: 2 * macs, weightBytes: bytes(problem, 'Weights', problem.operandBits), activationBytes: bytes(problem, 'Inputs', problem.operandBits), bytesRead: read, bytesWritten: written, intensity: (2 * macs) / (read + written) },
+  }];
+}
+
+/** Also validates the user constraints against every problem (errors point into the file). */
+function spaceSummary(works: LayerWork[], arch: Architecture, dataflow: DataflowChoice, user: UserConstraints | undefined): string {
+  const seen = new Map<string, Problem>();
+  for (const w of works) for (const p of w.problems) seen.set(problemKey(p.problem), p.problem);
+  let lo = Infinity, hi = -Infinity;
+  for (const p of seen.values()) {
+    for (const base of constraintSets(dataflow, p, arch)) {
+      const c = user ? applyUserConstraints(base, user, p, arch) : base;
+      const s = new MapSpace(p, arch, c).log10Size();
+      lo = Math.min(lo, s);
+      hi = Math.max(hi, s);
+    }
+  }
+  return `${seen.size} distinct loop nests; mapspace up to 10^${lo.toFixed(1)} … 10^${hi.toFixed(1)} points each (dataflow ${dataflow}, before capacity pruning)`;
+}
+
+export function registerMap(program: Command, io: Io): void {
+  const cmd = program
+    .command('map')
+    .description('search mappings for every layer of a model (or one layer) on an accelerator: cycles, energy, utilization, roofline')
+    .argument('<model>', 'zoo model, .onnx file, or one layer (conv:K=64,C=64,P=56,Q=56,R=3,S=3)')
+    .requiredOption('--arch <arch>', 'preset name or spec file')
+    .addOption(new Option('--dataflow <name>', `${DATAFLOW_CHOICES.join('|')}: a named constraint set, each one compared (all), or unconstrained (auto)`).argParser(oneOf('--dataflow', DATAFLOW_CHOICES)).default('auto'))
+    .option('--objective <list>', 'latency | energy | edp, or a lexicographic list such as energy,latency', 'edp')
+    .addOption(new Option('--strategy <name>', `${STRATEGIES.join('|')}`).argParser(oneOf('--strategy', STRATEGIES)).default('hybrid'))
+    .addOption(new Option('--budget <n|Ns>', 'per distinct loop nest: evaluations (deterministic) or seconds').argParser(budgetFlag).default({ evaluations: DEFAULT_BUDGET }, String(DEFAULT_BUDGET)))
+    .addOption(new Option('--seed <n>', 'random seed').argParser(positiveInt('--seed')).default(1))
+    .option('--threads <n>', 'worker threads (default: the cores of this machine)', positiveInt('--threads'))
+    .option('--precision <name>', 'precision mode of the compute unit')
+    .option('--json', 'print JSON')
+    .option('--csv', 'print one CSV row per layer')
+    .option('--out <file.html>', 'write a self-contained HTML report')
+    .option('--constraints <file>', 'user constraints (YAML/JSON, Timeloop vocabulary) added to the dataflow')
+    .option('--no-progress', 'no progress on stderr');
+  addModelOptions(cmd).action(async (model: string, opts: MapFlags) => {
+    const arch = loadArch(opts.arch);
+    const objective = parseObjective(opts.objective);
+    if (opts.out) checkWritable(opts.out, 'HTML report');
+    const single = model.includes(':') && !/\.onnx$/i.test(model);
+    const graph = single ? null : loadGraph(model, loadOptions(opts));
+    const works = graph ? layerWork(graph) : singleLayer(model);
+    const progress = stderrProgress('map', opts.progress);
+    const user = opts.constraints ? loadConstraintsFile(opts.constraints) : undefined;
+    const summary = spaceSummary(works, arch, opts.dataflow, user);
+    if (opts.progress) io.err(`map ${model} on ${arch.name}: ${summary}`);
+    const result = await mapWork(graph?.name ?? model, graph?.mode ?? 'infer', graph?.batch ?? 1, works, arch, {
+      dataflow: opts.dataflow,
+      metrics: objective.metrics,
+      strategy: opts.strategy,
+      budget: opts.budget,
+      seed: opts.seed,
+      threads: opts.threads ?? Math.max(1, availableParallelism()),
+      precision: opts.precision,
+      constraints: user,
+      progress,
+    });
+    if (opts.out) {
+      writeTextFile(opts.out, mapReportHtml(result), 'HTML report');
+      io.err(`wrote ${opts.out}`);
+    }
+    if (opts.json) return io.out(toJson(result));
+    if (opts.csv) return io.out(renderCsv(result));
+    io.out(renderMap(result));
+  });
+}
+
+const num = (x: number) => formatCount(x, 3);
+
+export function renderMap(r: NetworkResult): string {
+  const mapped = r.layers.filter((l) => l.kind === 'mapped');
+  const all = r.dataflow === 'all';
+  const multi = r.cores > 1;
+  const header = ['layer', 'op', 'shape', 'dataflow', ...(multi ? ['partition'] : []), 'cycles', 'energy µJ', 'util', 'bound', 'ratio', ...(all ? ['runner-up (margin)'] : [])];
+  const rows = mapped.map((l) => {
+    const p = l.problems[0]!;
+    const shape = l.problem ? l.problem.dims.map((d, i) => `${d}${l.problem!.bounds[i]}`).join(' ') : '';
+    let runnerUp = '';
+    if (all && p.comparison && p.comparison.length > 1) {
+      const score = (x: { cycles: number; energyPj: number }) => (r.objective.startsWith('latency') ? x.cycles : r.objective.startsWith('energy') ? x.energyPj : x.cycles * x.energyPj);
+      const sorted = [...p.comparison].sort((a, b) => score(a) - score(b));
+      const second = sorted[1]!;
+      runnerUp = `${second.dataflow} (+${formatPercent(score(second) / score(sorted[0]!) - 1)})`;
+    }
+    return [
+      l.name, l.op, shape, l.dataflow ?? '', ...(multi ? [`${p.partition.kind}${p.partition.dim ? ` ${p.partition.dim}` : ''}`] : []),
+      num(l.cycles), (l.energyPj / 1e6).toPrecision(4), formatPercent(l.utilization), l.bound, l.ratio.toFixed(2), ...(all ? [runnerUp] : []),
+    ];
+  });
+  const vector = r.layers.filter((l) => l.kind === 'vector');
+  const vCycles = vector.reduce((s, l) => s + l.cycles, 0), vEnergy = vector.reduce((s, l) => s + l.energyPj, 0);
+  const t = r.totals;
+  const lines = [
+    `${r.model} (${r.mode}, batch ${r.batch}) on ${r.arch}${multi ? ` × ${r.cores} cores` : ''}: dataflow ${r.dataflow}, objective ${r.objective}, strategy ${r.strategy}`,
+    '',
+    renderTable(header, rows),
+    '',
+    `other ops on the vector unit: ${vector.length} ops, ${num(vCycles)} cycles, ${(vEnergy / 1e6).toPrecision(4)} µJ`,
+    `total: ${num(t.cycles)} cycles (${formatSeconds(t.seconds)}), ${(t.energyPj / 1e6).toPrecision(5)} µJ, ${num(t.macs)} MACs, utilization ${formatPercent(t.utilization)}; ${t.distinctProblems} distinct loop nests, ${t.evaluations.toLocaleString('en-US')} mappings evaluated`,
+  ];
+  if (t.incompleteSearches > 0) lines.push(`note: ${t.incompleteSearches} exhaustive searches stopped at the budget before covering their space (raise --budget or constrain with --dataflow)`);
+  if (all) {
+    const wins = new Map<string, number>();
+    for (const l of mapped) wins.set(l.dataflow ?? '', (wins.get(l.dataflow ?? '') ?? 0) + 1);
+    lines.push(`dataflow wins: ${[...wins].sort((a, b) => b[1] - a[1]).map(([d, n]) => `${d} ${n}`).join(', ')}`);
+  }
+  return lines.join('\n');
+}
+
+function csvCell(x: string | number): string {
+  const s = String(x);
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function renderCsv(r: NetworkResult): string {
+  const header = ['layer', 'op', 'kind', 'phase', 'dataflow', 'partition', 'macs', 'cycles', 'energy_pj', 'utilization', 'bound', 'bound_cycles', 'ratio'];
+  const rows = r.layers.map((l) => [l.name, l.op, l.kind, l.phase, l.dataflow ?? '', l.problems[0]?.partition.kind ?? '', l.macs, l.cycles, l.energyPj, l.utilization, l.bound, l.boundCycles, l.ratio]);
+  return [header, ...rows].map((row) => row.map(csvCell).join(',')).join('\n');
+}

@@ -1,0 +1,39 @@
+import type { LoweredProblem } from '../problem/types.js';
+import { nodeCounts, type NodeCounts } from '../workload/counts.js';
+import { dtypeBits } from '../workload/dtype.js';
+import type { Graph, Phase } from '../workload/graph.js';
+import { atNode, nodeInputTypes, nodeOutputTypes } from '../workload/infer.js';
+import { registry } from '../workload/ops/index.js';
+
+/**
+ * What each node of a graph asks of an accelerator: the loop nests of its
+ * MACs (compute ops, lowered by their op kind) or, for ops without MACs,
+ * element operations and bytes for the vector unit.
+ */
+export interface LayerWork {
+  name: string;
+  op: string;
+  phase: Phase;
+  counts: NodeCounts;
+  /** Bits of one element of the op's output (an accelerator moves it as one word). */
+  elementBits: number;
+  /** Empty for ops without MACs. */
+  problems: LoweredProblem[];
+}
+
+export function layerWork(graph: Graph): LayerWork[] {
+  return graph.nodes.map((node) => {
+    const counts = nodeCounts(graph, node);
+    const kind = registry.get(node.op);
+    let problems: LoweredProblem[] = [];
+    if (counts.macs > 0 && kind.lower) {
+      try {
+        problems = kind.lower(nodeInputTypes(graph, node), nodeOutputTypes(graph, node), node.attrs);
+      } catch (e) {
+        throw atNode(e, node);
+      }
+    }
+    const out = graph.tensors[node.outputs[0] ?? ''];
+    return { name: node.name, op: node.op, phase: node.phase, counts, elementBits: out ? dtypeBits(out.dtype) : 32, problems };
+  });
+}

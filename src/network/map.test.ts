@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { loadArch } from '../arch/load.js';
+import { mappingFor } from '../mapping/mapping.js';
+import { CostModel } from '../mapping/model.js';
+import { parseLayerSpec } from '../problem/parse.js';
+import { problemMacs } from '../problem/types.js';
+import { loadGraph } from '../workload/load.js';
+import { partitions } from './cores.js';
+import { layerWork } from './layers.js';
+import { mapGraph } from './map.js';
+
+describe('layers of a graph', () => {
+  it('every compute op of a training graph lowers to loop nests with its MACs, and the cost model takes them', () => {
+    const arch = loadArch('eyeriss');
+    const works = layerWork(loadGraph('resnet18', { mode: 'train' }));
+    const ops = new Set<string>();
+    for (const w of works) {
+      if (w.counts.macs === 0) continue;
+      ops.add(w.op);
+      expect(w.problems.length, w.name).toBeGreaterThan(0);
+      expect(w.problems.reduce((s, p) => s + problemMacs(p.problem) * p.repeat, 0), w.name).toBe(w.counts.macs);
+      for (const { problem } of w.problems) {
+        // Everything iterated at DRAM, everything kept there: always a valid mapping.
+        const m = mappingFor(problem, arch);
+        problem.bounds.forEach((b, d) => (m.temporal[d] = b));
+        for (let l = 1; l < arch.levels.length; l++) for (let s = 0; s < problem.dataSpaces.length; s++) m.keep[l * problem.dataSpaces.length + s] = 0;
+        expect(new CostModel(problem, arch).evaluate(m)).toBe(true);
+      }
+    }
+    expect([...ops].sort()).toEqual(expect.arrayContaining(['Conv', 'ConvGradInput', 'ConvGradWeight', 'Gemm']));
+  });
+});
+
+describe('partitions across cores', () => {
+  it('charge ring collectives by (n − 1)/n · S / B + (n − 1)·α', () => {
+    const rapid = loadArch('rapid'); // 4 cores, 128 B/cycle per link, 8 cycles latency
+    const p = parseLayerSpec('conv:K=64,C=64,P=56,Q=56,R=3,S=3');
+    const parts = partitions(p, rapid.cores);
+    expect(parts.map((x) => x.kind)).toEqual(['single', 'output-channels', 'spatial', 'input-channels']);
+    const k = parts.find((x) => x.kind === 'output-channels')!;
+    const inputBytes = 64 * 58 * 58 * 2; // C × (P+R−1) × (Q+S−1), 16-bit
+    expect(k.transferCycles).toBe(Math.ceil((3 / 4) * (inputBytes / 128) + 3 * 8));
+    expect(k.problem.bounds[p.dims.indexOf('K')]).toBe(16);
+    const c = parts.find((x) => x.kind === 'input-channels')!;
+    expect(c.transferCycles).toBe(Math.ceil((3 / 4) * ((64 * 56 * 56 * 2) / 128) + 3 * 8));
+    expect(partitions(p, loadArch('eyeriss').cores).map((x) => x.kind)).toEqual(['single']);
+  });
+});
+
+describe('whole networks', () => {
+  it('totals add up, layers sit on or above their roofline, vector ops are priced', async () => {
+    const r = await mapGraph(loadGraph('resnet18'), loadArch('eyeriss'), { dataflow: 'auto', metrics: ['edp', 'latency', 'energy'], strategy: 'anneal', budget: { evaluations: 600 }, seed: 1, threads: 1 });
+    expect(r.totals.cycles).toBe(r.layers.reduce((s, l) => s + l.cycles, 0));
+    expect(r.totals.macs).toBeCloseTo(1.814e9, -7);
+    for (const l of r.layers) {
+      if (l.kind === 'mapped') expect(l.ratio, l.name).toBeGreaterThanOrEqual(1);
+      expect(l.cycles).toBeGreaterThanOrEqual(0);
+    }
+    expect(r.layers.some((l) => l.kind === 'vector' && l.cycles > 0)).toBe(true);
+    // Identical shapes are searched once.
+    expect(r.totals.distinctProblems).toBeLessThan(r.layers.filter((l) => l.kind === 'mapped').length);
+  });
+});

@@ -1,0 +1,79 @@
+import type { Architecture } from '../arch/types.js';
+import type { Problem } from '../problem/types.js';
+import { applyUserConstraints, type ConstraintEntry } from './constraints-file.js';
+import { constraintSets, type DataflowChoice } from './dataflows.js';
+import { compare, type Metric } from './objective.js';
+import { searchProblem, type Budget, type SearchResult, type Strategy } from './search.js';
+
+/**
+ * One unit of mapper work, plain data so that it can cross to a worker
+ * thread: search one problem under a dataflow choice (every applicable
+ * dataflow for `all`). The seed is derived from the job's own key, so results
+ * do not depend on which thread runs it or in which order.
+ */
+export interface SearchJob {
+  problem: Problem;
+  arch: Architecture;
+  dataflow: DataflowChoice;
+  metrics: Metric[];
+  strategy: Strategy;
+  budget: Budget;
+  seed: number;
+  precision?: string;
+  /** User constraints (already validated), added to each dataflow's. */
+  constraints?: ConstraintEntry[];
+}
+
+/** A found mapping in plain arrays (typed arrays do not survive JSON). */
+export interface FoundMapping {
+  temporal: number[];
+  spatialX: number[];
+  spatialY: number[];
+  order: number[];
+  keep: number[];
+}
+
+/** A search result as plain data: the dataflow searched and the mapping in arrays. */
+export type JobOutcome = Omit<SearchResult, 'constraints' | 'mapping'> & { dataflow: string; mapping: FoundMapping | null };
+
+export interface JobResult {
+  /** Best over the dataflows searched. */
+  best: JobOutcome;
+  /** Every dataflow searched (one entry unless `all`). */
+  byDataflow: JobOutcome[];
+}
+
+/** FNV-1a over a string, mixed with the seed. */
+export function derivedSeed(seed: number, key: string): number {
+  let h = 0x811c9dc5 ^ seed;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+function outcome(r: SearchResult): JobOutcome {
+  const m = r.mapping;
+  return {
+    dataflow: r.constraints,
+    mapping: m && { temporal: [...m.temporal], spatialX: [...m.spatialX], spatialY: [...m.spatialY], order: [...m.order], keep: [...m.keep] },
+    cycles: r.cycles,
+    energyPj: r.energyPj,
+    utilization: r.utilization,
+    evaluated: r.evaluated,
+    valid: r.valid,
+    complete: r.complete,
+    seconds: r.seconds,
+    log10Size: r.log10Size,
+  };
+}
+
+export function runJob(job: SearchJob, key: string): JobResult {
+  const objective = { metrics: job.metrics };
+  const user = job.constraints && { src: { file: 'constraints', value: null, locate: () => undefined }, entries: job.constraints };
+  const sets = constraintSets(job.dataflow, job.problem, job.arch).map((c) => (user ? applyUserConstraints(c, user, job.problem, job.arch) : c));
+  const byDataflow = sets.map((c) =>
+    outcome(searchProblem(job.problem, job.arch, c, { strategy: job.strategy, objective, budget: job.budget, seed: derivedSeed(job.seed, `${key}/${c.name}`), precision: job.precision })),
+  );
+  let best = byDataflow[0]!;
+  for (const o of byDataflow) if (o.mapping && (!best.mapping || compare(objective, o.cycles, o.energyPj, best.cycles, best.energyPj) < 0)) best = o;
+  return { best, byDataflow };
+}

@@ -1,0 +1,83 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { AccelmapError, type ErrorCode } from '../util/errors.js';
+import { packageRoot } from '../util/paths.js';
+import { runJob, type JobResult, type SearchJob } from './job.js';
+
+/**
+ * Runs search jobs on worker threads (or in this thread for one thread).
+ * From the built package the worker is dist/search/search.worker.js; from
+ * the sources (tests) it is the .ts file, imported after registering tsx's
+ * loader inside the worker.
+ */
+interface Pending {
+  resolve(r: JobResult): void;
+  reject(e: Error): void;
+}
+
+function startWorker(): Worker {
+  const here = fileURLToPath(import.meta.url);
+  if (here.endsWith('.ts')) {
+    const entry = pathToFileURL(join(packageRoot(), 'src', 'search', 'search.worker.ts')).href;
+    const boot = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
+    return new Worker(boot, { eval: true });
+  }
+  const built = join(packageRoot(), 'dist', 'search', 'search.worker.js');
+  if (!existsSync(built)) throw new Error(`worker bundle missing: ${built} (run npm run build)`);
+  return new Worker(built);
+}
+
+export class SearchPool {
+  private readonly workers: Worker[] = [];
+  private readonly idle: Worker[] = [];
+  private readonly queue: { id: number; job: SearchJob; key: string }[] = [];
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 0;
+
+  constructor(readonly threads: number) {
+    if (threads <= 1) return;
+    for (let i = 0; i < threads; i++) {
+      const w = startWorker();
+      w.on('message', (msg: { id: number; result?: JobResult; error?: { message: string; code?: string; hint?: string } }) => {
+        const p = this.pending.get(msg.id)!;
+        this.pending.delete(msg.id);
+        if (msg.error) p.reject(msg.error.code ? new AccelmapError(msg.error.code as ErrorCode, msg.error.message, {}, msg.error.hint) : new Error(msg.error.message));
+        else p.resolve(msg.result!);
+        this.idle.push(w);
+        this.pump();
+      });
+      w.on('error', (e) => {
+        for (const p of this.pending.values()) p.reject(e);
+        this.pending.clear();
+      });
+      this.workers.push(w);
+      this.idle.push(w);
+    }
+  }
+
+  run(job: SearchJob, key: string): Promise<JobResult> {
+    if (this.threads <= 1) {
+      try {
+        return Promise.resolve(runJob(job, key));
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    }
+    return new Promise((resolve, reject) => {
+      const id = this.nextId++;
+      this.pending.set(id, { resolve, reject });
+      this.queue.push({ id, job, key });
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (this.idle.length > 0 && this.queue.length > 0) this.idle.pop()!.postMessage(this.queue.shift()!);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}

@@ -1,0 +1,159 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { archFromSpec, loadArch } from '../arch/load.js';
+import { paddedBound } from '../mapping/mapping.js';
+import { CostModel } from '../mapping/model.js';
+import { parseLayerSpec } from '../problem/parse.js';
+import { Rng } from '../util/rng.js';
+import { unconstrained } from './constraints.js';
+import { constraintSets, dataflowConstraints, dimRoles } from './dataflows.js';
+import { compare, parseObjective } from './objective.js';
+import { searchProblem } from './search.js';
+import { coarseCandidates, MapSpace, spatialCandidates } from './space.js';
+
+const conv = parseLayerSpec('conv:K=64,C=64,P=56,Q=56,R=3,S=3');
+const fc1 = parseLayerSpec('matmul:M=1,N=1000,K=2048');
+const objective = parseObjective('edp');
+
+describe('dataflow roles', () => {
+  it('classify convolution and matmul dims by the tensors they index', () => {
+    const r = dimRoles(conv);
+    const names = (ds: number[]) => ds.map((d) => conv.dims[d]).join('');
+    expect([names(r.out), names(r.red), names(r.pix)]).toEqual(['K', 'CRS', 'NPQ']);
+    expect([conv.dims[r.rowWindow!], conv.dims[r.colWindow!]]).toEqual(['R', 'S']);
+    const m = dimRoles(fc1);
+    expect([m.out, m.red, m.pix].map((ds) => ds.map((d) => fc1.dims[d]).join(''))).toEqual(['N', 'K', 'M']);
+    expect(m.rowWindow).toBeNull();
+    expect(constraintSets('all', fc1, loadArch('eyeriss')).map((c) => c.name)).toEqual(['ws', 'os', 'is', 'nlr']);
+  });
+});
+
+describe('the mapspace', () => {
+  it('spatial candidates: the smallest factor per number of passes; coarse: divisors and the filling factor', () => {
+    expect(spatialCandidates(64, 14)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 10, 11, 13]);
+    expect(coarseCandidates(64, 14)).toEqual([1, 2, 4, 8, 13]);
+  });
+
+  it('random points respect the constraints and cover every bound', () => {
+    const archs = [loadArch('eyeriss'), loadArch('simba'), loadArch('tpu-v1')];
+    const problems = [conv, fc1, parseLayerSpec('dwconv:C=32,P=112,Q=112,R=3,S=3'), parseLayerSpec('conv-grad-weight:K=64,C=64,P=28,Q=28,R=3,S=3')];
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 1e9 }), fc.constantFrom(...archs), fc.constantFrom(...problems), fc.constantFrom('ws', 'os', 'is', 'nlr', 'auto'), (seed, arch, p, flow) => {
+        const c = flow === 'auto' ? unconstrained(p, arch) : dataflowConstraints(flow as 'ws', p, arch);
+        const space = new MapSpace(p, arch, c);
+        const m = space.base();
+        const rng = new Rng(seed);
+        for (let k = 0; k < 20; k++) {
+          if (k === 0) space.randomize(m, rng);
+          else space.move(m, rng);
+          const D = p.dims.length;
+          for (let d = 0; d < D; d++) expect(paddedBound(m, d)).toBeGreaterThanOrEqual(p.bounds[d]!);
+          for (let l = 0; l < arch.levels.length; l++) {
+            const lc = c.levels[l]!;
+            for (let d = 0; d < D; d++) {
+              const i = l * D + d;
+              expect(m.spatialX[i]! > 1 && m.spatialY[i]! > 1).toBe(false);
+              if (m.spatialX[i]! > 1 && lc.spatialX) expect(lc.spatialX.has(d)).toBe(true);
+              if (m.spatialY[i]! > 1 && lc.spatialY) expect(lc.spatialY.has(d)).toBe(true);
+              if (m.temporal[i]! > 1 && lc.temporalDims) expect(lc.temporalDims.has(d)).toBe(true);
+            }
+            if (lc.order) expect(Array.from(m.order.slice(l * D, l * D + D))).toEqual(lc.order);
+          }
+        }
+      }),
+      { numRuns: 150, seed: 11 },
+    );
+  });
+});
+
+/** A two-level design small enough to enumerate in a moment. */
+const tiny = archFromSpec({
+  name: 'tiny',
+  technology: 45,
+  clock: 1e9,
+  levels: [
+    { name: 'DRAM', class: 'dram', sharedBandwidth: 2, energy: { read: 100 } },
+    { name: 'Buf', class: 'sram', words: 96, energy: { read: 2 } },
+    { name: 'RF', class: 'regfile', words: 8, fanOut: { x: 4, y: 2 }, energy: { read: 0.5 } },
+  ],
+  compute: { precisions: [{ name: 'int8', operandBits: 8, energyPerMac: 0.2 }] },
+});
+
+/** Two fan-outs in a row (like simba's PEs and lanes): a dim can spread over both. */
+const tiny2 = archFromSpec({
+  name: 'tiny2',
+  technology: 45,
+  clock: 1e9,
+  levels: [
+    { name: 'DRAM', class: 'dram', sharedBandwidth: 4, energy: { read: 100 } },
+    { name: 'Buf', class: 'sram', words: 512, energy: { read: 2 } },
+    { name: 'PE', class: 'sram', words: 64, fanOut: { x: 4, y: 2 }, energy: { read: 1 } },
+    { name: 'Lane', class: 'regfile', words: 6, fanOut: { x: 3 }, energy: { read: 0.5 } },
+  ],
+  compute: { precisions: [{ name: 'int8', operandBits: 8, energyPerMac: 0.2 }] },
+});
+
+describe('dataflow spaces do not depend on the order a search assigns factors', () => {
+  it('every valid point random draws and local moves reach is one the exhaustive walk visits', () => {
+    const p = parseLayerSpec('conv:K=10,C=4,P=6,Q=1,R=3,S=1');
+    const key = (m: { temporal: Int32Array; spatialX: Int32Array; spatialY: Int32Array; order: Int8Array; keep: Uint8Array }) =>
+      [m.temporal, m.spatialX, m.spatialY, m.order, m.keep].map((a) => a.join(',')).join('|');
+    for (const flow of ['ws', 'os', 'is', 'rs'] as const) {
+      const c = dataflowConstraints(flow, p, tiny2);
+      const space = new MapSpace(p, tiny2, c);
+      const model = new CostModel(p, tiny2);
+      const all = new Set<string>();
+      expect(space.enumerate((m) => (model.evaluate(m) && all.add(key(m)), true))).toBe(true);
+      const rng = new Rng(3);
+      const m = space.base();
+      for (let draw = 0; draw < 200; draw++) {
+        space.randomize(m, rng);
+        for (let k = 0; k < 10; k++) {
+          if (model.evaluate(m)) expect(all.has(key(m)), `${flow}: ${key(m)}`).toBe(true);
+          space.move(m, rng);
+        }
+      }
+    }
+  });
+});
+
+describe('strategies', () => {
+  // K = 10 over fan-outs of 4 and 3 (ws puts K on both X axes): factors that are neither divisors nor fills
+  // of what one slot leaves the other make a space that depends on assignment order unless defined per dim.
+  const p = parseLayerSpec('conv:K=10,C=4,P=6,Q=1,R=3,S=1');
+  it('exhaustive visits the whole space: no random, annealed or descended point beats it', () => {
+    for (const arch of [tiny, tiny2]) {
+      for (const flow of ['ws', 'os', 'is', 'rs'] as const) {
+        const c = dataflowConstraints(flow, p, arch);
+        const exh = searchProblem(p, arch, c, { strategy: 'exhaustive', objective, budget: {}, seed: 1 });
+        expect(exh.complete).toBe(true);
+        for (const strategy of ['random', 'anneal', 'descent', 'hybrid'] as const) {
+          const r = searchProblem(p, arch, c, { strategy, objective, budget: { evaluations: 3000 }, seed: 7 });
+          expect(compare(objective, exh.cycles, exh.energyPj, r.cycles, r.energyPj), `${arch.name} ${flow} ${strategy}`).toBeLessThanOrEqual(0);
+        }
+      }
+    }
+  });
+
+  it('the best mapping found re-evaluates to the reported cost', () => {
+    const r = searchProblem(conv, loadArch('eyeriss'), unconstrained(conv, loadArch('eyeriss')), { strategy: 'descent', objective, budget: { evaluations: 3000 }, seed: 3 });
+    const model = new CostModel(conv, loadArch('eyeriss'));
+    expect(model.evaluate(r.mapping!)).toBe(true);
+    expect([model.cycles, model.totalEnergyPj]).toEqual([r.cycles, r.energyPj]);
+    expect(r.evaluated).toBeLessThanOrEqual(3000 + 8);
+  });
+
+  it('is deterministic for a seed', () => {
+    const run = (seed: number) => searchProblem(conv, loadArch('simba'), unconstrained(conv, loadArch('simba')), { strategy: 'hybrid', objective, budget: { evaluations: 2000 }, seed });
+    const a = run(5), b = run(5);
+    expect([a.cycles, a.energyPj, [...a.mapping!.temporal]]).toEqual([b.cycles, b.energyPj, [...b.mapping!.temporal]]);
+  });
+
+  it('objectives: lexicographic lists break ties with the others', () => {
+    expect(parseObjective('energy,latency').metrics).toEqual(['energy', 'latency', 'edp']);
+    const o = parseObjective('latency');
+    expect(compare(o, 10, 5, 10, 6)).toBe(-1);
+    expect(compare(o, 9, 100, 10, 1)).toBe(-1);
+    expect(() => parseObjective('speed')).toThrow(/not latency, energy, edp/);
+  });
+});

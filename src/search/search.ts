@@ -1,0 +1,368 @@
+import type { Architecture } from '../arch/types.js';
+import { cloneMapping, copyMapping, type MappingArrays } from '../mapping/mapping.js';
+import { CostModel } from '../mapping/model.js';
+import type { Problem } from '../problem/types.js';
+import { AccelmapError } from '../util/errors.js';
+import { Rng } from '../util/rng.js';
+import type { Constraints } from './constraints.js';
+import { compare, metricValue, type Objective } from './objective.js';
+import { MapSpace } from './space.js';
+
+/**
+ * Searching one problem's mapspace. Strategies:
+ *   exhaustive — every point (MapSpace.enumerate), stopping at the budget;
+ *   random     — uniform random points;
+ *   hybrid     — the default: descent where every loop order is fixed (a
+ *                dataflow's space), where it finds the exhaustive optimum or
+ *                nearly; otherwise (loop orders searched too) annealing chains
+ *                on three quarters of the budget, then a descent from their best;
+ *   descent    — a fixed number of chains, each seeded from the
+ *                best of a few random points, then coordinate descent: for
+ *                each dim in turn, every placement of its factors (spatial
+ *                and temporal) with the others fixed, keeping the best; every
+ *                split of a fan-out axis between two dims; every order of each
+ *                level whose order is searched and every
+ *                keep choice; when a sweep finds nothing better, every joint
+ *                temporal placement of two dims, then a random kick from the
+ *                chain's best; deterministic for a seed;
+ *   anneal     — the same chains improved by simulated annealing over local
+ *                moves instead.
+ * A budget is a number of evaluations (deterministic) or of seconds (best
+ * so far when time runs out). Every strategy returns the best valid mapping
+ * found.
+ */
+export type Strategy = 'hybrid' | 'descent' | 'anneal' | 'random' | 'exhaustive';
+export const STRATEGIES: readonly Strategy[] = ['hybrid', 'descent', 'anneal', 'random', 'exhaustive'];
+
+export interface Budget {
+  evaluations?: number;
+  seconds?: number;
+}
+
+export interface SearchOptions {
+  strategy: Strategy;
+  objective: Objective;
+  budget: Budget;
+  seed: number;
+  precision?: string;
+  /** Called every few thousand evaluations. */
+  onProgress?: (p: SearchProgress) => void;
+}
+
+export interface SearchProgress {
+  evaluated: number;
+  valid: number;
+  bestCycles: number;
+  bestEnergyPj: number;
+}
+
+export interface SearchResult {
+  constraints: string;
+  /** Best mapping (null when no valid mapping was found). */
+  mapping: MappingArrays | null;
+  cycles: number;
+  energyPj: number;
+  utilization: number;
+  evaluated: number;
+  valid: number;
+  /** Whether an exhaustive search visited every point. */
+  complete: boolean;
+  seconds: number;
+  log10Size: number;
+}
+
+/** Independent chains of the descent and anneal strategies (fixed: results do not depend on threads). */
+export const CHAINS = 4;
+
+class Tracker {
+  readonly model: CostModel;
+  best: MappingArrays | null = null;
+  bestCycles = Infinity;
+  bestEnergy = Infinity;
+  bestUtil = 0;
+  evaluated = 0;
+  valid = 0;
+  private readonly started = performance.now();
+  private readonly minUnits: number;
+
+  constructor(
+    problem: Problem,
+    arch: Architecture,
+    constraints: Constraints,
+    readonly options: SearchOptions,
+  ) {
+    this.model = new CostModel(problem, arch, { precision: options.precision });
+    this.minUnits = constraints.minUtilization * arch.compute.instances;
+  }
+
+  exhausted(): boolean {
+    const b = this.options.budget;
+    if (b.evaluations !== undefined && this.evaluated >= b.evaluations) return true;
+    if (b.seconds !== undefined && (this.evaluated & 255) === 0 && (performance.now() - this.started) / 1000 >= b.seconds) return true;
+    return false;
+  }
+
+  /** Evaluates; records it if it is the best so far. Returns the model's validity. */
+  evaluate(m: MappingArrays): boolean {
+    this.evaluated++;
+    const model = this.model;
+    if (!model.evaluate(m)) return false;
+    if (model.usedUnits < this.minUnits) return false;
+    this.valid++;
+    if (compare(this.options.objective, model.cycles, model.totalEnergyPj, this.bestCycles, this.bestEnergy) < 0) {
+      this.bestCycles = model.cycles;
+      this.bestEnergy = model.totalEnergyPj;
+      this.bestUtil = model.utilization;
+      if (this.best) copyMapping(m, this.best);
+      else this.best = cloneMapping(m);
+    }
+    if ((this.evaluated & 4095) === 0) this.options.onProgress?.({ evaluated: this.evaluated, valid: this.valid, bestCycles: this.bestCycles, bestEnergyPj: this.bestEnergy });
+    return true;
+  }
+
+  seconds(): number {
+    return (performance.now() - this.started) / 1000;
+  }
+}
+
+function primary(o: Objective, cycles: number, energy: number): number {
+  return metricValue(o.metrics[0]!, cycles, energy);
+}
+
+/** The best point of a search step: `offer` evaluates a candidate and keeps a copy when it is better. */
+class Incumbent {
+  cycles = Infinity;
+  energy = Infinity;
+
+  constructor(
+    private readonly t: Tracker,
+    readonly point: MappingArrays,
+  ) {}
+
+  get found(): boolean {
+    return this.cycles !== Infinity;
+  }
+
+  offer(m: MappingArrays): boolean {
+    const model = this.t.model;
+    if (!this.t.evaluate(m) || compare(this.t.options.objective, model.cycles, model.totalEnergyPj, this.cycles, this.energy) >= 0) return false;
+    this.take(m, model.cycles, model.totalEnergyPj);
+    return true;
+  }
+
+  /** Adopts a point unconditionally. */
+  take(m: MappingArrays, cycles: number, energy: number): void {
+    this.cycles = cycles;
+    this.energy = energy;
+    if (m !== this.point) copyMapping(m, this.point);
+  }
+
+  beats(cycles: number, energy: number): boolean {
+    return compare(this.t.options.objective, this.cycles, this.energy, cycles, energy) < 0;
+  }
+}
+
+function runRandom(space: MapSpace, t: Tracker, rng: Rng): void {
+  const m = space.base();
+  while (!t.exhausted()) {
+    space.randomize(m, rng);
+    t.evaluate(m);
+  }
+}
+
+/** The best of `draws` random points. */
+function seed(space: MapSpace, t: Tracker, rng: Rng, draws: number, deadline: () => boolean): Incumbent {
+  const cur = new Incumbent(t, space.base());
+  const cand = space.base();
+  for (let i = 0; i < draws && !deadline(); i++) {
+    space.randomize(cand, rng);
+    cur.offer(cand);
+  }
+  return cur;
+}
+
+/**
+ * One annealing chain: the best of some random points, then local moves
+ * accepted when better, or worse with probability exp(−Δ/T) where Δ is the
+ * relative change of the primary metric (log ratio) and T falls geometrically
+ * from 0.3 to 0.001 over the chain's budget.
+ */
+function runChain(space: MapSpace, t: Tracker, rng: Rng, evaluations: number, deadline: () => boolean): void {
+  const o = t.options.objective;
+  const model = t.model;
+  const draws = Math.max(8, Math.floor(evaluations * 0.15));
+  const cur = seed(space, t, rng, draws, deadline);
+  if (!cur.found) return;
+  const cand = space.base();
+  let curScore = primary(o, cur.cycles, cur.energy);
+  const steps = Math.max(1, evaluations - draws);
+  const t0 = 0.3, t1 = 0.001;
+  for (let k = 0; k < steps && !deadline(); k++) {
+    copyMapping(cur.point, cand);
+    if (!space.move(cand, rng)) break;
+    if (!t.evaluate(cand)) continue;
+    const c = model.cycles, e = model.totalEnergyPj;
+    const score = primary(o, c, e);
+    const temp = t0 * Math.pow(t1 / t0, k / steps);
+    const delta = Math.log(score / curScore);
+    if (compare(o, c, e, cur.cycles, cur.energy) < 0 || (delta >= 0 && rng.next() < Math.exp(-delta / temp))) {
+      cur.take(cand, c, e);
+      curScore = score;
+    }
+  }
+}
+
+/**
+ * For every pair of dims sharing a fan-out axis and every split of the axis
+ * between them: the best temporal placement of the first dim, then of the
+ * second; offers the result to `cur`.
+ */
+function tradeAxes(space: MapSpace, t: Tracker, cur: Incumbent, cand: MappingArrays, probe: MappingArrays, pairs: ReturnType<MapSpace['axisPairs']>, deadline: () => boolean): boolean {
+  let improved = false;
+  for (const pair of pairs) {
+    copyMapping(cur.point, cand);
+    const ok = space.forEachAxisSplit(cand, pair, () => {
+      for (const d of [pair.a, pair.b]) {
+        const local = new Incumbent(t, cand);
+        copyMapping(cand, probe);
+        if (!space.forEachTemporalPlacement(probe, d, () => !deadline() && (local.offer(probe), true))) return false;
+        if (!local.found) return true;
+        if (d === pair.b && local.beats(cur.cycles, cur.energy)) {
+          cur.take(cand, local.cycles, local.energy);
+          improved = true;
+        }
+      }
+      return true;
+    });
+    if (!ok) break;
+  }
+  return improved;
+}
+
+/** Joint temporal placements of two dims, tried for pairs with at most this many. */
+const PAIR_PLACEMENTS = 600;
+
+/**
+ * For every pair of dims: every temporal placement of the first together with
+ * every placement of the second (capacity often couples them); offers each to `cur`.
+ */
+function tradeTemporal(space: MapSpace, cur: Incumbent, cand: MappingArrays, deadline: () => boolean): boolean {
+  let improved = false;
+  for (let a = 0; a < space.D; a++) {
+    for (let b = a + 1; b < space.D; b++) {
+      const na = space.temporalPlacements(cur.point, a), nb = space.temporalPlacements(cur.point, b);
+      if (na < 2 || nb < 2 || na * nb > PAIR_PLACEMENTS) continue;
+      copyMapping(cur.point, cand);
+      const ok = space.forEachTemporalPlacement(cand, a, () =>
+        space.forEachTemporalPlacement(cand, b, () => {
+          if (deadline()) return false;
+          if (cur.offer(cand)) improved = true;
+          return true;
+        }),
+      );
+      if (!ok) return improved;
+    }
+  }
+  return improved;
+}
+
+/** One coordinate-descent chain (see the strategy list above), from the best of some random points or from `start`. */
+function runDescent(space: MapSpace, t: Tracker, rng: Rng, evaluations: number, deadline: () => boolean, start?: MappingArrays): void {
+  const model = t.model;
+  const cur = start ? new Incumbent(t, space.base()) : seed(space, t, rng, Math.max(8, Math.floor(evaluations * 0.1)), deadline);
+  if (start) cur.offer(start);
+  if (!cur.found) return;
+  const best = new Incumbent(t, space.base());
+  best.take(cur.point, cur.cycles, cur.energy);
+  const cand = space.base(), probe = space.base();
+  const tryCand = (): boolean => !deadline() && (cur.offer(cand), true);
+  const dims = Array.from({ length: space.D }, (_, d) => d);
+  const pairs = space.axisPairs();
+  while (!deadline()) {
+    const before = { c: cur.cycles, e: cur.energy };
+    for (const d of rng.shuffle(dims)) {
+      copyMapping(cur.point, cand);
+      if (!space.forEachDimPlacement(cand, d, tryCand)) break;
+    }
+    for (let l = 0; l < space.L && !deadline(); l++) {
+      if (space.constraints.levels[l]!.order) continue;
+      copyMapping(cur.point, cand);
+      if (!space.forEachOrder(cand, l, rng, 120, tryCand)) break;
+    }
+    for (let l = 0; l < space.L && !deadline(); l++) {
+      for (let s = 0; s < space.DS; s++) {
+        if (!space.freeKeep[l]![s]) continue;
+        copyMapping(cur.point, cand);
+        cand.keep[l * space.DS + s] = 1 - cand.keep[l * space.DS + s]!;
+        tryCand();
+      }
+    }
+    if (cur.beats(best.cycles, best.energy)) best.take(cur.point, cur.cycles, cur.energy);
+    if (cur.beats(before.c, before.e)) continue;
+    // Stalled: trade a fan-out axis between two dims, or move two dims' temporal factors together.
+    if ((pairs.length > 0 && tradeAxes(space, t, cur, cand, probe, pairs, deadline)) || tradeTemporal(space, cur, cand, deadline)) continue;
+    // A local optimum: kick from the chain's best with a few random moves.
+    for (let tries = 0; tries < 20 && !deadline(); tries++) {
+      copyMapping(best.point, cand);
+      const kicks = 4 + rng.int(6);
+      for (let k = 0; k < kicks; k++) space.move(cand, rng);
+      if (t.evaluate(cand)) {
+        cur.take(cand, model.cycles, model.totalEnergyPj);
+        break;
+      }
+    }
+  }
+}
+
+export function searchProblem(problem: Problem, arch: Architecture, constraints: Constraints, options: SearchOptions): SearchResult {
+  const space = new MapSpace(problem, arch, constraints);
+  const t = new Tracker(problem, arch, constraints, options);
+  const rng = new Rng(options.seed);
+  let complete = false;
+  switch (options.strategy) {
+    case 'exhaustive':
+      complete = space.enumerate((m) => {
+        t.evaluate(m);
+        return !t.exhausted();
+      });
+      break;
+    case 'random':
+      if (options.budget.evaluations === undefined && options.budget.seconds === undefined) throw new AccelmapError('bad-flag', 'random search needs a budget (--budget N or Ns)');
+      runRandom(space, t, rng);
+      break;
+    case 'hybrid':
+    case 'descent':
+    case 'anneal': {
+      const ordersFixed = constraints.levels.every((l) => l.order !== null);
+      const plan: ('descent' | 'anneal')[] =
+        options.strategy === 'hybrid' ? (ordersFixed ? ['descent', 'descent', 'descent', 'descent'] : ['anneal', 'anneal', 'anneal', 'descent']) : new Array(CHAINS).fill(options.strategy);
+      const total = options.budget.evaluations ?? Infinity;
+      const seconds = options.budget.seconds;
+      plan.forEach((kind, chain) => {
+        const chainRng = new Rng((options.seed ^ Math.imul(chain + 1, 0x9e3779b1)) >>> 0);
+        const share = Number.isFinite(total) ? Math.floor(total / CHAINS) : Infinity;
+        const start = t.evaluated;
+        const chainDeadline = seconds !== undefined ? t.seconds() + seconds / CHAINS : Infinity;
+        const deadline = () => t.evaluated - start >= share || t.seconds() >= chainDeadline;
+        const evaluations = Number.isFinite(share) ? share : 20000;
+        // In a hybrid's last chain, descend from the best the annealing chains found.
+        const from = options.strategy === 'hybrid' && !ordersFixed && chain === CHAINS - 1 ? (t.best ?? undefined) : undefined;
+        if (kind === 'descent') runDescent(space, t, chainRng, evaluations, deadline, from && cloneMapping(from));
+        else runChain(space, t, chainRng, evaluations, deadline);
+      });
+      break;
+    }
+  }
+  return {
+    constraints: constraints.name,
+    mapping: t.best,
+    cycles: t.bestCycles,
+    energyPj: t.bestEnergy,
+    utilization: t.bestUtil,
+    evaluated: t.evaluated,
+    valid: t.valid,
+    complete,
+    seconds: t.seconds(),
+    log10Size: space.log10Size(),
+  };
+}

@@ -1,0 +1,570 @@
+import type { Architecture } from '../arch/types.js';
+import { copyMapping, mappingFor, type MappingArrays } from '../mapping/mapping.js';
+import type { Problem } from '../problem/types.js';
+import { AccelmapError } from '../util/errors.js';
+import type { Rng } from '../util/rng.js';
+import { spatialAllowed, type Constraints } from './constraints.js';
+
+/**
+ * The mapspace of one problem on one architecture under constraints: for
+ * every dim, spatial factors on the fan-outs it may use (any integer up to
+ * the mesh: the last pass may leave PEs idle, the dim is padded) and a
+ * factorization of what remains (ceil(bound ÷ spatial)) over the levels that
+ * may iterate over it; a loop order per level; keep/bypass per level and data
+ * space. Points are MappingArrays; this class draws random points, makes
+ * local moves, estimates the size and enumerates every point.
+ */
+export interface SpatialSlot {
+  level: number;
+  axis: 0 | 1; // X, Y
+  cap: number;
+  /** In a coarse space: the factors this slot may take (before the room other dims leave). */
+  coarse: number[] | null;
+}
+
+interface DimSpace {
+  bound: number;
+  /** Levels whose temporal factor of this dim is searched. */
+  temporal: number[];
+  spatial: SpatialSlot[];
+}
+
+const primeCache = new Map<number, number[]>();
+
+export function primeFactors(n: number): number[] {
+  let cached = primeCache.get(n);
+  if (cached) return cached;
+  cached = [];
+  let x = n;
+  for (let p = 2; p * p <= x; p++) while (x % p === 0) (cached.push(p), (x /= p));
+  if (x > 1) cached.push(x);
+  primeCache.set(n, cached);
+  return cached;
+}
+
+export function divisors(n: number): number[] {
+  const out: number[] = [];
+  for (let d = 1; d * d <= n; d++) {
+    if (n % d === 0) {
+      out.push(d);
+      if (d * d !== n) out.push(n / d);
+    }
+  }
+  return out.sort((a, b) => a - b);
+}
+
+/**
+ * Spatial factors worth trying for a dim of (remaining) bound b on an axis
+ * with room `cap`: the smallest factor for each distinct number of passes (a
+ * larger factor with as many passes only idles more PEs). Any assignment is
+ * dominated by one built from these slot by slot in a fixed order, so the
+ * exhaustive walk loses nothing.
+ */
+export function spatialCandidates(b: number, cap: number): number[] {
+  const out: number[] = [];
+  let last = -1;
+  for (let f = 1; f <= Math.min(b, cap); f++) {
+    const passes = Math.ceil(b / f);
+    if (passes !== last) out.push(Math.ceil(b / passes));
+    last = passes;
+  }
+  return [...new Set(out)];
+}
+
+/**
+ * The factors a coarse (dataflow) space allows a dim of bound b on an axis of
+ * `cap`: the divisors of b and the factor that fills the axis. They depend on
+ * neither the other slots nor the other dims, so the space does not depend on
+ * the order in which a search assigns them.
+ */
+export function coarseCandidates(b: number, cap: number): number[] {
+  const out = divisors(b).filter((f) => f <= cap);
+  const fill = Math.ceil(b / Math.ceil(b / Math.min(b, cap)));
+  if (!out.includes(fill)) out.push(fill);
+  return out.sort((x, y) => x - y);
+}
+
+function choose(n: number, k: number): number {
+  let r = 1;
+  for (let i = 1; i <= k; i++) r = (r * (n - k + i)) / i;
+  return r;
+}
+
+/** Ordered factorizations of n into k slots. */
+function orderedFactorizations(n: number, k: number): number {
+  const counts = new Map<number, number>();
+  for (const p of primeFactors(n)) counts.set(p, (counts.get(p) ?? 0) + 1);
+  let r = 1;
+  for (const e of counts.values()) r *= choose(e + k - 1, k - 1);
+  return r;
+}
+
+export class MapSpace {
+  readonly problem: Problem;
+  readonly arch: Architecture;
+  readonly constraints: Constraints;
+  readonly L: number;
+  readonly D: number;
+  readonly DS: number;
+  readonly dims: DimSpace[];
+  /** Per level: the fan-out mesh below it (X, Y). */
+  private readonly meshX: number[];
+  private readonly meshY: number[];
+  /** Per level and data space: may the search change keep? */
+  readonly freeKeep: boolean[][];
+  /** Tensor ranks per data space as (dim, coef) terms, for capacity checks while enumerating. */
+  private readonly ranks: { dim: number; coef: number }[][][];
+
+  constructor(problem: Problem, arch: Architecture, constraints: Constraints) {
+    this.problem = problem;
+    this.arch = arch;
+    this.constraints = constraints;
+    const L = (this.L = arch.levels.length);
+    this.D = problem.dims.length;
+    this.DS = problem.dataSpaces.length;
+    const fan = (l: number) => (l + 1 < L ? arch.levels[l + 1]!.fanOut : arch.compute.fanOut);
+    this.meshX = Array.from({ length: L }, (_, l) => fan(l).meshX);
+    this.meshY = Array.from({ length: L }, (_, l) => fan(l).meshY);
+    this.dims = problem.dims.map((name, d) => {
+      const temporal: number[] = [];
+      const spatial: SpatialSlot[] = [];
+      for (let l = 0; l < L; l++) {
+        const c = constraints.levels[l]!;
+        if (!c.temporalFixed.has(d) && (c.temporalDims === null || c.temporalDims.has(d))) temporal.push(l);
+        if (c.spatialFixed.has(d)) continue;
+        const coarse = (cap: number) => (constraints.coarseSpatial ? coarseCandidates(problem.bounds[d]!, cap) : null);
+        if (this.meshX[l]! > 1 && spatialAllowed(c, 'X', d)) spatial.push({ level: l, axis: 0, cap: this.meshX[l]!, coarse: coarse(this.meshX[l]!) });
+        if (this.meshY[l]! > 1 && spatialAllowed(c, 'Y', d)) spatial.push({ level: l, axis: 1, cap: this.meshY[l]!, coarse: coarse(this.meshY[l]!) });
+      }
+      const bound = problem.bounds[d]!;
+      if (temporal.length === 0 && bound > 1 && spatial.length === 0) {
+        throw new AccelmapError('infeasible', `no level may iterate over ${name} (bound ${bound}) under the ${constraints.name} constraints`, {}, 'relax the constraints on that dimension');
+      }
+      return { bound, temporal, spatial };
+    });
+    this.freeKeep = arch.levels.map((level, l) =>
+      problem.dataSpaces.map((s, si) => l > 0 && constraints.levels[l]!.keep[si] === undefined && (level.dataSpaces === null || level.dataSpaces.includes(s.name))),
+    );
+    this.ranks = problem.dataSpaces.map((s) => s.projection.map((terms) => terms.map((t) => ({ dim: t.dim, coef: t.coef }))));
+  }
+
+  /** A mapping with the constraints' fixed parts applied (orders, fixed factors, keeps) and everything else 1. */
+  base(): MappingArrays {
+    const m = mappingFor(this.problem, this.arch);
+    const { D, DS } = this;
+    this.constraints.levels.forEach((c, l) => {
+      if (c.order) c.order.forEach((d, k) => (m.order[l * D + k] = d));
+      for (const [d, f] of c.temporalFixed) m.temporal[l * D + d] = f;
+      for (const [d, s] of c.spatialFixed) (s.axis === 'X' ? m.spatialX : m.spatialY)[l * D + d] = s.factor;
+      for (let s = 0; s < DS; s++) {
+        const allowed = this.arch.levels[l]!.dataSpaces;
+        const ok = allowed === null || allowed.includes(this.problem.dataSpaces[s]!.name);
+        m.keep[l * DS + s] = l === 0 ? 1 : (c.keep[s] ?? (ok ? 1 : 0));
+      }
+    });
+    return m;
+  }
+
+  /** What remains of dim d's bound once its fixed and searched spatial factors are applied (rounded up). */
+  private remaining(m: MappingArrays, d: number): number {
+    let spatial = 1, fixed = 1;
+    for (let l = 0; l < this.L; l++) {
+      const i = l * this.D + d;
+      spatial *= m.spatialX[i]! * m.spatialY[i]!;
+      if (this.constraints.levels[l]!.temporalFixed.has(d)) fixed *= m.temporal[i]!;
+    }
+    return Math.ceil(this.dims[d]!.bound / (spatial * fixed));
+  }
+
+  /** The factors dim d may take on a slot, given what the other dims leave of its axis. */
+  private candidates(m: MappingArrays, d: number, slot: SpatialSlot): number[] {
+    const room = this.slotRoom(m, slot, d);
+    if (slot.coarse) return slot.coarse.filter((f) => f <= room);
+    return spatialCandidates(this.remaining(m, d), room);
+  }
+
+  /** A dim goes on one axis of a fan-out (as in Timeloop's directives): its factor on the other axis. */
+  private otherAxis(m: MappingArrays, slot: SpatialSlot, d: number): number {
+    return (slot.axis === 0 ? m.spatialY : m.spatialX)[slot.level * this.D + d]!;
+  }
+
+  private slotRoom(m: MappingArrays, slot: SpatialSlot, exceptDim: number): number {
+    const arr = slot.axis === 0 ? m.spatialX : m.spatialY;
+    let used = 1;
+    for (let d = 0; d < this.D; d++) if (d !== exceptDim) used *= arr[slot.level * this.D + d]!;
+    return Math.floor(slot.cap / used);
+  }
+
+  /** Spreads `q` over dim d's temporal levels: each prime to a random level (or all to the outermost). */
+  private spread(m: MappingArrays, d: number, q: number, rng: Rng | null): void {
+    const { D } = this;
+    const slots = this.dims[d]!.temporal;
+    for (const l of slots) m.temporal[l * D + d] = 1;
+    if (q === 1) return;
+    if (slots.length === 0) throw new AccelmapError('infeasible', `no level may iterate over ${this.problem.dims[d]} under the ${this.constraints.name} constraints`);
+    for (const p of primeFactors(q)) {
+      const l = rng ? slots[rng.int(slots.length)]! : slots[0]!;
+      m.temporal[l * D + d]! *= p;
+    }
+  }
+
+  /** A uniformly random point (spatial factors, factor spreads, orders, keeps). */
+  randomize(m: MappingArrays, rng: Rng): void {
+    const { D, DS } = this;
+    copyMapping(this.base(), m);
+    const dimsOrder = rng.shuffle(Array.from({ length: D }, (_, d) => d));
+    for (const d of dimsOrder) {
+      for (const slot of rng.shuffle([...this.dims[d]!.spatial])) {
+        if (this.otherAxis(m, slot, d) > 1) continue;
+        const cands = this.candidates(m, d, slot);
+        const f = cands[rng.int(cands.length)]!;
+        (slot.axis === 0 ? m.spatialX : m.spatialY)[slot.level * D + d] = f;
+      }
+    }
+    for (let d = 0; d < D; d++) this.spread(m, d, this.remaining(m, d), rng);
+    for (let l = 0; l < this.L; l++) {
+      if (!this.constraints.levels[l]!.order) {
+        const order = rng.shuffle(Array.from({ length: D }, (_, i) => i));
+        order.forEach((d, k) => (m.order[l * D + k] = d));
+      }
+      for (let s = 0; s < DS; s++) if (this.freeKeep[l]![s]) m.keep[l * DS + s] = rng.next() < 0.5 ? 1 : 0;
+    }
+  }
+
+  /**
+   * A random local move, written into `m` (a copy of the current point):
+   * move a prime factor of a dim between two of its levels, change a spatial
+   * factor (re-spreading the dim's remainder), swap two loops of a level
+   * whose order is searched, or flip a keep bit. Returns false if no move applies.
+   */
+  move(m: MappingArrays, rng: Rng): boolean {
+    const { D, DS } = this;
+    for (let tries = 0; tries < 64; tries++) {
+      const kind = rng.next();
+      if (kind < 0.55) {
+        const d = rng.int(D);
+        const slots = this.dims[d]!.temporal;
+        if (slots.length < 2) continue;
+        let nonUnit = 0;
+        for (const l of slots) if (m.temporal[l * D + d]! > 1) nonUnit++;
+        if (nonUnit === 0) continue;
+        let pick = rng.int(nonUnit), from = -1;
+        for (const l of slots) if (m.temporal[l * D + d]! > 1 && pick-- === 0) from = l;
+        const f = m.temporal[from * D + d]!;
+        const primes = primeFactors(f);
+        const p = primes[rng.int(primes.length)]!;
+        let to = slots[rng.int(slots.length - 1)]!;
+        if (to === from) to = slots[slots.length - 1]!;
+        m.temporal[from * D + d] = f / p;
+        m.temporal[to * D + d]! *= p;
+        return true;
+      }
+      if (kind < 0.75) {
+        const d = rng.int(D);
+        const spatial = this.dims[d]!.spatial;
+        if (spatial.length === 0) continue;
+        const slot = spatial[rng.int(spatial.length)]!;
+        const arr = slot.axis === 0 ? m.spatialX : m.spatialY;
+        const i = slot.level * D + d;
+        const old = arr[i]!;
+        (slot.axis === 0 ? m.spatialY : m.spatialX)[i] = 1;
+        arr[i] = 1;
+        const cands = this.candidates(m, d, slot);
+        const f = cands[rng.int(cands.length)]!;
+        arr[i] = f;
+        this.respread(m, d);
+        if (f === old) continue;
+        return true;
+      }
+      if (kind < 0.9) {
+        const l = rng.int(this.L);
+        if (this.constraints.levels[l]!.order) continue;
+        const a = rng.int(D), b = rng.int(D);
+        if (a === b) continue;
+        const t = m.order[l * D + a]!;
+        m.order[l * D + a] = m.order[l * D + b]!;
+        m.order[l * D + b] = t;
+        return true;
+      }
+      const l = rng.int(this.L), s = rng.int(DS);
+      if (!this.freeKeep[l]![s]) continue;
+      m.keep[l * DS + s] = 1 - m.keep[l * DS + s]!;
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Visits every placement of dim d's factors (its spatial factors, then the
+   * remainder over its temporal levels) with every other dim as in `m`;
+   * `visit` returns false to stop. Leaves d's factors as the last visit set them.
+   */
+  forEachDimPlacement(m: MappingArrays, d: number, visit: () => boolean): boolean {
+    const ds = this.dims[d]!;
+    for (const slot of ds.spatial) (slot.axis === 0 ? m.spatialX : m.spatialY)[slot.level * this.D + d] = 1;
+    return this.forEachSpatial(
+      m,
+      ds.spatial.map((slot) => ({ d, slot })),
+      () => this.forEachTemporalPlacement(m, d, visit),
+    );
+  }
+
+  /** Visits every choice of spatial factors for the (dim, fan-out slot) pairs of `list`, then calls `then`. */
+  private forEachSpatial(m: MappingArrays, list: { d: number; slot: SpatialSlot }[], then: () => boolean): boolean {
+    const go = (k: number): boolean => {
+      if (k === list.length) return then();
+      const { d, slot } = list[k]!;
+      const arr = slot.axis === 0 ? m.spatialX : m.spatialY;
+      const i = slot.level * this.D + d;
+      arr[i] = 1;
+      if (this.otherAxis(m, slot, d) > 1) return go(k + 1);
+      for (const f of this.candidates(m, d, slot)) {
+        arr[i] = f;
+        if (!go(k + 1)) return false;
+      }
+      arr[i] = 1;
+      return true;
+    };
+    return go(0);
+  }
+
+  /** Visits every placement of dim d's temporal factors over its levels (its spatial factors as in `m`). */
+  forEachTemporalPlacement(m: MappingArrays, d: number, visit: () => boolean): boolean {
+    const { D } = this;
+    const slots = this.dims[d]!.temporal;
+    const go = (t: number, rest: number): boolean => {
+      if (slots.length === 0) return rest === 1 ? visit() : true;
+      if (t === slots.length - 1) {
+        m.temporal[slots[t]! * D + d] = rest;
+        return visit();
+      }
+      for (const f of divisors(rest)) {
+        m.temporal[slots[t]! * D + d] = f;
+        if (!go(t + 1, rest / f)) return false;
+      }
+      return true;
+    };
+    return go(0, this.remaining(m, d));
+  }
+
+  /** Number of temporal placements of dim d (given its spatial factors in m). */
+  temporalPlacements(m: MappingArrays, d: number): number {
+    const slots = this.dims[d]!.temporal.length;
+    return slots < 2 ? 1 : orderedFactorizations(this.remaining(m, d), slots);
+  }
+
+  /** Pairs of dims that may share one fan-out axis (their spatial factors compete for its room). */
+  axisPairs(): { a: number; b: number; slotA: SpatialSlot; slotB: SpatialSlot }[] {
+    const out: { a: number; b: number; slotA: SpatialSlot; slotB: SpatialSlot }[] = [];
+    for (let a = 0; a < this.D; a++) {
+      for (const slotA of this.dims[a]!.spatial) {
+        for (let b = a + 1; b < this.D; b++) {
+          const slotB = this.dims[b]!.spatial.find((x) => x.level === slotA.level && x.axis === slotA.axis);
+          if (slotB) out.push({ a, b, slotA, slotB });
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Visits every split of one fan-out axis between dims a and b (each re-spread over its temporal levels). */
+  forEachAxisSplit(m: MappingArrays, p: { a: number; b: number; slotA: SpatialSlot; slotB: SpatialSlot }, visit: () => boolean): boolean {
+    const { D } = this;
+    const arr = p.slotA.axis === 0 ? m.spatialX : m.spatialY;
+    const ia = p.slotA.level * D + p.a, ib = p.slotB.level * D + p.b;
+    if (this.otherAxis(m, p.slotA, p.a) > 1 || this.otherAxis(m, p.slotB, p.b) > 1) return true;
+    arr[ia] = 1;
+    arr[ib] = 1;
+    for (const fa of this.candidates(m, p.a, p.slotA)) {
+      arr[ia] = fa;
+      arr[ib] = 1;
+      for (const fb of this.candidates(m, p.b, p.slotB)) {
+        arr[ib] = fb;
+        this.respread(m, p.a);
+        this.respread(m, p.b);
+        if (!visit()) return false;
+      }
+    }
+    return true;
+  }
+
+  /** Visits orders of level l (all permutations of its non-unit loops, or `limit` random ones if there are more). */
+  forEachOrder(m: MappingArrays, l: number, rng: Rng, limit: number, visit: () => boolean): boolean {
+    const { D } = this;
+    const nonUnit: number[] = [], unit: number[] = [];
+    for (let k = 0; k < D; k++) {
+      const d = m.order[l * D + k]!;
+      (m.temporal[l * D + d]! > 1 ? nonUnit : unit).push(d);
+    }
+    unit.forEach((d, k) => (m.order[l * D + k] = d));
+    const base = unit.length;
+    let count = 1;
+    for (let i = 2; i <= nonUnit.length; i++) count *= i;
+    if (count > limit) {
+      for (let t = 0; t < limit; t++) {
+        rng.shuffle(nonUnit).forEach((d, k) => (m.order[l * D + base + k] = d));
+        if (!visit()) return false;
+      }
+      return true;
+    }
+    const go = (k: number, used: boolean[]): boolean => {
+      if (k === nonUnit.length) return visit();
+      for (let i = 0; i < nonUnit.length; i++) {
+        if (used[i]) continue;
+        used[i] = true;
+        m.order[l * D + base + k] = nonUnit[i]!;
+        const ok = go(k + 1, used);
+        used[i] = false;
+        if (!ok) return false;
+      }
+      return true;
+    };
+    return go(0, nonUnit.map(() => false));
+  }
+
+  /** After a dim's spatial factors change: keep each level's temporal factor where it still divides, the rest to the outermost allowed level. */
+  private respread(m: MappingArrays, d: number): void {
+    const { D } = this;
+    let q = this.remaining(m, d);
+    const slots = this.dims[d]!.temporal;
+    for (let k = slots.length - 1; k >= 0; k--) {
+      const i = slots[k]! * D + d;
+      const g = gcd(m.temporal[i]!, q);
+      m.temporal[i] = k === 0 ? q : g;
+      q /= m.temporal[i]!;
+    }
+    if (slots.length === 0 && q > 1) m.temporal[d] = q;
+  }
+
+  /**
+   * An upper bound on the number of points (before capacity and fan-out
+   * pruning): per dim, Σ over its spatial choices of the ordered
+   * factorizations of the remainder; × searched loop orders; × keep choices.
+   * Returned as log10.
+   */
+  log10Size(): number {
+    let log = 0;
+    for (const ds of this.dims) {
+      let count = 0;
+      const visit = (k: number, rest: number) => {
+        if (k === ds.spatial.length) {
+          count += orderedFactorizations(rest, Math.max(1, ds.temporal.length));
+          return;
+        }
+        const slot = ds.spatial[k]!;
+        for (const f of slot.coarse ?? spatialCandidates(rest, slot.cap)) visit(k + 1, Math.ceil(rest / f));
+      };
+      visit(0, ds.bound);
+      log += Math.log10(count);
+    }
+    for (let l = 0; l < this.L; l++) {
+      if (!this.constraints.levels[l]!.order) {
+        const k = this.dims.filter((x) => x.temporal.includes(l)).length;
+        for (let i = 2; i <= k; i++) log += Math.log10(i);
+      }
+      for (const free of this.freeKeep[l]!) if (free) log += Math.log10(2);
+    }
+    return log;
+  }
+
+  /**
+   * Visits every point of the space (exhaustive search). Spatial factors are
+   * enumerated first (the smallest factor per number of passes, which loses
+   * nothing: fewer idle PEs and less padding for the same loops); then
+   * temporal factors level by level from the innermost, with keep choices,
+   * cutting any branch whose kept tiles overflow a level (outer levels cannot
+   * shrink an inner tile); then loop orders of levels whose order is
+   * searched, over their non-unit loops only. `visit` returns false to stop.
+   */
+  enumerate(visit: (m: MappingArrays) => boolean): boolean {
+    const { D, L, DS } = this;
+    const m = this.base();
+    const slots: { d: number; slot: SpatialSlot }[] = [];
+    this.dims.forEach((ds, d) => ds.spatial.forEach((slot) => slots.push({ d, slot })));
+    const tile = new Float64Array((L + 1) * D);
+    const capacity = this.arch.levels.map((x) => x.capacityWords / x.multipleBuffering);
+    const rest = new Array<number>(D).fill(1);
+
+    const orders = (l: number): boolean => {
+      if (l < 0) return visit(m);
+      if (this.constraints.levels[l]!.order) return orders(l - 1);
+      const nonUnit: number[] = [], unit: number[] = [];
+      for (let d = 0; d < D; d++) (m.temporal[l * D + d]! > 1 ? nonUnit : unit).push(d);
+      const go = (k: number, used: boolean[]): boolean => {
+        if (k === nonUnit.length) return orders(l - 1);
+        for (let i = 0; i < nonUnit.length; i++) {
+          if (used[i]) continue;
+          used[i] = true;
+          m.order[l * D + unit.length + k] = nonUnit[i]!;
+          const ok = go(k + 1, used);
+          used[i] = false;
+          if (!ok) return false;
+        }
+        return true;
+      };
+      unit.forEach((d, k) => (m.order[l * D + k] = d));
+      return go(0, nonUnit.map(() => false));
+    };
+
+    const fits = (l: number): boolean => {
+      let kept = 0;
+      for (let s = 0; s < DS; s++) {
+        if (!m.keep[l * DS + s]) continue;
+        let size = 1;
+        for (const terms of this.ranks[s]!) {
+          let e = 1;
+          for (const t of terms) e += t.coef * (tile[l * D + t.dim]! - 1);
+          size *= e;
+        }
+        kept += size;
+      }
+      return kept <= capacity[l]!;
+    };
+
+    const keeps = (l: number, s: number, then: () => boolean): boolean => {
+      if (s === DS) return then();
+      if (!this.freeKeep[l]![s]) return keeps(l, s + 1, then);
+      for (const k of [1, 0]) {
+        m.keep[l * DS + s] = k;
+        if (!keeps(l, s + 1, then)) return false;
+      }
+      return true;
+    };
+
+    // Temporal factors at level l for dims d, d+1, …; then keep choices and capacity; then level l−1.
+    const temporal = (l: number, d: number): boolean => {
+      if (l < 0) {
+        for (let x = 0; x < D; x++) if (rest[x] !== 1) return true;
+        return orders(L - 1);
+      }
+      if (d === D) {
+        for (let x = 0; x < D; x++) tile[l * D + x] = tile[(l + 1) * D + x]! * m.temporal[l * D + x]! * m.spatialX[l * D + x]! * m.spatialY[l * D + x]!;
+        return keeps(l, 0, () => (fits(l) ? temporal(l - 1, 0) : true));
+      }
+      const allowed = this.dims[d]!.temporal;
+      if (!allowed.includes(l)) return temporal(l, d + 1);
+      const outermost = allowed[0] === l;
+      const choices = outermost ? [rest[d]!] : divisors(rest[d]!);
+      const saved = rest[d]!;
+      for (const f of choices) {
+        m.temporal[l * D + d] = f;
+        rest[d] = saved / f;
+        if (!temporal(l, d + 1)) return false;
+      }
+      m.temporal[l * D + d] = 1;
+      rest[d] = saved;
+      return true;
+    };
+
+    return this.forEachSpatial(m, slots, () => {
+      for (let d = 0; d < D; d++) rest[d] = this.remaining(m, d);
+      for (let d = 0; d < D; d++) tile[L * D + d] = 1;
+      return temporal(L - 1, 0);
+    });
+  }
+}
+
+function gcd(a: number, b: number): number {
+  while (b) [a, b] = [b, a % b];
+  return a;
+}
