@@ -4,7 +4,7 @@ import { nodeCounts } from '../workload/counts.js';
 import { loadGraph } from '../workload/load.js';
 import type { ConvGeometry } from '../workload/ops/conv.js';
 import { convOptions, fftCost, isConvolution, winogradCost } from './conv-algos.js';
-import { mappedTimes, rooflineTimes } from './times.js';
+import { mappedTimes, rooflineTimes } from '../characterize/times.js';
 
 /** N = 1, C = 2, K = 3, a 4×4 input, 3×3 kernel, padding 1: a 4×4 output. */
 const small: ConvGeometry = { N: 1, C: 2, K: 3, group: 1, inSize: [4, 4], kernel: [3, 3], outSize: [4, 4], strides: [1, 1], dilations: [1, 1], pads: [1, 1, 1, 1] };

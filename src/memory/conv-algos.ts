@@ -3,7 +3,7 @@ import type { NodeCounts } from '../workload/counts.js';
 import type { Graph, Node } from '../workload/graph.js';
 import { nodeInputTypes } from '../workload/infer.js';
 import { convGeometry, type ConvAttrs, type ConvGeometry } from '../workload/ops/conv.js';
-import type { LayerTimes } from './times.js';
+import type { LayerTimes } from '../characterize/times.js';
 
 /**
  * Convolution algorithm classes, as vDNN chooses between them: a fast,

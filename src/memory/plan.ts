@@ -6,7 +6,7 @@ import { convOptions, isConvolution, type ConvAlgorithm, type ConvMethod, type C
 import { planRecompute, type RecomputePlan } from './recompute.js';
 import { BUFFER_CATEGORIES, buildSchedule, graphSteps, type BufferCategory, type Schedule, type StepPhase } from './schedule.js';
 import { offloadUse, simulate, type Timeline } from './timeline.js';
-import { rooflineTimes, type LayerTimes } from './times.js';
+import { rooflineTimes, type LayerTimes } from '../characterize/times.js';
 
 /**
  * Training-memory plans: which buffers leave the device between the forward

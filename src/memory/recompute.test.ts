@@ -6,7 +6,7 @@ import type { Graph } from '../workload/graph.js';
 import { toTraining } from '../workload/train/index.js';
 import { convRelu } from '../workload/zoo/layers.js';
 import { planWith, preparePlanner } from './plan.js';
-import { mappedTimes, rooflineTimes } from './times.js';
+import { mappedTimes, rooflineTimes } from '../characterize/times.js';
 
 /**
  * Six convolution + ReLU layers, a flatten and a linear layer. Forward

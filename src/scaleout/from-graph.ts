@@ -1,4 +1,4 @@
-import { profileNode } from '../characterize/profile.js';
+import { rooflineTimes, type LayerTimes } from '../characterize/times.js';
 import type { Device } from '../device/device.js';
 import { bytesFor } from '../workload/dtype.js';
 import { numel, type Graph, type Node } from '../workload/graph.js';
@@ -6,8 +6,9 @@ import { registry } from '../workload/ops/index.js';
 import type { LayerProfile, StepProfile } from './profile.js';
 
 /**
- * Builds a step profile from a training graph on a roofline device: every
- * node's time is its modeled roofline time (characterize/), forward nodes
+ * Builds a step profile from a training graph: every node's time comes from
+ * `times` (by default the device's roofline, characterize/; or a mapper's
+ * per-layer times), the device gives the memory bandwidth, forward nodes
  * are the layers, each backward node is charged to the forward node it
  * differentiates, and the update nodes make the optimizer step.
  *
@@ -17,7 +18,7 @@ import type { LayerProfile, StepProfile } from './profile.js';
  * matches none of these is charged to the layer of the backward node before
  * it (backward nodes come in reverse layer order, in runs per layer).
  */
-export function stepProfileFromGraph(graph: Graph, device: Device): StepProfile {
+export function stepProfileFromGraph(graph: Graph, device: Device, times: LayerTimes = rooflineTimes(device)): StepProfile {
   if (graph.mode !== 'train') throw new Error(`graph ${graph.name} is not in training form`);
   const forward = graph.nodes.filter((n) => n.phase === 'forward');
   const layerOf = new Map<string, number>();
@@ -41,7 +42,7 @@ export function stepProfileFromGraph(graph: Graph, device: Device): StepProfile 
     return {
       name: node.name,
       layerClass: registry.get(node.op).opClass,
-      forwardSeconds: profileNode(graph, node, device).seconds,
+      forwardSeconds: times.seconds(graph, node),
       backwardSeconds: 0,
       gradientElements,
       gradientBytes,
@@ -52,7 +53,7 @@ export function stepProfileFromGraph(graph: Graph, device: Device): StepProfile 
   let last = layers.length - 1;
   for (const node of graph.nodes) {
     if (node.phase === 'forward') continue;
-    const seconds = profileNode(graph, node, device).seconds;
+    const seconds = times.seconds(graph, node);
     if (node.phase === 'update') {
       updateSeconds += seconds;
       continue;
@@ -66,7 +67,7 @@ export function stepProfileFromGraph(graph: Graph, device: Device): StepProfile 
     layers,
     updateSeconds,
     memoryBytesPerSecond: device.memoryBandwidthBytesPerSecond,
-    source: `${device.name} roofline on the training graph (forward, backward and update nodes)`,
+    source: `${times.source} on the training graph (forward, backward and update nodes)`,
   };
 }
 

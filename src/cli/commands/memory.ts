@@ -4,7 +4,6 @@ import { largestBatch } from '../../memory/batch.js';
 import type { ConvAlgorithm } from '../../memory/conv-algos.js';
 import { comparePolicies, minimumBytes, planWith, POLICIES, preparePlanner, type MemoryPlan, type Planner, type PlannerOptions, type PolicyName } from '../../memory/plan.js';
 import { memoryHtml, renderMemoryPlan } from '../../memory/report.js';
-import { mappedTimes, readLayerTimes, rooflineTimes } from '../../memory/times.js';
 import { chromeTrace } from '../../memory/trace.js';
 import { AccelmapError } from '../../util/errors.js';
 import { checkWritable, writeTextFile } from '../../util/files.js';
@@ -15,15 +14,15 @@ import { bytesFlag, oneOf, positiveInt } from '../flags.js';
 import { addDeviceOption } from '../device-options.js';
 import { toJson, type Io } from '../io.js';
 import { addModelOptions, loadOptions, type ModelFlags } from '../model-options.js';
+import { addTimesOptions, layerTimes, type TimesFlags } from '../layer-times.js';
 
-interface MemoryFlags extends ModelFlags {
+interface MemoryFlags extends ModelFlags, TimesFlags {
   device: string;
   capacity?: number;
   policy: PolicyName;
   algo: ConvAlgorithm;
   checkpointEvery?: number;
   inPlace: boolean;
-  layerTimes?: string;
   maxBatch?: boolean;
   json?: boolean;
   trace?: string;
@@ -37,27 +36,24 @@ export function registerMemory(program: Command, io: Io): void {
     .command('memory')
     .description('plan training memory: liveness, offload/prefetch (vDNN), recomputation, convolution algorithms; peak, average, step time')
     .argument('<model>', 'zoo model name (accelmap models) or .onnx file');
-  addDeviceOption(addModelOptions(cmd, ['train']))
+  addTimesOptions(addDeviceOption(addModelOptions(cmd, ['train'])))
     .option('--capacity <size>', 'device memory available (default: the device’s), e.g. 12GB', bytesFlag('--capacity'))
     .addOption(new Option('--policy <name>', 'none, conv, all (vDNN offload), dyn (vDNN_dyn), recompute, recompute+conv, recompute+all').argParser(oneOf('--policy', POLICIES)).default('dyn'))
     .addOption(new Option('--algo <class>', 'convolution algorithms for every policy but dyn: fast (with workspace) or lean (none)').argParser(oneOf('--algo', ['fast', 'lean'] as const)).default('fast'))
     .option('--checkpoint-every <k>', 'recompute: every k-th cut point is a checkpoint (default √ of the cut points)', positiveInt('--checkpoint-every'))
     .option('--no-in-place', 'give every element-wise result its own buffer (default: ReLU and the like overwrite an input that dies with them)')
-    .option('--layer-times <file.json>', 'per-node seconds { "<node>": s } (e.g. from a mapper) instead of the roofline')
     .option('--max-batch', 'also search the largest batch that fits the capacity under the policy')
     .option('--json', 'print JSON')
     .option('--trace <file>', 'write the schedule as a Chrome trace / Perfetto JSON file')
     .option('--out <file>', 'write a self-contained HTML report with the memory-over-time chart')
-    .action((model: string, f: MemoryFlags) => {
+    .action(async (model: string, f: MemoryFlags) => {
       if (f.trace) checkWritable(f.trace, 'trace');
       if (f.out) checkWritable(f.out, 'HTML report');
+      if (f.maxBatch && (f.arch || f.layerTimes)) throw new AccelmapError('bad-flag', `--max-batch needs the roofline's times: ${f.arch ? '--arch' : '--layer-times'} times one batch only`);
       const device = loadDevice(f.device);
-      const timed = f.layerTimes ? readLayerTimes(f.layerTimes) : undefined;
-      const roofline = rooflineTimes(device);
-      const options: PlannerOptions = { capacityBytes: f.capacity, checkpointEvery: f.checkpointEvery, inPlace: f.inPlace, times: timed ? mappedTimes(timed, roofline, f.layerTimes!) : roofline };
       const load = (batch?: number) => loadGraph(model, { ...loadOptions(f), batch, mode: 'train' });
       const graph = load(f.batch);
-      if (timed) noteCoverage(io, graph.nodes.map((n) => n.name), Object.keys(timed));
+      const options: PlannerOptions = { capacityBytes: f.capacity, checkpointEvery: f.checkpointEvery, inPlace: f.inPlace, times: await layerTimes(graph, device, f, io) };
       const planner = preparePlanner(graph, device, options);
       const plan = planWith(planner, f.policy, f.algo);
       if (!plan.fits) requireFeasible(planner, plan);
@@ -89,9 +85,3 @@ function requireFeasible(p: Planner, plan: MemoryPlan): void {
   );
 }
 
-function noteCoverage(io: Io, nodes: string[], timed: string[]): void {
-  const known = new Set(nodes);
-  const covered = nodes.filter((n) => timed.includes(n)).length;
-  const unknown = timed.filter((n) => !known.has(n));
-  io.err(`note: --layer-times times ${covered} of ${nodes.length} nodes; the roofline times the rest` + (unknown.length ? `; ${unknown.length} names match no node (${unknown.slice(0, 3).join(', ')}${unknown.length > 3 ? ', …' : ''})` : ''));
-}

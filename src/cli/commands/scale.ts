@@ -15,10 +15,11 @@ import { gbpsToBytesPerSecond, TOPOLOGY_NAMES, type SystemSpec, type TopologyNam
 import { fraction, nonNegativeNumber, oneOf, positiveInt, positiveNumber } from '../flags.js';
 import { toJson, type Io } from '../io.js';
 import { addModelOptions, loadOptions, type ModelFlags } from '../model-options.js';
+import { addTimesOptions, layerTimes, type TimesFlags } from '../layer-times.js';
 import { addDeviceOption } from '../device-options.js';
 import { loadDevice } from '../../device/load.js';
 
-interface ScaleFlags extends ModelFlags {
+interface ScaleFlags extends ModelFlags, TimesFlags {
   device: string;
   devices: number;
   topology: TopologyName;
@@ -58,7 +59,7 @@ export function registerScale(program: Command, io: Io): void {
     .command('scale')
     .description('training step time, exposed communication and scaling efficiency on many devices, with and without gradient compression')
     .argument('<model>', 'zoo model name (accelmap models) or .onnx file');
-  addDeviceOption(addModelOptions(cmd, ['train']))
+  addTimesOptions(addDeviceOption(addModelOptions(cmd, ['train'])))
     .requiredOption('--devices <n>', 'number of devices', positiveInt('--devices'))
     .addOption(new Option('--topology <t>', 'ring, torus2d, torus3d, switch or hier (nodes with a fast switch inside)').argParser(oneOf('--topology', TOPOLOGY_NAMES)).makeOptionMandatory())
     .requiredOption('--link-gbps <g>', 'link bandwidth per direction in Gb/s (between nodes for hier)', positiveNumber('--link-gbps'))
@@ -81,10 +82,11 @@ export function registerScale(program: Command, io: Io): void {
     .option('--train-samples <n>', 'samples to train on, for the time to train', positiveInt('--train-samples'))
     .option('--json', 'print JSON')
     .option('--out <file>', 'write a self-contained HTML report with charts')
-    .action((model: string, f: ScaleFlags) => {
+    .action(async (model: string, f: ScaleFlags) => {
       if (f.out) checkWritable(f.out, 'HTML report');
       const graph = loadGraph(model, { ...loadOptions(f), batch: f.batch ?? (isModelFile(model) ? undefined : DEFAULT_BATCH), mode: 'train' });
-      const profile = stepProfileFromGraph(graph, loadDevice(f.device));
+      const device = loadDevice(f.device);
+      const profile = stepProfileFromGraph(graph, device, await layerTimes(graph, device, f, io));
       const link = { bandwidthBytesPerSecond: gbpsToBytesPerSecond(f.linkGbps), latencySeconds: f.latencyUs * 1e-6 };
       const spec: SystemSpec = {
         devices: f.devices,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { computeDtype, profileNode } from '../characterize/profile.js';
+import { computeDtype, profileNode } from './profile.js';
 import { peakFor, rooflineSeconds, type Device } from '../device/device.js';
 import { AccelmapError } from '../util/errors.js';
 import { readTextFile } from '../util/files.js';
