@@ -2,7 +2,7 @@ import { OpRegistry } from '../registry.js';
 import { ConvGradInput, ConvGradWeight } from './conv_grad.js';
 import { ElementwiseGrad } from './elementwise_grad.js';
 import { GatherGrad } from './gather_grad.js';
-import { MSELoss, MSELossGrad, SoftmaxCrossEntropyLoss, SoftmaxCrossEntropyLossGrad } from './loss.js';
+import { MSELoss, MSELossGrad, NegativeLogLikelihoodLoss, SoftmaxCrossEntropyLoss, SoftmaxCrossEntropyLossGrad } from './loss.js';
 import { NormalizationGrad } from './normalization_grad.js';
 import { UPDATE_OPS } from './optimizer.js';
 import { PoolGrad } from './pool_grad.js';
@@ -81,7 +81,7 @@ for (const kind of [
 // training
 for (const kind of [
   ConvGradInput, ConvGradWeight, TransposedMatMul, RecurrentGrad, ElementwiseGrad, NormalizationGrad, PoolGrad, GatherGrad, SumToShape,
-  SoftmaxCrossEntropyLoss, SoftmaxCrossEntropyLossGrad, MSELoss, MSELossGrad, ...UPDATE_OPS,
+  SoftmaxCrossEntropyLoss, SoftmaxCrossEntropyLossGrad, NegativeLogLikelihoodLoss, MSELoss, MSELossGrad, ...UPDATE_OPS,
 ]) {
   registry.register(kind);
 }

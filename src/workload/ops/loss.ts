@@ -10,6 +10,10 @@ import { isInteger } from '../dtype.js';
  * sum, per sample with none) and the log-probabilities (scores' shape, kept
  * for the backward pass). FLOPs: 5 per score (log-softmax) + 1 per label
  * (pick and reduce).
+ * NegativeLogLikelihoodLoss (ONNX semantics): log-probabilities [N, C] or
+ * [N, C, d…], integer targets [N] or [N, d…] and optional class weights [C] →
+ * the loss (a scalar with reduction mean or sum, per sample with none).
+ * FLOPs: 1 per target (pick and reduce), 2 with class weights.
  * MSELoss: prediction and target of one shape → the mean of squared
  * differences, 3 FLOPs per element.
  *
@@ -28,6 +32,10 @@ function checkLabels(scores: TensorType, labels: TensorType, op: string): void {
 
 const lossShape = (reduction: string, perSample: number[]) => (reduction === 'none' ? perSample : []);
 
+function checkClassWeights(scores: TensorType, weights: TensorType | undefined, op: string): void {
+  if (weights && weights.shape.join() !== String(scores.shape[1])) throw shapeError(`${op} class weights must be [${scores.shape[1]}] for scores [${scores.shape}], got [${weights.shape}]`);
+}
+
 export const SoftmaxCrossEntropyLoss = defineOp({
   op: 'SoftmaxCrossEntropyLoss',
   opClass: 'loss',
@@ -37,6 +45,7 @@ export const SoftmaxCrossEntropyLoss = defineOp({
     const scores = req(inputs, 0, 'scores'), labels = req(inputs, 1, 'labels');
     if (scores.shape.length < 2) throw shapeError(`SoftmaxCrossEntropyLoss scores must have rank ≥ 2, got [${scores.shape}]`);
     checkLabels(scores, labels, 'SoftmaxCrossEntropyLoss');
+    checkClassWeights(scores, inputs[2], 'SoftmaxCrossEntropyLoss');
     return [{ shape: lossShape(a.reduction, [...labels.shape]), dtype: scores.dtype }, { shape: [...scores.shape], dtype: scores.dtype }];
   },
   counts: (inputs) => ({ macs: 0, otherFlops: 5 * numel(req(inputs, 0, 'scores').shape) + numel(req(inputs, 1, 'labels').shape) }),
@@ -54,6 +63,21 @@ export const SoftmaxCrossEntropyLossGrad = defineOp({
     return [{ shape: [...logProb.shape], dtype: logProb.dtype }];
   },
   counts: (inputs) => ({ macs: 0, otherFlops: 3 * numel(req(inputs, 1, 'log_prob').shape) }),
+});
+
+export const NegativeLogLikelihoodLoss = defineOp({
+  op: 'NegativeLogLikelihoodLoss',
+  opClass: 'loss',
+  flopConvention: '1 FLOP per target (pick and reduce), 2 with class weights',
+  attrs: (raw) => ({ reduction: enumAttr(raw, 'reduction', REDUCTIONS, 'mean') }),
+  infer(inputs, a) {
+    const input = req(inputs, 0, 'input'), target = req(inputs, 1, 'target');
+    if (input.shape.length < 2) throw shapeError(`NegativeLogLikelihoodLoss input must have rank ≥ 2, got [${input.shape}]`);
+    checkLabels(input, target, 'NegativeLogLikelihoodLoss');
+    checkClassWeights(input, inputs[2], 'NegativeLogLikelihoodLoss');
+    return [{ shape: lossShape(a.reduction, [...target.shape]), dtype: input.dtype }];
+  },
+  counts: (inputs) => ({ macs: 0, otherFlops: (inputs[2] ? 2 : 1) * numel(req(inputs, 1, 'target').shape) }),
 });
 
 function samePair(a: TensorType, b: TensorType, op: string): void {
