@@ -45,6 +45,7 @@ const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 
 for (const [archName, native] of ARCHS) {
   const arch = loadArch(archName);
+  let finished = 0;
   const rows = await Promise.all(
     [...shapes.entries()].map(async ([key, { problem, where }]) => {
       const dataflow = applicable(native, problem) ? native : 'ws';
@@ -55,6 +56,7 @@ for (const [archName, native] of ARCHS) {
       ]);
       const h = heur.best, e = exh.best;
       const gap = e.mapping && h.mapping ? (h.cycles * h.energyPj) / (e.cycles * e.energyPj) - 1 : NaN;
+      process.stderr.write(`${archName} ${++finished}/${shapes.size} ${where} [${dataflow}]: gap ${Number.isFinite(gap) ? pct(gap) : 'n/a'}, default ${h.seconds.toFixed(2)} s, exhaustive ${e.seconds.toFixed(1)} s${e.complete ? '' : ' (incomplete)'}\n`);
       return { where, dataflow, gap, complete: e.complete, hSeconds: h.seconds, eSeconds: e.seconds, eEvaluated: e.evaluated, size: e.log10Size };
     }),
   );

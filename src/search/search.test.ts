@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { archFromSpec, loadArch } from '../arch/load.js';
-import { paddedBound } from '../mapping/mapping.js';
-import { CostModel } from '../mapping/model.js';
+import { paddedBound, type MappingArrays } from '../mapping/mapping.js';
+import { CostModel, INVALID } from '../mapping/model.js';
 import { parseLayerSpec } from '../problem/parse.js';
 import { Rng } from '../util/rng.js';
 import { unconstrained } from './constraints.js';
@@ -114,6 +114,41 @@ describe('dataflow spaces do not depend on the order a search assigns factors', 
         }
       }
     }
+  });
+});
+
+describe('spatial assignments', () => {
+  it('come fewest iterations first, then fewest MAC units, then most parallelism at outer fan-outs, and each covers every bound', () => {
+    const arch = loadArch('simba');
+    const space = new MapSpace(conv, arch, dataflowConstraints('ws', conv, arch));
+    const list = space.spatialAssignments(1000);
+    expect(list.length).toBeGreaterThan(10);
+    const model = new CostModel(conv, arch);
+    const units = (m: MappingArrays, l: number) => {
+      let u = 1;
+      for (let d = 0; d < conv.dims.length; d++) u *= m.spatialX[l * conv.dims.length + d]! * m.spatialY[l * conv.dims.length + d]!;
+      return u;
+    };
+    const key = (m: MappingArrays) => Array.from({ length: arch.levels.length }, (_, l) => units(m, l));
+    for (let i = 0; i < list.length; i++) {
+      const { point, iterations } = list[i]!;
+      let temporal = 1;
+      for (const f of point.temporal) temporal *= f;
+      expect(temporal).toBe(iterations);
+      conv.bounds.forEach((b, d) => expect(paddedBound(point, d)).toBeGreaterThanOrEqual(b));
+      expect(model.evaluate(point) || model.invalidCode !== INVALID.factors).toBe(true);
+      if (i === 0) continue;
+      const prev = list[i - 1]!;
+      expect(prev.iterations).toBeLessThanOrEqual(iterations);
+      if (prev.iterations !== iterations) continue;
+      const [a, b] = [key(prev.point), key(point)];
+      const [ua, ub] = [a.reduce((x, y) => x * y), b.reduce((x, y) => x * y)];
+      expect(ua).toBeLessThanOrEqual(ub);
+      const first = a.findIndex((x, l) => x !== b[l]);
+      if (ua === ub && first >= 0) expect(a[first]!).toBeGreaterThan(b[first]!);
+    }
+    // the first: all of K (64) and C's share on the X and Y axes, nothing padded
+    expect(list[0]!.iterations).toBe((64 * 64 * 56 * 56 * 9) / (64 * 4));
   });
 });
 

@@ -12,10 +12,13 @@ import { MapSpace } from './space.js';
  * Searching one problem's mapspace. Strategies:
  *   exhaustive — every point (MapSpace.enumerate), stopping at the budget;
  *   random     — uniform random points;
- *   hybrid     — the default: descent where every loop order is fixed (a
- *                dataflow's space), where it finds the exhaustive optimum or
- *                nearly; otherwise (loop orders searched too) annealing chains
- *                on three quarters of the budget, then a descent from their best;
+ *   hybrid     — the default. Where every loop order is fixed (a dataflow's
+ *                space): half the budget on temporal descents from the
+ *                spatial assignments with the fewest iterations (spatial
+ *                factors fixed; every placement of one dim, then every joint
+ *                placement of two), the other half on two descent chains.
+ *                Otherwise (loop orders searched too) annealing chains on
+ *                three quarters of the budget, then a descent from their best;
  *   descent    — a fixed number of chains, each seeded from the
  *                best of a few random points, then coordinate descent: for
  *                each dim in turn, every placement of its factors (spatial
@@ -239,19 +242,20 @@ function tradeAxes(space: MapSpace, t: Tracker, cur: Incumbent, cand: MappingArr
   return improved;
 }
 
-/** Joint temporal placements of two dims, tried for pairs with at most this many. */
+/** Joint temporal placements of two dims, tried for pairs with at most this many (in a descent over every factor; with spatial factors fixed). */
 const PAIR_PLACEMENTS = 600;
+const PAIR_PLACEMENTS_TEMPORAL = 2500;
 
 /**
  * For every pair of dims: every temporal placement of the first together with
  * every placement of the second (capacity often couples them); offers each to `cur`.
  */
-function tradeTemporal(space: MapSpace, cur: Incumbent, cand: MappingArrays, deadline: () => boolean): boolean {
+function tradeTemporal(space: MapSpace, cur: Incumbent, cand: MappingArrays, deadline: () => boolean, limit = PAIR_PLACEMENTS): boolean {
   let improved = false;
   for (let a = 0; a < space.D; a++) {
     for (let b = a + 1; b < space.D; b++) {
       const na = space.temporalPlacements(cur.point, a), nb = space.temporalPlacements(cur.point, b);
-      if (na < 2 || nb < 2 || na * nb > PAIR_PLACEMENTS) continue;
+      if (na < 2 || nb < 2 || na * nb > limit) continue;
       copyMapping(cur.point, cand);
       const ok = space.forEachTemporalPlacement(cand, a, () =>
         space.forEachTemporalPlacement(cand, b, () => {
@@ -314,6 +318,46 @@ function runDescent(space: MapSpace, t: Tracker, rng: Rng, evaluations: number, 
   }
 }
 
+/**
+ * Descent over temporal factors and keeps with the spatial factors of `start`
+ * fixed: every placement of one dim, every keep choice, then every joint
+ * placement of two dims; stops at a local optimum.
+ */
+function descendTemporal(space: MapSpace, t: Tracker, start: MappingArrays, deadline: () => boolean): void {
+  const cur = new Incumbent(t, space.base());
+  if (!cur.offer(start)) return;
+  const cand = space.base();
+  const tryCand = (): boolean => !deadline() && (cur.offer(cand), true);
+  while (!deadline()) {
+    const before = { c: cur.cycles, e: cur.energy };
+    for (let d = 0; d < space.D; d++) {
+      copyMapping(cur.point, cand);
+      if (!space.forEachTemporalPlacement(cand, d, tryCand)) return;
+    }
+    for (let l = 0; l < space.L; l++) {
+      for (let s = 0; s < space.DS; s++) {
+        if (!space.freeKeep[l]![s]) continue;
+        copyMapping(cur.point, cand);
+        cand.keep[l * space.DS + s] = 1 - cand.keep[l * space.DS + s]!;
+        tryCand();
+      }
+    }
+    if (cur.beats(before.c, before.e)) continue;
+    if (!tradeTemporal(space, cur, cand, deadline, PAIR_PLACEMENTS_TEMPORAL)) return;
+  }
+}
+
+/** Spatial assignments a hybrid search descends from (the fewest-iteration ones first). */
+const SPATIAL_STARTS = 64;
+
+/** Temporal descents from the spatial assignments with the fewest iterations, in that order, until the deadline. */
+function runSpatialStarts(space: MapSpace, t: Tracker, deadline: () => boolean): void {
+  for (const { point } of space.spatialAssignments(SPATIAL_STARTS)) {
+    if (deadline()) return;
+    descendTemporal(space, t, point, deadline);
+  }
+}
+
 export function searchProblem(problem: Problem, arch: Architecture, constraints: Constraints, options: SearchOptions): SearchResult {
   const space = new MapSpace(problem, arch, constraints);
   const t = new Tracker(problem, arch, constraints, options);
@@ -334,20 +378,26 @@ export function searchProblem(problem: Problem, arch: Architecture, constraints:
     case 'descent':
     case 'anneal': {
       const ordersFixed = constraints.levels.every((l) => l.order !== null);
-      const plan: ('descent' | 'anneal')[] =
-        options.strategy === 'hybrid' ? (ordersFixed ? ['descent', 'descent', 'descent', 'descent'] : ['anneal', 'anneal', 'anneal', 'descent']) : new Array(CHAINS).fill(options.strategy);
+      // Each step of the plan takes `shares` of CHAINS equal shares of the budget.
+      const plan: { kind: 'descent' | 'anneal' | 'spatial'; shares: number }[] =
+        options.strategy !== 'hybrid'
+          ? new Array(CHAINS).fill({ kind: options.strategy, shares: 1 })
+          : ordersFixed
+            ? [{ kind: 'spatial', shares: 2 }, { kind: 'descent', shares: 1 }, { kind: 'descent', shares: 1 }]
+            : [{ kind: 'anneal', shares: 1 }, { kind: 'anneal', shares: 1 }, { kind: 'anneal', shares: 1 }, { kind: 'descent', shares: 1 }];
       const total = options.budget.evaluations ?? Infinity;
       const seconds = options.budget.seconds;
-      plan.forEach((kind, chain) => {
+      plan.forEach(({ kind, shares }, chain) => {
         const chainRng = new Rng((options.seed ^ Math.imul(chain + 1, 0x9e3779b1)) >>> 0);
-        const share = Number.isFinite(total) ? Math.floor(total / CHAINS) : Infinity;
+        const share = Number.isFinite(total) ? Math.floor((total * shares) / CHAINS) : Infinity;
         const start = t.evaluated;
-        const chainDeadline = seconds !== undefined ? t.seconds() + seconds / CHAINS : Infinity;
+        const chainDeadline = seconds !== undefined ? t.seconds() + (seconds * shares) / CHAINS : Infinity;
         const deadline = () => t.evaluated - start >= share || t.seconds() >= chainDeadline;
         const evaluations = Number.isFinite(share) ? share : 20000;
         // In a hybrid's last chain, descend from the best the annealing chains found.
-        const from = options.strategy === 'hybrid' && !ordersFixed && chain === CHAINS - 1 ? (t.best ?? undefined) : undefined;
-        if (kind === 'descent') runDescent(space, t, chainRng, evaluations, deadline, from && cloneMapping(from));
+        const from = options.strategy === 'hybrid' && !ordersFixed && chain === plan.length - 1 ? (t.best ?? undefined) : undefined;
+        if (kind === 'spatial') runSpatialStarts(space, t, deadline);
+        else if (kind === 'descent') runDescent(space, t, chainRng, evaluations, deadline, from && cloneMapping(from));
         else runChain(space, t, chainRng, evaluations, deadline);
       });
       break;
