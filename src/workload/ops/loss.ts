@@ -32,8 +32,13 @@ function checkLabels(scores: TensorType, labels: TensorType, op: string): void {
 
 const lossShape = (reduction: string, perSample: number[]) => (reduction === 'none' ? perSample : []);
 
-function checkClassWeights(scores: TensorType, weights: TensorType | undefined, op: string): void {
+/** A classification loss's operands: scores [N, C, d…], integer labels [N, d…], optional class weights [C]; returns the loss's type. */
+function classLoss(inputs: (TensorType | undefined)[], reduction: string, op: string): TensorType {
+  const scores = req(inputs, 0, 'scores'), labels = req(inputs, 1, 'labels'), weights = inputs[2];
+  if (scores.shape.length < 2) throw shapeError(`${op} scores must have rank ≥ 2, got [${scores.shape}]`);
+  checkLabels(scores, labels, op);
   if (weights && weights.shape.join() !== String(scores.shape[1])) throw shapeError(`${op} class weights must be [${scores.shape[1]}] for scores [${scores.shape}], got [${weights.shape}]`);
+  return { shape: lossShape(reduction, [...labels.shape]), dtype: scores.dtype };
 }
 
 export const SoftmaxCrossEntropyLoss = defineOp({
@@ -42,11 +47,8 @@ export const SoftmaxCrossEntropyLoss = defineOp({
   flopConvention: '5 FLOPs per score (log-softmax) + 1 per label',
   attrs: (raw) => ({ reduction: enumAttr(raw, 'reduction', REDUCTIONS, 'mean') }),
   infer(inputs, a) {
-    const scores = req(inputs, 0, 'scores'), labels = req(inputs, 1, 'labels');
-    if (scores.shape.length < 2) throw shapeError(`SoftmaxCrossEntropyLoss scores must have rank ≥ 2, got [${scores.shape}]`);
-    checkLabels(scores, labels, 'SoftmaxCrossEntropyLoss');
-    checkClassWeights(scores, inputs[2], 'SoftmaxCrossEntropyLoss');
-    return [{ shape: lossShape(a.reduction, [...labels.shape]), dtype: scores.dtype }, { shape: [...scores.shape], dtype: scores.dtype }];
+    const scores = req(inputs, 0, 'scores');
+    return [classLoss(inputs, a.reduction, 'SoftmaxCrossEntropyLoss'), { shape: [...scores.shape], dtype: scores.dtype }];
   },
   counts: (inputs) => ({ macs: 0, otherFlops: 5 * numel(req(inputs, 0, 'scores').shape) + numel(req(inputs, 1, 'labels').shape) }),
 });
@@ -70,13 +72,7 @@ export const NegativeLogLikelihoodLoss = defineOp({
   opClass: 'loss',
   flopConvention: '1 FLOP per target (pick and reduce), 2 with class weights',
   attrs: (raw) => ({ reduction: enumAttr(raw, 'reduction', REDUCTIONS, 'mean') }),
-  infer(inputs, a) {
-    const input = req(inputs, 0, 'input'), target = req(inputs, 1, 'target');
-    if (input.shape.length < 2) throw shapeError(`NegativeLogLikelihoodLoss input must have rank ≥ 2, got [${input.shape}]`);
-    checkLabels(input, target, 'NegativeLogLikelihoodLoss');
-    checkClassWeights(input, inputs[2], 'NegativeLogLikelihoodLoss');
-    return [{ shape: lossShape(a.reduction, [...target.shape]), dtype: input.dtype }];
-  },
+  infer: (inputs, a) => [classLoss(inputs, a.reduction, 'NegativeLogLikelihoodLoss')],
   counts: (inputs) => ({ macs: 0, otherFlops: (inputs[2] ? 2 : 1) * numel(req(inputs, 1, 'target').shape) }),
 });
 
