@@ -29,6 +29,11 @@ export interface OnnxImportOptions {
 }
 
 const DEFAULT_DOMAINS = new Set(['', 'ai.onnx']);
+/** Ops of other ONNX domains that have an op kind of the same name. */
+const PREVIEW_OPS: ReadonlyMap<string, ReadonlySet<string>> = new Map([
+  ['ai.onnx.preview', new Set(['FlexAttention'])],
+  ['ai.onnx.preview.training', new Set(['Adagrad', 'Momentum', 'Adam'])],
+]);
 
 export function importOnnx(file: string, o: OnnxImportOptions = {}): Graph {
   return importModel(readModelFile(file), file, o);
@@ -36,6 +41,7 @@ export function importOnnx(file: string, o: OnnxImportOptions = {}): Graph {
 
 /** The op kind an ONNX node maps to (or the control-flow op it is unrolled as), or undefined when accelmap has none. */
 export function kindFor(node: Pick<OnnxNode, 'opType' | 'domain'>): string | undefined {
+  if (PREVIEW_OPS.get(node.domain)?.has(node.opType)) return node.opType;
   if (!DEFAULT_DOMAINS.has(node.domain)) return undefined;
   const op = RENAMED_OPS[node.opType] ?? node.opType;
   return op === 'Constant' || CONTROL_FLOW_OPS.has(op) || registry.has(op) ? op : undefined;

@@ -90,6 +90,31 @@ export const Attention = defineOp<AttentionAttrs>({
 });
 
 /**
+ * FlexAttention (ai.onnx.preview): scaled dot-product attention on rank-4
+ * Q [B, Hq, Sq, D], K [B, Hkv, Skv, D], V [B, Hkv, Skv, Dv] (grouped heads
+ * when Hkv divides Hq) → Y [B, Hq, Sq, Dv], with optional score_mod and
+ * prob_mod subgraphs applied per score element. MACs and lowering as
+ * Attention; 6 FLOPs per score element (scale and softmax); the subgraphs'
+ * element-wise work is not counted.
+ */
+export const FlexAttention = defineOp({
+  op: 'FlexAttention',
+  opClass: 'matmul',
+  flopConvention: 'MACs = B·Hq·Sq·Skv·(D + Dv); 6 FLOPs per score element (score_mod and prob_mod not counted)',
+  attrs: (raw) => ({ scale: floatAttr(raw, 'scale', 0) }),
+  infer(inputs) {
+    for (const [i, what] of ['Q', 'K', 'V'].entries()) expectRank(req(inputs, i, what), 4, `FlexAttention ${what}`);
+    const g = geometry(inputs, FLEX_AS_ATTENTION);
+    return [{ shape: [g.B, g.Hq, g.Sq, g.Dv], dtype: req(inputs, 0, 'Q').dtype }];
+  },
+  counts: (inputs) => Attention.counts(inputs.slice(0, 3), [], FLEX_AS_ATTENTION),
+  lower: (inputs) => Attention.lower!(inputs.slice(0, 3), [], FLEX_AS_ATTENTION),
+});
+
+/** FlexAttention's geometry and counts are Attention's without mask, past, causal masking or softcap. */
+const FLEX_AS_ATTENTION: AttentionAttrs = { is_causal: 0, q_num_heads: 0, kv_num_heads: 0, qk_matmul_output_mode: 0, scale: 0, softcap: 0 };
+
+/**
  * RotaryEmbedding (ONNX 23): rotates pairs of the first rotary_embedding_dim
  * features of X ([B, H, S, D] or [B, S, H·D]) by position; same shape out.
  * 3 FLOPs per rotated element (two products and a sum).

@@ -4,7 +4,7 @@ import { ElementwiseGrad } from './elementwise_grad.js';
 import { GatherGrad } from './gather_grad.js';
 import { MSELoss, MSELossGrad, NegativeLogLikelihoodLoss, SoftmaxCrossEntropyLoss, SoftmaxCrossEntropyLossGrad } from './loss.js';
 import { NormalizationGrad } from './normalization_grad.js';
-import { UPDATE_OPS } from './optimizer.js';
+import { PREVIEW_OPTIMIZERS, UPDATE_OPS } from './optimizer.js';
 import { PoolGrad } from './pool_grad.js';
 import { RecurrentGrad } from './recurrent_grad.js';
 import { SumToShape } from './sum_to_shape.js';
@@ -25,7 +25,7 @@ import { GRU, LSTM, RNN } from './rnn.js';
 import { Hardmax, LogSoftmax, Softmax } from './softmax.js';
 import { Identity, UNARY_OPS } from './unary.js';
 import { Flatten, Reshape, Squeeze, Unsqueeze } from './views.js';
-import { Attention, RotaryEmbedding } from './attention.js';
+import { Attention, FlexAttention, RotaryEmbedding } from './attention.js';
 import { BitCast, CastLike } from './casts.js';
 import { CausalConvWithState } from './causal_conv.js';
 import { Col2Im } from './col2im.js';
@@ -68,12 +68,12 @@ for (const kind of [
   Identity, Reshape, Flatten, Squeeze, Unsqueeze, Transpose, Concat, Split, Slice, Pad, Gather, Embedding,
   // onnx
   Shape, Size, Expand, Tile, Range, ConstantOfShape, EyeLike, ...RANDOM_OPS, CastLike,
-  ...REDUCE_OPS, ArgMax, ArgMin, TopK, CumSum, CumProd, Einsum, Attention, RotaryEmbedding,
+  ...REDUCE_OPS, ArgMax, ArgMin, TopK, CumSum, CumProd, Einsum, Attention, FlexAttention, RotaryEmbedding,
   GatherElements, GatherND, ScatterElements, ScatterND, TensorScatter, OneHot, Trilu,
   NonZero, Unique, NonMaxSuppression, Compress, Resize, DepthToSpace, SpaceToDepth, CenterCropPad, ReverseSequence, Col2Im,
   QuantizeLinear, DequantizeLinear, DynamicQuantizeLinear, MatMulInteger, ConvInteger, QLinearMatMul, QLinearConv,
   MeanVarianceNormalization, LpNormalization, RMSNormalization, GridSample, AffineGrid, RoiAlign, MaxRoiPool, MaxUnpool, DeformConv, Det,
-  BitCast, DFT, STFT, ...WINDOW_OPS, MelWeightMatrix, CausalConvWithState, LinearAttention,
+  BitCast, DFT, STFT, ...WINDOW_OPS, MelWeightMatrix, CausalConvWithState, LinearAttention, ...PREVIEW_OPTIMIZERS,
 ]) {
   registry.register(kind);
 }

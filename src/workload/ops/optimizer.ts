@@ -49,3 +49,43 @@ export const OPTIMIZERS = {
 export type OptimizerName = keyof typeof OPTIMIZERS;
 
 export const UPDATE_OPS: OpKind[] = Object.values(OPTIMIZERS).map(update);
+
+/**
+ * The ONNX training-preview optimizers (ai.onnx.preview.training), which
+ * return new tensors instead of rewriting their inputs: R (learning rate), T
+ * (step count), then n weights, their n gradients and n values of each
+ * state; outputs the n new weights, then the n new values of each state.
+ *   Adagrad (state H):     6 FLOPs per weight element
+ *   Momentum (state V):    4 (standard or Nesterov)
+ *   Adam (states V, H):   12
+ */
+function previewOptimizer(op: string, states: readonly string[], flopsPerElement: number): OpKind {
+  const groups = (inputs: (TensorType | undefined)[]): TensorType[][] => {
+    req(inputs, 0, 'R');
+    req(inputs, 1, 'T');
+    const per = 2 + states.length;
+    const rest = inputs.length - 2;
+    if (rest <= 0 || rest % per !== 0) throw shapeError(`${op} takes R, T, then n weights, n gradients and n of each of ${states.join(', ')}; got ${inputs.length} inputs`);
+    const n = rest / per;
+    const names = ['X', 'G', ...states];
+    return names.map((name, g) => Array.from({ length: n }, (_, i) => req(inputs, 2 + g * n + i, `${name}${i + 1}`)));
+  };
+  return defineOp({
+    op,
+    opClass: 'optimizer',
+    flopConvention: `${flopsPerElement} FLOPs per weight element; returns the new weights and state`,
+    attrs: () => ({}),
+    infer(inputs) {
+      const [xs, ...others] = groups(inputs);
+      for (const group of others) {
+        group.forEach((t, i) => {
+          if (t.shape.join() !== xs![i]!.shape.join()) throw shapeError(`${op} input [${t.shape}] does not have weight ${i + 1}'s shape [${xs![i]!.shape}]`);
+        });
+      }
+      return [xs!, ...others.slice(1)].flat().map((t) => ({ shape: [...t.shape], dtype: t.dtype }));
+    },
+    counts: (inputs) => ({ macs: 0, otherFlops: flopsPerElement * groups(inputs)[0]!.reduce((sum, x) => sum + numel(x.shape), 0) }),
+  });
+}
+
+export const PREVIEW_OPTIMIZERS: OpKind[] = [previewOptimizer('Adagrad', ['H'], 6), previewOptimizer('Momentum', ['V'], 4), previewOptimizer('Adam', ['V', 'H'], 12)];
