@@ -125,8 +125,8 @@ export class CostModel {
   private readonly readPj: Float64Array;
   private readonly fillPj: Float64Array;
   private readonly updatePj: Float64Array;
-  private readonly leakPj: Float64Array;
-  private readonly totalInstances: Float64Array;
+  /** Σ over levels of leakage per instance per cycle × instances. */
+  private readonly leakPjPerCycle: number;
   private readonly readBw: Float64Array;
   private readonly writeBw: Float64Array;
   private readonly sharedBw: Float64Array;
@@ -263,8 +263,7 @@ export class CostModel {
     this.readPj = Float64Array.from(lv, (x) => x.energy.readPj);
     this.fillPj = Float64Array.from(lv, (x) => x.energy.fillPj);
     this.updatePj = Float64Array.from(lv, (x) => x.energy.updatePj);
-    this.leakPj = Float64Array.from(lv, (x) => x.energy.leakPjPerCycle);
-    this.totalInstances = Float64Array.from(lv, (x) => x.instances);
+    this.leakPjPerCycle = lv.reduce((sum, x) => sum + x.energy.leakPjPerCycle * x.instances, 0);
     this.readBw = Float64Array.from(lv, (x) => x.readBandwidth);
     this.writeBw = Float64Array.from(lv, (x) => x.writeBandwidth);
     this.sharedBw = Float64Array.from(lv, (x) => x.sharedBandwidth);
@@ -407,12 +406,15 @@ export class CostModel {
     }
 
     const reads = this.reads, fills = this.fills, updates = this.updates, partition = this.partition, networkWords = this.networkWords;
-    reads.fill(0);
-    fills.fill(0);
-    updates.fill(0);
-    networkWords.fill(0);
+    for (let i = 0, n = L * DS; i < n; i++) {
+      reads[i] = 0;
+      fills[i] = 0;
+      updates[i] = 0;
+      networkWords[i] = 0;
+    }
+    const readWrite = this.readWrite, usedInstances = this.usedInstances, elide = this.elideReadWriteFills;
     for (let s = 0; s < DS; s++) {
-      const rw = this.readWrite[s] === 1;
+      const rw = readWrite[s] === 1;
       if (rw) this.partitions(m, s);
       let parent = 0;
       for (let child = 1; child <= L; child++) {
@@ -429,9 +431,9 @@ export class CostModel {
         }
         if (child < L) {
           const ci = child * DS + s;
-          fills[ci] = rw && this.elideReadWriteFills ? childFills - partition[ci]! : childFills;
+          fills[ci] = rw && elide ? childFills - partition[ci]! : childFills;
         }
-        const words = (accesses + (rw ? reads[pi]! : 0)) * this.usedInstances[parent]!;
+        const words = (accesses + (rw ? reads[pi]! : 0)) * usedInstances[parent]!;
         for (let l = parent; l < child; l++) networkWords[l * DS + s] += words;
         parent = child;
       }
@@ -577,47 +579,50 @@ export class CostModel {
     let anySpatial = false;
     for (let l = parent; l < child; l++) if (spatialProd[l] !== 1) anySpatial = true;
     if (!anySpatial) return 1;
+    const merges = rw ? this.reduction : this.multicast;
+    const spatialCount = this.spatialCount, spatialDims = this.spatialDims, spatialX = m.spatialX, spatialY = m.spatialY;
+    const dimRank = this.dimRank, dimCoef = this.dimCoef, T = this.T;
+    const rankTerms = this.rankTerms, termStep = this.termStep, termCount = this.termCount;
     const r0 = this.rankStart[s]!, r1 = this.rankStart[s + 1]!;
     let groups = 1;
     let any = false;
     let listed = false;
     for (let l = parent; l < child; l++) {
-      const prod = this.spatialProd[l]!;
+      const prod = spatialProd[l]!;
       if (prod === 1) continue;
-      if (!(rw ? this.reduction[l] : this.multicast[l])) {
+      if (!merges[l]) {
         groups *= prod;
         continue;
       }
-      for (let q = 0, c = this.spatialCount[l]!; q < c; q++) {
-        const d = this.spatialDims[l * D + q]!;
-        const n = m.spatialX[l * D + d]! * m.spatialY[l * D + d]!;
-        const r = this.dimRank[s * D + d]!;
+      for (let q = 0, c = spatialCount[l]!; q < c; q++) {
+        const d = spatialDims[l * D + q]!;
+        const r = dimRank[s * D + d]!;
         if (r === NONE) continue;
         if (r === MANY) {
           listed = true;
           continue;
         }
         if (!any) {
-          for (let q = r0; q < r1; q++) this.rankTerms[q] = 0;
+          for (let q = r0; q < r1; q++) rankTerms[q] = 0;
           any = true;
         }
-        const k = this.rankTerms[r]!;
+        const k = rankTerms[r]!;
         if (k === MAX_RANK_TERMS) {
           listed = true;
           continue;
         }
-        this.termStep[r * MAX_RANK_TERMS + k] = this.dimCoef[s * D + d]! * this.T[(l + 1) * D + d]!;
-        this.termCount[r * MAX_RANK_TERMS + k] = n;
-        this.rankTerms[r] = k + 1;
+        termStep[r * MAX_RANK_TERMS + k] = dimCoef[s * D + d]! * T[(l + 1) * D + d]!;
+        termCount[r * MAX_RANK_TERMS + k] = spatialX[l * D + d]! * spatialY[l * D + d]!;
+        rankTerms[r] = k + 1;
       }
     }
     if (listed) return groups * this.listPositions(m, parent, child, s, rw);
     if (!any) return groups;
     for (let r = r0; r < r1; r++) {
-      const k = this.rankTerms[r]!;
+      const k = rankTerms[r]!;
       const base = r * MAX_RANK_TERMS;
-      if (k === 1) groups *= this.termCount[base]!;
-      else if (k === 2) groups *= gridDistinct(this.termStep[base]!, this.termCount[base]!, this.termStep[base + 1]!, this.termCount[base + 1]!);
+      if (k === 1) groups *= termCount[base]!;
+      else if (k === 2) groups *= gridDistinct(termStep[base]!, termCount[base]!, termStep[base + 1]!, termCount[base + 1]!);
       else if (k > 2) return groups * this.listPositions(m, parent, child, s, rw);
     }
     return groups;
@@ -719,11 +724,14 @@ export class CostModel {
     const compute = this.computeCycles;
     let cycles = compute;
     let energy = 0;
+    const blockSize = this.blockSize, usedInstances = this.usedInstances, readPjs = this.readPj, fillPjs = this.fillPj, updatePjs = this.updatePj;
+    const netPj = this.netPj, networkEnergyPj = this.networkEnergyPj, readBw = this.readBw, writeBw = this.writeBw, sharedBw = this.sharedBw;
+    const slowdown = this.slowdown, levelCycles = this.levelCycles;
     for (let l = 0; l < L; l++) {
       let rd = 0, wr = 0, net = 0;
-      const block = this.blockSize[l]!;
-      const used = this.usedInstances[l]!;
-      const readPj = this.readPj[l]!, fillPj = this.fillPj[l]!, updatePj = this.updatePj[l]!;
+      const block = blockSize[l]!;
+      const used = usedInstances[l]!;
+      const readPj = readPjs[l]!, fillPj = fillPjs[l]!, updatePj = updatePjs[l]!;
       for (let s = 0; s < DS; s++) {
         const i = l * DS + s;
         net += networkWords[i]!;
@@ -738,24 +746,22 @@ export class CostModel {
         energyPj[i] = e;
         energy += e;
       }
-      const netE = net * this.netPj[l]!;
-      this.networkEnergyPj[l] = netE;
+      const netE = net * netPj[l]!;
+      networkEnergyPj[l] = netE;
       energy += netE;
       // Cycles to move the level's words at its bandwidths (equivalently: compute cycles ÷ slowdown).
       let c = compute;
-      const byRead = Math.ceil(rd / this.readBw[l]!), byWrite = Math.ceil(wr / this.writeBw[l]!), byShared = Math.ceil((rd + wr) / this.sharedBw[l]!);
+      const byRead = Math.ceil(rd / readBw[l]!), byWrite = Math.ceil(wr / writeBw[l]!), byShared = Math.ceil((rd + wr) / sharedBw[l]!);
       if (byRead > c) c = byRead;
       if (byWrite > c) c = byWrite;
       if (byShared > c) c = byShared;
-      this.slowdown[l] = compute / c;
-      this.levelCycles[l] = c;
+      slowdown[l] = compute / c;
+      levelCycles[l] = c;
       if (c > cycles) cycles = c;
     }
     this.cycles = cycles;
     this.macEnergyPj = this.paddedMacs * this.precision.energyPerMacPj;
-    let leak = 0;
-    for (let l = 0; l < L; l++) leak += this.leakPj[l]! * this.totalInstances[l]!;
-    this.leakEnergyPj = leak * cycles;
+    this.leakEnergyPj = this.leakPjPerCycle * cycles;
     this.totalEnergyPj = energy + this.macEnergyPj + this.leakEnergyPj;
     this.utilization = this.realMacs / (cycles * this.macUnits * this.precision.macsPerCycle);
   }
