@@ -242,8 +242,9 @@ function tradeAxes(space: MapSpace, t: Tracker, cur: Incumbent, cand: MappingArr
   return improved;
 }
 
-/** Joint temporal placements of two dims, tried for pairs with at most this many (in a descent over every factor; with spatial factors fixed). */
+/** Joint temporal placements of two dims, tried for pairs with at most this many: in a descent over every factor … */
 const PAIR_PLACEMENTS = 600;
+/** … and in a temporal descent (spatial factors fixed), where the pair trade is the only way out of a local optimum. */
 const PAIR_PLACEMENTS_TEMPORAL = 2500;
 
 /**
