@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { archFromSpec, loadArch } from '../arch/load.js';
 import { paddedBound, type MappingArrays } from '../mapping/mapping.js';
-import { CostModel, INVALID } from '../mapping/model.js';
+import { CostModel } from '../mapping/model.js';
 import { parseLayerSpec } from '../problem/parse.js';
 import { Rng } from '../util/rng.js';
 import { unconstrained } from './constraints.js';
@@ -123,7 +123,6 @@ describe('spatial assignments', () => {
     const space = new MapSpace(conv, arch, dataflowConstraints('ws', conv, arch));
     const list = space.spatialAssignments(1000);
     expect(list.length).toBeGreaterThan(10);
-    const model = new CostModel(conv, arch);
     const units = (m: MappingArrays, l: number) => {
       let u = 1;
       for (let d = 0; d < conv.dims.length; d++) u *= m.spatialX[l * conv.dims.length + d]! * m.spatialY[l * conv.dims.length + d]!;
@@ -136,7 +135,6 @@ describe('spatial assignments', () => {
       for (const f of point.temporal) temporal *= f;
       expect(temporal).toBe(iterations);
       conv.bounds.forEach((b, d) => expect(paddedBound(point, d)).toBeGreaterThanOrEqual(b));
-      expect(model.evaluate(point) || model.invalidCode !== INVALID.factors).toBe(true);
       if (i === 0) continue;
       const prev = list[i - 1]!;
       expect(prev.iterations).toBeLessThanOrEqual(iterations);

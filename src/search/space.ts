@@ -309,20 +309,23 @@ export class MapSpace {
     );
   }
 
+  /** Every (dim, fan-out slot) pair whose spatial factor is searched. */
+  private spatialSlots(): { d: number; slot: SpatialSlot }[] {
+    return this.dims.flatMap((ds, d) => ds.spatial.map((slot) => ({ d, slot })));
+  }
+
   /**
    * The assignments of spatial factors to every dim and fan-out, those that
    * leave the fewest temporal iterations (the compute-cycle bound) first;
    * among equals, those using the fewest MAC units (the least padding), then
    * those with more parallelism at outer fan-outs (which replicates more of
-   * the storage that serves the work); at most
-   * `limit` of them, each as a point with every dim's remainder at its
+   * the storage that serves the work); at most `limit` of them, each as a point with every dim's remainder at its
    * outermost temporal level. Enumeration stops after `scan` assignments.
    */
   spatialAssignments(limit: number, scan = 100_000): { point: MappingArrays; iterations: number }[] {
     const m = this.base();
-    const slots: { d: number; slot: SpatialSlot }[] = [];
-    this.dims.forEach((ds, d) => ds.spatial.forEach((slot) => slots.push({ d, slot })));
-    const found: { x: Int32Array; y: Int32Array; iterations: number; perLevel: number[] }[] = [];
+    const slots = this.spatialSlots();
+    const found: { x: Int32Array; y: Int32Array; iterations: number; units: number; perLevel: number[] }[] = [];
     this.forEachSpatial(m, slots, () => {
       let iterations = 1;
       for (let d = 0; d < this.D; d++) iterations *= this.remaining(m, d);
@@ -331,15 +334,15 @@ export class MapSpace {
         for (let d = 0; d < this.D; d++) p *= m.spatialX[l * this.D + d]! * m.spatialY[l * this.D + d]!;
         return p;
       });
-      found.push({ x: m.spatialX.slice(), y: m.spatialY.slice(), iterations, perLevel });
+      const units = perLevel.reduce((p, f) => p * f, 1);
+      found.push({ x: m.spatialX.slice(), y: m.spatialY.slice(), iterations, units, perLevel });
       return found.length < scan;
     });
     const outerFirst = (a: number[], b: number[]) => {
       for (let l = 0; l < a.length; l++) if (a[l] !== b[l]) return b[l]! - a[l]!;
       return 0;
     };
-    const units = (x: number[]) => x.reduce((p, f) => p * f, 1);
-    found.sort((a, b) => a.iterations - b.iterations || units(a.perLevel) - units(b.perLevel) || outerFirst(a.perLevel, b.perLevel));
+    found.sort((a, b) => a.iterations - b.iterations || a.units - b.units || outerFirst(a.perLevel, b.perLevel));
     return found.slice(0, limit).map(({ x, y, iterations }) => {
       const point = this.base();
       point.spatialX.set(x);
@@ -519,8 +522,7 @@ export class MapSpace {
   enumerate(visit: (m: MappingArrays) => boolean): boolean {
     const { D, L, DS } = this;
     const m = this.base();
-    const slots: { d: number; slot: SpatialSlot }[] = [];
-    this.dims.forEach((ds, d) => ds.spatial.forEach((slot) => slots.push({ d, slot })));
+    const slots = this.spatialSlots();
     const tile = new Float64Array((L + 1) * D);
     const capacity = this.arch.levels.map((x) => x.capacityWords / x.multipleBuffering);
     const rest = new Array<number>(D).fill(1);

@@ -89,6 +89,9 @@ export const Attention = defineOp<AttentionAttrs>({
   },
 });
 
+/** FlexAttention's geometry and counts are Attention's without mask, past, causal masking or softcap. */
+const FLEX_AS_ATTENTION: AttentionAttrs = { is_causal: 0, q_num_heads: 0, kv_num_heads: 0, qk_matmul_output_mode: 0, scale: 0, softcap: 0 };
+
 /**
  * FlexAttention (ai.onnx.preview): scaled dot-product attention on rank-4
  * Q [B, Hq, Sq, D], K [B, Hkv, Skv, D], V [B, Hkv, Skv, Dv] (grouped heads
@@ -110,9 +113,6 @@ export const FlexAttention = defineOp({
   counts: (inputs) => Attention.counts(inputs.slice(0, 3), [], FLEX_AS_ATTENTION),
   lower: (inputs) => Attention.lower!(inputs.slice(0, 3), [], FLEX_AS_ATTENTION),
 });
-
-/** FlexAttention's geometry and counts are Attention's without mask, past, causal masking or softcap. */
-const FLEX_AS_ATTENTION: AttentionAttrs = { is_causal: 0, q_num_heads: 0, kv_num_heads: 0, qk_matmul_output_mode: 0, scale: 0, softcap: 0 };
 
 /**
  * RotaryEmbedding (ONNX 23): rotates pairs of the first rotary_embedding_dim
