@@ -90,6 +90,8 @@ export function invalidReason(model: CostModel): string {
       const l = arch.levels[w]!;
       return `${l.name} capacity exceeded: the kept tiles need ${model.invalidValue} words, the level holds ${l.capacityWords / l.multipleBuffering}${l.multipleBuffering > 1 ? ` (${l.capacityWords} / multiple buffering ${l.multipleBuffering})` : ''}`;
     }
+    case INVALID.order:
+      return `the loop order of ${arch.levels[w]!.name} does not list every dimension (${problem.dims.join(', ')}) exactly once`;
     case INVALID.keep: {
       const l = arch.levels[w]!;
       const ds = problem.dataSpaces[model.invalidValue]!.name;
@@ -108,6 +110,8 @@ function invalidHint(model: CostModel): string {
       return 'lower the spatial factors at that level';
     case INVALID.capacity:
       return 'use smaller factors at or below that level, or bypass a data space there';
+    case INVALID.order:
+      return 'give each level a permutation of the dimensions';
     default:
       return 'change the keep/bypass lists';
   }

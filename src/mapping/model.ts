@@ -49,6 +49,8 @@ export const INVALID = {
   capacity: 3,
   /** A level keeps a data space its spec does not allow, or the outermost level does not keep everything. */
   keep: 4,
+  /** A level's loop order does not list every dim exactly once. */
+  order: 5,
 } as const;
 
 export type InvalidCode = (typeof INVALID)[keyof typeof INVALID];
@@ -149,14 +151,10 @@ export class CostModel {
   private readonly rankTerms: Int32Array;
   private readonly termStep: Float64Array;
   private readonly termCount: Float64Array;
-  /** Temporal loops with more than one iteration, innermost first. */
+  /** Temporal loops with more than one iteration, innermost first: dim, iterations and stride (the tile of the dim inside the loop). */
   private readonly loopDim: Int32Array;
   private readonly loopN: Float64Array;
   private readonly loopStride: Float64Array;
-  /** Per loop j and data space s ([j*DS+s]): the rank it moves (NONE/MANY), its step and its rewind (n−1)·step. */
-  private readonly loopRank: Int32Array;
-  private readonly loopStep: Float64Array;
-  private readonly loopRewind: Float64Array;
   /** Loops at levels ≥ l: the loops above level l are loopsFrom[l] … nLoops−1. */
   private readonly loopsFrom: Int32Array;
   /** Per loop: (n − 1) × the iterations of every loop outside it = how often it steps. */
@@ -185,6 +183,8 @@ export class CostModel {
   readonly networkEnergyPj: Float64Array;
 
   valid = false;
+  /** Sum of the mapping's words touched before evaluating (kept so that the loads stay). */
+  touched = 0;
   invalidCode: InvalidCode = INVALID.none;
   /** The level (or the dim, for INVALID.factors) the reason refers to. */
   invalidWhere = -1;
@@ -276,6 +276,7 @@ export class CostModel {
     lv.forEach((x, l) => problem.dataSpaces.forEach((s, si) => (this.allowed[l * DS + si] = x.dataSpaces === null || x.dataSpaces.includes(s.name) ? 1 : 0)));
 
     this.T = new Float64Array((L + 1) * D);
+    this.T.fill(1, L * D);
     this.extent = new Float64Array(L * R);
     this.W = new Float64Array(R);
     this.tiles = new Float64Array(R);
@@ -285,9 +286,6 @@ export class CostModel {
     this.loopDim = new Int32Array(L * D);
     this.loopN = new Float64Array(L * D);
     this.loopStride = new Float64Array(L * D);
-    this.loopRank = new Int32Array(L * D * DS);
-    this.loopStep = new Float64Array(L * D * DS);
-    this.loopRewind = new Float64Array(L * D * DS);
     this.loopsFrom = new Int32Array(L + 1);
     this.loopSteps = new Float64Array(L * D);
     this.spatialProd = new Float64Array(L);
@@ -322,27 +320,46 @@ export class CostModel {
   evaluate(m: MappingArrays): boolean {
     const L = this.L, D = this.D, DS = this.DS, R = this.R;
     const T = this.T, temporal = m.temporal, spatialX = m.spatialX, spatialY = m.spatialY, order = m.order, keep = m.keep;
-    const loopDim = this.loopDim, loopN = this.loopN, loopStride = this.loopStride;
-    const loopRank = this.loopRank, loopStep = this.loopStep, loopRewind = this.loopRewind;
-    const dimRank = this.dimRank, dimCoef = this.dimCoef, allowed = this.allowed;
+    const loopDim = this.loopDim, loopN = this.loopN, loopStride = this.loopStride, allowed = this.allowed;
     const spatialProd = this.spatialProd, spatialDims = this.spatialDims;
 
-    // One pass from the innermost level out: tile dims, fan-outs, keep rules and the temporal
-    // loops with more than one iteration (innermost first).
-    for (let d = 0; d < D; d++) T[L * D + d] = 1;
+    // Touch every cache line of the mapping first: the loads below depend on the order's, so a
+    // mapping that is not in cache would otherwise miss one line after another.
+    const slots = L * D;
+    let touch = order[0]! + order[slots - 1]! + keep[0]! + keep[L * DS - 1]!;
+    for (let i = 0; i < slots; i += 8) touch += temporal[i]! + spatialX[i]! + spatialY[i]!;
+    this.touched = touch + temporal[slots - 1]! + spatialX[slots - 1]! + spatialY[slots - 1]!;
+
+    // One pass from the innermost level out, each level's dims in loop order from the innermost:
+    // tile dims, fan-outs, keep rules and the temporal loops with more than one iteration
+    // (innermost first; a loop's stride is its dim's tile inside it).
+    const allDims = (1 << D) - 1;
     let nLoops = 0;
-    let below = 1;
-    this.loopsFrom[L] = 0;
+    let iters = 1;
     for (let l = L - 1; l >= 0; l--) {
       const row = l * D;
-      let sx = 1, sy = 1, count = 0;
-      for (let d = 0; d < D; d++) {
-        const x = spatialX[row + d]!, y = spatialY[row + d]!;
-        if (x * y !== 1) spatialDims[row + count++] = d;
+      let sx = 1, sy = 1, count = 0, seen = 0;
+      for (let k = D - 1; k >= 0; k--) {
+        const d = order[row + k]!;
+        seen |= 1 << d;
+        const i = row + d;
+        const x = spatialX[i]!, y = spatialY[i]!, n = temporal[i]!;
         sx *= x;
         sy *= y;
-        T[row + d] = T[row + D + d]! * x * y * temporal[row + d]!;
+        const xy = x * y;
+        const stride = T[i + D]! * xy;
+        T[i] = stride * n;
+        // Without branches (factors are ≥ 1, so (1 − f) >>> 31 is 1 exactly when f > 1): the
+        // dims' order is arbitrary, so a branch on it would be mispredicted often.
+        spatialDims[row + count] = d;
+        count += (1 - xy) >>> 31;
+        loopDim[nLoops] = d;
+        loopN[nLoops] = n;
+        loopStride[nLoops] = stride;
+        nLoops += (1 - n) >>> 31;
+        iters *= n;
       }
+      if (seen !== allDims) return this.fail(INVALID.order, l, seen);
       if (sx > this.fanX[l]!) return this.fail(INVALID.fanOut, l, sx);
       if (sy > this.fanY[l]!) return this.fail(INVALID.fanOut, l, sy);
       this.spatialCount[l] = count;
@@ -350,23 +367,6 @@ export class CostModel {
       for (let s = 0; s < DS; s++) {
         const k = keep[l * DS + s]!;
         if ((k && !allowed[l * DS + s]) || (l === 0 && !k)) return this.fail(INVALID.keep, l, s);
-      }
-      for (let k = D - 1; k >= 0; k--) {
-        const d = order[row + k]!;
-        const n = temporal[row + d]!;
-        if (n === 1) continue;
-        const stride = T[row + d]! / n;
-        loopDim[nLoops] = d;
-        loopN[nLoops] = n;
-        loopStride[nLoops] = stride;
-        for (let s = 0, i = nLoops * DS; s < DS; s++, i++) {
-          const step = dimCoef[s * D + d]! * stride;
-          loopRank[i] = dimRank[s * D + d]!;
-          loopStep[i] = step;
-          loopRewind[i] = step * (n - 1);
-        }
-        nLoops++;
-        below *= n;
       }
       this.loopsFrom[l] = nLoops;
     }
@@ -378,7 +378,6 @@ export class CostModel {
       loopSteps[j] = (n - 1) * outer;
       outer *= n;
     }
-    const iters = below;
     let used = 1;
     for (let l = 0; l < L; l++) {
       this.usedInstances[l] = used;
@@ -465,8 +464,8 @@ export class CostModel {
    * rank r when an outer loop steps.
    */
   private fillsOf(child: number, s: number): number {
-    const W = this.W, DS = this.DS, extent = this.extent;
-    const loopSteps = this.loopSteps, loopRank = this.loopRank, loopStep = this.loopStep, loopRewind = this.loopRewind;
+    const W = this.W, DS = this.DS, extent = this.extent, sD = s * this.D;
+    const loopSteps = this.loopSteps, loopDim = this.loopDim, loopStride = this.loopStride, dimRank = this.dimRank, dimCoef = this.dimCoef;
     const r0 = this.rankStart[s]!, r1 = this.rankStart[s + 1]!;
     const ext = child * this.R;
     const full = this.tileSize[child * DS + s]!;
@@ -478,14 +477,14 @@ export class CostModel {
     // The innermost loop's slide: rank for a forward slide, −2 − rank backward, −1 none.
     let slide = -1;
     for (let j = first; j < end; j++) {
-      const i = j * DS + s;
-      const r = loopRank[i]!;
+      const d = loopDim[j]!;
+      const r = dimRank[sD + d]!;
       let moved = nonzero;
       let rank = -1;
       let delta = 0;
       if (r >= 0) {
         const w = W[r]!;
-        const dr = loopStep[i]! - w;
+        const dr = dimCoef[sD + d]! * loopStride[j]! - w;
         if (w !== 0) moved--;
         if (dr !== 0) {
           moved++;
@@ -501,7 +500,7 @@ export class CostModel {
           delta = -W[rank]!;
         }
       } else {
-        moved = this.multiMoves(s, this.loopDim[j]!, this.loopStride[j]!);
+        moved = this.multiMoves(s, d, loopStride[j]!);
         rank = this.moveRank;
         delta = this.moveDelta;
       }
@@ -525,10 +524,10 @@ export class CostModel {
           if (firstW < 0) firstW = r;
           else secondW = r;
         }
-        W[r]! += loopRewind[i]!;
+        W[r]! += dimCoef[sD + d]! * loopStride[j]! * (this.loopN[j]! - 1);
       } else if (r === MANY) {
-        const d = this.loopDim[j]!, k1 = this.sTermStart[s + 1]!;
-        const rewind = (this.loopN[j]! - 1) * this.loopStride[j]!;
+        const k1 = this.sTermStart[s + 1]!;
+        const rewind = (this.loopN[j]! - 1) * loopStride[j]!;
         for (let k = this.sTermStart[s]!; k < k1; k++) {
           if (this.sTermDim[k] !== d) continue;
           const rr = this.sTermRank[k]!;
@@ -672,7 +671,7 @@ export class CostModel {
       const first = this.loopsFrom[l]!, end = this.nLoops;
       for (let r = r0; r < r1; r++) tiles[r] = 1;
       for (let j = first; j < end; j++) {
-        const r = this.loopRank[j * DS + s]!;
+        const r = this.dimRank[s * this.D + this.loopDim[j]!]!;
         if (r >= 0) tiles[r]! *= this.loopN[j]!;
         else if (r === MANY) {
           for (let k = this.sTermStart[s]!, e = this.sTermStart[s + 1]!; k < e; k++) if (this.sTermDim[k] === this.loopDim[j]) tiles[this.sTermRank[k]!]! *= this.loopN[j]!;
