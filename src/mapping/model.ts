@@ -164,6 +164,7 @@ export class CostModel {
   /** Dims with a spatial factor > 1 at level l: spatialDims[l*D … l*D + spatialCount[l]). */
   private readonly spatialDims: Int32Array;
   private readonly spatialCount: Int32Array;
+  /** Instances of level l the spatial factors use; [L]: MAC units. */
   readonly usedInstances: Float64Array;
 
   // ---- results of the last evaluation ([l*DS+s], per instance, unless noted)
@@ -291,7 +292,7 @@ export class CostModel {
     this.spatialProd = new Float64Array(L);
     this.spatialDims = new Int32Array(L * D);
     this.spatialCount = new Int32Array(L);
-    this.usedInstances = new Float64Array(L);
+    this.usedInstances = new Float64Array(L + 1);
     this.tileSize = new Float64Array(L * DS);
     this.partition = new Float64Array(L * DS);
     this.reads = new Float64Array(L * DS);
@@ -349,10 +350,9 @@ export class CostModel {
         const xy = x * y;
         const stride = T[i + D]! * xy;
         T[i] = stride * n;
-        // Without branches (factors are ≥ 1, so (1 − f) >>> 31 is 1 exactly when f > 1): the
-        // dims' order is arbitrary, so a branch on it would be mispredicted often.
-        spatialDims[row + count] = d;
-        count += (1 - xy) >>> 31;
+        if (xy !== 1) spatialDims[row + count++] = d;
+        // Without a branch (factors are ≥ 1, so (1 − n) >>> 31 is 1 exactly when n > 1): which
+        // dims have loops is arbitrary, so a branch on it would be mispredicted often.
         loopDim[nLoops] = d;
         loopN[nLoops] = n;
         loopStride[nLoops] = stride;
@@ -383,6 +383,7 @@ export class CostModel {
       this.usedInstances[l] = used;
       used *= spatialProd[l]!;
     }
+    this.usedInstances[L] = used;
     this.computeCycles = Math.ceil(iters / this.precision.macsPerCycle);
     this.paddedMacs = iters * used;
     this.usedUnits = used;
@@ -420,7 +421,8 @@ export class CostModel {
         if (child < L && !keep[child * DS + s]) continue;
         // Fills per child instance; the MACs take one word per iteration.
         const childFills = child === L ? iters : this.fillsOf(child, s);
-        const accesses = childFills * this.groups(m, parent, child, s, rw);
+        // Children spread over fan-outs (more instances than the parent) may share words.
+        const accesses = usedInstances[child] === usedInstances[parent] ? childFills : childFills * this.groups(m, parent, child, s, rw);
         const pi = parent * DS + s;
         if (rw) {
           updates[pi] = accesses;
@@ -575,9 +577,6 @@ export class CostModel {
    */
   private groups(m: MappingArrays, parent: number, child: number, s: number, rw: boolean): number {
     const D = this.D, spatialProd = this.spatialProd;
-    let anySpatial = false;
-    for (let l = parent; l < child; l++) if (spatialProd[l] !== 1) anySpatial = true;
-    if (!anySpatial) return 1;
     const merges = rw ? this.reduction : this.multicast;
     const spatialCount = this.spatialCount, spatialDims = this.spatialDims, spatialX = m.spatialX, spatialY = m.spatialY;
     const dimRank = this.dimRank, dimCoef = this.dimCoef, T = this.T;
