@@ -1,0 +1,621 @@
+// The cost model's evaluation (src/mapping/model.ts), compiled to WebAssembly
+// with AssemblyScript. The host compiles a problem and an architecture into the
+// arrays below once, then for every mapping writes the mapping's arrays and
+// calls evaluate(); the results are read back from the result arrays. The
+// conventions are those documented on CostModel in src/mapping/model.ts; the
+// names here are the same as there. Nothing is allocated after setup().
+//
+// The two rare general cases (distinct positions of three or more merging
+// spatial loops, and partitions of a sliding-window rank) are left to the host.
+
+@external("host", "listPositions")
+declare function hostListPositions(parent: i32, child: i32, s: i32, rw: i32): f64;
+
+@external("host", "coveredOnBitmap")
+declare function hostCoveredOnBitmap(s: i32, r: i32, first: i32, ext: f64): f64;
+
+const NONE: i32 = -1;
+const MANY: i32 = -2;
+const MAX_RANK_TERMS: i32 = 4;
+
+// Invalid codes (INVALID in model.ts).
+const FACTORS: i32 = 1;
+const FAN_OUT: i32 = 2;
+const CAPACITY: i32 = 3;
+const KEEP: i32 = 4;
+const ORDER: i32 = 5;
+
+// Scalars in and out: indices into `params` and `out`.
+const P_MACS_PER_CYCLE = 0;
+const P_ENERGY_PER_MAC = 1;
+const P_LEAK_PER_CYCLE = 2;
+const P_REAL_MACS = 3;
+const P_MAC_UNITS = 4;
+const P_ELIDE = 5;
+const O_INVALID_CODE = 0;
+const O_INVALID_WHERE = 1;
+const O_INVALID_VALUE = 2;
+const O_COMPUTE_CYCLES = 3;
+const O_CYCLES = 4;
+const O_PADDED_MACS = 5;
+const O_USED_UNITS = 6;
+const O_MAC_ENERGY = 7;
+const O_LEAK_ENERGY = 8;
+const O_TOTAL_ENERGY = 9;
+const O_UTILIZATION = 10;
+const O_LOOPS = 11;
+
+let L: i32 = 0, D: i32 = 0, DS: i32 = 0, R: i32 = 0;
+
+// ---- mapping (written by the host before each evaluation), laid out as MappingArrays' buffer
+// (src/mapping/mapping.ts): temporal i32[L*D], spatialX i32[L*D], spatialY i32[L*D], order i8[L*D], keep u8[L*DS].
+let mapping = new StaticArray<u8>(0);
+let temporalAt: usize = 0, spatialXAt: usize = 0, spatialYAt: usize = 0, orderAt: usize = 0, keepAt: usize = 0;
+@inline function temporal(i: i32): i32 {
+  return load<i32>(temporalAt + (<usize>i << 2));
+}
+@inline function spatialX(i: i32): i32 {
+  return load<i32>(spatialXAt + (<usize>i << 2));
+}
+@inline function spatialY(i: i32): i32 {
+  return load<i32>(spatialYAt + (<usize>i << 2));
+}
+@inline function order(i: i32): i32 {
+  return <i32>load<i8>(orderAt + <usize>i);
+}
+@inline function keep(i: i32): u8 {
+  return load<u8>(keepAt + <usize>i);
+}
+
+// ---- compiled problem
+let params = new StaticArray<f64>(8);
+let bounds = new StaticArray<f64>(0);
+let readWrite = new StaticArray<u8>(0);
+let rankStart = new StaticArray<i32>(0);
+let sTermStart = new StaticArray<i32>(0);
+let sTermDim = new StaticArray<i32>(0);
+let sTermRank = new StaticArray<i32>(0);
+let sTermCoef = new StaticArray<f64>(0);
+let dimRank = new StaticArray<i32>(0);
+let dimCoef = new StaticArray<f64>(0);
+let rankMulti = new StaticArray<u8>(0);
+
+// ---- compiled architecture
+let capacity = new StaticArray<f64>(0);
+let blockSize = new StaticArray<f64>(0);
+let readPj = new StaticArray<f64>(0);
+let fillPj = new StaticArray<f64>(0);
+let updatePj = new StaticArray<f64>(0);
+let readBw = new StaticArray<f64>(0);
+let writeBw = new StaticArray<f64>(0);
+let sharedBw = new StaticArray<f64>(0);
+let fanX = new StaticArray<f64>(0);
+let fanY = new StaticArray<f64>(0);
+let multicast = new StaticArray<u8>(0);
+let reduction = new StaticArray<u8>(0);
+let netPj = new StaticArray<f64>(0);
+let allowed = new StaticArray<u8>(0);
+
+// ---- scratch
+let T = new StaticArray<f64>(0);
+let extent = new StaticArray<f64>(0);
+let W = new StaticArray<f64>(0);
+let tiles = new StaticArray<f64>(0);
+let rankTerms = new StaticArray<i32>(0);
+let termStep = new StaticArray<f64>(0);
+let termCount = new StaticArray<f64>(0);
+let loopDim = new StaticArray<i32>(0);
+let loopN = new StaticArray<f64>(0);
+let loopStride = new StaticArray<f64>(0);
+let loopsFrom = new StaticArray<i32>(0);
+let loopSteps = new StaticArray<f64>(0);
+let spatialProd = new StaticArray<f64>(0);
+let spatialDims = new StaticArray<i32>(0);
+let spatialCount = new StaticArray<i32>(0);
+let usedInstances = new StaticArray<f64>(0);
+
+// ---- results
+let out = new StaticArray<f64>(12);
+let tileSize = new StaticArray<f64>(0);
+let partition = new StaticArray<f64>(0);
+let reads = new StaticArray<f64>(0);
+let fills = new StaticArray<f64>(0);
+let updates = new StaticArray<f64>(0);
+let networkWords = new StaticArray<f64>(0);
+let energyPj = new StaticArray<f64>(0);
+let slowdown = new StaticArray<f64>(0);
+let levelCycles = new StaticArray<f64>(0);
+let networkEnergyPj = new StaticArray<f64>(0);
+
+/** Allocates every array for L levels, D dims, DS data spaces, R tensor ranks and `terms` projection terms. */
+export function setup(levels: i32, dims: i32, dataSpaces: i32, ranks: i32, terms: i32): void {
+  L = levels;
+  D = dims;
+  DS = dataSpaces;
+  R = ranks;
+  const LD = L * D, LS = L * DS;
+  mapping = new StaticArray<u8>(13 * LD + LS);
+  temporalAt = changetype<usize>(mapping);
+  spatialXAt = temporalAt + <usize>(4 * LD);
+  spatialYAt = temporalAt + <usize>(8 * LD);
+  orderAt = temporalAt + <usize>(12 * LD);
+  keepAt = temporalAt + <usize>(13 * LD);
+  bounds = new StaticArray<f64>(D);
+  readWrite = new StaticArray<u8>(DS);
+  rankStart = new StaticArray<i32>(DS + 1);
+  sTermStart = new StaticArray<i32>(DS + 1);
+  sTermDim = new StaticArray<i32>(terms);
+  sTermRank = new StaticArray<i32>(terms);
+  sTermCoef = new StaticArray<f64>(terms);
+  dimRank = new StaticArray<i32>(DS * D);
+  dimCoef = new StaticArray<f64>(DS * D);
+  rankMulti = new StaticArray<u8>(R);
+  capacity = new StaticArray<f64>(L);
+  blockSize = new StaticArray<f64>(L);
+  readPj = new StaticArray<f64>(L);
+  fillPj = new StaticArray<f64>(L);
+  updatePj = new StaticArray<f64>(L);
+  readBw = new StaticArray<f64>(L);
+  writeBw = new StaticArray<f64>(L);
+  sharedBw = new StaticArray<f64>(L);
+  fanX = new StaticArray<f64>(L);
+  fanY = new StaticArray<f64>(L);
+  multicast = new StaticArray<u8>(L);
+  reduction = new StaticArray<u8>(L);
+  netPj = new StaticArray<f64>(L);
+  allowed = new StaticArray<u8>(LS);
+  T = new StaticArray<f64>((L + 1) * D);
+  for (let i = L * D; i < (L + 1) * D; i++) unchecked((T[i] = 1));
+  extent = new StaticArray<f64>(L * R);
+  W = new StaticArray<f64>(R);
+  tiles = new StaticArray<f64>(R);
+  rankTerms = new StaticArray<i32>(R);
+  termStep = new StaticArray<f64>(R * MAX_RANK_TERMS);
+  termCount = new StaticArray<f64>(R * MAX_RANK_TERMS);
+  loopDim = new StaticArray<i32>(LD);
+  loopN = new StaticArray<f64>(LD);
+  loopStride = new StaticArray<f64>(LD);
+  loopsFrom = new StaticArray<i32>(L + 1);
+  loopSteps = new StaticArray<f64>(LD);
+  spatialProd = new StaticArray<f64>(L);
+  spatialDims = new StaticArray<i32>(LD);
+  spatialCount = new StaticArray<i32>(L);
+  usedInstances = new StaticArray<f64>(L + 1);
+  tileSize = new StaticArray<f64>(LS);
+  partition = new StaticArray<f64>(LS);
+  reads = new StaticArray<f64>(LS);
+  fills = new StaticArray<f64>(LS);
+  updates = new StaticArray<f64>(LS);
+  networkWords = new StaticArray<f64>(LS);
+  energyPj = new StaticArray<f64>(LS);
+  slowdown = new StaticArray<f64>(L);
+  levelCycles = new StaticArray<f64>(L);
+  networkEnergyPj = new StaticArray<f64>(L);
+}
+
+/** Address of array `id` (the order of ARRAYS in src/mapping/kernel.ts). */
+export function address(id: i32): usize {
+  switch (id) {
+    case 0: return temporalAt;
+    case 1: return spatialXAt;
+    case 2: return spatialYAt;
+    case 3: return orderAt;
+    case 4: return keepAt;
+    case 5: return changetype<usize>(params);
+    case 6: return changetype<usize>(bounds);
+    case 7: return changetype<usize>(readWrite);
+    case 8: return changetype<usize>(rankStart);
+    case 9: return changetype<usize>(sTermStart);
+    case 10: return changetype<usize>(sTermDim);
+    case 11: return changetype<usize>(sTermRank);
+    case 12: return changetype<usize>(sTermCoef);
+    case 13: return changetype<usize>(dimRank);
+    case 14: return changetype<usize>(dimCoef);
+    case 15: return changetype<usize>(rankMulti);
+    case 16: return changetype<usize>(capacity);
+    case 17: return changetype<usize>(blockSize);
+    case 18: return changetype<usize>(readPj);
+    case 19: return changetype<usize>(fillPj);
+    case 20: return changetype<usize>(updatePj);
+    case 21: return changetype<usize>(readBw);
+    case 22: return changetype<usize>(writeBw);
+    case 23: return changetype<usize>(sharedBw);
+    case 24: return changetype<usize>(fanX);
+    case 25: return changetype<usize>(fanY);
+    case 26: return changetype<usize>(multicast);
+    case 27: return changetype<usize>(reduction);
+    case 28: return changetype<usize>(netPj);
+    case 29: return changetype<usize>(allowed);
+    case 30: return changetype<usize>(T);
+    case 31: return changetype<usize>(extent);
+    case 32: return changetype<usize>(loopDim);
+    case 33: return changetype<usize>(loopN);
+    case 34: return changetype<usize>(loopStride);
+    case 35: return changetype<usize>(loopsFrom);
+    case 36: return changetype<usize>(spatialProd);
+    case 37: return changetype<usize>(usedInstances);
+    case 38: return changetype<usize>(out);
+    case 39: return changetype<usize>(tileSize);
+    case 40: return changetype<usize>(partition);
+    case 41: return changetype<usize>(reads);
+    case 42: return changetype<usize>(fills);
+    case 43: return changetype<usize>(updates);
+    case 44: return changetype<usize>(networkWords);
+    case 45: return changetype<usize>(energyPj);
+    case 46: return changetype<usize>(slowdown);
+    case 47: return changetype<usize>(levelCycles);
+    case 48: return changetype<usize>(networkEnergyPj);
+    default: return 0;
+  }
+}
+
+function fail(code: i32, where: i32, value: f64): i32 {
+  unchecked((out[O_INVALID_CODE] = <f64>code));
+  unchecked((out[O_INVALID_WHERE] = <f64>where));
+  unchecked((out[O_INVALID_VALUE] = value));
+  return code;
+}
+
+/** Distinct values of a·i + b·j for 0 ≤ i < n, 0 ≤ j < k (documented on gridDistinct in src/mapping/model.ts). */
+export function gridDistinct(a: f64, n: f64, b: f64, k: f64): f64 {
+  let x = <i64>a, y = <i64>b;
+  while (y != 0) {
+    const t = x % y;
+    x = y;
+    y = t;
+  }
+  const g = <f64>x;
+  return n * k - Math.max(0, n - b / g) * Math.max(0, k - a / g);
+}
+
+/** Evaluates the mapping in the mapping arrays: 0 when valid, else the invalid code (the reason is in `out`). */
+export function evaluate(): i32 {
+  const allDims = (1 << D) - 1;
+  let nLoops = 0;
+  let iters: f64 = 1;
+  for (let l = L - 1; l >= 0; l--) {
+    const row = l * D;
+    let sx = 1, sy = 1, count = 0, seen = 0;
+    for (let k = D - 1; k >= 0; k--) {
+      const d = <i32>order(row + k);
+      seen |= 1 << d;
+      const i = row + d;
+      const x = spatialX(i), y = spatialY(i), n = temporal(i);
+      sx *= x;
+      sy *= y;
+      const xy = x * y;
+      const stride = unchecked(T[i + D]) * <f64>xy;
+      unchecked((T[i] = stride * <f64>n));
+      if (xy != 1) unchecked((spatialDims[row + count++] = d));
+      unchecked((loopDim[nLoops] = d));
+      unchecked((loopN[nLoops] = <f64>n));
+      unchecked((loopStride[nLoops] = stride));
+      nLoops += (1 - n) >>> 31;
+      iters *= <f64>n;
+    }
+    if (seen != allDims) return fail(ORDER, l, <f64>seen);
+    if (<f64>sx > unchecked(fanX[l])) return fail(FAN_OUT, l, <f64>sx);
+    if (<f64>sy > unchecked(fanY[l])) return fail(FAN_OUT, l, <f64>sy);
+    unchecked((spatialCount[l] = count));
+    unchecked((spatialProd[l] = <f64>sx * <f64>sy));
+    for (let s = 0; s < DS; s++) {
+      const k = keep(l * DS + s);
+      if ((k && !unchecked(allowed[l * DS + s])) || (l == 0 && !k)) return fail(KEEP, l, <f64>s);
+    }
+    unchecked((loopsFrom[l] = nLoops));
+  }
+  for (let d = 0; d < D; d++) if (unchecked(T[d]) < unchecked(bounds[d])) return fail(FACTORS, d, unchecked(T[d]));
+  unchecked((out[O_LOOPS] = <f64>nLoops));
+  let outer: f64 = 1;
+  for (let j = nLoops - 1; j >= 0; j--) {
+    const n = unchecked(loopN[j]);
+    unchecked((loopSteps[j] = (n - 1) * outer));
+    outer *= n;
+  }
+  let used: f64 = 1;
+  for (let l = 0; l < L; l++) {
+    unchecked((usedInstances[l] = used));
+    used *= unchecked(spatialProd[l]);
+  }
+  unchecked((usedInstances[L] = used));
+  const computeCycles = Math.ceil(iters / unchecked(params[P_MACS_PER_CYCLE]));
+  unchecked((out[O_COMPUTE_CYCLES] = computeCycles));
+  unchecked((out[O_PADDED_MACS] = iters * used));
+  unchecked((out[O_USED_UNITS] = used));
+
+  // Tiles of the kept data spaces (and of every data space at level 0); capacity.
+  for (let l = 0; l < L; l++) {
+    let kept: f64 = 0;
+    for (let s = 0; s < DS; s++) {
+      const i = l * DS + s;
+      if (keep(i) || l == 0) {
+        const size = box(s, l);
+        unchecked((tileSize[i] = size));
+        kept += size;
+      } else {
+        unchecked((tileSize[i] = 0));
+      }
+    }
+    if (kept > unchecked(capacity[l])) return fail(CAPACITY, l, kept);
+  }
+
+  for (let i = 0, n = L * DS; i < n; i++) {
+    unchecked((reads[i] = 0));
+    unchecked((fills[i] = 0));
+    unchecked((updates[i] = 0));
+    unchecked((networkWords[i] = 0));
+  }
+  const elide = unchecked(params[P_ELIDE]) != 0;
+  for (let s = 0; s < DS; s++) {
+    const rw = unchecked(readWrite[s]) == 1;
+    if (rw) partitions(s, nLoops);
+    let parent = 0;
+    for (let child = 1; child <= L; child++) {
+      if (child < L && !keep(child * DS + s)) continue;
+      // Fills per child instance; the MACs take one word per iteration.
+      const childFills = child == L ? iters : fillsOf(child, s, nLoops);
+      // Children spread over fan-outs (more instances than the parent) may share words.
+      const accesses = unchecked(usedInstances[child]) == unchecked(usedInstances[parent]) ? childFills : childFills * groups(parent, child, s, rw);
+      const pi = parent * DS + s;
+      if (rw) {
+        unchecked((updates[pi] = accesses));
+        unchecked((reads[pi] = accesses - unchecked(partition[pi])));
+      } else {
+        unchecked((reads[pi] = accesses));
+      }
+      if (child < L) {
+        const ci = child * DS + s;
+        unchecked((fills[ci] = rw && elide ? childFills - unchecked(partition[ci]) : childFills));
+      }
+      const words = (accesses + (rw ? unchecked(reads[pi]) : 0)) * unchecked(usedInstances[parent]);
+      for (let l = parent; l < child; l++) unchecked((networkWords[l * DS + s] += words));
+      parent = child;
+    }
+  }
+
+  cyclesAndEnergy(computeCycles);
+  unchecked((out[O_INVALID_CODE] = 0));
+  return 0;
+}
+
+/** Size of data space s's tile at level l; writes each rank's extent to extent[l*R + r]. */
+function box(s: i32, l: i32): f64 {
+  const r0 = unchecked(rankStart[s]), r1 = unchecked(rankStart[s + 1]);
+  const offset = l * D, outOffset = l * R;
+  for (let r = r0; r < r1; r++) unchecked((extent[outOffset + r] = 1));
+  for (let k = unchecked(sTermStart[s]), e = unchecked(sTermStart[s + 1]); k < e; k++) {
+    unchecked((extent[outOffset + unchecked(sTermRank[k])] += unchecked(sTermCoef[k]) * (unchecked(T[offset + unchecked(sTermDim[k])]) - 1)));
+  }
+  let size: f64 = 1;
+  for (let r = r0; r < r1; r++) size *= unchecked(extent[outOffset + r]);
+  return size;
+}
+
+let moveRank: i32 = -1;
+let moveDelta: f64 = 0;
+
+/** Fills per instance of level `child` for data space s (fillsOf in model.ts). */
+function fillsOf(child: i32, s: i32, end: i32): f64 {
+  const sD = s * D;
+  const r0 = unchecked(rankStart[s]), r1 = unchecked(rankStart[s + 1]);
+  const ext = child * R;
+  const full = unchecked(tileSize[child * DS + s]);
+  const first = unchecked(loopsFrom[child]);
+  for (let r = r0; r < r1; r++) unchecked((W[r] = 0));
+  // Ranks with W ≠ 0, in the order they became non-zero (W never returns to 0).
+  let nonzero = 0, firstW = -1, secondW = -1;
+  let result = full;
+  // The innermost loop's slide: rank for a forward slide, −2 − rank backward, −1 none.
+  let slide = -1;
+  for (let j = first; j < end; j++) {
+    const d = unchecked(loopDim[j]);
+    const r = unchecked(dimRank[sD + d]);
+    let moved = nonzero;
+    let rank = -1;
+    let delta: f64 = 0;
+    if (r >= 0) {
+      const w = unchecked(W[r]);
+      const dr = unchecked(dimCoef[sD + d]) * unchecked(loopStride[j]) - w;
+      if (w != 0) moved--;
+      if (dr != 0) {
+        moved++;
+        rank = r;
+        delta = dr;
+      } else if (moved == 1) {
+        rank = w != 0 ? (firstW == r ? secondW : firstW) : firstW;
+        delta = -unchecked(W[rank]);
+      }
+    } else if (r == NONE) {
+      if (moved == 1) {
+        rank = firstW;
+        delta = -unchecked(W[rank]);
+      }
+    } else {
+      moved = multiMoves(s, d, unchecked(loopStride[j]));
+      rank = moveRank;
+      delta = moveDelta;
+    }
+    if (moved != 0) {
+      let cost = full;
+      if (moved == 1) {
+        const a = delta > 0 ? delta : -delta;
+        const e = unchecked(extent[ext + rank]);
+        if (a < e) {
+          const dir = delta > 0 ? rank : -2 - rank;
+          if (j == first) slide = dir;
+          if (slide == -1 || slide == dir) cost = (a * full) / e;
+        }
+      }
+      result += unchecked(loopSteps[j]) * cost;
+    }
+    // From now on this loop rewinds (n − 1) strides whenever an outer loop steps.
+    if (r >= 0) {
+      if (unchecked(W[r]) == 0) {
+        nonzero++;
+        if (firstW < 0) firstW = r;
+        else secondW = r;
+      }
+      unchecked((W[r] += unchecked(dimCoef[sD + d]) * unchecked(loopStride[j]) * (unchecked(loopN[j]) - 1)));
+    } else if (r == MANY) {
+      const k1 = unchecked(sTermStart[s + 1]);
+      const rewind = (unchecked(loopN[j]) - 1) * unchecked(loopStride[j]);
+      for (let k = unchecked(sTermStart[s]); k < k1; k++) {
+        if (unchecked(sTermDim[k]) != d) continue;
+        const rr = unchecked(sTermRank[k]);
+        if (unchecked(W[rr]) == 0) {
+          nonzero++;
+          if (firstW < 0) firstW = rr;
+          else secondW = rr;
+        }
+        unchecked((W[rr] += unchecked(sTermCoef[k]) * rewind));
+      }
+    }
+  }
+  return result;
+}
+
+/** A dim in several ranks of one data space: counts the ranks that move at its step. */
+function multiMoves(s: i32, d: i32, stride: f64): i32 {
+  const r0 = unchecked(rankStart[s]), r1 = unchecked(rankStart[s + 1]);
+  for (let r = r0; r < r1; r++) unchecked((tiles[r] = -unchecked(W[r])));
+  for (let k = unchecked(sTermStart[s]), e = unchecked(sTermStart[s + 1]); k < e; k++) {
+    if (unchecked(sTermDim[k]) == d) unchecked((tiles[unchecked(sTermRank[k])] += unchecked(sTermCoef[k]) * stride));
+  }
+  let moved = 0;
+  moveRank = -1;
+  moveDelta = 0;
+  for (let r = r0; r < r1; r++) {
+    if (unchecked(tiles[r]) != 0) {
+      moved++;
+      moveRank = r;
+      moveDelta = unchecked(tiles[r]);
+    }
+  }
+  return moved;
+}
+
+/** Distinct deltas a parent instance serves per step (groups in model.ts). */
+function groups(parent: i32, child: i32, s: i32, rw: bool): f64 {
+  const r0 = unchecked(rankStart[s]), r1 = unchecked(rankStart[s + 1]);
+  let result: f64 = 1;
+  let any = false;
+  let listed = false;
+  for (let l = parent; l < child; l++) {
+    const prod = unchecked(spatialProd[l]);
+    if (prod == 1) continue;
+    if (!(rw ? unchecked(reduction[l]) : unchecked(multicast[l]))) {
+      result *= prod;
+      continue;
+    }
+    for (let q = 0, c = unchecked(spatialCount[l]); q < c; q++) {
+      const d = unchecked(spatialDims[l * D + q]);
+      const r = unchecked(dimRank[s * D + d]);
+      if (r == NONE) continue;
+      if (r == MANY) {
+        listed = true;
+        continue;
+      }
+      if (!any) {
+        for (let x = r0; x < r1; x++) unchecked((rankTerms[x] = 0));
+        any = true;
+      }
+      const k = unchecked(rankTerms[r]);
+      if (k == MAX_RANK_TERMS) {
+        listed = true;
+        continue;
+      }
+      unchecked((termStep[r * MAX_RANK_TERMS + k] = unchecked(dimCoef[s * D + d]) * unchecked(T[(l + 1) * D + d])));
+      unchecked((termCount[r * MAX_RANK_TERMS + k] = <f64>(spatialX(l * D + d) * spatialY(l * D + d))));
+      unchecked((rankTerms[r] = k + 1));
+    }
+  }
+  if (listed) return result * hostListPositions(parent, child, s, rw ? 1 : 0);
+  if (!any) return result;
+  for (let r = r0; r < r1; r++) {
+    const k = unchecked(rankTerms[r]);
+    const base = r * MAX_RANK_TERMS;
+    if (k == 1) result *= unchecked(termCount[base]);
+    else if (k == 2) result *= gridDistinct(unchecked(termStep[base]), unchecked(termCount[base]), unchecked(termStep[base + 1]), unchecked(termCount[base + 1]));
+    else if (k > 2) return result * hostListPositions(parent, child, s, rw ? 1 : 0);
+  }
+  return result;
+}
+
+/** Partition sizes of read-write data space s (partitions in model.ts). */
+function partitions(s: i32, end: i32): void {
+  unchecked((partition[s] = unchecked(tileSize[s])));
+  const r0 = unchecked(rankStart[s]), r1 = unchecked(rankStart[s + 1]);
+  for (let l = 1; l < L; l++) {
+    if (!keep(l * DS + s)) continue;
+    const first = unchecked(loopsFrom[l]);
+    for (let r = r0; r < r1; r++) unchecked((tiles[r] = 1));
+    for (let j = first; j < end; j++) {
+      const d = unchecked(loopDim[j]);
+      const r = unchecked(dimRank[s * D + d]);
+      if (r >= 0) unchecked((tiles[r] *= unchecked(loopN[j])));
+      else if (r == MANY) {
+        for (let k = unchecked(sTermStart[s]), e = unchecked(sTermStart[s + 1]); k < e; k++) {
+          if (unchecked(sTermDim[k]) == d) unchecked((tiles[unchecked(sTermRank[k])] *= unchecked(loopN[j])));
+        }
+      }
+    }
+    let held: f64 = 1;
+    for (let r = r0; r < r1; r++) {
+      const ext = unchecked(extent[l * R + r]);
+      held *= unchecked(rankMulti[r]) && movingDims(s, r) > 1 ? hostCoveredOnBitmap(s, r, first, ext) : ext * unchecked(tiles[r]);
+    }
+    unchecked((partition[l * DS + s] = held));
+  }
+}
+
+function movingDims(s: i32, r: i32): i32 {
+  let n = 0;
+  for (let k = unchecked(sTermStart[s]), e = unchecked(sTermStart[s + 1]); k < e; k++) {
+    if (unchecked(sTermRank[k]) == r && unchecked(T[unchecked(sTermDim[k])]) > 1) n++;
+  }
+  return n;
+}
+
+function cyclesAndEnergy(compute: f64): void {
+  let cycles = compute;
+  let energy: f64 = 0;
+  for (let l = 0; l < L; l++) {
+    let rd: f64 = 0, wr: f64 = 0, net: f64 = 0;
+    const block = unchecked(blockSize[l]);
+    const used = unchecked(usedInstances[l]);
+    const rPj = unchecked(readPj[l]), fPj = unchecked(fillPj[l]), uPj = unchecked(updatePj[l]);
+    for (let s = 0; s < DS; s++) {
+      const i = l * DS + s;
+      net += unchecked(networkWords[i]);
+      const r = unchecked(reads[i]), f = unchecked(fills[i]), u = unchecked(updates[i]);
+      if (r + f + u == 0) {
+        unchecked((energyPj[i] = 0));
+        continue;
+      }
+      rd += r;
+      wr += f + u;
+      const e = (Math.ceil(r / block) * rPj + Math.ceil(f / block) * fPj + Math.ceil(u / block) * uPj) * used;
+      unchecked((energyPj[i] = e));
+      energy += e;
+    }
+    const netE = net * unchecked(netPj[l]);
+    unchecked((networkEnergyPj[l] = netE));
+    energy += netE;
+    // Cycles to move the level's words at its bandwidths (equivalently: compute cycles ÷ slowdown).
+    let c = compute;
+    const byRead = Math.ceil(rd / unchecked(readBw[l])), byWrite = Math.ceil(wr / unchecked(writeBw[l])), byShared = Math.ceil((rd + wr) / unchecked(sharedBw[l]));
+    if (byRead > c) c = byRead;
+    if (byWrite > c) c = byWrite;
+    if (byShared > c) c = byShared;
+    unchecked((slowdown[l] = compute / c));
+    unchecked((levelCycles[l] = c));
+    if (c > cycles) cycles = c;
+  }
+  const macEnergy = unchecked(out[O_PADDED_MACS]) * unchecked(params[P_ENERGY_PER_MAC]);
+  const leakEnergy = unchecked(params[P_LEAK_PER_CYCLE]) * cycles;
+  unchecked((out[O_CYCLES] = cycles));
+  unchecked((out[O_MAC_ENERGY] = macEnergy));
+  unchecked((out[O_LEAK_ENERGY] = leakEnergy));
+  unchecked((out[O_TOTAL_ENERGY] = energy + macEnergy + leakEnergy));
+  unchecked((out[O_UTILIZATION] = unchecked(params[P_REAL_MACS]) / (cycles * unchecked(params[P_MAC_UNITS]) * unchecked(params[P_MACS_PER_CYCLE]))));
+}
