@@ -275,21 +275,27 @@ export function evaluate(): i32 {
   let iters: f64 = 1;
   for (let l = L - 1; l >= 0; l--) {
     const row = l * D;
+    // Tile dims and fan-outs, dim by dim; then the loops in the level's order, innermost first
+    // (a loop's stride is its dim's tile inside it). Two passes: in one, the dims' order would
+    // make every address depend on a load.
     let sx = 1, sy = 1, count = 0, seen = 0;
-    for (let k = D - 1; k >= 0; k--) {
-      const d = <i32>order(row + k);
-      seen |= 1 << d;
+    for (let d = 0; d < D; d++) {
       const i = row + d;
-      const x = spatialX(i), y = spatialY(i), n = temporal(i);
+      const x = spatialX(i), y = spatialY(i);
       sx *= x;
       sy *= y;
       const xy = x * y;
-      const stride = unchecked(T[i + D]) * <f64>xy;
-      unchecked((T[i] = stride * <f64>n));
       if (xy != 1) unchecked((spatialDims[row + count++] = d));
+      unchecked((T[i] = unchecked(T[i + D]) * <f64>xy * <f64>temporal(i)));
+    }
+    for (let k = D - 1; k >= 0; k--) {
+      const d = order(row + k);
+      seen |= 1 << d;
+      const i = row + d;
+      const n = temporal(i);
       unchecked((loopDim[nLoops] = d));
       unchecked((loopN[nLoops] = <f64>n));
-      unchecked((loopStride[nLoops] = stride));
+      unchecked((loopStride[nLoops] = unchecked(T[i + D]) * <f64>(spatialX(i) * spatialY(i))));
       nLoops += (1 - n) >>> 31;
       iters *= <f64>n;
     }
