@@ -98,6 +98,8 @@ let allowed = new StaticArray<u8>(0);
 
 // ---- scratch
 let T = new StaticArray<f64>(0);
+/** [l*D + d]: the tile of dim d inside level l's temporal loop on it (T one level down × the spatial factors). */
+let strides = new StaticArray<f64>(0);
 let extent = new StaticArray<f64>(0);
 let W = new StaticArray<f64>(0);
 let tiles = new StaticArray<f64>(0);
@@ -166,6 +168,7 @@ export function setup(levels: i32, dims: i32, dataSpaces: i32, ranks: i32, terms
   allowed = new StaticArray<u8>(LS);
   T = new StaticArray<f64>((L + 1) * D);
   for (let i = L * D; i < (L + 1) * D; i++) unchecked((T[i] = 1));
+  strides = new StaticArray<f64>(LD);
   extent = new StaticArray<f64>(L * R);
   W = new StaticArray<f64>(R);
   tiles = new StaticArray<f64>(R);
@@ -286,7 +289,9 @@ export function evaluate(): i32 {
       sy *= y;
       const xy = x * y;
       if (xy != 1) unchecked((spatialDims[row + count++] = d));
-      unchecked((T[i] = unchecked(T[i + D]) * <f64>xy * <f64>temporal(i)));
+      const stride = unchecked(T[i + D]) * <f64>xy;
+      unchecked((strides[i] = stride));
+      unchecked((T[i] = stride * <f64>temporal(i)));
     }
     for (let k = D - 1; k >= 0; k--) {
       const d = order(row + k);
@@ -295,7 +300,7 @@ export function evaluate(): i32 {
       const n = temporal(i);
       unchecked((loopDim[nLoops] = d));
       unchecked((loopN[nLoops] = <f64>n));
-      unchecked((loopStride[nLoops] = unchecked(T[i + D]) * <f64>(spatialX(i) * spatialY(i))));
+      unchecked((loopStride[nLoops] = unchecked(strides[i])));
       nLoops += (1 - n) >>> 31;
       iters *= <f64>n;
     }
@@ -384,16 +389,19 @@ export function evaluate(): i32 {
   return 0;
 }
 
-/** Size of data space s's tile at level l; writes each rank's extent to extent[l*R + r]. */
+/** Size of data space s's tile at level l; writes each rank's extent to extent[l*R + r]. Terms are sorted by rank. */
 function box(s: i32, l: i32): f64 {
-  const r0 = unchecked(rankStart[s]), r1 = unchecked(rankStart[s + 1]);
+  const r1 = unchecked(rankStart[s + 1]);
   const offset = l * D, outOffset = l * R;
-  for (let r = r0; r < r1; r++) unchecked((extent[outOffset + r] = 1));
-  for (let k = unchecked(sTermStart[s]), e = unchecked(sTermStart[s + 1]); k < e; k++) {
-    unchecked((extent[outOffset + unchecked(sTermRank[k])] += unchecked(sTermCoef[k]) * (unchecked(T[offset + unchecked(sTermDim[k])]) - 1)));
-  }
+  let k = unchecked(sTermStart[s]);
+  const k1 = unchecked(sTermStart[s + 1]);
   let size: f64 = 1;
-  for (let r = r0; r < r1; r++) size *= unchecked(extent[outOffset + r]);
+  for (let r = unchecked(rankStart[s]); r < r1; r++) {
+    let e: f64 = 1;
+    for (; k < k1 && unchecked(sTermRank[k]) == r; k++) e += unchecked(sTermCoef[k]) * (unchecked(T[offset + unchecked(sTermDim[k])]) - 1);
+    unchecked((extent[outOffset + r] = e));
+    size *= e;
+  }
   return size;
 }
 
