@@ -4,7 +4,8 @@ import { archFromSpec } from '../arch/load.js';
 import { convProblem, matmulProblem } from '../problem/builders.js';
 import { dataSpaceFootprint } from '../problem/types.js';
 import { mappingFor, paddedBound, type MappingArrays } from './mapping.js';
-import { CostModel, gridDistinct, INVALID } from './model.js';
+import { gridDistinct } from './kernel.js';
+import { CostModel, INVALID } from './model.js';
 import { randomCase } from './testing/random-cases.js';
 
 /** DRAM → Buffer → MACs, with the fan-out into the MACs given. */
