@@ -34,10 +34,15 @@ export interface MappingArrays {
   bytes: Uint8Array;
 }
 
+/** Bytes of a mapping's buffer: three Int32 arrays and the order over levels × dims, then the keep bits. */
+export function mappingBytes(levels: number, dims: number, dataSpaces: number): number {
+  return 13 * levels * dims + levels * dataSpaces;
+}
+
 /** The five arrays as views of one buffer, so that a mapping sits in a few adjacent cache lines. */
 function allocate(levels: number, dims: number, dataSpaces: number): MappingArrays {
   const n = levels * dims;
-  const buffer = new ArrayBuffer(3 * n * 4 + n + levels * dataSpaces);
+  const buffer = new ArrayBuffer(mappingBytes(levels, dims, dataSpaces));
   return {
     levels,
     dims,

@@ -4,6 +4,7 @@ import { archFromSpec } from '../arch/load.js';
 import { convProblem, matmulProblem } from '../problem/builders.js';
 import { dataSpaceFootprint } from '../problem/types.js';
 import { mappingFor, paddedBound, type MappingArrays } from './mapping.js';
+import { invalidReason } from './cost.js';
 import { gridDistinct } from './kernel.js';
 import { CostModel, INVALID } from './model.js';
 import { randomCase } from './testing/random-cases.js';
@@ -234,6 +235,17 @@ describe('invalid mappings say why', () => {
     expect(model2.evaluate(m2)).toBe(false);
     expect(model2.invalidCode).toBe(INVALID.capacity);
     expect(model2.invalidValue).toBe(80);
+  });
+  it('a loop order that lists a dim twice', () => {
+    const arch = twoLevel();
+    const m = mappingFor(p, arch);
+    set(m, p.dims, 1, 'temporal', { M: 4, N: 4, K: 4 });
+    m.order[p.dims.length + 1] = m.order[p.dims.length]!; // level 1 lists its first dim twice
+    const model = new CostModel(p, arch);
+    expect(model.evaluate(m)).toBe(false);
+    expect(model.invalidCode).toBe(INVALID.order);
+    expect(model.invalidWhere).toBe(1);
+    expect(invalidReason(model)).toMatch(/^the loop order of Buffer does not list every dimension \(.*\) exactly once$/);
   });
 });
 

@@ -1,7 +1,7 @@
 import { findPrecision, type Architecture, type PrecisionMode } from '../arch/types.js';
 import type { Problem } from '../problem/types.js';
 import { instantiate, kernelViews, O, P, type KernelExports, type Views } from './kernel.js';
-import type { MappingArrays } from './mapping.js';
+import { mappingBytes, type MappingArrays } from './mapping.js';
 
 /**
  * The analytical cost model: (problem, architecture) compiled once into the
@@ -171,7 +171,7 @@ export class CostModel {
     });
     const v = (this.v = kernelViews(this.kernel, { L, D, DS, R, terms: terms.length }));
     this.out = v.out;
-    this.mappingBytes = new Uint8Array(v.temporal.buffer, v.temporal.byteOffset, 13 * L * D + L * DS);
+    this.mappingBytes = new Uint8Array(v.temporal.buffer, v.temporal.byteOffset, mappingBytes(L, D, DS));
 
     // The problem.
     v.bounds.set(problem.bounds);
