@@ -2,8 +2,9 @@
 // with AssemblyScript. The host compiles a problem and an architecture into the
 // arrays below once, then for every mapping writes the mapping's arrays and
 // calls evaluate(); the results are read back from the result arrays. The
-// conventions are those documented on CostModel in src/mapping/model.ts; the
-// names here are the same as there. Nothing is allocated after setup().
+// conventions (Timeloop's) are documented on CostModel in src/mapping/model.ts
+// and in docs/architecture.md; the arrays have the names CostModel's views of
+// them have. Nothing is allocated after setup().
 //
 // The two rare general cases (distinct positions of three or more merging
 // spatial loops, and partitions of a sliding-window rank) are left to the host.
@@ -96,24 +97,34 @@ let reduction = new StaticArray<u8>(0);
 let netPj = new StaticArray<f64>(0);
 let allowed = new StaticArray<u8>(0);
 
-// ---- scratch
+// ---- scratch (reused by every evaluation)
+/** Tile dims: T[l*D+d] = product of every factor of d at levels ≥ l; row L is all ones. */
 let T = new StaticArray<f64>(0);
 /** [l*D + d]: the tile of dim d inside level l's temporal loop on it (T one level down × the spatial factors). */
 let strides = new StaticArray<f64>(0);
+/** Tile extent per level and rank: [l*R + r]. */
 let extent = new StaticArray<f64>(0);
+/** Per rank: how far the inner loops rewind it when an outer loop steps (fillsOf); per-rank products (partitions). */
 let W = new StaticArray<f64>(0);
 let tiles = new StaticArray<f64>(0);
+/** Spatial terms per rank for counting distinct child positions: [r*MAX_RANK_TERMS + k]. */
 let rankTerms = new StaticArray<i32>(0);
 let termStep = new StaticArray<f64>(0);
 let termCount = new StaticArray<f64>(0);
+/** Temporal loops with more than one iteration, innermost first: dim, iterations, stride. */
 let loopDim = new StaticArray<i32>(0);
 let loopN = new StaticArray<f64>(0);
 let loopStride = new StaticArray<f64>(0);
+/** Loops at levels ≥ l: the loops above level l are loopsFrom[l] … (the number of loops) − 1. */
 let loopsFrom = new StaticArray<i32>(0);
+/** Per loop: (n − 1) × the iterations of every loop outside it = how often it steps. */
 let loopSteps = new StaticArray<f64>(0);
+/** Per level: the product of its spatial factors. */
 let spatialProd = new StaticArray<f64>(0);
+/** Dims with a spatial factor > 1 at level l: spatialDims[l*D … l*D + spatialCount[l]). */
 let spatialDims = new StaticArray<i32>(0);
 let spatialCount = new StaticArray<i32>(0);
+/** Instances of level l the spatial factors use; [L]: MAC units. */
 let usedInstances = new StaticArray<f64>(0);
 
 // ---- results
@@ -259,7 +270,7 @@ function fail(code: i32, where: i32, value: f64): i32 {
   return code;
 }
 
-/** Distinct values of a·i + b·j for 0 ≤ i < n, 0 ≤ j < k (documented on gridDistinct in src/mapping/model.ts). */
+/** Distinct values of a·i + b·j for 0 ≤ i < n, 0 ≤ j < k (a, b > 0): with g = gcd(a, b), two pairs collide exactly when they differ by (b/g, −a/g), so the distinct values are the pairs without such a predecessor. */
 export function gridDistinct(a: f64, n: f64, b: f64, k: f64): f64 {
   let x = <i64>a, y = <i64>b;
   while (y != 0) {
@@ -408,7 +419,12 @@ function box(s: i32, l: i32): f64 {
 let moveRank: i32 = -1;
 let moveDelta: f64 = 0;
 
-/** Fills per instance of level `child` for data space s (fillsOf in model.ts). */
+/**
+ * Fills per instance of level `child` for data space s: the first tile plus
+ * the delta at every step of the temporal loops above it (loops first … end).
+ * Walking the loops from the innermost out, W[r] accumulates how far the inner
+ * loops rewind rank r when an outer loop steps.
+ */
 function fillsOf(child: i32, s: i32, end: i32): f64 {
   const sD = s * D;
   const r0 = unchecked(rankStart[s]), r1 = unchecked(rankStart[s + 1]);
@@ -508,7 +524,14 @@ function multiMoves(s: i32, d: i32, stride: f64): i32 {
   return moved;
 }
 
-/** Distinct deltas a parent instance serves per step (groups in model.ts). */
+/**
+ * Distinct deltas a parent instance serves per step: children whose tiles
+ * sit at the same place in the tensor (every child moves alike in time) need
+ * the same words, so one multicast read (or one reduced update) serves them,
+ * unless a fan-out between them cannot merge. Per tensor rank, the distinct
+ * positions of the merging spatial loops are counted in closed form (one
+ * loop: its factor; two: a·i + b·j over a grid; more: listed by the host).
+ */
 function groups(parent: i32, child: i32, s: i32, rw: bool): f64 {
   const r0 = unchecked(rankStart[s]), r1 = unchecked(rankStart[s + 1]);
   let result: f64 = 1;
@@ -555,7 +578,14 @@ function groups(parent: i32, child: i32, s: i32, rw: bool): f64 {
   return result;
 }
 
-/** Partition sizes of read-write data space s (partitions in model.ts). */
+/**
+ * Partition sizes of read-write data space s: the elements one instance of
+ * each keeping level ever holds (their first write needs no read). The
+ * outermost level holds the whole (padded) tensor. A tensor rank indexed by
+ * one dim is covered by disjoint tiles, one per iteration of the loops above
+ * on that dim (this is Timeloop's partition size); a rank indexed by several
+ * moving dims (an output with a sliding window) is counted on a bitmap by the host.
+ */
 function partitions(s: i32, end: i32): void {
   unchecked((partition[s] = unchecked(tileSize[s])));
   const r0 = unchecked(rankStart[s]), r1 = unchecked(rankStart[s + 1]);
