@@ -97,12 +97,7 @@ export function instantiate(host: { listPositions: (...a: number[]) => number; c
   return instance.exports as unknown as KernelExports;
 }
 
-/**
- * Distinct values of a·i + b·j for 0 ≤ i < n, 0 ≤ j < k (a, b > 0): the
- * kernel's closed form (with g = gcd(a, b), two pairs collide exactly when
- * they differ by (b/g, −a/g), so the distinct values are the pairs without
- * such a predecessor).
- */
+/** Distinct values of a·i + b·j for 0 ≤ i < n, 0 ≤ j < k (a, b > 0), by the kernel's closed form (for tests). */
 export function gridDistinct(a: number, n: number, b: number, k: number): number {
   gridKernel ??= instantiate({ listPositions: () => 0, coveredOnBitmap: () => 0 });
   return gridKernel.gridDistinct(a, n, b, k);
