@@ -1,5 +1,6 @@
-// Bundles the TypeScript sources into dist/ (one file per entry point).
-// Runs on `npm ci` (prepare) so that `npx accelmap` works on a fresh clone.
+// Compiles the cost-model kernel, then bundles the TypeScript sources into
+// dist/ (one file per entry point). Runs on `npm ci` (prepare) so that
+// `npx accelmap` works on a fresh clone.
 import { build } from 'esbuild';
 import asc from 'assemblyscript/asc';
 import { readdirSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
