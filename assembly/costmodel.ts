@@ -292,21 +292,24 @@ export function evaluate(): i32 {
     // Tile dims and fan-outs, dim by dim; then the loops in the level's order, innermost first
     // (a loop's stride is its dim's tile inside it). Two passes: in one, the dims' order would
     // make every address depend on a load.
-    let sx = 1, sy = 1, count = 0, seen = 0;
+    // Products of factors in f64: in i32 they could wrap around.
+    let sx: f64 = 1, sy: f64 = 1;
+    let count = 0, seen = 0, outside = 0;
     for (let d = 0; d < D; d++) {
       const i = row + d;
-      const x = spatialX(i), y = spatialY(i);
+      const x = <f64>spatialX(i), y = <f64>spatialY(i);
       sx *= x;
       sy *= y;
       const xy = x * y;
       if (xy != 1) unchecked((spatialDims[row + count++] = d));
-      const stride = unchecked(T[i + D]) * <f64>xy;
+      const stride = unchecked(T[i + D]) * xy;
       unchecked((strides[i] = stride));
       unchecked((T[i] = stride * <f64>temporal(i)));
     }
     for (let k = D - 1; k >= 0; k--) {
       const d = order(row + k);
       seen |= 1 << d;
+      outside |= d & ~31; // a shift takes its count mod 32: dims out of 0 … 31 are caught here
       const i = row + d;
       const n = temporal(i);
       unchecked((loopDim[nLoops] = d));
@@ -315,11 +318,11 @@ export function evaluate(): i32 {
       nLoops += (1 - n) >>> 31;
       iters *= <f64>n;
     }
-    if (seen != allDims) return fail(ORDER, l, <f64>seen);
-    if (<f64>sx > unchecked(fanX[l])) return fail(FAN_OUT, l, <f64>sx);
-    if (<f64>sy > unchecked(fanY[l])) return fail(FAN_OUT, l, <f64>sy);
+    if (seen != allDims || outside != 0) return fail(ORDER, l, <f64>seen);
+    if (sx > unchecked(fanX[l])) return fail(FAN_OUT, l, sx);
+    if (sy > unchecked(fanY[l])) return fail(FAN_OUT, l, sy);
     unchecked((spatialCount[l] = count));
-    unchecked((spatialProd[l] = <f64>sx * <f64>sy));
+    unchecked((spatialProd[l] = sx * sy));
     for (let s = 0; s < DS; s++) {
       const k = keep(l * DS + s);
       if ((k && !unchecked(allowed[l * DS + s])) || (l == 0 && !k)) return fail(KEEP, l, <f64>s);
@@ -562,7 +565,7 @@ function groups(parent: i32, child: i32, s: i32, rw: bool): f64 {
         continue;
       }
       unchecked((termStep[r * MAX_RANK_TERMS + k] = unchecked(dimCoef[s * D + d]) * unchecked(T[(l + 1) * D + d])));
-      unchecked((termCount[r * MAX_RANK_TERMS + k] = <f64>(spatialX(l * D + d) * spatialY(l * D + d))));
+      unchecked((termCount[r * MAX_RANK_TERMS + k] = <f64>spatialX(l * D + d) * <f64>spatialY(l * D + d)));
       unchecked((rankTerms[r] = k + 1));
     }
   }

@@ -236,6 +236,25 @@ describe('invalid mappings say why', () => {
     expect(model2.invalidCode).toBe(INVALID.capacity);
     expect(model2.invalidValue).toBe(80);
   });
+  it('a fan-out exceeded by factors whose product overflows 32 bits', () => {
+    const arch = fannedRf(2);
+    const m = mappingFor(p, arch);
+    set(m, p.dims, 0, 'spatialX', { M: 65536, N: 65536 }); // 2^32 instances (padded dims)
+    set(m, p.dims, 1, 'temporal', { K: 4 });
+    const model = new CostModel(p, arch);
+    expect(model.evaluate(m)).toBe(false);
+    expect(model.invalidCode).toBe(INVALID.fanOut);
+    expect(model.invalidValue).toBe(2 ** 32);
+  });
+  it('a loop order naming a dim that does not exist', () => {
+    const arch = twoLevel();
+    const m = mappingFor(p, arch);
+    set(m, p.dims, 1, 'temporal', { M: 4, N: 4, K: 4 });
+    m.order[m.order.indexOf(0)] = 32; // at level 0, in place of dim 0: a shift by 32 is a shift by 0
+    const model = new CostModel(p, arch);
+    expect(model.evaluate(m)).toBe(false);
+    expect(model.invalidCode).toBe(INVALID.order);
+  });
   it('a loop order that lists a dim twice', () => {
     const arch = twoLevel();
     const m = mappingFor(p, arch);
