@@ -88,7 +88,13 @@ const wasm = (globalThis as unknown as {
 }).WebAssembly;
 let kernelModule: object | undefined;
 
-export function instantiate(host: { listPositions: (...a: number[]) => number; coveredOnBitmap: (...a: number[]) => number }): KernelExports {
+/** What the kernel calls back for its two rare general cases (see CostModel). */
+export interface KernelHost {
+  listPositions(parent: number, child: number, s: number, rw: number): number;
+  coveredOnBitmap(s: number, r: number, first: number, ext: number): number;
+}
+
+export function instantiate(host: KernelHost): KernelExports {
   kernelModule ??= new wasm.Module(Buffer.from(costModelWasm, 'base64'));
   const instance = new wasm.Instance(kernelModule, {
     env: { abort: () => { throw new Error('cost-model kernel: out of memory'); } },

@@ -166,8 +166,8 @@ export class CostModel {
     );
 
     this.kernel = instantiate({
-      listPositions: (parent, child, s, rw) => this.listPositions(parent!, child!, s!, rw === 1),
-      coveredOnBitmap: (s, r, first, ext) => this.coveredOnBitmap(s!, r!, first!, ext!),
+      listPositions: (parent, child, s, rw) => this.listPositions(parent, child, s, rw === 1),
+      coveredOnBitmap: (s, r, first, ext) => this.coveredOnBitmap(s, r, first, ext),
     });
     const v = (this.v = kernelViews(this.kernel, { L, D, DS, R, terms: terms.length }));
     this.out = v.out;
