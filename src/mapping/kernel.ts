@@ -97,7 +97,8 @@ export interface KernelHost {
 export function instantiate(host: KernelHost): KernelExports {
   kernelModule ??= new wasm.Module(Buffer.from(costModelWasm, 'base64'));
   const instance = new wasm.Instance(kernelModule, {
-    env: { abort: () => { throw new Error('cost-model kernel: out of memory'); } },
+    // The kernel allocates only in setup(); AssemblyScript's runtime aborts when such an allocation fails.
+    env: { abort: () => { throw new Error('cost-model kernel: out of memory while allocating its arrays'); } },
     host,
   });
   return instance.exports as unknown as KernelExports;
