@@ -100,6 +100,8 @@ let allowed = new StaticArray<u8>(0);
 // ---- scratch (reused by every evaluation)
 /** Tile dims: T[l*D+d] = product of every factor of d at levels ≥ l; row L is all ones. */
 let T = new StaticArray<f64>(0);
+/** The padded bounds (T's row 0) the level-0 tiles were last computed for. */
+let padded = new StaticArray<f64>(0);
 /** [l*D + d]: the tile of dim d inside level l's temporal loop on it (T one level down × the spatial factors). */
 let strides = new StaticArray<f64>(0);
 /** Tile extent per level and rank: [l*R + r]. */
@@ -180,6 +182,7 @@ export function setup(levels: i32, dims: i32, dataSpaces: i32, ranks: i32, terms
   T = new StaticArray<f64>((L + 1) * D);
   for (let i = L * D; i < (L + 1) * D; i++) unchecked((T[i] = 1));
   strides = new StaticArray<f64>(LD);
+  padded = new StaticArray<f64>(D);
   extent = new StaticArray<f64>(L * R);
   W = new StaticArray<f64>(R);
   tiles = new StaticArray<f64>(R);
@@ -348,8 +351,11 @@ export function evaluate(): i32 {
   unchecked((out[O_PADDED_MACS] = iters * used));
   unchecked((out[O_USED_UNITS] = used));
 
-  // Tiles of the kept data spaces (and of every data space at level 0); capacity.
-  for (let l = 0; l < L; l++) {
+  // Tiles of the kept data spaces (and of every data space at level 0: the whole padded tensors,
+  // unchanged while the padded bounds are); capacity.
+  let samePadding = true;
+  for (let d = 0; d < D; d++) samePadding = samePadding && unchecked(T[d]) == unchecked(padded[d]);
+  for (let l = samePadding ? 1 : 0; l < L; l++) {
     let kept: f64 = 0;
     for (let s = 0; s < DS; s++) {
       const i = l * DS + s;
@@ -362,6 +368,7 @@ export function evaluate(): i32 {
       }
     }
     if (kept > unchecked(capacity[l])) return fail(CAPACITY, l, kept);
+    if (l == 0) for (let d = 0; d < D; d++) unchecked((padded[d] = unchecked(T[d])));
   }
 
   for (let i = 0, n = L * DS; i < n; i++) {
