@@ -1,10 +1,12 @@
 // The cost model's evaluation (src/mapping/model.ts), compiled to WebAssembly
-// with AssemblyScript. The host compiles a problem and an architecture into the
-// arrays below once, then for every mapping writes the mapping's arrays and
-// calls evaluate(); the results are read back from the result arrays. The
-// conventions (Timeloop's) are documented on CostModel in src/mapping/model.ts
-// and in docs/architecture.md; the arrays have the names CostModel's views of
-// them have. Nothing is allocated after setup().
+// with AssemblyScript. The host (src/mapping/kernel.ts) lays out every array
+// below in this module's memory and sets the exported globals to their
+// addresses and the sizes L, D, DS, R; it compiles a problem and an
+// architecture into the input arrays once, then for every mapping writes the
+// mapping's arrays and calls evaluate(); the results are read back from the
+// result arrays. The conventions (Timeloop's) are documented on CostModel in
+// src/mapping/model.ts and in docs/architecture.md. The kernel allocates
+// nothing.
 //
 // The two rare general cases (distinct positions of three or more merging
 // spatial loops, and partitions of a sliding-window rank) are left to the host.
@@ -46,225 +48,96 @@ const O_TOTAL_ENERGY = 9;
 const O_UTILIZATION = 10;
 const O_LOOPS = 11;
 
-let L: i32 = 0, D: i32 = 0, DS: i32 = 0, R: i32 = 0;
+/** Where the host may place the arrays: after the kernel's static data. */
+export const heapBase: usize = __heap_base;
 
-// ---- mapping (written by the host before each evaluation), laid out as MappingArrays' buffer
-// (src/mapping/mapping.ts): temporal i32[L*D], spatialX i32[L*D], spatialY i32[L*D], order i8[L*D], keep u8[L*DS].
-let mapping = new StaticArray<u8>(0);
-let temporalAt: usize = 0, spatialXAt: usize = 0, spatialYAt: usize = 0, orderAt: usize = 0, keepAt: usize = 0;
-@inline function temporal(i: i32): i32 {
-  return load<i32>(temporalAt + (<usize>i << 2));
-}
-@inline function spatialX(i: i32): i32 {
-  return load<i32>(spatialXAt + (<usize>i << 2));
-}
-@inline function spatialY(i: i32): i32 {
-  return load<i32>(spatialYAt + (<usize>i << 2));
-}
-@inline function order(i: i32): i32 {
-  return <i32>load<i8>(orderAt + <usize>i);
-}
-@inline function keep(i: i32): u8 {
-  return load<u8>(keepAt + <usize>i);
-}
+/** Levels, dims, data spaces and tensor ranks (all data spaces). */
+export let L: i32 = 0;
+export let D: i32 = 0;
+export let DS: i32 = 0;
+export let R: i32 = 0;
+
+// ---- mapping (written by the host before each evaluation), contiguous as in MappingArrays' buffer
+// (src/mapping/mapping.ts), so that the host copies a mapping in one go
+export let temporal = changetype<StaticArray<i32>>(0);
+export let spatialX = changetype<StaticArray<i32>>(0);
+export let spatialY = changetype<StaticArray<i32>>(0);
+export let order = changetype<StaticArray<i8>>(0);
+export let keep = changetype<StaticArray<u8>>(0);
 
 // ---- compiled problem
-let params = new StaticArray<f64>(8);
-let bounds = new StaticArray<f64>(0);
-let readWrite = new StaticArray<u8>(0);
-let rankStart = new StaticArray<i32>(0);
-let sTermStart = new StaticArray<i32>(0);
-let sTermDim = new StaticArray<i32>(0);
-let sTermRank = new StaticArray<i32>(0);
-let sTermCoef = new StaticArray<f64>(0);
-let dimRank = new StaticArray<i32>(0);
-let dimCoef = new StaticArray<f64>(0);
-let rankMulti = new StaticArray<u8>(0);
+export let params = changetype<StaticArray<f64>>(0);
+export let bounds = changetype<StaticArray<f64>>(0);
+export let readWrite = changetype<StaticArray<u8>>(0);
+export let rankStart = changetype<StaticArray<i32>>(0);
+export let sTermStart = changetype<StaticArray<i32>>(0);
+export let sTermDim = changetype<StaticArray<i32>>(0);
+export let sTermRank = changetype<StaticArray<i32>>(0);
+export let sTermCoef = changetype<StaticArray<f64>>(0);
+export let dimRank = changetype<StaticArray<i32>>(0);
+export let dimCoef = changetype<StaticArray<f64>>(0);
+export let rankMulti = changetype<StaticArray<u8>>(0);
 
 // ---- compiled architecture
-let capacity = new StaticArray<f64>(0);
-let blockSize = new StaticArray<f64>(0);
-let readPj = new StaticArray<f64>(0);
-let fillPj = new StaticArray<f64>(0);
-let updatePj = new StaticArray<f64>(0);
-let readBw = new StaticArray<f64>(0);
-let writeBw = new StaticArray<f64>(0);
-let sharedBw = new StaticArray<f64>(0);
-let fanX = new StaticArray<f64>(0);
-let fanY = new StaticArray<f64>(0);
-let multicast = new StaticArray<u8>(0);
-let reduction = new StaticArray<u8>(0);
-let netPj = new StaticArray<f64>(0);
-let allowed = new StaticArray<u8>(0);
+export let capacity = changetype<StaticArray<f64>>(0);
+export let blockSize = changetype<StaticArray<f64>>(0);
+export let readPj = changetype<StaticArray<f64>>(0);
+export let fillPj = changetype<StaticArray<f64>>(0);
+export let updatePj = changetype<StaticArray<f64>>(0);
+export let readBw = changetype<StaticArray<f64>>(0);
+export let writeBw = changetype<StaticArray<f64>>(0);
+export let sharedBw = changetype<StaticArray<f64>>(0);
+export let fanX = changetype<StaticArray<f64>>(0);
+export let fanY = changetype<StaticArray<f64>>(0);
+export let multicast = changetype<StaticArray<u8>>(0);
+export let reduction = changetype<StaticArray<u8>>(0);
+export let netPj = changetype<StaticArray<f64>>(0);
+export let allowed = changetype<StaticArray<u8>>(0);
 
 // ---- scratch (reused by every evaluation)
 /** Tile dims: T[l*D+d] = product of every factor of d at levels ≥ l; row L is all ones. */
-let T = new StaticArray<f64>(0);
+export let T = changetype<StaticArray<f64>>(0);
 /** The padded bounds (T's row 0) the level-0 tiles were last computed for. */
-let padded = new StaticArray<f64>(0);
+export let padded = changetype<StaticArray<f64>>(0);
 /** [l*D + d]: the tile of dim d inside level l's temporal loop on it (T one level down × the spatial factors). */
-let strides = new StaticArray<f64>(0);
+export let strides = changetype<StaticArray<f64>>(0);
 /** Tile extent per level and rank: [l*R + r]. */
-let extent = new StaticArray<f64>(0);
+export let extent = changetype<StaticArray<f64>>(0);
 /** Per rank: how far the inner loops rewind it when an outer loop steps (fillsOf); per-rank products (partitions). */
-let W = new StaticArray<f64>(0);
-let tiles = new StaticArray<f64>(0);
+export let W = changetype<StaticArray<f64>>(0);
+export let tiles = changetype<StaticArray<f64>>(0);
 /** Spatial terms per rank for counting distinct child positions: [r*MAX_RANK_TERMS + k]. */
-let rankTerms = new StaticArray<i32>(0);
-let termStep = new StaticArray<f64>(0);
-let termCount = new StaticArray<f64>(0);
+export let rankTerms = changetype<StaticArray<i32>>(0);
+export let termStep = changetype<StaticArray<f64>>(0);
+export let termCount = changetype<StaticArray<f64>>(0);
 /** Temporal loops with more than one iteration, innermost first: dim, iterations, stride. */
-let loopDim = new StaticArray<i32>(0);
-let loopN = new StaticArray<f64>(0);
-let loopStride = new StaticArray<f64>(0);
+export let loopDim = changetype<StaticArray<i32>>(0);
+export let loopN = changetype<StaticArray<f64>>(0);
+export let loopStride = changetype<StaticArray<f64>>(0);
 /** Loops at levels ≥ l: the loops above level l are loopsFrom[l] … (the number of loops) − 1. */
-let loopsFrom = new StaticArray<i32>(0);
+export let loopsFrom = changetype<StaticArray<i32>>(0);
 /** Per loop: (n − 1) × the iterations of every loop outside it = how often it steps. */
-let loopSteps = new StaticArray<f64>(0);
+export let loopSteps = changetype<StaticArray<f64>>(0);
 /** Per level: the product of its spatial factors. */
-let spatialProd = new StaticArray<f64>(0);
+export let spatialProd = changetype<StaticArray<f64>>(0);
 /** Dims with a spatial factor > 1 at level l: spatialDims[l*D … l*D + spatialCount[l]). */
-let spatialDims = new StaticArray<i32>(0);
-let spatialCount = new StaticArray<i32>(0);
+export let spatialDims = changetype<StaticArray<i32>>(0);
+export let spatialCount = changetype<StaticArray<i32>>(0);
 /** Instances of level l the spatial factors use; [L]: MAC units. */
-let usedInstances = new StaticArray<f64>(0);
+export let usedInstances = changetype<StaticArray<f64>>(0);
 
 // ---- results
-let out = new StaticArray<f64>(12);
-let tileSize = new StaticArray<f64>(0);
-let partition = new StaticArray<f64>(0);
-let reads = new StaticArray<f64>(0);
-let fills = new StaticArray<f64>(0);
-let updates = new StaticArray<f64>(0);
-let networkWords = new StaticArray<f64>(0);
-let energyPj = new StaticArray<f64>(0);
-let slowdown = new StaticArray<f64>(0);
-let levelCycles = new StaticArray<f64>(0);
-let networkEnergyPj = new StaticArray<f64>(0);
-
-/** Allocates every array for L levels, D dims, DS data spaces, R tensor ranks and `terms` projection terms. */
-export function setup(levels: i32, dims: i32, dataSpaces: i32, ranks: i32, terms: i32): void {
-  L = levels;
-  D = dims;
-  DS = dataSpaces;
-  R = ranks;
-  const LD = L * D, LS = L * DS;
-  mapping = new StaticArray<u8>(13 * LD + LS);
-  temporalAt = changetype<usize>(mapping);
-  spatialXAt = temporalAt + <usize>(4 * LD);
-  spatialYAt = temporalAt + <usize>(8 * LD);
-  orderAt = temporalAt + <usize>(12 * LD);
-  keepAt = temporalAt + <usize>(13 * LD);
-  bounds = new StaticArray<f64>(D);
-  readWrite = new StaticArray<u8>(DS);
-  rankStart = new StaticArray<i32>(DS + 1);
-  sTermStart = new StaticArray<i32>(DS + 1);
-  sTermDim = new StaticArray<i32>(terms);
-  sTermRank = new StaticArray<i32>(terms);
-  sTermCoef = new StaticArray<f64>(terms);
-  dimRank = new StaticArray<i32>(DS * D);
-  dimCoef = new StaticArray<f64>(DS * D);
-  rankMulti = new StaticArray<u8>(R);
-  capacity = new StaticArray<f64>(L);
-  blockSize = new StaticArray<f64>(L);
-  readPj = new StaticArray<f64>(L);
-  fillPj = new StaticArray<f64>(L);
-  updatePj = new StaticArray<f64>(L);
-  readBw = new StaticArray<f64>(L);
-  writeBw = new StaticArray<f64>(L);
-  sharedBw = new StaticArray<f64>(L);
-  fanX = new StaticArray<f64>(L);
-  fanY = new StaticArray<f64>(L);
-  multicast = new StaticArray<u8>(L);
-  reduction = new StaticArray<u8>(L);
-  netPj = new StaticArray<f64>(L);
-  allowed = new StaticArray<u8>(LS);
-  T = new StaticArray<f64>((L + 1) * D);
-  for (let i = L * D; i < (L + 1) * D; i++) unchecked((T[i] = 1));
-  strides = new StaticArray<f64>(LD);
-  padded = new StaticArray<f64>(D);
-  extent = new StaticArray<f64>(L * R);
-  W = new StaticArray<f64>(R);
-  tiles = new StaticArray<f64>(R);
-  rankTerms = new StaticArray<i32>(R);
-  termStep = new StaticArray<f64>(R * MAX_RANK_TERMS);
-  termCount = new StaticArray<f64>(R * MAX_RANK_TERMS);
-  loopDim = new StaticArray<i32>(LD);
-  loopN = new StaticArray<f64>(LD);
-  loopStride = new StaticArray<f64>(LD);
-  loopsFrom = new StaticArray<i32>(L + 1);
-  loopSteps = new StaticArray<f64>(LD);
-  spatialProd = new StaticArray<f64>(L);
-  spatialDims = new StaticArray<i32>(LD);
-  spatialCount = new StaticArray<i32>(L);
-  usedInstances = new StaticArray<f64>(L + 1);
-  tileSize = new StaticArray<f64>(LS);
-  partition = new StaticArray<f64>(LS);
-  reads = new StaticArray<f64>(LS);
-  fills = new StaticArray<f64>(LS);
-  updates = new StaticArray<f64>(LS);
-  networkWords = new StaticArray<f64>(LS);
-  energyPj = new StaticArray<f64>(LS);
-  slowdown = new StaticArray<f64>(L);
-  levelCycles = new StaticArray<f64>(L);
-  networkEnergyPj = new StaticArray<f64>(L);
-}
-
-/** Address of array `id` (the order of ARRAYS in src/mapping/kernel.ts). */
-export function address(id: i32): usize {
-  switch (id) {
-    case 0: return temporalAt;
-    case 1: return spatialXAt;
-    case 2: return spatialYAt;
-    case 3: return orderAt;
-    case 4: return keepAt;
-    case 5: return changetype<usize>(params);
-    case 6: return changetype<usize>(bounds);
-    case 7: return changetype<usize>(readWrite);
-    case 8: return changetype<usize>(rankStart);
-    case 9: return changetype<usize>(sTermStart);
-    case 10: return changetype<usize>(sTermDim);
-    case 11: return changetype<usize>(sTermRank);
-    case 12: return changetype<usize>(sTermCoef);
-    case 13: return changetype<usize>(dimRank);
-    case 14: return changetype<usize>(dimCoef);
-    case 15: return changetype<usize>(rankMulti);
-    case 16: return changetype<usize>(capacity);
-    case 17: return changetype<usize>(blockSize);
-    case 18: return changetype<usize>(readPj);
-    case 19: return changetype<usize>(fillPj);
-    case 20: return changetype<usize>(updatePj);
-    case 21: return changetype<usize>(readBw);
-    case 22: return changetype<usize>(writeBw);
-    case 23: return changetype<usize>(sharedBw);
-    case 24: return changetype<usize>(fanX);
-    case 25: return changetype<usize>(fanY);
-    case 26: return changetype<usize>(multicast);
-    case 27: return changetype<usize>(reduction);
-    case 28: return changetype<usize>(netPj);
-    case 29: return changetype<usize>(allowed);
-    case 30: return changetype<usize>(T);
-    case 31: return changetype<usize>(extent);
-    case 32: return changetype<usize>(loopDim);
-    case 33: return changetype<usize>(loopN);
-    case 34: return changetype<usize>(loopStride);
-    case 35: return changetype<usize>(loopsFrom);
-    case 36: return changetype<usize>(spatialProd);
-    case 37: return changetype<usize>(usedInstances);
-    case 38: return changetype<usize>(out);
-    case 39: return changetype<usize>(tileSize);
-    case 40: return changetype<usize>(partition);
-    case 41: return changetype<usize>(reads);
-    case 42: return changetype<usize>(fills);
-    case 43: return changetype<usize>(updates);
-    case 44: return changetype<usize>(networkWords);
-    case 45: return changetype<usize>(energyPj);
-    case 46: return changetype<usize>(slowdown);
-    case 47: return changetype<usize>(levelCycles);
-    case 48: return changetype<usize>(networkEnergyPj);
-    default: return 0;
-  }
-}
+export let out = changetype<StaticArray<f64>>(0);
+export let tileSize = changetype<StaticArray<f64>>(0);
+export let partition = changetype<StaticArray<f64>>(0);
+export let reads = changetype<StaticArray<f64>>(0);
+export let fills = changetype<StaticArray<f64>>(0);
+export let updates = changetype<StaticArray<f64>>(0);
+export let networkWords = changetype<StaticArray<f64>>(0);
+export let energyPj = changetype<StaticArray<f64>>(0);
+export let slowdown = changetype<StaticArray<f64>>(0);
+export let levelCycles = changetype<StaticArray<f64>>(0);
+export let networkEnergyPj = changetype<StaticArray<f64>>(0);
 
 function fail(code: i32, where: i32, value: f64): i32 {
   unchecked((out[O_INVALID_CODE] = <f64>code));
@@ -300,21 +173,21 @@ export function evaluate(): i32 {
     let count = 0, seen = 0, outside = 0;
     for (let d = 0; d < D; d++) {
       const i = row + d;
-      const x = <f64>spatialX(i), y = <f64>spatialY(i);
+      const x = <f64>unchecked(spatialX[i]), y = <f64>unchecked(spatialY[i]);
       sx *= x;
       sy *= y;
       const xy = x * y;
       if (xy != 1) unchecked((spatialDims[row + count++] = d));
       const stride = unchecked(T[i + D]) * xy;
       unchecked((strides[i] = stride));
-      unchecked((T[i] = stride * <f64>temporal(i)));
+      unchecked((T[i] = stride * <f64>unchecked(temporal[i])));
     }
     for (let k = D - 1; k >= 0; k--) {
-      const d = order(row + k);
+      const d = <i32>unchecked(order[row + k]);
       seen |= 1 << d;
       outside |= d & ~31; // a shift takes its count mod 32: dims out of 0 … 31 are caught here
       const i = row + d;
-      const n = temporal(i);
+      const n = unchecked(temporal[i]);
       unchecked((loopDim[nLoops] = d));
       unchecked((loopN[nLoops] = <f64>n));
       unchecked((loopStride[nLoops] = unchecked(strides[i])));
@@ -327,7 +200,7 @@ export function evaluate(): i32 {
     unchecked((spatialCount[l] = count));
     unchecked((spatialProd[l] = sx * sy));
     for (let s = 0; s < DS; s++) {
-      const k = keep(l * DS + s);
+      const k = unchecked(keep[l * DS + s]);
       if ((k && !unchecked(allowed[l * DS + s])) || (l == 0 && !k)) return fail(KEEP, l, <f64>s);
     }
     unchecked((loopsFrom[l] = nLoops));
@@ -359,7 +232,7 @@ export function evaluate(): i32 {
     let kept: f64 = 0;
     for (let s = 0; s < DS; s++) {
       const i = l * DS + s;
-      if (keep(i) || l == 0) {
+      if (unchecked(keep[i]) || l == 0) {
         const size = box(s, l);
         unchecked((tileSize[i] = size));
         kept += size;
@@ -383,7 +256,7 @@ export function evaluate(): i32 {
     if (rw) partitions(s, nLoops);
     let parent = 0;
     for (let child = 1; child <= L; child++) {
-      if (child < L && !keep(child * DS + s)) continue;
+      if (child < L && !unchecked(keep[child * DS + s])) continue;
       // Fills per child instance; the MACs take one word per iteration.
       const childFills = child == L ? iters : fillsOf(child, s, nLoops);
       // Children spread over fan-outs (more instances than the parent) may share words.
@@ -572,7 +445,7 @@ function groups(parent: i32, child: i32, s: i32, rw: bool): f64 {
         continue;
       }
       unchecked((termStep[r * MAX_RANK_TERMS + k] = unchecked(dimCoef[s * D + d]) * unchecked(T[(l + 1) * D + d])));
-      unchecked((termCount[r * MAX_RANK_TERMS + k] = <f64>spatialX(l * D + d) * <f64>spatialY(l * D + d)));
+      unchecked((termCount[r * MAX_RANK_TERMS + k] = <f64>unchecked(spatialX[l * D + d]) * <f64>unchecked(spatialY[l * D + d])));
       unchecked((rankTerms[r] = k + 1));
     }
   }
@@ -600,7 +473,7 @@ function partitions(s: i32, end: i32): void {
   unchecked((partition[s] = unchecked(tileSize[s])));
   const r0 = unchecked(rankStart[s]), r1 = unchecked(rankStart[s + 1]);
   for (let l = 1; l < L; l++) {
-    if (!keep(l * DS + s)) continue;
+    if (!unchecked(keep[l * DS + s])) continue;
     const first = unchecked(loopsFrom[l]);
     for (let r = r0; r < r1; r++) unchecked((tiles[r] = 1));
     for (let j = first; j < end; j++) {

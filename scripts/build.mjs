@@ -9,7 +9,7 @@ import { readdirSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 // embedded as base64 in a generated module, so that the TypeScript sources
 // (tests, tsx) and the bundle load it alike.
 let wasm;
-const compiled = await asc.main(['assembly/costmodel.ts', '-O3', '--runtime', 'stub', '--noAssert', '--outFile', 'costmodel.wasm'], {
+const compiled = await asc.main(['assembly/costmodel.ts', '-O3', '--runtime', 'stub', '--noAssert', '--initialMemory', '1', '--outFile', 'costmodel.wasm'], {
   writeFile: (name, contents) => {
     if (name.endsWith('.wasm')) wasm = contents;
   },

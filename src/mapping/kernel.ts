@@ -3,15 +3,24 @@ import { costModelWasm } from '../generated/costmodel-wasm.js';
 /**
  * The interface to the cost model's WebAssembly kernel (assembly/costmodel.ts,
  * compiled by scripts/build.mjs into src/generated/): instantiation, the
- * kernel's arrays as typed-array views of its memory, and the indices of its
- * scalar inputs and results. CostModel (model.ts) is its one user.
+ * layout of the kernel's arrays in its memory (the kernel allocates nothing:
+ * the host places every array and sets the kernel's exported globals to their
+ * addresses), the arrays as typed-array views, and the indices of the scalar
+ * inputs and results. CostModel (model.ts) is its one user.
  */
 
 type ArrayType = Int32Array | Int8Array | Uint8Array | Float64Array;
 /** Levels, dims, data spaces, tensor ranks and projection terms of a (problem, architecture). */
 export type Sizes = { L: number; D: number; DS: number; R: number; terms: number };
 
-/** The kernel's arrays in the order of `address(id)` in assembly/costmodel.ts, with their types and lengths. */
+const MAX_RANK_TERMS = 4;
+
+/**
+ * Every array of the kernel, by the name of its global there, with its type
+ * and length. Laid out in this order, each at its natural alignment: the five
+ * mapping arrays first, so that they sit back to back as in MappingArrays'
+ * buffer.
+ */
 const ARRAYS = {
   temporal: [Int32Array, (z: Sizes) => z.L * z.D],
   spatialX: [Int32Array, (z: Sizes) => z.L * z.D],
@@ -44,12 +53,22 @@ const ARRAYS = {
   netPj: [Float64Array, (z: Sizes) => z.L],
   allowed: [Uint8Array, (z: Sizes) => z.L * z.DS],
   T: [Float64Array, (z: Sizes) => (z.L + 1) * z.D],
+  padded: [Float64Array, (z: Sizes) => z.D],
+  strides: [Float64Array, (z: Sizes) => z.L * z.D],
   extent: [Float64Array, (z: Sizes) => z.L * z.R],
+  W: [Float64Array, (z: Sizes) => z.R],
+  tiles: [Float64Array, (z: Sizes) => z.R],
+  rankTerms: [Int32Array, (z: Sizes) => z.R],
+  termStep: [Float64Array, (z: Sizes) => z.R * MAX_RANK_TERMS],
+  termCount: [Float64Array, (z: Sizes) => z.R * MAX_RANK_TERMS],
   loopDim: [Int32Array, (z: Sizes) => z.L * z.D],
   loopN: [Float64Array, (z: Sizes) => z.L * z.D],
   loopStride: [Float64Array, (z: Sizes) => z.L * z.D],
   loopsFrom: [Int32Array, (z: Sizes) => z.L + 1],
+  loopSteps: [Float64Array, (z: Sizes) => z.L * z.D],
   spatialProd: [Float64Array, (z: Sizes) => z.L],
+  spatialDims: [Int32Array, (z: Sizes) => z.L * z.D],
+  spatialCount: [Int32Array, (z: Sizes) => z.L],
   usedInstances: [Float64Array, (z: Sizes) => z.L + 1],
   out: [Float64Array, () => 12],
   tileSize: [Float64Array, (z: Sizes) => z.L * z.DS],
@@ -74,19 +93,33 @@ export const O = {
   usedUnits: 6, macEnergyPj: 7, leakEnergyPj: 8, totalEnergyPj: 9, utilization: 10, loops: 11,
 } as const;
 
-export interface KernelExports {
-  memory: { buffer: ArrayBuffer };
-  setup(L: number, D: number, DS: number, R: number, terms: number): void;
-  address(id: number): number;
+/** A mutable global of the kernel: an array's address or a size. */
+type Global = { value: number };
+
+export type KernelExports = {
+  memory: { buffer: ArrayBuffer; grow(pages: number): number };
   evaluate(): number;
   gridDistinct(a: number, n: number, b: number, k: number): number;
-}
+} & Record<ArrayName | 'L' | 'D' | 'DS' | 'R' | 'heapBase', Global>;
 
 /** The part of the WebAssembly API used here (the compiler's libraries declare none of it). */
 const wasm = (globalThis as unknown as {
-  WebAssembly: { Module: new (bytes: Uint8Array) => object; Instance: new (module: object, imports: object) => { exports: unknown } };
+  WebAssembly: {
+    Module: (new (bytes: Uint8Array) => object) & { exports(module: object): { name: string; kind: string }[] };
+    Instance: new (module: object, imports: object) => { exports: unknown };
+  };
 }).WebAssembly;
 let kernelModule: object | undefined;
+
+/** Compiles the kernel once; its globals must be exactly the arrays of ARRAYS, the sizes and heapBase. */
+function compileKernel(): object {
+  const module = new wasm.Module(Buffer.from(costModelWasm, 'base64'));
+  const globals = new Set(wasm.Module.exports(module).filter((e) => e.kind === 'global').map((e) => e.name));
+  const expected = new Set([...Object.keys(ARRAYS), 'L', 'D', 'DS', 'R', 'heapBase']);
+  const unlaid = [...globals].filter((g) => !expected.has(g)), missing = [...expected].filter((g) => !globals.has(g));
+  if (unlaid.length || missing.length) throw new Error(`cost-model kernel and kernel.ts disagree: globals not laid out: ${unlaid.join(', ') || 'none'}; no such global: ${missing.join(', ') || 'none'}`);
+  return module;
+}
 
 /** What the kernel calls back for its two rare general cases (see CostModel). */
 export interface KernelHost {
@@ -95,12 +128,8 @@ export interface KernelHost {
 }
 
 export function instantiate(host: KernelHost): KernelExports {
-  kernelModule ??= new wasm.Module(Buffer.from(costModelWasm, 'base64'));
-  const instance = new wasm.Instance(kernelModule, {
-    // The kernel allocates only in setup(); AssemblyScript's runtime aborts when such an allocation fails.
-    env: { abort: () => { throw new Error('cost-model kernel: out of memory while allocating its arrays'); } },
-    host,
-  });
+  kernelModule ??= compileKernel();
+  const instance = new wasm.Instance(kernelModule, { host });
   return instance.exports as unknown as KernelExports;
 }
 
@@ -111,14 +140,26 @@ export function gridDistinct(a: number, n: number, b: number, k: number): number
 }
 let gridKernel: KernelExports | undefined;
 
-/** Allocates the kernel's arrays for these sizes; returns a view of each. */
+/** Lays out the kernel's arrays for these sizes after its static data (growing its memory if need be) and points its globals at them; returns a view of each. */
 export function kernelViews(kernel: KernelExports, sizes: Sizes): Views {
-  kernel.setup(sizes.L, sizes.D, sizes.DS, sizes.R, sizes.terms);
-  const buffer = kernel.memory.buffer;
-  const views: Partial<Record<ArrayName, ArrayType>> = {};
-  (Object.keys(ARRAYS) as ArrayName[]).forEach((name, id) => {
+  const addresses: [ArrayName, number][] = [];
+  let end = kernel.heapBase.value;
+  for (const name of Object.keys(ARRAYS) as ArrayName[]) {
     const [Ctor, length] = ARRAYS[name];
-    views[name] = new Ctor(buffer, kernel.address(id), length(sizes));
-  });
-  return views as Views;
+    end = Math.ceil(end / Ctor.BYTES_PER_ELEMENT) * Ctor.BYTES_PER_ELEMENT;
+    addresses.push([name, end]);
+    end += Ctor.BYTES_PER_ELEMENT * length(sizes);
+  }
+  const missing = end - kernel.memory.buffer.byteLength;
+  if (missing > 0) kernel.memory.grow(Math.ceil(missing / 65536));
+  const views: Partial<Record<ArrayName, ArrayType>> = {};
+  for (const [name, at] of addresses) {
+    const [Ctor, length] = ARRAYS[name];
+    kernel[name].value = at;
+    views[name] = new Ctor(kernel.memory.buffer, at, length(sizes));
+  }
+  for (const size of ['L', 'D', 'DS', 'R'] as const) kernel[size].value = sizes[size];
+  const v = views as Views;
+  v.T.fill(1, sizes.L * sizes.D); // the row below the innermost level
+  return v;
 }
