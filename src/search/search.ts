@@ -271,6 +271,18 @@ function tradeTemporal(space: MapSpace, cur: Incumbent, cand: MappingArrays, dea
   return improved;
 }
 
+/** Tries `cur` with each keep bit the constraints leave free flipped in turn (into `cand`), until `tryCand` says stop. */
+function flipKeeps(space: MapSpace, cur: Incumbent, cand: MappingArrays, tryCand: () => boolean): void {
+  for (let l = 0; l < space.L; l++) {
+    for (let s = 0; s < space.DS; s++) {
+      if (!space.freeKeep[l]![s]) continue;
+      copyMapping(cur.point, cand);
+      cand.keep[l * space.DS + s] = 1 - cand.keep[l * space.DS + s]!;
+      if (!tryCand()) return;
+    }
+  }
+}
+
 /** One coordinate-descent chain (see the strategy list above), from the best of some random points or from `start`. */
 function runDescent(space: MapSpace, t: Tracker, rng: Rng, evaluations: number, deadline: () => boolean, start?: MappingArrays): void {
   const model = t.model;
@@ -294,14 +306,7 @@ function runDescent(space: MapSpace, t: Tracker, rng: Rng, evaluations: number, 
       copyMapping(cur.point, cand);
       if (!space.forEachOrder(cand, l, rng, 120, tryCand)) break;
     }
-    for (let l = 0; l < space.L && !deadline(); l++) {
-      for (let s = 0; s < space.DS; s++) {
-        if (!space.freeKeep[l]![s]) continue;
-        copyMapping(cur.point, cand);
-        cand.keep[l * space.DS + s] = 1 - cand.keep[l * space.DS + s]!;
-        tryCand();
-      }
-    }
+    flipKeeps(space, cur, cand, tryCand);
     if (cur.beats(best.cycles, best.energy)) best.take(cur.point, cur.cycles, cur.energy);
     if (cur.beats(before.c, before.e)) continue;
     // Stalled: trade a fan-out axis between two dims, or move two dims' temporal factors together.
@@ -335,14 +340,7 @@ function descendTemporal(space: MapSpace, t: Tracker, start: MappingArrays, dead
       copyMapping(cur.point, cand);
       if (!space.forEachTemporalPlacement(cand, d, tryCand)) return;
     }
-    for (let l = 0; l < space.L; l++) {
-      for (let s = 0; s < space.DS; s++) {
-        if (!space.freeKeep[l]![s]) continue;
-        copyMapping(cur.point, cand);
-        cand.keep[l * space.DS + s] = 1 - cand.keep[l * space.DS + s]!;
-        tryCand();
-      }
-    }
+    flipKeeps(space, cur, cand, tryCand);
     if (cur.beats(before.c, before.e)) continue;
     if (!tradeTemporal(space, cur, cand, deadline, PAIR_PLACEMENTS_TEMPORAL)) return;
   }
