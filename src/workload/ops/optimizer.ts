@@ -88,4 +88,8 @@ function previewOptimizer(op: string, states: readonly string[], flopsPerElement
   });
 }
 
-export const PREVIEW_OPTIMIZERS: OpKind[] = [previewOptimizer('Adagrad', ['H'], 6), previewOptimizer('Momentum', ['V'], 4), previewOptimizer('Adam', ['V', 'H'], 12)];
+export const PREVIEW_OPTIMIZERS: OpKind[] = [
+  previewOptimizer('Adagrad', ['H'], 6),
+  previewOptimizer('Momentum', ['V'], OPTIMIZERS.momentum.flopsPerElement),
+  previewOptimizer('Adam', ['V', 'H'], OPTIMIZERS.adam.flopsPerElement),
+];
