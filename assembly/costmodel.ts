@@ -28,7 +28,7 @@ const CAPACITY: i32 = 3;
 const KEEP: i32 = 4;
 const ORDER: i32 = 5;
 
-// Scalars in and out: indices into `params` and `out`.
+// Scalars in and out: indices into `params` and `out` (the same as P and O in src/mapping/kernel.ts).
 const P_MACS_PER_CYCLE = 0;
 const P_ENERGY_PER_MAC = 1;
 const P_LEAK_PER_CYCLE = 2;
