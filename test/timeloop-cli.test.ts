@@ -42,7 +42,10 @@ describe('accelmap timeloop', () => {
   it('warns on stderr about what it does not use', async () => {
     const io = memoryIo();
     expect(await run(['timeloop', presetPath('timeloop', 'simple-os', 'arch.yaml'), presetPath('timeloop', 'problems', 'alexnet-conv1.problem.yaml'), presetPath('timeloop', 'simple-os', 'alexnet-conv1.mapping.yaml'), '--ert', presetPath('timeloop', 'simple-os', 'ERT.yaml')], io)).toBe(0);
-    expect(io.stderr).toEqual([
+    expect(io.stderr).toEqual([`accelmap: warning: ${presetPath('timeloop', 'simple-os', 'arch.yaml')}: 2 attributes and keys read but not used by the model (--verbose lists them)`]);
+    const verbose = memoryIo();
+    expect(await run(['timeloop', presetPath('timeloop', 'simple-os', 'arch.yaml'), presetPath('timeloop', 'problems', 'alexnet-conv1.problem.yaml'), presetPath('timeloop', 'simple-os', 'alexnet-conv1.mapping.yaml'), '--ert', presetPath('timeloop', 'simple-os', 'ERT.yaml'), '--verbose'], verbose)).toBe(0);
+    expect(verbose.stderr).toEqual([
       `accelmap: warning: ${presetPath('timeloop', 'simple-os', 'arch.yaml')}:12:24 architecture.subtree[0].local[0].attributes.type: DRAM: 'type' is not modeled`,
       `accelmap: warning: ${presetPath('timeloop', 'simple-os', 'arch.yaml')}:22:17 architecture.subtree[0].subtree[0].local[0].attributes.n_banks: shared_glb: 'n_banks' is not modeled`,
     ]);
