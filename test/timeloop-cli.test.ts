@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { memoryIo } from '../src/cli/io.js';
+import { cliError } from './cli-helpers.js';
 import { run } from '../src/cli/main.js';
 import { loadArch } from '../src/arch/load.js';
 import { loadMappingFile } from '../src/mapping/directives.js';
@@ -28,6 +29,25 @@ describe('accelmap timeloop', () => {
     expect(out).toMatch(/^Cycles: 48$/m);
     expect(out).toMatch(/^ {4}Total +=( )7\.452$/m);
     expect(io.stderr).toEqual([]);
+  });
+
+  it("reads timeloopfe's parsed-processed-input.yaml given as every argument, and the mapper's files merged", async () => {
+    const fx = (...p: string[]) => join(__dirname, 'fixtures', 'timeloop-exercises', ...p);
+    const ppi = fx('ispass-00', 'parsed-processed-input.yaml');
+    const io = memoryIo();
+    expect(await run(['timeloop', ppi, ppi, ppi, '--ert', fx('ispass-00', 'ERT.yaml')], io)).toBe(0);
+    expect(io.stdout.join('\n')).toMatch(/^Cycles: 48$/m);
+    const eyeriss = [fx('eyeriss_like', 'parsed-processed-input.yaml'), fx('eyeriss_like', 'map.yaml'), fx('eyeriss_like', 'ERT.yaml')];
+    const tl = memoryIo();
+    expect(await run(['timeloop', ...eyeriss, '--json'], tl)).toBe(0);
+    // Timeloop's stats.txt: shared_glb reads 1354752 Inputs (no multicast across the two fan-outs' overlapping windows).
+    const glb = (out: string[]) => JSON.parse(out.join('\n')).levels.find((l: { level: string }) => l.level === 'shared_glb').dataSpaces.find((d: { dataSpace: string }) => d.dataSpace === 'Inputs').scalarReads;
+    expect(glb(tl.stdout)).toBe(1354752);
+    const own = memoryIo();
+    expect(await run(['timeloop', ...eyeriss, '--json', '--convention', 'accelmap'], own)).toBe(0);
+    expect(glb(own.stdout)).toBeLessThan(1354752);
+    const empty = await cliError('timeloop', fx('eyeriss_like', 'parsed-processed-input.yaml'));
+    expect(empty).toMatch(/parsed-processed-input\.yaml mapping: the mapping is empty \(mapping: \[\]\) — a mapper run's mapping is in timeloop-mapper\.map\.yaml/);
   });
 
   it('prints JSON with --json', async () => {

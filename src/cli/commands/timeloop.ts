@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { ERT_MODES, type ErtMode } from '../../interop/timeloop/ert.js';
+import { CONVENTIONS, type Convention } from '../../mapping/model.js';
 import { loadTimeloop } from '../../interop/timeloop/load.js';
 import { renderNotes } from '../../interop/timeloop/source.js';
 import { formatTimeloopStats, timeloopStats } from '../../interop/timeloop/stats.js';
@@ -11,6 +12,7 @@ interface TimeloopFlags {
   ert?: string;
   ertEnergy: ErtMode;
   rwFills: 'elided' | 'parent-share';
+  convention: Convention;
   json?: boolean;
   verbose?: boolean;
 }
@@ -23,6 +25,7 @@ export function registerTimeloop(program: Command, io: Io): void {
     .option('--ert <file>', 'Accelergy energy reference table (ERT.yaml); else the ERT: key of the inputs')
     .option('--ert-energy <mode>', "per-action: each access costs its own action (Timeloop's current convention); max: every access costs the component's most expensive action (earlier releases)", oneOf('--ert-energy', ERT_MODES), 'per-action')
     .option('--rw-fills <mode>', "elided: read-write fills leave out the partition (Timeloop's current convention); parent-share: earlier releases", oneOf('--rw-fills', ['elided', 'parent-share'] as const), 'elided')
+    .option('--convention <name>', "timeloop: count multicast and sliding-window reuse as Timeloop does (the default here); accelmap: accelmap's own counting (docs/timeloop-convention.md)", oneOf('--convention', CONVENTIONS), 'timeloop')
     .option('--json', 'print JSON')
     .option('--verbose', 'list every attribute and key read but not used (else one line per file)')
     .action((files: string[], flags: TimeloopFlags) => {
@@ -30,7 +33,7 @@ export function registerTimeloop(program: Command, io: Io): void {
       for (const line of renderNotes(inputs.notes, flags.verbose === true)) io.err(`accelmap: warning: ${line}`);
       let stats;
       try {
-        stats = timeloopStats(inputs.problem, inputs.arch, inputs.mapping, { readWriteFills: flags.rwFills });
+        stats = timeloopStats(inputs.problem, inputs.arch, inputs.mapping, { readWriteFills: flags.rwFills, convention: flags.convention });
       } catch (e) {
         throw isAccelmapError(e) ? e.at({ file: files[files.length - 1] }) : e;
       }
