@@ -21,12 +21,13 @@ import { loadGraph } from '../../workload/load.js';
 import { oneOf, positiveInt } from '../flags.js';
 import { toJson, type Io } from '../io.js';
 import { addModelOptions, loadOptions, type ModelFlags } from '../model-options.js';
+import { addTimeloopMapOptions, timeloopTarget, writeTimeloopOut, type TimeloopMapFlags } from './map-timeloop.js';
 
 /** Default search budget: evaluations per distinct loop nest (and per dataflow with --dataflow all). */
 export const DEFAULT_BUDGET = 80000;
 
-interface MapFlags extends ModelFlags {
-  arch: string;
+export interface MapFlags extends ModelFlags, TimeloopMapFlags {
+  arch?: string;
   dataflow: DataflowChoice;
   objective: string;
   strategy: Strategy;
@@ -47,9 +48,8 @@ function budgetFlag(value: string): Budget {
   return m[2] ? { seconds: Number(m[1]) } : { evaluations: Math.round(Number(m[1])) };
 }
 
-/** A single layer given in the compact form, as the one-layer work list. */
-function singleLayer(spec: string): LayerWork[] {
-  const problem = parseLayerSpec(spec);
+/** One layer (a problem named `name`) as the one-layer work list. */
+export function singleLayer(name: string, problem: Problem): LayerWork[] {
   const bytes = (p: Problem, name: string, bits: number) => {
     const ds = p.dataSpaces.find((s) => s.name === name);
     return ds ? (dataSpaceSize(p, ds) * bits) / 8 : 0;
@@ -58,7 +58,7 @@ function singleLayer(spec: string): LayerWork[] {
   const written = bytes(problem, 'Outputs', problem.operandBits);
   const macs = problemMacs(problem);
   return [{
-    name: spec, op: problem.kind, phase: 'forward', elementBits: problem.operandBits, problems: [{ problem, repeat: 1 }],
+    name, op: problem.kind, phase: 'forward', elementBits: problem.operandBits, problems: [{ problem, repeat: 1 }],
     counts: { macs, otherFlops: 0, flops: 2 * macs, weightBytes: bytes(problem, 'Weights', problem.operandBits), activationBytes: bytes(problem, 'Inputs', problem.operandBits), bytesRead: read, bytesWritten: written, intensity: (2 * macs) / (read + written) },
   }];
 }
@@ -83,8 +83,8 @@ export function registerMap(program: Command, io: Io): void {
   const cmd = program
     .command('map')
     .description('search mappings for every layer of a model (or one layer) on an accelerator: cycles, energy, utilization, roofline')
-    .argument('<model>', 'zoo model, .onnx file, or one layer (conv:K=64,C=64,P=56,Q=56,R=3,S=3)')
-    .requiredOption('--arch <arch>', 'preset name or spec file')
+    .argument('[model]', 'zoo model, .onnx file, or one layer (conv:K=64,C=64,P=56,Q=56,R=3,S=3); none with --timeloop')
+    .option('--arch <arch>', 'preset name or spec file (required unless --timeloop)')
     .addOption(new Option('--dataflow <name>', `${DATAFLOW_CHOICES.join('|')}: a named constraint set, each one compared (all), or unconstrained (auto)`).argParser(oneOf('--dataflow', DATAFLOW_CHOICES)).default('auto'))
     .option('--objective <list>', 'latency | energy | edp, or a lexicographic list such as energy,latency', 'edp')
     .addOption(new Option('--strategy <name>', `${STRATEGIES.join('|')}`).argParser(oneOf('--strategy', STRATEGIES)).default('hybrid'))
@@ -97,18 +97,23 @@ export function registerMap(program: Command, io: Io): void {
     .option('--out <file.html>', 'write a self-contained HTML report')
     .option('--constraints <file>', 'user constraints (YAML/JSON, Timeloop vocabulary) added to the dataflow')
     .option('--no-progress', 'no progress on stderr');
-  addModelOptions(cmd).action(async (model: string, opts: MapFlags) => {
-    const arch = loadArch(opts.arch);
+  addTimeloopMapOptions(cmd);
+  addModelOptions(cmd).action(async (model: string | undefined, opts: MapFlags) => {
+    const timeloop = opts.timeloop ? timeloopTarget(model, opts, io) : undefined;
+    if (!timeloop && model === undefined) throw new AccelmapError('bad-flag', 'map needs a model, a layer or --timeloop FILE...', {}, 'e.g. accelmap map resnet50 --arch eyeriss');
+    if (!timeloop && opts.arch === undefined) throw new AccelmapError('bad-flag', 'map needs --arch (or --timeloop FILE..., whose architecture is used)');
+    const arch = timeloop?.design.arch.arch ?? loadArch(opts.arch!);
     const objective = parseObjective(opts.objective);
     if (opts.out) checkWritable(opts.out, 'HTML report');
-    const single = model.includes(':') && !/\.onnx$/i.test(model);
-    const graph = single ? null : loadGraph(model, loadOptions(opts));
-    const works = graph ? layerWork(graph) : singleLayer(model);
+    const name = timeloop?.name ?? model!;
+    const single = !timeloop && name.includes(':') && !/\.onnx$/i.test(name);
+    const graph = timeloop || single ? null : loadGraph(name, loadOptions(opts));
+    const works = timeloop?.works ?? (graph ? layerWork(graph) : singleLayer(name, parseLayerSpec(name)));
     const progress = stderrProgress('map', opts.progress);
-    const user = opts.constraints ? loadConstraintsFile(opts.constraints) : undefined;
+    const user = timeloop?.constraints ?? (opts.constraints ? loadConstraintsFile(opts.constraints) : undefined);
     const summary = spaceSummary(works, arch, opts.dataflow, user);
-    if (opts.progress) io.err(`map ${model} on ${arch.name}: ${summary}`);
-    const result = await mapWork(graph?.name ?? model, graph?.mode ?? 'infer', graph?.batch ?? 1, works, arch, {
+    if (opts.progress) io.err(`map ${name} on ${arch.name}: ${summary}`);
+    const result = await mapWork(graph?.name ?? name, graph?.mode ?? 'infer', graph?.batch ?? 1, works, arch, {
       dataflow: opts.dataflow,
       metrics: objective.metrics,
       strategy: opts.strategy,
@@ -116,9 +121,11 @@ export function registerMap(program: Command, io: Io): void {
       seed: opts.seed,
       threads: opts.threads ?? Math.max(1, availableParallelism()),
       precision: opts.precision,
+      convention: opts.convention,
       constraints: user,
       progress,
     });
+    if (timeloop && opts.timeloopOut) writeTimeloopOut(timeloop, result, opts, io);
     if (opts.out) {
       writeTextFile(opts.out, mapReportHtml(result), 'HTML report');
       io.err(`wrote ${opts.out}`);
