@@ -3,7 +3,7 @@ import { basename, dirname, extname, resolve } from 'node:path';
 import { AccelmapError, isAccelmapError } from '../../util/errors.js';
 import { bytesFor, isFloat } from '../dtype.js';
 import { numel, type AttrValue, type Attrs, type Graph, type Node, type Tensor, type TensorType } from '../graph.js';
-import { inferNode } from '../infer.js';
+import { inferNode, undefinedInput } from '../infer.js';
 import { registry } from '../ops/index.js';
 import { STORED_VALUE_ELEMENTS, readModelFile, type OnnxAttribute, type OnnxFunction, type OnnxDim, type OnnxGraph, type OnnxModel, type OnnxNode, type OnnxTensor, type OnnxValueInfo } from './proto.js';
 import { CONTROL_FLOW_OPS, ROOT_SCOPE, unrollIf, unrollLoop, unrollScan, type InlineHost, type Scope } from './control_flow.js';
@@ -339,6 +339,9 @@ class Importer {
     const where = `node ${name} (${n.opType})`;
     try {
       for (const a of n.attributes) if (a.t?.external) checkExternal(a.t, this.file, where);
+      const inputs = n.inputs.map((i) => scope.name(i));
+      const missing = inputs.find((i) => i && !this.graph.tensors[i]);
+      if (missing) throw undefinedInput(missing, name);
       const outputs = n.outputs.map((o) => scope.name(o));
       if (n.opType === 'Constant') {
         if (outputs[0]) this.define({ name: outputs[0], kind: 'constant', ...constantValue(n) }, where);
@@ -349,7 +352,7 @@ class Importer {
       if (n.opType === 'If') return unrollIf(this.host, n, name, scope);
       if (n.opType === 'Loop') return unrollLoop(this.host, n, name, scope);
       if (n.opType === 'Scan') return unrollScan(this.host, n, name, scope, this.opset);
-      const raw: RawNode = { op: n.opType, inputs: n.inputs.map((i) => scope.name(i)), outputs, attrs: rawAttrs(n) };
+      const raw: RawNode = { op: n.opType, inputs, outputs, attrs: rawAttrs(n) };
       const steps = upgradeNode(raw, this.upgrades);
       steps.forEach((step, k) => this.addStep(step, k === steps.length - 1 ? name : `${name}/${step.op}`, where));
     } catch (e) {
