@@ -43,6 +43,9 @@ describe('ONNX attributes that mean nothing', () => {
   it('a Conv dilation of 0', async () => {
     expect(await cliError('profile', fixture('conv-dil0.onnx'))).toMatch(/\(Conv\): dilations \[0,0\] must be whole numbers ≥ 1/);
   });
+  it('external data in a folder outside the model\'s', async () => {
+    expect(await cliError('profile', fixture('ext-dir.onnx'))).toMatch(/tensor 'w' keeps its data in '\/tmp', which is outside the model's folder/);
+  });
   it('Relu on strings', async () => {
     expect(await cliError('profile', fixture('string-input.onnx'))).toMatch(/Relu does not take strings, but its input 'x' is a string tensor/);
   });

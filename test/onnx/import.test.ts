@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -353,6 +353,25 @@ describe('bad input is one line naming the file and the node', () => {
     writeFileSync(join(dir, 'short.bin'), new Uint8Array(100));
     m.graph.initializers[0]!.external = { location: 'short.bin', offset: 0 };
     expect(errorOf(() => importOnnx(save(m))).render()).toMatch(/tensor 'w' needs bytes 0–864 of 'short\.bin', which has 100/);
+  });
+
+  it("external data outside the model's folder, or not a file, is refused without being opened", () => {
+    const m = convModel([1, 3, 8, 8]);
+    const inner = join(dir, 'inner');
+    mkdirSync(inner, { recursive: true });
+    writeFileSync(join(dir, 'outside.bin'), new Uint8Array(8 * 27 * 4));
+    symlinkSync(join(dir, 'outside.bin'), join(inner, 'link.bin'));
+    mkdirSync(join(inner, 'folder.bin'), { recursive: true });
+    const refused = (location: string) => {
+      m.graph.initializers[0]!.external = { location, offset: 0 };
+      return errorOf(() => importOnnx(save(m, 'inner/m.onnx'))).render();
+    };
+    expect(refused('../outside.bin')).toMatch(/keeps its data in '\.\.\/outside\.bin', which is outside the model's folder — external data must be a file in the model's folder/);
+    expect(refused('../../../../../../etc/passwd')).toMatch(/which is outside the model's folder/);
+    expect(refused(join(dir, 'outside.bin'))).toMatch(/which is outside the model's folder/);
+    expect(refused('.')).toMatch(/which is outside the model's folder/);
+    expect(refused('link.bin')).toMatch(/which links outside the model's folder/);
+    expect(refused('folder.bin')).toMatch(/'folder\.bin', which is not a file/);
   });
 
   it('a value_info that contradicts inference', () => {

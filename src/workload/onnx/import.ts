@@ -1,5 +1,5 @@
-import { statSync } from 'node:fs';
-import { basename, dirname, extname, resolve } from 'node:path';
+import { realpathSync, statSync } from 'node:fs';
+import { basename, dirname, extname, isAbsolute, relative, resolve } from 'node:path';
 import { AccelmapError, isAccelmapError } from '../../util/errors.js';
 import { bytesFor, isFloat } from '../dtype.js';
 import { numel, type AttrValue, type Attrs, type Graph, type Node, type Tensor, type TensorType } from '../graph.js';
@@ -199,20 +199,42 @@ function dimText(d: OnnxDim): string {
   return d.value !== undefined && d.value >= 0 ? String(d.value) : (d.param ?? '?');
 }
 
+/**
+ * Where an external-data side file is: a relative path that stays inside the
+ * model's own folder (ONNX's rule), even once symbolic links are followed.
+ * An absolute path, a `..` escape or a folder is refused; nothing outside the
+ * folder is looked at.
+ */
+function externalPath(t: OnnxTensor, modelFile: string, where: string): string {
+  const location = t.external!.location;
+  const folder = dirname(resolve(modelFile));
+  const path = resolve(folder, location);
+  const inside = (p: string, dir: string) => {
+    const rel = relative(dir, p);
+    return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+  };
+  const refuse = (why: string) => new AccelmapError('bad-file', `tensor '${t.name}' keeps its data in '${location}', ${why}`, { path: where }, "external data must be a file in the model's folder or below it, named by a relative path");
+  if (isAbsolute(location) || /^[\\/]/.test(location) || !inside(path, folder)) throw refuse("which is outside the model's folder");
+  let real: string;
+  try {
+    real = realpathSync(path);
+  } catch {
+    throw new AccelmapError('io', `tensor '${t.name}' keeps its data in '${location}', which does not exist`, { path: where }, 'keep the external-data file beside the model, under the name the model gives');
+  }
+  if (!inside(real, realpathSync(folder))) throw refuse("which links outside the model's folder");
+  if (!statSync(real).isFile()) throw refuse('which is not a file');
+  return real;
+}
+
 /** The external-data side file must exist and be long enough (it is not read). */
 function checkExternal(t: OnnxTensor, modelFile: string, where: string): void {
   const ext = t.external!;
-  const path = resolve(dirname(modelFile), ext.location);
+  const path = externalPath(t, modelFile, where);
   const needed = bytesFor(t.dims.reduce((p, d) => p * d, 1), t.dtype!);
   if (ext.length !== undefined && ext.length !== needed) {
     throw new AccelmapError('bad-file', `tensor '${t.name}' of shape [${t.dims}] (${t.dtype}) needs ${needed} bytes but its external data says ${ext.length}`, { path: where });
   }
-  let size: number;
-  try {
-    size = statSync(path).size;
-  } catch {
-    throw new AccelmapError('io', `tensor '${t.name}' keeps its data in '${ext.location}', which does not exist`, { path: where }, 'keep the external-data file beside the model, under the name the model gives');
-  }
+  const size = statSync(path).size;
   if (ext.offset + needed > size) {
     throw new AccelmapError('bad-file', `tensor '${t.name}' needs bytes ${ext.offset}–${ext.offset + needed} of '${ext.location}', which has ${size}`, { path: where }, 'the external-data file is truncated or belongs to another model');
   }
