@@ -305,6 +305,27 @@ describe('subgraphs and functions', () => {
     expect(g.nodes.filter((n) => n.op === 'Add').map((n) => n.name)).toEqual(['loop/iter0/Add_1', 'loop/iter1/Add_1', 'loop/iter2/Add_1', 'loop/iter3/Add_1']);
   });
 
+  it('bounds unrolling before doing it: nested loops are refused after one pass through the inner loop', () => {
+    const loopBody = (inner: ReturnType<typeof node>[]) => ({
+      name: 'body', initializers: [], valueInfo: [],
+      inputs: [valueInfo('i', 'int64', []), valueInfo('c', 'bool', []), valueInfo('acc', 'float32', [3])],
+      outputs: [valueInfo('c_out', 'bool'), valueInfo('acc_out', 'float32')],
+      nodes: [node('Identity', ['c'], ['c_out']), ...inner],
+    });
+    const nest = (body: ReturnType<typeof loopBody>) => model({
+      inputs: [valueInfo('x', 'float32', [3])],
+      outputs: [valueInfo('final', 'float32')],
+      initializers: [tensor('n', [], 'int64', [4096]), tensor('zero', [3], 'float32', [0, 0, 0])],
+      nodes: [node('Loop', ['n', '', 'zero'], ['final'], { body }, 'outer')],
+    });
+    // 4096 × (4096 × 2 + 2) nodes: refused once the first outer iteration shows its cost
+    const innerLoop = node('Loop', ['n', '', 'acc'], ['acc_out'], { body: loopBody([node('Add', ['acc', 'x'], ['acc_out'])]) }, 'inner');
+    expect(errorOf(() => load(nest(loopBody([innerLoop])))).render()).toMatch(/node outer \(Loop\): Loop runs 4096 iterations of about 819\d nodes each, more than the 2097152 nodes accelmap unrolls in all/);
+    // 4096 × 600 nodes: refused before the first iteration
+    const adds = Array.from({ length: 599 }, (_, k) => node('Add', [k ? `a${k - 1}` : 'acc', 'x'], [k === 598 ? 'acc_out' : `a${k}`]));
+    expect(errorOf(() => load(nest(loopBody(adds)))).render()).toMatch(/Loop runs 4096 iterations of about 600 nodes each/);
+  });
+
   it('refuses control flow that depends on run-time values', () => {
     const branch = (v: number) => ({ name: 'b', initializers: [tensor('v', [1], 'float32', [v])], inputs: [], outputs: [valueInfo('v', 'float32')], nodes: [], valueInfo: [] });
     const m = model({

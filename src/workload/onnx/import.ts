@@ -389,6 +389,9 @@ class Importer {
     fresh: (base) => this.fresh(base),
     step: (op, inputs, outputs, attrs, name) => this.addStep({ op, inputs, outputs, attrs }, name, `node ${name} (${op})`),
     inline: (g, bind, prefix, outer) => this.inline(g, bind, prefix, outer),
+    size: () => this.steps,
+    maxSize: MAX_GRAPH_NODES,
+    minSize: (g) => g.nodes.filter((n) => n.opType !== 'Constant' && !CONTROL_FLOW_OPS.has(n.opType) && registry.has(kindFor(n) ?? '')).length,
   };
 
   /** Imports a copy of subgraph `g`, its local names prefixed, its formal inputs bound; returns its output tensors. */
