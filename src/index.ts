@@ -32,19 +32,21 @@
 // Workloads
 export { loadGraph, type LoadOptions } from './workload/load.js';
 export { toTraining, type TrainOptions, type LossKind } from './workload/train/index.js';
-export type { Graph, Node, Tensor, TensorType, Phase, Attrs, AttrValue } from './workload/graph.js';
+export type { Graph, Node, Tensor, TensorType, TensorKind, TensorValue, Phase, Attrs, AttrValue } from './workload/graph.js';
+export type { OpClass } from './workload/op.js';
+export type { CountTotals, NodeCounts } from './workload/counts.js';
 export type { OptimizerName } from './workload/ops/optimizer.js';
 
 // Characterization
 export { profile, compare, DEFAULT_DEVICE, type DeviceRef, type ProfileOptions, type CompareOptions, type Comparison } from './api/characterize.js';
 export { loadDevice, devicePresets } from './device/load.js';
-export type { Device, Precision as DevicePrecision, HostLink } from './device/device.js';
+export { PRECISIONS, type Device, type Precision as DevicePrecision, type HostLink } from './device/device.js';
 export type { Profile, NodeProfile, GroupRow, IntensitySpread, TrainingMemory } from './characterize/profile.js';
 
 // Accelerators, loop nests and the cost of one mapping
 export { loadArch, loadLayer, evaluate, type EvaluateOptions } from './api/mapping.js';
 export { listPresets as archPresets } from './arch/load.js';
-export type { Architecture, StorageLevel, ComputeUnit, FanOut, VectorUnit } from './arch/types.js';
+export type { Architecture, StorageLevel, StorageClass, ActionEnergy, ComputeUnit, PrecisionMode, FanOut, Interconnect, VectorUnit } from './arch/types.js';
 export type { Problem, DataSpace, Term, Projection } from './problem/types.js';
 export type { Cost, LevelStats, DataSpaceStats } from './mapping/cost.js';
 export type { Directive } from './mapping/directives.js';
@@ -58,19 +60,22 @@ export type { NetworkResult, LayerResult, ProblemResult, DataflowCost } from './
 
 // Planners
 export { planMemory, planScale, SCALE_DEFAULTS, type PlanMemoryOptions, type MemoryPlanResult, type PlanScaleOptions, type LayerSeconds } from './api/planning.js';
-export { POLICIES, type PolicyName, type MemoryPlan, type PolicySummary } from './memory/plan.js';
+export { POLICIES, type PolicyName, type OffloadKind, type MemoryCategory, type MemoryPlan, type PolicySummary } from './memory/plan.js';
+export type { ConvAlgorithm, ConvMethod } from './memory/conv-algos.js';
+export type { StepPhase, BufferCategory } from './memory/schedule.js';
 export type { ScaleReport } from './scaleout/scale.js';
 export type { StepResult, ParallelMode } from './scaleout/step.js';
 export type { SweepRow } from './scaleout/sweep.js';
-export type { TopologyName } from './scaleout/system.js';
+export { TOPOLOGY_NAMES, type TopologyName } from './scaleout/system.js';
 
 // Other tools: SCALE-Sim's systolic array, Timeloop's inputs
 export { simulateSystolic, readScaleSim, readTimeloop, type ScaleSimInputs, type SystolicOptions, type SystolicResult, type TimeloopOptions, type TimeloopResult } from './api/interop.js';
-export type { SystolicArraySpec, SystolicLayer, ConvLayer, GemmLayer, LayerResult as SystolicLayerResult } from './sim/systolic/types.js';
+export type { SystolicArraySpec, SystolicLayer, ConvLayer, GemmLayer, LayerResult as SystolicLayerResult, Dataflow as SystolicDataflow, OperandTriple, AccessSpan } from './sim/systolic/types.js';
 export type { NetworkTotals as SystolicTotals } from './sim/systolic/simulate.js';
 export type { ScaleSimConfig } from './interop/scalesim/config.js';
 export type { TimeloopFiles } from './interop/timeloop/load.js';
-export type { TimeloopStats } from './interop/timeloop/stats.js';
+export type { TimeloopStats, TimeloopLevelStats, TimeloopDataSpaceStats } from './interop/timeloop/stats.js';
+export type { ErtMode } from './interop/timeloop/ert.js';
 
 // Errors and progress
 export { AccelmapError, isAccelmapError, type ErrorCode, type ErrorLocation } from './util/errors.js';
