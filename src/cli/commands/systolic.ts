@@ -1,11 +1,8 @@
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { readScaleSimConfig, toArraySpec } from '../../interop/scalesim/config.js';
+import { readScaleSim, simulateSystolic } from '../../api/interop.js';
 import { REPORTS, reportLine } from '../../interop/scalesim/reports.js';
-import { readTopology } from '../../interop/scalesim/topology.js';
-import { networkTotals, simulateLayer } from '../../sim/systolic/simulate.js';
-import type { LayerResult } from '../../sim/systolic/types.js';
 import { AccelmapError } from '../../util/errors.js';
 import { fileErrorReason } from '../../util/files.js';
 import { stderrProgress } from '../../util/progress.js';
@@ -34,21 +31,16 @@ export function registerSystolic(program: Command, io: Io): void {
 }
 
 function runSystolic(flags: SystolicFlags, io: Io): void {
-  const { config, notes } = readScaleSimConfig(flags.config);
-  for (const n of notes) io.err(`accelmap: warning: ${n.file}:${n.line} ${n.key}: ${n.message}`);
-  const layers = readTopology(flags.topology, flags.gemm ? 'gemm' : 'conv');
-  const spec = toArraySpec(config);
+  const { config, array: spec, layers, notes } = readScaleSim(flags.config, flags.topology, { gemm: flags.gemm });
+  for (const n of notes) io.err(`accelmap: warning: ${n}`);
   if (flags.csv) startReports(flags.csv);
-
   const progress = stderrProgress('systolic');
-  const results: LayerResult[] = [];
-  layers.forEach((layer, i) => {
-    const label = `layer ${i + 1}/${layers.length} ${layer.name}`;
-    const result = simulateLayer(spec, layer, { onFold: (done, total) => progress.update(`${label}: fold ${done}/${total}`) });
-    results.push(result);
-    if (flags.csv) for (const r of REPORTS) appendFileSync(join(flags.csv, r.file), reportLine(r.row(i, result)));
+  const { layers: results, totals } = simulateSystolic(spec, layers, {
+    onProgress: (m) => progress.update(m),
+    onLayer: (i, result) => {
+      if (flags.csv) for (const r of REPORTS) appendFileSync(join(flags.csv, r.file), reportLine(r.row(i, result)));
+    },
   });
-  const totals = networkTotals(spec, results);
   progress.done();
 
   if (flags.json) return io.out(toJson({ config, array: spec, layers: results, totals }));

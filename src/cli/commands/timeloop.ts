@@ -1,9 +1,7 @@
 import type { Command } from 'commander';
 import { ERT_MODES, type ErtMode } from '../../interop/timeloop/ert.js';
-import { loadTimeloop } from '../../interop/timeloop/load.js';
-import { renderNote } from '../../interop/timeloop/source.js';
-import { formatTimeloopStats, timeloopStats } from '../../interop/timeloop/stats.js';
-import { isAccelmapError } from '../../util/errors.js';
+import { readTimeloop } from '../../api/interop.js';
+import { formatTimeloopStats } from '../../interop/timeloop/stats.js';
 import { oneOf } from '../flags.js';
 import { toJson, type Io } from '../io.js';
 
@@ -26,17 +24,12 @@ export function registerTimeloop(program: Command, io: Io): void {
     .option('--rw-fills <mode>', "elided: read-write fills leave out the partition (Timeloop's current convention); parent-share: earlier releases", oneOf('--rw-fills', ['elided', 'parent-share'] as const), 'elided')
     .option('--json', 'print JSON')
     .action((arch: string, problem: string, mapping: string, flags: TimeloopFlags) => {
-      const inputs = loadTimeloop({ arch, problem, mapping, ert: flags.ert }, flags.ertEnergy);
-      for (const n of inputs.notes) io.err(`accelmap: warning: ${renderNote(n)}`);
-      let stats;
-      try {
-        stats = timeloopStats(inputs.problem, inputs.arch, inputs.mapping, { readWriteFills: flags.rwFills });
-      } catch (e) {
-        throw isAccelmapError(e) ? e.at({ file: mapping }) : e;
-      }
+      const r = readTimeloop({ arch, problem, mapping, ert: flags.ert }, { ertEnergy: flags.ertEnergy, readWriteFills: flags.rwFills });
+      for (const n of r.notes) io.err(`accelmap: warning: ${n}`);
+      const { stats } = r;
       if (flags.json) {
         const { cost, ...rest } = stats;
-        return io.out(toJson({ problem: inputs.problem, ...rest, cost }));
+        return io.out(toJson({ problem: r.problem, ...rest, cost }));
       }
       io.out(formatTimeloopStats(stats));
     });
