@@ -73,7 +73,6 @@ export { simulateSystolic, readScaleSim, readTimeloop, type ScaleSimInputs, type
 export type { SystolicArraySpec, SystolicLayer, ConvLayer, GemmLayer, LayerResult as SystolicLayerResult, Dataflow as SystolicDataflow, OperandTriple, AccessSpan } from './sim/systolic/types.js';
 export type { NetworkTotals as SystolicTotals } from './sim/systolic/simulate.js';
 export type { ScaleSimConfig } from './interop/scalesim/config.js';
-export type { TimeloopFiles } from './interop/timeloop/load.js';
 export type { TimeloopStats, TimeloopLevelStats, TimeloopDataSpaceStats } from './interop/timeloop/stats.js';
 export type { ErtMode } from './interop/timeloop/ert.js';
 

@@ -1,10 +1,10 @@
 import { readScaleSimConfig as readConfig, toArraySpec, type ConfigNote, type ScaleSimConfig } from '../interop/scalesim/config.js';
 import { readTopology } from '../interop/scalesim/topology.js';
 import type { ErtMode } from '../interop/timeloop/ert.js';
-import { loadTimeloop, type TimeloopFiles } from '../interop/timeloop/load.js';
+import { loadTimeloop } from '../interop/timeloop/load.js';
 import { mappingToDirectives, type Directive } from '../mapping/directives.js';
-import type { ModelOptions } from '../mapping/model.js';
-import { renderNote } from '../interop/timeloop/source.js';
+import type { Convention, ModelOptions } from '../mapping/model.js';
+import { renderNotes } from '../interop/timeloop/source.js';
 import { timeloopStats as statsOf, type TimeloopStats } from '../interop/timeloop/stats.js';
 import type { Architecture } from '../arch/types.js';
 import type { Problem } from '../problem/types.js';
@@ -62,6 +62,12 @@ export interface TimeloopOptions {
   ertEnergy?: ErtMode;
   /** `elided` (default) or `parent-share` (earlier releases). */
   readWriteFills?: ModelOptions['readWriteFills'];
+  /** `timeloop` (default): count as Timeloop does; `accelmap`: accelmap's own counting (docs/timeloop-convention.md). */
+  convention?: Convention;
+  /** An Accelergy ERT file; else the ERT: key of the inputs, if any. */
+  ert?: string;
+  /** List every attribute read but not used, instead of one summary line per file. */
+  verbose?: boolean;
 }
 
 export interface TimeloopResult {
@@ -75,14 +81,18 @@ export interface TimeloopResult {
   stats: TimeloopStats;
 }
 
-/** Reads timeloop-model's inputs (architecture, problem, mapping; optionally an Accelergy ERT) and evaluates them. */
-export function readTimeloop(files: TimeloopFiles, options: TimeloopOptions = {}): TimeloopResult {
-  const inputs = loadTimeloop(files, options.ertEnergy ?? 'per-action');
+/**
+ * Reads timeloop-model's inputs (architecture, problem, mapping, optionally an
+ * Accelergy ERT; or one parsed-processed-input.yaml), merged by top-level key
+ * as Timeloop merges them, and evaluates them.
+ */
+export function readTimeloop(files: readonly string[], options: TimeloopOptions = {}): TimeloopResult {
+  const inputs = loadTimeloop(files, { ert: options.ert, ertMode: options.ertEnergy ?? 'per-action' });
   let stats: TimeloopStats;
   try {
-    stats = statsOf(inputs.problem, inputs.arch, inputs.mapping, { readWriteFills: options.readWriteFills ?? 'elided' });
+    stats = statsOf(inputs.problem, inputs.arch, inputs.mapping, { readWriteFills: options.readWriteFills ?? 'elided', convention: options.convention ?? 'timeloop' });
   } catch (e) {
-    throw isAccelmapError(e) ? e.at({ file: files.mapping }) : e;
+    throw isAccelmapError(e) ? e.at({ file: files[files.length - 1] }) : e;
   }
-  return { problem: inputs.problem, arch: inputs.arch.arch, mapping: mappingToDirectives(inputs.problem, inputs.arch.arch, inputs.mapping), notes: inputs.notes.map(renderNote), stats };
+  return { problem: inputs.problem, arch: inputs.arch.arch, mapping: mappingToDirectives(inputs.problem, inputs.arch.arch, inputs.mapping), notes: renderNotes(inputs.notes, options.verbose === true), stats };
 }
