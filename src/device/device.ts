@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseBytes } from '../util/units.js';
+import { OP_CLASSES, type OpClass } from '../workload/op.js';
 
 /**
  * A roofline description of a device: peak arithmetic per precision, memory
@@ -20,6 +21,12 @@ export interface HostLink {
   efficiency: number;
 }
 
+/** Convolution algorithms that transform their operands (Winograd, FFT): they run at their own efficiency, not the convolution class's. */
+export const TRANSFORM_METHODS = ['winograd', 'fft'] as const;
+export type TransformMethod = (typeof TRANSFORM_METHODS)[number];
+/** What an achieved-efficiency factor applies to: an op class, or a transform convolution algorithm. */
+export type EfficiencyKind = OpClass | TransformMethod;
+
 export interface Device {
   name: string;
   description?: string;
@@ -29,9 +36,17 @@ export interface Device {
   memoryCapacityBytes: number;
   /** Absent for a host processor. */
   hostLink?: HostLink;
+  /**
+   * Fraction (0, 1] of the roofline that work of a kind achieves on this
+   * device as measured (both roofs: peak arithmetic and memory bandwidth);
+   * kinds not listed run at the roofline. Each figure's source is written
+   * beside it in the device file.
+   */
+  efficiency?: Partial<Record<EfficiencyKind, number>>;
 }
 
 const positive = z.number({ error: 'must be a number' }).positive({ error: 'must be positive' }).finite({ error: 'must be finite' });
+const fraction = positive.max(1, { error: 'must be at most 1' });
 
 /** A byte size: a number of bytes or text such as "12GiB". */
 const byteSize = z.union([positive, z.string()], { error: 'must be a number of bytes or a size such as 16GiB' }).transform((v, ctx) => {
@@ -56,8 +71,11 @@ export const deviceSchema = z.strictObject({
     .strictObject({
       name: z.string().optional(),
       bandwidthBytesPerSecond: positive,
-      efficiency: positive.max(1, { error: 'must be at most 1' }),
+      efficiency: fraction,
     })
+    .optional(),
+  efficiency: z
+    .strictObject(Object.fromEntries([...OP_CLASSES, ...TRANSFORM_METHODS].map((k) => [k, fraction.optional()])) as Record<EfficiencyKind, z.ZodOptional<typeof fraction>>)
     .optional(),
 });
 
@@ -100,6 +118,17 @@ export function peakFor(device: Device, dtype: string): Peak {
 /** Roofline time: the longer of computing at peak and moving the bytes at full bandwidth. */
 export function rooflineSeconds(flops: number, bytes: number, peakFlopsPerSecond: number, bandwidthBytesPerSecond: number): number {
   return Math.max(flops / peakFlopsPerSecond, bytes / bandwidthBytesPerSecond);
+}
+
+/** The achieved fraction of the roofline for work of a kind (1 when the device gives none). */
+export function efficiencyFor(device: Device, kind: EfficiencyKind): number {
+  return device.efficiency?.[kind] ?? 1;
+}
+
+/** Roofline time of work of a kind at the fraction of both roofs the device achieves for it. */
+export function achievedSeconds(device: Device, kind: EfficiencyKind, dtype: string, flops: number, bytes: number): number {
+  const e = efficiencyFor(device, kind);
+  return rooflineSeconds(flops, bytes, peakFor(device, dtype).flopsPerSecond * e, device.memoryBandwidthBytesPerSecond * e);
 }
 
 /** Arithmetic intensity (FLOPs per byte) above which an op is compute bound. */
