@@ -9,7 +9,6 @@ import { renderNotes } from '../../interop/timeloop/source.js';
 import { formatTimeloopStats, timeloopStats } from '../../interop/timeloop/stats.js';
 import { mappingFromDirectives } from '../../mapping/directives.js';
 import type { Convention } from '../../mapping/model.js';
-import type { LayerWork } from '../../network/layers.js';
 import type { NetworkResult } from '../../network/map.js';
 import type { UserConstraints } from '../../search/constraints-file.js';
 import { AccelmapError } from '../../util/errors.js';
@@ -17,7 +16,6 @@ import { checkWritable, fileErrorReason, writeTextFile } from '../../util/files.
 import { conventionOption } from '../convention-option.js';
 import { oneOf } from '../flags.js';
 import type { Io } from '../io.js';
-import { singleLayer } from './map.js';
 
 /**
  * `accelmap map --timeloop FILE...`: the mapper on a design described in
@@ -47,7 +45,6 @@ export function addTimeloopMapOptions(cmd: Command): Command {
 export interface TimeloopTarget {
   name: string;
   design: TimeloopDesign;
-  works: LayerWork[];
   constraints: UserConstraints;
 }
 
@@ -59,7 +56,7 @@ export function timeloopTarget(model: string | undefined, opts: TimeloopMapFlags
   const { user, notes } = timeloopMapspace(docs, design.problem, design.arch.arch, design.arch.constraints);
   for (const line of renderNotes([...design.notes, ...notes], opts.verbose === true)) io.err(`accelmap: warning: ${line}`);
   const name = design.problem.kind;
-  return { name, design, works: singleLayer(name, design.problem), constraints: user };
+  return { name, design, constraints: user };
 }
 
 /** Creates the --timeloop-out folder and checks it can be written, before the search. */

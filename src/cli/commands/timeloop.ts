@@ -1,10 +1,8 @@
 import type { Command } from 'commander';
 import { ERT_MODES, type ErtMode } from '../../interop/timeloop/ert.js';
+import { readTimeloop } from '../../api/interop.js';
 import type { Convention } from '../../mapping/model.js';
-import { loadTimeloop } from '../../interop/timeloop/load.js';
-import { renderNotes } from '../../interop/timeloop/source.js';
-import { formatTimeloopStats, timeloopStats } from '../../interop/timeloop/stats.js';
-import { isAccelmapError } from '../../util/errors.js';
+import { formatTimeloopStats } from '../../interop/timeloop/stats.js';
 import { conventionOption } from '../convention-option.js';
 import { oneOf } from '../flags.js';
 import { toJson, type Io } from '../io.js';
@@ -30,17 +28,12 @@ export function registerTimeloop(program: Command, io: Io): void {
     .option('--json', 'print JSON')
     .option('--verbose', 'list every attribute and key read but not used (else one line per file)')
     .action((files: string[], flags: TimeloopFlags) => {
-      const inputs = loadTimeloop(files, { ert: flags.ert, ertMode: flags.ertEnergy });
-      for (const line of renderNotes(inputs.notes, flags.verbose === true)) io.err(`accelmap: warning: ${line}`);
-      let stats;
-      try {
-        stats = timeloopStats(inputs.problem, inputs.arch, inputs.mapping, { readWriteFills: flags.rwFills, convention: flags.convention });
-      } catch (e) {
-        throw isAccelmapError(e) ? e.at({ file: files[files.length - 1] }) : e;
-      }
+      const r = readTimeloop(files, { ert: flags.ert, ertEnergy: flags.ertEnergy, readWriteFills: flags.rwFills, convention: flags.convention, verbose: flags.verbose });
+      for (const n of r.notes) io.err(`accelmap: warning: ${n}`);
+      const { stats } = r;
       if (flags.json) {
         const { cost, ...rest } = stats;
-        return io.out(toJson({ problem: inputs.problem, ...rest, cost }));
+        return io.out(toJson({ problem: r.problem, ...rest, cost }));
       }
       io.out(formatTimeloopStats(stats));
     });

@@ -1,5 +1,5 @@
-import type { DataSpace, Problem, Projection } from '../../problem/types.js';
-import type { SourceDoc } from '../../util/source-file.js';
+import { DIAGONAL_HINT, diagonalProblem, type DataSpace, type Problem, type Projection } from '../../problem/types.js';
+import { locatedError, type SourceDoc } from '../../util/source-file.js';
 import { nearest } from '../../util/suggest.js';
 import { Fields, fileError, noteAt, type Note, type Path } from './source.js';
 import { checkDensities } from './sparse.js';
@@ -179,6 +179,10 @@ function toProblem(src: SourceDoc, shape: Shape, bounds: number[], coefs: Map<st
           .filter((t) => t.coef !== 0),
     ),
   }));
+  dataSpaces.forEach((d, i) => {
+    const diagonal = diagonalProblem(shape.dims, d);
+    if (diagonal) throw locatedError('unsupported', diagonal, src, [...shape.spaces[i]!.path, 'projection'], DIAGONAL_HINT);
+  });
   if (!dataSpaces.some((d) => d.readWrite)) throw fileError(src, [], `no data space of ${shape.name} is read_write`, 'mark the output read_write: true');
   return { kind: shape.name, dims: shape.dims, bounds, dataSpaces, operandBits: 16, resultBits: 16 };
 }

@@ -81,6 +81,27 @@ describe('Timeloop problems', () => {
     expect(errorOf(() => problemOf('problme:\n  shape: cnn-layer\n')).render()).toBe("p.yaml:1:1 problme: unknown key 'problme' (did you mean problem?) — a Timeloop problem file has problem: {shape: …, instance: …}");
     expect(errorOf(() => problemOf('shape: cnn-layer\n')).render()).toMatch(/^p\.yaml:1:1: no 'problem:' key/);
   });
+
+  it('refuse a dimension on two ranks of one data space (a diagonal the tile model would count as a square)', () => {
+    const diagonal = `problem:
+  shape:
+    dimensions: [R, P]
+    data_spaces:
+      - name: Weights
+        projection: [[[R]]]
+      - name: Inputs
+        projection: [[[R], [P]]]
+      - name: Outputs
+        projection: [[[P]], [[P]]]
+        read_write: true
+  instance: {R: 3, P: 16}
+`;
+    const e = errorOf(() => problemOf(diagonal));
+    expect(e.code).toBe('unsupported');
+    expect(e.render()).toMatch(/^p\.yaml:10:9 problem\.shape\.data_spaces\[2\]\.projection: dimension P indexes two ranks of Outputs \(a diagonal\)/);
+    // the same dimension twice within one rank (R + R) is a sum, not a diagonal
+    expect(problemOf(diagonal.replace('[[P]], [[P]]', '[[P]]').replace('[[[R], [P]]]', '[[[R], [R], [P]]]')).problem.dims).toEqual(['R', 'P']);
+  });
 });
 
 const TREE = `architecture:
