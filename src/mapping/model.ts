@@ -1,5 +1,6 @@
 import { findPrecision, type Architecture, type PrecisionMode } from '../arch/types.js';
 import type { Problem } from '../problem/types.js';
+import { INVALID, MANY, NONE } from '../generated/kernel-contract.js';
 import { instantiate, kernelViews, O, P, type KernelExports, type Views } from './kernel.js';
 import { mappingBytes, type MappingArrays } from './mapping.js';
 
@@ -42,19 +43,8 @@ import { mappingBytes, type MappingArrays } from './mapping.js';
  *   energy per word for every fan-out crossed, MACs × energy per MAC, and
  *   leakage per instance per cycle.
  */
-export const INVALID = {
-  none: 0,
-  /** A dimension's factors do not cover its bound. */
-  factors: 1,
-  /** Spatial factors exceed a fan-out's mesh. */
-  fanOut: 2,
-  /** Kept tiles exceed a level's capacity. */
-  capacity: 3,
-  /** A level keeps a data space its spec does not allow, or the outermost level does not keep everything. */
-  keep: 4,
-  /** A level's loop order does not list every dim exactly once. */
-  order: 5,
-} as const;
+/** Why a mapping is invalid (see assembly/contract.mjs, the table the kernel shares). */
+export { INVALID } from '../generated/kernel-contract.js';
 
 export type InvalidCode = (typeof INVALID)[keyof typeof INVALID];
 
@@ -73,9 +63,6 @@ export interface ModelOptions {
   readWriteFills?: 'elided' | 'parent-share';
 }
 
-/** Rank of data space s that dim d indexes: a rank ≥ 0, NONE, or MANY (several ranks). */
-const NONE = -1;
-const MANY = -2;
 
 export class CostModel {
   readonly problem: Problem;
