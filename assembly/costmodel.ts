@@ -15,7 +15,7 @@
 declare function hostListPositions(parent: i32, child: i32, s: i32, rw: i32): f64;
 
 @external("host", "coveredOnBitmap")
-declare function hostCoveredOnBitmap(s: i32, r: i32, first: i32, ext: f64): f64;
+declare function hostCoveredOnBitmap(s: i32, r: i32, first: i32, end: i32, ext: f64): f64;
 
 // Invalid codes, scalar indices, NONE/MANY: one table shared with the host (assembly/contract.mjs).
 import {
@@ -467,7 +467,7 @@ function partitions(s: i32, end: i32): void {
     let held: f64 = 1;
     for (let r = r0; r < r1; r++) {
       const ext = unchecked(extent[l * R + r]);
-      held *= unchecked(rankMulti[r]) && movingDims(s, r) > 1 ? hostCoveredOnBitmap(s, r, first, ext) : ext * unchecked(tiles[r]);
+      held *= unchecked(rankMulti[r]) && movingDims(s, r) > 1 ? hostCoveredOnBitmap(s, r, first, end, ext) : ext * unchecked(tiles[r]);
     }
     unchecked((partition[l * DS + s] = held));
   }

@@ -117,10 +117,17 @@ function compileKernel(): object {
   return module;
 }
 
-/** What the kernel calls back for its two rare general cases (see CostModel). */
+/**
+ * What the kernel calls back for its two rare general cases (general-cases.ts
+ * computes them from the loops the host reads out of the kernel's arrays):
+ * the distinct positions of data space s's tile under the merging spatial
+ * loops between levels `parent` and `child` (`rw`: reductions, else
+ * multicasts), and the positions along rank r covered by a tile of extent
+ * `ext` moved by the temporal loops first … end − 1.
+ */
 export interface KernelHost {
   listPositions(parent: number, child: number, s: number, rw: number): number;
-  coveredOnBitmap(s: number, r: number, first: number, ext: number): number;
+  coveredOnBitmap(s: number, r: number, first: number, end: number, ext: number): number;
 }
 
 export function instantiate(host: KernelHost): KernelExports {
