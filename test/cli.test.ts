@@ -13,7 +13,21 @@ describe('cli', () => {
   });
 
   it('rejects an unknown command', async () => {
-    expect(await cliError('frobnicate')).toMatch(/unknown command/);
+    expect(await cliError('frobnicate')).toMatch(/unknown command.*\(see accelmap --help\)$/);
+  });
+
+  it("points a command's flag errors at that command's help", async () => {
+    expect(await cliError('map', 'resnet50', '--arch', 'eyeriss', '--nope')).toMatch(/unknown option '--nope'.* \(see accelmap map --help\)$/);
+  });
+
+  it('suggests the nearest preset, zoo model or device', async () => {
+    expect(await cliError('map', 'resnet5', '--arch', 'eyeris')).toMatch(/unknown architecture 'eyeris' \(did you mean eyeriss\?\)/);
+    expect(await cliError('map', 'resnet5', '--arch', 'eyeriss')).toMatch(/unknown model 'resnet5' \(did you mean resnet50\?\)/);
+    expect(await cliError('profile', 'vgg16', '--device', 'titan-z')).toMatch(/unknown device 'titan-z' \(did you mean titan-x\?\)/);
+  });
+
+  it('refuses --json with --csv', async () => {
+    expect(await cliError('map', 'conv:K=4,C=4,P=4,Q=4,R=1,S=1', '--arch', 'eyeriss', '--json', '--csv')).toMatch(/'--json' cannot be used with option '--csv'/);
   });
 });
 

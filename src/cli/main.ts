@@ -59,7 +59,8 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     if (e instanceof CommanderError) {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
       const message = e.message.replace(/^error: /, '').replace(/\n+/g, ' ').trim();
-      io.err(`accelmap: ${message} (see accelmap --help)`);
+      const command = program.commands.find((c) => c.name() === argv[0]);
+      io.err(`accelmap: ${message} (see accelmap ${command ? `${command.name()} ` : ''}--help)`);
       return 2;
     }
     if (isAccelmapError(e)) {

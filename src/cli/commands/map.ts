@@ -77,7 +77,7 @@ export function registerMap(program: Command, io: Io): void {
     .addOption(new Option('--seed <n>', 'random seed').argParser(positiveInt('--seed')).default(MAP_DEFAULTS.seed))
     .option('--threads <n>', 'worker threads (default: the cores of this machine)', positiveInt('--threads'))
     .option('--precision <name>', 'precision mode of the compute unit')
-    .option('--json', 'print JSON')
+    .addOption(new Option('--json', 'print JSON').conflicts('csv'))
     .option('--csv', 'print one CSV row per layer')
     .option('--out <file.html>', 'write a self-contained HTML report')
     .option('--constraints <file>', 'user constraints (YAML/JSON, Timeloop vocabulary) added to the dataflow')
