@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { isAccelmapError } from '../util/errors.js';
+import { accelmapVersion, setCommand } from '../util/provenance.js';
 import { processIo, type Io } from './io.js';
 import { registerModels } from './commands/models.js';
 import { registerProfile } from './commands/profile.js';
@@ -33,7 +34,7 @@ const COMMANDS: ((program: Command, io: Io) => void)[] = [
 export function buildProgram(io: Io): Command {
   const program = new Command('accelmap')
     .description('Map deep-learning workloads onto accelerators: characterize, cost, search mappings, plan memory and scale-out.')
-    .version('0.1.0')
+    .version(accelmapVersion())
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({
@@ -51,6 +52,7 @@ export function buildProgram(io: Io): Command {
  * (one line on stderr, no stack trace), 1 for a bug (with its stack).
  */
 export async function run(argv: string[], io: Io = processIo): Promise<number> {
+  setCommand(argv);
   const program = buildProgram(io);
   try {
     await program.parseAsync(argv, { from: 'user' });

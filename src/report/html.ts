@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { provenanceLine } from '../util/provenance.js';
 
 /**
  * Self-contained HTML reports: tables and charts in one file that opens
@@ -71,11 +72,13 @@ table { border-collapse: collapse; font-variant-numeric: tabular-nums; margin: 1
 th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: right; }
 th:first-child, td:first-child { text-align: left; }
 .chart { position: relative; height: 420px; }
+.provenance { color: #666; font-family: ui-monospace, monospace; font-size: 0.9em; }
 </style>
 <script>${chartJsSource().replace(/<\/script/gi, '<\\/script')}</script>
 </head>
 <body>
 <h1>${escapeHtml(title)}</h1>
+<p class="provenance">${escapeHtml(provenanceLine())}</p>
 ${body}
 <script>
 const configs = ${scriptJson(charts)};
