@@ -20,6 +20,8 @@ export interface HtmlSection {
   table?: HtmlTable;
   /** A Chart.js configuration object: { type, data, options }. */
   chart?: unknown;
+  /** Preformatted blocks, each folded under its summary line. */
+  details?: { summary: string; pre: string }[];
 }
 
 let chartJs: string | undefined;
@@ -58,6 +60,7 @@ export function htmlPage(title: string, sections: HtmlSection[]): string {
         const rows = s.table.rows.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(String(c))}</td>`).join('')}</tr>`).join('\n');
         parts.push(`<table><thead><tr>${head}</tr></thead><tbody>\n${rows}\n</tbody></table>`);
       }
+      for (const d of s.details ?? []) parts.push(`<details><summary>${escapeHtml(d.summary)}</summary><pre>${escapeHtml(d.pre)}</pre></details>`);
       return `<section>${parts.join('\n')}</section>`;
     })
     .join('\n');
