@@ -37,11 +37,16 @@ export interface ScaleSimLayer {
 /** Cycles SCALE-Sim takes to answer an SRAM read. */
 const SRAM_READ_LATENCY = 1;
 
+/** SCALE-Sim's USER bandwidth (a prefetching buffer that can stall the array) is not replayed. */
+export function checkReplayable(config: ScaleSimConfig): void {
+  if (config.interfaceBandwidth !== 'CALC') {
+    throw new AccelmapError('unsupported', "SCALE-Sim's figures are reproduced under InterfaceBandwidth: CALC only", { path: '[run_presets] InterfaceBandwidth' }, "use CALC, or --convention accelmap for accelmap's own model");
+  }
+}
+
 /** Replays one layer through SCALE-Sim's demand matrices and buffers (CALC bandwidth only). */
 export function replayLayer(config: ScaleSimConfig, layer: SystolicLayer, onFold?: (done: number, total: number) => void): ScaleSimLayer {
-  if (config.interfaceBandwidth !== 'CALC') {
-    throw new AccelmapError('unsupported', "SCALE-Sim's figures are reproduced under InterfaceBandwidth: CALC only", { path: '[run_presets] InterfaceBandwidth' }, 'use CALC, or --convention accelmap for accelmap\'s own model');
-  }
+  checkReplayable(config);
   const g = lowerLayer(layer);
   const R = config.arrayHeight;
   const C = config.arrayWidth;
