@@ -6,7 +6,7 @@ import type { ScaleSimConfig } from './config.js';
 import { layerDemand, prefetchOrder } from './demand.js';
 
 /** First and last cycle SCALE-Sim reports for an SRAM and the accesses it counts. */
-export interface SramStream {
+export interface SramSpan {
   startCycle: number;
   stopCycle: number;
   words: number;
@@ -28,7 +28,7 @@ export interface ScaleSimLayer {
   overallUtilization: number;
   mappingEfficiency: number;
   computeUtilization: number;
-  sram: { ifmap: SramStream; filter: SramStream; ofmap: SramStream };
+  sram: { ifmap: SramSpan; filter: SramSpan; ofmap: SramSpan };
   dram: { ifmap: DramStream; filter: DramStream; ofmap: DramStream };
   /** Words per cycle: SRAM over the total, DRAM over each trace's span. */
   bandwidth: { sram: { ifmap: number; filter: number; ofmap: number }; dram: { ifmap: number; filter: number; ofmap: number } };
