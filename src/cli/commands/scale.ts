@@ -7,11 +7,11 @@ import { isModelFile, loadGraph } from '../../workload/load.js';
 import { ALL_REDUCE_ALGORITHMS, type AllReduceAlgorithm } from '../../scaleout/collectives.js';
 import { COMPRESSION_METHODS, DEFAULT_COMPRESSION, type CompressionMethod } from '../../scaleout/compress/compressors.js';
 import { DEFAULT_WIRE } from '../../scaleout/compress/wire.js';
-import { EXCHANGE_MODES, type ExchangeSpec } from '../../scaleout/exchange.js';
+import { checkExchange, EXCHANGE_MODES, type ExchangeSpec } from '../../scaleout/exchange.js';
 import { stepProfileFromGraph } from '../../scaleout/from-graph.js';
-import { BREAKDOWN_HEADER, breakdownRows, efficiencyTable, scaleHtml, scaleReport, sweepOf } from '../../scaleout/scale.js';
+import { BREAKDOWN_HEADER, breakdownRows, describeAlgorithms, efficiencyTable, scaleHtml, scaleReport, sweepOf } from '../../scaleout/scale.js';
 import type { ParallelMode } from '../../scaleout/step.js';
-import { gbpsToBytesPerSecond, TOPOLOGY_NAMES, type SystemSpec, type TopologyName } from '../../scaleout/system.js';
+import { gbpsToBytesPerSecond, makeSystem, TOPOLOGY_NAMES, type SystemSpec, type TopologyName } from '../../scaleout/system.js';
 import { fraction, nonNegativeNumber, oneOf, positiveInt, positiveNumber } from '../flags.js';
 import { toJson, type Io } from '../io.js';
 import { addModelOptions, loadOptions, type ModelFlags } from '../model-options.js';
@@ -75,7 +75,11 @@ export function registerScale(program: Command, io: Io): void {
     .option('--bucket-mb <mb>', 'gradient bucket size in MB for overlapping the exchange with backward (0: per layer)', nonNegativeNumber('--bucket-mb'), 25)
     .addOption(new Option('--collective <a>', 'all-reduce algorithm').argParser(oneOf('--collective', ['auto', ...ALL_REDUCE_ALGORITHMS] as const)).default('auto'))
     .addOption(new Option('--compress <m>', 'gradient compression').argParser(oneOf('--compress', COMPRESSION_METHODS)).default('none'))
-    .addOption(new Option('--exchange <e>', 'compressed messages go to every worker (allgather) or are re-compressed hop by hop (recompress, optimistic)').argParser(oneOf('--exchange', EXCHANGE_MODES)).default('allgather'))
+    .addOption(
+      new Option('--exchange <e>', 'how compressed gradients travel: auto (the cheapest per bucket), allgather, sparcml (sparse all-reduce), gtopk, hier (dense in node, compressed across), recompress (optimistic)')
+        .argParser(oneOf('--exchange', EXCHANGE_MODES))
+        .default('auto'),
+    )
     .option('--compress-ratio <r>', 'assume this compression ratio for every layer instead of the method’s own', positiveNumber('--compress-ratio'))
     .option('--topk-fraction <f>', 'top-k: fraction of elements sent', fraction('--topk-fraction'), DEFAULT_COMPRESSION.topkFraction)
     .option('--strom-density <f>', 'strom: assumed fraction of elements reaching the threshold', fraction('--strom-density'), DEFAULT_WIRE.stromDensity)
@@ -96,6 +100,7 @@ export function registerScale(program: Command, io: Io): void {
         nodeDevices: f.topology === 'hier' ? Math.min(f.nodeDevices, f.devices) : undefined,
         intraLink: { bandwidthBytesPerSecond: gbpsToBytesPerSecond(f.intraGbps), latencySeconds: f.intraLatencyUs * 1e-6 },
       };
+      checkExchange(makeSystem(spec), f.compress, f.exchange);
       const stages = f.stages ?? Math.min(4, f.devices);
       const report = scaleReport(profile, spec, {
         mode: f.parallel,
@@ -124,6 +129,7 @@ export function registerScale(program: Command, io: Io): void {
       );
       io.out(`compute from ${report.profileSource}`);
       io.out(`exchange: ${report.exchange}`);
+      io.out(`gradient buckets at ${r.devices} devices: ${describeAlgorithms(r)}`);
       io.out(
         `step ${formatSeconds(r.stepSeconds)} = compute ${formatSeconds(r.computeSeconds)} + exposed communication ${formatSeconds(r.exposedCommSeconds)}` +
           (r.bubbleSeconds > 0 ? ` + bubble ${formatSeconds(r.bubbleSeconds)}` : '') +
