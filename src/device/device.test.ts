@@ -106,7 +106,7 @@ describe('device files', () => {
     const text = 'name: bad\npeakFlopsPerSecond:\n  fp32: -5\nmemoryBandwidthBytesPerSecond: 1e12\nmemoryCapacityBytes: 8GB\n';
     const e = errorOf(() => parseDevice(text, 'bad.yaml'));
     expect(e.code).toBe('bad-spec');
-    expect(e.render()).toBe('bad.yaml:3:9 peakFlopsPerSecond.fp32: must be positive');
+    expect(e.render()).toBe('bad.yaml:3:9 peakFlopsPerSecond.fp32: -5 op/s: must be a number from 1000 to 1e18 op/s (one device computes between a thousand and 1e18 operations per second)');
   });
 
   it('report missing and unknown fields and unreadable sizes', () => {
@@ -114,10 +114,20 @@ describe('device files', () => {
     expect(errorOf(() => parseDevice(base, 'f.yaml')).render()).toBe('f.yaml:1:1 memoryCapacityBytes: is required');
     expect(errorOf(() => parseDevice(`${base}memoryCapacityBytes: 8GB\nbandwidth: 3\n`, 'f.yaml')).render()).toBe('f.yaml:6:12 bandwidth: unknown field');
     expect(errorOf(() => parseDevice(`${base}memoryCapacityBytes: lots\n`, 'f.yaml')).render()).toMatch(/^f\.yaml:5:22 memoryCapacityBytes: cannot read size 'lots'/);
-    expect(errorOf(() => parseDevice(`${base}memoryCapacityBytes: 8GB\nhostLink: { bandwidthBytesPerSecond: 1e9, efficiency: 1.5 }\n`, 'f.yaml')).render()).toMatch(/hostLink\.efficiency: must be at most 1/);
-    expect(errorOf(() => parseDevice(`${base}memoryCapacityBytes: 8GB\nefficiency: { fft: 1.2 }\n`, 'f.yaml')).render()).toMatch(/^f\.yaml:6:20 efficiency\.fft: must be at most 1$/);
+    expect(errorOf(() => parseDevice(`${base}memoryCapacityBytes: 8GB\nhostLink: { bandwidthBytesPerSecond: 1e9, efficiency: 1.5 }\n`, 'f.yaml')).render()).toMatch(/hostLink\.efficiency: 1\.5: must be a number above 0 and at most 1 \(the fraction/);
+    expect(errorOf(() => parseDevice(`${base}memoryCapacityBytes: 8GB\nefficiency: { fft: 1.2 }\n`, 'f.yaml')).render()).toMatch(/^f\.yaml:6:20 efficiency\.fft: 1\.2: must be a number above 0 and at most 1 \(the fraction of the roofline/);
     expect(errorOf(() => parseDevice(`${base}memoryCapacityBytes: 8GB\nefficiency: { convolutions: 0.5 }\n`, 'f.yaml')).render()).toMatch(/efficiency\.convolutions: unknown field$/);
     expect(errorOf(() => parseDevice('name: x\npeakFlopsPerSecond: {}\nmemoryBandwidthBytesPerSecond: 1\nmemoryCapacityBytes: 1\n', 'f.yaml')).render()).toMatch(/peakFlopsPerSecond: must give at least one precision/);
+  });
+
+  it('refuse figures no device has, naming the field, the range and why', () => {
+    const device = (peak: string, bandwidth: string, capacity: string) => `name: x\npeakFlopsPerSecond:\n  fp32: ${peak}\nmemoryBandwidthBytesPerSecond: ${bandwidth}\nmemoryCapacityBytes: ${capacity}\n`;
+    const render = (peak: string, bandwidth: string, capacity: string) => errorOf(() => parseDevice(device(peak, bandwidth, capacity), 'f.yaml')).render();
+    expect(render('1e400', '1e11', '8GB')).toMatch(/^f\.yaml:3:9 peakFlopsPerSecond\.fp32: infinite: must be a number from 1000 to 1e18 op\/s/);
+    expect(render('1e12', '1e-300', '8GB')).toMatch(/^f\.yaml:4:32 memoryBandwidthBytesPerSecond: 1e-300 B\/s: must be a number from 1000 to 1e15 B\/s \(one memory or link/);
+    expect(render('1e12', '1e11', '0GB')).toMatch(/^f\.yaml:5:22 memoryCapacityBytes: '0GB' is 0 bytes: must be a number from 1 to 1\.126e15 bytes \(a device memory/);
+    expect(render('1e12', '1e11', '1e400')).toMatch(/memoryCapacityBytes: infinite: must be a number from 1 to/);
+    expect(render('1e12', '1e11', '9000TiB')).toMatch(/memoryCapacityBytes: '9000TiB' is 9\.896e15 bytes: must be/);
   });
 
   it('report YAML syntax errors with their position', () => {

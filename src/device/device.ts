@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ranged, rangeProblem, type Range } from '../util/ranges.js';
 import { parseBytes } from '../util/units.js';
 import { OP_CLASSES, type OpClass } from '../workload/op.js';
 
@@ -45,37 +46,49 @@ export interface Device {
   efficiency?: Partial<Record<EfficiencyKind, number>>;
 }
 
-const positive = z.number({ error: 'must be a number' }).positive({ error: 'must be positive' }).finite({ error: 'must be finite' });
-const fraction = positive.max(1, { error: 'must be at most 1' });
+/** What a device's figures may be, and why. */
+export const DEVICE_RANGES = {
+  peak: { min: 1e3, max: 1e18, unit: 'op/s', why: 'one device computes between a thousand and 1e18 operations per second' },
+  bandwidth: { min: 1e3, max: 1e15, unit: 'B/s', why: 'one memory or link moves between 1 kB/s and 1 PB/s' },
+  capacity: { min: 1, max: 2 ** 50, unit: 'bytes', why: 'a device memory holds at least a byte and no more than 1 PiB' },
+  efficiency: { min: 0, max: 1, minExclusive: true, why: "the fraction of the link's peak that transfers achieve" },
+  achieved: { min: 0, max: 1, minExclusive: true, why: 'the fraction of the roofline that work of this kind achieves' },
+} satisfies Record<string, Range>;
+const R = DEVICE_RANGES;
+const achieved = ranged(R.achieved);
 
 /** A byte size: a number of bytes or text such as "12GiB". */
-const byteSize = z.union([positive, z.string()], { error: 'must be a number of bytes or a size such as 16GiB' }).transform((v, ctx) => {
-  if (typeof v === 'number') return v;
+const byteSize = z.union([z.custom<number>((v) => typeof v === 'number'), z.string()], { error: 'must be a number of bytes or a size such as 16GiB' }).transform((v, ctx) => {
+  let bytes: number;
   try {
-    return parseBytes(v);
+    bytes = typeof v === 'number' ? v : parseBytes(v);
   } catch {
     ctx.addIssue({ code: 'custom', message: `cannot read size '${v}' (write e.g. 16GiB or 12GB)` });
     return z.NEVER;
   }
+  const problem = rangeProblem(bytes, R.capacity);
+  if (problem === undefined) return bytes;
+  ctx.addIssue({ code: 'custom', message: typeof v === 'string' ? `'${v}' is ${problem}` : problem });
+  return z.NEVER;
 });
 
 export const deviceSchema = z.strictObject({
   name: z.string().min(1),
   description: z.string().optional(),
   peakFlopsPerSecond: z
-    .strictObject(Object.fromEntries(PRECISIONS.map((p) => [p, positive.optional()])) as Record<Precision, z.ZodOptional<typeof positive>>)
+    .strictObject(Object.fromEntries(PRECISIONS.map((p) => [p, ranged(R.peak).optional()])) as Record<Precision, z.ZodOptional<z.ZodCustom<number>>>)
     .refine((peaks) => Object.values(peaks).some((v) => v !== undefined), { error: 'must give at least one precision' }),
-  memoryBandwidthBytesPerSecond: positive,
+  memoryBandwidthBytesPerSecond: ranged(R.bandwidth),
   memoryCapacityBytes: byteSize,
   hostLink: z
     .strictObject({
       name: z.string().optional(),
-      bandwidthBytesPerSecond: positive,
-      efficiency: fraction,
+      bandwidthBytesPerSecond: ranged(R.bandwidth),
+      efficiency: ranged(R.efficiency),
     })
     .optional(),
   efficiency: z
-    .strictObject(Object.fromEntries([...OP_CLASSES, ...TRANSFORM_METHODS].map((k) => [k, fraction.optional()])) as Record<EfficiencyKind, z.ZodOptional<typeof fraction>>)
+    .strictObject(Object.fromEntries([...OP_CLASSES, ...TRANSFORM_METHODS].map((k) => [k, achieved.optional()])) as Record<EfficiencyKind, z.ZodOptional<typeof achieved>>)
     .optional(),
 });
 

@@ -1,7 +1,7 @@
 import { htmlPage, type HtmlSection } from '../report/html.js';
 import { formatPercent } from '../util/units.js';
 import { COMPRESSION_METHODS, type CompressionMethod } from './compress/compressors.js';
-import { ALGORITHM_WORDS, describeExchange, type ExchangeAlgorithm, type ExchangeMode } from './exchange.js';
+import { ALGORITHM_WORDS, checkExchange, describeExchange, type ExchangeAlgorithm, type ExchangeMode } from './exchange.js';
 import { isSparse } from './compress/wire.js';
 import type { StepProfile } from './profile.js';
 import { stepTime, type ParallelConfig, type StepResult } from './step.js';
@@ -29,6 +29,7 @@ export interface ScaleReport {
 
 export function scaleReport(profile: StepProfile, spec: SystemSpec, cfg: ParallelConfig): ScaleReport {
   const system = makeSystem(spec);
+  checkExchange(system, cfg.exchange.method, cfg.exchange.exchange);
   const counts = deviceCounts(spec.devices);
   return {
     model: profile.model,
