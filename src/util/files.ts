@@ -1,4 +1,4 @@
-import { accessSync, constants, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { AccelmapError } from './errors.js';
 
@@ -57,6 +57,15 @@ export function writeTextFile(file: string, text: string, what: string): void {
     writeFileSync(file, text);
   } catch (e) {
     throw new AccelmapError('io', `cannot write ${what}: ${fileErrorReason(e)}`, { file });
+  }
+}
+
+/** Creates folder `dir` (and its parents) unless it exists; `what` says what goes there. */
+export function makeDirectory(dir: string, what: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    throw new AccelmapError('io', `cannot create the folder for ${what}: ${fileErrorReason(e)}`, { file: dir });
   }
 }
 

@@ -38,7 +38,6 @@ export function addTimeloopMapOptions(cmd: Command): Command {
     .option('--ert <file>', 'with --timeloop: Accelergy energy reference table; else the ERT: key of the inputs')
     .option('--ert-energy <mode>', 'with --timeloop: per-action (Timeloop\'s current convention) or max', oneOf('--ert-energy', ERT_MODES), 'per-action')
     .addOption(conventionOption('accelmap'))
-    .option('--timeloop-out <dir>', "with --timeloop: write the best mapping (timeloop-mapper.map.yaml) and its stats (timeloop-mapper.stats.txt) there")
     .option('--verbose', 'with --timeloop: list every attribute and key read but not used');
 }
 

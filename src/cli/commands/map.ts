@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { loadArch } from '../../arch/load.js';
 import type { Architecture } from '../../arch/types.js';
@@ -7,17 +8,19 @@ import { layerWork, problemWork, type LayerWork } from '../../network/layers.js'
 import type { NetworkResult } from '../../network/map.js';
 import { parseLayerSpec } from '../../problem/parse.js';
 import { problemKey, type Problem } from '../../problem/types.js';
-import { mapReportHtml } from '../../report/map-report.js';
+import { mapReportHtml, objectiveScore } from '../../report/map-report.js';
+import { timeloopMappingYaml } from '../../interop/timeloop/mapping.js';
+import { mappingFromDirectives } from '../../mapping/directives.js';
 import { applyUserConstraints, loadConstraintsFile, type UserConstraints } from '../../search/constraints-file.js';
 import { constraintSets, DATAFLOW_CHOICES, type DataflowChoice } from '../../search/dataflows.js';
 import { parseObjective } from '../../search/objective.js';
 import { STRATEGIES, type Budget, type Strategy } from '../../search/search.js';
 import { MapSpace } from '../../search/space.js';
 import { AccelmapError } from '../../util/errors.js';
-import { checkWritable, writeTextFile } from '../../util/files.js';
+import { checkWritable, makeDirectory, writeTextFile } from '../../util/files.js';
 import { stderrProgress } from '../../util/progress.js';
 import { renderTable } from '../../util/table.js';
-import { formatCount, formatPercent, formatSeconds } from '../../util/units.js';
+import { formatCount, formatEnergy, formatPercent, formatSeconds } from '../../util/units.js';
 import { loadGraph } from '../../workload/load.js';
 import { oneOf, positiveInt } from '../flags.js';
 import { toJson, type Io } from '../io.js';
@@ -40,6 +43,7 @@ export interface MapFlags extends ModelFlags, TimeloopMapFlags {
   csv?: boolean;
   out?: string;
   constraints?: string;
+  timeloopOut?: string;
   progress: boolean;
 }
 
@@ -78,10 +82,11 @@ export function registerMap(program: Command, io: Io): void {
     .addOption(new Option('--seed <n>', 'random seed').argParser(positiveInt('--seed')).default(MAP_DEFAULTS.seed))
     .option('--threads <n>', 'worker threads (default: the cores of this machine)', positiveInt('--threads'))
     .option('--precision <name>', 'precision mode of the compute unit')
-    .option('--json', 'print JSON')
+    .addOption(new Option('--json', 'print JSON').conflicts('csv'))
     .option('--csv', 'print one CSV row per layer')
     .option('--out <file.html>', 'write a self-contained HTML report')
     .option('--constraints <file>', 'user constraints (YAML/JSON, Timeloop vocabulary) added to the dataflow')
+    .option('--timeloop-out <dir>', "write each layer's mapping as a Timeloop mapping (v0.4 YAML) into <dir>; with --timeloop, the best mapping (timeloop-mapper.map.yaml) and its stats (timeloop-mapper.stats.txt)")
     .option('--no-progress', 'no progress on stderr');
   addTimeloopMapOptions(cmd);
   addModelOptions(cmd).action(async (model: string | undefined, opts: MapFlags) => {
@@ -91,6 +96,7 @@ export function registerMap(program: Command, io: Io): void {
     const arch = timeloop?.design.arch.arch ?? loadArch(opts.arch!);
     parseObjective(opts.objective);
     if (opts.out) checkWritable(opts.out, 'HTML report');
+    if (opts.timeloopOut && !timeloop) makeDirectory(opts.timeloopOut, 'Timeloop mappings');
     const name = timeloop?.name ?? model!;
     const single = !timeloop && name.includes(':') && !/\.onnx$/i.test(name);
     const workload = timeloop?.design.problem ?? (single ? parseLayerSpec(name) : loadGraph(name, loadOptions(opts)));
@@ -118,6 +124,10 @@ export function registerMap(program: Command, io: Io): void {
       writeTextFile(opts.out, mapReportHtml(result), 'HTML report');
       io.err(`wrote ${opts.out}`);
     }
+    if (opts.timeloopOut && !timeloop) {
+      const files = writeTimeloopMappings(result, arch, opts.timeloopOut);
+      io.err(`wrote ${files} Timeloop mappings into ${opts.timeloopOut}`);
+    }
     if (opts.json) return io.out(toJson(result));
     if (opts.csv) return io.out(renderCsv(result));
     io.out(renderMap(result));
@@ -130,20 +140,20 @@ export function renderMap(r: NetworkResult): string {
   const mapped = r.layers.filter((l) => l.kind === 'mapped');
   const all = r.dataflow === 'all';
   const multi = r.cores > 1;
-  const header = ['layer', 'op', 'shape', 'dataflow', ...(multi ? ['partition'] : []), 'cycles', 'energy µJ', 'util', 'bound', 'ratio', ...(all ? ['runner-up (margin)'] : [])];
+  const header = ['layer', 'op', 'shape', 'dataflow', ...(multi ? ['partition'] : []), 'cycles', 'energy', 'util', 'bound', 'ratio', ...(all ? ['runner-up (margin)'] : [])];
   const rows = mapped.map((l) => {
     const p = l.problems[0]!;
     const shape = l.problem ? l.problem.dims.map((d, i) => `${d}${l.problem!.bounds[i]}`).join(' ') : '';
     let runnerUp = '';
     if (all && p.comparison && p.comparison.length > 1) {
-      const score = (x: { cycles: number; energyPj: number }) => (r.objective.startsWith('latency') ? x.cycles : r.objective.startsWith('energy') ? x.energyPj : x.cycles * x.energyPj);
+      const score = (x: { cycles: number; energyPj: number }) => objectiveScore(r.objective, x);
       const sorted = [...p.comparison].sort((a, b) => score(a) - score(b));
       const second = sorted[1]!;
       runnerUp = `${second.dataflow} (+${formatPercent(score(second) / score(sorted[0]!) - 1)})`;
     }
     return [
       l.name, l.op, shape, l.dataflow ?? '', ...(multi ? [`${p.partition.kind}${p.partition.dim ? ` ${p.partition.dim}` : ''}`] : []),
-      num(l.cycles), (l.energyPj / 1e6).toPrecision(4), formatPercent(l.utilization), l.bound, l.ratio.toFixed(2), ...(all ? [runnerUp] : []),
+      num(l.cycles), formatEnergy(l.energyPj), formatPercent(l.utilization), l.bound, l.ratio.toFixed(2), ...(all ? [runnerUp] : []),
     ];
   });
   const vector = r.layers.filter((l) => l.kind === 'vector');
@@ -154,8 +164,8 @@ export function renderMap(r: NetworkResult): string {
     '',
     renderTable(header, rows),
     '',
-    `other ops on the vector unit: ${vector.length} ops, ${num(vCycles)} cycles, ${(vEnergy / 1e6).toPrecision(4)} µJ`,
-    `total: ${num(t.cycles)} cycles (${formatSeconds(t.seconds)}), ${(t.energyPj / 1e6).toPrecision(5)} µJ, ${num(t.macs)} MACs, utilization ${formatPercent(t.utilization)}; ${t.distinctProblems} distinct loop nests, ${t.evaluations.toLocaleString('en-US')} mappings evaluated`,
+    `other ops on the vector unit: ${vector.length} ops, ${num(vCycles)} cycles (${formatPercent(t.cycles > 0 ? vCycles / t.cycles : 0)}), ${formatEnergy(vEnergy)}`,
+    `total: ${num(t.cycles)} cycles (${formatSeconds(t.seconds)}), ${formatEnergy(t.energyPj)}, ${num(t.macs)} MACs, utilization ${formatPercent(t.utilization)}; ${t.distinctProblems} distinct loop nests, ${t.evaluations.toLocaleString('en-US')} mappings evaluated`,
   ];
   if (t.incompleteSearches > 0) lines.push(`note: ${t.incompleteSearches} exhaustive searches stopped at the budget before covering their space (raise --budget or constrain with --dataflow)`);
   if (all) {
@@ -172,7 +182,27 @@ function csvCell(x: string | number): string {
 }
 
 export function renderCsv(r: NetworkResult): string {
-  const header = ['layer', 'op', 'kind', 'phase', 'dataflow', 'partition', 'macs', 'cycles', 'energy_pj', 'utilization', 'bound', 'bound_cycles', 'ratio'];
-  const rows = r.layers.map((l) => [l.name, l.op, l.kind, l.phase, l.dataflow ?? '', l.problems[0]?.partition.kind ?? '', l.macs, l.cycles, l.energyPj, l.utilization, l.bound, l.boundCycles, l.ratio]);
+  const header = ['layer', 'op', 'kind', 'phase', 'shape', 'dataflow', 'partition', 'macs', 'words', 'cycles', 'energy_pj', 'utilization', 'bound', 'bound_cycles', 'ratio'];
+  const rows = r.layers.map((l) => [l.name, l.op, l.kind, l.phase, shapeOf(l.problems[0]?.problem ?? null), l.dataflow ?? '', l.problems[0]?.partition.kind ?? '', l.macs, l.words, l.cycles, l.energyPj, l.utilization, l.bound, l.boundCycles, l.ratio]);
   return [header, ...rows].map((row) => row.map(csvCell).join(',')).join('\n');
+}
+
+/** A loop nest's bounds, `N=1 K=64 C=64 …` ('' for ops without one). */
+function shapeOf(p: Problem | null): string {
+  return p ? p.dims.map((d, i) => `${d}=${p.bounds[i]}`).join(' ') : '';
+}
+
+/** Writes every mapped layer's mapping (each of its loop nests) into `dir` as `<n>-<layer>.mapping.yaml`; returns how many. */
+function writeTimeloopMappings(r: NetworkResult, arch: Architecture, dir: string): number {
+  let n = 0;
+  r.layers.forEach((l, i) =>
+    l.problems.forEach((p, k) => {
+      if (!p.mapping) return;
+      const problem = p.partition.perCoreProblem;
+      const file = join(dir, `${String(i).padStart(3, '0')}-${l.name.replace(/[^\w.-]+/g, '_')}${l.problems.length > 1 ? `-${k + 1}` : ''}.mapping.yaml`);
+      writeTextFile(file, timeloopMappingYaml(problem, arch, mappingFromDirectives(p.mapping, problem, arch)), 'Timeloop mapping');
+      n++;
+    }),
+  );
+  return n;
 }

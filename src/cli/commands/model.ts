@@ -6,7 +6,7 @@ import { loadMappingFile } from '../../mapping/directives.js';
 import type { Convention } from '../../mapping/model.js';
 import { loadLayer } from '../../problem/load.js';
 import { renderTable } from '../../util/table.js';
-import { formatCount, formatPercent, formatSeconds } from '../../util/units.js';
+import { formatCount, formatEnergy, formatPercent, formatSeconds } from '../../util/units.js';
 import { timeloopMappingYaml, type TimeloopMappingFormat } from '../../interop/timeloop/mapping.js';
 import { AccelmapError } from '../../util/errors.js';
 import { conventionOption } from '../convention-option.js';
@@ -51,7 +51,7 @@ export function formatCost(c: Cost, title: string): string {
   const lines = [
     title,
     `cycles ${formatCount(c.cycles)} (compute ${formatCount(c.computeCycles)}), ${formatSeconds(c.seconds)}; utilization ${formatPercent(c.utilization)}`,
-    `energy ${formatCount(c.energyPj * 1e-6)} µJ = ${c.pjPerMac.toPrecision(4)} pJ/MAC (MACs ${formatCount(c.macEnergyPj * 1e-6)} µJ${c.leakEnergyPj ? `, leakage ${formatCount(c.leakEnergyPj * 1e-6)} µJ` : ''}); EDP ${c.edp.toPrecision(4)} pJ·cycles`,
+    `energy ${formatEnergy(c.energyPj)} = ${c.pjPerMac.toPrecision(4)} pJ/MAC (MACs ${formatEnergy(c.macEnergyPj)}${c.leakEnergyPj ? `, leakage ${formatEnergy(c.leakEnergyPj)}` : ''}); EDP ${c.edp.toPrecision(4)} pJ·cycles`,
     `MACs ${formatCount(c.macs)}${c.paddedMacs !== c.macs ? ` (executed with padding: ${formatCount(c.paddedMacs)})` : ''}, precision ${c.precision}`,
     '',
   ];
@@ -69,12 +69,12 @@ export function formatCost(c: Cost, title: string): string {
         d.fills,
         d.updates,
         formatCount(d.totalReads + d.totalFills + d.totalUpdates),
-        formatCount(d.energyPj),
+        formatEnergy(d.energyPj),
       ]);
     }
-    rows.push([l.level, '(level)', '', l.utilizedCapacity, '', '', '', '', `slowdown ${l.slowdown === 1 ? '1' : l.slowdown.toFixed(3)}`, formatCount(l.energyPj + l.networkEnergyPj)]);
+    rows.push([l.level, '(level)', '', l.utilizedCapacity, '', '', '', '', `slowdown ${l.slowdown === 1 ? '1' : l.slowdown.toFixed(3)}`, formatEnergy(l.energyPj + l.networkEnergyPj)]);
   }
-  lines.push(renderTable(['level', 'data space', 'instances', 'tile (words)', 'partition', 'reads/inst', 'fills/inst', 'updates/inst', 'accesses (all)', 'energy pJ'], rows));
+  lines.push(renderTable(['level', 'data space', 'instances', 'tile (words)', 'partition', 'reads/inst', 'fills/inst', 'updates/inst', 'accesses (all)', 'energy'], rows));
   return lines.join('\n');
 }
 

@@ -1,12 +1,10 @@
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { readScaleSimConfig, toArraySpec, type ScaleSimConfig } from '../../interop/scalesim/config.js';
-import { replayLayer, type ScaleSimLayer } from '../../interop/scalesim/replay.js';
+import { readScaleSim, replayScaleSim, simulateSystolic, type ScaleSimInputs } from '../../api/interop.js';
+import type { ScaleSimConfig } from '../../interop/scalesim/config.js';
+import type { ScaleSimLayer } from '../../interop/scalesim/replay.js';
 import { REPORTS, SCALESIM_REPORTS, reportLine, type Report } from '../../interop/scalesim/reports.js';
-import { readTopology } from '../../interop/scalesim/topology.js';
-import { networkTotals, simulateLayer } from '../../sim/systolic/simulate.js';
-import type { SystolicLayer } from '../../sim/systolic/types.js';
 import { AccelmapError } from '../../util/errors.js';
 import { fileErrorReason } from '../../util/files.js';
 import { stderrProgress } from '../../util/progress.js';
@@ -38,28 +36,31 @@ export function registerSystolic(program: Command, io: Io): void {
     .option('--csv <dir>', 'write COMPUTE_REPORT.csv, BANDWIDTH_REPORT.csv and DETAILED_ACCESS_REPORT.csv into <dir>')
     .option(
       '--convention <name>',
-      "scalesim: SCALE-Sim v2's own figures in its own report columns (its buffer model, CALC bandwidth only); accelmap: accelmap's cycle-level model (partial sums kept on chip, DRAM moved per SRAM tile)",
+      "scalesim: SCALE-Sim v2's own figures in its own report columns (its buffer model); accelmap: accelmap's cycle-level model (partial sums kept on chip, DRAM moved per SRAM tile)",
       oneOf('--convention', CONVENTIONS),
       'scalesim',
     )
     .action((flags: SystolicFlags) => (flags.convention === 'scalesim' ? runScaleSim(flags, io) : runAccelmap(flags, io)));
 }
 
-/** Reads the inputs and runs every layer, appending each layer's report lines to `--csv` as it finishes. */
-function runLayers<R>(flags: SystolicFlags, io: Io, reports: Report<R>[], run: (config: ScaleSimConfig, layer: SystolicLayer, onFold: (done: number, total: number) => void) => R): { config: ScaleSimConfig; results: R[] } {
-  const { config, notes } = readScaleSimConfig(flags.config);
-  for (const n of notes) io.err(`accelmap: warning: ${n.file}:${n.line} ${n.key}: ${n.message}`);
-  const layers = readTopology(flags.topology, flags.gemm ? 'gemm' : 'conv');
+/** Reads the inputs (printing the config's notes) and creates the `--csv` folder with the report headers. */
+function readInputs<R>(flags: SystolicFlags, io: Io, reports: Report<R>[]): ScaleSimInputs {
+  const inputs = readScaleSim(flags.config, flags.topology, { gemm: flags.gemm });
+  for (const n of inputs.notes) io.err(`accelmap: warning: ${n}`);
   if (flags.csv) startReports(flags.csv, reports);
+  return inputs;
+}
+
+/** Progress on stderr, and each layer's report lines appended to `--csv` as it finishes. */
+function layerSinks<R>(flags: SystolicFlags, reports: Report<R>[]): { onProgress: (m: string) => void; onLayer: (i: number, r: R) => void; done: () => void } {
   const progress = stderrProgress('systolic');
-  const results = layers.map((layer, i) => {
-    const label = `layer ${i + 1}/${layers.length} ${layer.name}`;
-    const result = run(config, layer, (done, total) => progress.update(`${label}: fold ${done}/${total}`));
-    if (flags.csv) for (const r of reports) appendFileSync(join(flags.csv, r.file), reportLine(r.row(i, result)));
-    return result;
-  });
-  progress.done();
-  return { config, results };
+  return {
+    onProgress: (m) => progress.update(m),
+    onLayer: (i, result) => {
+      if (flags.csv) for (const r of reports) appendFileSync(join(flags.csv, r.file), reportLine(r.row(i, result)));
+    },
+    done: () => progress.done(),
+  };
 }
 
 function configLine(config: ScaleSimConfig, bandwidth: string): string {
@@ -68,10 +69,12 @@ function configLine(config: ScaleSimConfig, bandwidth: string): string {
 }
 
 function runScaleSim(flags: SystolicFlags, io: Io): void {
-  const { config, results } = runLayers(flags, io, SCALESIM_REPORTS, (c, layer, onFold) => replayLayer(c, layer, onFold));
-  const totals = { totalCycles: sum(results, (r) => r.totalCycles), stallCycles: sum(results, (r) => r.stallCycles), macs: sum(results, (r) => r.macs) };
+  const { config, layers } = readInputs(flags, io, SCALESIM_REPORTS);
+  const sinks = layerSinks(flags, SCALESIM_REPORTS);
+  const { layers: results, totals } = replayScaleSim(config, layers, sinks);
+  sinks.done();
   if (flags.json) return io.out(toJson({ config, convention: 'scalesim', layers: results, totals }));
-  io.out(configLine(config, 'as SCALE-Sim sizes it (CALC)'));
+  io.out(configLine(config, config.interfaceBandwidth === 'CALC' ? 'as SCALE-Sim sizes it (CALC)' : `${config.bandwidthWordsPerCycle} words/cycle per SRAM (USER)`));
   const rows = results.map((r: ScaleSimLayer) => [
     r.name,
     r.totalCycles,
@@ -92,9 +95,10 @@ function runScaleSim(flags: SystolicFlags, io: Io): void {
 }
 
 function runAccelmap(flags: SystolicFlags, io: Io): void {
-  const { config, results } = runLayers(flags, io, REPORTS, (c, layer, onFold) => simulateLayer(toArraySpec(c), layer, { onFold }));
-  const spec = toArraySpec(config);
-  const totals = networkTotals(spec, results);
+  const { config, array: spec, layers } = readInputs(flags, io, REPORTS);
+  const sinks = layerSinks(flags, REPORTS);
+  const { layers: results, totals } = simulateSystolic(spec, layers, sinks);
+  sinks.done();
   if (flags.json) return io.out(toJson({ config, convention: 'accelmap', array: spec, layers: results, totals }));
   io.out(configLine(config, spec.dramBandwidth === 'calc' ? 'computed per operand (CALC)' : `${spec.dramBandwidth} words/cycle per SRAM (USER)`));
   const rows = results.map((r) => [
@@ -111,13 +115,9 @@ function runAccelmap(flags: SystolicFlags, io: Io): void {
     formatCount(r.dram.ifmapReads.words + r.dram.filterReads.words + r.dram.ofmapReads),
     formatCount(r.dram.ofmapWrites.words),
   ]);
-  rows.push(['total', '', sum(results, (r) => r.folds.total), totals.totalCycles, totals.stallCycles, formatPercent(totals.overallUtilization, 2), '', '', '', '', '', '']);
+  rows.push(['total', '', results.reduce((a, r) => a + r.folds.total, 0), totals.totalCycles, totals.stallCycles, formatPercent(totals.overallUtilization, 2), '', '', '', '', '', '']);
   io.out(renderTable(['layer', 'GEMM m×n×k', 'folds', 'cycles', 'stalls', 'overall util', 'mapping eff', 'compute util', 'SRAM reads', 'SRAM writes', 'DRAM reads', 'DRAM writes'], rows));
   io.out(`\nwords are 1 byte; cycles count every cycle (SCALE-Sim prints one less per layer); MACs: ${formatCount(totals.macs)}`);
-}
-
-function sum<R>(results: R[], f: (r: R) => number): number {
-  return results.reduce((a, r) => a + f(r), 0);
 }
 
 /** Creates `dir` and writes the report headers, so that each layer can be appended as it finishes. */
