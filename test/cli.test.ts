@@ -1,4 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { memoryIo } from '../src/cli/io.js';
 import { buildProgram } from '../src/cli/main.js';
@@ -76,5 +79,17 @@ describe('help', () => {
     expect(scale).toMatch(/--compress <m>\s+gradient compression: none, adacomp, topk/);
     expect(scale).toMatch(/--batch <n>\s+batch size \(default: 32 per device/);
     expect((await cli('memory', '--help')).out).not.toMatch(/--mode/);
+  });
+});
+
+describe('an install that skipped the build', () => {
+  it('says in one line what to run instead of failing with a stack trace', () => {
+    const root = mkdtempSync(join(tmpdir(), 'accelmap-unbuilt-'));
+    mkdirSync(join(root, 'bin'));
+    copyFileSync(new URL('../bin/accelmap.js', import.meta.url), join(root, 'bin', 'accelmap.js'));
+    const r = spawnSync(process.execPath, [join(root, 'bin', 'accelmap.js'), 'models'], { encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^accelmap: not built yet .* run `npm run build` in /);
   });
 });
