@@ -19,7 +19,7 @@ export const INVALID = {
 };
 
 /** Scalar inputs: their indices in the kernel's `params` array. */
-export const PARAMS = ['macsPerCycle', 'energyPerMac', 'leakPjPerCycle', 'realMacs', 'macUnits', 'elide'];
+export const PARAMS = ['macsPerCycle', 'energyPerMac', 'leakPjPerCycle', 'realMacs', 'macUnits', 'elide', 'timeloop'];
 
 /** Scalar results: their indices in the kernel's `out` array. */
 export const OUT = ['invalidCode', 'invalidWhere', 'invalidValue', 'computeCycles', 'cycles', 'paddedMacs', 'usedUnits', 'macEnergyPj', 'leakEnergyPj', 'totalEnergyPj', 'utilization', 'loops'];

@@ -1,4 +1,4 @@
-import { peakFor, PRECISION_BITS, ridgeFlopsPerByte, rooflineSeconds, type Device, type Precision } from '../device/device.js';
+import { achievedSeconds, peakFor, PRECISION_BITS, ridgeFlopsPerByte, type Device, type Precision } from '../device/device.js';
 import { dtypeBits, isFloat, type DType } from '../workload/dtype.js';
 import { addCounts, emptyTotals, nodeCounts, type CountTotals, type NodeCounts } from '../workload/counts.js';
 import { paramCount, type Graph, type Node, type Phase } from '../workload/graph.js';
@@ -118,13 +118,15 @@ export function countsOnDevice(graph: Graph, node: Node, device: Device, c: Node
 }
 
 export function profileNode(graph: Graph, node: Node, device: Device, c: NodeCounts = countsOnDevice(graph, node, device)): NodeProfile {
-  const peak = peakFor(device, computeDtype(graph, node));
+  const dtype = computeDtype(graph, node);
+  const peak = peakFor(device, dtype);
+  const opClass = registry.get(node.op).opClass;
   const bytes = c.bytesRead + c.bytesWritten;
   const compute = c.flops / peak.flopsPerSecond, memory = bytes / device.memoryBandwidthBytesPerSecond;
   return {
     name: node.name,
     op: node.op,
-    opClass: registry.get(node.op).opClass,
+    opClass,
     phase: node.phase,
     outputShapes: node.outputs.filter(Boolean).map((o) => graph.tensors[o]!.shape),
     macs: c.macs,
@@ -132,7 +134,7 @@ export function profileNode(graph: Graph, node: Node, device: Device, c: NodeCou
     bytesRead: c.bytesRead,
     bytesWritten: c.bytesWritten,
     intensity: c.intensity,
-    seconds: rooflineSeconds(c.flops, bytes, peak.flopsPerSecond, device.memoryBandwidthBytesPerSecond),
+    seconds: achievedSeconds(device, opClass, dtype, c.flops, bytes),
     bound: compute === 0 && memory === 0 ? 'none' : compute >= memory ? 'compute' : 'memory',
   };
 }

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { isAccelmapError } from '../util/errors.js';
+import { printable } from '../util/printable.js';
 import { accelmapVersion, setCommand } from '../util/provenance.js';
 import { EXAMPLES } from './examples.js';
 import { processIo, type Io } from './io.js';
@@ -68,7 +69,7 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
       const message = e.message.replace(/^error: /, '').replace(/\n+/g, ' ').trim();
       const command = program.commands.find((c) => c.name() === argv[0]);
-      io.err(`accelmap: ${message} (see accelmap ${command ? `${command.name()} ` : ''}--help)`);
+      io.err(`accelmap: ${printable(message)} (see accelmap ${command ? `${command.name()} ` : ''}--help)`);
       return 2;
     }
     if (isAccelmapError(e)) {

@@ -70,7 +70,11 @@ describe.skipIf(!present)('ONNX zoo classics (light/)', () => {
     ['light_bvlc_alexnet', 60965224, undefined],
     ['light_vgg19', 143667240, 19.6e9],
     ['light_resnet50', 25557032, 4.09e9],
-    ['light_densenet121', 7978856, undefined],
+    // the Caffe2 conversion stores every BatchNorm's affine twice: SpatialBN's scale and bias, and the
+    // γ and β (bn_w, bn_b) of the Caffe Scale layer after it, applied by Mul and Add; both are trained
+    // float operands, so the file holds the published count plus the BatchNorm affine again: 2 × 41,824
+    // BatchNorm channels (norm0 64, the dense layers' norm1 and norm2, transitions, norm5 1,024) = 83,648
+    ['light_densenet121', 7978856 + 83648, undefined],
     ['light_squeezenet', 1235496, undefined],
   ];
   it.each(published)('%s has %i parameters', (name, params, macs) => {

@@ -25,12 +25,13 @@ import { loadGraph } from '../../workload/load.js';
 import { oneOf, positiveInt } from '../flags.js';
 import { toJson, type Io } from '../io.js';
 import { addModelOptions, loadOptions, type ModelFlags } from '../model-options.js';
+import { addTimeloopMapOptions, timeloopTarget, writeTimeloopOut, type TimeloopMapFlags } from './map-timeloop.js';
 
 /** Default search budget: evaluations per distinct loop nest (and per dataflow with --dataflow all). */
 export const DEFAULT_BUDGET = MAP_DEFAULTS.budget.evaluations;
 
-interface MapFlags extends ModelFlags {
-  arch: string;
+export interface MapFlags extends ModelFlags, TimeloopMapFlags {
+  arch?: string;
   dataflow: DataflowChoice;
   objective: string;
   strategy: Strategy;
@@ -72,8 +73,8 @@ export function registerMap(program: Command, io: Io): void {
   const cmd = program
     .command('map')
     .description('search mappings for every layer of a model (or one layer) on an accelerator: cycles, energy, utilization, roofline')
-    .argument('<model>', 'zoo model, .onnx file, or one layer (conv:K=64,C=64,P=56,Q=56,R=3,S=3)')
-    .requiredOption('--arch <arch>', 'preset name or spec file')
+    .argument('[model]', 'zoo model, .onnx file, or one layer (conv:K=64,C=64,P=56,Q=56,R=3,S=3); none with --timeloop')
+    .option('--arch <arch>', 'preset name or spec file (required unless --timeloop)')
     .addOption(new Option('--dataflow <name>', `${DATAFLOW_CHOICES.join('|')}: a named constraint set, each one compared (all), or unconstrained (auto)`).argParser(oneOf('--dataflow', DATAFLOW_CHOICES)).default(MAP_DEFAULTS.dataflow))
     .option('--objective <list>', 'latency | energy | edp, or a lexicographic list such as energy,latency', MAP_DEFAULTS.objective)
     .addOption(new Option('--strategy <name>', `${STRATEGIES.join('|')}`).argParser(oneOf('--strategy', STRATEGIES)).default(MAP_DEFAULTS.strategy))
@@ -85,22 +86,27 @@ export function registerMap(program: Command, io: Io): void {
     .option('--csv', 'print one CSV row per layer')
     .option('--out <file.html>', 'write a self-contained HTML report')
     .option('--constraints <file>', 'user constraints (YAML/JSON, Timeloop vocabulary) added to the dataflow')
-    .option('--timeloop-out <dir>', "write each layer's mapping as a Timeloop mapping (v0.4 YAML) into <dir>")
+    .option('--timeloop-out <dir>', "write each layer's mapping as a Timeloop mapping (v0.4 YAML) into <dir>; with --timeloop, the best mapping (timeloop-mapper.map.yaml) and its stats (timeloop-mapper.stats.txt)")
     .option('--no-progress', 'no progress on stderr');
-  addModelOptions(cmd).action(async (model: string, opts: MapFlags) => {
-    const arch = loadArch(opts.arch);
+  addTimeloopMapOptions(cmd);
+  addModelOptions(cmd).action(async (model: string | undefined, opts: MapFlags) => {
+    const timeloop = opts.timeloop ? timeloopTarget(model, opts, io) : undefined;
+    if (!timeloop && model === undefined) throw new AccelmapError('bad-flag', 'map needs a model, a layer or --timeloop FILE...', {}, 'e.g. accelmap map resnet50 --arch eyeriss');
+    if (!timeloop && opts.arch === undefined) throw new AccelmapError('bad-flag', 'map needs --arch (or --timeloop FILE..., whose architecture is used)');
+    const arch = timeloop?.design.arch.arch ?? loadArch(opts.arch!);
     parseObjective(opts.objective);
     if (opts.out) checkWritable(opts.out, 'HTML report');
-    if (opts.timeloopOut) makeDirectory(opts.timeloopOut, 'Timeloop mappings');
-    const single = model.includes(':') && !/\.onnx$/i.test(model);
-    const workload = single ? parseLayerSpec(model) : loadGraph(model, loadOptions(opts));
-    const works = 'nodes' in workload ? layerWork(workload) : problemWork(model, workload);
-    const user = opts.constraints ? loadConstraintsFile(opts.constraints) : undefined;
+    if (opts.timeloopOut && !timeloop) makeDirectory(opts.timeloopOut, 'Timeloop mappings');
+    const name = timeloop?.name ?? model!;
+    const single = !timeloop && name.includes(':') && !/\.onnx$/i.test(name);
+    const workload = timeloop?.design.problem ?? (single ? parseLayerSpec(name) : loadGraph(name, loadOptions(opts)));
+    const works = 'nodes' in workload ? layerWork(workload) : problemWork(name, workload);
+    const user = timeloop?.constraints ?? (opts.constraints ? loadConstraintsFile(opts.constraints) : undefined);
     const summary = spaceSummary(works, arch, opts.dataflow, user);
-    if (opts.progress) io.err(`map ${model} on ${arch.name}: ${summary}`);
+    if (opts.progress) io.err(`map ${name} on ${arch.name}: ${summary}`);
     const progress = stderrProgress('map', opts.progress);
     const result = await mapNetwork(workload, arch, {
-      name: model,
+      name,
       dataflow: opts.dataflow,
       objective: opts.objective,
       strategy: opts.strategy,
@@ -108,15 +114,17 @@ export function registerMap(program: Command, io: Io): void {
       seed: opts.seed,
       threads: opts.threads,
       precision: opts.precision,
-      constraints: opts.constraints,
+      convention: opts.convention,
+      constraints: timeloop ? { constraints: timeloop.constraints.entries } : opts.constraints,
       onProgress: (m) => progress.update(m),
     });
     progress.done();
+    if (timeloop && opts.timeloopOut) writeTimeloopOut(timeloop, result, opts, io);
     if (opts.out) {
       writeTextFile(opts.out, mapReportHtml(result), 'HTML report');
       io.err(`wrote ${opts.out}`);
     }
-    if (opts.timeloopOut) {
+    if (opts.timeloopOut && !timeloop) {
       const files = writeTimeloopMappings(result, arch, opts.timeloopOut);
       io.err(`wrote ${files} Timeloop mappings into ${opts.timeloopOut}`);
     }
