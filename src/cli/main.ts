@@ -13,6 +13,7 @@ import { registerModel } from './commands/model.js';
 import { registerMemory } from './commands/memory.js';
 import { registerTimeloop } from './commands/timeloop.js';
 import { registerMap } from './commands/map.js';
+import { registerRun } from './commands/run.js';
 
 /** Every command registers itself here, one line each. */
 const COMMANDS: ((program: Command, io: Io) => void)[] = [
@@ -28,6 +29,7 @@ const COMMANDS: ((program: Command, io: Io) => void)[] = [
   registerMemory,
   registerTimeloop,
   registerMap,
+  registerRun,
 ];
 
 export function buildProgram(io: Io): Command {
