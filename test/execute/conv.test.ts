@@ -43,7 +43,7 @@ describe('Conv kernel', () => {
       const rand = (n: number) => Array.from({ length: n }, () => rng.next() * 2 - 1);
       const x = fromNumbers(xT, rand(2 * C * H * W)), w = fromNumbers(wT, rand(K * (C / group) * R * S)), b = fromNumbers(bT, rand(K));
       const node: Node = { name: 'c', op: 'Conv', inputs: ['x', 'w', 'b'], outputs: ['y'], attrs, phase: 'forward' };
-      const [y] = kernels.get('Conv')!.run({ node, inputs: [x, w, trial % 2 ? b : undefined], attrs, outputs: [outT] });
+      const [y] = kernels.get('Conv')!.run({ node, inputs: [x, w, trial % 2 ? b : undefined], attrs, outputs: [outT], kernels });
       const want = direct(x, w, trial % 2 ? b : undefined, raw as never, outT.shape);
       want.forEach((v, i) => expect(Math.abs(y!.data[i]! - v)).toBeLessThan(1e-5));
     }

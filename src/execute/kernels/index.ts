@@ -1,6 +1,7 @@
 import { KernelRegistry } from '../kernel.js';
 import { CONV_KERNELS } from './conv.js';
 import { ELEMENTWISE_KERNELS } from './elementwise.js';
+import { FUSED_KERNELS } from './fused.js';
 import { GENERATE_KERNELS } from './generate.js';
 import { MATMUL_KERNELS } from './matmul.js';
 import { MOVEMENT_KERNELS } from './movement.js';
@@ -15,7 +16,7 @@ export const kernels = new KernelRegistry();
 for (const k of [
   ...CONV_KERNELS, ...MATMUL_KERNELS, ...RNN_KERNELS,
   ...ELEMENTWISE_KERNELS, ...NORMALIZATION_KERNELS, ...POOL_KERNELS, ...REDUCE_KERNELS,
-  ...MOVEMENT_KERNELS, ...GENERATE_KERNELS,
+  ...MOVEMENT_KERNELS, ...GENERATE_KERNELS, ...FUSED_KERNELS,
 ]) {
   kernels.register(k);
 }
