@@ -14,6 +14,7 @@ import { registerMemory } from './commands/memory.js';
 import { registerTimeloop } from './commands/timeloop.js';
 import { registerMap } from './commands/map.js';
 import { registerRun } from './commands/run.js';
+import { registerCompile } from './commands/compile.js';
 
 /** Every command registers itself here, one line each. */
 const COMMANDS: ((program: Command, io: Io) => void)[] = [
@@ -30,6 +31,7 @@ const COMMANDS: ((program: Command, io: Io) => void)[] = [
   registerTimeloop,
   registerMap,
   registerRun,
+  registerCompile,
 ];
 
 export function buildProgram(io: Io): Command {

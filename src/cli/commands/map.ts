@@ -21,6 +21,7 @@ import { loadGraph } from '../../workload/load.js';
 import { oneOf, positiveInt } from '../flags.js';
 import { toJson, type Io } from '../io.js';
 import { addModelOptions, loadOptions, type ModelFlags } from '../model-options.js';
+import { addFuseOption, graphToCost } from '../compile-options.js';
 
 /** Default search budget: evaluations per distinct loop nest (and per dataflow with --dataflow all). */
 export const DEFAULT_BUDGET = 80000;
@@ -39,6 +40,7 @@ interface MapFlags extends ModelFlags {
   out?: string;
   constraints?: string;
   progress: boolean;
+  fuse: boolean;
 }
 
 function budgetFlag(value: string): Budget {
@@ -97,13 +99,17 @@ export function registerMap(program: Command, io: Io): void {
     .option('--out <file.html>', 'write a self-contained HTML report')
     .option('--constraints <file>', 'user constraints (YAML/JSON, Timeloop vocabulary) added to the dataflow')
     .option('--no-progress', 'no progress on stderr');
+  addFuseOption(cmd);
   addModelOptions(cmd).action(async (model: string, opts: MapFlags) => {
     const arch = loadArch(opts.arch);
     const objective = parseObjective(opts.objective);
     if (opts.out) checkWritable(opts.out, 'HTML report');
     const single = model.includes(':') && !/\.onnx$/i.test(model);
-    const graph = single ? null : loadGraph(model, loadOptions(opts));
+    const exported = single ? null : loadGraph(model, loadOptions(opts));
+    const graph = exported && graphToCost(exported, opts.fuse);
     const works = graph ? layerWork(graph) : singleLayer(model);
+    // the graph as exported is priced with the same searches, for the totals without compilation
+    const baseline = exported && graph !== exported ? layerWork(exported) : undefined;
     const progress = stderrProgress('map', opts.progress);
     const user = opts.constraints ? loadConstraintsFile(opts.constraints) : undefined;
     const summary = spaceSummary(works, arch, opts.dataflow, user);
@@ -118,6 +124,7 @@ export function registerMap(program: Command, io: Io): void {
       precision: opts.precision,
       constraints: user,
       progress,
+      baseline,
     });
     if (opts.out) {
       writeTextFile(opts.out, mapReportHtml(result), 'HTML report');
@@ -135,7 +142,8 @@ export function renderMap(r: NetworkResult): string {
   const mapped = r.layers.filter((l) => l.kind === 'mapped');
   const all = r.dataflow === 'all';
   const multi = r.cores > 1;
-  const header = ['layer', 'op', 'shape', 'dataflow', ...(multi ? ['partition'] : []), 'cycles', 'energy µJ', 'util', 'bound', 'ratio', ...(all ? ['runner-up (margin)'] : [])];
+  const fused = mapped.some((l) => l.epilogue);
+  const header = ['layer', 'op', 'shape', 'dataflow', ...(multi ? ['partition'] : []), 'cycles', ...(fused ? ['epilogue cyc'] : []), 'energy µJ', 'util', 'bound', 'ratio', ...(all ? ['runner-up (margin)'] : [])];
   const rows = mapped.map((l) => {
     const p = l.problems[0]!;
     const shape = l.problem ? l.problem.dims.map((d, i) => `${d}${l.problem!.bounds[i]}`).join(' ') : '';
@@ -148,7 +156,7 @@ export function renderMap(r: NetworkResult): string {
     }
     return [
       l.name, l.op, shape, l.dataflow ?? '', ...(multi ? [`${p.partition.kind}${p.partition.dim ? ` ${p.partition.dim}` : ''}`] : []),
-      num(l.cycles), (l.energyPj / 1e6).toPrecision(4), formatPercent(l.utilization), l.bound, l.ratio.toFixed(2), ...(all ? [runnerUp] : []),
+      num(l.cycles), ...(fused ? [l.epilogue ? num(l.epilogue.cycles) : ''] : []), (l.energyPj / 1e6).toPrecision(4), formatPercent(l.utilization), l.bound, l.ratio.toFixed(2), ...(all ? [runnerUp] : []),
     ];
   });
   const vector = r.layers.filter((l) => l.kind === 'vector');
@@ -162,6 +170,15 @@ export function renderMap(r: NetworkResult): string {
     `other ops on the vector unit: ${vector.length} ops, ${num(vCycles)} cycles, ${(vEnergy / 1e6).toPrecision(4)} µJ`,
     `total: ${num(t.cycles)} cycles (${formatSeconds(t.seconds)}), ${(t.energyPj / 1e6).toPrecision(5)} µJ, ${num(t.macs)} MACs, utilization ${formatPercent(t.utilization)}; ${t.distinctProblems} distinct loop nests, ${t.evaluations.toLocaleString('en-US')} mappings evaluated`,
   ];
+  const epilogues = mapped.filter((l) => l.epilogue);
+  if (epilogues.length) {
+    const eCycles = epilogues.reduce((s, l) => s + l.epilogue!.cycles, 0), eEnergy = epilogues.reduce((s, l) => s + l.epilogue!.energyPj, 0);
+    lines.push(`fused groups: ${epilogues.length} loop nests with an epilogue on the vector unit, ${num(eCycles)} cycles, ${(eEnergy / 1e6).toPrecision(4)} µJ (included above)`);
+  }
+  if (r.uncompiled) {
+    const u = r.uncompiled;
+    lines.push(`without compilation (--no-fuse): ${u.layers} layers, ${num(u.cycles)} cycles, ${(u.energyPj / 1e6).toPrecision(5)} µJ, ${num(u.dramWords)} DRAM words; compiled: ${t.layers} layers, ${num(t.cycles)} cycles, ${(t.energyPj / 1e6).toPrecision(5)} µJ, ${num(t.dramWords)} DRAM words`);
+  }
   if (t.incompleteSearches > 0) lines.push(`note: ${t.incompleteSearches} exhaustive searches stopped at the budget before covering their space (raise --budget or constrain with --dataflow)`);
   if (all) {
     const wins = new Map<string, number>();
