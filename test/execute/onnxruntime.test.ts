@@ -1,12 +1,11 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import * as ort from 'onnxruntime-web';
 import { execute } from '../../src/execute/execute.js';
 import { seededInputs } from '../../src/execute/inputs.js';
 import { onnxParams } from '../../src/execute/params.js';
-import type { Value } from '../../src/execute/value.js';
 import { sharedDir } from '../../src/util/shared.js';
 import { importOnnx } from '../../src/workload/onnx/import.js';
+import { ortFeeds, ortSession } from './ort.js';
 
 /**
  * The executor against onnxruntime-web (its WebAssembly CPU build) on real
@@ -14,12 +13,6 @@ import { importOnnx } from '../../src/workload/onnx/import.js';
  * tolerance: |a − b| ≤ 1e-4 · max|b| + 1e-3 · |b| per element (fp32 sums in
  * a different order; the executor accumulates in fp64).
  */
-ort.env.wasm.numThreads = 1;
-
-export function ortFeeds(feeds: Record<string, Value>): Record<string, ort.Tensor> {
-  return Object.fromEntries(Object.entries(feeds).map(([n, v]) => [n, v.dtype === 'int64' ? new ort.Tensor('int64', BigInt64Array.from(v.data, (x) => BigInt(x)), v.shape) : new ort.Tensor('float32', Float32Array.from(v.data), v.shape)]));
-}
-
 const models = ['squeezenet1_1', 'mobilenet_v2', 'gpt_mini'];
 const present = existsSync(sharedDir('models'));
 if (!present) console.log(`skipping the onnxruntime-web comparison: ${sharedDir('models')} is absent`);
@@ -30,7 +23,7 @@ describe.skipIf(!present)('executor vs onnxruntime-web', () => {
     const graph = importOnnx(file);
     const feeds = seededInputs(graph, 3);
     const ours = execute(graph, feeds, onnxParams(file));
-    const session = await ort.InferenceSession.create(file);
+    const session = await ortSession(file);
     const theirs = await session.run(ortFeeds(feeds));
     for (const out of graph.outputs) {
       const a = ours[out]!.data, b = theirs[out]!.data as Float32Array;
