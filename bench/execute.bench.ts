@@ -5,7 +5,9 @@
  * absolute and relative differences of the outputs. The light_* models keep
  * ONNX's weight placeholders (constant fills): their timing is real, their
  * outputs are nearly uniform. Timings on a shared machine are noisy; the
- * ratio is what to read.
+ * ratios are what to read. CPU time (user + system of this process) is
+ * printed beside wall time: onnxruntime-web runs on this thread too (one
+ * WebAssembly thread), and CPU time does not count waiting for a core.
  */
 import { existsSync } from 'node:fs';
 import { execute } from '../src/execute/execute.js';
@@ -38,17 +40,26 @@ for (const file of MODELS) {
   const theirFeeds = ortFeeds(feeds);
   let ours = execute(graph, feeds, params);
   let theirs = await session.run(theirFeeds);
-  const tOurs: number[] = [], tTheirs: number[] = [];
+  const tOurs: number[] = [], tTheirs: number[] = [], cOurs: number[] = [], cTheirs: number[] = [];
+  const cpuMs = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1000;
   for (let i = 0; i < RUNS; i++) {
     let t = performance.now();
+    let c = process.cpuUsage();
     ours = execute(graph, feeds, params);
     tOurs.push(performance.now() - t);
+    cOurs.push(cpuMs(process.cpuUsage(c)));
     t = performance.now();
+    c = process.cpuUsage();
     theirs = await session.run(theirFeeds);
     tTheirs.push(performance.now() - t);
+    cTheirs.push(cpuMs(process.cpuUsage(c)));
   }
   const errs = graph.outputs.map((o) => agreement(ours[o]!.data, theirs[o]!.data as Float32Array));
   const maxAbs = Math.max(...errs.map((e) => e.maxAbs)), maxRel = Math.max(...errs.map((e) => e.maxRel));
   const name = file.split('/').pop()!.replace('.onnx', '');
-  console.log(`${name.padEnd(20)} executor ${median(tOurs).toFixed(0).padStart(6)} ms  onnxruntime-web ${median(tTheirs).toFixed(0).padStart(6)} ms  ratio ${(median(tOurs) / median(tTheirs)).toFixed(2)}×  max abs err ${maxAbs.toExponential(2)}  max rel err ${maxRel.toExponential(2)}`);
+  const ms = (x: number) => x.toFixed(0).padStart(6);
+  console.log(
+    `${name.padEnd(20)} wall: executor ${ms(median(tOurs))} ms, onnxruntime-web ${ms(median(tTheirs))} ms, ratio ${(median(tOurs) / median(tTheirs)).toFixed(2)}×` +
+      `  cpu: ${ms(median(cOurs))} ms vs ${ms(median(cTheirs))} ms, ratio ${(median(cOurs) / median(cTheirs)).toFixed(2)}×  max abs err ${maxAbs.toExponential(2)}  max rel err ${maxRel.toExponential(2)}`,
+  );
 }

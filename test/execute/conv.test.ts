@@ -32,7 +32,9 @@ describe('Conv kernel', () => {
     const pick = (xs: number[]) => xs[rng.int(xs.length)]!;
     for (let trial = 0; trial < 40; trial++) {
       const group = pick([1, 2, 3]);
-      const C = group * pick([1, 2, 3]), K = group * pick([1, 2, 5]);
+      // every fifth case depthwise (one input and one output channel per group)
+      const depthwise = trial % 5 === 0;
+      const C = group * (depthwise ? 1 : pick([1, 2, 3])), K = group * (depthwise ? 1 : pick([1, 2, 5]));
       const H = pick([5, 7, 8]), W = pick([6, 9, 10]);
       const R = pick([1, 2, 3]), S = pick([1, 3]);
       const raw: Attrs = { strides: [pick([1, 2]), pick([1, 2, 3])], dilations: [pick([1, 2]), pick([1, 2])], pads: [pick([0, 1]), pick([0, 2]), pick([0, 1, 2]), pick([0, 1])], group };
