@@ -1,7 +1,7 @@
 import { numel } from '../../workload/graph.js';
 import { normAxis } from '../../workload/shape.js';
 import { defineKernel, input, unsupported, type Kernel } from '../kernel.js';
-import { alloc, type Value } from '../value.js';
+import { alloc, reshaped, type Value } from '../value.js';
 
 /**
  * Normalizations: BatchNormalization (inference: running statistics),
@@ -60,10 +60,12 @@ const LayerNormalization = defineKernel('LayerNormalization', (call) => {
   const axis = normAxis(call.attrs.axis as number, x.shape.length);
   const size = numel(x.shape.slice(axis));
   const out = alloc(x.shape, x.dtype);
-  const [meanT, invT] = [call.outputs[1], call.outputs[2]];
-  const stats = { mean: alloc(meanT!.shape, meanT!.dtype), inv: alloc(invT!.shape, invT!.dtype) };
+  // Mean and InvStdDev hold one value per normalized row, whatever the declared outputs
+  const rows = x.data.length / (size || 1);
+  const stats = { mean: alloc([rows], 'float32'), inv: alloc([rows], 'float32') };
   normalizeRows(x, size, call.attrs.epsilon as number, call.inputs[1], call.inputs[2], out, stats);
-  return [out, stats.mean, stats.inv].slice(0, call.outputs.length);
+  const statOut = (v: Value, i: number) => reshaped(v, call.outputs[i]!.shape);
+  return [out, ...(call.outputs[1] ? [statOut(stats.mean, 1)] : []), ...(call.outputs[2] ? [statOut(stats.inv, 2)] : [])];
 });
 
 const InstanceNormalization = defineKernel('InstanceNormalization', (call) => {
