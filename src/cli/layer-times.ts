@@ -8,7 +8,7 @@ import { parseObjective } from '../search/objective.js';
 import { AccelmapError } from '../util/errors.js';
 import { stderrProgress } from '../util/progress.js';
 import type { Graph } from '../workload/graph.js';
-import { DEFAULT_BUDGET } from './commands/map.js';
+import { DEFAULT_EVALUATIONS, DEFAULT_PATIENCE } from './commands/map.js';
 import { positiveInt } from './flags.js';
 import type { Io } from './io.js';
 
@@ -26,7 +26,7 @@ export interface TimesFlags {
 export function addTimesOptions(cmd: Command): Command {
   return cmd
     .option('--arch <preset|file>', 'time each node with accelmap’s mapper on this accelerator instead of the device roofline')
-    .option('--map-budget <n>', 'with --arch: mappings evaluated per distinct loop nest', positiveInt('--map-budget'), DEFAULT_BUDGET)
+    .option('--map-budget <n>', 'with --arch: mappings evaluated per distinct loop nest', positiveInt('--map-budget'), DEFAULT_EVALUATIONS)
     .option('--layer-times <file.json>', 'per-node seconds { "<node>": s } (e.g. from another tool) instead of the roofline');
 }
 
@@ -45,7 +45,7 @@ export async function layerTimes(graph: Graph, device: Device, f: TimesFlags, io
     dataflow: 'auto',
     metrics: parseObjective('edp').metrics,
     strategy: 'hybrid',
-    budget: { evaluations: f.mapBudget },
+    budget: { evaluations: f.mapBudget, patience: DEFAULT_PATIENCE },
     seed: 1,
     threads: Math.max(1, availableParallelism()),
     progress: stderrProgress(`mapping ${graph.name} on ${arch.name}`),

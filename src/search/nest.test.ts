@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { loadArch } from '../arch/load.js';
+import { parseLayerSpec } from '../problem/parse.js';
+import { problemKey } from '../problem/types.js';
+import { applicable, DATAFLOWS } from './dataflows.js';
+import { derivedSeed, runTask, type SearchJob, type SearchTask } from './job.js';
+import { searchNest, SEED_SHARE } from './nest.js';
+import { compare, parseObjective } from './objective.js';
+
+const inThisThread = (t: SearchTask) => Promise.resolve(runTask(t));
+const objective = parseObjective('edp');
+const conv = parseLayerSpec('conv:K=64,C=32,P=28,Q=28,R=3,S=3');
+const arch = loadArch('eyeriss');
+const job = (over: Partial<SearchJob>): SearchJob => ({ problem: conv, arch, dataflow: 'auto', metrics: objective.metrics, strategy: 'hybrid', budget: { evaluations: 8000, patience: 2000 }, seed: 4, ...over });
+
+describe('a nest’s search', () => {
+  it('auto is never worse than any named dataflow’s quick search, and all is never worse than auto', async () => {
+    const key = problemKey(conv);
+    const auto = await searchNest(job({}), key, inThisThread);
+    const flows = DATAFLOWS.filter((d) => applicable(d, conv));
+    for (const d of flows) {
+      // The quick search auto starts from, run on its own.
+      const quick = runTask({ ...job({}), space: d, seed: derivedSeed(4, `${key}/${d}`), budget: { evaluations: Math.floor(8000 * SEED_SHARE), patience: 2000 } });
+      expect(compare(objective, auto.best.cycles, auto.best.energyPj, quick.cycles, quick.energyPj), d).toBeLessThanOrEqual(0);
+    }
+    const all = await searchNest(job({ dataflow: 'all' }), key, inThisThread);
+    expect(all.byDataflow.map((x) => x.dataflow)).toEqual([...flows, 'auto']);
+    expect(compare(objective, all.best.cycles, all.best.energyPj, auto.best.cycles, auto.best.energyPj)).toBeLessThanOrEqual(0);
+  });
+
+  it('a seconds budget is spent, within 10%, by the nest’s tasks together', async () => {
+    const r = await searchNest(job({ budget: { seconds: 0.8 } }), problemKey(conv), inThisThread);
+    expect(r.best.seconds).toBeGreaterThanOrEqual(0.8 * 0.9);
+    expect(r.best.seconds).toBeLessThanOrEqual(0.8 * 1.1);
+  });
+});
