@@ -9,23 +9,21 @@ import { CHAINS, type Budget } from './search.js';
  * the level of whole nests. A named dataflow is one task; `all` runs every
  * applicable one and the whole space (`auto`) too, so that it never loses to
  * `auto`. With the hybrid strategy, `auto` is:
- *   - a quick search of every applicable named dataflow (SEED_SHARE of the
- *     budget each): its starting points;
+ *   - the search `--dataflow d` runs, for each of the usual dataflows that
+ *     applies (SEED_DATAFLOWS: weight, output and row stationary): its
+ *     starting points;
  *   - the annealing steps of the plan, each a task of its own;
  *   - then the plan's descent from the best annealed point and, where a
- *     dataflow's quick point is better still, a second descent from that.
- * Its result is the best of all of these, so `auto` is never worse than the
- * best quick dataflow solution or than the annealing plan alone.
+ *     dataflow's point is better still, a second descent from that.
+ * Its result is the best of all of these, so that (for a budget in
+ * evaluations) `auto` never loses to ws, os or rs, nor to the plan alone.
  * `run` runs a task (on a pool); `urgent` tasks are the tail of a nest that
  * others wait on and go first.
  */
 export type RunTask = (task: SearchTask, urgent: boolean) => Promise<JobOutcome>;
 
-/** A dataflow's quick search for `auto`'s starting points: this fraction of the budget. */
-export const SEED_SHARE = 1 / 20;
-
-/** Steps of the hybrid plan in the whole space: CHAINS − 1 annealing chains, then the descent (see search.ts). */
-const ANNEAL_STEPS = CHAINS - 1;
+/** The dataflows whose searches give `auto` its starting points (is and nlr seldom win). */
+export const SEED_DATAFLOWS: readonly Dataflow[] = ['ws', 'os', 'rs'];
 
 function better(o: Objective, a: JobOutcome, b: JobOutcome): boolean {
   return a.mapping !== null && (b.mapping === null || compare(o, a.cycles, a.energyPj, b.cycles, b.energyPj) < 0);
@@ -44,6 +42,11 @@ function scaled(b: Budget, share: number): Budget {
   };
 }
 
+/** The point of an outcome (its cost and mapping). */
+function pick(x: JobOutcome): Pick<JobOutcome, 'mapping' | 'cycles' | 'energyPj' | 'utilization'> {
+  return { mapping: x.mapping, cycles: x.cycles, energyPj: x.energyPj, utilization: x.utilization };
+}
+
 /** The tasks' outcomes as one: the best point, evaluations and time summed. */
 function merged(o: Objective, dataflow: string, parts: JobOutcome[]): JobOutcome {
   const best = bestOf(o, parts);
@@ -58,23 +61,20 @@ function merged(o: Objective, dataflow: string, parts: JobOutcome[]): JobOutcome
   };
 }
 
-async function seededAuto(job: SearchJob, key: string, base: Omit<SearchTask, 'space' | 'seed' | 'budget'>, run: RunTask): Promise<JobOutcome> {
+type Named = (d: Dataflow, budget: Budget) => Promise<JobOutcome | null>;
+
+async function seededAuto(job: SearchJob, key: string, base: Omit<SearchTask, 'space' | 'seed' | 'budget'>, run: RunTask, named: Named, seedsCounted: boolean): Promise<JobOutcome> {
   const o = { metrics: job.metrics };
-  const flows = DATAFLOWS.filter((d) => applicable(d, job.problem));
-  // Shares of the budget. Evaluations: each step of the plan keeps the share it has in one search (a quarter); with a
-  // seconds budget the shares are scaled so that the nest's tasks together take the time given.
-  const descentShare = 1 / CHAINS;
-  const total = flows.length * SEED_SHARE + ANNEAL_STEPS / CHAINS + descentShare;
-  const share = (w: number) => (job.budget.seconds !== undefined ? w / total : w);
+  const flows = SEED_DATAFLOWS.filter((d) => applicable(d, job.problem));
+  // Evaluations: each dataflow's search is the one `--dataflow d` runs, each step of the plan keeps its share of one
+  // search (a quarter). Seconds: every task is weighted like a step of the plan, scaled so that together they take the
+  // time given.
+  const timed = job.budget.seconds !== undefined;
+  const weights = (flows.length + CHAINS) / CHAINS;
+  const share = (w: number) => (timed ? w / weights : w);
   const seed = derivedSeed(job.seed, `${key}/auto`);
-  // A dataflow the problem or the user's constraints leave no room for gives no starting point.
-  const seeds = flows.map((d) =>
-    run({ ...base, space: d, seed: derivedSeed(job.seed, `${key}/${d}`), budget: scaled(job.budget, share(SEED_SHARE)) }, false).catch((e: unknown) => {
-      if (e instanceof AccelmapError && e.code === 'infeasible') return null;
-      throw e;
-    }),
-  );
-  const chains = Array.from({ length: ANNEAL_STEPS }, (_, chain) => run({ ...base, space: 'auto', chain, seed, budget: scaled(job.budget, share(1 / CHAINS)) }, false));
+  const seeds = flows.map((d) => named(d, timed ? scaled(job.budget, share(1 / CHAINS)) : job.budget));
+  const chains = Array.from({ length: CHAINS - 1 }, (_, chain) => run({ ...base, space: 'auto', chain, seed, budget: scaled(job.budget, share(1 / CHAINS)) }, false));
   const annealed = await Promise.all(chains);
   const quick = (await Promise.all(seeds)).filter((x) => x !== null);
   const fromAnnealed = bestOf(o, annealed);
@@ -83,19 +83,33 @@ async function seededAuto(job: SearchJob, key: string, base: Omit<SearchTask, 's
   // Each descent takes the plan's share of evaluations (the first is the plan's own descent); with a seconds budget they
   // share what the other tasks left of it.
   const spent = [...quick, ...annealed].reduce((sum, x) => sum + x.seconds, 0);
-  const descentBudget =
-    job.budget.seconds !== undefined ? { ...job.budget, seconds: Math.max(0, job.budget.seconds - spent) / Math.max(1, starts.length) } : scaled(job.budget, descentShare);
+  const descentBudget = timed ? { ...job.budget, seconds: Math.max(0, job.budget.seconds! - spent) / Math.max(1, starts.length) } : scaled(job.budget, 1 / CHAINS);
   const descents = await Promise.all(starts.map((s) => run({ ...base, space: 'auto', chain: CHAINS - 1, seed, starts: [s.mapping!], budget: descentBudget }, true)));
-  return merged(o, 'auto', [...quick, ...annealed, ...descents]);
+  const best = bestOf(o, [...quick, ...annealed, ...descents]);
+  return { ...merged(o, 'auto', [...(seedsCounted ? quick : []), ...annealed, ...descents]), ...pick(best) };
 }
 
 export async function searchNest(job: SearchJob, key: string, run: RunTask): Promise<JobResult> {
   const { dataflow, ...rest } = job;
   const base = { ...rest };
-  const named: Dataflow[] = dataflow === 'auto' ? [] : dataflow === 'all' ? DATAFLOWS.filter((d) => applicable(d, job.problem)) : [dataflow];
-  const searches = named.map((d) => run({ ...base, space: d, seed: derivedSeed(job.seed, `${key}/${d}`) }, false));
+  // Each named dataflow's search, run once whoever asks for it (`all` and `auto`'s starting points share them).
+  const searched = new Map<string, Promise<JobOutcome | null>>();
+  const named: Named = (d, budget) => {
+    const id = `${d} ${JSON.stringify(budget)}`;
+    if (!searched.has(id)) searched.set(id, run({ ...base, space: d, budget, seed: derivedSeed(job.seed, `${key}/${d}`) }, false));
+    return searched.get(id)!;
+  };
+  const flows: Dataflow[] = dataflow === 'auto' ? [] : dataflow === 'all' ? DATAFLOWS.filter((d) => applicable(d, job.problem)) : [dataflow];
+  const searches = flows.map((d) => named(d, job.budget) as Promise<JobOutcome>);
   if (dataflow === 'auto' || dataflow === 'all') {
-    searches.push(job.strategy === 'hybrid' ? seededAuto(job, key, base, run) : run({ ...base, space: 'auto', seed: derivedSeed(job.seed, `${key}/auto`) }, false));
+    // As starting points, a dataflow that the user's constraints leave no room for gives none.
+    const seedOf: Named = (d, budget) =>
+      named(d, budget).catch((e: unknown) => {
+        if (e instanceof AccelmapError && e.code === 'infeasible') return null;
+        throw e;
+      });
+    const seedsCounted = dataflow === 'auto' || job.budget.seconds !== undefined;
+    searches.push(job.strategy === 'hybrid' ? seededAuto(job, key, base, run, seedOf, seedsCounted) : run({ ...base, space: 'auto', seed: derivedSeed(job.seed, `${key}/auto`) }, false));
   }
   const byDataflow = await Promise.all(searches);
   return { best: bestOf({ metrics: job.metrics }, byDataflow), byDataflow };
