@@ -214,14 +214,13 @@ function seed(space: MapSpace, t: Tracker, rng: Rng, draws: number, deadline: ()
 }
 
 /**
- * What a chain may spend: `evaluations` sizes its random seeding; `done(k)`
- * is the fraction of the chain behind it after k steps (by steps for an
- * evaluation budget, by time for a seconds budget), which sets the
- * annealing temperature; `deadline` stops it.
+ * What a chain may spend: `evaluations` sizes its random seeding and, without
+ * `elapsed`, its steps; `elapsed` (a seconds budget) is the fraction of its
+ * time behind it. Either sets the annealing temperature; `deadline` stops it.
  */
 interface ChainSpan {
   evaluations: number;
-  done(k: number): number;
+  elapsed?: () => number;
   deadline(): boolean;
 }
 
@@ -239,9 +238,10 @@ function runChain(space: MapSpace, t: Tracker, rng: Rng, span: ChainSpan): void 
   if (!cur.found) return;
   const cand = space.base();
   let curScore = primary(o, cur.cycles, cur.energy);
+  const steps = Math.max(1, span.evaluations - draws);
   const t0 = 0.3, t1 = 0.001;
   for (let k = 0; !span.deadline(); k++) {
-    const done = span.done(k);
+    const done = span.elapsed ? span.elapsed() : k / steps;
     if (done >= 1) break;
     copyMapping(cur.point, cand);
     if (!space.move(cand, rng)) break;
@@ -446,16 +446,12 @@ export function searchProblem(problem: Problem, arch: Architecture, constraints:
         const chainDeadline = seconds !== undefined ? (seconds * sharesBefore) / CHAINS : Infinity;
         const deadline = () => t.evaluated - start >= share || t.seconds() >= chainDeadline;
         const evaluations = Number.isFinite(share) ? share : TIMED_CHAIN_EVALUATIONS;
-        const span: ChainSpan = {
-          evaluations,
-          done: seconds !== undefined ? () => (t.seconds() - startSeconds) / Math.max(1e-9, chainDeadline - startSeconds) : (k) => k / Math.max(1, evaluations - Math.max(8, Math.floor(evaluations * 0.15))),
-          deadline,
-        };
+        const elapsed = seconds !== undefined ? () => (t.seconds() - startSeconds) / Math.max(1e-9, chainDeadline - startSeconds) : undefined;
         // A hybrid's last chain descends from the best so far (the annealing chains' or the starts').
         const from = options.strategy === 'hybrid' && !ordersFixed && chain === plan.length - 1 ? (t.best ?? undefined) : undefined;
         if (kind === 'spatial') runSpatialStarts(space, t, deadline);
         else if (kind === 'descent') runDescent(space, t, chainRng, evaluations, deadline, from && cloneMapping(from));
-        else runChain(space, t, chainRng, span);
+        else runChain(space, t, chainRng, { evaluations, elapsed, deadline });
       });
       break;
     }
