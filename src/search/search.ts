@@ -35,10 +35,11 @@ import { MapSpace } from './space.js';
  *                moves instead.
  * A budget is a number of evaluations (deterministic) or of seconds (the
  * plan's steps end at their share of the time; annealing cools over time, and
- * descents run until it is out); with `patience`, descents and the list of
- * spatial starts stop at their next restart once the best has not improved
- * for that many evaluations. Every strategy returns the best valid mapping
- * found.
+ * descents run until it is out); with `patience`, a descent stops at its
+ * next restart (kick) once neither the search's best nor the chain's own has
+ * improved for that many evaluations, and the list of spatial starts once the
+ * search's best has not since the list began. Every strategy returns the best
+ * valid mapping found.
  */
 export type Strategy = 'hybrid' | 'descent' | 'anneal' | 'random' | 'exhaustive';
 export const STRATEGIES: readonly Strategy[] = ['hybrid', 'descent', 'anneal', 'random', 'exhaustive'];
@@ -124,13 +125,14 @@ class Tracker {
   }
 
   /**
-   * Whether `patience` evaluations have passed since the best last improved.
+   * Whether `patience` evaluations have passed since the best last improved
+   * and since `progress` (when the caller's own chain last made progress).
    * Checked where a search restarts (a descent's kick, the next spatial
    * start), so that a sweep in progress is never cut short.
    */
-  stalled(): boolean {
+  stalled(progress = 0): boolean {
     const p = this.options.budget.patience;
-    return p !== undefined && this.best !== null && this.evaluated - this.improvedAt >= p;
+    return p !== undefined && this.best !== null && this.evaluated - Math.max(this.improvedAt, progress) >= p;
   }
 
   /** Evaluates; records it if it is the best so far. Returns the model's validity. */
@@ -333,6 +335,7 @@ function runDescent(space: MapSpace, t: Tracker, rng: Rng, evaluations: number, 
   if (!cur.found) return;
   const best = new Incumbent(t, space.base());
   best.take(cur.point, cur.cycles, cur.energy);
+  let progress = t.evaluated;
   const cand = space.base(), probe = space.base();
   const tryCand = (): boolean => !deadline() && (cur.offer(cand), true);
   const dims = Array.from({ length: space.D }, (_, d) => d);
@@ -349,12 +352,16 @@ function runDescent(space: MapSpace, t: Tracker, rng: Rng, evaluations: number, 
       if (!space.forEachOrder(cand, l, rng, 120, tryCand)) break;
     }
     flipKeeps(space, cur, cand, tryCand);
-    if (cur.beats(best.cycles, best.energy)) best.take(cur.point, cur.cycles, cur.energy);
+    if (cur.beats(best.cycles, best.energy)) {
+      best.take(cur.point, cur.cycles, cur.energy);
+      progress = t.evaluated;
+    }
     if (cur.beats(before.c, before.e)) continue;
     // Stalled: trade a fan-out axis between two dims, or move two dims' temporal factors together.
     if ((pairs.length > 0 && tradeAxes(space, t, cur, cand, probe, pairs, deadline)) || tradeTemporal(space, cur, cand, deadline)) continue;
-    // A local optimum: kick from the chain's best with a few random moves (a restart), unless the search has stalled.
-    if (t.stalled()) return;
+    // A local optimum: kick from the chain's best with a few random moves (a restart), unless neither the search nor
+    // this chain has improved for `patience` evaluations.
+    if (t.stalled(progress)) return;
     for (let tries = 0; tries < 20 && !deadline(); tries++) {
       copyMapping(best.point, cand);
       const kicks = 4 + rng.int(6);
@@ -397,8 +404,9 @@ const SPATIAL_STARTS = 64;
 
 /** Temporal descents from the spatial assignments with the fewest iterations, in that order, until the deadline. */
 function runSpatialStarts(space: MapSpace, t: Tracker, deadline: () => boolean): void {
+  const started = t.evaluated;
   for (const { point } of space.spatialAssignments(SPATIAL_STARTS)) {
-    if (deadline() || t.stalled()) return;
+    if (deadline() || t.stalled(started)) return;
     descendTemporal(space, t, point, deadline);
   }
 }
