@@ -25,6 +25,9 @@ export type RunTask = (task: SearchTask, urgent: boolean) => Promise<JobOutcome>
 /** The dataflows whose searches give `auto` its starting points (is and nlr seldom win). */
 export const SEED_DATAFLOWS: readonly Dataflow[] = ['ws', 'os', 'rs'];
 
+/** With a seconds budget: the descents' parts of it, where every other task has one. */
+const DESCENT_PARTS = 3;
+
 function better(o: Objective, a: JobOutcome, b: JobOutcome): boolean {
   return a.mapping !== null && (b.mapping === null || compare(o, a.cycles, a.energyPj, b.cycles, b.energyPj) < 0);
 }
@@ -67,13 +70,13 @@ async function seededAuto(job: SearchJob, key: string, base: Omit<SearchTask, 's
   const o = { metrics: job.metrics };
   const flows = SEED_DATAFLOWS.filter((d) => applicable(d, job.problem));
   // Evaluations: each dataflow's search is the one `--dataflow d` runs, each step of the plan keeps its share of one
-  // search (a quarter). Seconds: every task is weighted like a step of the plan, scaled so that together they take the
-  // time given.
+  // search (a quarter). Seconds: each dataflow and each annealing chain one part, the descents DESCENT_PARTS (they end
+  // the nest and take what the others left, so that the tasks together take the time given).
   const timed = job.budget.seconds !== undefined;
-  const weights = (flows.length + CHAINS) / CHAINS;
-  const share = (w: number) => (timed ? w / weights : w);
+  const parts = flows.length + CHAINS - 1 + DESCENT_PARTS;
+  const share = (w: number) => (timed ? 1 / parts : w);
   const seed = derivedSeed(job.seed, `${key}/auto`);
-  const seeds = flows.map((d) => named(d, timed ? scaled(job.budget, share(1 / CHAINS)) : job.budget));
+  const seeds = flows.map((d) => named(d, timed ? scaled(job.budget, 1 / parts) : job.budget));
   const chains = Array.from({ length: CHAINS - 1 }, (_, chain) => run({ ...base, space: 'auto', chain, seed, budget: scaled(job.budget, share(1 / CHAINS)) }, false));
   const annealed = await Promise.all(chains);
   const quick = (await Promise.all(seeds)).filter((x) => x !== null);
