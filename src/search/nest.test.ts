@@ -3,8 +3,8 @@ import { loadArch } from '../arch/load.js';
 import { parseLayerSpec } from '../problem/parse.js';
 import { problemKey } from '../problem/types.js';
 import { applicable, DATAFLOWS } from './dataflows.js';
-import { runTask, type SearchJob, type SearchTask } from './job.js';
-import { searchNest, SEED_DATAFLOWS } from './nest.js';
+import { runTask, type JobResult, type SearchJob, type SearchTask } from './job.js';
+import { searchNest, searchNestHere, SEED_DATAFLOWS } from './nest.js';
 import { compare, parseObjective } from './objective.js';
 
 const inThisThread = (t: SearchTask) => Promise.resolve(runTask(t));
@@ -17,6 +17,9 @@ describe('a nest’s search', () => {
   it('auto is never worse than ws, os or rs, and all is never worse than auto', async () => {
     const key = problemKey(conv);
     const auto = await searchNest(job({}), key, inThisThread);
+    // The same plan driven in this thread, without promises.
+    const untimed = (r: JobResult) => r.byDataflow.map(({ seconds: _, ...rest }) => rest);
+    expect(untimed(searchNestHere(job({}), key, runTask))).toEqual(untimed(auto));
     for (const d of SEED_DATAFLOWS) {
       const named = await searchNest(job({ dataflow: d }), key, inThisThread);
       expect(compare(objective, auto.best.cycles, auto.best.energyPj, named.best.cycles, named.best.energyPj), d).toBeLessThanOrEqual(0);

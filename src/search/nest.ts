@@ -64,56 +64,104 @@ function merged(o: Objective, dataflow: string, parts: JobOutcome[]): JobOutcome
   };
 }
 
-type Named = (d: Dataflow, budget: Budget) => Promise<JobOutcome | null>;
+/** A round of a nest's tasks, independent of each other; `urgent` marks a nest's tail. */
+interface Round {
+  tasks: SearchTask[];
+  urgent: boolean;
+}
 
-async function seededAuto(job: SearchJob, key: string, base: Omit<SearchTask, 'space' | 'seed' | 'budget'>, run: RunTask, named: Named, seedsCounted: boolean): Promise<JobOutcome> {
+/** A task's outcome, or the infeasible error its constraints gave. */
+type Outcome = JobOutcome | AccelmapError;
+
+/**
+ * A nest's search as rounds of tasks: each `yield` hands out a round and
+ * takes back its outcomes in the same order (so that one plan serves a pool
+ * and this thread alike); returns the nest's result.
+ */
+function* nestPlan(job: SearchJob, key: string): Generator<Round, JobResult, Outcome[]> {
+  const { dataflow, ...base } = job;
   const o = { metrics: job.metrics };
-  const flows = SEED_DATAFLOWS.filter((d) => applicable(d, job.problem));
-  // Evaluations: each dataflow's search is the one `--dataflow d` runs, each step of the plan keeps its share of one
-  // search (a quarter). Seconds: each dataflow and each annealing chain one part, the descents DESCENT_PARTS (they end
-  // the nest and take what the others left, so that the tasks together take the time given).
   const timed = job.budget.seconds !== undefined;
+  const hybridAuto = (dataflow === 'auto' || dataflow === 'all') && job.strategy === 'hybrid';
+  const named: Dataflow[] = dataflow === 'auto' ? [] : dataflow === 'all' ? DATAFLOWS.filter((d) => applicable(d, job.problem)) : [dataflow];
+  const flows = hybridAuto ? SEED_DATAFLOWS.filter((d) => applicable(d, job.problem)) : [];
+  // Evaluations: each dataflow's search is the one `--dataflow d` runs (shared with `all`'s), each step of the plan
+  // keeps its share of one search (a quarter). Seconds: each dataflow and each annealing chain one part, the descents
+  // DESCENT_PARTS (they end the nest and take what the others left, so that the tasks together take the time given).
   const parts = flows.length + CHAINS - 1 + DESCENT_PARTS;
   const share = (w: number) => (timed ? 1 / parts : w);
-  const seed = derivedSeed(job.seed, `${key}/auto`);
-  const seeds = flows.map((d) => named(d, timed ? scaled(job.budget, 1 / parts) : job.budget));
-  const chains = Array.from({ length: CHAINS - 1 }, (_, chain) => run({ ...base, space: 'auto', chain, seed, budget: scaled(job.budget, share(1 / CHAINS)) }, false));
-  const annealed = await Promise.all(chains);
-  const quick = (await Promise.all(seeds)).filter((x) => x !== null);
+  const seedBudget = timed ? scaled(job.budget, 1 / parts) : job.budget;
+  const autoSeed = derivedSeed(job.seed, `${key}/auto`);
+  const dataflowTask = (d: Dataflow, budget: Budget): SearchTask => ({ ...base, space: d, budget, seed: derivedSeed(job.seed, `${key}/${d}`) });
+  const tasks: SearchTask[] = named.map((d) => dataflowTask(d, job.budget));
+  const shared = flows.map((d) => (named.includes(d) && !timed ? named.indexOf(d) : tasks.push(dataflowTask(d, seedBudget)) - 1));
+  const firstChain = tasks.length;
+  if (hybridAuto) for (let chain = 0; chain < CHAINS - 1; chain++) tasks.push({ ...base, space: 'auto', chain, seed: autoSeed, budget: scaled(job.budget, share(1 / CHAINS)) });
+  else if (dataflow === 'auto' || dataflow === 'all') tasks.push({ ...base, space: 'auto', seed: autoSeed });
+  const out = yield { tasks, urgent: false };
+  // A dataflow asked for by name fails as it would alone; as a starting point, one the constraints leave no room for gives none.
+  const byDataflow = named.map((_, i) => {
+    const x = out[i]!;
+    if (x instanceof AccelmapError) throw x;
+    return x;
+  });
+  const found = (x: Outcome | undefined): x is JobOutcome => x !== undefined && !(x instanceof AccelmapError);
+  if (!hybridAuto) {
+    const auto = out[firstChain];
+    if (auto instanceof AccelmapError) throw auto;
+    if (auto) byDataflow.push(auto);
+    return { best: bestOf(o, byDataflow), byDataflow };
+  }
+  const quick = shared.map((i) => out[i]).filter(found);
+  const chains = out.slice(firstChain);
+  const unmappable = chains.find((x) => x instanceof AccelmapError);
+  if (unmappable) throw unmappable;
+  const annealed = chains.filter(found);
   const fromAnnealed = bestOf(o, annealed);
   const fromSeed = quick.length > 0 ? bestOf(o, quick) : fromAnnealed;
-  const starts = [fromAnnealed, ...(better(o, fromSeed, fromAnnealed) ? [fromSeed] : [])].filter((s) => s.mapping);
+  const starts = [fromAnnealed, ...(better(o, fromSeed, fromAnnealed) ? [fromSeed] : [])].filter((x) => x.mapping);
   // Each descent takes the plan's share of evaluations (the first is the plan's own descent); with a seconds budget they
   // share what the other tasks left of it.
   const spent = [...quick, ...annealed].reduce((sum, x) => sum + x.seconds, 0);
   const descentBudget = timed ? { ...job.budget, seconds: Math.max(0, job.budget.seconds! - spent) / Math.max(1, starts.length) } : scaled(job.budget, 1 / CHAINS);
-  const descents = await Promise.all(starts.map((s) => run({ ...base, space: 'auto', chain: CHAINS - 1, seed, starts: [s.mapping!], budget: descentBudget }, true)));
-  const best = bestOf(o, [...quick, ...annealed, ...descents]);
-  return { ...merged(o, 'auto', [...(seedsCounted ? quick : []), ...annealed, ...descents]), ...pick(best) };
+  const descents = (yield { tasks: starts.map((x) => ({ ...base, space: 'auto' as const, chain: CHAINS - 1, seed: autoSeed, starts: [x.mapping!], budget: descentBudget })), urgent: true }).filter(found);
+  // Searches `all` reports under their own names are counted there.
+  const own = shared.filter((i) => i >= named.length).map((i) => out[i]).filter(found);
+  const auto = { ...merged(o, 'auto', [...own, ...annealed, ...descents]), ...pick(bestOf(o, [...quick, ...annealed, ...descents])) };
+  byDataflow.push(auto);
+  return { best: bestOf(o, byDataflow), byDataflow };
 }
 
+function infeasible(e: unknown): AccelmapError {
+  if (e instanceof AccelmapError && e.code === 'infeasible') return e;
+  throw e;
+}
+
+/** Searches a nest, its tasks run by `run` (on a pool: the tasks of a round in parallel). */
 export async function searchNest(job: SearchJob, key: string, run: RunTask): Promise<JobResult> {
-  const { dataflow, ...rest } = job;
-  const base = { ...rest };
-  // Each named dataflow's search, run once whoever asks for it (`all` and `auto`'s starting points share them).
-  const searched = new Map<string, Promise<JobOutcome | null>>();
-  const named: Named = (d, budget) => {
-    const id = `${d} ${JSON.stringify(budget)}`;
-    if (!searched.has(id)) searched.set(id, run({ ...base, space: d, budget, seed: derivedSeed(job.seed, `${key}/${d}`) }, false));
-    return searched.get(id)!;
-  };
-  const flows: Dataflow[] = dataflow === 'auto' ? [] : dataflow === 'all' ? DATAFLOWS.filter((d) => applicable(d, job.problem)) : [dataflow];
-  const searches = flows.map((d) => named(d, job.budget) as Promise<JobOutcome>);
-  if (dataflow === 'auto' || dataflow === 'all') {
-    // As starting points, a dataflow that the user's constraints leave no room for gives none.
-    const seedOf: Named = (d, budget) =>
-      named(d, budget).catch((e: unknown) => {
-        if (e instanceof AccelmapError && e.code === 'infeasible') return null;
-        throw e;
-      });
-    const seedsCounted = dataflow === 'auto' || job.budget.seconds !== undefined;
-    searches.push(job.strategy === 'hybrid' ? seededAuto(job, key, base, run, seedOf, seedsCounted) : run({ ...base, space: 'auto', seed: derivedSeed(job.seed, `${key}/auto`) }, false));
+  const plan = nestPlan(job, key);
+  let step = plan.next([]);
+  while (!step.done) {
+    const { tasks, urgent } = step.value;
+    step = plan.next(await Promise.all(tasks.map((t) => run(t, urgent).catch(infeasible))));
   }
-  const byDataflow = await Promise.all(searches);
-  return { best: bestOf({ metrics: job.metrics }, byDataflow), byDataflow };
+  return step.value;
+}
+
+/** Searches a nest in this thread. */
+export function searchNestHere(job: SearchJob, key: string, run: (task: SearchTask) => JobOutcome): JobResult {
+  const plan = nestPlan(job, key);
+  let step = plan.next([]);
+  while (!step.done) {
+    step = plan.next(
+      step.value.tasks.map((t) => {
+        try {
+          return run(t);
+        } catch (e) {
+          return infeasible(e);
+        }
+      }),
+    );
+  }
+  return step.value;
 }
