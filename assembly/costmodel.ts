@@ -15,38 +15,16 @@
 declare function hostListPositions(parent: i32, child: i32, s: i32, rw: i32): f64;
 
 @external("host", "coveredOnBitmap")
-declare function hostCoveredOnBitmap(s: i32, r: i32, first: i32, ext: f64): f64;
+declare function hostCoveredOnBitmap(s: i32, r: i32, first: i32, end: i32, ext: f64): f64;
 
-const NONE: i32 = -1;
-const MANY: i32 = -2;
-const MAX_RANK_TERMS: i32 = 4;
-
-// Invalid codes (INVALID in model.ts).
-const FACTORS: i32 = 1;
-const FAN_OUT: i32 = 2;
-const CAPACITY: i32 = 3;
-const KEEP: i32 = 4;
-const ORDER: i32 = 5;
-
-// Scalars in and out: indices into `params` and `out` (the same as P and O in src/mapping/kernel.ts).
-const P_MACS_PER_CYCLE = 0;
-const P_ENERGY_PER_MAC = 1;
-const P_LEAK_PER_CYCLE = 2;
-const P_REAL_MACS = 3;
-const P_MAC_UNITS = 4;
-const P_ELIDE = 5;
-const O_INVALID_CODE = 0;
-const O_INVALID_WHERE = 1;
-const O_INVALID_VALUE = 2;
-const O_COMPUTE_CYCLES = 3;
-const O_CYCLES = 4;
-const O_PADDED_MACS = 5;
-const O_USED_UNITS = 6;
-const O_MAC_ENERGY = 7;
-const O_LEAK_ENERGY = 8;
-const O_TOTAL_ENERGY = 9;
-const O_UTILIZATION = 10;
-const O_LOOPS = 11;
+// Invalid codes, scalar indices, NONE/MANY: one table shared with the host (assembly/contract.mjs).
+import {
+  INVALID_FACTORS, INVALID_FAN_OUT, INVALID_CAPACITY, INVALID_KEEP, INVALID_ORDER,
+  P_MACS_PER_CYCLE, P_ENERGY_PER_MAC, P_LEAK_PJ_PER_CYCLE, P_REAL_MACS, P_MAC_UNITS, P_ELIDE, P_TIMELOOP,
+  O_INVALID_CODE, O_INVALID_WHERE, O_INVALID_VALUE, O_COMPUTE_CYCLES, O_CYCLES, O_PADDED_MACS, O_USED_UNITS,
+  O_MAC_ENERGY_PJ, O_LEAK_ENERGY_PJ, O_TOTAL_ENERGY_PJ, O_UTILIZATION, O_LOOPS,
+  NONE, MANY, MAX_RANK_TERMS,
+} from './generated/contract';
 
 /** Where the host may place the arrays: after the kernel's static data. */
 export const heapBase: usize = __heap_base;
@@ -92,6 +70,10 @@ export let fanY = changetype<StaticArray<f64>>(0);
 export let multicast = changetype<StaticArray<u8>>(0);
 export let reduction = changetype<StaticArray<u8>>(0);
 export let netPj = changetype<StaticArray<f64>>(0);
+/** Leakage per instance per cycle, pJ (Timeloop's convention charges the instances used). */
+export let leakPj = changetype<StaticArray<f64>>(0);
+/** Clusters per level (instances ÷ cluster size): Timeloop's convention charges an access once per utilized cluster. */
+export let clusters = changetype<StaticArray<f64>>(0);
 export let allowed = changetype<StaticArray<u8>>(0);
 
 // ---- scratch (reused by every evaluation)
@@ -194,19 +176,20 @@ export function evaluate(): i32 {
       nLoops += (1 - n) >>> 31;
       iters *= <f64>n;
     }
-    if (seen != allDims || outside != 0) return fail(ORDER, l, <f64>seen);
-    if (sx > unchecked(fanX[l])) return fail(FAN_OUT, l, sx);
-    if (sy > unchecked(fanY[l])) return fail(FAN_OUT, l, sy);
+    if (seen != allDims || outside != 0) return fail(INVALID_ORDER, l, <f64>seen);
+    if (sx > unchecked(fanX[l])) return fail(INVALID_FAN_OUT, l, sx);
+    if (sy > unchecked(fanY[l])) return fail(INVALID_FAN_OUT, l, sy);
     unchecked((spatialCount[l] = count));
     unchecked((spatialProd[l] = sx * sy));
     for (let s = 0; s < DS; s++) {
       const k = unchecked(keep[l * DS + s]);
-      if ((k && !unchecked(allowed[l * DS + s])) || (l == 0 && !k)) return fail(KEEP, l, <f64>s);
+      if ((k && !unchecked(allowed[l * DS + s])) || (l == 0 && !k)) return fail(INVALID_KEEP, l, <f64>s);
     }
     unchecked((loopsFrom[l] = nLoops));
   }
-  for (let d = 0; d < D; d++) if (unchecked(T[d]) < unchecked(bounds[d])) return fail(FACTORS, d, unchecked(T[d]));
+  for (let d = 0; d < D; d++) if (unchecked(T[d]) < unchecked(bounds[d])) return fail(INVALID_FACTORS, d, unchecked(T[d]));
   unchecked((out[O_LOOPS] = <f64>nLoops));
+  unchecked((loopsFrom[L] = 0));
   let outer: f64 = 1;
   for (let j = nLoops - 1; j >= 0; j--) {
     const n = unchecked(loopN[j]);
@@ -240,7 +223,7 @@ export function evaluate(): i32 {
         unchecked((tileSize[i] = 0));
       }
     }
-    if (kept > unchecked(capacity[l])) return fail(CAPACITY, l, kept);
+    if (kept > unchecked(capacity[l])) return fail(INVALID_CAPACITY, l, kept);
     if (l == 0) for (let d = 0; d < D; d++) unchecked((padded[d] = unchecked(T[d])));
   }
 
@@ -251,14 +234,16 @@ export function evaluate(): i32 {
     unchecked((networkWords[i] = 0));
   }
   const elide = unchecked(params[P_ELIDE]) != 0;
+  const timeloop = unchecked(params[P_TIMELOOP]) != 0;
   for (let s = 0; s < DS; s++) {
     const rw = unchecked(readWrite[s]) == 1;
     if (rw) partitions(s, nLoops);
     let parent = 0;
     for (let child = 1; child <= L; child++) {
       if (child < L && !unchecked(keep[child * DS + s])) continue;
-      // Fills per child instance; the MACs take one word per iteration.
-      const childFills = child == L ? iters : fillsOf(child, s, nLoops);
+      // Fills per child instance; the MACs take one word per iteration (Timeloop's convention, below a
+      // fan-out that spreads them: a MAC keeps its word while the loops leave it in place).
+      const childFills = child < L ? fillsOf(child, s, nLoops) : timeloop && spreadBelow(parent) ? fillsOf(L, s, nLoops) : iters;
       // Children spread over fan-outs (more instances than the parent) may share words.
       const accesses = unchecked(usedInstances[child]) == unchecked(usedInstances[parent]) ? childFills : childFills * groups(parent, child, s, rw);
       const pi = parent * DS + s;
@@ -311,8 +296,9 @@ let moveDelta: f64 = 0;
 function fillsOf(child: i32, s: i32, end: i32): f64 {
   const sD = s * D;
   const r0 = unchecked(rankStart[s]), r1 = unchecked(rankStart[s + 1]);
+  // The MACs (child L) hold one word of each data space.
   const ext = child * R;
-  const full = unchecked(tileSize[child * DS + s]);
+  const full = child == L ? 1 : unchecked(tileSize[child * DS + s]);
   const first = unchecked(loopsFrom[child]);
   for (let r = r0; r < r1; r++) unchecked((W[r] = 0));
   // Ranks with W ≠ 0, in the order they became non-zero (W never returns to 0).
@@ -320,6 +306,9 @@ function fillsOf(child: i32, s: i32, end: i32): f64 {
   let result = full;
   // The innermost loop's slide: rank for a forward slide, −2 − rank backward, −1 none.
   let slide = -1;
+  // Timeloop's convention: once a loop that leaves the tile in place has run inside, no slide is credited.
+  const timeloop = unchecked(params[P_TIMELOOP]) != 0;
+  let stillInside = false;
   for (let j = first; j < end; j++) {
     const d = unchecked(loopDim[j]);
     const r = unchecked(dimRank[sD + d]);
@@ -352,15 +341,16 @@ function fillsOf(child: i32, s: i32, end: i32): f64 {
       let cost = full;
       if (moved == 1) {
         const a = delta > 0 ? delta : -delta;
-        const e = unchecked(extent[ext + rank]);
+        const e = child == L ? 1 : unchecked(extent[ext + rank]);
         if (a < e) {
           const dir = delta > 0 ? rank : -2 - rank;
           if (j == first) slide = dir;
-          if (slide == -1 || slide == dir) cost = (a * full) / e;
+          if ((slide == -1 || slide == dir) && !stillInside) cost = (a * full) / e;
         }
       }
       result += unchecked(loopSteps[j]) * cost;
     }
+    if (timeloop && r == NONE) stillInside = true;
     // From now on this loop rewinds (n − 1) strides whenever an outer loop steps.
     if (r >= 0) {
       if (unchecked(W[r]) == 0) {
@@ -385,6 +375,12 @@ function fillsOf(child: i32, s: i32, end: i32): f64 {
     }
   }
   return result;
+}
+
+/** Whether a fan-out between level `parent` and the MACs uses more than one child. */
+function spreadBelow(parent: i32): bool {
+  for (let l = parent; l < L; l++) if (unchecked(spatialProd[l]) > 1) return true;
+  return false;
 }
 
 /** A dim in several ranks of one data space: counts the ranks that move at its step. */
@@ -416,11 +412,19 @@ function multiMoves(s: i32, d: i32, stride: f64): i32 {
  * loop: its factor; two: a·i + b·j over a grid; more: listed by the host).
  */
 function groups(parent: i32, child: i32, s: i32, rw: bool): f64 {
+  if (unchecked(params[P_TIMELOOP]) == 0) return groupsOver(parent, child, s, rw);
+  let result: f64 = 1;
+  for (let l = parent; l < child; l++) if (unchecked(spatialProd[l]) != 1) result *= groupsOver(l, l + 1, s, rw);
+  return result;
+}
+
+/** Distinct positions of the merging spatial loops of fan-outs first … last − 1, counted together. */
+function groupsOver(first: i32, last: i32, s: i32, rw: bool): f64 {
   const r0 = unchecked(rankStart[s]), r1 = unchecked(rankStart[s + 1]);
   let result: f64 = 1;
   let any = false;
   let listed = false;
-  for (let l = parent; l < child; l++) {
+  for (let l = first; l < last; l++) {
     const prod = unchecked(spatialProd[l]);
     if (prod == 1) continue;
     if (!(rw ? unchecked(reduction[l]) : unchecked(multicast[l]))) {
@@ -449,14 +453,14 @@ function groups(parent: i32, child: i32, s: i32, rw: bool): f64 {
       unchecked((rankTerms[r] = k + 1));
     }
   }
-  if (listed) return result * hostListPositions(parent, child, s, rw ? 1 : 0);
+  if (listed) return result * hostListPositions(first, last, s, rw ? 1 : 0);
   if (!any) return result;
   for (let r = r0; r < r1; r++) {
     const k = unchecked(rankTerms[r]);
     const base = r * MAX_RANK_TERMS;
     if (k == 1) result *= unchecked(termCount[base]);
     else if (k == 2) result *= gridDistinct(unchecked(termStep[base]), unchecked(termCount[base]), unchecked(termStep[base + 1]), unchecked(termCount[base + 1]));
-    else if (k > 2) return result * hostListPositions(parent, child, s, rw ? 1 : 0);
+    else if (k > 2) return result * hostListPositions(first, last, s, rw ? 1 : 0);
   }
   return result;
 }
@@ -489,7 +493,7 @@ function partitions(s: i32, end: i32): void {
     let held: f64 = 1;
     for (let r = r0; r < r1; r++) {
       const ext = unchecked(extent[l * R + r]);
-      held *= unchecked(rankMulti[r]) && movingDims(s, r) > 1 ? hostCoveredOnBitmap(s, r, first, ext) : ext * unchecked(tiles[r]);
+      held *= unchecked(rankMulti[r]) && movingDims(s, r) > 1 ? hostCoveredOnBitmap(s, r, first, end, ext) : ext * unchecked(tiles[r]);
     }
     unchecked((partition[l * DS + s] = held));
   }
@@ -506,10 +510,12 @@ function movingDims(s: i32, r: i32): i32 {
 function cyclesAndEnergy(compute: f64): void {
   let cycles = compute;
   let energy: f64 = 0;
+  const timeloop = unchecked(params[P_TIMELOOP]) != 0;
   for (let l = 0; l < L; l++) {
     let rd: f64 = 0, wr: f64 = 0, net: f64 = 0;
     const block = unchecked(blockSize[l]);
-    const used = unchecked(usedInstances[l]);
+    // Timeloop assumes the used instances spread over every cluster: min(used, clusters) clusters are accessed.
+    const used = timeloop ? Math.min(unchecked(usedInstances[l]), unchecked(clusters[l])) : unchecked(usedInstances[l]);
     const rPj = unchecked(readPj[l]), fPj = unchecked(fillPj[l]), uPj = unchecked(updatePj[l]);
     for (let s = 0; s < DS; s++) {
       const i = l * DS + s;
@@ -539,10 +545,15 @@ function cyclesAndEnergy(compute: f64): void {
     if (c > cycles) cycles = c;
   }
   const macEnergy = unchecked(out[O_PADDED_MACS]) * unchecked(params[P_ENERGY_PER_MAC]);
-  const leakEnergy = unchecked(params[P_LEAK_PER_CYCLE]) * cycles;
+  let leakPerCycle = unchecked(params[P_LEAK_PJ_PER_CYCLE]);
+  if (unchecked(params[P_TIMELOOP]) != 0) {
+    leakPerCycle = 0;
+    for (let l = 0; l < L; l++) leakPerCycle += unchecked(leakPj[l]) * unchecked(usedInstances[l]);
+  }
+  const leakEnergy = leakPerCycle * cycles;
   unchecked((out[O_CYCLES] = cycles));
-  unchecked((out[O_MAC_ENERGY] = macEnergy));
-  unchecked((out[O_LEAK_ENERGY] = leakEnergy));
-  unchecked((out[O_TOTAL_ENERGY] = energy + macEnergy + leakEnergy));
+  unchecked((out[O_MAC_ENERGY_PJ] = macEnergy));
+  unchecked((out[O_LEAK_ENERGY_PJ] = leakEnergy));
+  unchecked((out[O_TOTAL_ENERGY_PJ] = energy + macEnergy + leakEnergy));
   unchecked((out[O_UTILIZATION] = unchecked(params[P_REAL_MACS]) / (cycles * unchecked(params[P_MAC_UNITS]) * unchecked(params[P_MACS_PER_CYCLE]))));
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { traceProblems } from '../src/memory/test-util.js';
-import { sharedDir } from '../src/util/shared.js';
+import { hasShared, sharedDir } from '../src/util/shared.js';
 import { loadGraph } from '../src/workload/load.js';
 import { cli, cliError, cliJson } from './cli-helpers.js';
 
@@ -34,7 +34,7 @@ describe('accelmap memory', () => {
     expect(own.peakBytes).toBeGreaterThanOrEqual(shared.peakBytes);
   });
 
-  it('plans an ONNX model', async () => {
+  it.skipIf(!hasShared('memory on an ONNX model', 'models', 'squeezenet1_1.onnx'))('plans an ONNX model', async () => {
     const r = await json(['memory', sharedDir('models', 'squeezenet1_1.onnx'), '--device', 'titan-x', '--policy', 'all']);
     expect(r.model).toBe('squeezenet1_1');
     expect(r.offloadedBytes).toBeGreaterThan(0);
@@ -42,6 +42,14 @@ describe('accelmap memory', () => {
     const convs = (JSON.parse(readFileSync(sharedDir('models', 'squeezenet1_1.expected.json'), 'utf8')) as { nodes: { op_type: string }[] }).nodes.filter((n) => n.op_type === 'Conv').length;
     expect(convs).toBe(26);
     expect(r.convolutions.length).toBe(3 * convs - 1);
+  });
+
+  it("runs the README's example: VGG-16 at batch 256 on the 12 GB Titan X under dyn, momentum and all, both baselines defined", async () => {
+    const { code, out } = await cli('memory', 'vgg16', '--batch', '256', '--device', 'titan-x', '--policy', 'dyn');
+    expect(code).toBe(0);
+    expect(out).toMatch(/^plan: .* — fits$/m);
+    expect(out).toMatch(/^ {2}network-wide allocation .*: every buffer of the step allocated for the whole step, plus one workspace as large as the largest \(vDNN's baseline; vDNN reports 28 GB for vgg16 at batch 256\)$/m);
+    expect(out).toMatch(/^ {2}freed when dead .* at the peak: each buffer allocated when written and freed after its last reader$/m);
   });
 
   it('prints a text summary by default', async () => {

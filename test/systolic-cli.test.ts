@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cli, cliError, cliJson } from './cli-helpers.js';
-import { presetPath } from '../src/util/paths.js';
+import { packageRoot, presetPath } from '../src/util/paths.js';
 
 let dir: string;
 let gemmTopology: string;
@@ -16,7 +16,7 @@ beforeAll(() => {
 
 describe('accelmap systolic', () => {
   it('prints a table per layer with a total', async () => {
-    const { code, out } = await cli('systolic', '-c', presetPath('scalesim', 'scale_ws.cfg'), '-t', gemmTopology, '--gemm');
+    const { code, out } = await cli('systolic', '-c', presetPath('scalesim', 'scale_ws.cfg'), '-t', gemmTopology, '--gemm', '--convention', 'accelmap');
     expect(code).toBe(0);
     expect(out).toMatch(/32×32 array, ws dataflow/);
     expect(out).toMatch(/^Tiny\s+4×3×2\s+1\s+98\s+0\s/m);
@@ -24,14 +24,14 @@ describe('accelmap systolic', () => {
   });
 
   it('prints JSON with --json', async () => {
-    const json = await cliJson('systolic', '-c', presetPath('scalesim', 'scale_ws.cfg'), '-t', gemmTopology, '--gemm', '--json');
+    const json = await cliJson('systolic', '-c', presetPath('scalesim', 'scale_ws.cfg'), '-t', gemmTopology, '--gemm', '--json', '--convention', 'accelmap');
     expect(json.layers[0]).toMatchObject({ name: 'Tiny', totalCycles: 98, scaleSim: { totalCycles: 97 }, macs: 24 });
     expect(json.totals.totalCycles).toBe(98);
   });
 
   it('writes the three SCALE-Sim reports with --csv', async () => {
     const out = join(dir, 'reports');
-    expect((await cli('systolic', '-c', presetPath('scalesim', 'scale_ws.cfg'), '-t', gemmTopology, '--gemm', '--csv', out)).code).toBe(0);
+    expect((await cli('systolic', '-c', presetPath('scalesim', 'scale_ws.cfg'), '-t', gemmTopology, '--gemm', '--csv', out, '--convention', 'accelmap')).code).toBe(0);
     const compute = readFileSync(join(out, 'COMPUTE_REPORT.csv'), 'utf8').split('\n');
     expect(compute[0]).toBe('LayerID, Total Cycles, Stall Cycles, Overall Util %, Mapping Efficiency %, Compute Util %, SCALE-Sim Total Cycles, SCALE-Sim Compute Util %,');
     expect(compute[1]).toMatch(/^0, 98, 0, /);
@@ -42,7 +42,7 @@ describe('accelmap systolic', () => {
   });
 
   it('runs a shipped GEMM topology under a USER bandwidth', async () => {
-    const { layers, totals } = await cliJson('systolic', '-c', presetPath('scalesim', 'google.cfg'), '-t', presetPath('scalesim', 'transformer_gemm.csv'), '--gemm', '--json');
+    const { layers, totals } = await cliJson('systolic', '-c', presetPath('scalesim', 'google.cfg'), '-t', presetPath('scalesim', 'transformer_gemm.csv'), '--gemm', '--json', '--convention', 'accelmap');
     expect(layers).toHaveLength(6);
     expect(layers[0].dram.bandwidthWordsPerCycle).toEqual({ ifmap: 48, filter: 48, ofmap: 48 });
     expect(totals.totalCycles).toBe(totals.computeCycles + totals.stallCycles);
@@ -54,6 +54,26 @@ describe('accelmap systolic', () => {
     const r = await cli('systolic', '-c', cfg, '-t', gemmTopology, '--gemm');
     expect(r.code).toBe(0);
     expect(r.err.filter((l) => l.includes('warning'))).toEqual([`accelmap: warning: ${cfg}:14 MemoryBanks: not used: the DRAM model is the bandwidth-limited interface of each SRAM`]);
+  });
+
+  it("writes, by default, a report folder that diffs clean against SCALE-Sim's own", async () => {
+    const golden = join(packageRoot(), 'test', 'fixtures', 'scalesim', 'golden');
+    const out = join(dir, 'scalesim-reports');
+    const r = await cli('systolic', '-c', join(golden, 'scale_ws.cfg'), '-t', join(golden, 'alexnet_part.csv'), '--csv', out);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^Conv1\s+112283\s+0\s+91\.68%\s+94\.53%\s+90\.78%/m);
+    expect(r.out).toMatch(/SCALE-Sim v2's figures and conventions/);
+    for (const file of ['COMPUTE_REPORT.csv', 'BANDWIDTH_REPORT.csv', 'DETAILED_ACCESS_REPORT.csv']) expect(readFileSync(join(out, file), 'utf8'), file).toBe(readFileSync(join(golden, file), 'utf8'));
+    const json = await cliJson('systolic', '-c', join(golden, 'scale_ws.cfg'), '-t', join(golden, 'alexnet_part.csv'), '--json');
+    expect(json.convention).toBe('scalesim');
+    expect(json.layers[0]).toMatchObject({ totalCycles: 112283, dram: { ofmap: { words: 3484831 } }, sram: { ofmap: { words: 3484800 } } });
+  });
+
+  it("replays SCALE-Sim's USER bandwidth too, and refuses a convention it does not know", async () => {
+    const r = await cli('systolic', '-c', presetPath('scalesim', 'google.cfg'), '-t', gemmTopology, '--gemm');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/DRAM bandwidth 48 words\/cycle per SRAM \(USER\)/);
+    expect(await cliError('systolic', '-c', presetPath('scalesim', 'scale.cfg'), '-t', gemmTopology, '--gemm', '--convention', 'timeloop')).toBe("accelmap: --convention 'timeloop' is not one of scalesim, accelmap");
   });
 
   it('rejects malformed input with one line and exit code 2', async () => {

@@ -1,14 +1,15 @@
 import { z } from 'zod';
 import { computeDtype, profileNode } from './profile.js';
-import { peakFor, rooflineSeconds, type Device } from '../device/device.js';
+import { achievedSeconds, type Device, type TransformMethod } from '../device/device.js';
 import { AccelmapError } from '../util/errors.js';
 import { readTextFile } from '../util/files.js';
 import type { Graph, Node } from '../workload/graph.js';
 
-/** A node's work done another way (another convolution algorithm): the FLOPs it computes and the bytes it moves. */
+/** A node's work done another way (another convolution algorithm): the FLOPs it computes, the bytes it moves and the algorithm. */
 export interface Work {
   flops: number;
   bytes: number;
+  method: TransformMethod;
 }
 
 /**
@@ -25,12 +26,18 @@ export interface LayerTimes {
   secondsFor?(graph: Graph, node: Node, work: Work): number;
 }
 
+/** The device's achieved-efficiency factors in words, for reports. */
+function measured(device: Device): string {
+  const factors = Object.entries(device.efficiency ?? {});
+  return factors.length ? ` at its measured efficiency (${factors.map(([k, v]) => `${k} ${Math.round(v * 100)}%`).join(', ')} of the roofline)` : '';
+}
+
 export function rooflineTimes(device: Device): LayerTimes {
   return {
-    source: `roofline of ${device.name}`,
+    source: `roofline of ${device.name}${measured(device)}`,
     seconds: (graph, node) => profileNode(graph, node, device).seconds,
     secondsFor: (graph, node, work) =>
-      rooflineSeconds(work.flops, work.bytes, peakFor(device, computeDtype(graph, node)).flopsPerSecond, device.memoryBandwidthBytesPerSecond),
+      achievedSeconds(device, work.method, computeDtype(graph, node), work.flops, work.bytes),
   };
 }
 

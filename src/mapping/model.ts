@@ -1,5 +1,7 @@
 import { findPrecision, type Architecture, type PrecisionMode } from '../arch/types.js';
 import type { Problem } from '../problem/types.js';
+import { INVALID, MANY, NONE } from '../generated/kernel-contract.js';
+import { coveredPositions, distinctPositions, type RankMove, type SpatialMove } from './general-cases.js';
 import { instantiate, kernelViews, O, P, type KernelExports, type Views } from './kernel.js';
 import { mappingBytes, type MappingArrays } from './mapping.js';
 
@@ -42,19 +44,8 @@ import { mappingBytes, type MappingArrays } from './mapping.js';
  *   energy per word for every fan-out crossed, MACs × energy per MAC, and
  *   leakage per instance per cycle.
  */
-export const INVALID = {
-  none: 0,
-  /** A dimension's factors do not cover its bound. */
-  factors: 1,
-  /** Spatial factors exceed a fan-out's mesh. */
-  fanOut: 2,
-  /** Kept tiles exceed a level's capacity. */
-  capacity: 3,
-  /** A level keeps a data space its spec does not allow, or the outermost level does not keep everything. */
-  keep: 4,
-  /** A level's loop order does not list every dim exactly once. */
-  order: 5,
-} as const;
+/** Why a mapping is invalid (see assembly/contract.mjs, the table the kernel shares). */
+export { INVALID } from '../generated/kernel-contract.js';
 
 export type InvalidCode = (typeof INVALID)[keyof typeof INVALID];
 
@@ -71,11 +62,19 @@ export interface ModelOptions {
    * the same under both.
    */
   readWriteFills?: 'elided' | 'parent-share';
+  /**
+   * `'accelmap'` (the default) or `'timeloop'`, where Timeloop counts
+   * differently (docs/timeloop-convention.md): children below several
+   * fan-outs share a read only when their tiles are identical at each fan-out
+   * on its own, not across fan-outs; and once a loop that leaves a tile in
+   * place (a loop on a dim the data space does not index) has run inside,
+   * outer loops that slide the tile re-fetch it whole.
+   */
+  convention?: Convention;
 }
 
-/** Rank of data space s that dim d indexes: a rank ≥ 0, NONE, or MANY (several ranks). */
-const NONE = -1;
-const MANY = -2;
+export type Convention = 'accelmap' | 'timeloop';
+export const CONVENTIONS: readonly Convention[] = ['accelmap', 'timeloop'];
 
 export class CostModel {
   readonly problem: Problem;
@@ -134,7 +133,8 @@ export class CostModel {
   private readonly out: Float64Array;
   /** The kernel's copy of the mapping: temporal, spatialX, spatialY, order, keep as in MappingArrays' buffer. */
   private readonly mappingBytes: Uint8Array;
-  private bitmap = new Uint8Array(0);
+  /** coveredOnBitmap's list of moves, reused. */
+  private readonly rankMoves: RankMove[] = [];
 
   constructor(problem: Problem, arch: Architecture, options: ModelOptions = {}) {
     this.problem = problem;
@@ -167,7 +167,7 @@ export class CostModel {
 
     this.kernel = instantiate({
       listPositions: (parent, child, s, rw) => this.listPositions(parent, child, s, rw === 1),
-      coveredOnBitmap: (s, r, first, ext) => this.coveredOnBitmap(s, r, first, ext),
+      coveredOnBitmap: (s, r, first, end, ext) => this.coveredOnBitmap(s, r, first, end, ext),
     });
     const v = (this.v = kernelViews(this.kernel, { L, D, DS, R, terms: terms.length }));
     this.out = v.out;
@@ -220,6 +220,8 @@ export class CostModel {
       v.multicast[l] = fan.multicast ? 1 : 0;
       v.reduction[l] = fan.reduction ? 1 : 0;
       v.netPj[l] = fan.energyPerWordPj;
+      v.leakPj[l] = x.energy.leakPjPerCycle;
+      v.clusters[l] = Math.max(1, Math.floor(x.instances / x.clusterSize));
       problem.dataSpaces.forEach((s, si) => (v.allowed[l * DS + si] = x.dataSpaces === null || x.dataSpaces.includes(s.name) ? 1 : 0));
     });
     v.params[P.macsPerCycle] = this.precision.macsPerCycle;
@@ -228,6 +230,7 @@ export class CostModel {
     v.params[P.realMacs] = this.realMacs;
     v.params[P.macUnits] = this.macUnits;
     v.params[P.elide] = options.readWriteFills !== 'parent-share' ? 1 : 0;
+    v.params[P.timeloop] = options.convention === 'timeloop' ? 1 : 0;
 
     this.rankStart = v.rankStart;
     this.extent = v.extent;
@@ -271,64 +274,43 @@ export class CostModel {
   }
 
   /**
-   * The general case of counting multicast groups, called by the kernel when a
-   * rank has three or more merging spatial loops or a dim indexes several ranks
-   * of the data space: lists the distinct positions of the merging spatial
-   * loops (rare; allocates).
+   * The kernel's general case of counting multicast groups (three or more
+   * merging spatial loops on a rank, or a dim indexing several ranks of the
+   * data space): the merging spatial loops between `parent` and `child`,
+   * read out of the kernel's arrays, for distinctPositions.
    */
   private listPositions(parent: number, child: number, s: number, rw: boolean): number {
     const { D, v } = this;
-    const r0 = v.rankStart[s]!;
-    let positions: number[][] = [new Array<number>(v.rankStart[s + 1]! - r0).fill(0)];
+    const r0 = v.rankStart[s]!, ranks = v.rankStart[s + 1]! - r0;
+    const moves: SpatialMove[] = [];
     for (let l = parent; l < child; l++) {
       if (v.spatialProd[l] === 1 || !(rw ? v.reduction[l] : v.multicast[l])) continue;
       for (let d = 0; d < D; d++) {
         const n = v.spatialX[l * D + d]! * v.spatialY[l * D + d]!;
         if (n === 1 || v.dimRank[s * D + d] === NONE) continue;
-        const stride = v.T[(l + 1) * D + d]!;
-        const next: number[][] = [];
-        for (const p of positions) {
-          for (let i = 0; i < n; i++) {
-            const q = p.slice();
-            for (let k = v.sTermStart[s]!, e = v.sTermStart[s + 1]!; k < e; k++) {
-              if (v.sTermDim[k] === d) q[v.sTermRank[k]! - r0]! += v.sTermCoef[k]! * stride * i;
-            }
-            next.push(q);
-          }
-        }
-        positions = next;
+        const steps = new Array<number>(ranks).fill(0);
+        for (let k = v.sTermStart[s]!, e = v.sTermStart[s + 1]!; k < e; k++) if (v.sTermDim[k] === d) steps[v.sTermRank[k]! - r0]! += v.sTermCoef[k]! * v.T[(l + 1) * D + d]!;
+        moves.push({ n, steps });
       }
     }
-    return new Set(positions.map((p) => p.join(','))).size;
+    return distinctPositions(ranks, moves);
   }
 
   /**
-   * Partition of a read-write rank indexed by several moving dims (an output
-   * with a sliding window), called by the kernel: the positions along rank r
-   * covered by a tile of `ext` moved by the loops first … end.
+   * The kernel's partition of a read-write rank indexed by several moving dims
+   * (an output with a sliding window): the temporal loops first … end − 1 as
+   * moves along rank r, for coveredPositions.
    */
-  private coveredOnBitmap(s: number, r: number, first: number, ext: number): number {
+  private coveredOnBitmap(s: number, r: number, first: number, end: number, ext: number): number {
     const v = this.v;
-    const size = v.extent[r]!;
-    if (this.bitmap.length < size) this.bitmap = new Uint8Array(size * 2);
-    const bits = this.bitmap;
-    bits.fill(0, 0, size);
-    bits.fill(1, 0, ext);
-    let span = ext;
-    for (let j = first, end = this.out[O.loops]!; j < end; j++) {
+    const moves = this.rankMoves;
+    moves.length = 0;
+    for (let j = first; j < end; j++) {
       const d = v.loopDim[j]!;
       let step = 0;
       for (let k = v.sTermStart[s]!, e = v.sTermStart[s + 1]!; k < e; k++) if (v.sTermRank[k] === r && v.sTermDim[k] === d) step += v.sTermCoef[k]! * v.loopStride[j]!;
-      if (step === 0) continue;
-      const n = v.loopN[j]!;
-      for (let x = span - 1; x >= 0; x--) {
-        if (!bits[x]) continue;
-        for (let i = 1; i < n; i++) bits[x + step * i] = 1;
-      }
-      span += step * (n - 1);
+      moves.push({ n: v.loopN[j]!, step });
     }
-    let count = 0;
-    for (let x = 0; x < span; x++) count += bits[x]!;
-    return count;
+    return coveredPositions(ext, moves);
   }
 }

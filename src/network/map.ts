@@ -2,6 +2,7 @@ import { findPrecision, peakMacsPerCycle, type Architecture } from '../arch/type
 import { vectorCost } from '../arch/vector.js';
 import { costOf } from '../mapping/cost.js';
 import { mappingToDirectives, type Directive } from '../mapping/directives.js';
+import type { Convention } from '../mapping/model.js';
 import { dataSpaceFootprint, problemKey, problemMacs, type Problem } from '../problem/types.js';
 import type { UserConstraints } from '../search/constraints-file.js';
 import type { DataflowChoice } from '../search/dataflows.js';
@@ -10,6 +11,7 @@ import { searchNest } from '../search/nest.js';
 import { compare, type Metric } from '../search/objective.js';
 import { SearchPool } from '../search/pool.js';
 import type { Budget, Strategy } from '../search/search.js';
+import { AccelmapError } from '../util/errors.js';
 import { silentProgress, type Progress } from '../util/progress.js';
 import type { Graph } from '../workload/graph.js';
 import { partitions, type Partition } from './cores.js';
@@ -34,6 +36,8 @@ export interface MapOptions {
   seed: number;
   threads: number;
   precision?: string;
+  /** The cost model's counting convention (ModelOptions.convention). */
+  convention?: Convention;
   constraints?: UserConstraints;
   progress?: Progress;
 }
@@ -163,7 +167,7 @@ export async function mapWork(model: string, mode: string, batch: number, works:
     const key = problemKey(problem);
     let p = jobs.get(key);
     if (!p) {
-      const job: SearchJob = { problem, arch, dataflow: o.dataflow, metrics: o.metrics, strategy: o.strategy, budget: o.budget, seed: o.seed, precision: o.precision, constraints: o.constraints?.entries };
+      const job: SearchJob = { problem, arch, dataflow: o.dataflow, metrics: o.metrics, strategy: o.strategy, budget: o.budget, seed: o.seed, precision: o.precision, convention: o.convention, constraints: o.constraints?.entries };
       p = searchNest(job, key, (task, urgent) => pool.run(task, urgent)).then((r) => {
         done++;
         for (const x of r.byDataflow) {
@@ -210,11 +214,11 @@ export async function mapWork(model: string, mode: string, batch: number, works:
           const energy = r.best.energyPj * n + part.transferEnergyPj;
           if (!best || compare(objective, cycles, energy, best.cycles, best.energy) < 0) best = { part, r, cycles, energy };
         }
-        if (!best) throw new Error(`no valid mapping found for ${problemKey(lp.problem)} on ${arch.name}`);
+        if (!best) throw new AccelmapError('infeasible', `no valid mapping found for ${problemKey(lp.problem)} on ${arch.name} (dataflow ${o.dataflow})`, {}, 'loosen the constraints, try another dataflow or raise the budget');
         const { part, r } = best;
         const n = part.kind === 'single' ? 1 : cores;
         const arrays = toArrays(part.problem, arch, r.best.mapping!);
-        const cost = costOf(part.problem, arch, arrays, { precision: o.precision });
+        const cost = costOf(part.problem, arch, arrays, { precision: o.precision, convention: o.convention });
         const energyByLevelPj: Record<string, number> = {};
         for (const lv of cost.levels) energyByLevelPj[lv.level] = (lv.energyPj + lv.networkEnergyPj) * n;
         energyByLevelPj[arch.compute.name] = cost.macEnergyPj * n;

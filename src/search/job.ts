@@ -1,11 +1,12 @@
 import type { Architecture } from '../arch/types.js';
 import { mappingFor, type MappingArrays } from '../mapping/mapping.js';
+import type { Convention } from '../mapping/model.js';
 import type { Problem } from '../problem/types.js';
 import { applyUserConstraints, type ConstraintEntry } from './constraints-file.js';
 import { unconstrained } from './constraints.js';
 import { dataflowConstraints, type Dataflow, type DataflowChoice } from './dataflows.js';
 import type { Metric } from './objective.js';
-import { searchProblem, type Budget, type SearchResult, type Strategy } from './search.js';
+import { searchProblem, type Budget, type SearchProgress, type SearchResult, type Strategy } from './search.js';
 
 /**
  * The mapper's work as plain data, so that it can cross to a worker thread.
@@ -24,6 +25,7 @@ export interface SearchJob {
   budget: Budget;
   seed: number;
   precision?: string;
+  convention?: Convention;
   /** User constraints (already validated), added to each dataflow's. */
   constraints?: ConstraintEntry[];
 }
@@ -88,7 +90,8 @@ function outcome(r: SearchResult): JobOutcome {
   };
 }
 
-export function runTask(task: SearchTask): JobOutcome {
+/** Runs one task; `onProgress` hears from its search every few thousand evaluations. */
+export function runTask(task: SearchTask, onProgress?: (p: SearchProgress & { dataflow: string }) => void): JobOutcome {
   const { problem, arch } = task;
   const base = task.space === 'auto' ? unconstrained(problem, arch) : dataflowConstraints(task.space, problem, arch);
   const user = task.constraints && { src: { file: 'constraints', value: null, locate: () => undefined }, entries: task.constraints };
@@ -100,6 +103,8 @@ export function runTask(task: SearchTask): JobOutcome {
       budget: task.budget,
       seed: task.seed,
       precision: task.precision,
+      convention: task.convention,
+      onProgress: onProgress && ((p) => onProgress({ ...p, dataflow: task.space })),
       chain: task.chain,
       starts: task.starts?.map((f) => toArrays(problem, arch, f)),
     }),

@@ -1,6 +1,6 @@
 import type { Architecture } from '../arch/types.js';
 import { cloneMapping, copyMapping, type MappingArrays } from '../mapping/mapping.js';
-import { CostModel } from '../mapping/model.js';
+import { CostModel, type Convention } from '../mapping/model.js';
 import type { Problem } from '../problem/types.js';
 import { AccelmapError } from '../util/errors.js';
 import { Rng } from '../util/rng.js';
@@ -66,6 +66,8 @@ export interface SearchOptions {
   starts?: MappingArrays[];
   /** Run only this step of the strategy's plan, on the whole budget (the plan's steps as separate jobs). */
   chain?: number;
+  /** The cost model's counting convention (ModelOptions.convention). */
+  convention?: Convention;
   /** Called every few thousand evaluations. */
   onProgress?: (p: SearchProgress) => void;
 }
@@ -114,7 +116,7 @@ class Tracker {
     constraints: Constraints,
     readonly options: SearchOptions,
   ) {
-    this.model = new CostModel(problem, arch, { precision: options.precision });
+    this.model = new CostModel(problem, arch, { precision: options.precision, convention: options.convention });
     this.minUnits = constraints.minUtilization * arch.compute.instances;
   }
 

@@ -1,4 +1,4 @@
-import { accessSync, constants, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { AccelmapError } from './errors.js';
 
@@ -33,12 +33,39 @@ export function readTextFile(file: string, what: string): string {
   }
 }
 
+/** The bytes of `file`; `what` says what it was meant to be (`tensor file`). */
+export function readBinaryFile(file: string, what: string): Uint8Array {
+  try {
+    return readFileSync(file);
+  } catch (e) {
+    throw new AccelmapError('io', `cannot read ${what}: ${fileErrorReason(e)}`, { file });
+  }
+}
+
+/** Writes `bytes` to `file`; `what` says what they are (`outputs`). */
+export function writeBinaryFile(file: string, bytes: Uint8Array, what: string): void {
+  try {
+    writeFileSync(file, bytes);
+  } catch (e) {
+    throw new AccelmapError('io', `cannot write ${what}: ${fileErrorReason(e)}`, { file });
+  }
+}
+
 /** Writes `text` to `file`; `what` says what it is (`HTML report`). */
 export function writeTextFile(file: string, text: string, what: string): void {
   try {
     writeFileSync(file, text);
   } catch (e) {
     throw new AccelmapError('io', `cannot write ${what}: ${fileErrorReason(e)}`, { file });
+  }
+}
+
+/** Creates folder `dir` (and its parents) unless it exists; `what` says what goes there. */
+export function makeDirectory(dir: string, what: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    throw new AccelmapError('io', `cannot create the folder for ${what}: ${fileErrorReason(e)}`, { file: dir });
   }
 }
 

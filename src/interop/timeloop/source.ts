@@ -3,6 +3,7 @@ import { LineCounter, Pair, parseDocument, Scalar, type CollectionTag, type YAML
 import { AccelmapError } from '../../util/errors.js';
 import { formatPath, locatedError, parseSource, type SourceDoc } from '../../util/source-file.js';
 import { nearest, suggest } from '../../util/suggest.js';
+import { isTemplate, renderTemplate } from './template.js';
 
 /**
  * Reading Timeloop's YAML files: local tags of the v0.4 architecture format
@@ -33,11 +34,25 @@ export interface Note {
   col?: number;
   path: string;
   message: string;
+  /** An attribute or key read but not used (summarized per file unless listed with --verbose). */
+  ignored?: boolean;
 }
 
 export function renderNote(n: Note): string {
   const where = n.line !== undefined ? `${n.file}:${n.line}${n.col !== undefined ? `:${n.col}` : ''}` : n.file;
   return `${where}${n.path ? ` ${n.path}` : ''}: ${n.message}`;
+}
+
+/**
+ * Notes as warning lines: each one, or (unless verbose) the ignored
+ * attributes and keys summarized in one line per file.
+ */
+export function renderNotes(notes: readonly Note[], verbose: boolean): string[] {
+  if (verbose) return notes.map(renderNote);
+  const ignored = new Map<string, number>();
+  for (const n of notes) if (n.ignored) ignored.set(n.file, (ignored.get(n.file) ?? 0) + 1);
+  const summaries = [...ignored].map(([file, count]) => `${file}: ${count} attribute${count === 1 ? '' : 's'} and key${count === 1 ? '' : 's'} read but not used by the model (--verbose lists them)`);
+  return [...summaries, ...notes.filter((n) => !n.ignored).map(renderNote)];
 }
 
 export function readTimeloopFile(file: string): SourceDoc {
@@ -47,7 +62,7 @@ export function readTimeloopFile(file: string): SourceDoc {
   } catch (e) {
     throw new AccelmapError('io', `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { file });
   }
-  return parseTimeloopYaml(text, file);
+  return parseTimeloopYaml(isTemplate(text) ? renderTemplate(text, file) : text, file);
 }
 
 export function parseTimeloopYaml(text: string, file: string): SourceDoc {
@@ -171,8 +186,9 @@ export class Fields {
     return fileError(this.src, this.path, message, hint);
   }
 
-  note(key: string, message: string): Note {
-    return noteAt(this.src, [...this.path, key], message);
+  note(key: string, message: string, ignored = false): Note {
+    const n = noteAt(this.src, [...this.path, key], message);
+    return ignored ? { ...n, ignored } : n;
   }
 }
 

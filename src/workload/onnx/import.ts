@@ -1,9 +1,9 @@
-import { statSync } from 'node:fs';
-import { basename, dirname, extname, resolve } from 'node:path';
+import { realpathSync, statSync } from 'node:fs';
+import { basename, dirname, extname, isAbsolute, relative, resolve } from 'node:path';
 import { AccelmapError, isAccelmapError } from '../../util/errors.js';
 import { bytesFor, isFloat } from '../dtype.js';
 import { numel, type AttrValue, type Attrs, type Graph, type Node, type Tensor, type TensorType } from '../graph.js';
-import { inferNode } from '../infer.js';
+import { inferNode, undefinedInput } from '../infer.js';
 import { registry } from '../ops/index.js';
 import { STORED_VALUE_ELEMENTS, readModelFile, type OnnxAttribute, type OnnxFunction, type OnnxDim, type OnnxGraph, type OnnxModel, type OnnxNode, type OnnxTensor, type OnnxValueInfo } from './proto.js';
 import { CONTROL_FLOW_OPS, ROOT_SCOPE, unrollIf, unrollLoop, unrollScan, type InlineHost, type Scope } from './control_flow.js';
@@ -199,20 +199,42 @@ function dimText(d: OnnxDim): string {
   return d.value !== undefined && d.value >= 0 ? String(d.value) : (d.param ?? '?');
 }
 
+/**
+ * Where an external-data side file is: a relative path that stays inside the
+ * model's own folder (ONNX's rule), even once symbolic links are followed.
+ * An absolute path, a `..` escape or a folder is refused; nothing outside the
+ * folder is looked at.
+ */
+function externalPath(t: OnnxTensor, modelFile: string, where: string): string {
+  const location = t.external!.location;
+  const folder = dirname(resolve(modelFile));
+  const path = resolve(folder, location);
+  const inside = (p: string, dir: string) => {
+    const rel = relative(dir, p);
+    return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+  };
+  const refuse = (why: string) => new AccelmapError('bad-file', `tensor '${t.name}' keeps its data in '${location}', ${why}`, { path: where }, "external data must be a file in the model's folder or below it, named by a relative path");
+  if (isAbsolute(location) || /^[\\/]/.test(location) || !inside(path, folder)) throw refuse("which is outside the model's folder");
+  let real: string;
+  try {
+    real = realpathSync(path);
+  } catch {
+    throw new AccelmapError('io', `tensor '${t.name}' keeps its data in '${location}', which does not exist`, { path: where }, 'keep the external-data file beside the model, under the name the model gives');
+  }
+  if (!inside(real, realpathSync(folder))) throw refuse("which links outside the model's folder");
+  if (!statSync(real).isFile()) throw refuse('which is not a file');
+  return real;
+}
+
 /** The external-data side file must exist and be long enough (it is not read). */
 function checkExternal(t: OnnxTensor, modelFile: string, where: string): void {
   const ext = t.external!;
-  const path = resolve(dirname(modelFile), ext.location);
+  const path = externalPath(t, modelFile, where);
   const needed = bytesFor(t.dims.reduce((p, d) => p * d, 1), t.dtype!);
   if (ext.length !== undefined && ext.length !== needed) {
     throw new AccelmapError('bad-file', `tensor '${t.name}' of shape [${t.dims}] (${t.dtype}) needs ${needed} bytes but its external data says ${ext.length}`, { path: where });
   }
-  let size: number;
-  try {
-    size = statSync(path).size;
-  } catch {
-    throw new AccelmapError('io', `tensor '${t.name}' keeps its data in '${ext.location}', which does not exist`, { path: where }, 'keep the external-data file beside the model, under the name the model gives');
-  }
+  const size = statSync(path).size;
   if (ext.offset + needed > size) {
     throw new AccelmapError('bad-file', `tensor '${t.name}' needs bytes ${ext.offset}–${ext.offset + needed} of '${ext.location}', which has ${size}`, { path: where }, 'the external-data file is truncated or belongs to another model');
   }
@@ -228,6 +250,10 @@ class Importer {
   private readonly functions = new Map<string, OnnxFunction>();
   /** Nodes added so far, folded ones included. */
   private steps = 0;
+  /** Stored tensors read as parameters and what is computed from them: never folded into constants. */
+  private readonly fromParameters = new Set<string>();
+  /** Set when `--batch` replaced the fixed batch the file was exported with. */
+  private rebound: { from: number; to: number } | undefined;
 
   constructor(
     private readonly model: OnnxModel,
@@ -301,10 +327,23 @@ class Importer {
       this.graph.inputs.push(vi.name);
     }
     const first = this.graph.inputs.map((n) => this.graph.tensors[n]!).find((t) => t.shape.length >= 2);
-    if (o.batch !== undefined && !batchBound && first && first.shape[0] !== o.batch) {
-      throw new AccelmapError('bad-flag', `the model's batch is fixed at ${first.shape[0]} (input '${first.name}'); --batch ${o.batch} cannot change it`, {}, 'export the model with a dynamic batch dimension');
-    }
+    if (o.batch !== undefined && !batchBound && first && first.shape[0] !== o.batch) this.rebindBatch(first.shape[0]!, o.batch);
     this.graph.batch = o.batch ?? first?.shape[0] ?? 1;
+  }
+
+  /**
+   * `--batch` on a file exported with a fixed batch: the leading dimension of
+   * every input that has the exported batch there becomes the new batch, and
+   * shapes are inferred anew (Shape → … → Reshape chains follow). The file's
+   * own intermediate shapes describe the exported batch and are checked for
+   * rank only; a Reshape whose constant shape pins the batch is refused.
+   */
+  private rebindBatch(from: number, to: number): void {
+    for (const name of this.graph.inputs) {
+      const t = this.graph.tensors[name]!;
+      if (!this.o.inputs?.[name] && t.shape.length >= 1 && t.shape[0] === from) t.shape = [to, ...t.shape.slice(1)];
+    }
+    this.rebound = { from, to };
   }
 
   private bindDim(input: string, d: OnnxDim, i: number, usedBatch: () => void): number {
@@ -339,6 +378,9 @@ class Importer {
     const where = `node ${name} (${n.opType})`;
     try {
       for (const a of n.attributes) if (a.t?.external) checkExternal(a.t, this.file, where);
+      const inputs = n.inputs.map((i) => scope.name(i));
+      const missing = inputs.find((i) => i && !this.graph.tensors[i]);
+      if (missing) throw undefinedInput(missing, name);
       const outputs = n.outputs.map((o) => scope.name(o));
       if (n.opType === 'Constant') {
         if (outputs[0]) this.define({ name: outputs[0], kind: 'constant', ...constantValue(n) }, where);
@@ -349,7 +391,7 @@ class Importer {
       if (n.opType === 'If') return unrollIf(this.host, n, name, scope);
       if (n.opType === 'Loop') return unrollLoop(this.host, n, name, scope);
       if (n.opType === 'Scan') return unrollScan(this.host, n, name, scope, this.opset);
-      const raw: RawNode = { op: n.opType, inputs: n.inputs.map((i) => scope.name(i)), outputs, attrs: rawAttrs(n) };
+      const raw: RawNode = { op: n.opType, inputs, outputs, attrs: rawAttrs(n) };
       const steps = upgradeNode(raw, this.upgrades);
       steps.forEach((step, k) => this.addStep(step, k === steps.length - 1 ? name : `${name}/${step.op}`, where));
     } catch (e) {
@@ -364,6 +406,9 @@ class Importer {
     fresh: (base) => this.fresh(base),
     step: (op, inputs, outputs, attrs, name) => this.addStep({ op, inputs, outputs, attrs }, name, `node ${name} (${op})`),
     inline: (g, bind, prefix, outer) => this.inline(g, bind, prefix, outer),
+    size: () => this.steps,
+    maxSize: MAX_GRAPH_NODES,
+    minSize: (g) => g.nodes.filter((n) => n.opType !== 'Constant' && !CONTROL_FLOW_OPS.has(n.opType) && registry.has(kindFor(n) ?? '')).length,
   };
 
   /** Imports a copy of subgraph `g`, its local names prefixed, its formal inputs bound; returns its output tensors. */
@@ -412,7 +457,13 @@ class Importer {
     let node: Node = { name, op: step.op, inputs: step.inputs, outputs: step.outputs, attrs: registry.get(step.op).attrs(step.attrs), phase: 'forward' };
     if (node.op === 'ConstantOfShape' && this.isStoredValue(node.inputs[0]!)) return this.addPlaceholder(node);
     node = this.asEmbedding(node);
-    inferNode(this.graph, node);
+    if (this.rebound) this.checkBatchNotPinned(node);
+    try {
+      inferNode(this.graph, node);
+    } catch (e) {
+      if (!this.rebound || !isAccelmapError(e) || e.code !== 'shape') throw e;
+      throw new AccelmapError('shape', `${e.message}, once --batch ${this.rebound.to} replaces the batch of ${this.rebound.from} the file was exported with`, e.location, DYNAMIC_AXES_HINT);
+    }
     const outs = node.outputs.filter(Boolean).map((o) => this.graph.tensors[o]!);
     for (const t of outs) {
       if (!t.shape.every((d) => d >= 0 && Number.isSafeInteger(d)) || !Number.isSafeInteger(numel(t.shape))) {
@@ -420,11 +471,23 @@ class Importer {
       }
       this.checkDeclared(t.name, node);
     }
-    if (outs.length && outs.every((t) => t.value)) {
+    const fromParameters = node.inputs.some((name, slot) => name !== '' && (this.stored.has(name) || this.fromParameters.has(name)) && isParameterSlot(node.op, slot, this.graph.tensors[name]!.dtype));
+    if (fromParameters) for (const t of outs) this.fromParameters.add(t.name);
+    else if (outs.length && outs.every((t) => t.value)) {
       for (const t of outs) t.kind = 'constant';
       return;
     }
     this.graph.nodes.push(node);
+  }
+
+  /** A Reshape to a shape stored in the file whose leading size is the exported batch, applied to a tensor that leads with the batch, cannot follow a new batch. */
+  private checkBatchNotPinned(node: Node): void {
+    if (node.op !== 'Reshape' || !this.isStoredValue(node.inputs[1]!)) return;
+    const { from, to } = this.rebound!;
+    const shape = this.graph.tensors[node.inputs[1]!]!.value!;
+    if (this.graph.tensors[node.inputs[0]!]?.shape[0] === to && shape[0] === from) {
+      throw new AccelmapError('unsupported', `its constant shape [${shape.join(',')}] fixes the batch at ${from}, so --batch ${to} cannot replace the batch the file was exported with`, { path: `node ${node.name} (Reshape)` }, DYNAMIC_AXES_HINT);
+    }
   }
 
   /**
@@ -463,10 +526,10 @@ class Importer {
     const vi = this.declared.get(name);
     const t = this.graph.tensors[name]!;
     if (!vi?.shape || vi.typeKind !== 'tensor') return;
-    const agrees = vi.shape.length === t.shape.length && vi.shape.every((d, i) => {
+    const agrees = vi.shape.length === t.shape.length && (this.rebound !== undefined || vi.shape.every((d, i) => {
       const want = d.value !== undefined && d.value >= 0 && d.param === undefined ? d.value : d.param !== undefined ? this.bindings.get(d.param) : undefined;
       return want === undefined || want === t.shape[i];
-    });
+    }));
     if (!agrees) {
       throw new AccelmapError('shape', `output '${name}' is declared [${vi.shape.map(dimText).join(',')}] in the file, but ${node.op} gives [${t.shape.join(',')}]`, { path: `node ${node.name} (${node.op})` }, 'the file contradicts itself; re-export it or check it with onnx.shape_inference');
     }
@@ -492,6 +555,8 @@ class Importer {
     }
   }
 }
+
+const DYNAMIC_AXES_HINT = "export the model with a dynamic batch (PyTorch: torch.onnx.export(..., dynamic_axes={'input': {0: 'batch'}, 'output': {0: 'batch'}}))";
 
 /** A decoded model → Graph; errors name `file` (external-data paths are relative to it). */
 export function importModel(model: OnnxModel, file: string, o: OnnxImportOptions = {}): Graph {
