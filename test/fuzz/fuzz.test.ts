@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { sharedDir } from '../../src/util/shared.js';
 import { minimize, Pool, runCampaign } from './campaign.js';
 import { loadCorpus, TARGETS } from './corpus.js';
+import { runTarget } from './targets.js';
 
 /**
  * A short seeded fuzzing run of every reader (`npm run fuzz` runs long
@@ -56,4 +57,9 @@ describe('the harness', () => {
     expect(corpus.arch.length).toBe(readdirSync('presets/arch').filter((f) => f.endsWith('.yaml')).length);
     for (const s of [...corpus.timeloop, ...corpus.scalesim]) for (const f of s.files) expect(readFileSync(f.name).length).toBe(f.data.length);
   });
+
+  it('finds every shipped preset and built model sound, unmutated: the properties hold for real inputs', () => {
+    const corpus = loadCorpus({ shared: false });
+    for (const t of TARGETS) for (const s of corpus[t]) expect(runTarget(t, s.files, s.gemm), s.name).toEqual([]);
+  }, 60_000);
 });
