@@ -140,6 +140,24 @@ function header(f: Field, b: Uint8Array, payloadLength?: number): number[] {
   return payloadLength === undefined ? tag : [...tag, ...encodeVarint(BigInt(payloadLength))];
 }
 
+/** The values of a packed repeated varint field, or undefined when the payload is not one. */
+function packedVarints(p: Uint8Array): bigint[] | undefined {
+  const out: bigint[] = [];
+  let v = 0n;
+  let shift = 0n;
+  for (const byte of p) {
+    v |= BigInt(byte & 0x7f) << shift;
+    shift += 7n;
+    if (shift > 70n) return undefined;
+    if (byte < 0x80) {
+      out.push(BigInt.asIntN(64, v));
+      v = 0n;
+      shift = 0n;
+    }
+  }
+  return shift === 0n && out.length > 0 ? out : undefined;
+}
+
 const EXTREME_VARINTS = [0n, 1n, -1n, 2n ** 31n - 1n, 2n ** 31n, 2n ** 32n, 2n ** 53n + 1n, 2n ** 63n, -(2n ** 63n), 100_000_000n, 65_536n];
 const EXTREME_FLOATS = [NaN, Infinity, -Infinity, 0, -0, -1, 3.4e38, 1e-45];
 
@@ -192,6 +210,14 @@ function editMessage(b: Uint8Array, start: number, end: number, fields: Field[],
     return { data: concat([before, header(f, b), bytes, after]), what: `pb-float${at}=${v}` };
   }
   const payload = b.subarray(f.payload, f.end);
+  const packed = packedVarints(payload);
+  if (packed && rng.int(2) === 0) {
+    // one element of a packed list (an attribute's ints: kernel shape, strides, pads, dims) set to an extreme
+    const i = rng.int(packed.length);
+    const v = EXTREME_VARINTS[rng.int(EXTREME_VARINTS.length)]!;
+    const list = concat(packed.map((x, k) => encodeVarint(k === i ? v : x)));
+    return { data: concat([before, header(f, b, list.length), list, after]), what: `pb-packed${at}[${i}]=${v}` };
+  }
   if (rng.int(2) === 0) {
     // the length prefix changed, the payload kept: the reader must notice the mismatch
     const lengths = [0, payload.length - 1, payload.length + 1, payload.length * 2 + 7, 2 ** 31, 2 ** 32 + payload.length];
