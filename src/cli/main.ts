@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { isAccelmapError } from '../util/errors.js';
+import { printable } from '../util/printable.js';
 import { processIo, type Io } from './io.js';
 import { registerModels } from './commands/models.js';
 import { registerProfile } from './commands/profile.js';
@@ -59,7 +60,7 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     if (e instanceof CommanderError) {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
       const message = e.message.replace(/^error: /, '').replace(/\n+/g, ' ').trim();
-      io.err(`accelmap: ${message} (see accelmap --help)`);
+      io.err(`accelmap: ${printable(message)} (see accelmap --help)`);
       return 2;
     }
     if (isAccelmapError(e)) {

@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { AccelmapError } from '../util/errors.js';
 import { readTextFile } from '../util/files.js';
 import { presetPath } from '../util/paths.js';
+import { documentValue } from '../util/source-file.js';
 import { deviceSchema, type Device } from './device.js';
 
 /** Device presets: presets/devices/<name>.yaml. */
@@ -35,7 +36,7 @@ export function parseDevice(text: string, file: string): Device {
     const at = lines.linePos(syntax.pos[0]);
     throw new AccelmapError('bad-file', syntax.message.split('\n')[0]!, { file, line: at.line, col: at.col });
   }
-  const data: unknown = doc.toJS();
+  const data = documentValue(doc, file);
   const result = deviceSchema.safeParse(data);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;

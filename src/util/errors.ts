@@ -1,3 +1,5 @@
+import { printable } from './printable.js';
+
 /**
  * User mistakes (bad file, bad flag, impossible constraint) are AccelmapErrors:
  * data with a code, a location and a hint, rendered as one line at the edge
@@ -42,14 +44,17 @@ export class AccelmapError extends Error {
     return new AccelmapError(this.code, this.message, { ...location, ...this.location }, this.hint);
   }
 
-  /** `file:line:col path: message — hint`, on one line. */
+  /**
+   * `file:line:col path: message — hint`, on one line, with whatever came
+   * from a file escaped (`printable`).
+   */
   render(): string {
     const { file, line, col, path } = this.location;
     let where = '';
     if (file) where = file + (line !== undefined ? `:${line}` + (col !== undefined ? `:${col}` : '') : '');
     if (path) where = where ? `${where} ${path}` : path;
     const text = (where ? `${where}: ` : '') + this.message + (this.hint ? ` — ${this.hint}` : '');
-    return text.replace(/\s*\n\s*/g, ' ');
+    return printable(text.replace(/\s*\n\s*/g, ' '));
   }
 }
 

@@ -33,6 +33,24 @@ export function readTextFile(file: string, what: string): string {
   }
 }
 
+/** The bytes of `file`; `what` says what it was meant to be (`tensor file`). */
+export function readBinaryFile(file: string, what: string): Uint8Array {
+  try {
+    return readFileSync(file);
+  } catch (e) {
+    throw new AccelmapError('io', `cannot read ${what}: ${fileErrorReason(e)}`, { file });
+  }
+}
+
+/** Writes `bytes` to `file`; `what` says what they are (`outputs`). */
+export function writeBinaryFile(file: string, bytes: Uint8Array, what: string): void {
+  try {
+    writeFileSync(file, bytes);
+  } catch (e) {
+    throw new AccelmapError('io', `cannot write ${what}: ${fileErrorReason(e)}`, { file });
+  }
+}
+
 /** Writes `text` to `file`; `what` says what it is (`HTML report`). */
 export function writeTextFile(file: string, text: string, what: string): void {
   try {

@@ -28,7 +28,7 @@ export function parseSource(text: string, file: string, code: ErrorCode = 'bad-f
     const pos = lineCounter.linePos(first.pos[0]);
     throw new AccelmapError(code, `not valid YAML or JSON: ${first.message.split('\n')[0]}`, { file, line: pos.line, col: pos.col });
   }
-  const value: unknown = doc.toJS({ maxAliasCount: 100 });
+  const value = documentValue(doc, file, code);
   return {
     file,
     value,
@@ -55,6 +55,22 @@ export function parseSource(text: string, file: string, code: ErrorCode = 'bad-f
     },
   };
 }
+
+/**
+ * The plain value of a parsed document. Aliases are expanded at most
+ * `MAX_ALIAS_COUNT` times over (an alias bomb — a few lines that expand to
+ * billions of nodes — is refused, not expanded).
+ */
+export function documentValue(doc: Document, file: string, code: ErrorCode = 'bad-file'): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (e) {
+    if (!(e instanceof ReferenceError)) throw e;
+    throw new AccelmapError(code, `cannot expand the YAML aliases: ${e.message.split('\n')[0]}`, { file }, 'write the repeated values out instead of nesting aliases');
+  }
+}
+
+const MAX_ALIAS_COUNT = 100;
 
 function isNode(x: unknown): x is YamlNode {
   return isMap(x) || isSeq(x) || isScalar(x);

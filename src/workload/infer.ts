@@ -2,14 +2,33 @@ import { AccelmapError, isAccelmapError } from '../util/errors.js';
 import type { Graph, Node, Tensor, TensorKind, TensorType } from './graph.js';
 import { registry } from './ops/index.js';
 
+/** The error for a node input that names no tensor defined before the node. */
+export function undefinedInput(name: string, nodeName: string): AccelmapError {
+  return new AccelmapError('shape', `input '${name}' is produced by no earlier node and is not a graph input or weight`, { path: `node ${nodeName}` });
+}
+
 /** Input types of a node, `undefined` for omitted optional inputs. */
 export function nodeInputTypes(graph: Graph, node: Node): (TensorType | undefined)[] {
   return node.inputs.map((name) => {
     if (name === '') return undefined;
     const t = graph.tensors[name];
-    if (!t) throw new AccelmapError('shape', `input '${name}' is produced by no earlier node and is not a graph input or weight`, { path: `node ${node.name}` });
+    if (!t) throw undefinedInput(name, node.name);
     return t;
   });
+}
+
+/**
+ * Op kinds outside data movement that ONNX lets read strings. Every other
+ * computing op is given numbers: a string operand is refused before its shape
+ * rule and counts run (they would count FLOPs on text).
+ */
+const STRING_OPS: ReadonlySet<string> = new Set(['Cast', 'CastLike', 'Equal', 'Where', 'Unique']);
+
+function checkElementTypes(node: Node, inputs: readonly (TensorType | undefined)[]): void {
+  const op = registry.get(node.op);
+  if (op.opClass === 'data-movement' || STRING_OPS.has(node.op)) return;
+  const k = inputs.findIndex((t) => t?.dtype === 'string');
+  if (k >= 0) throw new AccelmapError('bad-input', `${node.op} does not take strings, but its input '${node.inputs[k]}' is a string tensor`, { path: `node ${node.name}` }, 'only data-movement ops (and Cast, Equal, Where, Unique) read string tensors');
 }
 
 export function nodeOutputTypes(graph: Graph, node: Node): TensorType[] {
@@ -32,11 +51,16 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
  */
 export function inferNode(graph: Graph, node: Node, kind: TensorKind = node.phase === 'forward' ? 'activation' : 'gradient'): void {
   const op = registry.get(node.op);
+  const inputs = nodeInputTypes(graph, node);
+  checkElementTypes(node, inputs);
   let outs: TensorType[];
   try {
-    outs = op.infer(nodeInputTypes(graph, node), node.attrs);
+    outs = op.infer(inputs, node.attrs);
   } catch (e) {
     throw atNode(e, node);
+  }
+  if (outs.length && !node.outputs.some(Boolean)) {
+    throw new AccelmapError('bad-input', `has no outputs, but ${node.op} produces ${outs.length}`, { path: `node ${node.name}` }, 'name at least one output of the node, or remove it');
   }
   node.outputs.forEach((name, i) => {
     if (name === '') return;

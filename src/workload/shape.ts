@@ -111,11 +111,28 @@ export interface WindowGeometry {
 }
 
 /**
+ * What the window attributes mean bounds them: a kernel covers at least one
+ * element, a window moves and spreads by at least one, padding adds, never
+ * removes. A file may say otherwise (a negative kernel would turn 32×32 into
+ * 35×35 and give negative FLOPs), so it is checked before anything is sized.
+ */
+export function checkWindowAttrs(w: Pick<WindowAttrs, 'kernel' | 'strides' | 'dilations' | 'pads'>): void {
+  const atLeast = (name: string, list: readonly number[], min: number) => {
+    if (list.some((v) => !(Number.isSafeInteger(v) && v >= min))) throw shapeError(`${name} [${list}] must be whole numbers ≥ ${min}`);
+  };
+  atLeast('kernel_shape', w.kernel, 1);
+  atLeast('strides', w.strides, 1);
+  atLeast('dilations', w.dilations, 1);
+  atLeast('pads', w.pads, 0);
+}
+
+/**
  * Output size of a sliding window (convolution or pooling) over `inSize`,
  * resolving auto_pad as ONNX does: SAME_* gives ceil(in / stride) with the odd
  * padding at the end (UPPER) or the beginning (LOWER); VALID pads nothing.
  */
 export function slidingWindow(inSize: readonly number[], w: WindowAttrs): WindowGeometry {
+  checkWindowAttrs(w);
   const n = inSize.length;
   const pads = w.pads.length ? [...w.pads] : new Array<number>(2 * n).fill(0);
   const outSize: number[] = [];

@@ -4,7 +4,7 @@ import { vectorCost } from '../../src/arch/vector.js';
 import { analyticalEquivalent } from '../../src/interop/scalesim/analytical.js';
 import { parseScaleSimConfig, toArraySpec } from '../../src/interop/scalesim/config.js';
 import { parseTopology } from '../../src/interop/scalesim/topology.js';
-import { readTimeloop } from '../../src/interop/timeloop/load.js';
+import { timeloopDocs, timeloopInputs } from '../../src/interop/timeloop/load.js';
 import { parseTimeloopYaml } from '../../src/interop/timeloop/source.js';
 import { timeloopStats } from '../../src/interop/timeloop/stats.js';
 import { costOf, type Cost } from '../../src/mapping/cost.js';
@@ -91,11 +91,7 @@ function runArch(f: SeedFile): Violations {
 
 function runTimeloop(files: SeedFile[]): Violations {
   const out: Violations = [];
-  const doc = (role: string) => {
-    const f = files.find((x) => x.role === role);
-    return f ? parseTimeloopYaml(decodeText(f.data), f.name) : undefined;
-  };
-  const inputs = readTimeloop({ arch: doc('arch')!, problem: doc('problem')!, mapping: doc('mapping')!, ert: doc('ert') });
+  const inputs = timeloopInputs(timeloopDocs(files.map((f) => parseTimeloopYaml(decodeText(f.data), f.name))));
   const { problem } = inputs;
   check(out, problem.bounds.every((b) => Number.isSafeInteger(b) && b >= 1), `problem bounds [${problem.bounds}]`);
   const stats = timeloopStats(problem, inputs.arch, inputs.mapping);

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -305,6 +305,27 @@ describe('subgraphs and functions', () => {
     expect(g.nodes.filter((n) => n.op === 'Add').map((n) => n.name)).toEqual(['loop/iter0/Add_1', 'loop/iter1/Add_1', 'loop/iter2/Add_1', 'loop/iter3/Add_1']);
   });
 
+  it('bounds unrolling before doing it: nested loops are refused after one pass through the inner loop', () => {
+    const loopBody = (inner: ReturnType<typeof node>[]) => ({
+      name: 'body', initializers: [], valueInfo: [],
+      inputs: [valueInfo('i', 'int64', []), valueInfo('c', 'bool', []), valueInfo('acc', 'float32', [3])],
+      outputs: [valueInfo('c_out', 'bool'), valueInfo('acc_out', 'float32')],
+      nodes: [node('Identity', ['c'], ['c_out']), ...inner],
+    });
+    const nest = (body: ReturnType<typeof loopBody>) => model({
+      inputs: [valueInfo('x', 'float32', [3])],
+      outputs: [valueInfo('final', 'float32')],
+      initializers: [tensor('n', [], 'int64', [4096]), tensor('zero', [3], 'float32', [0, 0, 0])],
+      nodes: [node('Loop', ['n', '', 'zero'], ['final'], { body }, 'outer')],
+    });
+    // 4096 × (4096 × 2 + 2) nodes: refused once the first outer iteration shows its cost
+    const innerLoop = node('Loop', ['n', '', 'acc'], ['acc_out'], { body: loopBody([node('Add', ['acc', 'x'], ['acc_out'])]) }, 'inner');
+    expect(errorOf(() => load(nest(loopBody([innerLoop])))).render()).toMatch(/node outer \(Loop\): Loop runs 4096 iterations of about 819\d nodes each, more than the 2097152 nodes accelmap unrolls in all/);
+    // 4096 × 600 nodes: refused before the first iteration
+    const adds = Array.from({ length: 599 }, (_, k) => node('Add', [k ? `a${k - 1}` : 'acc', 'x'], [k === 598 ? 'acc_out' : `a${k}`]));
+    expect(errorOf(() => load(nest(loopBody(adds)))).render()).toMatch(/Loop runs 4096 iterations of about 600 nodes each/);
+  });
+
   it('refuses control flow that depends on run-time values', () => {
     const branch = (v: number) => ({ name: 'b', initializers: [tensor('v', [1], 'float32', [v])], inputs: [], outputs: [valueInfo('v', 'float32')], nodes: [], valueInfo: [] });
     const m = model({
@@ -353,6 +374,25 @@ describe('bad input is one line naming the file and the node', () => {
     writeFileSync(join(dir, 'short.bin'), new Uint8Array(100));
     m.graph.initializers[0]!.external = { location: 'short.bin', offset: 0 };
     expect(errorOf(() => importOnnx(save(m))).render()).toMatch(/tensor 'w' needs bytes 0–864 of 'short\.bin', which has 100/);
+  });
+
+  it("external data outside the model's folder, or not a file, is refused without being opened", () => {
+    const m = convModel([1, 3, 8, 8]);
+    const inner = join(dir, 'inner');
+    mkdirSync(inner, { recursive: true });
+    writeFileSync(join(dir, 'outside.bin'), new Uint8Array(8 * 27 * 4));
+    symlinkSync(join(dir, 'outside.bin'), join(inner, 'link.bin'));
+    mkdirSync(join(inner, 'folder.bin'), { recursive: true });
+    const refused = (location: string) => {
+      m.graph.initializers[0]!.external = { location, offset: 0 };
+      return errorOf(() => importOnnx(save(m, 'inner/m.onnx'))).render();
+    };
+    expect(refused('../outside.bin')).toMatch(/keeps its data in '\.\.\/outside\.bin', which is outside the model's folder — external data must be a file in the model's folder/);
+    expect(refused('../../../../../../etc/passwd')).toMatch(/which is outside the model's folder/);
+    expect(refused(join(dir, 'outside.bin'))).toMatch(/which is outside the model's folder/);
+    expect(refused('.')).toMatch(/which is outside the model's folder/);
+    expect(refused('link.bin')).toMatch(/which links outside the model's folder/);
+    expect(refused('folder.bin')).toMatch(/'folder\.bin', which is not a file/);
   });
 
   it('a value_info that contradicts inference', () => {

@@ -2,6 +2,7 @@ import { DIAGONAL_HINT, diagonalProblem, type DataSpace, type Problem, type Proj
 import { locatedError, type SourceDoc } from '../../util/source-file.js';
 import { nearest } from '../../util/suggest.js';
 import { Fields, fileError, noteAt, type Note, type Path } from './source.js';
+import { checkDensities } from './sparse.js';
 
 /**
  * Timeloop problem files: `problem: {shape, instance}` (v0.3/v0.4) or the
@@ -71,6 +72,8 @@ export function readTimeloopProblem(src: SourceDoc): TimeloopProblem {
     const v = inst.number(name, 'whole');
     if (v !== undefined) coefs.set(name, v);
   }
+  const densities = inst.take('densities');
+  if (densities) checkDensities(src, densities.path, densities.value);
   const declared = [...shape.dims, ...shape.coefficients.keys()];
   // A near miss of a declared name is a misspelling (HStride for Hstride); other keys (H, W, Hpad …) are noted.
   for (const key of inst.rest()) {
@@ -78,7 +81,7 @@ export function readTimeloopProblem(src: SourceDoc): TimeloopProblem {
     if (near !== undefined && (near.toLowerCase() === key.toLowerCase() || key.length > 2)) {
       throw fileError(src, [...inst.path, key], `unknown key '${key}' (did you mean ${near}?)`, `the shape declares ${declared.join(', ')}`);
     }
-    notes.push(noteAt(src, [...inst.path, key], `'${key}' is not a dimension or coefficient of ${shape.name}: not used`));
+    notes.push({ ...noteAt(src, [...inst.path, key], `'${key}' is not a dimension or coefficient of ${shape.name}: not used`), ignored: true });
   }
   return { problem: toProblem(src, shape, bounds, coefs), notes };
 }

@@ -34,6 +34,27 @@ export interface InlineHost {
   step(op: string, inputs: string[], outputs: string[], attrs: Attrs, name: string): void;
   /** Imports a subgraph with its formal inputs bound; returns the names of its outputs. */
   inline(g: OnnxGraph, bind: Map<string, string>, prefix: string, outer: Scope): string[];
+  /** Nodes added to the graph so far. */
+  size(): number;
+  /** Most nodes the graph may grow to. */
+  readonly maxSize: number;
+  /** Fewest nodes one import of `g` adds (its nodes of a known op kind). */
+  minSize(g: OnnxGraph): number;
+}
+
+/**
+ * Unrolling work is bounded before it is done: before the first iteration by
+ * the body's own nodes × the iterations (a lower bound), after each by what
+ * the iterations so far added × those left. A nest of loops is refused after
+ * one pass through its inner loops, not once the graph has grown to the cap.
+ */
+function checkUnrolling(host: InlineHost, op: string, body: OnnxGraph, done: number, total: number, sizeBefore: number): void {
+  if (!Number.isFinite(total)) return;
+  const perIteration = done === 0 ? host.minSize(body) : (host.size() - sizeBefore) / done;
+  const estimate = host.size() + perIteration * (total - done);
+  if (estimate > host.maxSize) {
+    throw new AccelmapError('unsupported', `${op} runs ${total} iterations of about ${Math.ceil(perIteration)} nodes each, more than the ${host.maxSize} nodes accelmap unrolls in all`, {}, 'export the model with fewer iterations or a smaller loop body');
+  }
 }
 
 function runTimeValue(op: string, what: string): AccelmapError {
@@ -93,8 +114,10 @@ export function unrollLoop(host: InlineHost, n: OnnxNode, name: string, scope: S
   let state = initial;
   const scans: string[][] = body.outputs.slice(1 + carried).map(() => []);
   let i = 0;
+  const sizeBefore = host.size();
   for (; i < trips && cond; i++) {
     if (i >= MAX_UNROLLED_ITERATIONS) throw new AccelmapError('unsupported', `Loop runs more than ${MAX_UNROLLED_ITERATIONS} iterations`, {}, 'accelmap unrolls loops; export the model with fewer iterations');
+    checkUnrolling(host, 'Loop', body, i, trips, sizeBefore);
     const bind = new Map<string, string>();
     const formal = body.inputs.map((vi) => vi.name);
     if (formal[0]) bind.set(formal[0], host.constant(`${name}/iter${i}/i`, [i], [], 'int64'));
@@ -128,7 +151,9 @@ function scanSteps(host: InlineHost, body: OnnxGraph, initial: string[], scanned
   let state = initial;
   const scans: string[][] = body.outputs.slice(carried).map(() => []);
   const formal = body.inputs.map((vi) => vi.name);
+  const sizeBefore = host.size();
   for (let t = 0; t < length; t++) {
+    checkUnrolling(host, 'Scan', body, t, length, sizeBefore);
     const bind = new Map<string, string>();
     state.forEach((s, j) => bind.set(formal[j]!, s));
     scanned.forEach((s, j) => bind.set(formal[carried + j]!, take(host, s.t, s.axis, s.reverse ? length - 1 - t : t, `${prefix}iter${t}/in${j}`)));
@@ -178,7 +203,9 @@ export function unrollScan(host: InlineHost, n: OnnxNode, name: string, scope: S
   }
   const batch = host.tensor(inputs[0]!)!.shape[0]!;
   const perBatch: string[][] = outputs.map(() => []);
+  const sizeBefore = host.size();
   for (let b = 0; b < batch; b++) {
+    checkUnrolling(host, 'Scan', body, b, batch, sizeBefore);
     const prefix = `${name}/batch${b}/`;
     const own = inputs.map((t, j) => take(host, t, 0, b, `${prefix}in${j}`));
     const r = scanSteps(host, body, own.slice(0, carried), scannedOf(own.slice(carried)), outDirs, prefix, scope);

@@ -1,9 +1,9 @@
-import { statSync } from 'node:fs';
-import { basename, dirname, extname, resolve } from 'node:path';
+import { realpathSync, statSync } from 'node:fs';
+import { basename, dirname, extname, isAbsolute, relative, resolve } from 'node:path';
 import { AccelmapError, isAccelmapError } from '../../util/errors.js';
 import { bytesFor, isFloat } from '../dtype.js';
 import { numel, type AttrValue, type Attrs, type Graph, type Node, type Tensor, type TensorType } from '../graph.js';
-import { inferNode } from '../infer.js';
+import { inferNode, undefinedInput } from '../infer.js';
 import { registry } from '../ops/index.js';
 import { STORED_VALUE_ELEMENTS, readModelFile, type OnnxAttribute, type OnnxFunction, type OnnxDim, type OnnxGraph, type OnnxModel, type OnnxNode, type OnnxTensor, type OnnxValueInfo } from './proto.js';
 import { CONTROL_FLOW_OPS, ROOT_SCOPE, unrollIf, unrollLoop, unrollScan, type InlineHost, type Scope } from './control_flow.js';
@@ -199,20 +199,42 @@ function dimText(d: OnnxDim): string {
   return d.value !== undefined && d.value >= 0 ? String(d.value) : (d.param ?? '?');
 }
 
+/**
+ * Where an external-data side file is: a relative path that stays inside the
+ * model's own folder (ONNX's rule), even once symbolic links are followed.
+ * An absolute path, a `..` escape or a folder is refused; nothing outside the
+ * folder is looked at.
+ */
+function externalPath(t: OnnxTensor, modelFile: string, where: string): string {
+  const location = t.external!.location;
+  const folder = dirname(resolve(modelFile));
+  const path = resolve(folder, location);
+  const inside = (p: string, dir: string) => {
+    const rel = relative(dir, p);
+    return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+  };
+  const refuse = (why: string) => new AccelmapError('bad-file', `tensor '${t.name}' keeps its data in '${location}', ${why}`, { path: where }, "external data must be a file in the model's folder or below it, named by a relative path");
+  if (isAbsolute(location) || /^[\\/]/.test(location) || !inside(path, folder)) throw refuse("which is outside the model's folder");
+  let real: string;
+  try {
+    real = realpathSync(path);
+  } catch {
+    throw new AccelmapError('io', `tensor '${t.name}' keeps its data in '${location}', which does not exist`, { path: where }, 'keep the external-data file beside the model, under the name the model gives');
+  }
+  if (!inside(real, realpathSync(folder))) throw refuse("which links outside the model's folder");
+  if (!statSync(real).isFile()) throw refuse('which is not a file');
+  return real;
+}
+
 /** The external-data side file must exist and be long enough (it is not read). */
 function checkExternal(t: OnnxTensor, modelFile: string, where: string): void {
   const ext = t.external!;
-  const path = resolve(dirname(modelFile), ext.location);
+  const path = externalPath(t, modelFile, where);
   const needed = bytesFor(t.dims.reduce((p, d) => p * d, 1), t.dtype!);
   if (ext.length !== undefined && ext.length !== needed) {
     throw new AccelmapError('bad-file', `tensor '${t.name}' of shape [${t.dims}] (${t.dtype}) needs ${needed} bytes but its external data says ${ext.length}`, { path: where });
   }
-  let size: number;
-  try {
-    size = statSync(path).size;
-  } catch {
-    throw new AccelmapError('io', `tensor '${t.name}' keeps its data in '${ext.location}', which does not exist`, { path: where }, 'keep the external-data file beside the model, under the name the model gives');
-  }
+  const size = statSync(path).size;
   if (ext.offset + needed > size) {
     throw new AccelmapError('bad-file', `tensor '${t.name}' needs bytes ${ext.offset}–${ext.offset + needed} of '${ext.location}', which has ${size}`, { path: where }, 'the external-data file is truncated or belongs to another model');
   }
@@ -339,6 +361,9 @@ class Importer {
     const where = `node ${name} (${n.opType})`;
     try {
       for (const a of n.attributes) if (a.t?.external) checkExternal(a.t, this.file, where);
+      const inputs = n.inputs.map((i) => scope.name(i));
+      const missing = inputs.find((i) => i && !this.graph.tensors[i]);
+      if (missing) throw undefinedInput(missing, name);
       const outputs = n.outputs.map((o) => scope.name(o));
       if (n.opType === 'Constant') {
         if (outputs[0]) this.define({ name: outputs[0], kind: 'constant', ...constantValue(n) }, where);
@@ -349,7 +374,7 @@ class Importer {
       if (n.opType === 'If') return unrollIf(this.host, n, name, scope);
       if (n.opType === 'Loop') return unrollLoop(this.host, n, name, scope);
       if (n.opType === 'Scan') return unrollScan(this.host, n, name, scope, this.opset);
-      const raw: RawNode = { op: n.opType, inputs: n.inputs.map((i) => scope.name(i)), outputs, attrs: rawAttrs(n) };
+      const raw: RawNode = { op: n.opType, inputs, outputs, attrs: rawAttrs(n) };
       const steps = upgradeNode(raw, this.upgrades);
       steps.forEach((step, k) => this.addStep(step, k === steps.length - 1 ? name : `${name}/${step.op}`, where));
     } catch (e) {
@@ -364,6 +389,9 @@ class Importer {
     fresh: (base) => this.fresh(base),
     step: (op, inputs, outputs, attrs, name) => this.addStep({ op, inputs, outputs, attrs }, name, `node ${name} (${op})`),
     inline: (g, bind, prefix, outer) => this.inline(g, bind, prefix, outer),
+    size: () => this.steps,
+    maxSize: MAX_GRAPH_NODES,
+    minSize: (g) => g.nodes.filter((n) => n.opType !== 'Constant' && !CONTROL_FLOW_OPS.has(n.opType) && registry.has(kindFor(n) ?? '')).length,
   };
 
   /** Imports a copy of subgraph `g`, its local names prefixed, its formal inputs bound; returns its output tensors. */

@@ -89,6 +89,7 @@ export function upgradeNode(node: RawNode, ctx: UpgradeContext): RawNode[] {
     case 'Split':
       if (v < 13 && n.attrs.split !== undefined) attrToInput(n, ctx, 'split', 1);
       n.attrs.num_outputs ??= n.outputs.length;
+      if (n.attrs.num_outputs !== n.outputs.length) throw new AccelmapError('bad-input', `Split has num_outputs ${String(n.attrs.num_outputs)} but ${n.outputs.length} output${n.outputs.length === 1 ? '' : 's'}`, {}, 'num_outputs must equal the number of outputs the node names');
       break;
     case 'Pad':
       if (v < 11) {

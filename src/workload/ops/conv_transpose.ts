@@ -1,6 +1,7 @@
 import { convGradInputProblem } from '../../problem/builders.js';
 import { numel } from '../graph.js';
 import { defineOp, expectRank, intsAttr, req, shapeError } from '../op.js';
+import { checkWindowAttrs } from '../shape.js';
 import { convAttrs, precisionOf, type ConvAttrs } from './conv.js';
 import type { Attrs, TensorType } from '../graph.js';
 
@@ -34,6 +35,7 @@ function geometry(x: TensorType, w: TensorType, a: ConvTransposeAttrs): Transpos
   const strides = a.strides.length ? a.strides : kernel.map(() => 1);
   const dil = a.dilations.length ? a.dilations : kernel.map(() => 1);
   const outPad = a.output_padding.length ? a.output_padding : kernel.map(() => 0);
+  checkWindowAttrs({ kernel, strides, dilations: dil, pads: a.pads });
   let outSize: number[];
   if (a.output_shape.length) {
     outSize = a.output_shape.slice(-nsp);

@@ -98,6 +98,8 @@ export const Split = defineOp({
       if (sizes.length !== a.num_outputs) throw shapeError(`Split has ${sizes.length} sizes for ${a.num_outputs} outputs`);
       if (sizes.reduce((s, v) => s + v, 0) !== len) throw shapeError(`Split sizes [${sizes}] do not add up to ${len}`);
     } else {
+      // checked before the parts are listed: a count from a file could be 2^32
+      if (!(a.num_outputs >= 1 && a.num_outputs <= Math.max(len, 1))) throw shapeError(`Split num_outputs ${a.num_outputs} is not between 1 and the split axis' length ${len}`);
       const part = Math.ceil(len / a.num_outputs);
       sizes = Array.from({ length: a.num_outputs }, (_, i) => Math.max(0, Math.min(part, len - i * part)));
     }
