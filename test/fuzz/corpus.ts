@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { presetPath } from '../../src/util/paths.js';
+import { packageRoot, presetPath } from '../../src/util/paths.js';
 import { sharedDir } from '../../src/util/shared.js';
 import { encodeModel } from '../../src/workload/onnx/write.js';
 import { model, node, tensor, valueInfo } from '../onnx/build.js';
@@ -32,6 +32,7 @@ export interface Seed {
   gemm?: boolean;
 }
 
+const packagePath = (...parts: string[]) => join(packageRoot(), ...parts);
 const read = (path: string): SeedFile['data'] => new Uint8Array(readFileSync(path));
 const file = (role: string, path: string): SeedFile => ({ role, name: path, data: read(path) });
 
@@ -108,11 +109,22 @@ function timeloopSeeds(): Seed[] {
     ['eyeriss-like', p('eyeriss-like', 'arch.yaml'), p('problems', 'conv3x3.problem.yaml'), p('eyeriss-like', 'conv3x3.mapping.yaml'), p('eyeriss-like', 'ERT.yaml')],
     ['eyeriss-like-v04', p('eyeriss-like', 'arch.v04.yaml'), p('problems', 'conv3x3.problem.yaml'), p('eyeriss-like', 'conv3x3.v04.mapping.yaml'), p('eyeriss-like', 'ERT.yaml')],
   ];
-  return runs.map(([name, arch, problem, mapping, ert]) => ({
+  const presets: Seed[] = runs.map(([name, arch, problem, mapping, ert]) => ({
     target: 'timeloop',
     name: `presets/timeloop:${name}`,
     files: [file('arch', arch), file('problem', problem), file('mapping', mapping), file('ert', ert)],
   }));
+  // the public exercises' runs as timeloopfe wrote them: one merged input, the mapper's mapping, the ERT
+  const exercises = packagePath('test', 'fixtures', 'timeloop-exercises');
+  const runsOf = existsSync(exercises) ? readdirSync(exercises).filter((d) => existsSync(join(exercises, d, 'parsed-processed-input.yaml'))).sort() : [];
+  return [
+    ...presets,
+    ...runsOf.map((d): Seed => {
+      const at = (f: string) => join(exercises, d, f);
+      const files = [file('input', at('parsed-processed-input.yaml')), ...(existsSync(at('map.yaml')) ? [file('mapping', at('map.yaml'))] : []), file('ert', at('ERT.yaml'))];
+      return { target: 'timeloop', name: `timeloop-exercises:${d}`, files };
+    }),
+  ];
 }
 
 function scalesimSeeds(): Seed[] {
