@@ -118,6 +118,8 @@ export class Pool {
   private idle: Worker[] = [];
   private waiting: (() => void)[] = [];
   private nextId = 0;
+  /** Workers started and not stopped. */
+  private live = 0;
 
   constructor(
     private readonly size: number,
@@ -141,8 +143,6 @@ export class Pool {
     });
     return w;
   }
-
-  private live = 0;
 
   private async acquire(): Promise<Worker> {
     const w = this.idle.pop();
