@@ -2,9 +2,11 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { Rng } from '../../src/util/rng.js';
 import { sharedDir } from '../../src/util/shared.js';
 import { minimize, Pool, runCampaign } from './campaign.js';
 import { loadCorpus, TARGETS } from './corpus.js';
+import { mutateYaml } from './mutate.js';
 import { runTarget } from './targets.js';
 
 /**
@@ -30,6 +32,12 @@ describe('a short fuzzing run', () => {
       expect(report.byTarget[t].clean, t).toBeGreaterThan(0);
     }
   }, 120_000);
+});
+
+describe('mutations', () => {
+  it('edit YAML the library reads but cannot write back (an alias without its anchor) as text', () => {
+    for (let s = 0; s < 200; s++) expect(mutateYaml('a: [*gone, 1]\nb: 2\n', new Rng(s)).data.length).toBeGreaterThanOrEqual(0);
+  });
 });
 
 describe('the harness', () => {

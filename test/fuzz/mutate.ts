@@ -275,6 +275,15 @@ export function mutateYaml(text: string, rng: Rng): Mutated {
   if (rng.int(3) === 0) return mutateText(text, rng);
   const doc = parseDocument(text, { prettyErrors: false });
   if (doc.errors.length) return mutateText(text, rng);
+  try {
+    return editYaml(doc, text, rng);
+  } catch {
+    // a document the library parses but cannot write back (an alias whose anchor a text edit removed)
+    return mutateText(text, rng);
+  }
+}
+
+function editYaml(doc: ReturnType<typeof parseDocument>, text: string, rng: Rng): Mutated {
   const paths: (string | number)[][] = [];
   const walk = (node: unknown, path: (string | number)[]) => {
     if (paths.length > 5000) return;
