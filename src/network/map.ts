@@ -11,6 +11,7 @@ import type { FoundMapping, JobResult, SearchJob } from '../search/job.js';
 import { compare, type Metric } from '../search/objective.js';
 import { SearchPool } from '../search/pool.js';
 import type { Budget, Strategy } from '../search/search.js';
+import { AccelmapError } from '../util/errors.js';
 import { silentProgress, type Progress } from '../util/progress.js';
 import type { Graph } from '../workload/graph.js';
 import { partitions, type Partition } from './cores.js';
@@ -223,7 +224,7 @@ export async function mapWork(model: string, mode: string, batch: number, works:
           const energy = r.best.energyPj * n + part.transferEnergyPj;
           if (!best || compare(objective, cycles, energy, best.cycles, best.energy) < 0) best = { part, r, cycles, energy };
         }
-        if (!best) throw new Error(`no valid mapping found for ${problemKey(lp.problem)} on ${arch.name}`);
+        if (!best) throw new AccelmapError('infeasible', `no valid mapping found for ${problemKey(lp.problem)} on ${arch.name} (dataflow ${o.dataflow})`, {}, 'loosen the constraints, try another dataflow or raise the budget');
         const { part, r } = best;
         const n = part.kind === 'single' ? 1 : cores;
         const arrays = toArrays(part.problem, arch, r.best.mapping!);
