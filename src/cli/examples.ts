@@ -17,4 +17,5 @@ export const EXAMPLES: Record<string, string[]> = {
   memory: ['accelmap memory vgg16 --batch 256 --device titan-x', 'accelmap memory resnet50 --device v100-16gb --policy recompute --max-batch', 'accelmap memory vgg16 --batch 64 --arch eyeriss --trace t.json --out m.html'],
   scale: ['accelmap scale resnet50 --devices 1024 --topology hier --link-gbps 100', 'accelmap scale gpt2 --devices 64 --topology torus2d --link-gbps 200 --parallel tp --tp 8', 'accelmap scale resnet50 --devices 256 --topology ring --link-gbps 10 --compress adacomp --out r.html'],
   'compress-demo': ['accelmap compress-demo', 'accelmap compress-demo --json'],
+  vta: ['accelmap vta --dense 64x256x128', 'accelmap vta --dense 256x64x64 --virtual-threads 2 --set dma.bytesPerCycle=16 --out vta-prog --json'],
 };

@@ -16,6 +16,7 @@ import { registerModel } from './commands/model.js';
 import { registerMemory } from './commands/memory.js';
 import { registerTimeloop } from './commands/timeloop.js';
 import { registerMap } from './commands/map.js';
+import { registerVta } from './commands/vta.js';
 
 /** Every command registers itself here, one line each. */
 const COMMANDS: ((program: Command, io: Io) => void)[] = [
@@ -31,6 +32,7 @@ const COMMANDS: ((program: Command, io: Io) => void)[] = [
   registerMemory,
   registerTimeloop,
   registerMap,
+  registerVta,
 ];
 
 export function buildProgram(io: Io): Command {
