@@ -25,6 +25,16 @@ describe('accelmap vta', () => {
     expect(existsSync(join(dir, 'uops.bin'))).toBe(true);
   });
 
+  it('writes a Chrome trace with one slice per instruction on its module with --trace', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'accelmap-vta-')), 't.json');
+    expect((await cli('vta', '--dense', '16x16x16', '--trace', file)).code).toBe(0);
+    const trace = JSON.parse(readFileSync(file, 'utf8')) as { traceEvents: { ph: string; tid?: number; name: string; dur?: number; args?: { startCycle?: number; endCycle?: number } }[] };
+    const slices = trace.traceEvents.filter((e) => e.ph === 'X');
+    // uop load, reset GEMM, GEMM and FINISH on compute (tid 2); input and weight loads on load (1); one store (3)
+    expect(slices.map((e) => e.tid)).toEqual([2, 1, 1, 2, 2, 3, 2]);
+    for (const e of slices) expect(e.dur).toBeCloseTo(((e.args!.endCycle! - e.args!.startCycle!) / 100e6) * 1e6, 9);
+  });
+
   it('rejects bad flags with one line', async () => {
     expect(await cliError('vta', '--dense', '16x15x16')).toMatch(/k = 15 is not a positive multiple of 16/);
     expect(await cliError('vta', '--dense', '16x16x16', '--set', 'alu.lane=4')).toMatch(/did you mean alu.lanes/);

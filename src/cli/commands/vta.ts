@@ -5,6 +5,7 @@ import { lowerDense, packDense } from '../../targets/vta/dense.js';
 import { simulate } from '../../targets/vta/simulate.js';
 import { loadVtaTarget } from '../../targets/vta/spec.js';
 import { vtaListing, vtaRunSummary } from '../../report/vta.js';
+import { vtaTrace } from '../../report/vta-trace.js';
 import { AccelmapError } from '../../util/errors.js';
 import { makeDirectory, writeBinaryFile, writeTextFile } from '../../util/files.js';
 import { Rng } from '../../util/rng.js';
@@ -19,6 +20,7 @@ interface VtaFlags {
   tileRows?: number;
   seed: number;
   out?: string;
+  trace?: string;
   json?: boolean;
 }
 
@@ -39,6 +41,7 @@ export function registerVta(program: Command, io: Io): void {
     .option('--tile-rows <n>', 'rows per tile (default: the most that fit)', positiveInt('--tile-rows'))
     .option('--seed <n>', 'seed of the random int8 inputs and weights', nonNegativeInt('--seed'), 1)
     .option('--out <dir>', 'write program.bin (16-byte instructions), uops.bin (32-bit micro-ops) and listing.txt')
+    .option('--trace <file>', 'write a Chrome/Perfetto trace of the load, compute and store modules')
     .option('--json', 'print JSON')
     .action((flags: VtaFlags) => {
       const t = loadVtaTarget(flags.target, flags.set);
@@ -53,6 +56,7 @@ export function registerVta(program: Command, io: Io): void {
         writeBinaryFile(join(flags.out, 'uops.bin'), new Uint8Array(Uint32Array.from(lowering.uops.map(encodeUop)).buffer), '--out');
         writeTextFile(join(flags.out, 'listing.txt'), vtaListing(lowering.program.insns) + '\n', '--out');
       }
+      if (flags.trace) writeTextFile(flags.trace, JSON.stringify(vtaTrace(lowering.program.insns, run, t.clockHz)), '--trace');
       const { dram: _dram, buffers: _buffers, spans: _spans, ...figures } = run;
       if (flags.json) return io.out(toJson({ target: t, shape, tileRows: lowering.tileRows, tiles: lowering.tiles, instructions: lowering.program.insns.length, ...figures }));
       io.out(`${t.name}: dense ${shape.m}×${shape.k}×${shape.n}, ${lowering.tiles} tile(s) of ${lowering.tileRows} row(s), ${flags.virtualThreads} virtual thread(s), ${lowering.program.insns.length} instructions\n`);
