@@ -19,4 +19,5 @@ export const EXAMPLES: Record<string, string[]> = {
   run: ['accelmap run resnet18 --seed 3 --outputs out.npz', 'accelmap run ../shared/models/squeezenet1_1.onnx --inputs in.npz --json'],
   compile: ['accelmap compile resnet50', 'accelmap compile mobilenet_v2 --passes simplify,bn-fold,fuse --dump-after fuse', 'accelmap compile bert_base --arch simba --json'],
   'compress-demo': ['accelmap compress-demo', 'accelmap compress-demo --json'],
+  vta: ['accelmap vta --dense 64x256x128', 'accelmap vta --dense 256x64x64 --virtual-threads 2 --set dma.bytesPerCycle=16 --out vta-prog --json'],
 };

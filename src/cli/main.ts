@@ -18,6 +18,7 @@ import { registerTimeloop } from './commands/timeloop.js';
 import { registerMap } from './commands/map.js';
 import { registerRun } from './commands/run.js';
 import { registerCompile } from './commands/compile.js';
+import { registerVta } from './commands/vta.js';
 
 /** Every command registers itself here, one line each. */
 const COMMANDS: ((program: Command, io: Io) => void)[] = [
@@ -35,6 +36,7 @@ const COMMANDS: ((program: Command, io: Io) => void)[] = [
   registerMap,
   registerRun,
   registerCompile,
+  registerVta,
 ];
 
 export function buildProgram(io: Io): Command {
