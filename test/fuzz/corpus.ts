@@ -115,8 +115,10 @@ function timeloopSeeds(): Seed[] {
     files: [file('arch', arch), file('problem', problem), file('mapping', mapping), file('ert', ert)],
   }));
   // the public exercises' runs as timeloopfe wrote them: one merged input, the mapper's mapping, the ERT
+  // (folders without an ERT hold inputs accelmap refuses, such as sparse designs, not runs)
   const exercises = packagePath('test', 'fixtures', 'timeloop-exercises');
-  const runsOf = existsSync(exercises) ? readdirSync(exercises).filter((d) => existsSync(join(exercises, d, 'parsed-processed-input.yaml'))).sort() : [];
+  const isRun = (d: string) => existsSync(join(exercises, d, 'parsed-processed-input.yaml')) && existsSync(join(exercises, d, 'ERT.yaml'));
+  const runsOf = existsSync(exercises) ? readdirSync(exercises).filter(isRun).sort() : [];
   return [
     ...presets,
     ...runsOf.map((d): Seed => {
