@@ -15,6 +15,7 @@ import { registerTimeloop } from './commands/timeloop.js';
 import { registerMap } from './commands/map.js';
 import { registerRun } from './commands/run.js';
 import { registerCompile } from './commands/compile.js';
+import { registerQuantize } from './commands/quantize.js';
 
 /** Every command registers itself here, one line each. */
 const COMMANDS: ((program: Command, io: Io) => void)[] = [
@@ -32,6 +33,7 @@ const COMMANDS: ((program: Command, io: Io) => void)[] = [
   registerMap,
   registerRun,
   registerCompile,
+  registerQuantize,
 ];
 
 export function buildProgram(io: Io): Command {
