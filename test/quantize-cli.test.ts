@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -40,5 +40,15 @@ describe('accelmap quantize', () => {
     writeFileSync(plan, 'layers:\n  conv2: int3\n');
     expect(await cliError('quantize', 'deepq', '--plan', plan)).toMatch(/layers\.conv2 'int3' is not a precision/);
     expect(await cliError('quantize', 'deepq', '--precision', 'int3')).toMatch(/--precision 'int3'/);
+  });
+
+  it('--demo: trains on MNIST and reports fp32, ptq and qat rows (a short run), with an HTML chart', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'accelmap-'));
+    const out = join(dir, 'chart.html');
+    const r = await cliJson('quantize', '--demo', '--steps', '4', '--qat-steps', '2', '--train-images', '40', '--test-images', '50', '--json', '--out', out);
+    expect(r.rows.map((x: { method: string; bits: number }) => `${x.method}${x.bits}`)).toEqual(['fp3232', 'ptq8', 'ptq4', 'ptq2', 'qat4', 'qat2']);
+    for (const row of r.rows) expect(row.accuracy >= 0 && row.accuracy <= 1).toBe(true);
+    expect(readFileSync(out, 'utf8')).toMatch(/PACT \+ SAWB \(QAT\) 2-bit/);
+    expect(await cliError('quantize')).toMatch(/needs a model \(or --demo\)/);
   });
 });
