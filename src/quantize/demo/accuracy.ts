@@ -110,18 +110,21 @@ export function accuracyDemo(cfg: DemoConfig = DEFAULT_QUANT_DEMO, progress?: Pr
   const { train: trainSet, test } = loadMnist(cfg.trainCount, cfg.testCount, cfg.seed);
   const m = lenet(28, new Rng(cfg.seed + 1));
   train(m, trainSet, cfg, cfg.steps, cfg.learningRate, new Rng(cfg.seed + 2), null, progress, 'fp32');
-  const fp32 = m.net.params.map((p) => p.value.slice());
-  const restore = () => fp32.forEach((v, i) => m.net.params[i]!.value.set(v));
-  // the fp32 row gets the same fine-tuning steps as the qat rows, so that extra training is not credited to quantization
+  const snapshot = () => m.net.params.map((p) => p.value.slice());
+  const restore = (values: Float32Array[]) => values.forEach((v, i) => m.net.params[i]!.value.set(v));
+  const trained = snapshot();
+  // the fp32 row gets the same fine-tuning steps as the qat rows, so that extra training is not credited to quantization;
+  // post-training quantization starts from that same fine-tuned model
   train(m, trainSet, cfg, cfg.qatSteps, cfg.learningRate / 10, new Rng(cfg.seed + 3), null, progress, 'fp32 fine-tuning');
+  const tuned = snapshot();
   const rows: AccuracyRow[] = [{ method: 'fp32', bits: 32, accuracy: accuracy(m.net, test) }];
   for (const bits of [8, 4, 2]) {
-    restore();
+    restore(tuned);
     calibrateActivations(m, bits, trainSet);
     rows.push({ method: 'ptq', bits, accuracy: withQuantizedWeights(m, bits, () => accuracy(m.net, test)) });
   }
   for (const bits of [4, 2]) {
-    restore();
+    restore(trained);
     calibrateActivations(m, bits, trainSet);
     train(m, trainSet, cfg, cfg.qatSteps, cfg.learningRate / 10, new Rng(cfg.seed + 3), bits, progress, `qat ${bits} bits`);
     rows.push({ method: 'qat', bits, accuracy: withQuantizedWeights(m, bits, () => accuracy(m.net, test)) });
