@@ -1,3 +1,4 @@
+import { precisionEfficiency, type PrecisionEfficiency } from './efficiency.js';
 import type { Architecture } from './types.js';
 
 /** What `accelmap arch` prints: peaks per precision, levels, energy table, area. */
@@ -34,12 +35,15 @@ export interface ArchSummary {
   areaUm2: number;
   /** Peak MACs per byte of DRAM bandwidth (the roofline's ridge point), default precision. */
   ridgeMacsPerByte: number | null;
+  /** Chip-wide efficiency per precision at `utilization`. */
+  utilization: number;
+  efficiency: PrecisionEfficiency[];
   sources: string[];
 }
 
 const finite = (x: number) => (Number.isFinite(x) ? x : null);
 
-export function summarizeArch(a: Architecture): ArchSummary {
+export function summarizeArch(a: Architecture, utilization = 1): ArchSummary {
   const dram = a.levels[0]!;
   const dramBytesPerCycle = (Math.min(dram.readBandwidth, dram.sharedBandwidth) * dram.wordBits) / 8;
   const peaks = a.compute.precisions.map((p) => {
@@ -79,6 +83,8 @@ export function summarizeArch(a: Architecture): ArchSummary {
     cores: { count: a.cores.count, topology: a.cores.topology, linkBandwidthBytesPerCycle: finite(a.cores.linkBandwidthBytesPerCycle), linkLatencyCycles: a.cores.linkLatencyCycles },
     areaUm2: area,
     ridgeMacsPerByte: Number.isFinite(dramBytesPerCycle) ? peaks[0]!.macsPerCycle / dramBytesPerCycle : null,
+    utilization,
+    efficiency: precisionEfficiency(a, utilization),
     sources: a.sources,
   };
 }

@@ -18,6 +18,7 @@ export const EXAMPLES: Record<string, string[]> = {
   scale: ['accelmap scale resnet50 --devices 1024 --topology hier --link-gbps 100', 'accelmap scale gpt2 --devices 64 --topology torus2d --link-gbps 200 --parallel tp --tp 8', 'accelmap scale resnet50 --devices 256 --topology ring --link-gbps 10 --compress adacomp --out r.html'],
   run: ['accelmap run resnet18 --seed 3 --outputs out.npz', 'accelmap run ../shared/models/squeezenet1_1.onnx --inputs in.npz --json'],
   compile: ['accelmap compile resnet50', 'accelmap compile mobilenet_v2 --passes simplify,bn-fold,fuse --dump-after fuse', 'accelmap compile bert_base --arch simba --json'],
+  quantize: ['accelmap quantize resnet18 --precision int8', 'accelmap quantize mobilenet_v2 --precision int4 --calibrate 4 --json', 'accelmap quantize --demo --out accuracy.html'],
   'compress-demo': ['accelmap compress-demo', 'accelmap compress-demo --json'],
   vta: ['accelmap vta --dense 64x256x128', 'accelmap vta --dense 256x64x64 --virtual-threads 2 --set dma.bytesPerCycle=16 --out vta-prog --json'],
 };

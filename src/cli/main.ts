@@ -19,6 +19,7 @@ import { registerMap } from './commands/map.js';
 import { registerRun } from './commands/run.js';
 import { registerCompile } from './commands/compile.js';
 import { registerVta } from './commands/vta.js';
+import { registerQuantize } from './commands/quantize.js';
 
 /** Every command registers itself here, one line each. */
 const COMMANDS: ((program: Command, io: Io) => void)[] = [
@@ -37,6 +38,7 @@ const COMMANDS: ((program: Command, io: Io) => void)[] = [
   registerRun,
   registerCompile,
   registerVta,
+  registerQuantize,
 ];
 
 export function buildProgram(io: Io): Command {

@@ -40,6 +40,10 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
 export interface ExecuteOptions {
   /** Called after each node with the number of nodes run so far. */
   progress?: (done: number, total: number) => void;
+  /** Replaces the value a node reads at input `index` (quantization); the value other readers see is unchanged. */
+  transformInput?: (node: Node, index: number, value: Value) => Value;
+  /** Called with each computed node's outputs. */
+  observe?: (node: Node, outputs: Value[]) => void;
 }
 
 /** Runs `graph` on `feeds` (one value per graph input); returns every graph output by name. */
@@ -73,7 +77,11 @@ export function execute(graph: Graph, feeds: Feeds, params: ParamSource, o: Exec
   graph.nodes.forEach((node, k) => {
     if (!folded(graph, node)) {
       const kernel = kernels.get(node.op)!;
-      const inputs = node.inputs.map((name) => (name ? valueOf(name, `node ${node.name}`) : undefined));
+      const inputs = node.inputs.map((name, i) => {
+        if (!name) return undefined;
+        const v = valueOf(name, `node ${node.name}`);
+        return o.transformInput ? o.transformInput(node, i, v) : v;
+      });
       // an omitted optional output ('') gets an empty placeholder type
       const outputs = node.outputs.map((name) => graph.tensors[name] ?? { shape: [0], dtype: 'float32' as const });
       let results: Value[];
@@ -88,6 +96,7 @@ export function execute(graph: Graph, feeds: Feeds, params: ParamSource, o: Exec
         if (!r || !sameShape(r.shape, outputs[i]!.shape)) throw new Error(`kernel ${node.op} gave node ${node.name} output ${i} shape [${r?.shape}], the graph says [${outputs[i]!.shape}]`);
         env.set(name, r);
       });
+      o.observe?.(node, results);
     }
     for (const name of node.inputs) {
       if (!name) continue;

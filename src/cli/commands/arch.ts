@@ -3,6 +3,7 @@ import { listPresets, loadArch } from '../../arch/load.js';
 import { summarizeArch } from '../../arch/summary.js';
 import { renderTable } from '../../util/table.js';
 import { formatBytes, formatCount } from '../../util/units.js';
+import { fraction } from '../flags.js';
 import { toJson, type Io } from '../io.js';
 
 const num = (x: number | null, digits = 3) => (x === null ? '∞' : formatCount(x, digits));
@@ -13,8 +14,9 @@ export function registerArch(program: Command, io: Io): void {
     .command('arch')
     .description('summarize an accelerator spec: peak MACs/s per precision, capacities, bandwidths, energy table, area (no argument: list presets)')
     .argument('[arch]', 'preset name or spec file (.yaml/.json)')
+    .option('--utilization <u>', 'fraction of peak MAC throughput the efficiency figures assume', fraction('--utilization'), 1)
     .option('--json', 'print JSON')
-    .action((ref: string | undefined, opts: { json?: boolean }) => {
+    .action((ref: string | undefined, opts: { json?: boolean; utilization: number }) => {
       if (!ref) {
         const rows = listPresets().map((name) => {
           const a = loadArch(name);
@@ -23,13 +25,16 @@ export function registerArch(program: Command, io: Io): void {
         if (opts.json) return io.out(toJson(rows));
         return io.out(renderTable(['preset', 'description'], rows.map((r) => [r.name, r.description])));
       }
-      const s = summarizeArch(loadArch(ref));
+      const s = summarizeArch(loadArch(ref), opts.utilization);
       if (opts.json) return io.out(toJson(s));
       const lines: string[] = [];
       lines.push(`${s.name} — ${s.description}`);
       lines.push(`${s.technologyNm} nm, ${formatCount(s.clockHz)}Hz, ${s.macUnits} MAC units, area ${formatCount(s.areaUm2 / 1e6)} mm²${s.ridgeMacsPerByte !== null ? `, ridge ${s.ridgeMacsPerByte.toFixed(0)} MAC/B of DRAM bandwidth` : ''}`);
       lines.push('');
       lines.push(renderTable(['precision', 'MACs/cycle', 'peak MAC/s', 'peak OPS (2/MAC)', 'pJ/MAC'], s.peaks.map((p) => [p.precision, p.macsPerCycle, formatCount(p.macsPerSecond), formatCount(p.opsPerSecond), pj(p.energyPerMacPj)])));
+      lines.push('');
+      lines.push(`efficiency, all ${s.cores.count} core(s), at ${(100 * s.utilization).toFixed(0)}% utilization: MACs plus operand reads and partial-sum updates at ${s.levels.at(-1)!.name} (bits moved), plus leakage; traffic above it depends on the mapping (see map)`);
+      lines.push(renderTable(['precision', 'peak TOPS', 'TOPS at util.', 'pJ/op MAC', 'pJ/op operands', 'pJ/op leakage', 'TOPS/W', 'TOPS/mm²'], s.efficiency.map((e) => [e.precision, e.peakTops.toFixed(2), e.tops.toFixed(2), pj(e.pjPerOp.mac), pj(e.pjPerOp.operands), pj(e.pjPerOp.leakage), pj(e.topsPerWatt), pj(e.topsPerMm2)])));
       lines.push('');
       lines.push(
         renderTable(
