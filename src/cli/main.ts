@@ -16,6 +16,8 @@ import { registerModel } from './commands/model.js';
 import { registerMemory } from './commands/memory.js';
 import { registerTimeloop } from './commands/timeloop.js';
 import { registerMap } from './commands/map.js';
+import { registerExplore } from './commands/explore.js';
+import { registerResults } from './commands/results.js';
 
 /** Every command registers itself here, one line each. */
 const COMMANDS: ((program: Command, io: Io) => void)[] = [
@@ -31,6 +33,8 @@ const COMMANDS: ((program: Command, io: Io) => void)[] = [
   registerMemory,
   registerTimeloop,
   registerMap,
+  registerExplore,
+  registerResults,
 ];
 
 export function buildProgram(io: Io): Command {
