@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -67,6 +67,11 @@ describe('explore and results', () => {
     const csv = (await cli('results', db, '--csv')).out.split('\n');
     expect(csv[0]).toBe('hash,space,pe_x,glb,clock,status,latency_s,energy_pj,area_mm2,sram_bytes');
     expect(csv).toHaveLength(7);
+    const html = join(mkdtempSync(join(tmpdir(), 'accelmap-results-')), 'front.html');
+    expect((await cli('results', db, '--out', html)).code).toBe(0);
+    const page = readFileSync(html, 'utf8');
+    expect(page).toContain(`Pareto front: ${plain.front.length} of 6 designs`);
+    for (const d of plain.front) expect(page).toContain(d.hash.slice(0, 10));
   }, 60_000);
 
   it('resumes a run killed with SIGKILL and ends with the uninterrupted front, nothing stored twice', async () => {
@@ -102,5 +107,8 @@ describe('explore and results', () => {
     expect(await cliError('explore', LAYER, '--space', SPACE, '--objectives', 'latency,speed')).toMatch(/--objectives: 'speed' is not one of latency, energy, area/);
     expect(await cliError('explore', LAYER, '--space', 'no/such.yaml')).toMatch(/no\/such\.yaml/);
     expect(await cliError('results', 'no/such.db')).toMatch(/no\/such\.db: no such results store/);
+    const notDb = join(mkdtempSync(join(tmpdir(), 'accelmap-results-')), 'text.db');
+    writeFileSync(notDb, 'this is not a database, just some text that is long enough to have a header\n'.repeat(4));
+    expect(await cliError('results', notDb)).toMatch(/text\.db: cannot open the results store: file is not a database/);
   });
 });

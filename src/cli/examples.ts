@@ -17,6 +17,6 @@ export const EXAMPLES: Record<string, string[]> = {
   memory: ['accelmap memory vgg16 --batch 256 --device titan-x', 'accelmap memory resnet50 --device v100-16gb --policy recompute --max-batch', 'accelmap memory vgg16 --batch 64 --arch eyeriss --trace t.json --out m.html'],
   scale: ['accelmap scale resnet50 --devices 1024 --topology hier --link-gbps 100', 'accelmap scale gpt2 --devices 64 --topology torus2d --link-gbps 200 --parallel tp --tp 8', 'accelmap scale resnet50 --devices 256 --topology ring --link-gbps 10 --compress adacomp --out r.html'],
   explore: ['accelmap explore conv:K=16,C=16,P=8,Q=8,R=3,S=3 --space presets/spaces/eyeriss.yaml --budget 20', 'accelmap explore resnet18 --space presets/spaces/eyeriss.yaml --budget 100 --store results.db --json'],
-  results: ['accelmap results results.db --pareto', 'accelmap results results.db --csv > designs.csv'],
+  results: ['accelmap results results.db --pareto', 'accelmap results results.db --csv > designs.csv', 'accelmap results results.db --out front.html'],
   'compress-demo': ['accelmap compress-demo', 'accelmap compress-demo --json'],
 };
