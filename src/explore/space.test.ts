@@ -31,6 +31,15 @@ describe('design space', () => {
     expect(s.constraints.maxSramBytes).toBe(512 * 1024);
   });
 
+  it('loads the shipped VTA-like space, whose largest design breaks its storage cap', () => {
+    const s = loadSpace(presetPath('spaces', 'vta.yaml'));
+    const arch = designArch(s, s.knobs.map((k) => k.values.length - 1));
+    if ('invalid' in arch) throw new Error(arch.invalid);
+    // 64 KiB + 512 KiB + 256 KiB of buffers, against a 768 KiB cap
+    expect(designStatic(arch).sramBytes).toBe((64 + 512 + 256) * 1024);
+    expect(constraintViolation(s, designStatic(arch))).toMatch(/on-chip storage 851968 B > 786432 B/);
+  });
+
   it('writes each knob into the spec at its path', () => {
     const s = loadSpace(presetPath('spaces', 'eyeriss.yaml'));
     const d = s.knobs.map((k) => k.values.length - 1);
