@@ -57,3 +57,29 @@ export function crowdingDistance(points: readonly (readonly number[])[], front: 
   }
   return dist;
 }
+
+/**
+ * Hypervolume (all objectives minimized) dominated by `points` and bounded by
+ * `reference`: the measure of the union of the boxes [p, reference]. Exact, by
+ * slicing along the last objective and recursing (fine for the fronts of a
+ * few hundred points this is used on). Points not below the reference in
+ * every objective add nothing.
+ */
+export function hypervolume(points: readonly (readonly number[])[], reference: readonly number[]): number {
+  const inside = points.filter((p) => p.every((x, k) => x < reference[k]!));
+  return volume(inside, reference);
+}
+
+function volume(points: readonly (readonly number[])[], ref: readonly number[]): number {
+  const m = ref.length;
+  if (points.length === 0) return 0;
+  if (m === 1) return ref[0]! - Math.min(...points.map((p) => p[0]!));
+  const sorted = [...points].sort((a, b) => a[m - 1]! - b[m - 1]!);
+  let total = 0;
+  for (let i = 0; i < sorted.length; i++) {
+    const lo = sorted[i]![m - 1]!, hi = i + 1 < sorted.length ? sorted[i + 1]![m - 1]! : ref[m - 1]!;
+    if (hi <= lo) continue;
+    total += (hi - lo) * volume(sorted.slice(0, i + 1).map((p) => p.slice(0, m - 1)), ref.slice(0, m - 1));
+  }
+  return total;
+}
