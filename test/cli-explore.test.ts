@@ -107,6 +107,9 @@ describe('explore and results', () => {
     expect(await cliError('explore', LAYER, '--space', SPACE, '--objectives', 'latency,speed')).toMatch(/--objectives: 'speed' is not one of latency, energy, area/);
     expect(await cliError('explore', LAYER, '--space', 'no/such.yaml')).toMatch(/no\/such\.yaml/);
     expect(await cliError('results', 'no/such.db')).toMatch(/no\/such\.db: no such results store/);
+    const tight = join(mkdtempSync(join(tmpdir(), 'accelmap-space-')), 'tight.yaml');
+    writeFileSync(tight, `${readFileSync(SPACE, 'utf8')}constraints:\n  maxAreaMm2: 0.01\n`);
+    expect(await cliError('explore', LAYER, '--space', tight, '--no-progress')).toMatch(/tight\.yaml constraints: none of the 8 designs meets the constraints/);
     const notDb = join(mkdtempSync(join(tmpdir(), 'accelmap-results-')), 'text.db');
     writeFileSync(notDb, 'this is not a database, just some text that is long enough to have a header\n'.repeat(4));
     expect(await cliError('results', notDb)).toMatch(/text\.db: cannot open the results store: file is not a database/);
