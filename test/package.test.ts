@@ -59,8 +59,11 @@ describe.skipIf(npmMissing !== '')('the packed package', () => {
     mkdirSync(project);
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'uses-accelmap', version: '1.0.0', private: true, type: 'module' }));
     const tgz = resolve(dir, packed[0]!.filename);
-    let install = await run('npm', ['install', tgz, '--offline', '--no-audit', '--no-fund'], project);
-    if (install.status !== 0) install = await run('npm', ['install', tgz, '--prefer-offline', '--no-audit', '--no-fund'], project);
+    // --ignore-scripts: better-sqlite3 (the results store of `accelmap explore`) compiles SQLite from source where no prebuilt
+    // binary can be fetched, minutes per install; it loads its binary only when a store is opened, which nothing here does.
+    const flags = ['--no-audit', '--no-fund', '--ignore-scripts'];
+    let install = await run('npm', ['install', tgz, '--offline', ...flags], project);
+    if (install.status !== 0) install = await run('npm', ['install', tgz, '--prefer-offline', ...flags], project);
     ok(install, 'npm install of the packed package');
     // The example's own types (console, top-level await) come from the checkout's @types/node.
     symlinkSync(join(root, 'node_modules', '@types'), join(project, 'node_modules', '@types'), 'dir');

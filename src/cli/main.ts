@@ -20,6 +20,8 @@ import { registerRun } from './commands/run.js';
 import { registerCompile } from './commands/compile.js';
 import { registerVta } from './commands/vta.js';
 import { registerQuantize } from './commands/quantize.js';
+import { registerExplore } from './commands/explore.js';
+import { registerResults } from './commands/results.js';
 
 /** Every command registers itself here, one line each. */
 const COMMANDS: ((program: Command, io: Io) => void)[] = [
@@ -39,6 +41,8 @@ const COMMANDS: ((program: Command, io: Io) => void)[] = [
   registerCompile,
   registerVta,
   registerQuantize,
+  registerExplore,
+  registerResults,
 ];
 
 export function buildProgram(io: Io): Command {

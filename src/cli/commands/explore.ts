@@ -1,0 +1,87 @@
+import { Option, type Command } from 'commander';
+import { EXPLORE_MAPPER_DEFAULTS, EXPLORE_OBJECTIVES, explore, type ExploreObjective, type ExploreWorkload } from '../../explore/explore.js';
+import { DESIGN_STRATEGIES, type DesignStrategy } from '../../explore/search.js';
+import { loadSpace, spaceSize } from '../../explore/space.js';
+import { formatObjective, renderExplore } from '../../report/explore.js';
+import { parseLayerSpec } from '../../problem/parse.js';
+import { ResultsStore } from '../../store/store.js';
+import { AccelmapError } from '../../util/errors.js';
+import { stderrProgress } from '../../util/progress.js';
+import { formatSeconds } from '../../util/units.js';
+import { loadGraph } from '../../workload/load.js';
+import { oneOf, positiveInt } from '../flags.js';
+import { toJson, type Io } from '../io.js';
+import { addModelOptions, loadOptions, type ModelFlags } from '../model-options.js';
+
+interface ExploreFlags extends ModelFlags {
+  space: string;
+  objectives: ExploreObjective[];
+  strategy: DesignStrategy;
+  budget: number;
+  population?: number;
+  mapBudget: number;
+  store?: string;
+  seed: number;
+  threads?: number;
+  json?: boolean;
+  progress: boolean;
+}
+
+/** `latency,energy,area` → the list, each one checked. */
+export function objectivesFlag(value: string): ExploreObjective[] {
+  const list = value.split(',').map((s) => s.trim());
+  for (const o of list) if (!(EXPLORE_OBJECTIVES as readonly string[]).includes(o)) throw new AccelmapError('bad-flag', `--objectives: '${o}' is not one of ${EXPLORE_OBJECTIVES.join(', ')}`);
+  if (new Set(list).size !== list.length) throw new AccelmapError('bad-flag', `--objectives '${value}' names an objective twice`);
+  return list as ExploreObjective[];
+}
+
+function loadWorkload(name: string, f: ModelFlags): ExploreWorkload {
+  const single = name.includes(':') && !/\.onnx$/i.test(name);
+  const options = loadOptions(f);
+  return { name, workload: single ? parseLayerSpec(name) : loadGraph(name, options), options: single ? {} : options };
+}
+
+export function registerExplore(program: Command, io: Io): void {
+  const cmd = program
+    .command('explore')
+    .description('search accelerator designs of a design space for the given workloads: Pareto front of latency, energy and area, kept in a resumable store')
+    .argument('<model...>', 'zoo models, .onnx files or layers (conv:K=16,C=16,P=8,Q=8,R=3,S=3)')
+    .requiredOption('--space <file>', 'design space (YAML; see presets/spaces/)')
+    .addOption(new Option('--objectives <list>', `comma-separated, each minimized: ${EXPLORE_OBJECTIVES.join(', ')}`).argParser(objectivesFlag).default(['latency', 'energy', 'area'], 'latency,energy,area'))
+    .addOption(new Option('--strategy <name>', DESIGN_STRATEGIES.join('|')).argParser(oneOf('--strategy', DESIGN_STRATEGIES)).default('nsga2'))
+    .addOption(new Option('--budget <n>', 'designs to evaluate').argParser(positiveInt('--budget')).default(40))
+    .option('--population <n>', 'NSGA-II population (default: min(budget, 16))', positiveInt('--population'))
+    .addOption(new Option('--map-budget <n>', 'mapper evaluations per distinct loop nest of each design (small by default: a design costs seconds)').argParser(positiveInt('--map-budget')).default(500))
+    .option('--store <file.db>', 'SQLite results store: evaluated designs are kept there and skipped on a rerun')
+    .addOption(new Option('--seed <n>', 'random seed (designs and mappings)').argParser(positiveInt('--seed')).default(1))
+    .option('--threads <n>', 'mapper worker threads per design (default 1)', positiveInt('--threads'))
+    .option('--json', 'print JSON: evaluated, front[] with hash, knobs, objectives')
+    .option('--no-progress', 'no progress on stderr');
+  addModelOptions(cmd).action(async (models: string[], opts: ExploreFlags) => {
+    const space = loadSpace(opts.space);
+    const workloads = models.map((m) => loadWorkload(m, opts));
+    const mapper = { ...EXPLORE_MAPPER_DEFAULTS, budget: { evaluations: opts.mapBudget }, seed: opts.seed };
+    const store = opts.store ? new ResultsStore(opts.store) : undefined;
+    if (opts.progress) io.err(`explore ${space.name}: ${space.knobs.length} knobs, ${spaceSize(space)} designs before constraints; ${opts.strategy}, budget ${opts.budget} designs; mapper ${mapper.strategy}, ${opts.mapBudget} evaluations per loop nest (--map-budget)`);
+    const progress = stderrProgress('explore', opts.progress);
+    const start = Date.now();
+    try {
+      const result = await explore(space, workloads, {
+        objectives: opts.objectives, strategy: opts.strategy, budget: opts.budget, seed: opts.seed, population: opts.population, mapper, threads: opts.threads, store,
+        onDesign: (p) => {
+          const elapsed = (Date.now() - start) / 1000;
+          const fresh = p.done - p.fromStore;
+          const eta = fresh > 0 ? ((p.budget - p.done) * elapsed) / fresh : 0;
+          const best = opts.objectives.flatMap((o) => (p.best[o] === undefined ? [] : [`${o} ${formatObjective(o, p.best[o])}`])).join(', ');
+          progress.update(`${p.done}/${p.budget} designs (${p.fromStore} from store); best ${best || 'none yet'}; ETA ${formatSeconds(eta)}`);
+        },
+      });
+      if (result.evaluated === 0) throw new AccelmapError('infeasible', `none of the ${spaceSize(space)} designs meets the constraints`, { file: opts.space, path: 'constraints' }, 'loosen maxAreaMm2 / maxSram or change the knobs');
+      progress.done(`${result.evaluated} designs in ${formatSeconds((Date.now() - start) / 1000)} (${result.fromStore} from the store), front of ${result.front.length}`);
+      if (opts.json) return io.out(toJson({ evaluated: result.evaluated, fromStore: result.fromStore, rejected: result.rejected, infeasible: result.infeasible, mapperCacheHits: result.mapperCacheHits, mapper: result.mapper, objectives: result.objectives, front: result.front.map((d) => ({ hash: d.hash, knobs: d.knobs, objectives: d.objectives })) }));
+      io.out(renderExplore(result));
+    } finally {
+      store?.close();
+    }
+  });
+}

@@ -1,0 +1,73 @@
+import { existsSync } from 'node:fs';
+import { Option, type Command } from 'commander';
+import { paretoFront } from '../../explore/pareto.js';
+import type { ExploreObjective } from '../../explore/explore.js';
+import { renderDesigns, resultsReportHtml } from '../../report/explore.js';
+import { checkWritable, writeTextFile } from '../../util/files.js';
+import { ResultsStore, type StoredDesign } from '../../store/store.js';
+import { AccelmapError } from '../../util/errors.js';
+import { toJson, type Io } from '../io.js';
+import { objectivesFlag } from './explore.js';
+
+interface ResultsFlags {
+  pareto?: boolean;
+  objectives: ExploreObjective[];
+  space?: string;
+  csv?: boolean;
+  json?: boolean;
+  out?: string;
+}
+
+const value = (d: StoredDesign, o: ExploreObjective) => (o === 'latency' ? d.latencyS! : o === 'energy' ? d.energyPj! : d.areaMm2);
+
+/** The designs of a store that are not dominated (over `objectives`) by another mapped design of the store. */
+export function storedFront(designs: StoredDesign[], objectives: readonly ExploreObjective[]): StoredDesign[] {
+  const ok = designs.filter((d) => d.status === 'ok');
+  return paretoFront(ok.map((d) => objectives.map((o) => value(d, o)))).map((i) => ok[i]!);
+}
+
+function csvCell(x: unknown): string {
+  const s = x === null || x === undefined ? '' : String(x);
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function registerResults(program: Command, io: Io): void {
+  program
+    .command('results')
+    .description('list the designs of a results store (written by accelmap explore --store), or their Pareto front')
+    .argument('<store.db>', 'SQLite results store')
+    .option('--pareto', 'only the non-dominated designs')
+    .addOption(new Option('--objectives <list>', 'objectives of --pareto, each minimized').argParser(objectivesFlag).default(['latency', 'energy', 'area'], 'latency,energy,area'))
+    .option('--space <name>', 'only designs of this space')
+    .addOption(new Option('--csv', 'print CSV').conflicts('json'))
+    .option('--json', 'print JSON')
+    .option('--out <file.html>', 'write an HTML page: scatter plots of the objectives with the front, the front, and each front design\'s layers')
+    .action((file: string, opts: ResultsFlags) => {
+      if (!existsSync(file)) throw new AccelmapError('bad-file', 'no such results store', { file }, 'give a file written by accelmap explore --store');
+      if (opts.out) checkWritable(opts.out, 'HTML page');
+      const store = new ResultsStore(file, { mustExist: true });
+      try {
+        let designs = store.all();
+        if (opts.space !== undefined) designs = designs.filter((d) => d.space === opts.space);
+        const front = storedFront(designs, opts.objectives);
+        const knobNames = [...new Set(designs.flatMap((d) => Object.keys(d.knobs)))];
+        if (opts.out) {
+          writeTextFile(opts.out, resultsReportHtml(`accelmap results: ${file}`, designs, front, knobNames, (h) => store.layers(h)), 'HTML page');
+          io.err(`wrote ${opts.out}`);
+        }
+        printDesigns(file, opts.pareto ? front : designs, knobNames, opts, io);
+      } finally {
+        store.close();
+      }
+    });
+}
+
+function printDesigns(file: string, designs: StoredDesign[], knobNames: string[], opts: ResultsFlags, io: Io): void {
+  if (opts.json) return io.out(toJson({ designs: designs.map(({ layers: _layers, ...d }) => d) }));
+  if (opts.csv) {
+    const header = ['hash', 'space', ...knobNames, 'status', 'latency_s', 'energy_pj', 'area_mm2', 'sram_bytes'];
+    const rows = designs.map((d) => [d.hash, d.space, ...knobNames.map((k) => d.knobs[k]), d.status, d.latencyS, d.energyPj, d.areaMm2, d.sramBytes]);
+    return io.out([header, ...rows].map((r) => r.map(csvCell).join(',')).join('\n'));
+  }
+  io.out(`${file}: ${designs.length} designs${opts.pareto ? ` on the Pareto front over ${opts.objectives.join(', ')}` : ''}\n\n${renderDesigns(designs, knobNames)}`);
+}

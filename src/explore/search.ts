@@ -1,0 +1,194 @@
+import { Rng } from '../util/rng.js';
+import { crowdingDistance, nondominatedSort, paretoFront } from './pareto.js';
+import type { Design } from './space.js';
+
+export const DESIGN_STRATEGIES = ['nsga2', 'random'] as const;
+export type DesignStrategy = (typeof DESIGN_STRATEGIES)[number];
+
+/** The design search's view of a space: how many values each knob has, and which designs pass the constraints. */
+export interface SearchProblem {
+  cardinalities: number[];
+  /** Whether a design passes the constraints (checked before it is evaluated; rejected designs cost no budget). */
+  admissible(d: Design): boolean;
+  /** Objective values (lower is better), or null when the design cannot run the workloads. */
+  evaluate(d: Design): Promise<number[] | null>;
+}
+
+export interface DesignSearchOptions {
+  strategy: DesignStrategy;
+  /** Designs to evaluate (admissible ones; fewer when the space has fewer). */
+  budget: number;
+  seed: number;
+  /** NSGA-II population (default: min(budget, 16)). */
+  population?: number;
+}
+
+export interface Evaluated {
+  design: Design;
+  objectives: number[] | null;
+}
+
+export interface DesignSearchResult {
+  evaluated: Evaluated[];
+  /** Indices into `evaluated` of the non-dominated designs. */
+  front: number[];
+  /** Designs dropped by the constraints. */
+  rejected: number;
+}
+
+const keyOf = (d: Design) => d.join(',');
+
+/**
+ * Searches a discrete design space: uniform random sampling, or NSGA-II
+ * (Deb et al., 2002: non-dominated sorting, crowding distance, binary
+ * tournaments, uniform crossover, per-knob mutation to a neighbouring or a
+ * random value). Seeded: the same seed and the same evaluations give the same
+ * sequence of designs, so a rerun that reads stored evaluations retraces it.
+ */
+export async function searchDesigns(p: SearchProblem, o: DesignSearchOptions): Promise<DesignSearchResult> {
+  const rng = new Rng(o.seed);
+  const size = p.cardinalities.reduce((n, c) => n * c, 1);
+  const seen = new Set<string>();
+  let rejected = 0;
+  const evaluated: Evaluated[] = [];
+
+  /** Marks `d` seen; true when it is new and admissible. */
+  const admit = (d: Design): boolean => {
+    const k = keyOf(d);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    if (p.admissible(d)) return true;
+    rejected++;
+    return false;
+  };
+  const exhausted = () => seen.size >= size;
+  const randomDesign = (): Design => p.cardinalities.map((c) => rng.int(c));
+  /** A new admissible design drawn uniformly, or undefined once every design has been seen. */
+  const fresh = (): Design | undefined => {
+    for (let tries = 0; tries < 64 && !exhausted(); tries++) {
+      const d = randomDesign();
+      if (admit(d)) return d;
+    }
+    // Dense sampling stalls near the end of a small space: walk it in order from a random point instead.
+    const start = rng.int(size);
+    for (let i = 0; i < size && !exhausted(); i++) {
+      const d = decode((start + i) % size, p.cardinalities);
+      if (admit(d)) return d;
+    }
+    return undefined;
+  };
+  const run = async (d: Design): Promise<Evaluated> => {
+    const e = { design: d, objectives: await p.evaluate(d) };
+    evaluated.push(e);
+    return e;
+  };
+
+  if (o.strategy === 'random') {
+    while (evaluated.length < o.budget) {
+      const d = fresh();
+      if (!d) break;
+      await run(d);
+    }
+  } else {
+    const n = Math.max(2, Math.min(o.budget, o.population ?? 16));
+    let population: Evaluated[] = [];
+    while (population.length < n && evaluated.length < o.budget) {
+      const d = fresh();
+      if (!d) break;
+      population.push(await run(d));
+    }
+    while (evaluated.length < o.budget && !exhausted()) {
+      const ranked = rankPopulation(population);
+      const children: Evaluated[] = [];
+      while (children.length < n && evaluated.length < o.budget) {
+        const a = tournament(ranked, rng), b = tournament(ranked, rng);
+        let child = a && b ? crossover(a.design, b.design, rng) : randomDesign();
+        let ok = false;
+        for (let tries = 0; tries < 16 && !ok; tries++) {
+          child = mutate(child, p.cardinalities, rng);
+          ok = admit(child);
+        }
+        const d = ok ? child : fresh();
+        if (!d) break;
+        children.push(await run(d));
+      }
+      if (children.length === 0) break;
+      population = select([...population, ...children], n);
+    }
+  }
+  const feasible = evaluated.flatMap((e, i) => (e.objectives ? [i] : []));
+  const front = paretoFront(feasible.map((i) => evaluated[i]!.objectives!)).map((j) => feasible[j]!);
+  return { evaluated, front, rejected };
+}
+
+function decode(index: number, cardinalities: number[]): Design {
+  const d: Design = [];
+  for (const c of cardinalities) {
+    d.push(index % c);
+    index = Math.floor(index / c);
+  }
+  return d;
+}
+
+interface Ranked {
+  design: Design;
+  rank: number;
+  crowding: number;
+}
+
+/** Rank and crowding distance of each feasible member (designs that cannot run are left out). */
+function rankPopulation(pop: Evaluated[]): Ranked[] {
+  const feasible = pop.filter((e) => e.objectives);
+  const points = feasible.map((e) => e.objectives!);
+  const out: Ranked[] = [];
+  nondominatedSort(points).forEach((front, rank) => {
+    const crowd = crowdingDistance(points, front);
+    front.forEach((i, j) => out.push({ design: feasible[i]!.design, rank, crowding: crowd[j]! }));
+  });
+  return out;
+}
+
+function better(a: Ranked, b: Ranked): boolean {
+  return a.rank < b.rank || (a.rank === b.rank && a.crowding > b.crowding);
+}
+
+function tournament(ranked: Ranked[], rng: Rng): Ranked | undefined {
+  if (ranked.length === 0) return undefined;
+  const a = ranked[rng.int(ranked.length)]!, b = ranked[rng.int(ranked.length)]!;
+  return better(b, a) ? b : a;
+}
+
+function crossover(a: Design, b: Design, rng: Rng): Design {
+  return a.map((x, i) => (rng.next() < 0.5 ? x : b[i]!));
+}
+
+/** Each knob moves with probability 1/knobs (at least one moves): to a neighbouring value, or half the time to any value. */
+function mutate(d: Design, cardinalities: number[], rng: Rng): Design {
+  const out = [...d];
+  const forced = rng.int(d.length);
+  for (let i = 0; i < d.length; i++) {
+    const c = cardinalities[i]!;
+    if (c < 2 || (i !== forced && rng.next() >= 1 / d.length)) continue;
+    if (rng.next() < 0.5) out[i] = rng.int(c);
+    else out[i] = Math.min(c - 1, Math.max(0, out[i]! + (rng.next() < 0.5 ? -1 : 1)));
+  }
+  return out;
+}
+
+/** NSGA-II survivor selection: whole fronts in rank order, the last one cut by crowding distance; infeasible designs last. */
+function select(pool: Evaluated[], n: number): Evaluated[] {
+  const feasible = pool.filter((e) => e.objectives);
+  const points = feasible.map((e) => e.objectives!);
+  const out: Evaluated[] = [];
+  for (const front of nondominatedSort(points)) {
+    if (out.length + front.length <= n) {
+      out.push(...front.map((i) => feasible[i]!));
+      continue;
+    }
+    const crowd = crowdingDistance(points, front);
+    const order = [...front.keys()].sort((a, b) => crowd[b]! - crowd[a]! || front[a]! - front[b]!);
+    out.push(...order.slice(0, n - out.length).map((j) => feasible[front[j]!]!));
+    break;
+  }
+  return out;
+}

@@ -1,0 +1,240 @@
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, join } from 'node:path';
+import { z } from 'zod';
+import { archFromSpec } from '../arch/load.js';
+import { summarizeArch } from '../arch/summary.js';
+import type { Architecture } from '../arch/types.js';
+import { AccelmapError } from '../util/errors.js';
+import { presetPath } from '../util/paths.js';
+import { locatedError, readSourceFile, zodIssueError, type SourceDoc } from '../util/source-file.js';
+import { parseBytes } from '../util/units.js';
+
+/**
+ * A hardware design space, written as YAML over an architecture spec: each
+ * knob is a path into the spec (`levels[name=GlobalBuffer].capacity`,
+ * `levels[name=InputSpad].fanOut.x`, `clock`, `cores.count`) with its values
+ * (a list, or a linear or geometric range); constraints drop designs before
+ * anything is mapped, judged by the arch module's own area model.
+ */
+const SPACE_HINT = 'see presets/spaces/eyeriss.yaml for the format';
+
+const scalar = z.union([z.number(), z.string().min(1), z.boolean()]);
+const rangeSchema = z
+  .object({
+    min: z.number(),
+    max: z.number(),
+    /** Linear step … */
+    step: z.number().positive().optional(),
+    /** … or a geometric factor (> 1). */
+    factor: z.number().gt(1).optional(),
+  })
+  .strict()
+  .refine((r) => r.max >= r.min, { error: 'max must be ≥ min' })
+  .refine((r) => (r.step === undefined) !== (r.factor === undefined), { error: 'give exactly one of step or factor' });
+
+const knobSchema = z
+  .object({
+    path: z.string().min(1),
+    /** Short name in tables (default: the path). */
+    name: z.string().min(1).optional(),
+    values: z.array(scalar).min(1).optional(),
+    range: rangeSchema.optional(),
+  })
+  .strict()
+  .refine((k) => (k.values === undefined) !== (k.range === undefined), { error: 'give exactly one of values or range' });
+
+const spaceSchema = z
+  .object({
+    name: z.string().min(1),
+    description: z.string().optional(),
+    /** A preset name or a spec file (relative to the space file). */
+    arch: z.string().min(1),
+    knobs: z.array(knobSchema).min(1),
+    constraints: z
+      .object({
+        /** Total area of all cores, mm² (the arch module's area model). */
+        maxAreaMm2: z.number().positive().optional(),
+        /** On-chip storage (SRAM and register files, all instances and cores): bytes or with a unit (`1MiB`). */
+        maxSram: z.union([z.number().positive(), z.string().min(1)]).optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export type KnobValue = number | string | boolean;
+
+export interface Knob {
+  name: string;
+  path: string;
+  values: KnobValue[];
+}
+
+export interface DesignSpace {
+  name: string;
+  file: string;
+  /** The base spec, as data, before any knob is applied. */
+  baseSpec: Record<string, unknown>;
+  knobs: Knob[];
+  constraints: { maxAreaMm2?: number; maxSramBytes?: number };
+}
+
+/** One design: an index into each knob's values. */
+export type Design = number[];
+
+/** What a design costs before mapping: the area model's figures. */
+export interface DesignStatic {
+  areaMm2: number;
+  sramBytes: number;
+}
+
+type Segment = { key: string } | { key: string; select: { field: string; value: string } } | { key: string; index: number };
+
+const SEGMENT = /^([A-Za-z_][\w]*)(?:\[(?:(\d+)|([A-Za-z_]\w*)=([^\]]+))\])?$/;
+
+function parsePath(path: string): Segment[] | undefined {
+  const out: Segment[] = [];
+  for (const part of path.split('.')) {
+    const m = SEGMENT.exec(part);
+    if (!m) return undefined;
+    if (m[2] !== undefined) out.push({ key: m[1]!, index: Number(m[2]) });
+    else if (m[3] !== undefined) out.push({ key: m[1]!, select: { field: m[3], value: m[4]! } });
+    else out.push({ key: m[1]! });
+  }
+  return out;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Sets `path` in `spec` (in place) to `value`; returns a reason when the path does not lead into the spec. */
+function setPath(spec: Record<string, unknown>, path: string, value: KnobValue): string | undefined {
+  const segs = parsePath(path);
+  if (!segs) return `'${path}' is not a path (write e.g. levels[name=GlobalBuffer].capacity)`;
+  let node: Record<string, unknown> = spec;
+  for (let i = 0; i < segs.length; i++) {
+    const s = segs[i]!;
+    const last = i === segs.length - 1;
+    if ('index' in s || 'select' in s) {
+      const list = node[s.key];
+      if (!Array.isArray(list)) return `'${s.key}' in '${path}' is not a list in the spec`;
+      const item = 'index' in s ? list[s.index] : list.find((x) => isObject(x) && String(x[s.select.field]) === s.select.value);
+      if (!isObject(item)) return `'${path}': no ${'index' in s ? `item ${s.index}` : `item with ${s.select.field}=${s.select.value}`} in ${s.key}`;
+      if (last) return `'${path}' ends at a list item; name a field of it`;
+      node = item;
+      continue;
+    }
+    if (last) {
+      node[s.key] = value;
+      return undefined;
+    }
+    const next = node[s.key];
+    if (!isObject(next)) return `'${s.key}' in '${path}' is not a section of the spec`;
+    node = next;
+  }
+  return undefined;
+}
+
+function rangeValues(r: z.infer<typeof rangeSchema>): number[] {
+  const out: number[] = [];
+  const eps = 1e-9 * Math.max(1, Math.abs(r.max));
+  for (let v = r.min; v <= r.max + eps && out.length <= 10000; v = r.step !== undefined ? v + r.step : v * r.factor!) out.push(Number(v.toPrecision(12)));
+  return out;
+}
+
+function resolveArch(ref: string, spaceFile: string): SourceDoc {
+  const looksLikeFile = /[/\\]/.test(ref) || /\.(ya?ml|json)$/i.test(ref);
+  if (looksLikeFile) return readSourceFile(isAbsolute(ref) ? ref : join(dirname(spaceFile), ref), 'bad-spec');
+  const preset = presetPath('arch', `${ref.toLowerCase()}.yaml`);
+  if (!existsSync(preset)) throw new AccelmapError('bad-spec', `unknown architecture '${ref}'`, { file: spaceFile, path: 'arch' }, 'give a preset name (accelmap arch --list) or a spec file');
+  return readSourceFile(preset, 'bad-spec');
+}
+
+/** Loads and checks a space file: every knob's path exists and each of its values gives a valid spec on its own. */
+export function loadSpace(file: string): DesignSpace {
+  const src = readSourceFile(file, 'bad-spec');
+  const parsed = spaceSchema.safeParse(src.value);
+  if (!parsed.success) throw zodIssueError(parsed.error, src, 'bad-spec', SPACE_HINT);
+  const s = parsed.data;
+  const baseSpec = resolveArch(s.arch, file).value as Record<string, unknown>;
+  try {
+    archFromSpec(baseSpec, s.arch);
+  } catch (e) {
+    if (e instanceof AccelmapError) throw new AccelmapError('bad-spec', `base architecture '${s.arch}' is not valid: ${e.message}`, { file, path: 'arch' });
+    throw e;
+  }
+  const knobs: Knob[] = s.knobs.map((k, i) => {
+    const values = k.values ?? rangeValues(k.range!);
+    if (new Set(values.map(String)).size !== values.length) throw locatedError('bad-spec', 'values repeat', src, ['knobs', i, k.values ? 'values' : 'range'], SPACE_HINT);
+    for (const [j, v] of values.entries()) {
+      const spec = structuredClone(baseSpec);
+      const reason = setPath(spec, k.path, v);
+      if (reason) throw locatedError('bad-spec', reason, src, ['knobs', i, 'path'], SPACE_HINT);
+      try {
+        archFromSpec(spec, s.arch);
+      } catch (e) {
+        if (e instanceof AccelmapError) throw locatedError('bad-spec', `${k.path} = ${String(v)} gives an invalid spec: ${e.message}`, src, ['knobs', i, k.values ? 'values' : 'range', ...(k.values ? [j] : [])]);
+        throw e;
+      }
+    }
+    return { name: k.name ?? k.path, path: k.path, values };
+  });
+  const names = new Set<string>();
+  for (const [i, k] of knobs.entries()) {
+    if (names.has(k.name)) throw locatedError('bad-spec', `knob '${k.name}' appears twice`, src, ['knobs', i], SPACE_HINT);
+    names.add(k.name);
+  }
+  const c = s.constraints ?? {};
+  const maxSramBytes = c.maxSram === undefined ? undefined : typeof c.maxSram === 'number' ? c.maxSram : sramLimit(c.maxSram, src);
+  return { name: s.name, file, baseSpec, knobs, constraints: { maxAreaMm2: c.maxAreaMm2, maxSramBytes } };
+}
+
+function sramLimit(text: string, src: SourceDoc): number {
+  try {
+    return parseBytes(text, 'constraints.maxSram');
+  } catch (e) {
+    if (e instanceof AccelmapError) throw locatedError('bad-spec', e.message, src, ['constraints', 'maxSram'], 'e.g. maxSram: 1MiB');
+    throw e;
+  }
+}
+
+/** Points in the space (before constraints). */
+export function spaceSize(space: DesignSpace): number {
+  return space.knobs.reduce((n, k) => n * k.values.length, 1);
+}
+
+/** The knob values of a design, by knob name. */
+export function designKnobs(space: DesignSpace, d: Design): Record<string, KnobValue> {
+  return Object.fromEntries(space.knobs.map((k, i) => [k.name, k.values[d[i]!]!]));
+}
+
+/** The spec a design describes: the base spec with each knob's value written in. */
+export function designSpec(space: DesignSpace, d: Design): Record<string, unknown> {
+  const spec = structuredClone(space.baseSpec);
+  space.knobs.forEach((k, i) => setPath(spec, k.path, k.values[d[i]!]!));
+  return spec;
+}
+
+/** The architecture of a design, or the reason its combination of knobs is not a valid spec. */
+export function designArch(space: DesignSpace, d: Design): Architecture | { invalid: string } {
+  try {
+    return archFromSpec(designSpec(space, d), space.name);
+  } catch (e) {
+    if (e instanceof AccelmapError) return { invalid: e.message };
+    throw e;
+  }
+}
+
+/** Area (all cores) and on-chip storage (SRAM and register files, all instances and cores). */
+export function designStatic(arch: Architecture): DesignStatic {
+  const s = summarizeArch(arch);
+  const onChip = s.levels.filter((l) => l.class !== 'dram').reduce((sum, l) => sum + (l.capacityBytes ?? 0) * l.instances, 0);
+  return { areaMm2: (s.areaUm2 * s.cores.count) / 1e6, sramBytes: onChip * s.cores.count };
+}
+
+/** The constraint a design breaks, or undefined when it meets them all. */
+export function constraintViolation(space: DesignSpace, st: DesignStatic): string | undefined {
+  const c = space.constraints;
+  if (c.maxAreaMm2 !== undefined && st.areaMm2 > c.maxAreaMm2) return `area ${st.areaMm2.toFixed(3)} mm² > ${c.maxAreaMm2} mm²`;
+  if (c.maxSramBytes !== undefined && st.sramBytes > c.maxSramBytes) return `on-chip storage ${st.sramBytes} B > ${c.maxSramBytes} B`;
+  return undefined;
+}
