@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cliError } from './cli-helpers.js';
+import { cli, cliError } from './cli-helpers.js';
 import { packageRoot } from '../src/util/paths.js';
 
 /**
@@ -67,5 +67,33 @@ describe('what came from a file is escaped in error messages', () => {
     const line = await cliError('profile', fixture('nul-in-message.onnx'));
     expect(line).not.toContain('\u0000');
     expect(line).toContain("input 'Elu_test_elu_defau\\x00\\x00");
+  });
+});
+
+describe('mapper requests that cannot be met, or would not fit in memory', () => {
+  it('an architecture that holds nothing: no valid mapping is a user error naming the level', async () => {
+    const line = await cliError('map', 'conv:K=64,C=3,P=112,Q=112,R=7,S=7,stride=2', '--arch', fixture('tpu-v1-wordbits-1e6.yaml'), '--threads', '1', '--budget', '2000', '--no-progress');
+    expect(line).toMatch(/no valid mapping of conv .* on tpu-v1: 100% of the \d+ mappings tried fail because DRAM capacity exceeded: the kept tiles need \d+ words, the level holds \d+ — give that level more capacity/);
+  });
+  it('a budget that rounds to no evaluations is refused before any work', async () => {
+    expect(await cliError('map', 'resnet18', '--arch', 'eyeriss', '--budget', '0.4')).toBe("accelmap: --budget '0.4' rounds to 0 evaluations — give a whole number of evaluations ≥ 1, e.g. --budget 20000, or seconds, e.g. --budget 10s");
+  });
+  it('a budget too small to evaluate anything says so', async () => {
+    expect(await cliError('map', 'conv:K=64,C=64,P=56,Q=56,R=3,S=3', '--arch', 'eyeriss', '--budget', '3', '--threads', '1', '--no-progress')).toMatch(/no valid mapping of conv .*: the budget ran out before any mapping was evaluated — raise --budget$/);
+  });
+  it('a thread count past any machine is refused before a worker starts', async () => {
+    expect(await cliError('map', 'resnet18', '--arch', 'eyeriss', '--threads', '10000')).toBe('accelmap: --threads 10000 is more than the 256 worker threads accelmap starts — use at most one per core of this machine');
+  });
+  it('a fan-out of 10^6 × 10^6 maps in seconds (the multicast count no longer lists every spatial position)', async () => {
+    const r = await cli('map', 'conv:K=64,C=64,P=56,Q=56,R=3,S=3', '--arch', fixture('simba-fanout-1e6.yaml'), '--threads', '1', '--budget', '300', '--json', '--no-progress');
+    // a range check on fan-outs may refuse the spec instead: one line, exit 2
+    if (r.code === 2) expect(r.err).toHaveLength(1);
+    else {
+      expect(r.code, r.err.join('\n')).toBe(0);
+      const { totals } = JSON.parse(r.out);
+      // DRAM (32 words per cycle) moves every weight and input in and every output out at least once
+      expect(totals.cycles).toBeGreaterThanOrEqual((64 * 64 * 9 + 64 * 58 * 58 + 64 * 56 * 56) / 32);
+      expect(Number.isFinite(totals.cycles)).toBe(true);
+    }
   });
 });

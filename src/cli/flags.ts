@@ -17,6 +17,20 @@ export function positiveInt(flag: string): (value: string) => number {
   };
 }
 
+/**
+ * Most worker threads: each holds its own cost model and search state, and
+ * more workers than cores only cost memory (results do not depend on the
+ * count), so a count past any real machine's cores is refused before a
+ * worker starts.
+ */
+export const MAX_THREADS = 256;
+
+export function threadsFlag(value: string): number {
+  const n = positiveInt('--threads')(value);
+  if (n > MAX_THREADS) throw new AccelmapError('bad-flag', `--threads ${n} is more than the ${MAX_THREADS} worker threads accelmap starts`, {}, 'use at most one per core of this machine');
+  return n;
+}
+
 export function nonNegativeInt(flag: string): (value: string) => number {
   return (value) => {
     const n = Number(value);

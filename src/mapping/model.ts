@@ -273,33 +273,56 @@ export class CostModel {
   /**
    * The general case of counting multicast groups, called by the kernel when a
    * rank has three or more merging spatial loops or a dim indexes several ranks
-   * of the data space: lists the distinct positions of the merging spatial
-   * loops (rare; allocates).
+   * of the data space: counts the distinct positions of the merging spatial
+   * loops (rare; allocates). Ranks that no loop moves together are
+   * independent, so the count is the product over groups of ranks joined by
+   * some loop; within a group, equal positions are merged after every loop
+   * (their extensions are equal too). The lists so stay within the distinct
+   * positions of a group, whatever the product of the loops' counts.
    */
   private listPositions(parent: number, child: number, s: number, rw: boolean): number {
     const { D, v } = this;
     const r0 = v.rankStart[s]!;
-    let positions: number[][] = [new Array<number>(v.rankStart[s + 1]! - r0).fill(0)];
+    const R = v.rankStart[s + 1]! - r0;
+    const loops: { n: number; step: number[] }[] = [];
     for (let l = parent; l < child; l++) {
       if (v.spatialProd[l] === 1 || !(rw ? v.reduction[l] : v.multicast[l])) continue;
       for (let d = 0; d < D; d++) {
         const n = v.spatialX[l * D + d]! * v.spatialY[l * D + d]!;
         if (n === 1 || v.dimRank[s * D + d] === NONE) continue;
         const stride = v.T[(l + 1) * D + d]!;
-        const next: number[][] = [];
-        for (const p of positions) {
-          for (let i = 0; i < n; i++) {
-            const q = p.slice();
-            for (let k = v.sTermStart[s]!, e = v.sTermStart[s + 1]!; k < e; k++) {
-              if (v.sTermDim[k] === d) q[v.sTermRank[k]! - r0]! += v.sTermCoef[k]! * stride * i;
-            }
-            next.push(q);
-          }
+        const step = new Array<number>(R).fill(0);
+        for (let k = v.sTermStart[s]!, e = v.sTermStart[s + 1]!; k < e; k++) {
+          if (v.sTermDim[k] === d) step[v.sTermRank[k]! - r0]! += v.sTermCoef[k]! * stride;
         }
-        positions = next;
+        loops.push({ n, step });
       }
     }
-    return new Set(positions.map((p) => p.join(','))).size;
+    const group = Array.from({ length: R }, (_, r) => r);
+    const find = (r: number): number => (group[r] === r ? r : (group[r] = find(group[r]!)));
+    for (const { step } of loops) {
+      const moved = step.flatMap((c, r) => (c ? [r] : []));
+      for (const r of moved.slice(1)) group[find(r)] = find(moved[0]!);
+    }
+    let count = 1;
+    for (let root = 0; root < R; root++) {
+      if (find(root) !== root) continue;
+      const ranks = group.flatMap((_, r) => (find(r) === root ? [r] : []));
+      let positions: number[][] = [ranks.map(() => 0)];
+      for (const { n, step } of loops) {
+        if (!ranks.some((r) => step[r])) continue;
+        const next = new Map<string, number[]>();
+        for (const p of positions) {
+          for (let i = 0; i < n; i++) {
+            const q = ranks.map((r, j) => p[j]! + step[r]! * i);
+            next.set(q.join(','), q);
+          }
+        }
+        positions = [...next.values()];
+      }
+      count *= positions.length;
+    }
+    return count;
   }
 
   /**

@@ -63,6 +63,7 @@ function outcome(r: SearchResult): JobOutcome {
     complete: r.complete,
     seconds: r.seconds,
     log10Size: r.log10Size,
+    ...(r.emptyReason !== undefined ? { emptyReason: r.emptyReason } : {}),
   };
 }
 

@@ -18,7 +18,7 @@ import { stderrProgress } from '../../util/progress.js';
 import { renderTable } from '../../util/table.js';
 import { formatCount, formatPercent, formatSeconds } from '../../util/units.js';
 import { loadGraph } from '../../workload/load.js';
-import { oneOf, positiveInt } from '../flags.js';
+import { MAX_THREADS, oneOf, positiveInt, threadsFlag } from '../flags.js';
 import { toJson, type Io } from '../io.js';
 import { addModelOptions, loadOptions, type ModelFlags } from '../model-options.js';
 
@@ -44,7 +44,10 @@ interface MapFlags extends ModelFlags {
 function budgetFlag(value: string): Budget {
   const m = /^\s*(\d+(?:\.\d+)?)\s*(s)?\s*$/.exec(value);
   if (!m || Number(m[1]) <= 0) throw new AccelmapError('bad-flag', `--budget '${value}' is not a number of evaluations or of seconds`, {}, 'e.g. --budget 20000 or --budget 10s');
-  return m[2] ? { seconds: Number(m[1]) } : { evaluations: Math.round(Number(m[1])) };
+  if (m[2]) return { seconds: Number(m[1]) };
+  const evaluations = Math.round(Number(m[1]));
+  if (evaluations < 1 || !Number.isSafeInteger(evaluations)) throw new AccelmapError('bad-flag', `--budget '${value}' rounds to ${evaluations} evaluations`, {}, 'give a whole number of evaluations ≥ 1, e.g. --budget 20000, or seconds, e.g. --budget 10s');
+  return { evaluations };
 }
 
 /** A single layer given in the compact form, as the one-layer work list. */
@@ -90,7 +93,7 @@ export function registerMap(program: Command, io: Io): void {
     .addOption(new Option('--strategy <name>', `${STRATEGIES.join('|')}`).argParser(oneOf('--strategy', STRATEGIES)).default('hybrid'))
     .addOption(new Option('--budget <n|Ns>', 'per distinct loop nest: evaluations (deterministic) or seconds').argParser(budgetFlag).default({ evaluations: DEFAULT_BUDGET }, String(DEFAULT_BUDGET)))
     .addOption(new Option('--seed <n>', 'random seed').argParser(positiveInt('--seed')).default(1))
-    .option('--threads <n>', 'worker threads (default: the cores of this machine)', positiveInt('--threads'))
+    .option('--threads <n>', `worker threads, at most ${MAX_THREADS} (default: the cores of this machine)`, threadsFlag)
     .option('--precision <name>', 'precision mode of the compute unit')
     .option('--json', 'print JSON')
     .option('--csv', 'print one CSV row per layer')
