@@ -1,7 +1,9 @@
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, cliError } from './cli-helpers.js';
-import { packageRoot } from '../src/util/paths.js';
+import { packageRoot, presetPath } from '../src/util/paths.js';
 
 /**
  * Inputs found by mutating real models, specs and flags that once ended in a
@@ -94,6 +96,52 @@ describe('mapper requests that cannot be met, or would not fit in memory', () =>
       // DRAM (32 words per cycle) moves every weight and input in and every output out at least once
       expect(totals.cycles).toBeGreaterThanOrEqual((64 * 64 * 9 + 64 * 58 * 58 + 64 * 56 * 56) / 32);
       expect(Number.isFinite(totals.cycles)).toBe(true);
+    }
+  });
+});
+
+describe('other tools\' files', () => {
+  it('a SCALE-Sim array of 2^53 rows is refused before the simulator allocates it', async () => {
+    expect(await cliError('systolic', '-c', fixture('scalesim-arrayheight-huge.cfg'), '-t', presetPath('scalesim', 'alexnet.csv'))).toMatch(
+      /scalesim-arrayheight-huge\.cfg:5 \[architecture_presets\] ArrayHeight: a 9007199254740991×32 array has more than the 16777216 PEs the cycle-level simulator steps/,
+    );
+  });
+  it('a Timeloop problem with a stride of 0', async () => {
+    const tl = (...p: string[]) => presetPath('timeloop', ...p);
+    expect(await cliError('timeloop', tl('simple-ws', 'arch.yaml'), fixture('timeloop-hstride-0.problem.yaml'), tl('simple-ws', 'alexnet-conv1.mapping.yaml'))).toMatch(
+      /timeloop-hstride-0\.problem\.yaml:\d+:\d+ problem\.instance\.Hstride: '0' is not a positive integer/,
+    );
+  });
+});
+
+describe('output paths are checked before the work starts', () => {
+  const systolic = ['systolic', '-c', presetPath('scalesim', 'scale_ws.cfg'), '-t', presetPath('scalesim', 'alexnet.csv')];
+  it('systolic --csv under /proc (where a recursive mkdir never returns) is refused', async () => {
+    expect(await cliError(...systolic, '--csv', '/proc/xdir')).toBe("accelmap: /proc/xdir --csv: cannot write reports: it is inside /proc or /sys, which hold the kernel's views, not files");
+  });
+  it.each([
+    [['compress-demo'], '--out'],
+    [['map', 'resnet18', '--arch', 'eyeriss'], '--out'],
+    [['memory', 'resnet18'], '--trace'],
+    [['scale', 'resnet18'], '--out'],
+    [systolic, '--csv'],
+  ])('%j %s \'\' is an error, not a silent no-op', async (args, flag) => {
+    expect(await cliError(...args, flag, '')).toMatch(new RegExp(`^accelmap: ${flag}: cannot write [a-zA-Z ]+: the path is empty$`));
+  });
+  it('compress-demo --out into a missing folder fails at once', async () => {
+    expect(await cliError('compress-demo', '--out', '/nonexistent-folder/report.html')).toBe('accelmap: /nonexistent-folder/report.html --out: cannot write HTML report: no such file or folder');
+  });
+  it('systolic --csv writes its reports only once every layer is done', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'accelmap-reliability-'));
+    try {
+      const out = join(dir, 'reports');
+      // the second layer's filter is larger than its input: the run fails after simulating the first
+      const topology = join(dir, 'topology.csv');
+      writeFileSync(topology, 'Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, Strides,\nok, 8, 8, 3, 3, 2, 4, 1,\nbad, 4, 4, 5, 5, 2, 4, 1,\n');
+      expect(await cliError(...systolic.slice(0, 3), '-t', topology, '--csv', out)).toMatch(/bad: filter 5×5 is larger than the ifmap 4×4/);
+      expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

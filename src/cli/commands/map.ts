@@ -13,12 +13,12 @@ import { parseObjective } from '../../search/objective.js';
 import { STRATEGIES, type Budget, type Strategy } from '../../search/search.js';
 import { MapSpace } from '../../search/space.js';
 import { AccelmapError } from '../../util/errors.js';
-import { checkWritable, writeTextFile } from '../../util/files.js';
+import { writeTextFile } from '../../util/files.js';
 import { stderrProgress } from '../../util/progress.js';
 import { renderTable } from '../../util/table.js';
 import { formatCount, formatPercent, formatSeconds } from '../../util/units.js';
 import { loadGraph } from '../../workload/load.js';
-import { MAX_THREADS, oneOf, positiveInt, threadsFlag } from '../flags.js';
+import { MAX_THREADS, oneOf, outputFile, positiveInt, threadsFlag } from '../flags.js';
 import { toJson, type Io } from '../io.js';
 import { addModelOptions, loadOptions, type ModelFlags } from '../model-options.js';
 
@@ -97,13 +97,12 @@ export function registerMap(program: Command, io: Io): void {
     .option('--precision <name>', 'precision mode of the compute unit')
     .option('--json', 'print JSON')
     .option('--csv', 'print one CSV row per layer')
-    .option('--out <file.html>', 'write a self-contained HTML report')
+    .option('--out <file.html>', 'write a self-contained HTML report', outputFile('--out', 'HTML report'))
     .option('--constraints <file>', 'user constraints (YAML/JSON, Timeloop vocabulary) added to the dataflow')
     .option('--no-progress', 'no progress on stderr');
   addModelOptions(cmd).action(async (model: string, opts: MapFlags) => {
     const arch = loadArch(opts.arch);
     const objective = parseObjective(opts.objective);
-    if (opts.out) checkWritable(opts.out, 'HTML report');
     const single = model.includes(':') && !/\.onnx$/i.test(model);
     const graph = single ? null : loadGraph(model, loadOptions(opts));
     const works = graph ? layerWork(graph) : singleLayer(model);

@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { loadArch } from '../../arch/load.js';
 import { costOf, type Cost } from '../../mapping/cost.js';
@@ -7,8 +6,8 @@ import { loadLayer } from '../../problem/load.js';
 import { renderTable } from '../../util/table.js';
 import { formatCount, formatPercent, formatSeconds } from '../../util/units.js';
 import { timeloopMappingYaml, type TimeloopMappingFormat } from '../../interop/timeloop/mapping.js';
-import { AccelmapError } from '../../util/errors.js';
-import { oneOf } from '../flags.js';
+import { oneOf, outputFile } from '../flags.js';
+import { writeTextFile } from '../../util/files.js';
 import { toJson, type Io } from '../io.js';
 
 interface ModelFlags {
@@ -30,14 +29,14 @@ export function registerModel(program: Command, io: Io): void {
     .requiredOption('--mapping <file>', 'mapping file (Timeloop directives; or a layer of `accelmap map --json`)')
     .option('--precision <name>', 'precision mode of the compute unit (default: the first)')
     .option('--json', 'print JSON')
-    .option('--timeloop-out <file>', 'also write the mapping as a Timeloop mapping YAML file')
+    .option('--timeloop-out <file>', 'also write the mapping as a Timeloop mapping YAML file', outputFile('--timeloop-out', 'Timeloop mapping'))
     .option('--timeloop-format <version>', 'v0.4 (lists, type: dataspace) or v0.3 (strings, type: datatype)', oneOf('--timeloop-format', ['v0.4', 'v0.3'] as const), 'v0.4')
     .action((opts: ModelFlags) => {
       const arch = loadArch(opts.arch);
       const problem = loadLayer(opts.layer);
       const mapping = loadMappingFile(opts.mapping, problem, arch);
       const cost = costOf(problem, arch, mapping, { precision: opts.precision });
-      if (opts.timeloopOut) writeText(opts.timeloopOut, timeloopMappingYaml(problem, arch, mapping, opts.timeloopFormat));
+      if (opts.timeloopOut) writeTextFile(opts.timeloopOut, timeloopMappingYaml(problem, arch, mapping, opts.timeloopFormat), 'Timeloop mapping');
       io.out(opts.json ? toJson({ layer: opts.layer, problem, ...cost }) : formatCost(cost, `${opts.layer} on ${arch.name}`));
     });
 }
@@ -72,12 +71,4 @@ export function formatCost(c: Cost, title: string): string {
   }
   lines.push(renderTable(['level', 'data space', 'instances', 'tile (words)', 'partition', 'reads/inst', 'fills/inst', 'updates/inst', 'accesses (all)', 'energy pJ'], rows));
   return lines.join('\n');
-}
-
-function writeText(file: string, text: string): void {
-  try {
-    writeFileSync(file, text);
-  } catch (e) {
-    throw new AccelmapError('io', `cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { file });
-  }
 }

@@ -1,16 +1,14 @@
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Command } from 'commander';
 import { readScaleSimConfig, toArraySpec } from '../../interop/scalesim/config.js';
 import { REPORTS, reportLine } from '../../interop/scalesim/reports.js';
 import { readTopology } from '../../interop/scalesim/topology.js';
 import { networkTotals, simulateLayer } from '../../sim/systolic/simulate.js';
 import type { LayerResult } from '../../sim/systolic/types.js';
-import { AccelmapError } from '../../util/errors.js';
-import { fileErrorReason } from '../../util/files.js';
+import { writeFolder } from '../../util/files.js';
 import { stderrProgress } from '../../util/progress.js';
 import { renderTable } from '../../util/table.js';
 import { formatCount, formatPercent } from '../../util/units.js';
+import { outputFolder } from '../flags.js';
 import { toJson, type Io } from '../io.js';
 
 interface SystolicFlags {
@@ -29,7 +27,7 @@ export function registerSystolic(program: Command, io: Io): void {
     .requiredOption('-t, --topology <file>', 'SCALE-Sim topology CSV')
     .option('--gemm', 'the topology is in GEMM form (Layer, M, N, K)')
     .option('--json', 'print JSON')
-    .option('--csv <dir>', 'write COMPUTE_REPORT.csv, BANDWIDTH_REPORT.csv and DETAILED_ACCESS_REPORT.csv into <dir>')
+    .option('--csv <dir>', 'write COMPUTE_REPORT.csv, BANDWIDTH_REPORT.csv and DETAILED_ACCESS_REPORT.csv into <dir> (once every layer is done)', outputFolder('--csv', 'reports'))
     .action((flags: SystolicFlags) => runSystolic(flags, io));
 }
 
@@ -38,7 +36,6 @@ function runSystolic(flags: SystolicFlags, io: Io): void {
   for (const n of notes) io.err(`accelmap: warning: ${n.file}:${n.line} ${n.key}: ${n.message}`);
   const layers = readTopology(flags.topology, flags.gemm ? 'gemm' : 'conv');
   const spec = toArraySpec(config);
-  if (flags.csv) startReports(flags.csv);
 
   const progress = stderrProgress('systolic');
   const results: LayerResult[] = [];
@@ -46,10 +43,10 @@ function runSystolic(flags: SystolicFlags, io: Io): void {
     const label = `layer ${i + 1}/${layers.length} ${layer.name}`;
     const result = simulateLayer(spec, layer, { onFold: (done, total) => progress.update(`${label}: fold ${done}/${total}`) });
     results.push(result);
-    if (flags.csv) for (const r of REPORTS) appendFileSync(join(flags.csv, r.file), reportLine(r.row(i, result)));
   });
   const totals = networkTotals(spec, results);
   progress.done();
+  if (flags.csv) writeFolder(flags.csv, REPORTS.map((r) => ({ name: r.file, text: [r.header, ...results.map((x, i) => r.row(i, x))].map(reportLine).join('') })), 'reports');
 
   if (flags.json) return io.out(toJson({ config, array: spec, layers: results, totals }));
   const bw = spec.dramBandwidth === 'calc' ? 'computed per operand (CALC)' : `${spec.dramBandwidth} words/cycle per SRAM (USER)`;
@@ -73,14 +70,4 @@ function runSystolic(flags: SystolicFlags, io: Io): void {
   rows.push(['total', '', results.reduce((a, r) => a + r.folds.total, 0), totals.totalCycles, totals.stallCycles, formatPercent(totals.overallUtilization, 2), '', '', '', '', '', '']);
   io.out(renderTable(['layer', 'GEMM m×n×k', 'folds', 'cycles', 'stalls', 'overall util', 'mapping eff', 'compute util', 'SRAM reads', 'SRAM writes', 'DRAM reads', 'DRAM writes'], rows));
   io.out(`\nwords are 1 byte; cycles count every cycle (SCALE-Sim prints one less per layer); MACs: ${formatCount(totals.macs)}`);
-}
-
-/** Creates `dir` and writes the report headers, so that each layer can be appended as it finishes. */
-function startReports(dir: string): void {
-  try {
-    mkdirSync(dir, { recursive: true });
-    for (const r of REPORTS) writeFileSync(join(dir, r.file), reportLine(r.header));
-  } catch (e) {
-    throw new AccelmapError('io', `cannot write reports: ${fileErrorReason(e)}`, { file: dir });
-  }
 }

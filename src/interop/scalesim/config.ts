@@ -76,6 +76,9 @@ function bankingKeys(extra: string[]): KeySpec[] {
   return [...extra, ...keys].map((key) => ({ key, kind: 'ignored', why: BANKING }));
 }
 
+/** Most PEs (ArrayHeight × ArrayWidth) simulated: 2^24, 64 times a 512 × 512 array; each costs the simulator 8 bytes and work every cycle. */
+export const MAX_ARRAY_PES = 1 << 24;
+
 /** SCALE-Sim's own defaults for the fields a file may leave out. */
 const DEFAULTS = { ifmapOffset: 0, filterOffset: 10_000_000, ofmapOffset: 20_000_000 };
 
@@ -143,6 +146,11 @@ export function parseScaleSimConfig(text: string, file: string): { config: Scale
           break;
       }
     }
+  }
+  // the simulator keeps per-PE state: the array is bounded before anything is allocated
+  if (config.arrayHeight! * config.arrayWidth! > MAX_ARRAY_PES) {
+    const entry = [...found].find(([spec]) => spec.key === 'ArrayHeight')![1];
+    throw new AccelmapError('bad-file', `a ${config.arrayHeight}×${config.arrayWidth} array has more than the ${MAX_ARRAY_PES} PEs the cycle-level simulator steps`, { file, line: entry.line, path: '[architecture_presets] ArrayHeight' }, 'real systolic arrays have at most a few hundred rows and columns');
   }
   if (config.interfaceBandwidth === 'USER' && config.bandwidthWordsPerCycle === undefined) {
     throw new AccelmapError('bad-file', 'missing', { file, path: '[architecture_presets] Bandwidth' }, 'InterfaceBandwidth USER needs Bandwidth (words per cycle)');
