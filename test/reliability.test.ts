@@ -77,6 +77,11 @@ describe('mapper requests that cannot be met, or would not fit in memory', () =>
     const line = await cliError('map', 'conv:K=64,C=3,P=112,Q=112,R=7,S=7,stride=2', '--arch', fixture('tpu-v1-wordbits-1e6.yaml'), '--threads', '1', '--budget', '2000', '--no-progress');
     expect(line).toMatch(/no valid mapping of conv .* on tpu-v1: 100% of the \d+ mappings tried fail because DRAM capacity exceeded: the kept tiles need \d+ words, the level holds \d+ — give that level more capacity/);
   });
+  it('a loop bound past the mapper\'s 32-bit factors is refused, not wrapped', async () => {
+    expect(await cliError('map', 'conv:K=99999999999,C=99999999999,P=99999,Q=99999,R=3,S=3', '--arch', 'eyeriss', '--threads', '1', '--no-progress')).toBe(
+      'accelmap: dimension K = 99999999999 of conv is beyond 2147483647, the largest loop bound the mapper represents — split the layer, or give a smaller size',
+    );
+  });
   it('a budget that rounds to no evaluations is refused before any work', async () => {
     expect(await cliError('map', 'resnet18', '--arch', 'eyeriss', '--budget', '0.4')).toBe("accelmap: --budget '0.4' rounds to 0 evaluations — give a whole number of evaluations ≥ 1, e.g. --budget 20000, or seconds, e.g. --budget 10s");
   });
