@@ -53,6 +53,23 @@ describe('ONNX attributes that mean nothing', () => {
   });
 });
 
+describe('warnings escape what came from a file too', () => {
+  it('an unknown SCALE-Sim key holding an ANSI escape', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'accelmap-reliability-'));
+    try {
+      const cfg = join(dir, 'a.cfg');
+      writeFileSync(cfg, '[architecture_presets]\nArrayHeight: 8\nArrayWidth: 8\nIfmapSramSzkB: 64\nFilterSramSzkB: 64\nOfmapSramSzkB: 64\nDataflow: ws\nBogus\u001b[2J: 1\n[run_presets]\nInterfaceBandwidth: CALC\n');
+      const topology = join(dir, 't.csv');
+      writeFileSync(topology, 'Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, Strides,\nok, 8, 8, 3, 3, 2, 4, 1,\n');
+      const r = await cli('systolic', '-c', cfg, '-t', topology);
+      expect(r.code).toBe(0);
+      expect(r.err).toContain(`accelmap: warning: ${cfg}:8 Bogus\\x1b[2J: unknown key in [architecture_presets]; not used`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('YAML alias bombs', () => {
   it.each(['billion-laughs.yaml', 'alias-bomb.yaml'])('%s is refused as a bad file', async (f) => {
     expect(await cliError('arch', fixture(f))).toMatch(/: cannot expand the YAML aliases: .* — write the repeated values out/);

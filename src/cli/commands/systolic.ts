@@ -9,7 +9,7 @@ import { stderrProgress } from '../../util/progress.js';
 import { renderTable } from '../../util/table.js';
 import { formatCount, formatPercent } from '../../util/units.js';
 import { outputFolder } from '../flags.js';
-import { toJson, type Io } from '../io.js';
+import { toJson, warn, type Io } from '../io.js';
 
 interface SystolicFlags {
   config: string;
@@ -33,7 +33,7 @@ export function registerSystolic(program: Command, io: Io): void {
 
 function runSystolic(flags: SystolicFlags, io: Io): void {
   const { config, notes } = readScaleSimConfig(flags.config);
-  for (const n of notes) io.err(`accelmap: warning: ${n.file}:${n.line} ${n.key}: ${n.message}`);
+  for (const n of notes) warn(io, `${n.file}:${n.line} ${n.key}: ${n.message}`);
   const layers = readTopology(flags.topology, flags.gemm ? 'gemm' : 'conv');
   const spec = toArraySpec(config);
 

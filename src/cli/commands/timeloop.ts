@@ -5,7 +5,7 @@ import { renderNote } from '../../interop/timeloop/source.js';
 import { formatTimeloopStats, timeloopStats } from '../../interop/timeloop/stats.js';
 import { isAccelmapError } from '../../util/errors.js';
 import { oneOf } from '../flags.js';
-import { toJson, type Io } from '../io.js';
+import { toJson, warn, type Io } from '../io.js';
 
 interface TimeloopFlags {
   ert?: string;
@@ -27,7 +27,7 @@ export function registerTimeloop(program: Command, io: Io): void {
     .option('--json', 'print JSON')
     .action((arch: string, problem: string, mapping: string, flags: TimeloopFlags) => {
       const inputs = loadTimeloop({ arch, problem, mapping, ert: flags.ert }, flags.ertEnergy);
-      for (const n of inputs.notes) io.err(`accelmap: warning: ${renderNote(n)}`);
+      for (const n of inputs.notes) warn(io, renderNote(n));
       let stats;
       try {
         stats = timeloopStats(inputs.problem, inputs.arch, inputs.mapping, { readWriteFills: flags.rwFills });
