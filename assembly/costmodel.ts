@@ -35,6 +35,7 @@ const P_LEAK_PER_CYCLE = 2;
 const P_REAL_MACS = 3;
 const P_MAC_UNITS = 4;
 const P_ELIDE = 5;
+const P_TIMELOOP = 6;
 const O_INVALID_CODE = 0;
 const O_INVALID_WHERE = 1;
 const O_INVALID_VALUE = 2;
@@ -92,6 +93,8 @@ export let fanY = changetype<StaticArray<f64>>(0);
 export let multicast = changetype<StaticArray<u8>>(0);
 export let reduction = changetype<StaticArray<u8>>(0);
 export let netPj = changetype<StaticArray<f64>>(0);
+/** Leakage per instance per cycle, pJ (Timeloop's convention charges the instances used). */
+export let leakPj = changetype<StaticArray<f64>>(0);
 export let allowed = changetype<StaticArray<u8>>(0);
 
 // ---- scratch (reused by every evaluation)
@@ -207,6 +210,7 @@ export function evaluate(): i32 {
   }
   for (let d = 0; d < D; d++) if (unchecked(T[d]) < unchecked(bounds[d])) return fail(FACTORS, d, unchecked(T[d]));
   unchecked((out[O_LOOPS] = <f64>nLoops));
+  unchecked((loopsFrom[L] = 0));
   let outer: f64 = 1;
   for (let j = nLoops - 1; j >= 0; j--) {
     const n = unchecked(loopN[j]);
@@ -251,14 +255,16 @@ export function evaluate(): i32 {
     unchecked((networkWords[i] = 0));
   }
   const elide = unchecked(params[P_ELIDE]) != 0;
+  const timeloop = unchecked(params[P_TIMELOOP]) != 0;
   for (let s = 0; s < DS; s++) {
     const rw = unchecked(readWrite[s]) == 1;
     if (rw) partitions(s, nLoops);
     let parent = 0;
     for (let child = 1; child <= L; child++) {
       if (child < L && !unchecked(keep[child * DS + s])) continue;
-      // Fills per child instance; the MACs take one word per iteration.
-      const childFills = child == L ? iters : fillsOf(child, s, nLoops);
+      // Fills per child instance; the MACs take one word per iteration (Timeloop's convention, below a
+      // fan-out that spreads them: a MAC keeps its word while the loops leave it in place).
+      const childFills = child < L ? fillsOf(child, s, nLoops) : timeloop && spreadBelow(parent) ? fillsOf(L, s, nLoops) : iters;
       // Children spread over fan-outs (more instances than the parent) may share words.
       const accesses = unchecked(usedInstances[child]) == unchecked(usedInstances[parent]) ? childFills : childFills * groups(parent, child, s, rw);
       const pi = parent * DS + s;
@@ -311,8 +317,9 @@ let moveDelta: f64 = 0;
 function fillsOf(child: i32, s: i32, end: i32): f64 {
   const sD = s * D;
   const r0 = unchecked(rankStart[s]), r1 = unchecked(rankStart[s + 1]);
+  // The MACs (child L) hold one word of each data space.
   const ext = child * R;
-  const full = unchecked(tileSize[child * DS + s]);
+  const full = child == L ? 1 : unchecked(tileSize[child * DS + s]);
   const first = unchecked(loopsFrom[child]);
   for (let r = r0; r < r1; r++) unchecked((W[r] = 0));
   // Ranks with W ≠ 0, in the order they became non-zero (W never returns to 0).
@@ -320,6 +327,9 @@ function fillsOf(child: i32, s: i32, end: i32): f64 {
   let result = full;
   // The innermost loop's slide: rank for a forward slide, −2 − rank backward, −1 none.
   let slide = -1;
+  // Timeloop's convention: once a loop that leaves the tile in place has run inside, no slide is credited.
+  const timeloop = unchecked(params[P_TIMELOOP]) != 0;
+  let stillInside = false;
   for (let j = first; j < end; j++) {
     const d = unchecked(loopDim[j]);
     const r = unchecked(dimRank[sD + d]);
@@ -352,15 +362,16 @@ function fillsOf(child: i32, s: i32, end: i32): f64 {
       let cost = full;
       if (moved == 1) {
         const a = delta > 0 ? delta : -delta;
-        const e = unchecked(extent[ext + rank]);
+        const e = child == L ? 1 : unchecked(extent[ext + rank]);
         if (a < e) {
           const dir = delta > 0 ? rank : -2 - rank;
           if (j == first) slide = dir;
-          if (slide == -1 || slide == dir) cost = (a * full) / e;
+          if ((slide == -1 || slide == dir) && !stillInside) cost = (a * full) / e;
         }
       }
       result += unchecked(loopSteps[j]) * cost;
     }
+    if (timeloop && r == NONE) stillInside = true;
     // From now on this loop rewinds (n − 1) strides whenever an outer loop steps.
     if (r >= 0) {
       if (unchecked(W[r]) == 0) {
@@ -385,6 +396,12 @@ function fillsOf(child: i32, s: i32, end: i32): f64 {
     }
   }
   return result;
+}
+
+/** Whether a fan-out between level `parent` and the MACs uses more than one child. */
+function spreadBelow(parent: i32): bool {
+  for (let l = parent; l < L; l++) if (unchecked(spatialProd[l]) > 1) return true;
+  return false;
 }
 
 /** A dim in several ranks of one data space: counts the ranks that move at its step. */
@@ -416,11 +433,19 @@ function multiMoves(s: i32, d: i32, stride: f64): i32 {
  * loop: its factor; two: a·i + b·j over a grid; more: listed by the host).
  */
 function groups(parent: i32, child: i32, s: i32, rw: bool): f64 {
+  if (unchecked(params[P_TIMELOOP]) == 0) return groupsOver(parent, child, s, rw);
+  let result: f64 = 1;
+  for (let l = parent; l < child; l++) if (unchecked(spatialProd[l]) != 1) result *= groupsOver(l, l + 1, s, rw);
+  return result;
+}
+
+/** Distinct positions of the merging spatial loops of fan-outs first … last − 1, counted together. */
+function groupsOver(first: i32, last: i32, s: i32, rw: bool): f64 {
   const r0 = unchecked(rankStart[s]), r1 = unchecked(rankStart[s + 1]);
   let result: f64 = 1;
   let any = false;
   let listed = false;
-  for (let l = parent; l < child; l++) {
+  for (let l = first; l < last; l++) {
     const prod = unchecked(spatialProd[l]);
     if (prod == 1) continue;
     if (!(rw ? unchecked(reduction[l]) : unchecked(multicast[l]))) {
@@ -449,14 +474,14 @@ function groups(parent: i32, child: i32, s: i32, rw: bool): f64 {
       unchecked((rankTerms[r] = k + 1));
     }
   }
-  if (listed) return result * hostListPositions(parent, child, s, rw ? 1 : 0);
+  if (listed) return result * hostListPositions(first, last, s, rw ? 1 : 0);
   if (!any) return result;
   for (let r = r0; r < r1; r++) {
     const k = unchecked(rankTerms[r]);
     const base = r * MAX_RANK_TERMS;
     if (k == 1) result *= unchecked(termCount[base]);
     else if (k == 2) result *= gridDistinct(unchecked(termStep[base]), unchecked(termCount[base]), unchecked(termStep[base + 1]), unchecked(termCount[base + 1]));
-    else if (k > 2) return result * hostListPositions(parent, child, s, rw ? 1 : 0);
+    else if (k > 2) return result * hostListPositions(first, last, s, rw ? 1 : 0);
   }
   return result;
 }
@@ -539,7 +564,12 @@ function cyclesAndEnergy(compute: f64): void {
     if (c > cycles) cycles = c;
   }
   const macEnergy = unchecked(out[O_PADDED_MACS]) * unchecked(params[P_ENERGY_PER_MAC]);
-  const leakEnergy = unchecked(params[P_LEAK_PER_CYCLE]) * cycles;
+  let leakPerCycle = unchecked(params[P_LEAK_PER_CYCLE]);
+  if (unchecked(params[P_TIMELOOP]) != 0) {
+    leakPerCycle = 0;
+    for (let l = 0; l < L; l++) leakPerCycle += unchecked(leakPj[l]) * unchecked(usedInstances[l]);
+  }
+  const leakEnergy = leakPerCycle * cycles;
   unchecked((out[O_CYCLES] = cycles));
   unchecked((out[O_MAC_ENERGY] = macEnergy));
   unchecked((out[O_LEAK_ENERGY] = leakEnergy));

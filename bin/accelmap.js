@@ -1,4 +1,13 @@
 #!/usr/bin/env node
-import { run } from '../dist/cli/main.js';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
+// dist/ is built by `npm run build` (run by npm's prepare step): an install
+// that skipped scripts (--ignore-scripts) from a checkout has none yet.
+const main = new URL('../dist/cli/main.js', import.meta.url);
+if (!existsSync(main)) {
+  console.error(`accelmap: not built yet (${fileURLToPath(main)} is missing) — run \`npm run build\` in ${fileURLToPath(new URL('..', import.meta.url))}`);
+  process.exit(2);
+}
+const { run } = await import(main.href);
 process.exitCode = await run(process.argv.slice(2));

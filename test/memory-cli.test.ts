@@ -44,6 +44,14 @@ describe('accelmap memory', () => {
     expect(r.convolutions.length).toBe(3 * convs - 1);
   });
 
+  it("runs the README's example: VGG-16 at batch 256 on the 12 GB Titan X under dyn, momentum and all, both baselines defined", async () => {
+    const { code, out } = await cli('memory', 'vgg16', '--batch', '256', '--device', 'titan-x', '--policy', 'dyn');
+    expect(code).toBe(0);
+    expect(out).toMatch(/^plan: .* — fits$/m);
+    expect(out).toMatch(/^ {2}network-wide allocation .*: every buffer of the step allocated for the whole step, plus one workspace as large as the largest \(vDNN's baseline; vDNN reports 28 GB for vgg16 at batch 256\)$/m);
+    expect(out).toMatch(/^ {2}freed when dead .* at the peak: each buffer allocated when written and freed after its last reader$/m);
+  });
+
   it('prints a text summary by default', async () => {
     const { code, out: text } = await cli('memory', 'vgg16', '--batch', '64', '--device', 'titan-x', '--capacity', '8GB');
     expect(code).toBe(0);

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -70,6 +70,17 @@ describe('warnings escape what came from a file too', () => {
   });
 });
 
+describe('arch specs with physical nonsense (refused by the spec\'s ranges)', () => {
+  it.each([
+    ['tpu-v1-wordbits-1e6.yaml', /wordBits: 1e6: must be an integer from 1 to 64/],
+    ['simba-fanout-1e6.yaml', /levels\[5\]\.fanOut\.x: 1e6: must be an integer from 1 to/],
+    ['eyeriss-clock-0.yaml', /clock: '0MHz' is 0 Hz: must be a number from/],
+    ['eyeriss-glb-0KB.yaml', /levels\[1\]\.capacity: '0KB' is 0 bytes: must be a number above 0/],
+  ])('%s', async (f, message) => {
+    expect(await cliError('arch', fixture(f))).toMatch(message);
+  });
+});
+
 describe('YAML alias bombs', () => {
   it.each(['billion-laughs.yaml', 'alias-bomb.yaml'])('%s is refused as a bad file', async (f) => {
     expect(await cliError('arch', fixture(f))).toMatch(/: cannot expand the YAML aliases: .* — write the repeated values out/);
@@ -90,9 +101,17 @@ describe('what came from a file is escaped in error messages', () => {
 });
 
 describe('mapper requests that cannot be met, or would not fit in memory', () => {
-  it('an architecture that holds nothing: no valid mapping is a user error naming the level', async () => {
-    const line = await cliError('map', 'conv:K=64,C=3,P=112,Q=112,R=7,S=7,stride=2', '--arch', fixture('tpu-v1-wordbits-1e6.yaml'), '--threads', '1', '--budget', '2000', '--no-progress');
-    expect(line).toMatch(/no valid mapping of conv .* on tpu-v1: 100% of the \d+ mappings tried fail because DRAM capacity exceeded: the kept tiles need \d+ words, the level holds \d+ — give that level more capacity/);
+  it('a layer no mapping fits: no valid mapping is a user error naming the level', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'accelmap-reliability-'));
+    try {
+      // TPU v1 with 64 KiB of DRAM: the layer's 970 k words fit nowhere
+      const arch = join(dir, 'tpu-small-dram.yaml');
+      writeFileSync(arch, readFileSync(presetPath('arch', 'tpu-v1.yaml'), 'utf8').replace('capacity: 8GiB', 'capacity: 64KiB'));
+      const line = await cliError('map', 'conv:K=64,C=3,P=112,Q=112,R=7,S=7,stride=2', '--arch', arch, '--threads', '1', '--budget', '2000', '--no-progress');
+      expect(line).toMatch(/no valid mapping of conv .* on tpu-v1: 100% of the \d+ mappings tried fail because DRAM capacity exceeded: the kept tiles need \d+ words, the level holds 65536 — give that level more capacity/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
   it('a loop bound past the mapper\'s 32-bit factors is refused, not wrapped', async () => {
     expect(await cliError('map', 'conv:K=99999999999,C=99999999999,P=99999,Q=99999,R=3,S=3', '--arch', 'eyeriss', '--threads', '1', '--no-progress')).toBe(

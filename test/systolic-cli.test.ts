@@ -16,7 +16,7 @@ beforeAll(() => {
 
 describe('accelmap systolic', () => {
   it('prints a table per layer with a total', async () => {
-    const { code, out } = await cli('systolic', '-c', presetPath('scalesim', 'scale_ws.cfg'), '-t', gemmTopology, '--gemm');
+    const { code, out } = await cli('systolic', '-c', presetPath('scalesim', 'scale_ws.cfg'), '-t', gemmTopology, '--gemm', '--convention', 'accelmap');
     expect(code).toBe(0);
     expect(out).toMatch(/32×32 array, ws dataflow/);
     expect(out).toMatch(/^Tiny\s+4×3×2\s+1\s+98\s+0\s/m);
@@ -24,14 +24,14 @@ describe('accelmap systolic', () => {
   });
 
   it('prints JSON with --json', async () => {
-    const json = await cliJson('systolic', '-c', presetPath('scalesim', 'scale_ws.cfg'), '-t', gemmTopology, '--gemm', '--json');
+    const json = await cliJson('systolic', '-c', presetPath('scalesim', 'scale_ws.cfg'), '-t', gemmTopology, '--gemm', '--json', '--convention', 'accelmap');
     expect(json.layers[0]).toMatchObject({ name: 'Tiny', totalCycles: 98, scaleSim: { totalCycles: 97 }, macs: 24 });
     expect(json.totals.totalCycles).toBe(98);
   });
 
   it('writes the three SCALE-Sim reports with --csv', async () => {
     const out = join(dir, 'reports');
-    expect((await cli('systolic', '-c', presetPath('scalesim', 'scale_ws.cfg'), '-t', gemmTopology, '--gemm', '--csv', out)).code).toBe(0);
+    expect((await cli('systolic', '-c', presetPath('scalesim', 'scale_ws.cfg'), '-t', gemmTopology, '--gemm', '--csv', out, '--convention', 'accelmap')).code).toBe(0);
     const compute = readFileSync(join(out, 'COMPUTE_REPORT.csv'), 'utf8').split('\n');
     expect(compute[0]).toBe('LayerID, Total Cycles, Stall Cycles, Overall Util %, Mapping Efficiency %, Compute Util %, SCALE-Sim Total Cycles, SCALE-Sim Compute Util %,');
     expect(compute[1]).toMatch(/^0, 98, 0, /);
@@ -42,7 +42,7 @@ describe('accelmap systolic', () => {
   });
 
   it('runs a shipped GEMM topology under a USER bandwidth', async () => {
-    const { layers, totals } = await cliJson('systolic', '-c', presetPath('scalesim', 'google.cfg'), '-t', presetPath('scalesim', 'transformer_gemm.csv'), '--gemm', '--json');
+    const { layers, totals } = await cliJson('systolic', '-c', presetPath('scalesim', 'google.cfg'), '-t', presetPath('scalesim', 'transformer_gemm.csv'), '--gemm', '--json', '--convention', 'accelmap');
     expect(layers).toHaveLength(6);
     expect(layers[0].dram.bandwidthWordsPerCycle).toEqual({ ifmap: 48, filter: 48, ofmap: 48 });
     expect(totals.totalCycles).toBe(totals.computeCycles + totals.stallCycles);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { memoryIo } from '../src/cli/io.js';
+import { cliError } from './cli-helpers.js';
 import { run } from '../src/cli/main.js';
 import { loadArch } from '../src/arch/load.js';
 import { loadMappingFile } from '../src/mapping/directives.js';
@@ -30,6 +31,25 @@ describe('accelmap timeloop', () => {
     expect(io.stderr).toEqual([]);
   });
 
+  it("reads timeloopfe's parsed-processed-input.yaml given as every argument, and the mapper's files merged", async () => {
+    const fx = (...p: string[]) => join(__dirname, 'fixtures', 'timeloop-exercises', ...p);
+    const ppi = fx('ispass-00', 'parsed-processed-input.yaml');
+    const io = memoryIo();
+    expect(await run(['timeloop', ppi, ppi, ppi, '--ert', fx('ispass-00', 'ERT.yaml')], io)).toBe(0);
+    expect(io.stdout.join('\n')).toMatch(/^Cycles: 48$/m);
+    const eyeriss = [fx('eyeriss_like', 'parsed-processed-input.yaml'), fx('eyeriss_like', 'map.yaml'), fx('eyeriss_like', 'ERT.yaml')];
+    const tl = memoryIo();
+    expect(await run(['timeloop', ...eyeriss, '--json'], tl)).toBe(0);
+    // Timeloop's stats.txt: shared_glb reads 1354752 Inputs (no multicast across the two fan-outs' overlapping windows).
+    const glb = (out: string[]) => JSON.parse(out.join('\n')).levels.find((l: { level: string }) => l.level === 'shared_glb').dataSpaces.find((d: { dataSpace: string }) => d.dataSpace === 'Inputs').scalarReads;
+    expect(glb(tl.stdout)).toBe(1354752);
+    const own = memoryIo();
+    expect(await run(['timeloop', ...eyeriss, '--json', '--convention', 'accelmap'], own)).toBe(0);
+    expect(glb(own.stdout)).toBeLessThan(1354752);
+    const empty = await cliError('timeloop', fx('eyeriss_like', 'parsed-processed-input.yaml'));
+    expect(empty).toMatch(/parsed-processed-input\.yaml mapping: the mapping is empty \(mapping: \[\]\) — a mapper run's mapping is in timeloop-mapper\.map\.yaml/);
+  });
+
   it('prints JSON with --json', async () => {
     const io = memoryIo();
     expect(await run(['timeloop', ...EX01, '--json'], io)).toBe(0);
@@ -42,7 +62,10 @@ describe('accelmap timeloop', () => {
   it('warns on stderr about what it does not use', async () => {
     const io = memoryIo();
     expect(await run(['timeloop', presetPath('timeloop', 'simple-os', 'arch.yaml'), presetPath('timeloop', 'problems', 'alexnet-conv1.problem.yaml'), presetPath('timeloop', 'simple-os', 'alexnet-conv1.mapping.yaml'), '--ert', presetPath('timeloop', 'simple-os', 'ERT.yaml')], io)).toBe(0);
-    expect(io.stderr).toEqual([
+    expect(io.stderr).toEqual([`accelmap: warning: ${presetPath('timeloop', 'simple-os', 'arch.yaml')}: 2 attributes and keys read but not used by the model (--verbose lists them)`]);
+    const verbose = memoryIo();
+    expect(await run(['timeloop', presetPath('timeloop', 'simple-os', 'arch.yaml'), presetPath('timeloop', 'problems', 'alexnet-conv1.problem.yaml'), presetPath('timeloop', 'simple-os', 'alexnet-conv1.mapping.yaml'), '--ert', presetPath('timeloop', 'simple-os', 'ERT.yaml'), '--verbose'], verbose)).toBe(0);
+    expect(verbose.stderr).toEqual([
       `accelmap: warning: ${presetPath('timeloop', 'simple-os', 'arch.yaml')}:12:24 architecture.subtree[0].local[0].attributes.type: DRAM: 'type' is not modeled`,
       `accelmap: warning: ${presetPath('timeloop', 'simple-os', 'arch.yaml')}:22:17 architecture.subtree[0].subtree[0].local[0].attributes.n_banks: shared_glb: 'n_banks' is not modeled`,
     ]);

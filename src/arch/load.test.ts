@@ -1,8 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isAccelmapError } from '../util/errors.js';
+import { presetPath } from '../util/paths.js';
 import { listPresets, loadArch } from './load.js';
 import { summarizeArch } from './summary.js';
 import { findPrecision, peakMacsPerCycle } from './types.js';
@@ -112,6 +113,53 @@ describe('spec errors point at the file, line and field', () => {
     expect(errorOf(f)).toMatch(/e\.yaml:7:5 levels\[0\]\.sharedBandwidth: cannot read bandwidth '3 parsecs'/);
     expect(errorOf('no-such-arch')).toMatch(/unknown architecture 'no-such-arch' — presets: eyeriss/);
   });
+});
+
+describe('numbers outside their physical range are refused, naming the field, the range and why', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'accelmap-ranges-'));
+  // [what, preset, text in the preset, replacement, field path, what the message must say]
+  const CASES: [string, string, string, string, string, RegExp][] = [
+    ['a 0 Hz clock', 'eyeriss', 'clock: 200MHz', 'clock: 0MHz', 'clock', /'0MHz' is 0 Hz: must be a number from 1000 to 1e11 Hz \(digital logic/],
+    ['a clock of 1e400 (infinite once read)', 'eyeriss', 'clock: 200MHz', 'clock: 1e400', 'clock', /infinite: must be a number from 1000/],
+    ['a 0-byte buffer', 'eyeriss', 'capacity: 108KiB', 'capacity: 0KB', 'levels[1].capacity', /'0KB' is 0 bytes: must be a number above 0 and at most 1\.126e15 bytes/],
+    ['a buffer below one word', 'eyeriss', 'capacity: 108KiB', 'capacity: 1B', 'levels[1].capacity', /'1B' is less than one 16-bit word/],
+    ['a buffer larger than any memory', 'eyeriss', 'capacity: 108KiB', 'capacity: 4000TiB', 'levels[1].capacity', /at most 1\.126e15 bytes \(.*1 PiB\)/],
+    ['1e400 words', 'eyeriss', 'words: 12', 'words: 1e400', 'levels[2].words', /infinite: must be an integer from 1 to/],
+    ['an energy that overflows', 'eyeriss', 'energy: { read: 60,', 'energy: { read: 1e400,', 'levels[1].energy.read', /infinite: must be a number from 0 to 1e6 pJ/],
+    ['a negative MAC energy', 'eyeriss', 'energyPerMac: 2', 'energyPerMac: -2', 'compute.precisions[0].energyPerMac', /-2 pJ: must be a number above 0 and at most 1e6 pJ \(a MAC costs energy/],
+    ['a bandwidth of 1e-300 words per cycle', 'eyeriss', 'sharedBandwidth: 4', 'sharedBandwidth: 1e-300', 'levels[0].sharedBandwidth', /must be a number from 1e-6 to 1e9/],
+    ['a bandwidth of 0 GB/s', 'tpu-v1', 'sharedBandwidth: 34GB/s', 'sharedBandwidth: 0GB/s', 'levels[0].sharedBandwidth', /'0GB\/s' is 0: must be a number from 1e-6/],
+    ['wordBits: 1e6', 'tpu-v1', 'wordBits: 8', 'wordBits: 1e6', 'wordBits', /1e6: must be an integer from 1 to 64 \(a machine word is 1 to 64 bits\)/],
+    ['wordBits: 0', 'eyeriss', 'wordBits: 16', 'wordBits: 0', 'wordBits', /must be an integer from 1 to 64/],
+    ['multipleBuffering: 1e9', 'tpu-v1', 'multipleBuffering: 2', 'multipleBuffering: 1e9', 'levels[4].multipleBuffering', /must be a number from 1 to 16 \(copies of a tile/],
+    ['a fan-out of 1e6 per axis', 'eyeriss', 'fanOut: { x: 14, y: 12,', 'fanOut: { x: 1000000, y: 12,', 'levels[2].fanOut.x', /must be an integer from 1 to 65536/],
+    ['more MAC units than any chip', 'tpu-v1', 'fanOut: { x: 256, y: 256 }', 'fanOut: { x: 65536, y: 65536 }', 'levels[4].fanOut', /4\.295e9 instances: must be an integer from 1 to 1\.678e7 instances/],
+    ['cores.count: 1e9', 'rapid', 'count: 4', 'count: 1000000000', 'cores.count', /must be an integer from 1 to 1024/],
+    ['a 0 GB/s link', 'rapid', 'linkBandwidth: 128B/cycle', 'linkBandwidth: 0GB/s', 'cores.linkBandwidth', /'0GB\/s' is 0 bytes per cycle: must be a number from 1e-6/],
+    ['a 0 nm technology', 'eyeriss', 'technology: 65nm', 'technology: 0nm', 'technology', /'0nm' is 0 nm: must be a number from 1 to 1000 nm/],
+    ['a technology node of 1e400', 'eyeriss', 'technology: 65nm', 'technology: 1e400', 'technology', /infinite: must be a number from 1 to 1000 nm/],
+    ['a data space declared twice', 'eyeriss', 'dataSpaces: [Inputs, Outputs]', 'dataSpaces: [Inputs, Outputs, Inputs]', 'levels[1].dataSpaces[2]', /data space 'Inputs' is listed twice/],
+    ['a clock written as an empty unit', 'eyeriss', 'clock: 200MHz', 'clock: " "', 'clock', /must be a number or a quantity with a unit/],
+  ];
+  for (const [what, preset, from, to, path, message] of CASES) {
+    it(`${what}: ${path}`, () => {
+      const text = readFileSync(presetPath('arch', `${preset}.yaml`), 'utf8');
+      expect(text).toContain(from);
+      const f = join(dir, `${preset}-${CASES.findIndex((c) => c[0] === what)}.yaml`);
+      writeFileSync(f, text.replace(from, to));
+      let err: unknown;
+      try {
+        loadArch(f);
+      } catch (e) {
+        err = e;
+      }
+      expect(isAccelmapError(err)).toBe(true);
+      if (!isAccelmapError(err)) return;
+      expect(err.location).toMatchObject({ file: f, path });
+      expect(err.location.line).toBeGreaterThan(0);
+      expect(err.message).toMatch(message);
+    });
+  }
 });
 
 describe('vector unit', () => {

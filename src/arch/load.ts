@@ -2,6 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { AccelmapError } from '../util/errors.js';
 import { presetPath } from '../util/paths.js';
 import { locatedError, readSourceFile, zodIssueError, type SourceDoc } from '../util/source-file.js';
+import { rangeProblem, type Range } from '../util/ranges.js';
 import { parseBytes } from '../util/units.js';
 import {
   macArea,
@@ -12,7 +13,7 @@ import {
   TABLE_SOURCES,
   vectorOpEnergy,
 } from './energy-table.js';
-import { archSchema, type ArchSpec, type FanOutSpec, type LevelSpec } from './schema.js';
+import { ARCH_RANGES, archSchema, type ArchSpec, type FanOutSpec, type LevelSpec } from './schema.js';
 import type { Architecture, ComputeUnit, FanOut, Interconnect, PrecisionMode, StorageLevel, VectorUnit } from './types.js';
 
 /** Data-space names every compute problem uses (see problem/types.ts). */
@@ -55,26 +56,34 @@ function specError(src: SourceDoc, path: PropertyKey[], message: string, hint = 
   return locatedError('bad-spec', message, src, path, hint);
 }
 
+/** `v` when it lies in `r`; otherwise an error at `path` saying the allowed range and why (quoting the text it was read from). */
+function inRange(v: number, r: Range, src: SourceDoc, path: PropertyKey[], written: number | string): number {
+  const problem = rangeProblem(v, r);
+  if (problem === undefined) return v;
+  throw specError(src, path, typeof written === 'string' ? `'${written}' is ${problem}` : problem);
+}
+
+/** Total instances of a level or of the MACs (the product of the fan-outs down to it). */
+const INSTANCES: Range = { min: 1, max: 2 ** 24, integer: true, unit: 'instances', why: 'the product of the fan-outs above it; the largest chips have about a million processing elements' };
+
 function parseNm(v: number | string, src: SourceDoc): number {
-  if (typeof v === 'number') return v;
-  const m = /^\s*([0-9.]+)\s*nm\s*$/i.exec(v);
-  if (!m) throw specError(src, ['technology'], `cannot read technology node '${v}'`, 'write e.g. 65 or 65nm');
-  return Number(m[1]);
+  const m = typeof v === 'number' ? undefined : /^\s*([0-9]*\.?[0-9]+)\s*nm\s*$/i.exec(v);
+  if (typeof v === 'string' && !m) throw specError(src, ['technology'], `cannot read technology node '${v}'`, 'write e.g. 65 or 65nm');
+  return inRange(m ? Number(m[1]) : (v as number), ARCH_RANGES.technologyNm, src, ['technology'], v);
 }
 
 const FREQ: Record<string, number> = { hz: 1, khz: 1e3, mhz: 1e6, ghz: 1e9 };
 
 function parseClock(v: number | string, src: SourceDoc): number {
-  if (typeof v === 'number') return v;
-  const m = /^\s*([0-9.]+(?:e[+-]?\d+)?)\s*([kmg]?hz)\s*$/i.exec(v);
-  if (!m) throw specError(src, ['clock'], `cannot read clock '${v}'`, 'write e.g. 700MHz, 1.5GHz or a number of Hz');
-  return Number(m[1]) * FREQ[m[2]!.toLowerCase()]!;
+  const m = typeof v === 'number' ? undefined : /^\s*([0-9]*\.?[0-9]+(?:e[+-]?\d+)?)\s*([kmg]?hz)\s*$/i.exec(v);
+  if (typeof v === 'string' && !m) throw specError(src, ['clock'], `cannot read clock '${v}'`, 'write e.g. 700MHz, 1.5GHz or a number of Hz');
+  return inRange(m ? Number(m[1]) * FREQ[m[2]!.toLowerCase()]! : (v as number), ARCH_RANGES.clockHz, src, ['clock'], v);
 }
 
-/** Bandwidth in words per cycle: a number already is; `34GB/s` and `128B/cycle` are converted. */
-function parseBandwidth(v: number | string | undefined, wordBits: number, clockHz: number, src: SourceDoc, path: PropertyKey[]): number {
+/** Bandwidth in words per cycle (a link's in bytes, wordBits 8): a number already is; `34GB/s` and `128B/cycle` are converted. */
+function parseBandwidth(v: number | string | undefined, wordBits: number, clockHz: number, src: SourceDoc, path: PropertyKey[], range: Range = ARCH_RANGES.bandwidth): number {
   if (v === undefined) return Infinity;
-  if (typeof v === 'number') return v;
+  if (typeof v === 'number') return inRange(v, range, src, path, v);
   const perSecond = /^(.*?)\s*\/\s*s$/i.exec(v);
   const perCycle = /^(.*?)\s*\/\s*cycle$/i.exec(v);
   const bytesText = perSecond?.[1] ?? perCycle?.[1];
@@ -86,11 +95,15 @@ function parseBandwidth(v: number | string | undefined, wordBits: number, clockH
     throw specError(src, path, `cannot read bandwidth '${v}'`, 'write words per cycle (a number), or bytes with a unit per second or per cycle: 34GB/s, 128B/cycle');
   }
   const bytesPerCycle = perSecond ? bytes / clockHz : bytes;
-  return (bytesPerCycle * 8) / wordBits;
+  return inRange((bytesPerCycle * 8) / wordBits, range, src, path, v);
 }
 
 function capacityWords(l: LevelSpec, wordBits: number, src: SourceDoc, path: PropertyKey[]): number {
-  if (l.words !== undefined) return l.words;
+  const bytesRange = ARCH_RANGES.capacityBytes;
+  if (l.words !== undefined) {
+    inRange((l.words * wordBits) / 8, bytesRange, src, [...path, 'words'], `${l.words} words of ${wordBits} bits`);
+    return l.words;
+  }
   if (l.capacity !== undefined) {
     let bytes: number;
     try {
@@ -98,7 +111,10 @@ function capacityWords(l: LevelSpec, wordBits: number, src: SourceDoc, path: Pro
     } catch (e) {
       throw specError(src, [...path, 'capacity'], (e as Error).message, 'write bytes with a unit: 108KB, 24MiB');
     }
-    return Math.floor((bytes * 8) / wordBits);
+    inRange(bytes, bytesRange, src, [...path, 'capacity'], l.capacity);
+    const words = Math.floor((bytes * 8) / wordBits);
+    if (words < 1) throw specError(src, [...path, 'capacity'], `'${l.capacity}' is less than one ${wordBits}-bit word: a level holds at least one word`);
+    return words;
   }
   if (l.class === 'dram') return Infinity;
   throw specError(src, path, `level '${l.name}' needs a capacity (capacity: 108KB, or words: N)`);
@@ -138,6 +154,7 @@ function normalize(spec: ArchSpec, src: SourceDoc): Architecture {
       if (!(DATA_SPACE_NAMES as readonly string[]).includes(d)) {
         throw specError(src, [...path, 'dataSpaces', j], `unknown data space '${d}'`, `data spaces are ${DATA_SPACE_NAMES.join(', ')}`);
       }
+      if (l.dataSpaces!.indexOf(d) < j) throw specError(src, [...path, 'dataSpaces', j], `data space '${d}' is listed twice`, 'name each data space once');
     }
     if (i === 0 && l.dataSpaces && DATA_SPACE_NAMES.some((d) => !l.dataSpaces!.includes(d))) {
       throw specError(src, [...path, 'dataSpaces'], 'the outermost level is the backing store and must hold every data space');
@@ -152,6 +169,7 @@ function normalize(spec: ArchSpec, src: SourceDoc): Architecture {
     const fo = fanOut(l.fanOut, wordBits, nm);
     derivedAny ||= givenEnergy === undefined || l.area === undefined || fo.derived;
     instances *= fo.fanOut.meshX * fo.fanOut.meshY;
+    inRange(instances, INSTANCES, src, [...path, 'fanOut'], instances);
     return {
       name: l.name,
       className: l.class,
@@ -200,10 +218,11 @@ function normalize(spec: ArchSpec, src: SourceDoc): Architecture {
   const computeFan = fanOut(spec.compute.fanOut, innermostBits, nm);
   const macAreaEst = spec.compute.area !== undefined ? { value: spec.compute.area, source: 'given in the spec' } : macArea(first.kind, first.operandBits, first.accumulatorBits, nm);
   derivedAny ||= computeFan.derived || spec.compute.area === undefined;
+  const macUnits = instances * computeFan.fanOut.meshX * computeFan.fanOut.meshY;
   const compute: ComputeUnit = {
     name: spec.compute.name ?? 'MAC',
     fanOut: computeFan.fanOut,
-    instances: instances * computeFan.fanOut.meshX * computeFan.fanOut.meshY,
+    instances: inRange(macUnits, INSTANCES, src, ['compute', 'fanOut'], macUnits),
     precisions,
     areaUm2: macAreaEst.value,
     areaSource: macAreaEst.source,
@@ -222,12 +241,13 @@ function normalize(spec: ArchSpec, src: SourceDoc): Architecture {
   const c = spec.cores;
   const count = c?.count ?? 1;
   const meshX = c?.meshX ?? count;
+  if (meshX > count) throw specError(src, ['cores', 'meshX'], `meshX ${meshX} is more than the core count ${count}`);
   if (c && c.topology === 'mesh' && count % meshX !== 0) throw specError(src, ['cores', 'meshX'], `meshX ${meshX} does not divide the core count ${count}`);
   const cores: Interconnect = {
     count,
     topology: c?.topology ?? 'ring',
     meshX,
-    linkBandwidthBytesPerCycle: c ? parseBandwidth(c.linkBandwidth, 8, clockHz, src, ['cores', 'linkBandwidth']) : Infinity,
+    linkBandwidthBytesPerCycle: c ? parseBandwidth(c.linkBandwidth, 8, clockHz, src, ['cores', 'linkBandwidth'], ARCH_RANGES.linkBandwidthBytes) : Infinity,
     linkLatencyCycles: c?.linkLatencyCycles ?? 0,
     linkEnergyPerBytePj: c?.linkEnergyPerByte ?? 0,
   };

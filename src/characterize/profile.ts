@@ -1,4 +1,4 @@
-import { peakFor, ridgeFlopsPerByte, rooflineSeconds, type Device, type Precision } from '../device/device.js';
+import { achievedSeconds, peakFor, ridgeFlopsPerByte, type Device, type Precision } from '../device/device.js';
 import { addCounts, emptyTotals, nodeCounts, type CountTotals, type NodeCounts } from '../workload/counts.js';
 import { paramCount, type Graph, type Node, type Phase } from '../workload/graph.js';
 import type { OpClass } from '../workload/op.js';
@@ -103,13 +103,15 @@ export function computeDtype(graph: Graph, node: Node): string {
 }
 
 export function profileNode(graph: Graph, node: Node, device: Device, c: NodeCounts = nodeCounts(graph, node)): NodeProfile {
-  const peak = peakFor(device, computeDtype(graph, node));
+  const dtype = computeDtype(graph, node);
+  const peak = peakFor(device, dtype);
+  const opClass = registry.get(node.op).opClass;
   const bytes = c.bytesRead + c.bytesWritten;
   const compute = c.flops / peak.flopsPerSecond, memory = bytes / device.memoryBandwidthBytesPerSecond;
   return {
     name: node.name,
     op: node.op,
-    opClass: registry.get(node.op).opClass,
+    opClass,
     phase: node.phase,
     outputShapes: node.outputs.filter(Boolean).map((o) => graph.tensors[o]!.shape),
     macs: c.macs,
@@ -117,7 +119,7 @@ export function profileNode(graph: Graph, node: Node, device: Device, c: NodeCou
     bytesRead: c.bytesRead,
     bytesWritten: c.bytesWritten,
     intensity: c.intensity,
-    seconds: rooflineSeconds(c.flops, bytes, peak.flopsPerSecond, device.memoryBandwidthBytesPerSecond),
+    seconds: achievedSeconds(device, opClass, dtype, c.flops, bytes),
     bound: compute === 0 && memory === 0 ? 'none' : compute >= memory ? 'compute' : 'memory',
   };
 }

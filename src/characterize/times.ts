@@ -1,14 +1,15 @@
 import { z } from 'zod';
 import { computeDtype, profileNode } from './profile.js';
-import { peakFor, rooflineSeconds, type Device } from '../device/device.js';
+import { achievedSeconds, type Device, type TransformMethod } from '../device/device.js';
 import { AccelmapError } from '../util/errors.js';
 import { readTextFile } from '../util/files.js';
 import type { Graph, Node } from '../workload/graph.js';
 
-/** A node's work done another way (another convolution algorithm): the FLOPs it computes and the bytes it moves. */
+/** A node's work done another way (another convolution algorithm): the FLOPs it computes, the bytes it moves and the algorithm. */
 export interface Work {
   flops: number;
   bytes: number;
+  method: TransformMethod;
 }
 
 /**
@@ -30,7 +31,7 @@ export function rooflineTimes(device: Device): LayerTimes {
     source: `roofline of ${device.name}`,
     seconds: (graph, node) => profileNode(graph, node, device).seconds,
     secondsFor: (graph, node, work) =>
-      rooflineSeconds(work.flops, work.bytes, peakFor(device, computeDtype(graph, node)).flopsPerSecond, device.memoryBandwidthBytesPerSecond),
+      achievedSeconds(device, work.method, computeDtype(graph, node), work.flops, work.bytes),
   };
 }
 

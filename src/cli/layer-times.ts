@@ -1,14 +1,12 @@
-import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import { loadArch } from '../arch/load.js';
-import { mappedTimes, readLayerTimes, rooflineTimes, type LayerTimes } from '../characterize/times.js';
-import type { Device } from '../device/device.js';
-import { mapGraph } from '../network/map.js';
-import { parseObjective } from '../search/objective.js';
+import { readLayerTimes } from '../characterize/times.js';
+import { MAP_DEFAULTS } from '../api/mapping.js';
+import { mapNetwork } from '../api/network.js';
+import type { LayerSeconds } from '../api/planning.js';
 import { AccelmapError } from '../util/errors.js';
 import { stderrProgress } from '../util/progress.js';
 import type { Graph } from '../workload/graph.js';
-import { DEFAULT_BUDGET } from './commands/map.js';
 import { positiveInt } from './flags.js';
 import type { Io } from './io.js';
 
@@ -26,32 +24,24 @@ export interface TimesFlags {
 export function addTimesOptions(cmd: Command): Command {
   return cmd
     .option('--arch <preset|file>', 'time each node with accelmap’s mapper on this accelerator instead of the device roofline')
-    .option('--map-budget <n>', 'with --arch: mappings evaluated per distinct loop nest', positiveInt('--map-budget'), DEFAULT_BUDGET)
+    .option('--map-budget <n>', 'with --arch: mappings evaluated per distinct loop nest', positiveInt('--map-budget'), MAP_DEFAULTS.budget.evaluations)
     .option('--layer-times <file.json>', 'per-node seconds { "<node>": s } (e.g. from another tool) instead of the roofline');
 }
 
-/** Per-node times for `graph`; mapper and file times cover the nodes they name, the roofline the rest. */
-export async function layerTimes(graph: Graph, device: Device, f: TimesFlags, io: Io): Promise<LayerTimes> {
-  const roofline = rooflineTimes(device);
+/** Per-node seconds for `graph` from the mapper or a file (the roofline times the nodes they leave out); none for the roofline alone. */
+export async function layerSeconds(graph: Graph, f: TimesFlags, io: Io): Promise<LayerSeconds | undefined> {
   if (f.arch && f.layerTimes) throw new AccelmapError('bad-flag', 'give --arch or --layer-times, not both');
   if (f.layerTimes) {
     const seconds = readLayerTimes(f.layerTimes);
     noteCoverage(io, graph.nodes.map((n) => n.name), Object.keys(seconds));
-    return mappedTimes(seconds, roofline, f.layerTimes);
+    return { seconds, source: f.layerTimes };
   }
-  if (!f.arch) return roofline;
+  if (!f.arch) return undefined;
   const arch = loadArch(f.arch);
-  const result = await mapGraph(graph, arch, {
-    dataflow: 'auto',
-    metrics: parseObjective('edp').metrics,
-    strategy: 'hybrid',
-    budget: { evaluations: f.mapBudget },
-    seed: 1,
-    threads: Math.max(1, availableParallelism()),
-    progress: stderrProgress(`mapping ${graph.name} on ${arch.name}`),
-  });
-  const seconds = Object.fromEntries(result.layers.map((l) => [l.name, l.cycles / arch.clockHz]));
-  return mappedTimes(seconds, roofline, `accelmap mapper on ${arch.name}`);
+  const progress = stderrProgress(`mapping ${graph.name} on ${arch.name}`);
+  const result = await mapNetwork(graph, arch, { budget: { evaluations: f.mapBudget }, onProgress: (m) => progress.update(m) });
+  progress.done();
+  return { seconds: Object.fromEntries(result.layers.map((l) => [l.name, l.cycles / arch.clockHz])), source: `accelmap mapper on ${arch.name}` };
 }
 
 function noteCoverage(io: Io, nodes: string[], timed: string[]): void {

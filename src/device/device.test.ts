@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { errorOf } from '../util/test-util.js';
-import { hostBandwidthBytesPerSecond, peakFor, ridgeFlopsPerByte, rooflineSeconds } from './device.js';
+import { achievedSeconds, efficiencyFor, hostBandwidthBytesPerSecond, peakFor, ridgeFlopsPerByte, rooflineSeconds } from './device.js';
 import { devicePresets, loadDevice, parseDevice } from './load.js';
 
 describe('device presets', () => {
@@ -48,6 +48,45 @@ describe('peaks and the roofline', () => {
   });
 });
 
+describe('achieved efficiency', () => {
+  it('scales both roofs of the kinds a device lists; others run at the roofline', () => {
+    const d = { ...loadDevice('titan-x'), efficiency: { winograd: 0.5 } };
+    // 6.1e12 FLOPs at half of 6.1 TFLOPS: 2 s; 336.5e9 bytes at half of 336.5 GB/s: 2 s
+    expect(achievedSeconds(d, 'winograd', 'float32', 6.1e12, 1)).toBeCloseTo(2, 12);
+    expect(achievedSeconds(d, 'winograd', 'float32', 1, 336.5e9)).toBeCloseTo(2, 12);
+    expect(achievedSeconds(d, 'convolution', 'float32', 6.1e12, 1)).toBeCloseTo(1, 12);
+    expect(efficiencyFor(loadDevice('v100-16gb'), 'fft')).toBe(1);
+  });
+
+  /**
+   * The Titan X's factors against the measured VGG model A training step at
+   * batch 64 (convnet-benchmarks, February 2016), FLOPs counted by hand:
+   * forward, input gradient (not the first layer's) and weight gradient.
+   */
+  it("follow for the Titan X from the measured VGG-A steps", () => {
+    const d = loadDevice('titan-x');
+    const N = 64, peak = 6.1e12;
+    // [output size, C, K] of VGG-A's 3×3 convolutions (padding 1)
+    const layers = [[224, 3, 64], [112, 64, 128], [56, 128, 256], [56, 256, 256], [28, 256, 512], [28, 512, 512], [14, 512, 512], [14, 512, 512]] as const;
+    const passes = (i: number) => (i === 0 ? 2 : 3);
+    const directMacs = layers.reduce((s, [P, C, K], i) => s + passes(i) * N * P * P * C * K * 9, 0);
+    expect(directMacs).toBeCloseTo(1.4317e12, -9);
+    // ReLU, pooling, biases and the FC layers at the roofline: about 59 ms of the step
+    const otherSeconds = 0.059;
+    // cuDNN R4, autotuned: 529.29 ms; direct convolution at the roofline accounts for it, so no factor
+    const direct = (2 * directMacs) / peak;
+    expect(direct / (0.52929 - otherSeconds)).toBeGreaterThan(0.97);
+    expect(efficiencyFor(d, 'convolution')).toBe(1);
+    // neon's fused Winograd F(2×2,3×3): 320.78 ms; 16 MACs per 4×4 tile (T = N·P²/4 tiles) and channel pair,
+    // transforms 32·T·C + 24·T·K + 35·C·K FLOPs per pass
+    const winogradFlops = layers.reduce((s, [P, C, K], i) => {
+      const T = (N * P * P) / 4;
+      return s + passes(i) * (2 * 16 * T * C * K + 32 * T * C + 24 * T * K + 35 * C * K);
+    }, 0);
+    expect(winogradFlops / peak / (0.32078 - otherSeconds)).toBeCloseTo(efficiencyFor(d, 'winograd'), 1);
+  });
+});
+
 describe('device files', () => {
   const dir = mkdtempSync(join(tmpdir(), 'accelmap-device-'));
   const file = (name: string, text: string) => {
@@ -67,7 +106,7 @@ describe('device files', () => {
     const text = 'name: bad\npeakFlopsPerSecond:\n  fp32: -5\nmemoryBandwidthBytesPerSecond: 1e12\nmemoryCapacityBytes: 8GB\n';
     const e = errorOf(() => parseDevice(text, 'bad.yaml'));
     expect(e.code).toBe('bad-spec');
-    expect(e.render()).toBe('bad.yaml:3:9 peakFlopsPerSecond.fp32: must be positive');
+    expect(e.render()).toBe('bad.yaml:3:9 peakFlopsPerSecond.fp32: -5 op/s: must be a number from 1000 to 1e18 op/s (one device computes between a thousand and 1e18 operations per second)');
   });
 
   it('report missing and unknown fields and unreadable sizes', () => {
@@ -75,8 +114,20 @@ describe('device files', () => {
     expect(errorOf(() => parseDevice(base, 'f.yaml')).render()).toBe('f.yaml:1:1 memoryCapacityBytes: is required');
     expect(errorOf(() => parseDevice(`${base}memoryCapacityBytes: 8GB\nbandwidth: 3\n`, 'f.yaml')).render()).toBe('f.yaml:6:12 bandwidth: unknown field');
     expect(errorOf(() => parseDevice(`${base}memoryCapacityBytes: lots\n`, 'f.yaml')).render()).toMatch(/^f\.yaml:5:22 memoryCapacityBytes: cannot read size 'lots'/);
-    expect(errorOf(() => parseDevice(`${base}memoryCapacityBytes: 8GB\nhostLink: { bandwidthBytesPerSecond: 1e9, efficiency: 1.5 }\n`, 'f.yaml')).render()).toMatch(/hostLink\.efficiency: must be at most 1/);
+    expect(errorOf(() => parseDevice(`${base}memoryCapacityBytes: 8GB\nhostLink: { bandwidthBytesPerSecond: 1e9, efficiency: 1.5 }\n`, 'f.yaml')).render()).toMatch(/hostLink\.efficiency: 1\.5: must be a number above 0 and at most 1 \(the fraction/);
+    expect(errorOf(() => parseDevice(`${base}memoryCapacityBytes: 8GB\nefficiency: { fft: 1.2 }\n`, 'f.yaml')).render()).toMatch(/^f\.yaml:6:20 efficiency\.fft: 1\.2: must be a number above 0 and at most 1 \(the fraction of the roofline/);
+    expect(errorOf(() => parseDevice(`${base}memoryCapacityBytes: 8GB\nefficiency: { convolutions: 0.5 }\n`, 'f.yaml')).render()).toMatch(/efficiency\.convolutions: unknown field$/);
     expect(errorOf(() => parseDevice('name: x\npeakFlopsPerSecond: {}\nmemoryBandwidthBytesPerSecond: 1\nmemoryCapacityBytes: 1\n', 'f.yaml')).render()).toMatch(/peakFlopsPerSecond: must give at least one precision/);
+  });
+
+  it('refuse figures no device has, naming the field, the range and why', () => {
+    const device = (peak: string, bandwidth: string, capacity: string) => `name: x\npeakFlopsPerSecond:\n  fp32: ${peak}\nmemoryBandwidthBytesPerSecond: ${bandwidth}\nmemoryCapacityBytes: ${capacity}\n`;
+    const render = (peak: string, bandwidth: string, capacity: string) => errorOf(() => parseDevice(device(peak, bandwidth, capacity), 'f.yaml')).render();
+    expect(render('1e400', '1e11', '8GB')).toMatch(/^f\.yaml:3:9 peakFlopsPerSecond\.fp32: infinite: must be a number from 1000 to 1e18 op\/s/);
+    expect(render('1e12', '1e-300', '8GB')).toMatch(/^f\.yaml:4:32 memoryBandwidthBytesPerSecond: 1e-300 B\/s: must be a number from 1000 to 1e15 B\/s \(one memory or link/);
+    expect(render('1e12', '1e11', '0GB')).toMatch(/^f\.yaml:5:22 memoryCapacityBytes: '0GB' is 0 bytes: must be a number from 1 to 1\.126e15 bytes \(a device memory/);
+    expect(render('1e12', '1e11', '1e400')).toMatch(/memoryCapacityBytes: infinite: must be a number from 1 to/);
+    expect(render('1e12', '1e11', '9000TiB')).toMatch(/memoryCapacityBytes: '9000TiB' is 9\.896e15 bytes: must be/);
   });
 
   it('report YAML syntax errors with their position', () => {

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { ranged, rangeProblem, type Range } from '../util/ranges.js';
 import { parseBytes } from '../util/units.js';
+import { OP_CLASSES, type OpClass } from '../workload/op.js';
 
 /**
  * A roofline description of a device: peak arithmetic per precision, memory
@@ -20,6 +22,12 @@ export interface HostLink {
   efficiency: number;
 }
 
+/** Convolution algorithms that transform their operands (Winograd, FFT): they run at their own efficiency, not the convolution class's. */
+export const TRANSFORM_METHODS = ['winograd', 'fft'] as const;
+export type TransformMethod = (typeof TRANSFORM_METHODS)[number];
+/** What an achieved-efficiency factor applies to: an op class, or a transform convolution algorithm. */
+export type EfficiencyKind = OpClass | TransformMethod;
+
 export interface Device {
   name: string;
   description?: string;
@@ -29,35 +37,58 @@ export interface Device {
   memoryCapacityBytes: number;
   /** Absent for a host processor. */
   hostLink?: HostLink;
+  /**
+   * Fraction (0, 1] of the roofline that work of a kind achieves on this
+   * device as measured (both roofs: peak arithmetic and memory bandwidth);
+   * kinds not listed run at the roofline. Each figure's source is written
+   * beside it in the device file.
+   */
+  efficiency?: Partial<Record<EfficiencyKind, number>>;
 }
 
-const positive = z.number({ error: 'must be a number' }).positive({ error: 'must be positive' }).finite({ error: 'must be finite' });
+/** What a device's figures may be, and why. */
+export const DEVICE_RANGES = {
+  peak: { min: 1e3, max: 1e18, unit: 'op/s', why: 'one device computes between a thousand and 1e18 operations per second' },
+  bandwidth: { min: 1e3, max: 1e15, unit: 'B/s', why: 'one memory or link moves between 1 kB/s and 1 PB/s' },
+  capacity: { min: 1, max: 2 ** 50, unit: 'bytes', why: 'a device memory holds at least a byte and no more than 1 PiB' },
+  efficiency: { min: 0, max: 1, minExclusive: true, why: "the fraction of the link's peak that transfers achieve" },
+  achieved: { min: 0, max: 1, minExclusive: true, why: 'the fraction of the roofline that work of this kind achieves' },
+} satisfies Record<string, Range>;
+const R = DEVICE_RANGES;
+const achieved = ranged(R.achieved);
 
 /** A byte size: a number of bytes or text such as "12GiB". */
-const byteSize = z.union([positive, z.string()], { error: 'must be a number of bytes or a size such as 16GiB' }).transform((v, ctx) => {
-  if (typeof v === 'number') return v;
+const byteSize = z.union([z.custom<number>((v) => typeof v === 'number'), z.string()], { error: 'must be a number of bytes or a size such as 16GiB' }).transform((v, ctx) => {
+  let bytes: number;
   try {
-    return parseBytes(v);
+    bytes = typeof v === 'number' ? v : parseBytes(v);
   } catch {
     ctx.addIssue({ code: 'custom', message: `cannot read size '${v}' (write e.g. 16GiB or 12GB)` });
     return z.NEVER;
   }
+  const problem = rangeProblem(bytes, R.capacity);
+  if (problem === undefined) return bytes;
+  ctx.addIssue({ code: 'custom', message: typeof v === 'string' ? `'${v}' is ${problem}` : problem });
+  return z.NEVER;
 });
 
 export const deviceSchema = z.strictObject({
   name: z.string().min(1),
   description: z.string().optional(),
   peakFlopsPerSecond: z
-    .strictObject(Object.fromEntries(PRECISIONS.map((p) => [p, positive.optional()])) as Record<Precision, z.ZodOptional<typeof positive>>)
+    .strictObject(Object.fromEntries(PRECISIONS.map((p) => [p, ranged(R.peak).optional()])) as Record<Precision, z.ZodOptional<z.ZodCustom<number>>>)
     .refine((peaks) => Object.values(peaks).some((v) => v !== undefined), { error: 'must give at least one precision' }),
-  memoryBandwidthBytesPerSecond: positive,
+  memoryBandwidthBytesPerSecond: ranged(R.bandwidth),
   memoryCapacityBytes: byteSize,
   hostLink: z
     .strictObject({
       name: z.string().optional(),
-      bandwidthBytesPerSecond: positive,
-      efficiency: positive.max(1, { error: 'must be at most 1' }),
+      bandwidthBytesPerSecond: ranged(R.bandwidth),
+      efficiency: ranged(R.efficiency),
     })
+    .optional(),
+  efficiency: z
+    .strictObject(Object.fromEntries([...OP_CLASSES, ...TRANSFORM_METHODS].map((k) => [k, achieved.optional()])) as Record<EfficiencyKind, z.ZodOptional<typeof achieved>>)
     .optional(),
 });
 
@@ -100,6 +131,17 @@ export function peakFor(device: Device, dtype: string): Peak {
 /** Roofline time: the longer of computing at peak and moving the bytes at full bandwidth. */
 export function rooflineSeconds(flops: number, bytes: number, peakFlopsPerSecond: number, bandwidthBytesPerSecond: number): number {
   return Math.max(flops / peakFlopsPerSecond, bytes / bandwidthBytesPerSecond);
+}
+
+/** The achieved fraction of the roofline for work of a kind (1 when the device gives none). */
+export function efficiencyFor(device: Device, kind: EfficiencyKind): number {
+  return device.efficiency?.[kind] ?? 1;
+}
+
+/** Roofline time of work of a kind at the fraction of both roofs the device achieves for it. */
+export function achievedSeconds(device: Device, kind: EfficiencyKind, dtype: string, flops: number, bytes: number): number {
+  const e = efficiencyFor(device, kind);
+  return rooflineSeconds(flops, bytes, peakFor(device, dtype).flopsPerSecond * e, device.memoryBandwidthBytesPerSecond * e);
 }
 
 /** Arithmetic intensity (FLOPs per byte) above which an op is compute bound. */

@@ -51,6 +51,7 @@ const ARRAYS = {
   multicast: [Uint8Array, (z: Sizes) => z.L],
   reduction: [Uint8Array, (z: Sizes) => z.L],
   netPj: [Float64Array, (z: Sizes) => z.L],
+  leakPj: [Float64Array, (z: Sizes) => z.L],
   allowed: [Uint8Array, (z: Sizes) => z.L * z.DS],
   T: [Float64Array, (z: Sizes) => (z.L + 1) * z.D],
   padded: [Float64Array, (z: Sizes) => z.D],
@@ -87,7 +88,7 @@ type ArrayName = keyof typeof ARRAYS;
 export type Views = { [K in ArrayName]: InstanceType<(typeof ARRAYS)[K][0]> };
 
 /** Indices into the kernel's `params` (inputs) and `out` (results). */
-export const P = { macsPerCycle: 0, energyPerMac: 1, leakPjPerCycle: 2, realMacs: 3, macUnits: 4, elide: 5 } as const;
+export const P = { macsPerCycle: 0, energyPerMac: 1, leakPjPerCycle: 2, realMacs: 3, macUnits: 4, elide: 5, timeloop: 6 } as const;
 export const O = {
   invalidCode: 0, invalidWhere: 1, invalidValue: 2, computeCycles: 3, cycles: 4, paddedMacs: 5,
   usedUnits: 6, macEnergyPj: 7, leakEnergyPj: 8, totalEnergyPj: 9, utilization: 10, loops: 11,

@@ -75,7 +75,19 @@ export interface ModelOptions {
    * the same under both.
    */
   readWriteFills?: 'elided' | 'parent-share';
+  /**
+   * `'accelmap'` (the default) or `'timeloop'`, where Timeloop counts
+   * differently (docs/timeloop-convention.md): children below several
+   * fan-outs share a read only when their tiles are identical at each fan-out
+   * on its own, not across fan-outs; and once a loop that leaves a tile in
+   * place (a loop on a dim the data space does not index) has run inside,
+   * outer loops that slide the tile re-fetch it whole.
+   */
+  convention?: Convention;
 }
+
+export type Convention = 'accelmap' | 'timeloop';
+export const CONVENTIONS: readonly Convention[] = ['accelmap', 'timeloop'];
 
 /** Rank of data space s that dim d indexes: a rank ≥ 0, NONE, or MANY (several ranks). */
 const NONE = -1;
@@ -227,6 +239,7 @@ export class CostModel {
       v.multicast[l] = fan.multicast ? 1 : 0;
       v.reduction[l] = fan.reduction ? 1 : 0;
       v.netPj[l] = fan.energyPerWordPj;
+      v.leakPj[l] = x.energy.leakPjPerCycle;
       problem.dataSpaces.forEach((s, si) => (v.allowed[l * DS + si] = x.dataSpaces === null || x.dataSpaces.includes(s.name) ? 1 : 0));
     });
     v.params[P.macsPerCycle] = this.precision.macsPerCycle;
@@ -235,6 +248,7 @@ export class CostModel {
     v.params[P.realMacs] = this.realMacs;
     v.params[P.macUnits] = this.macUnits;
     v.params[P.elide] = options.readWriteFills !== 'parent-share' ? 1 : 0;
+    v.params[P.timeloop] = options.convention === 'timeloop' ? 1 : 0;
 
     this.rankStart = v.rankStart;
     this.extent = v.extent;

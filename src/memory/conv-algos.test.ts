@@ -17,8 +17,8 @@ describe('convolution algorithm classes', () => {
     expect(864 / w.macs).toBe(2.25);
     // transforms: 32·4·2 (inputs) + 24·4·3 (outputs) + 35·2·3 (filters)
     expect(w.transformFlops).toBe(256 + 288 + 210);
-    // transformed input 16·4·2, filters 16·2·3, output 16·4·3
-    expect(w.workspaceElements).toBe(128 + 96 + 192);
+    // fused: only the transformed filters are stored, 16·C·K = 16·2·3
+    expect(w.workspaceElements).toBe(96);
   });
 
   it('FFT by hand', () => {

@@ -1,3 +1,4 @@
+import type { TransformMethod } from '../device/device.js';
 import { bytesFor, type DType } from '../workload/dtype.js';
 import type { NodeCounts } from '../workload/counts.js';
 import type { Graph, Node } from '../workload/graph.js';
@@ -17,8 +18,10 @@ import type { LayerTimes } from '../characterize/times.js';
  *   - Winograd F(2×2, 3×3) (Lavin & Gray, CVPR 2016) for 3×3 kernels:
  *     T = N·⌈P/2⌉·⌈Q/2⌉ tiles of 4×4; 16·T·C·K element-wise MACs (2.25×
  *     fewer than direct); transforms 32 FLOPs per tile and input channel,
- *     24 per tile and output channel, 35 per filter; workspace = the
- *     transformed input, filters and output, 16·(T·C + C·K + T·K) elements.
+ *     24 per tile and output channel, 35 per filter. Fused, as in Lavin &
+ *     Gray's kernels: the input and output tiles are transformed inside the
+ *     batched-product kernel, so only the transformed filters, 16·C·K
+ *     elements, are a workspace.
  *   - FFT (Mathieu et al., ICLR 2014; Vasilache et al., ICLR 2015) for
  *     kernels larger than 1×1: transforms of the padded input size Hp × Wp
  *     (no wrap-around for the valid outputs), half spectra of Hp·(⌊Wp/2⌋+1)
@@ -27,13 +30,16 @@ import type { LayerTimes } from '../characterize/times.js';
  *     N·C inputs, C·K filters and N·K outputs; workspace = all the spectra
  *     (complex: two elements each).
  *   A transform algorithm reads and writes its workspace once more than
- *   direct convolution moves (2 × workspace bytes added to the traffic).
+ *   direct convolution moves (2 × workspace bytes added to the traffic),
+ *   and runs at the device's achieved efficiency for its method
+ *   (`efficiency.winograd`, `efficiency.fft`), lean at the convolution
+ *   class's.
  * The data- and filter-gradient convolutions (ConvGradInput,
  * ConvGradWeight) are convolutions of the same sizes and are costed with
  * the forward geometry.
  */
 export type ConvAlgorithm = 'fast' | 'lean';
-export type ConvMethod = 'implicit-gemm' | 'winograd' | 'fft';
+export type ConvMethod = 'implicit-gemm' | TransformMethod;
 
 export interface ConvOption {
   method: ConvMethod;
@@ -68,7 +74,7 @@ function convolutionGeometry(graph: Graph, node: Node): ConvGeometry {
 
 /** Work and workspace of a transform algorithm, before timing. */
 interface TransformCost {
-  method: ConvMethod;
+  method: TransformMethod;
   macs: number;
   transformFlops: number;
   workspaceElements: number;
@@ -86,7 +92,7 @@ export function winogradCost(g: ConvGeometry): TransformCost | undefined {
     method: 'winograd',
     macs: 16 * tiles * g.C * g.K,
     transformFlops: 32 * tiles * g.C + 24 * tiles * g.K + 35 * g.C * g.K,
-    workspaceElements: 16 * (tiles * g.C + g.C * g.K + tiles * g.K),
+    workspaceElements: 16 * g.C * g.K,
   };
 }
 
@@ -118,7 +124,7 @@ export function convOptions(graph: Graph, node: Node, counts: NodeCounts, times:
       if (!cost) continue;
       const workspaceBytes = bytesFor(cost.workspaceElements, dtype);
       const flops = 2 * cost.macs + cost.transformFlops + counts.otherFlops;
-      const seconds = times.secondsFor(graph, node, { flops, bytes: counts.bytesRead + counts.bytesWritten + 2 * workspaceBytes });
+      const seconds = times.secondsFor(graph, node, { flops, bytes: counts.bytesRead + counts.bytesWritten + 2 * workspaceBytes, method: cost.method });
       if (seconds < fast.seconds) fast = { method: cost.method, workspaceBytes, seconds, flops };
     }
   }

@@ -67,12 +67,21 @@ function checkPlan(p: Planner, e: Evaluation): void {
   });
   expect(t.computeSeconds).toBeCloseTo(compute, 9);
   expect(t.totalSeconds).toBeGreaterThanOrEqual(t.computeSeconds - 1e-12);
-  // offloaded bytes: each offloaded buffer leaves once and comes back once; a copy stream carries one copy at a time
-  const offloaded = [...e.offload].reduce((s, b) => s + schedule.buffers[b]!.bytes, 0);
-  for (const dir of ['offload', 'prefetch'] as const) {
-    const copies = t.transfers.filter((c) => c.direction === dir);
-    expect(copies.reduce((s, c) => s + c.bytes, 0)).toBe(offloaded);
-    copies.forEach((c, i) => i > 0 && expect(c.startSeconds).toBeGreaterThanOrEqual(copies[i - 1]!.endSeconds - 1e-12));
+  // each offloaded buffer leaves once and comes back once, and so does the optimizer state unless it is needed
+  // again before its copy to the host ends; a copy stream carries one copy at a time
+  const bytesOf = (set: Set<number>) => [...set].reduce((s, b) => s + schedule.buffers[b]!.bytes, 0);
+  const copies = (dir: 'offload' | 'prefetch') => t.transfers.filter((c) => c.direction === dir);
+  expect(copies('offload').reduce((s, c) => s + c.bytes, 0)).toBe(bytesOf(e.offload) + bytesOf(e.hostState));
+  const back = copies('prefetch').reduce((s, c) => s + c.bytes, 0);
+  expect(back).toBeGreaterThanOrEqual(bytesOf(e.offload));
+  expect(back).toBeLessThanOrEqual(bytesOf(e.offload) + bytesOf(e.hostState));
+  for (const dir of ['offload', 'prefetch'] as const) copies(dir).forEach((c, i, all) => i > 0 && expect(c.startSeconds).toBeGreaterThanOrEqual(all[i - 1]!.endSeconds - 1e-12));
+  // the optimizer state leaves as the step starts and is back before the update reads it
+  for (const b of e.hostState) {
+    expect(schedule.buffers[b]!.category).toBe('optimizer-state');
+    expect(t.transfers.find((c) => c.buffer === b && c.direction === 'offload')!.issueSeconds).toBe(0);
+    const returned = t.transfers.find((c) => c.buffer === b && c.direction === 'prefetch');
+    if (returned) expect(returned.endSeconds).toBeLessThanOrEqual(t.startSeconds[schedule.buffers[b]!.readers[0]!]! + 1e-12);
   }
   // a buffer leaves after it is written and is back before the backward pass reads it
   for (const b of e.offload) {
@@ -156,7 +165,9 @@ describe('plans: invariants and a brute-force peak', () => {
     const plan = planWith(preparePlanner(loadGraph('alexnet', { batch: 16, mode: 'train' }), titanX), 'all');
     expect(plan.offloaded.length).toBeGreaterThan(0);
     expect(plan.offloadedBytes).toBe(plan.offloaded.reduce((s, o) => s + o.bytes, 0));
-    expect(plan.linkBytes).toBe(2 * plan.offloadedBytes);
+    // momentum: one float per parameter (61,100,840) goes to the host and back as well
+    expect(plan.hostStateBytes).toBe(61_100_840 * 4);
+    expect(plan.linkBytes).toBe(2 * (plan.offloadedBytes + plan.hostStateBytes));
     expect(plan.stepSeconds).toBeGreaterThanOrEqual(plan.computeSeconds);
   });
 });
@@ -172,6 +183,8 @@ describe('vDNN_dyn', () => {
   });
 
   it('is the fastest of none, conv and all that fits, and falls back to memory-lean convolutions', () => {
+    // at its roofline the Titan X runs FFT convolutions, whose workspaces set the peak
+    const titanX = { ...loadDevice('titan-x'), efficiency: undefined };
     const free = preparePlanner(graph, titanX);
     const none = planWith(free, 'none'), all = planWith(free, 'all'), allLean = planWith(free, 'all', 'lean');
     const capacities = [none.peakBytes - 1, all.peakBytes - 1, (allLean.peakBytes + all.peakBytes) / 2, allLean.peakBytes];

@@ -25,6 +25,9 @@ import { rooflineTimes, type LayerTimes } from '../characterize/times.js';
  *   at the memory peak — until it fits (the faster that does); at last all
  *   with every convolution lean.
  * The other policies run every convolution with `algorithm` (default fast).
+ * Every policy that offloads also keeps the optimizer state on the host
+ * between updates (only the update reads it): it leaves as the step starts
+ * and comes back, prefetched like the feature maps, for the update.
  */
 export const POLICIES = ['none', 'conv', 'all', 'dyn', 'recompute', 'recompute+conv', 'recompute+all'] as const;
 export type PolicyName = (typeof POLICIES)[number];
@@ -109,6 +112,8 @@ export interface Evaluation {
   workspaceBytes: number[];
   algorithms: Map<string, ConvAlgorithm>;
   offload: Set<number>;
+  /** Optimizer-state buffers kept on the host between updates. */
+  hostState: Set<number>;
   fits: boolean;
 }
 
@@ -126,6 +131,13 @@ function offloadSet(schedule: Schedule, kind: OffloadKind): Set<number> {
     set.add(b.id);
   }
   return set;
+}
+
+/** Optimizer state that only update steps read: it can wait on the host for them. */
+function hostStateSet(schedule: Schedule, kind: OffloadKind): Set<number> {
+  if (kind === 'none') return new Set();
+  const updateOnly = (b: Schedule['buffers'][number]) => b.readers.length > 0 && b.readers.every((s) => schedule.steps[s]!.phase === 'update');
+  return new Set(schedule.buffers.filter((b) => b.category === 'optimizer-state' && b.producer < 0 && updateOnly(b)).map((b) => b.id));
 }
 
 export function evaluate(p: Planner, config: Config): Evaluation {
@@ -146,8 +158,9 @@ export function evaluate(p: Planner, config: Config): Evaluation {
     }
   }
   const offload = offloadSet(variant.schedule, config.offload);
-  const timeline = simulate({ schedule: variant.schedule, stepSeconds, workspaceBytes, offload, linkBytesPerSecond: p.linkBytesPerSecond });
-  return { config, variant, timeline, stepSeconds, workspaceBytes, algorithms, offload, fits: timeline.peakBytes <= p.capacityBytes };
+  const hostState = hostStateSet(variant.schedule, config.offload);
+  const timeline = simulate({ schedule: variant.schedule, stepSeconds, workspaceBytes, offload, hostResident: hostState, linkBytesPerSecond: p.linkBytesPerSecond });
+  return { config, variant, timeline, stepSeconds, workspaceBytes, algorithms, offload, hostState, fits: timeline.peakBytes <= p.capacityBytes };
 }
 
 const FAST: ReadonlySet<string> = new Set();
@@ -210,8 +223,10 @@ export interface PolicySummary {
   fits: boolean;
   peakBytes: number;
   avgBytes: number;
-  /** Bytes copied to the host (and as many back). */
+  /** Feature-map bytes copied to the host (and as many back). */
   offloadedBytes: number;
+  /** Optimizer-state bytes kept on the host between updates (copied out and back). */
+  hostStateBytes: number;
   stepSeconds: number;
   /** Sum of the steps' own times, recomputation included. */
   computeSeconds: number;
@@ -238,6 +253,8 @@ export interface MemoryPlan extends PolicySummary {
   recomputation?: { segments: number; checkpointEvery: number; checkpoints: string[]; recomputed: string[] };
   convolutions: { node: string; method: ConvMethod; algorithm: ConvAlgorithm; workspaceBytes: number; seconds: number }[];
   offloaded: { buffer: string; bytes: number }[];
+  /** Optimizer state kept on the host between updates. */
+  hostResident: { buffer: string; bytes: number }[];
   steps: { name: string; op: string; phase: StepPhase; startSeconds: number; endSeconds: number; workspaceBytes: number }[];
   transfers: { buffer: string; direction: 'offload' | 'prefetch'; issueSeconds: number; startSeconds: number; endSeconds: number; bytes: number }[];
   /** Device memory after each allocation and release. */
@@ -258,6 +275,7 @@ function summarize(policy: PolicyName, e: Evaluation, baselineStepSeconds: numbe
     peakBytes: timeline.peakBytes,
     avgBytes: timeline.avgBytes,
     offloadedBytes: [...e.offload].reduce((s, b) => s + variant.schedule.buffers[b]!.bytes, 0),
+    hostStateBytes: [...e.hostState].reduce((s, b) => s + variant.schedule.buffers[b]!.bytes, 0),
     stepSeconds: timeline.totalSeconds,
     computeSeconds: timeline.computeSeconds,
     recomputeSeconds,
@@ -312,6 +330,7 @@ export function planWith(p: Planner, policy: PolicyName, algorithm: ConvAlgorith
       return { node, method: o.method, algorithm, workspaceBytes: o.workspaceBytes, seconds: o.seconds };
     }),
     offloaded: [...e.offload].map((b) => ({ buffer: name(b), bytes: schedule.buffers[b]!.bytes })),
+    hostResident: [...e.hostState].map((b) => ({ buffer: name(b), bytes: schedule.buffers[b]!.bytes })),
     steps: schedule.steps.map((s, i) => ({ name: s.node.name, op: s.node.op, phase: s.phase, startSeconds: timeline.startSeconds[i]!, endSeconds: timeline.endSeconds[i]!, workspaceBytes: e.workspaceBytes[i]! })),
     transfers: timeline.transfers.map((t) => ({ buffer: name(t.buffer), direction: t.direction, issueSeconds: t.issueSeconds, startSeconds: t.startSeconds, endSeconds: t.endSeconds, bytes: t.bytes })),
     memory: memoryCurve(timeline),

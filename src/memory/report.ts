@@ -2,6 +2,7 @@ import { htmlPage, type HtmlSection, type HtmlTable } from '../report/html.js';
 import { renderTable } from '../util/table.js';
 import { formatBytes, formatCount, formatPercent, formatSeconds } from '../util/units.js';
 import type { MemoryPlan, PolicySummary } from './plan.js';
+import { publishedNetworkWideBytes } from './vdnn.js';
 
 /** Text and HTML views of a memory plan. Memory in binary units (GiB); times in seconds. */
 
@@ -9,6 +10,7 @@ const GiB = 2 ** 30;
 
 function describeConfig(s: PolicySummary): string {
   const parts = [s.offload === 'none' ? 'nothing offloaded' : s.offload === 'conv' ? 'convolution inputs offloaded' : 'all layer inputs offloaded'];
+  if (s.hostStateBytes) parts.push('optimizer state on the host between updates');
   if (s.recompute) parts.push('checkpointed and recomputed');
   const convs = s.fastConvolutions + s.leanConvolutions;
   if (convs) parts.push(s.leanConvolutions === 0 ? 'fast convolutions' : s.fastConvolutions === 0 ? 'memory-lean convolutions' : `${s.leanConvolutions} of ${convs} convolutions memory-lean`);
@@ -27,14 +29,27 @@ function breakdownRows(plan: MemoryPlan): (string | number)[][] {
     .map(([category, bytes]) => [category, formatBytes(bytes), formatPercent(bytes / plan.peakBytes)]);
 }
 
+/** The two memory baselines side by side, each with its definition, and the step time slowdowns are measured against. */
+function baselineLines(plan: MemoryPlan): string[] {
+  const both = (bytes: number) => `${formatBytes(bytes)} (${(bytes / 1e9).toFixed(1)} GB)`;
+  const published = publishedNetworkWideBytes(plan.model, plan.batch);
+  return [
+    'baselines (nothing offloaded, fast convolutions):',
+    `  network-wide allocation ${both(plan.networkWideBytes)}: every buffer of the step allocated for the whole step, plus one workspace as large as the largest (vDNN's baseline` +
+      (published ? `; vDNN reports ${(published / 1e9).toFixed(0)} GB for ${plan.model} at batch ${plan.batch})` : ')'),
+    `  freed when dead ${both(plan.layerWisePeakBytes)} at the peak: each buffer allocated when written and freed after its last reader`,
+    `  step ${formatSeconds(plan.baselineStepSeconds)} with unlimited memory (slowdowns are against it)`,
+  ];
+}
+
 function summaryLines(plan: MemoryPlan): string[] {
   const exposed = plan.stepSeconds - plan.computeSeconds;
   return [
     `${plan.model} · training · batch ${plan.batch} · policy ${plan.policy} on ${plan.device.name} (capacity ${formatBytes(plan.device.capacityBytes)}, host link ${formatCount(plan.device.hostLinkBytesPerSecond)}B/s effective) · times: ${plan.timesSource}`,
-    `baseline: network-wide allocation ${formatBytes(plan.networkWideBytes)}; freed when dead ${formatBytes(plan.layerWisePeakBytes)} at the peak; step ${formatSeconds(plan.baselineStepSeconds)} with unlimited memory`,
+    ...baselineLines(plan),
     `plan: ${describeConfig(plan)} — ${plan.fits ? 'fits' : 'does not fit'}`,
     `peak ${formatBytes(plan.peakBytes)} during ${plan.peak.step} (${breakdownRows(plan).map(([c, b]) => `${c} ${b}`).join(', ')}); average ${formatBytes(plan.avgBytes)}`,
-    `host link: ${formatBytes(plan.offloadedBytes)} offloaded, ${formatBytes(plan.linkBytes - plan.offloadedBytes)} prefetched`,
+    `host link: ${formatBytes(plan.offloadedBytes)} of feature maps offloaded and prefetched` + (plan.hostStateBytes ? `, ${formatBytes(plan.hostStateBytes)} of optimizer state out and back` : '') + `; ${formatBytes(plan.linkBytes)} in all`,
     `step ${formatSeconds(plan.stepSeconds)} = compute ${formatSeconds(plan.computeSeconds - plan.recomputeSeconds)}` +
       (plan.recomputeSeconds ? ` + recompute ${formatSeconds(plan.recomputeSeconds)}` : '') +
       ` + waiting for copies ${formatSeconds(exposed)}; slowdown ${formatPercent(plan.slowdown)} against unlimited memory`,

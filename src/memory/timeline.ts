@@ -19,6 +19,12 @@ import { lastUse, type BufferCategory, type Schedule } from './schedule.js';
  * backward pass). A prefetched buffer is allocated when its copy is issued and a
  * step waits for the copies it needs. Copies on one stream run one after
  * the other; only the time compute waits is added to the step.
+ *
+ * Host-resident buffers (the optimizer state, which only the update reads)
+ * live in host memory between updates: the step finds them on the device,
+ * where the previous step's update wrote them, copies them to the host as
+ * it starts (compute does not wait; each is released when its copy ends)
+ * and brings them back in need order with the prefetched buffers.
  */
 export interface TimelineInput {
   schedule: Schedule;
@@ -28,6 +34,8 @@ export interface TimelineInput {
   workspaceBytes: readonly number[];
   /** Buffers moved to the host after the forward pass reads them and back before the backward pass does. */
   offload: ReadonlySet<number>;
+  /** Buffers present before the step that stay on the host until their first reader (default none). */
+  hostResident?: ReadonlySet<number>;
   /** Effective host-link bandwidth, each direction. */
   linkBytesPerSecond: number;
 }
@@ -89,22 +97,26 @@ function byStep(n: number): number[][] {
 
 export function simulate(input: TimelineInput): Timeline {
   const { schedule, stepSeconds, workspaceBytes, offload, linkBytesPerSecond } = input;
+  const hostResident = input.hostResident ?? new Set<number>();
   const { steps, buffers } = schedule;
   const n = steps.length;
-  if (offload.size && !(linkBytesPerSecond > 0)) throw new Error('offloading needs a host link');
+  if ((offload.size || hostResident.size) && !(linkBytesPerSecond > 0)) throw new Error('offloading needs a host link');
 
   // when each offloaded buffer leaves and comes back
-  const use = new Map<number, OffloadUse>();
   const offloadAt = byStep(n), releaseAt = byStep(n), needAt = byStep(n), prefetchAt = byStep(n);
   for (const b of offload) {
     const u = offloadUse(schedule, b);
     if (!u) throw new Error(`buffer ${buffers[b]!.name} is not read both in the forward pass and after it`);
-    use.set(b, u);
     offloadAt[u.firstForward]!.push(b);
     releaseAt[u.lastForward]!.push(b);
     needAt[u.firstLater]!.push(b);
   }
-  const groups = [...new Set([...use.values()].map((u) => u.firstLater))].sort((a, b) => a - b);
+  for (const b of hostResident) {
+    const first = buffers[b]!.readers[0];
+    if (buffers[b]!.producer >= 0 || first === undefined || steps[first]!.phase === 'forward') throw new Error(`buffer ${buffers[b]!.name} is not present before the step and read only after the forward pass`);
+    needAt[first]!.push(b);
+  }
+  const groups = needAt.flatMap((need, s) => (need.length ? [s] : []));
   const backwardStart = steps.findIndex((s) => s.phase !== 'forward');
   groups.forEach((first, g) => {
     const issue = g === 0 ? backwardStart : groups[g - 1]!;
@@ -124,6 +136,15 @@ export function simulate(input: TimelineInput): Timeline {
     if (!live.delete(b)) return;
     events.push({ seconds, bytes: -buffers[b]!.bytes, buffer: b, step, category: buffers[b]!.category });
   };
+  // releases due when a copy to the host ends, kept in time order among the other events
+  const pending: { buffer: number; seconds: number }[] = [];
+  const releaseDue = (until: number) => {
+    pending.sort((a, b) => a.seconds - b.seconds);
+    while (pending.length && pending[0]!.seconds <= until) {
+      const p = pending.shift()!;
+      release(p.buffer, p.seconds);
+    }
+  };
   for (const b of buffers) if (b.producer < 0) alloc(b.id, 0);
 
   const transfers: Transfer[] = [];
@@ -137,17 +158,30 @@ export function simulate(input: TimelineInput): Timeline {
   const offloaded = new Map<number, Transfer>();
   const prefetched = new Map<number, Transfer>();
   let toHostFree = 0, toDeviceFree = 0;
+  for (const b of hostResident) {
+    const c = copy(b, 'offload', 0, toHostFree);
+    toHostFree = c.endSeconds;
+    pending.push({ buffer: b, seconds: c.endSeconds });
+  }
   const startSeconds: number[] = [], endSeconds: number[] = [];
   let t = 0, computeSeconds = 0;
   for (step = 0; step < n; step++) {
+    releaseDue(t);
     for (const b of prefetchAt[step]!) {
+      // still on its way to the host: it simply stays
+      const leaving = pending.findIndex((p) => p.buffer === b);
+      if (leaving >= 0) {
+        pending.splice(leaving, 1);
+        continue;
+      }
       alloc(b, t);
       const c = copy(b, 'prefetch', t, toDeviceFree);
       toDeviceFree = c.endSeconds;
       prefetched.set(b, c);
     }
     let start = t;
-    for (const b of needAt[step]!) start = Math.max(start, prefetched.get(b)!.endSeconds);
+    for (const b of needAt[step]!) start = Math.max(start, prefetched.get(b)?.endSeconds ?? start);
+    releaseDue(start);
     for (const b of offloadAt[step]!) {
       const c = copy(b, 'offload', start, toHostFree);
       toHostFree = c.endSeconds;
@@ -158,16 +192,19 @@ export function simulate(input: TimelineInput): Timeline {
     if (ws > 0) events.push({ seconds: start, bytes: ws, buffer: -1, step, category: 'workspace' });
     const end = start + stepSeconds[step]!;
     computeSeconds += stepSeconds[step]!;
+    releaseDue(end);
     if (ws > 0) events.push({ seconds: end, bytes: -ws, buffer: -1, step, category: 'workspace' });
     startSeconds.push(start);
     endSeconds.push(end);
     t = end;
     for (const b of freeAt[step]!) release(b, end);
     for (const b of releaseAt[step]!) t = Math.max(t, offloaded.get(b)!.endSeconds);
+    releaseDue(t);
     for (const b of releaseAt[step]!) release(b, t);
   }
   step = n;
-  const totalSeconds = t;
+  releaseDue(Infinity);
+  const totalSeconds = Math.max(t, toHostFree);
   for (const b of [...live]) release(b, totalSeconds);
 
   let level = 0, peakBytes = 0, peakEvent = -1, area = 0;

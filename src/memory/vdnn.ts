@@ -18,6 +18,11 @@ export const VDNN_PUBLISHED = {
   vgg16Slowdown: 0.18,
 } as const;
 
+/** The network-wide allocation vDNN reports for a network and batch, when it reports one. */
+export function publishedNetworkWideBytes(model: string, batch: number): number | undefined {
+  return model === 'vgg16' && batch === VDNN_PUBLISHED.batch.vgg16 ? VDNN_PUBLISHED.vgg16Bytes : undefined;
+}
+
 export interface ReductionRow {
   model: string;
   batch: number;

@@ -1,4 +1,4 @@
-import type { LoweredProblem } from '../problem/types.js';
+import { dataSpaceSize, problemMacs, type LoweredProblem, type Problem } from '../problem/types.js';
 import { nodeCounts, type NodeCounts } from '../workload/counts.js';
 import { dtypeBits } from '../workload/dtype.js';
 import type { Graph, Phase } from '../workload/graph.js';
@@ -36,4 +36,19 @@ export function layerWork(graph: Graph): LayerWork[] {
     const out = graph.tensors[node.outputs[0] ?? ''];
     return { name: node.name, op: node.op, phase: node.phase, counts, elementBits: out ? dtypeBits(out.dtype) : 32, problems };
   });
+}
+
+/** One loop nest as a one-layer work list, with its counts from the nest (operands and result at the problem's operand width). */
+export function problemWork(name: string, problem: Problem): LayerWork[] {
+  const bytes = (dataSpace: string) => {
+    const ds = problem.dataSpaces.find((s) => s.name === dataSpace);
+    return ds ? (dataSpaceSize(problem, ds) * problem.operandBits) / 8 : 0;
+  };
+  const weightBytes = bytes('Weights'), activationBytes = bytes('Inputs'), bytesWritten = bytes('Outputs');
+  const macs = problemMacs(problem);
+  const bytesRead = weightBytes + activationBytes;
+  return [{
+    name, op: problem.kind, phase: 'forward', elementBits: problem.operandBits, problems: [{ problem, repeat: 1 }],
+    counts: { macs, otherFlops: 0, flops: 2 * macs, weightBytes, activationBytes, bytesRead, bytesWritten, intensity: (2 * macs) / (bytesRead + bytesWritten) },
+  }];
 }

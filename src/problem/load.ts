@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { locatedError, readSourceFile, zodIssueError, type SourceDoc } from '../util/source-file.js';
 import { layerProblem, parseLayerSpec } from './parse.js';
-import type { Problem } from './types.js';
+import { DIAGONAL_HINT, diagonalProblem, type Problem } from './types.js';
 
 /**
  * A layer for `accelmap model`: the compact form (`conv:K=64,…`, see parse.ts)
@@ -43,13 +43,15 @@ export function layerFromSource(src: SourceDoc): Problem {
       if (!parsed.success) throw zodIssueError(parsed.error, nested ? { ...src, locate: (path) => src.locate(['problem', ...path]) } : src, 'bad-input', HINT);
       const p = parsed.data;
       if (p.bounds.length !== p.dims.length) throw locatedError('bad-input', `${p.dims.length} dims but ${p.bounds.length} bounds`, src, ['bounds'], HINT);
-      p.dataSpaces.forEach((ds, i) =>
+      p.dataSpaces.forEach((ds, i) => {
         ds.projection.forEach((proj, r) =>
           proj.forEach((t, k) => {
             if (t.dim >= p.dims.length) throw locatedError('bad-input', `dimension index ${t.dim} out of range`, src, ['dataSpaces', i, 'projection', r, k, 'dim'], HINT);
           }),
-        ),
-      );
+        );
+        const diagonal = diagonalProblem(p.dims, ds);
+        if (diagonal) throw locatedError('unsupported', diagonal, src, ['dataSpaces', i, 'projection'], DIAGONAL_HINT);
+      });
       return p;
     }
     if (typeof o.kind === 'string') {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isAccelmapError } from '../util/errors.js';
+import { layerFromSource } from './load.js';
 import { parseLayerSpec } from './parse.js';
 import { problemMacs } from './types.js';
 
@@ -55,5 +56,21 @@ describe('compact layer forms', () => {
         expect((e as Error).message).toMatch(msg);
       }
     }
+  });
+});
+
+describe('whole problems', () => {
+  it('refuse a dimension on two ranks of one data space', () => {
+    const p = parseLayerSpec('matmul:M=4,N=4,K=4');
+    const diagonal = { ...p, dataSpaces: p.dataSpaces.map((d) => (d.name === 'Outputs' ? { ...d, projection: [d.projection[0]!, d.projection[0]!] } : d)) };
+    const read = (value: unknown) => layerFromSource({ file: 'p.json', value, locate: () => undefined });
+    expect(read(p).bounds).toEqual(p.bounds);
+    let err: unknown;
+    try {
+      read(diagonal);
+    } catch (e) {
+      err = e;
+    }
+    expect(isAccelmapError(err) && err.render()).toMatch(/^p\.json dataSpaces\[2\]\.projection: dimension \w+ indexes two ranks of Outputs \(a diagonal\)/);
   });
 });

@@ -56,6 +56,26 @@ export function dimIndex(p: Problem, name: string): number {
   return i;
 }
 
+/**
+ * Why a data space cannot be modelled: a dimension that indexes two of its
+ * ranks (a diagonal such as `Outputs[q][q]`); undefined when none does. The cost model's tiles are boxes, one
+ * extent per rank, so it would count a diagonal's box (q² elements) where the
+ * loop nest touches q: problems with one are refused where they are read.
+ */
+export function diagonalProblem(dims: readonly string[], ds: DataSpace): string | undefined {
+  const seen = new Set<number>();
+  for (const proj of ds.projection) {
+    const here = new Set(proj.filter((t) => t.coef !== 0).map((t) => t.dim));
+    for (const d of here) {
+      if (seen.has(d)) return `dimension ${dims[d]} indexes two ranks of ${ds.name} (a diagonal)`;
+      seen.add(d);
+    }
+  }
+  return undefined;
+}
+
+export const DIAGONAL_HINT = "accelmap's tiles are boxes with one extent per rank: give each rank its own dimension";
+
 /** Size of a data space over the whole problem (number of distinct elements touched). */
 export function dataSpaceSize(p: Problem, ds: DataSpace): number {
   let n = 1;

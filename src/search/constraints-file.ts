@@ -48,7 +48,15 @@ export interface UserConstraints {
 }
 
 export function loadConstraintsFile(file: string): UserConstraints {
-  const src = readSourceFile(file);
+  return constraintsFromSource(readSourceFile(file));
+}
+
+/** Constraints given as data (`{constraints: [...]}`), checked as a file would be. */
+export function constraintsFromValue(value: unknown): UserConstraints {
+  return constraintsFromSource({ file: 'constraints', value, locate: () => undefined });
+}
+
+function constraintsFromSource(src: SourceDoc): UserConstraints {
   const parsed = fileSchema.safeParse(src.value);
   if (!parsed.success) throw zodIssueError(parsed.error, src, 'bad-input', HINT);
   return { src, entries: parsed.data.constraints };

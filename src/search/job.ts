@@ -3,7 +3,7 @@ import type { Problem } from '../problem/types.js';
 import { applyUserConstraints, type ConstraintEntry } from './constraints-file.js';
 import { constraintSets, type DataflowChoice } from './dataflows.js';
 import { compare, type Metric } from './objective.js';
-import { searchProblem, type Budget, type SearchResult, type Strategy } from './search.js';
+import { searchProblem, type Budget, type SearchProgress, type SearchResult, type Strategy } from './search.js';
 
 /**
  * One unit of mapper work, plain data so that it can cross to a worker
@@ -67,12 +67,13 @@ function outcome(r: SearchResult): JobOutcome {
   };
 }
 
-export function runJob(job: SearchJob, key: string): JobResult {
+/** Searches one job; `onProgress` hears from each dataflow's search every few thousand evaluations. */
+export function runJob(job: SearchJob, key: string, onProgress?: (p: SearchProgress & { dataflow: string }) => void): JobResult {
   const objective = { metrics: job.metrics };
   const user = job.constraints && { src: { file: 'constraints', value: null, locate: () => undefined }, entries: job.constraints };
   const sets = constraintSets(job.dataflow, job.problem, job.arch).map((c) => (user ? applyUserConstraints(c, user, job.problem, job.arch) : c));
   const byDataflow = sets.map((c) =>
-    outcome(searchProblem(job.problem, job.arch, c, { strategy: job.strategy, objective, budget: job.budget, seed: derivedSeed(job.seed, `${key}/${c.name}`), precision: job.precision })),
+    outcome(searchProblem(job.problem, job.arch, c, { strategy: job.strategy, objective, budget: job.budget, seed: derivedSeed(job.seed, `${key}/${c.name}`), precision: job.precision, onProgress: onProgress && ((p) => onProgress({ ...p, dataflow: c.name })) })),
   );
   let best = byDataflow[0]!;
   for (const o of byDataflow) if (o.mapping && (!best.mapping || compare(objective, o.cycles, o.energyPj, best.cycles, best.energyPj) < 0)) best = o;

@@ -39,6 +39,15 @@ export function readTextFile(file: string, what: string): string {
   }
 }
 
+/** The bytes of `file`; `what` says what it was meant to be (`tensor file`). */
+export function readBinaryFile(file: string, what: string): Uint8Array {
+  try {
+    return readFileSync(file);
+  } catch (e) {
+    throw new AccelmapError('io', `cannot read ${what}: ${fileErrorReason(e)}`, { file });
+  }
+}
+
 /**
  * Writes `file` whole or not at all: `write` fills a temporary file beside it
  * (same folder, so the rename is atomic), which then replaces `file`. An
@@ -58,6 +67,11 @@ export function writeAtomically(file: string, what: string, write: (temporary: s
 /** Writes `text` to `file` atomically; `what` says what it is (`HTML report`). */
 export function writeTextFile(file: string, text: string, what: string): void {
   writeAtomically(file, what, (temporary) => writeFileSync(temporary, text));
+}
+
+/** Writes `bytes` to `file` atomically; `what` says what they are (`outputs`). */
+export function writeBinaryFile(file: string, bytes: Uint8Array, what: string): void {
+  writeAtomically(file, what, (temporary) => writeFileSync(temporary, bytes));
 }
 
 /**

@@ -8,20 +8,22 @@ import { AccelmapError } from '../util/errors.js';
  * lowering to loop nests. Semantics follow the latest ONNX opset where ONNX
  * has the op; the ONNX importer upgrades older opset forms to it.
  */
-export type OpClass =
-  | 'convolution'
-  | 'matmul'
-  | 'recurrent'
-  | 'elementwise'
-  | 'activation'
-  | 'normalization'
-  | 'reduction'
-  | 'pooling'
-  | 'data-movement'
-  | 'embedding'
-  | 'loss'
-  | 'optimizer'
-  | 'other';
+export const OP_CLASSES = [
+  'convolution',
+  'matmul',
+  'recurrent',
+  'elementwise',
+  'activation',
+  'normalization',
+  'reduction',
+  'pooling',
+  'data-movement',
+  'embedding',
+  'loss',
+  'optimizer',
+  'other',
+] as const;
+export type OpClass = (typeof OP_CLASSES)[number];
 
 export interface OpCounts {
   /** Multiply-accumulates. */

@@ -1,6 +1,5 @@
 import { Option, type Command } from 'commander';
-import { profileGraph } from '../../characterize/profile.js';
-import { groupBySimilarity, opMix, similarityMatrix } from '../../characterize/similarity.js';
+import { compare } from '../../api/characterize.js';
 import { loadDevice } from '../../device/load.js';
 import { AccelmapError } from '../../util/errors.js';
 import { stderrProgress } from '../../util/progress.js';
@@ -23,20 +22,16 @@ export function registerCompare(program: Command, io: Io): void {
     if (models.length < 2) throw new AccelmapError('bad-flag', 'compare needs at least two models');
     const device = loadDevice(opts.device);
     const progress = stderrProgress('compare', !opts.json);
-    const mixes = models.map((m, i) => {
-      progress.update(`${m} (${i + 1}/${models.length})`);
-      return opMix(profileGraph(loadGraph(m, { batch: opts.batch, mode: opts.mode, optimizer: opts.optimizer, loss: opts.loss }), device), opts.by);
-    });
+    const graphs = models.map((m) => loadGraph(m, { batch: opts.batch, mode: opts.mode, optimizer: opts.optimizer, loss: opts.loss }));
+    const c = compare(graphs, { device, by: opts.by, names: models, onProgress: (m) => progress.update(m) });
     progress.done();
-    const matrix = similarityMatrix(mixes);
-    const { order, merges } = groupBySimilarity(matrix);
+    const { matrix } = c;
+    if (opts.json) return io.out(toJson({ models, mode: opts.mode, batch: opts.batch ?? 1, device: c.device, metric: c.metric, matrix, order: c.order, merges: c.merges }));
+    const order = c.order.map((name) => models.indexOf(name));
     const names = (ix: number[]) => ix.map((i) => models[i]!);
-    if (opts.json) {
-      return io.out(toJson({ models, mode: opts.mode, batch: opts.batch ?? 1, device: device.name, metric: `cosine similarity of modeled-time fractions per op ${opts.by}`, matrix, order: names(order), merges: merges.map((m) => ({ left: names(m.left), right: names(m.right), similarity: m.similarity })) }));
-    }
     io.out(`cosine similarity of op-${opts.by} profiles (fraction of modeled time per op ${opts.by}; ${device.name}, ${opts.mode === 'train' ? 'training' : 'inference'}, batch ${opts.batch ?? 1}), in grouped order\n`);
     io.out(renderTable(['', ...names(order)], order.map((i) => [models[i]!, ...order.map((j) => matrix[i]![j]!.toFixed(2))])));
     io.out('\ngrouping (average linkage, most similar first):');
-    io.out(merges.map((m) => `  ${m.similarity.toFixed(2)}  ${names(m.left).join(' + ')}  ←→  ${names(m.right).join(' + ')}`).join('\n'));
+    io.out(c.merges.map((m) => `  ${m.similarity.toFixed(2)}  ${m.left.join(' + ')}  ←→  ${m.right.join(' + ')}`).join('\n'));
   });
 }

@@ -1,11 +1,12 @@
-import { availableParallelism } from 'node:os';
 import { Option, type Command } from 'commander';
 import { loadArch } from '../../arch/load.js';
 import type { Architecture } from '../../arch/types.js';
-import { layerWork, type LayerWork } from '../../network/layers.js';
-import { mapWork, type NetworkResult } from '../../network/map.js';
+import { MAP_DEFAULTS } from '../../api/mapping.js';
+import { mapNetwork } from '../../api/network.js';
+import { layerWork, problemWork, type LayerWork } from '../../network/layers.js';
+import type { NetworkResult } from '../../network/map.js';
 import { parseLayerSpec } from '../../problem/parse.js';
-import { dataSpaceSize, problemKey, problemMacs, type Problem } from '../../problem/types.js';
+import { problemKey, type Problem } from '../../problem/types.js';
 import { mapReportHtml } from '../../report/map-report.js';
 import { applyUserConstraints, loadConstraintsFile, type UserConstraints } from '../../search/constraints-file.js';
 import { constraintSets, DATAFLOW_CHOICES, type DataflowChoice } from '../../search/dataflows.js';
@@ -23,7 +24,7 @@ import { toJson, type Io } from '../io.js';
 import { addModelOptions, loadOptions, type ModelFlags } from '../model-options.js';
 
 /** Default search budget: evaluations per distinct loop nest (and per dataflow with --dataflow all). */
-export const DEFAULT_BUDGET = 80000;
+export const DEFAULT_BUDGET = MAP_DEFAULTS.budget.evaluations;
 
 interface MapFlags extends ModelFlags {
   arch: string;
@@ -50,22 +51,6 @@ function budgetFlag(value: string): Budget {
   return { evaluations };
 }
 
-/** A single layer given in the compact form, as the one-layer work list. */
-function singleLayer(spec: string): LayerWork[] {
-  const problem = parseLayerSpec(spec);
-  const bytes = (p: Problem, name: string, bits: number) => {
-    const ds = p.dataSpaces.find((s) => s.name === name);
-    return ds ? (dataSpaceSize(p, ds) * bits) / 8 : 0;
-  };
-  const read = bytes(problem, 'Weights', problem.operandBits) + bytes(problem, 'Inputs', problem.operandBits);
-  const written = bytes(problem, 'Outputs', problem.operandBits);
-  const macs = problemMacs(problem);
-  return [{
-    name: spec, op: problem.kind, phase: 'forward', elementBits: problem.operandBits, problems: [{ problem, repeat: 1 }],
-    counts: { macs, otherFlops: 0, flops: 2 * macs, weightBytes: bytes(problem, 'Weights', problem.operandBits), activationBytes: bytes(problem, 'Inputs', problem.operandBits), bytesRead: read, bytesWritten: written, intensity: (2 * macs) / (read + written) },
-  }];
-}
-
 /** Also validates the user constraints against every problem (errors point into the file). */
 function spaceSummary(works: LayerWork[], arch: Architecture, dataflow: DataflowChoice, user: UserConstraints | undefined): string {
   const seen = new Map<string, Problem>();
@@ -88,11 +73,11 @@ export function registerMap(program: Command, io: Io): void {
     .description('search mappings for every layer of a model (or one layer) on an accelerator: cycles, energy, utilization, roofline')
     .argument('<model>', 'zoo model, .onnx file, or one layer (conv:K=64,C=64,P=56,Q=56,R=3,S=3)')
     .requiredOption('--arch <arch>', 'preset name or spec file')
-    .addOption(new Option('--dataflow <name>', `${DATAFLOW_CHOICES.join('|')}: a named constraint set, each one compared (all), or unconstrained (auto)`).argParser(oneOf('--dataflow', DATAFLOW_CHOICES)).default('auto'))
-    .option('--objective <list>', 'latency | energy | edp, or a lexicographic list such as energy,latency', 'edp')
-    .addOption(new Option('--strategy <name>', `${STRATEGIES.join('|')}`).argParser(oneOf('--strategy', STRATEGIES)).default('hybrid'))
+    .addOption(new Option('--dataflow <name>', `${DATAFLOW_CHOICES.join('|')}: a named constraint set, each one compared (all), or unconstrained (auto)`).argParser(oneOf('--dataflow', DATAFLOW_CHOICES)).default(MAP_DEFAULTS.dataflow))
+    .option('--objective <list>', 'latency | energy | edp, or a lexicographic list such as energy,latency', MAP_DEFAULTS.objective)
+    .addOption(new Option('--strategy <name>', `${STRATEGIES.join('|')}`).argParser(oneOf('--strategy', STRATEGIES)).default(MAP_DEFAULTS.strategy))
     .addOption(new Option('--budget <n|Ns>', 'per distinct loop nest: evaluations (deterministic) or seconds').argParser(budgetFlag).default({ evaluations: DEFAULT_BUDGET }, String(DEFAULT_BUDGET)))
-    .addOption(new Option('--seed <n>', 'random seed').argParser(positiveInt('--seed')).default(1))
+    .addOption(new Option('--seed <n>', 'random seed').argParser(positiveInt('--seed')).default(MAP_DEFAULTS.seed))
     .option('--threads <n>', `worker threads, at most ${MAX_THREADS} (default: the cores of this machine)`, threadsFlag)
     .option('--precision <name>', 'precision mode of the compute unit')
     .option('--json', 'print JSON')
@@ -102,25 +87,27 @@ export function registerMap(program: Command, io: Io): void {
     .option('--no-progress', 'no progress on stderr');
   addModelOptions(cmd).action(async (model: string, opts: MapFlags) => {
     const arch = loadArch(opts.arch);
-    const objective = parseObjective(opts.objective);
+    parseObjective(opts.objective);
     const single = model.includes(':') && !/\.onnx$/i.test(model);
-    const graph = single ? null : loadGraph(model, loadOptions(opts));
-    const works = graph ? layerWork(graph) : singleLayer(model);
-    const progress = stderrProgress('map', opts.progress);
+    const workload = single ? parseLayerSpec(model) : loadGraph(model, loadOptions(opts));
+    const works = 'nodes' in workload ? layerWork(workload) : problemWork(model, workload);
     const user = opts.constraints ? loadConstraintsFile(opts.constraints) : undefined;
     const summary = spaceSummary(works, arch, opts.dataflow, user);
     if (opts.progress) io.err(`map ${model} on ${arch.name}: ${summary}`);
-    const result = await mapWork(graph?.name ?? model, graph?.mode ?? 'infer', graph?.batch ?? 1, works, arch, {
+    const progress = stderrProgress('map', opts.progress);
+    const result = await mapNetwork(workload, arch, {
+      name: model,
       dataflow: opts.dataflow,
-      metrics: objective.metrics,
+      objective: opts.objective,
       strategy: opts.strategy,
       budget: opts.budget,
       seed: opts.seed,
-      threads: opts.threads ?? Math.max(1, availableParallelism()),
+      threads: opts.threads,
       precision: opts.precision,
-      constraints: user,
-      progress,
+      constraints: opts.constraints,
+      onProgress: (m) => progress.update(m),
     });
+    progress.done();
     if (opts.out) {
       writeTextFile(opts.out, mapReportHtml(result), 'HTML report');
       io.err(`wrote ${opts.out}`);

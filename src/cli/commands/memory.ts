@@ -2,7 +2,8 @@ import { Option, type Command } from 'commander';
 import { loadDevice } from '../../device/load.js';
 import { largestBatch } from '../../memory/batch.js';
 import type { ConvAlgorithm } from '../../memory/conv-algos.js';
-import { comparePolicies, minimumBytes, planWith, POLICIES, preparePlanner, type MemoryPlan, type Planner, type PlannerOptions, type PolicyName } from '../../memory/plan.js';
+import { POLICIES, type MemoryPlan, type PolicyName } from '../../memory/plan.js';
+import { planMemory, type PlanMemoryOptions } from '../../api/planning.js';
 import { memoryHtml, renderMemoryPlan } from '../../memory/report.js';
 import { chromeTrace } from '../../memory/trace.js';
 import { AccelmapError } from '../../util/errors.js';
@@ -14,7 +15,7 @@ import { bytesFlag, oneOf, outputFile, positiveInt } from '../flags.js';
 import { addDeviceOption } from '../device-options.js';
 import { toJson, type Io } from '../io.js';
 import { addModelOptions, loadOptions, type ModelFlags } from '../model-options.js';
-import { addTimesOptions, layerTimes, type TimesFlags } from '../layer-times.js';
+import { addTimesOptions, layerSeconds, type TimesFlags } from '../layer-times.js';
 
 interface MemoryFlags extends ModelFlags, TimesFlags {
   device: string;
@@ -51,14 +52,12 @@ export function registerMemory(program: Command, io: Io): void {
       const device = loadDevice(f.device);
       const load = (batch?: number) => loadGraph(model, { ...loadOptions(f), batch, mode: 'train' });
       const graph = load(f.batch);
-      const options: PlannerOptions = { capacityBytes: f.capacity, checkpointEvery: f.checkpointEvery, inPlace: f.inPlace, times: await layerTimes(graph, device, f, io) };
-      const planner = preparePlanner(graph, device, options);
-      const plan = planWith(planner, f.policy, f.algo);
-      if (!plan.fits) requireFeasible(planner, plan);
-      const maxBatch = f.maxBatch ? largestBatch((b) => load(b), device, { ...options, policy: f.policy, algorithm: f.algo }, stderrProgress('memory --max-batch')) : undefined;
-      const policies = comparePolicies(planner, f.algo);
+      const options: PlanMemoryOptions = { device, capacityBytes: f.capacity, policy: f.policy, algorithm: f.algo, checkpointEvery: f.checkpointEvery, inPlace: f.inPlace, layerSeconds: await layerSeconds(graph, f, io) };
+      const { plan, policies, leastCapacity } = planMemory(graph, options);
+      if (leastCapacity) requireFeasible(plan, leastCapacity);
+      const maxBatch = f.maxBatch ? largestBatch((b) => load(b), device, { capacityBytes: f.capacity, checkpointEvery: f.checkpointEvery, inPlace: f.inPlace, policy: f.policy, algorithm: f.algo }, stderrProgress('memory --max-batch')) : undefined;
       if (f.trace) writeTextFile(f.trace, toJson(chromeTrace(plan)), 'trace');
-      if (f.out) writeTextFile(f.out, memoryHtml(plan, policies, planWith(planner, 'none', f.algo)), 'HTML report');
+      if (f.out) writeTextFile(f.out, memoryHtml(plan, policies, planMemory(graph, { ...options, policy: 'none' }).plan), 'HTML report');
       if (f.json) {
         const { steps, transfers, memory, ...summary } = plan;
         io.out(toJson({ ...summary, ...(maxBatch !== undefined ? { maxBatch } : {}), policies }));
@@ -71,15 +70,13 @@ export function registerMemory(program: Command, io: Io): void {
 }
 
 /** A capacity no policy can meet is a user error naming the least capacity that works. */
-function requireFeasible(p: Planner, plan: MemoryPlan): void {
-  const least = minimumBytes(p);
-  if (least.bytes <= p.capacityBytes) return;
+function requireFeasible(plan: MemoryPlan, least: { bytes: number; policy: PolicyName }): void {
+  if (least.bytes <= plan.device.capacityBytes) return;
   const need = Math.ceil((least.bytes / GiB) * 100) / 100;
   throw new AccelmapError(
     'infeasible',
-    `${plan.model} at batch ${plan.batch} needs at least ${need} GiB of device memory under every policy, and the capacity is ${formatBytes(p.capacityBytes)}`,
+    `${plan.model} at batch ${plan.batch} needs at least ${need} GiB of device memory under every policy, and the capacity is ${formatBytes(plan.device.capacityBytes)}`,
     {},
     `use --capacity ${need}GiB or more (reached by ${least.policy} with memory-lean convolutions), or a smaller --batch`,
   );
 }
-

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { profileGraph, type GroupRow, type Profile } from '../../characterize/profile.js';
+import { profile } from '../../api/characterize.js';
+import type { GroupRow, Profile } from '../../characterize/profile.js';
 import { loadDevice } from '../../device/load.js';
 import { loadGraph } from '../../workload/load.js';
 import { renderTable } from '../../util/table.js';
@@ -25,7 +26,7 @@ export function registerProfile(program: Command, io: Io): void {
   addDeviceOption(addModelOptions(cmd)).action((model: string, opts: ModelFlags & { device: string; json?: boolean }) => {
     const device = loadDevice(opts.device);
     const graph = loadGraph(model, loadOptions(opts));
-    const p = profileGraph(graph, device);
+    const p = profile(graph, { device });
     if (!p.device.exactPrecision) io.err(`note: ${device.name} has no fp32 peak; costed at its ${p.device.precision} peak`);
     if (opts.json) return io.out(toJson({ ...p, units: UNITS }));
     io.out(renderProfile(p));

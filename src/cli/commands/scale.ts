@@ -5,17 +5,16 @@ import { renderTable } from '../../util/table.js';
 import { formatBytes, formatPercent, formatSeconds } from '../../util/units.js';
 import { isModelFile, loadGraph } from '../../workload/load.js';
 import { ALL_REDUCE_ALGORITHMS, type AllReduceAlgorithm } from '../../scaleout/collectives.js';
-import { COMPRESSION_METHODS, DEFAULT_COMPRESSION, type CompressionMethod } from '../../scaleout/compress/compressors.js';
-import { DEFAULT_WIRE } from '../../scaleout/compress/wire.js';
+import { COMPRESSION_METHODS, type CompressionMethod } from '../../scaleout/compress/compressors.js';
 import { EXCHANGE_MODES, type ExchangeSpec } from '../../scaleout/exchange.js';
-import { stepProfileFromGraph } from '../../scaleout/from-graph.js';
-import { BREAKDOWN_HEADER, breakdownRows, efficiencyTable, scaleHtml, scaleReport, sweepOf } from '../../scaleout/scale.js';
+import { BREAKDOWN_HEADER, breakdownRows, efficiencyTable, scaleHtml, sweepOf } from '../../scaleout/scale.js';
 import type { ParallelMode } from '../../scaleout/step.js';
-import { gbpsToBytesPerSecond, TOPOLOGY_NAMES, type SystemSpec, type TopologyName } from '../../scaleout/system.js';
+import { TOPOLOGY_NAMES, type TopologyName } from '../../scaleout/system.js';
 import { fraction, nonNegativeNumber, oneOf, outputFile, positiveInt, positiveNumber } from '../flags.js';
 import { toJson, type Io } from '../io.js';
 import { addModelOptions, loadOptions, type ModelFlags } from '../model-options.js';
-import { addTimesOptions, layerTimes, type TimesFlags } from '../layer-times.js';
+import { addTimesOptions, layerSeconds, type TimesFlags } from '../layer-times.js';
+import { planScale, SCALE_DEFAULTS } from '../../api/planning.js';
 import { addDeviceOption } from '../device-options.js';
 import { loadDevice } from '../../device/load.js';
 
@@ -63,53 +62,29 @@ export function registerScale(program: Command, io: Io): void {
     .requiredOption('--devices <n>', 'number of devices', positiveInt('--devices'))
     .addOption(new Option('--topology <t>', 'ring, torus2d, torus3d, switch or hier (nodes with a fast switch inside)').argParser(oneOf('--topology', TOPOLOGY_NAMES)).makeOptionMandatory())
     .requiredOption('--link-gbps <g>', 'link bandwidth per direction in Gb/s (between nodes for hier)', positiveNumber('--link-gbps'))
-    .option('--latency-us <l>', 'link latency in µs', nonNegativeNumber('--latency-us'), 5)
+    .option('--latency-us <l>', 'link latency in µs', nonNegativeNumber('--latency-us'), SCALE_DEFAULTS.latencyUs)
     .option('--dims <AxB[xC]>', 'torus dimensions (default: balanced)', dimsFlag)
-    .option('--node-devices <k>', 'hier: devices per node', positiveInt('--node-devices'), 8)
-    .option('--intra-gbps <g>', 'hier: link bandwidth inside a node in Gb/s', positiveNumber('--intra-gbps'), 2400)
-    .option('--intra-latency-us <l>', 'hier: latency inside a node in µs', nonNegativeNumber('--intra-latency-us'), 1)
-    .addOption(new Option('--parallel <p>', 'dp (data), tp (tensor × data) or pp (pipeline × data)').argParser(oneOf('--parallel', ['dp', 'tp', 'pp'] as const)).default('dp'))
+    .option('--node-devices <k>', 'hier: devices per node', positiveInt('--node-devices'), SCALE_DEFAULTS.nodeDevices)
+    .option('--intra-gbps <g>', 'hier: link bandwidth inside a node in Gb/s', positiveNumber('--intra-gbps'), SCALE_DEFAULTS.intraGbps)
+    .option('--intra-latency-us <l>', 'hier: latency inside a node in µs', nonNegativeNumber('--intra-latency-us'), SCALE_DEFAULTS.intraLatencyUs)
+    .addOption(new Option('--parallel <p>', 'dp (data), tp (tensor × data) or pp (pipeline × data)').argParser(oneOf('--parallel', ['dp', 'tp', 'pp'] as const)).default(SCALE_DEFAULTS.parallel))
     .option('--tp <t>', 'tp: tensor-parallel group size (default: devices per node for hier, else 8)', positiveInt('--tp'))
     .option('--stages <p>', 'pp: pipeline stages (default 4)', positiveInt('--stages'))
     .option('--microbatches <m>', 'pp: micro-batches per step (default 4 × stages, at most the batch)', positiveInt('--microbatches'))
-    .option('--bucket-mb <mb>', 'gradient bucket size in MB for overlapping the exchange with backward (0: per layer)', nonNegativeNumber('--bucket-mb'), 25)
-    .addOption(new Option('--collective <a>', 'all-reduce algorithm').argParser(oneOf('--collective', ['auto', ...ALL_REDUCE_ALGORITHMS] as const)).default('auto'))
-    .addOption(new Option('--compress <m>', 'gradient compression').argParser(oneOf('--compress', COMPRESSION_METHODS)).default('none'))
-    .addOption(new Option('--exchange <e>', 'compressed messages go to every worker (allgather) or are re-compressed hop by hop (recompress, optimistic)').argParser(oneOf('--exchange', EXCHANGE_MODES)).default('allgather'))
+    .option('--bucket-mb <mb>', 'gradient bucket size in MB for overlapping the exchange with backward (0: per layer)', nonNegativeNumber('--bucket-mb'), SCALE_DEFAULTS.bucketMb)
+    .addOption(new Option('--collective <a>', 'all-reduce algorithm').argParser(oneOf('--collective', ['auto', ...ALL_REDUCE_ALGORITHMS] as const)).default(SCALE_DEFAULTS.collective))
+    .addOption(new Option('--compress <m>', 'gradient compression').argParser(oneOf('--compress', COMPRESSION_METHODS)).default(SCALE_DEFAULTS.compress))
+    .addOption(new Option('--exchange <e>', 'compressed messages go to every worker (allgather) or are re-compressed hop by hop (recompress, optimistic)').argParser(oneOf('--exchange', EXCHANGE_MODES)).default(SCALE_DEFAULTS.exchange))
     .option('--compress-ratio <r>', 'assume this compression ratio for every layer instead of the method’s own', positiveNumber('--compress-ratio'))
-    .option('--topk-fraction <f>', 'top-k: fraction of elements sent', fraction('--topk-fraction'), DEFAULT_COMPRESSION.topkFraction)
-    .option('--strom-density <f>', 'strom: assumed fraction of elements reaching the threshold', fraction('--strom-density'), DEFAULT_WIRE.stromDensity)
+    .option('--topk-fraction <f>', 'top-k: fraction of elements sent', fraction('--topk-fraction'), SCALE_DEFAULTS.topkFraction)
+    .option('--strom-density <f>', 'strom: assumed fraction of elements reaching the threshold', fraction('--strom-density'), SCALE_DEFAULTS.stromDensity)
     .option('--train-samples <n>', 'samples to train on, for the time to train', positiveInt('--train-samples'))
     .option('--json', 'print JSON')
     .option('--out <file>', 'write a self-contained HTML report with charts', outputFile('--out', 'HTML report'))
     .action(async (model: string, f: ScaleFlags) => {
       const graph = loadGraph(model, { ...loadOptions(f), batch: f.batch ?? (isModelFile(model) ? undefined : DEFAULT_BATCH), mode: 'train' });
       const device = loadDevice(f.device);
-      const profile = stepProfileFromGraph(graph, device, await layerTimes(graph, device, f, io));
-      const link = { bandwidthBytesPerSecond: gbpsToBytesPerSecond(f.linkGbps), latencySeconds: f.latencyUs * 1e-6 };
-      const spec: SystemSpec = {
-        devices: f.devices,
-        topology: f.topology,
-        link,
-        dims: f.dims,
-        nodeDevices: f.topology === 'hier' ? Math.min(f.nodeDevices, f.devices) : undefined,
-        intraLink: { bandwidthBytesPerSecond: gbpsToBytesPerSecond(f.intraGbps), latencySeconds: f.intraLatencyUs * 1e-6 },
-      };
-      const stages = f.stages ?? Math.min(4, f.devices);
-      const report = scaleReport(profile, spec, {
-        mode: f.parallel,
-        tensorParallel: f.tp ?? Math.min(f.topology === 'hier' ? f.nodeDevices : 8, f.devices),
-        stages,
-        microbatches: f.microbatches ?? Math.min(4 * stages, graph.batch),
-        bucketBytes: f.bucketMb * 1e6,
-        exchange: {
-          method: f.compress,
-          options: { ...DEFAULT_COMPRESSION, topkFraction: f.topkFraction },
-          wire: { ...DEFAULT_WIRE, stromDensity: f.stromDensity, ratio: f.compressRatio },
-          algorithm: f.collective,
-          exchange: f.exchange,
-        },
-      });
+      const report = planScale(graph, { ...f, device, layerSeconds: await layerSeconds(graph, f, io) });
       const r = report.result;
       const timeToTrainSeconds = f.trainSamples !== undefined ? f.trainSamples / r.samplesPerSecond : undefined;
       if (f.out) writeTextFile(f.out, scaleHtml(report), 'HTML report');

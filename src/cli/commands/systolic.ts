@@ -1,15 +1,19 @@
 import type { Command } from 'commander';
-import { readScaleSimConfig, toArraySpec } from '../../interop/scalesim/config.js';
-import { REPORTS, reportLine } from '../../interop/scalesim/reports.js';
+import { readScaleSimConfig, toArraySpec, type ScaleSimConfig } from '../../interop/scalesim/config.js';
+import { replayLayer, type ScaleSimLayer } from '../../interop/scalesim/replay.js';
+import { REPORTS, SCALESIM_REPORTS, reportLine, type Report } from '../../interop/scalesim/reports.js';
 import { readTopology } from '../../interop/scalesim/topology.js';
 import { networkTotals, simulateLayer } from '../../sim/systolic/simulate.js';
-import type { LayerResult } from '../../sim/systolic/types.js';
+import type { SystolicLayer } from '../../sim/systolic/types.js';
 import { writeFolder } from '../../util/files.js';
 import { stderrProgress } from '../../util/progress.js';
 import { renderTable } from '../../util/table.js';
 import { formatCount, formatPercent } from '../../util/units.js';
-import { outputFolder } from '../flags.js';
+import { oneOf, outputFolder } from '../flags.js';
 import { toJson, warn, type Io } from '../io.js';
+
+const CONVENTIONS = ['scalesim', 'accelmap'] as const;
+type Convention = (typeof CONVENTIONS)[number];
 
 interface SystolicFlags {
   config: string;
@@ -17,6 +21,7 @@ interface SystolicFlags {
   gemm?: boolean;
   json?: boolean;
   csv?: string;
+  convention: Convention;
 }
 
 export function registerSystolic(program: Command, io: Io): void {
@@ -28,31 +33,65 @@ export function registerSystolic(program: Command, io: Io): void {
     .option('--gemm', 'the topology is in GEMM form (Layer, M, N, K)')
     .option('--json', 'print JSON')
     .option('--csv <dir>', 'write COMPUTE_REPORT.csv, BANDWIDTH_REPORT.csv and DETAILED_ACCESS_REPORT.csv into <dir> (once every layer is done)', outputFolder('--csv', 'reports'))
-    .action((flags: SystolicFlags) => runSystolic(flags, io));
+    .option(
+      '--convention <name>',
+      "scalesim: SCALE-Sim v2's own figures in its own report columns (its buffer model, CALC bandwidth only); accelmap: accelmap's cycle-level model (partial sums kept on chip, DRAM moved per SRAM tile)",
+      oneOf('--convention', CONVENTIONS),
+      'scalesim',
+    )
+    .action((flags: SystolicFlags) => (flags.convention === 'scalesim' ? runScaleSim(flags, io) : runAccelmap(flags, io)));
 }
 
-function runSystolic(flags: SystolicFlags, io: Io): void {
+/** Reads the inputs and runs every layer; the `--csv` reports are written once every layer is done, each file whole. */
+function runLayers<R>(flags: SystolicFlags, io: Io, reports: Report<R>[], run: (config: ScaleSimConfig, layer: SystolicLayer, onFold: (done: number, total: number) => void) => R): { config: ScaleSimConfig; results: R[] } {
   const { config, notes } = readScaleSimConfig(flags.config);
   for (const n of notes) warn(io, `${n.file}:${n.line} ${n.key}: ${n.message}`);
   const layers = readTopology(flags.topology, flags.gemm ? 'gemm' : 'conv');
-  const spec = toArraySpec(config);
-
   const progress = stderrProgress('systolic');
-  const results: LayerResult[] = [];
-  layers.forEach((layer, i) => {
+  const results = layers.map((layer, i) => {
     const label = `layer ${i + 1}/${layers.length} ${layer.name}`;
-    const result = simulateLayer(spec, layer, { onFold: (done, total) => progress.update(`${label}: fold ${done}/${total}`) });
-    results.push(result);
+    return run(config, layer, (done, total) => progress.update(`${label}: fold ${done}/${total}`));
   });
-  const totals = networkTotals(spec, results);
   progress.done();
-  if (flags.csv) writeFolder(flags.csv, REPORTS.map((r) => ({ name: r.file, text: [r.header, ...results.map((x, i) => r.row(i, x))].map(reportLine).join('') })), 'reports');
+  if (flags.csv) writeFolder(flags.csv, reports.map((r) => ({ name: r.file, text: [r.header, ...results.map((x, i) => r.row(i, x))].map(reportLine).join('') })), 'reports');
+  return { config, results };
+}
 
-  if (flags.json) return io.out(toJson({ config, array: spec, layers: results, totals }));
-  const bw = spec.dramBandwidth === 'calc' ? 'computed per operand (CALC)' : `${spec.dramBandwidth} words/cycle per SRAM (USER)`;
+function configLine(config: ScaleSimConfig, bandwidth: string): string {
+  const df = config.dataflow;
+  return `${config.runName}: ${config.arrayHeight}×${config.arrayWidth} array, ${df} dataflow, SRAM ifmap/filter/ofmap ${config.ifmapSramKb}/${config.filterSramKb}/${config.ofmapSramKb} kB, DRAM bandwidth ${bandwidth}\n`;
+}
+
+function runScaleSim(flags: SystolicFlags, io: Io): void {
+  const { config, results } = runLayers(flags, io, SCALESIM_REPORTS, (c, layer, onFold) => replayLayer(c, layer, onFold));
+  const totals = { totalCycles: sum(results, (r) => r.totalCycles), stallCycles: sum(results, (r) => r.stallCycles), macs: sum(results, (r) => r.macs) };
+  if (flags.json) return io.out(toJson({ config, convention: 'scalesim', layers: results, totals }));
+  io.out(configLine(config, 'as SCALE-Sim sizes it (CALC)'));
+  const rows = results.map((r: ScaleSimLayer) => [
+    r.name,
+    r.totalCycles,
+    r.stallCycles,
+    `${r.overallUtilization.toFixed(2)}%`,
+    `${r.mappingEfficiency.toFixed(2)}%`,
+    `${r.computeUtilization.toFixed(2)}%`,
+    formatCount(r.sram.ifmap.words + r.sram.filter.words),
+    formatCount(r.sram.ofmap.words),
+    formatCount(r.dram.ifmap.words + r.dram.filter.words),
+    formatCount(r.dram.ofmap.words),
+  ]);
+  rows.push(['total', totals.totalCycles, totals.stallCycles, '', '', '', '', '', '', '']);
+  io.out(renderTable(['layer', 'cycles', 'stalls', 'overall util', 'mapping eff', 'compute util', 'SRAM reads', 'SRAM writes', 'DRAM reads', 'DRAM writes'], rows));
   io.out(
-    `${config.runName}: ${spec.rows}×${spec.cols} array, ${spec.dataflow} dataflow, SRAM ifmap/filter/ofmap ${config.ifmapSramKb}/${config.filterSramKb}/${config.ofmapSramKb} kB, DRAM bandwidth ${bw}\n`,
+    `\nSCALE-Sim v2's figures and conventions: cycles as it prints them (the last cycle's index), every ofmap SRAM write also a DRAM write; --convention accelmap for accelmap's own model. MACs: ${formatCount(totals.macs)}`,
   );
+}
+
+function runAccelmap(flags: SystolicFlags, io: Io): void {
+  const { config, results } = runLayers(flags, io, REPORTS, (c, layer, onFold) => simulateLayer(toArraySpec(c), layer, { onFold }));
+  const spec = toArraySpec(config);
+  const totals = networkTotals(spec, results);
+  if (flags.json) return io.out(toJson({ config, convention: 'accelmap', array: spec, layers: results, totals }));
+  io.out(configLine(config, spec.dramBandwidth === 'calc' ? 'computed per operand (CALC)' : `${spec.dramBandwidth} words/cycle per SRAM (USER)`));
   const rows = results.map((r) => [
     r.name,
     `${r.gemm.m}×${r.gemm.n}×${r.gemm.k}`,
@@ -67,7 +106,11 @@ function runSystolic(flags: SystolicFlags, io: Io): void {
     formatCount(r.dram.ifmapReads.words + r.dram.filterReads.words + r.dram.ofmapReads),
     formatCount(r.dram.ofmapWrites.words),
   ]);
-  rows.push(['total', '', results.reduce((a, r) => a + r.folds.total, 0), totals.totalCycles, totals.stallCycles, formatPercent(totals.overallUtilization, 2), '', '', '', '', '', '']);
+  rows.push(['total', '', sum(results, (r) => r.folds.total), totals.totalCycles, totals.stallCycles, formatPercent(totals.overallUtilization, 2), '', '', '', '', '', '']);
   io.out(renderTable(['layer', 'GEMM m×n×k', 'folds', 'cycles', 'stalls', 'overall util', 'mapping eff', 'compute util', 'SRAM reads', 'SRAM writes', 'DRAM reads', 'DRAM writes'], rows));
   io.out(`\nwords are 1 byte; cycles count every cycle (SCALE-Sim prints one less per layer); MACs: ${formatCount(totals.macs)}`);
+}
+
+function sum<R>(results: R[], f: (r: R) => number): number {
+  return results.reduce((a, r) => a + f(r), 0);
 }

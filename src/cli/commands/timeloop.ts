@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
 import { ERT_MODES, type ErtMode } from '../../interop/timeloop/ert.js';
-import { loadTimeloop } from '../../interop/timeloop/load.js';
-import { renderNote } from '../../interop/timeloop/source.js';
-import { formatTimeloopStats, timeloopStats } from '../../interop/timeloop/stats.js';
-import { isAccelmapError } from '../../util/errors.js';
+import { readTimeloop } from '../../api/interop.js';
+import { CONVENTIONS, type Convention } from '../../mapping/model.js';
+import { formatTimeloopStats } from '../../interop/timeloop/stats.js';
 import { oneOf } from '../flags.js';
 import { toJson, warn, type Io } from '../io.js';
 
@@ -11,32 +10,29 @@ interface TimeloopFlags {
   ert?: string;
   ertEnergy: ErtMode;
   rwFills: 'elided' | 'parent-share';
+  convention: Convention;
   json?: boolean;
+  verbose?: boolean;
 }
 
 export function registerTimeloop(program: Command, io: Io): void {
   program
     .command('timeloop')
     .description("evaluate Timeloop input files (architecture, problem, mapping; Accelergy ERT) and print Timeloop's stats")
-    .argument('<arch>', 'Timeloop architecture YAML (v0.3 subtree/local, v0.4 nodes, or classic arch:)')
-    .argument('<problem>', 'Timeloop problem YAML')
-    .argument('<mapping>', 'Timeloop mapping YAML')
-    .option('--ert <file>', 'Accelergy energy reference table (ERT.yaml)')
+    .argument('<files...>', "Timeloop YAML files, merged as Timeloop merges them (architecture, problem, mapping; or one parsed-processed-input.yaml and the mapper's map.yaml)")
+    .option('--ert <file>', 'Accelergy energy reference table (ERT.yaml); else the ERT: key of the inputs')
     .option('--ert-energy <mode>', "per-action: each access costs its own action (Timeloop's current convention); max: every access costs the component's most expensive action (earlier releases)", oneOf('--ert-energy', ERT_MODES), 'per-action')
     .option('--rw-fills <mode>', "elided: read-write fills leave out the partition (Timeloop's current convention); parent-share: earlier releases", oneOf('--rw-fills', ['elided', 'parent-share'] as const), 'elided')
+    .option('--convention <name>', "timeloop: count multicast and sliding-window reuse as Timeloop does (the default here); accelmap: accelmap's own counting (docs/timeloop-convention.md)", oneOf('--convention', CONVENTIONS), 'timeloop')
     .option('--json', 'print JSON')
-    .action((arch: string, problem: string, mapping: string, flags: TimeloopFlags) => {
-      const inputs = loadTimeloop({ arch, problem, mapping, ert: flags.ert }, flags.ertEnergy);
-      for (const n of inputs.notes) warn(io, renderNote(n));
-      let stats;
-      try {
-        stats = timeloopStats(inputs.problem, inputs.arch, inputs.mapping, { readWriteFills: flags.rwFills });
-      } catch (e) {
-        throw isAccelmapError(e) ? e.at({ file: mapping }) : e;
-      }
+    .option('--verbose', 'list every attribute and key read but not used (else one line per file)')
+    .action((files: string[], flags: TimeloopFlags) => {
+      const r = readTimeloop(files, { ert: flags.ert, ertEnergy: flags.ertEnergy, readWriteFills: flags.rwFills, convention: flags.convention, verbose: flags.verbose });
+      for (const n of r.notes) warn(io, n);
+      const { stats } = r;
       if (flags.json) {
         const { cost, ...rest } = stats;
-        return io.out(toJson({ problem: inputs.problem, ...rest, cost }));
+        return io.out(toJson({ problem: r.problem, ...rest, cost }));
       }
       io.out(formatTimeloopStats(stats));
     });

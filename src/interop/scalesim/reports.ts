@@ -1,4 +1,5 @@
 import type { LayerResult } from '../../sim/systolic/types.js';
+import type { ScaleSimLayer } from './replay.js';
 
 /**
  * SCALE-Sim's three report files, one line per layer, with its column names
@@ -9,11 +10,15 @@ import type { LayerResult } from '../../sim/systolic/types.js';
  * cycles in which words cross the interface (SCALE-Sim adds one cycle of SRAM
  * read latency to its read cycles).
  */
-export interface Report {
+export interface Report<R = LayerResult> {
   file: string;
   header: string[];
-  row(layerId: number, r: LayerResult): number[];
+  row(layerId: number, r: R): (number | string)[];
 }
+
+const DETAIL_STREAMS = ['SRAM IFMAP', 'SRAM Filter', 'SRAM OFMAP', 'DRAM IFMAP', 'DRAM Filter', 'DRAM OFMAP'];
+const DETAIL_HEADER = ['LayerID', ...DETAIL_STREAMS.flatMap((s, i) => [`${s} Start Cycle`, `${s} Stop Cycle`, `${s} ${i === 2 || i === 5 ? 'Writes' : 'Reads'}`])];
+const BANDWIDTH_HEADER = ['LayerID', 'Avg IFMAP SRAM BW', 'Avg FILTER SRAM BW', 'Avg OFMAP SRAM BW', 'Avg IFMAP DRAM BW', 'Avg FILTER DRAM BW', 'Avg OFMAP DRAM BW'];
 
 const percent = (fraction: number) => fraction * 100;
 
@@ -25,7 +30,7 @@ export const REPORTS: Report[] = [
   },
   {
     file: 'BANDWIDTH_REPORT.csv',
-    header: ['LayerID', 'Avg IFMAP SRAM BW', 'Avg FILTER SRAM BW', 'Avg OFMAP SRAM BW', 'Avg IFMAP DRAM BW', 'Avg FILTER DRAM BW', 'Avg OFMAP DRAM BW'],
+    header: BANDWIDTH_HEADER,
     row: (id, r) => {
       const { sram, dram } = r.averageBandwidthWordsPerCycle;
       return [id, sram.ifmap, sram.filter, sram.ofmap, dram.ifmap, dram.filter, dram.ofmap];
@@ -33,10 +38,47 @@ export const REPORTS: Report[] = [
   },
   {
     file: 'DETAILED_ACCESS_REPORT.csv',
-    header: ['LayerID', ...['SRAM IFMAP', 'SRAM Filter', 'SRAM OFMAP', 'DRAM IFMAP', 'DRAM Filter', 'DRAM OFMAP'].flatMap((s, i) => [`${s} Start Cycle`, `${s} Stop Cycle`, `${s} ${i === 2 || i === 5 ? 'Writes' : 'Reads'}`])],
+    header: DETAIL_HEADER,
     row: (id, r) => [id, ...[r.sram.ifmapReads, r.sram.filterReads, r.sram.ofmapWrites, r.dram.ifmapReads, r.dram.filterReads, r.dram.ofmapWrites].flatMap((s) => [s.startCycle, s.stopCycle, s.words])],
   },
 ];
+
+/**
+ * The same three files with SCALE-Sim's own figures (replay.ts), printed as
+ * SCALE-Sim prints them — floating-point values in Python's notation
+ * (`1.0`, `3e-05`) where SCALE-Sim holds them as floats — so that its
+ * report folder and accelmap's can be compared with diff.
+ */
+export const SCALESIM_REPORTS: Report<ScaleSimLayer>[] = [
+  {
+    file: 'COMPUTE_REPORT.csv',
+    header: ['LayerID', 'Total Cycles', 'Stall Cycles', 'Overall Util %', 'Mapping Efficiency %', 'Compute Util %'],
+    row: (id, r) => [id, r.totalCycles, r.stallCycles, ...[r.overallUtilization, r.mappingEfficiency, r.computeUtilization].map(pythonFloat)],
+  },
+  {
+    file: 'BANDWIDTH_REPORT.csv',
+    header: BANDWIDTH_HEADER,
+    row: (id, { bandwidth: { sram, dram } }) => [id, ...[sram.ifmap, sram.filter, sram.ofmap, dram.ifmap, dram.filter, dram.ofmap].map(pythonFloat)],
+  },
+  {
+    file: 'DETAILED_ACCESS_REPORT.csv',
+    header: DETAIL_HEADER,
+    row: (id, { sram, dram }) => [id, ...[sram.ifmap, sram.filter, sram.ofmap, dram.ifmap, dram.filter, dram.ofmap].flatMap((s) => [pythonFloat(s.startCycle), pythonFloat(s.stopCycle), s.words])],
+  },
+];
+
+/** A float as Python's repr writes it: `2.0`, `0.5`, `3e-05`, `1e+16`. */
+export function pythonFloat(x: number): string {
+  if (!Number.isFinite(x)) return Number.isNaN(x) ? 'nan' : x > 0 ? 'inf' : '-inf';
+  const a = Math.abs(x);
+  if (a !== 0 && (a < 1e-4 || a >= 1e16)) {
+    const [mantissa, exponent] = x.toExponential().split('e') as [string, string];
+    const e = Number(exponent);
+    return `${mantissa}e${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`;
+  }
+  const s = String(x);
+  return Number.isInteger(x) ? `${s}.0` : s;
+}
 
 /** One report line as SCALE-Sim writes it: `a, b, c,`. */
 export function reportLine(cells: (string | number)[]): string {

@@ -6,6 +6,7 @@ import { nearest } from '../../util/suggest.js';
 import { computeEnergy, storageEnergy, type Ert, type ErtMode } from './ert.js';
 import { parseFactors, parsePermutation, type Factor } from './loops.js';
 import { Fields, fileError, normalKey, noteAt, tagOf, type Note, type Path } from './source.js';
+import { checkSparseOptimizations } from './sparse.js';
 
 /**
  * Timeloop architecture files, in any of their three layouts, read into
@@ -120,8 +121,13 @@ const STORAGE = {
   multipleBuffering: ['multiple_buffering'],
   energy: ['vector_access_energy'],
 };
+/**
+ * Timeloop reads a compute unit's word bits (datawidth, 16 when absent);
+ * `multiplier_width` is Accelergy's (noted as not read), `adder_width` is read
+ * for accelmap's own energy table.
+ */
 const COMPUTE = {
-  operandBits: ['multiplier_width', 'datawidth', 'word_bits', 'word_width'],
+  operandBits: ['datawidth', 'word_bits', 'word_width'],
   accumulatorBits: ['adder_width'],
 };
 const MESH = ['instances', 'meshX', 'meshY', 'technology'];
@@ -134,7 +140,7 @@ const NOT_MODELED = [
   'action_latency_cycles', 'cycle_seconds', 'power_gated_at', 'ports', 'resolution', 'voltage',
 ];
 
-const COMPONENT_KEYS = ['name', 'class', 'subclass', 'attributes', 'required_actions', 'description', 'area_share', 'enabled', 'energy_scale', 'area_scale', 'spatial', 'constraints', 'actions'];
+const COMPONENT_KEYS = ['name', 'class', 'subclass', 'attributes', 'required_actions', 'description', 'area_share', 'enabled', 'energy_scale', 'area_scale', 'spatial', 'constraints', 'actions', 'sparse_optimizations'];
 const TREE_KEYS = ['name', 'attributes', 'local', 'subtree', 'description'];
 const CONTAINER_KEYS = ['name', 'attributes', 'spatial', 'constraints', 'description', 'networks'];
 
@@ -232,7 +238,7 @@ function walkNode(src: SourceDoc, node: unknown, at: Path, ctx: Mesh, leaves: Le
       const c = f.take('constraints');
       const axis = inner.meshY === ctx.meshY ? 'x' : inner.meshX === ctx.meshX ? 'y' : 'both';
       if (c) constraints.push({ value: c.value, path: c.path, at: leaves.length, axis });
-      if (f.has('networks')) notes.push(f.note('networks', 'networks are not modeled'));
+      if (f.has('networks')) notes.push(f.note('networks', 'networks are not modeled', true));
       f.take('networks');
       f.finish(CONTAINER_KEYS);
       return inner;
@@ -280,7 +286,7 @@ function containerAttributes(src: SourceDoc, f: Fields, notes: Note[]): string |
   if (!a) return undefined;
   const af = Fields.of(src, a.path, a.value, 'attributes');
   const tech = af.string('technology');
-  for (const key of af.rest()) notes.push(af.note(key, `container attribute '${key}' is not read by the model`));
+  for (const key of af.rest()) notes.push(af.note(key, `container attribute '${key}' is not read by the model`, true));
   return tech;
 }
 
@@ -295,6 +301,8 @@ function componentLeaf(src: SourceDoc, path: Path, value: unknown, mult: number,
   const a = f.take('attributes');
   const attrs = a ? Fields.of(src, a.path, a.value, `attributes of ${name}`) : new Fields(src, [...path, 'attributes'], {}, `attributes of ${name}`);
   const c = f.take('constraints');
+  const sparse = f.take('sparse_optimizations');
+  if (sparse) checkSparseOptimizations(src, sparse.path, sparse.value);
   for (const k of ['required_actions', 'description', 'area_share', 'enabled', 'energy_scale', 'area_scale', 'actions']) f.take(k);
   const spatial = f.take('spatial');
   if (spatial && !v04) throw fileError(src, spatial.path, 'spatial: belongs to the v0.4 nodes layout', 'in a subtree, give instances, meshX or a name[0..N] range');
@@ -353,7 +361,7 @@ function build(src: SourceDoc, leaves: Leaf[], rawConstraints: RawConstraints[],
       const accumulatorBits = leaf.attrs.number(COMPUTE.accumulatorBits, 'integer');
       const technology = leaf.attrs.string('technology') ?? leaf.technology;
       const mesh = meshOf(src, leaf);
-      finishAttributes(leaf, [...COMPUTE.operandBits, ...COMPUTE.accumulatorBits, ...MESH], notes);
+      finishAttributes(leaf, [...Object.values(COMPUTE).flat(), ...MESH], notes);
       compute = { leaf, mesh, operandBits, accumulatorBits, technology };
     } else {
       notes.push(noteAt(src, leaf.path, `${leaf.name} (class ${leaf.className}) is ${kind === 'network' ? 'a network; networks are not modeled' : 'neither storage nor compute: left out'}`));
@@ -402,7 +410,7 @@ function build(src: SourceDoc, leaves: Leaf[], rawConstraints: RawConstraints[],
     for (const [key, c] of ert.components) if (!known.has(key)) notes.push(noteAt(ert.src, c.path, `ERT component ${c.fullName} is not a storage level or the compute unit: not used`));
   }
 
-  const technology = parseTechnology(src, compute.leaf, compute.technology) ?? firstTechnology(src, storages) ?? 45;
+  const technology = parseTechnology(compute.technology) ?? firstTechnology(storages) ?? 45;
   const kind = compute.leaf.className.toLowerCase().includes('fp') ? 'float' : 'int';
   const spec: ArchSpec = {
     name: src.file.replace(/^.*[\\/]/, '').replace(/\.(ya?ml|json)$/i, ''),
@@ -512,6 +520,8 @@ function readStorage(src: SourceDoc, leaf: Leaf, notes: Note[]): StorageRead {
     ...(shared !== undefined ? { sharedBandwidth: shared } : {}),
     ...(multipleBuffering !== undefined ? { multipleBuffering } : {}),
     ...(vae !== undefined ? { energy: { read: vae, fill: vae, update: vae }, source: 'vector-access-energy attribute' } : {}),
+    // timeloopfe writes each spatial container as a dummy level that keeps nothing and costs nothing.
+    ...(leaf.className.toLowerCase() === 'dummy_storage' ? { energy: { read: 0, fill: 0, update: 0 }, source: 'dummy level (keeps nothing)' } : {}),
     fanOut: { x: 1, y: 1, multicast: true, reduction: true, energyPerWord: 0 },
   };
   return { leaf, spec, mesh, clusterSize };
@@ -523,25 +533,30 @@ function finishAttributes(leaf: Leaf, used: string[], notes: Note[]): void {
   for (const key of a.rest()) {
     const k = normalKey(key);
     if (NOT_MODELED.includes(k)) {
-      notes.push(a.note(key, `${leaf.name}: '${key}' is not modeled`));
+      notes.push(a.note(key, `${leaf.name}: '${key}' is not modeled`, true));
       continue;
     }
     const near = nearest(k, used.map(normalKey));
     if (near !== undefined) throw fileError(a.src, [...a.path, key], `unknown attribute '${key}' of ${leaf.name} (did you mean ${near}?)`, `Timeloop reads ${used.join(', ')}`);
-    notes.push(a.note(key, `${leaf.name}: '${key}' is not read by Timeloop's model (energy estimators only)`));
+    notes.push(a.note(key, `${leaf.name}: '${key}' is not read by Timeloop's model (energy estimators only)`, true));
   }
 }
 
-function parseTechnology(src: SourceDoc, leaf: Leaf, value: unknown): number | undefined {
+/**
+ * A process node in nm (`45nm`, `32`). Generated files carry placeholders
+ * (`SET ME`, `-1` on timeloopfe's dummy levels); only energy estimators read
+ * the technology, and accelmap only for its own energy table, so anything
+ * else is read as no technology.
+ */
+function parseTechnology(value: unknown): number | undefined {
   if (value === undefined || value === 'DRAM') return undefined;
-  const m = /^\s*([0-9.]+)\s*(nm)?\s*$/i.exec(String(value));
-  if (!m) throw fileError(src, leaf.attrs.path, `cannot read technology '${String(value)}'`, 'write e.g. 45nm');
-  return Number(m[1]);
+  const m = /^\s*([0-9]*\.?[0-9]+)\s*(nm)?\s*$/i.exec(String(value));
+  return m && Number(m[1]) > 0 ? Number(m[1]) : undefined;
 }
 
-function firstTechnology(src: SourceDoc, storages: StorageRead[]): number | undefined {
+function firstTechnology(storages: StorageRead[]): number | undefined {
   for (const s of storages) {
-    const t = parseTechnology(src, s.leaf, s.leaf.attrs.value.technology ?? s.leaf.technology);
+    const t = parseTechnology(s.leaf.attrs.value.technology ?? s.leaf.technology);
     if (t !== undefined) return t;
   }
   return undefined;

@@ -50,9 +50,10 @@ const UPDATE = ['random_update', 'update', 'write'];
 const COMPUTE = ['mac_random', 'mult_random', 'mac', 'mult', 'compute'];
 const LEAK = 'leak';
 
-/** `system.PE[0..255].pe_spad` → `pe_spad`. */
+/** `system.PE[0..255].pe_spad` → `pe_spad`; `system_top_level.DRAM[1..1]` → `DRAM` (ranges go before the name is split). */
 export function shortName(name: string): string {
-  return name.slice(name.lastIndexOf('.') + 1).replace(/\[.*\]$/, '').trim();
+  const bare = name.replace(/\[[^\]]*\]/g, '');
+  return bare.slice(bare.lastIndexOf('.') + 1).trim();
 }
 
 export function readErt(src: SourceDoc): Ert {

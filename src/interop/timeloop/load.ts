@@ -1,17 +1,48 @@
 import type { MappingArrays } from '../../mapping/mapping.js';
 import type { Problem } from '../../problem/types.js';
+import { AccelmapError } from '../../util/errors.js';
+import type { SourceDoc } from '../../util/source-file.js';
 import { readTimeloopArch, type TimeloopArch } from './arch.js';
 import { readErt, type ErtMode } from './ert.js';
 import { readTimeloopMapping } from './mapping.js';
 import { readTimeloopProblem } from './problem.js';
-import { readTimeloopFile, type Note } from './source.js';
+import { isRecord, normalKey, readTimeloopFile, type Note } from './source.js';
+import { checkSparseOptimizations } from './sparse.js';
 
-/** The three inputs of `timeloop-model` (and an Accelergy ERT), read into accelmap's types. */
-export interface TimeloopFiles {
-  arch: string;
-  problem: string;
-  mapping: string;
-  ert?: string;
+/**
+ * Timeloop's inputs as Timeloop takes them: any number of YAML files whose
+ * top-level keys are merged, a later file's key replacing an earlier one's
+ * (so `parsed-processed-input.yaml`, which holds architecture, problem,
+ * mapping, constraints and ERT, may be given alone or as every argument).
+ */
+export interface TimeloopDocs {
+  /** Normalized top-level key → the document that gives it (the last one). */
+  byKey: Map<string, SourceDoc>;
+  files: string[];
+}
+
+export function readTimeloopDocs(files: readonly string[]): TimeloopDocs {
+  const distinct = [...new Set(files)];
+  const byKey = new Map<string, SourceDoc>();
+  for (const file of distinct) {
+    const doc = readTimeloopFile(file);
+    if (!isRecord(doc.value)) throw new AccelmapError('bad-file', 'a Timeloop input file must be a map of top-level keys (architecture, problem, mapping …)', { file });
+    for (const key of Object.keys(doc.value)) byKey.set(normalKey(key), doc);
+  }
+  for (const key of ['sparse_optimizations']) {
+    const doc = byKey.get(key);
+    if (doc) checkSparseOptimizations(doc, [Object.keys(doc.value as object).find((k) => normalKey(k) === key)!], (doc.value as Record<string, unknown>)[key]);
+  }
+  return { byKey, files: distinct };
+}
+
+/** The document giving the first of `keys`; `what` names it in the error when none does. */
+export function docFor(docs: TimeloopDocs, keys: string[], what: string): SourceDoc {
+  for (const k of keys) {
+    const doc = docs.byKey.get(k);
+    if (doc) return doc;
+  }
+  throw new AccelmapError('bad-file', `no ${what} among ${docs.files.join(', ')} (no top-level ${keys.map((k) => `'${k}:'`).join(' or ')})`, {}, 'give the Timeloop files that hold it, or parsed-processed-input.yaml');
 }
 
 export interface TimeloopInputs {
@@ -22,10 +53,35 @@ export interface TimeloopInputs {
   notes: Note[];
 }
 
-export function loadTimeloop(files: TimeloopFiles, ertMode: ErtMode = 'per-action'): TimeloopInputs {
-  const { problem, notes: problemNotes } = readTimeloopProblem(readTimeloopFile(files.problem));
-  const ert = files.ert !== undefined ? readErt(readTimeloopFile(files.ert)) : undefined;
-  const arch = readTimeloopArch(readTimeloopFile(files.arch), { ert, ertMode });
-  const { mapping, notes: mappingNotes } = readTimeloopMapping(readTimeloopFile(files.mapping), problem, arch.arch, arch.constraints);
-  return { problem, arch, mapping, notes: [...problemNotes, ...arch.notes, ...mappingNotes] };
+export interface TimeloopDesign {
+  problem: Problem;
+  arch: TimeloopArch;
+  notes: Note[];
+}
+
+export interface LoadOptions {
+  /** An ERT file; else the ERT: key of the inputs, if any. */
+  ert?: string;
+  ertMode?: ErtMode;
+}
+
+/** Architecture (with its energies) and problem of merged Timeloop inputs. */
+export function loadTimeloopDesign(docs: TimeloopDocs, options: LoadOptions = {}): TimeloopDesign {
+  const { problem, notes: problemNotes } = readTimeloopProblem(docFor(docs, ['problem'], 'problem'));
+  const ertDoc = options.ert !== undefined ? readTimeloopFile(options.ert) : docs.byKey.get('ERT');
+  const ert = ertDoc ? readErt(ertDoc) : undefined;
+  const arch = readTimeloopArch(docFor(docs, ['architecture', 'arch'], 'architecture'), { ert, ertMode: options.ertMode ?? 'per-action' });
+  return { problem, arch, notes: [...problemNotes, ...arch.notes] };
+}
+
+export function loadTimeloop(files: readonly string[], options: LoadOptions = {}): TimeloopInputs {
+  const docs = readTimeloopDocs(files);
+  const { problem, arch, notes } = loadTimeloopDesign(docs, options);
+  const mappingDoc = docFor(docs, ['mapping', 'targets'], 'mapping');
+  const given = (mappingDoc.value as Record<string, unknown>).mapping;
+  if (Array.isArray(given) && given.length === 0) {
+    throw new AccelmapError('bad-file', 'the mapping is empty (mapping: [])', { file: mappingDoc.file, path: 'mapping' }, "a mapper run's mapping is in timeloop-mapper.map.yaml: give that file after this one");
+  }
+  const { mapping, notes: mappingNotes } = readTimeloopMapping(mappingDoc, problem, arch.arch, arch.constraints);
+  return { problem, arch, mapping, notes: [...notes, ...mappingNotes] };
 }

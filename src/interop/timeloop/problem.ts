@@ -1,7 +1,8 @@
-import type { DataSpace, Problem, Projection } from '../../problem/types.js';
-import type { SourceDoc } from '../../util/source-file.js';
+import { DIAGONAL_HINT, diagonalProblem, type DataSpace, type Problem, type Projection } from '../../problem/types.js';
+import { locatedError, type SourceDoc } from '../../util/source-file.js';
 import { nearest } from '../../util/suggest.js';
 import { Fields, fileError, noteAt, type Note, type Path } from './source.js';
+import { checkDensities } from './sparse.js';
 
 /**
  * Timeloop problem files: `problem: {shape, instance}` (v0.3/v0.4) or the
@@ -72,6 +73,8 @@ export function readTimeloopProblem(src: SourceDoc): TimeloopProblem {
     const v = inst.number(name, 'integer');
     if (v !== undefined) coefs.set(name, v);
   }
+  const densities = inst.take('densities');
+  if (densities) checkDensities(src, densities.path, densities.value);
   const declared = [...shape.dims, ...shape.coefficients.keys()];
   // A near miss of a declared name is a misspelling (HStride for Hstride); other keys (H, W, Hpad …) are noted.
   for (const key of inst.rest()) {
@@ -79,7 +82,7 @@ export function readTimeloopProblem(src: SourceDoc): TimeloopProblem {
     if (near !== undefined && (near.toLowerCase() === key.toLowerCase() || key.length > 2)) {
       throw fileError(src, [...inst.path, key], `unknown key '${key}' (did you mean ${near}?)`, `the shape declares ${declared.join(', ')}`);
     }
-    notes.push(noteAt(src, [...inst.path, key], `'${key}' is not a dimension or coefficient of ${shape.name}: not used`));
+    notes.push({ ...noteAt(src, [...inst.path, key], `'${key}' is not a dimension or coefficient of ${shape.name}: not used`), ignored: true });
   }
   return { problem: toProblem(src, shape, bounds, coefs), notes };
 }
@@ -177,6 +180,10 @@ function toProblem(src: SourceDoc, shape: Shape, bounds: number[], coefs: Map<st
           .filter((t) => t.coef !== 0),
     ),
   }));
+  dataSpaces.forEach((d, i) => {
+    const diagonal = diagonalProblem(shape.dims, d);
+    if (diagonal) throw locatedError('unsupported', diagonal, src, [...shape.spaces[i]!.path, 'projection'], DIAGONAL_HINT);
+  });
   if (!dataSpaces.some((d) => d.readWrite)) throw fileError(src, [], `no data space of ${shape.name} is read_write`, 'mark the output read_write: true');
   return { kind: shape.name, dims: shape.dims, bounds, dataSpaces, operandBits: 16, resultBits: 16 };
 }

@@ -161,7 +161,7 @@ function ex01(stationary: 'weight' | 'output', buffer: Record<string, number>): 
 }
 
 function run(c: Case, ertMode: ErtMode = c.ertMode, readWriteFills: 'elided' | 'parent-share' = 'parent-share'): TimeloopStats {
-  const inputs = loadTimeloop(c.files, ertMode);
+  const inputs = loadTimeloop([c.files.arch, c.files.problem, c.files.mapping], { ert: c.files.ert, ertMode });
   return timeloopStats(inputs.problem, inputs.arch, inputs.mapping, { readWriteFills });
 }
 

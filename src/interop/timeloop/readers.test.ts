@@ -81,6 +81,27 @@ describe('Timeloop problems', () => {
     expect(errorOf(() => problemOf('problme:\n  shape: cnn-layer\n')).render()).toBe("p.yaml:1:1 problme: unknown key 'problme' (did you mean problem?) — a Timeloop problem file has problem: {shape: …, instance: …}");
     expect(errorOf(() => problemOf('shape: cnn-layer\n')).render()).toMatch(/^p\.yaml:1:1: no 'problem:' key/);
   });
+
+  it('refuse a dimension on two ranks of one data space (a diagonal the tile model would count as a square)', () => {
+    const diagonal = `problem:
+  shape:
+    dimensions: [R, P]
+    data_spaces:
+      - name: Weights
+        projection: [[[R]]]
+      - name: Inputs
+        projection: [[[R], [P]]]
+      - name: Outputs
+        projection: [[[P]], [[P]]]
+        read_write: true
+  instance: {R: 3, P: 16}
+`;
+    const e = errorOf(() => problemOf(diagonal));
+    expect(e.code).toBe('unsupported');
+    expect(e.render()).toMatch(/^p\.yaml:10:9 problem\.shape\.data_spaces\[2\]\.projection: dimension P indexes two ranks of Outputs \(a diagonal\)/);
+    // the same dimension twice within one rank (R + R) is a sum, not a diagonal
+    expect(problemOf(diagonal.replace('[[P]], [[P]]', '[[P]]').replace('[[[R], [P]]]', '[[[R], [R], [P]]]')).problem.dims).toEqual(['R', 'P']);
+  });
 });
 
 const TREE = `architecture:
@@ -171,6 +192,20 @@ describe('Timeloop architectures', () => {
     expect(errorOf(() => archOf(TREE.replace('read_bandwidth: 8', 'read_bandwith: 8'))).render()).toMatch(/unknown attribute 'read_bandwith' of DRAM \(did you mean read_bandwidth\?\)/);
   });
 
+  it("accept Accelergy's attributes next to Timeloop's (multiplier_width beside datawidth) and placeholder technologies", () => {
+    const { arch, notes } = archOf(TREE.replace('{datawidth: 16, meshX: 4}', '{datawidth: 16, multiplier_width: 8, adder_width: 16, meshX: 4}').replace('technology: 40nm', "technology: 'SET ME'"));
+    expect(arch.compute.precisions[0]!.operandBits).toBe(16);
+    expect(notes.filter((n) => n.ignored).map((n) => n.message)).toContain("MAC: 'multiplier_width' is not read by Timeloop's model (energy estimators only)");
+  });
+
+  it('refuse sparse optimizations and densities in one line naming the file and key', () => {
+    const sparse = TREE.replace('              class: regfile\n', '              class: regfile\n              sparse_optimizations: {action_optimization: [{type: gating}]}\n');
+    expect(errorOf(() => archOf(sparse)).render()).toMatch(/^a\.yaml:18:15 .*local\[0\]\.sparse_optimizations: sparse optimizations \(skipping, gating, compressed formats\) are not modeled — accelmap models dense tensors only/);
+    const dense = problemOf(CONV.replace('    N: 2\n', '    N: 2\n    densities: {}\n'));
+    expect(dense.problem.bounds).toEqual(problemOf(CONV).problem.bounds);
+    expect(errorOf(() => problemOf(CONV.replace('    N: 2\n', '    N: 2\n    densities:\n      Inputs: {distribution: fixed_structured, density: 0.25}\n'))).render()).toMatch(/^p\.yaml:25:7 problem\.instance\.densities\.Inputs: densities \(Inputs: .*0\.25.*\) are not modeled/);
+  });
+
   it('say what is wrong with a malformed architecture, where', () => {
     expect(errorOf(() => archOf(TREE.replace('{entries: 32, datawidth: 16, meshX: 4}', '{entries: 32, datawidth: 16, meshX: 3}'))).render()).toMatch(/^a\.yaml:18:15 .*attributes: RF: a mesh of 3 does not divide its 16 instances/);
     expect(errorOf(() => archOf(TREE.replace('              class: regfile\n', ''))).render()).toMatch(/^a\.yaml:16:15 .*local\[0\]: component RF needs a class/);
@@ -214,6 +249,23 @@ describe('Accelergy energy reference tables', () => {
       expect(storageEnergy(ert, buf, 'max', notes)).toEqual({ readPj: 2.5, fillPj: 2.5, updatePj: 2.5, leakPjPerCycle: 0.01 });
       expect(notes).toEqual([]);
     }
+  });
+
+  it('read v0.4 tables whose names carry instance ranges on the component and its parents', () => {
+    const V4 = `ERT:
+  version: '0.4'
+  tables:
+    - name: system_top_level.DRAM[1..1]
+      actions: [{name: read, arguments: {global_cycle_seconds: 1e-09}, energy: 512.0}]
+    - name: system.chip.PE[0..255].pe_spad
+      actions: [{name: read, arguments: {}, energy: 0.2}]
+    - name: system_top_level.mac[1..168]
+      actions: [{name: compute, arguments: {}, energy: 0.207692}]
+`;
+    const ert = readErt(parseTimeloopYaml(V4, 'ERT.yaml'));
+    expect([...ert.components.keys()]).toEqual(['DRAM', 'pe_spad', 'mac']);
+    expect(ert.components.get('pe_spad')!.fullName).toBe('system.chip.PE[0..255].pe_spad');
+    expect(errorOf(() => readErt(parseTimeloopYaml(V4.replace('system.chip.PE[0..255].pe_spad', 'system.DRAM[0..1]'), 'ERT.yaml'))).render()).toMatch(/two ERT entries for component DRAM/);
   });
 
   it('note a missing action and refuse a malformed entry', () => {

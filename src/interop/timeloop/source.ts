@@ -33,11 +33,25 @@ export interface Note {
   col?: number;
   path: string;
   message: string;
+  /** An attribute or key read but not used (summarized per file unless listed with --verbose). */
+  ignored?: boolean;
 }
 
 export function renderNote(n: Note): string {
   const where = n.line !== undefined ? `${n.file}:${n.line}${n.col !== undefined ? `:${n.col}` : ''}` : n.file;
   return `${where}${n.path ? ` ${n.path}` : ''}: ${n.message}`;
+}
+
+/**
+ * Notes as warning lines: each one, or (unless verbose) the ignored
+ * attributes and keys summarized in one line per file.
+ */
+export function renderNotes(notes: readonly Note[], verbose: boolean): string[] {
+  if (verbose) return notes.map(renderNote);
+  const ignored = new Map<string, number>();
+  for (const n of notes) if (n.ignored) ignored.set(n.file, (ignored.get(n.file) ?? 0) + 1);
+  const summaries = [...ignored].map(([file, count]) => `${file}: ${count} attribute${count === 1 ? '' : 's'} and key${count === 1 ? '' : 's'} read but not used by the model (--verbose lists them)`);
+  return [...summaries, ...notes.filter((n) => !n.ignored).map(renderNote)];
 }
 
 export function readTimeloopFile(file: string): SourceDoc {
@@ -171,8 +185,9 @@ export class Fields {
     return fileError(this.src, this.path, message, hint);
   }
 
-  note(key: string, message: string): Note {
-    return noteAt(this.src, [...this.path, key], message);
+  note(key: string, message: string, ignored = false): Note {
+    const n = noteAt(this.src, [...this.path, key], message);
+    return ignored ? { ...n, ignored } : n;
   }
 }
 

@@ -72,7 +72,8 @@ export function timeloopStats(problem: Problem, tl: TimeloopArch, mapping: Mappi
   const levels: TimeloopLevelStats[] = cost.levels.map((l, i) => {
     const spec = arch.levels[i]!;
     const info = tl.levels[i]!;
-    const leakEnergyPj = spec.energy.leakPjPerCycle * spec.instances * cost.cycles;
+    // Timeloop's convention: leakage of the instances the mapping uses; accelmap's: of every instance.
+    const leakEnergyPj = spec.energy.leakPjPerCycle * (options.convention === 'timeloop' ? l.utilizedInstances : spec.instances) * cost.cycles;
     return {
       level: l.level,
       instances: spec.instances,

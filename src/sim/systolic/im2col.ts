@@ -84,6 +84,11 @@ export function lowerLayer(layer: SystolicLayer): Im2col {
   return { pixels, window, filters: layer.filters, ifmapWords: H * W * C, height: H, width: W, pixelBase, pixelRow, pixelCol, windowOffset, windowRow, windowCol };
 }
 
+/** Word address of ifmap-matrix element (pixel p, window position k), or -1 where the window overruns the ifmap's edge. */
+export function ifmapAddress(g: Im2col, p: number, k: number): number {
+  return g.pixelRow[p]! + g.windowRow[k]! < g.height && g.pixelCol[p]! + g.windowCol[k]! < g.width ? g.pixelBase[p]! + g.windowOffset[k]! : -1;
+}
+
 /** Output rows (or columns) of a convolution without padding: ceil((H − R + stride) / stride). */
 export function ofmapExtent(input: number, filter: number, stride: number): number {
   return Math.ceil((input - filter + stride) / stride);

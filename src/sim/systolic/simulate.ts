@@ -1,7 +1,7 @@
 import { AccelmapError } from '../../util/errors.js';
 import { SystolicArray, type Fold, type OutputStationaryPorts, type StationaryPorts } from './array.js';
 import { leastStallFreeBandwidth, scheduleDram, withStalls } from './dram.js';
-import { lowerLayer, type Im2col } from './im2col.js';
+import { ifmapAddress, lowerLayer, type Im2col } from './im2col.js';
 import { SramStream } from './sram.js';
 import { DATAFLOWS, type AccessSpan, type LayerResult, type OperandTriple, type SystolicArraySpec, type SystolicLayer } from './types.js';
 
@@ -139,11 +139,8 @@ export function networkTotals(spec: SystolicArraySpec, results: LayerResult[]): 
  * any figure, only how the word-tag arrays are walked in memory.
  */
 function bindPorts(dataflow: SystolicArraySpec['dataflow'], g: Im2col, sram: OperandTriple<SramStream>): StationaryPorts | OutputStationaryPorts {
-  const { pixelBase, pixelRow, pixelCol, windowOffset, windowRow, windowCol, height, width } = g;
   const K = g.window;
   const N = g.filters;
-  const ifmapAddress = (p: number, k: number): number =>
-    pixelRow[p]! + windowRow[k]! < height && pixelCol[p]! + windowCol[k]! < width ? pixelBase[p]! + windowOffset[k]! : -1;
   const { ifmap, filter, ofmap } = sram;
   switch (dataflow) {
     case 'ws': // rows: window k, columns: filter n, stream: pixel p
@@ -151,20 +148,20 @@ function bindPorts(dataflow: SystolicArraySpec['dataflow'], g: Im2col, sram: Ope
         preload: (k, n0, count, cycle) => {
           for (let a = k * N + n0, end = a + count; a < end; a++) filter.read(a, cycle);
         },
-        left: (k, p, cycle) => ifmap.read(ifmapAddress(p, k), cycle),
+        left: (k, p, cycle) => ifmap.read(ifmapAddress(g, p, k), cycle),
         output: (n, p, cycle) => ofmap.write(p * N + n, cycle),
       };
     case 'is': // rows: window k, columns: pixel p, stream: filter n
       return {
         preload: (k, p0, count, cycle) => {
-          for (let p = p0; p < p0 + count; p++) ifmap.read(ifmapAddress(p, k), cycle);
+          for (let p = p0; p < p0 + count; p++) ifmap.read(ifmapAddress(g, p, k), cycle);
         },
         left: (k, n, cycle) => filter.read(k * N + n, cycle),
         output: (p, n, cycle) => ofmap.write(p * N + n, cycle),
       };
     case 'os': // rows: pixel p, columns: filter n, stream: window k
       return {
-        left: (p, k, cycle) => ifmap.read(ifmapAddress(p, k), cycle),
+        left: (p, k, cycle) => ifmap.read(ifmapAddress(g, p, k), cycle),
         top: (n, k, cycle) => filter.read(n * K + k, cycle),
         output: (p, n, cycle) => ofmap.write(p * N + n, cycle),
       };

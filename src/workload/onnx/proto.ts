@@ -51,6 +51,8 @@ export interface OnnxTensor {
   /** Row-major values, for small numeric tensors. */
   value?: number[];
   external?: ExternalData;
+  /** Where the TensorProto message lies in the bytes it was read from (for reading its data later). */
+  span?: { start: number; end: number };
 }
 
 export type AttributeType = 'float' | 'int' | 'string' | 'tensor' | 'graph' | 'sparse-tensor' | 'type' | 'floats' | 'ints' | 'strings' | 'tensors' | 'graphs' | 'sparse-tensors' | 'types' | 'undefined';
@@ -203,7 +205,7 @@ interface TensorFields {
 }
 
 export function decodeTensor(r: ProtoReader, end: number): OnnxTensor {
-  const t: OnnxTensor = { name: '', dims: [], dataType: 0 };
+  const t: OnnxTensor = { name: '', dims: [], dataType: 0, span: { start: r.pos, end } };
   const f: TensorFields = { rawBytes: -1, typed: [], typedCount: 0, external: Object.create(null), dataLocation: 0 };
   while (r.next(end)) {
     switch (r.field) {

@@ -10,7 +10,7 @@ import { isInteger, type DType } from '../dtype.js';
  * FLOP convention: 1 per output element per pairwise operation (a variadic op
  * over n inputs costs n − 1, Mean one more for the division, PRelu 2).
  */
-interface NarySpec {
+export interface NarySpec {
   op: string;
   /** Number of inputs, or 'variadic' (≥ 1). */
   arity: 2 | 3 | 'variadic';
@@ -23,7 +23,7 @@ interface NarySpec {
 
 const intDiv = (a: number, b: number) => Math.trunc(a / b);
 
-const SPECS: NarySpec[] = [
+export const NARY_SPECS: NarySpec[] = [
   { op: 'Add', arity: 2, flops: () => 1, fn: ([a, b]) => a! + b! },
   { op: 'Sub', arity: 2, flops: () => 1, fn: ([a, b]) => a! - b! },
   { op: 'Mul', arity: 2, flops: () => 1, fn: ([a, b]) => a! * b! },
@@ -92,4 +92,4 @@ function nary(spec: NarySpec): OpKind {
   });
 }
 
-export const NARY_OPS: OpKind[] = SPECS.map(nary);
+export const NARY_OPS: OpKind[] = NARY_SPECS.map(nary);

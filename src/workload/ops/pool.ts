@@ -21,6 +21,8 @@ export type PoolAttrs = {
   auto_pad: AutoPad;
   count_include_pad: number;
   p: number;
+  /** MaxPool's Indices: 0 row-major, 1 column-major within each plane. */
+  storage_order: number;
 };
 
 function poolGeometry(x: TensorType, a: PoolAttrs, op: string) {
@@ -51,6 +53,7 @@ function windowed(op: string, flopsPerWindowElement: number): OpKind {
       auto_pad: enumAttr(raw, 'auto_pad', AUTO_PADS, 'NOTSET'),
       count_include_pad: intAttr(raw, 'count_include_pad', 0),
       p: intAttr(raw, 'p', 2),
+      storage_order: intAttr(raw, 'storage_order', 0),
     }),
     infer(inputs, a) {
       const x = req(inputs, 0, 'X');

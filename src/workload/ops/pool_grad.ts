@@ -13,7 +13,7 @@ import { POOL_OPS, type PoolAttrs } from './pool.js';
  * FLOPs: windowed pools kernel-size per output element (finding or
  * spreading over the window), Lp pools 3× that; global pools 1 per input element.
  */
-export type PoolGradAttrs = Omit<PoolAttrs, 'count_include_pad' | 'p'> & { of: string; input_shape: number[] };
+export type PoolGradAttrs = Omit<PoolAttrs, 'count_include_pad' | 'p' | 'storage_order'> & { of: string; input_shape: number[] };
 
 export const POOLS = ['MaxPool', 'AveragePool', 'LpPool', 'GlobalAveragePool', 'GlobalMaxPool', 'GlobalLpPool'] as const;
 

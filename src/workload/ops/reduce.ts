@@ -12,7 +12,7 @@ import { foldable, normAxis, stridesOf } from '../shape.js';
  * the mean's division, ReduceL2's square root and the logs. ArgMax/ArgMin 1
  * per input element (a comparison).
  */
-interface ReduceSpec {
+export interface ReduceSpec {
   op: string;
   perInput: number;
   perOutput: number;
@@ -21,7 +21,7 @@ interface ReduceSpec {
   finish?: (acc: number, count: number) => number;
 }
 
-const SPECS: ReduceSpec[] = [
+export const REDUCE_SPECS: ReduceSpec[] = [
   { op: 'ReduceSum', perInput: 1, perOutput: 0, init: 0, step: (a, x) => a + x },
   { op: 'ReduceMean', perInput: 1, perOutput: 1, init: 0, step: (a, x) => a + x, finish: (a, n) => a / n },
   { op: 'ReduceMax', perInput: 1, perOutput: 0, init: -Infinity, step: (a, x) => Math.max(a, x) },
@@ -92,7 +92,7 @@ function reduction(spec: ReduceSpec): OpKind {
   });
 }
 
-export const REDUCE_OPS: OpKind[] = SPECS.map(reduction);
+export const REDUCE_OPS: OpKind[] = REDUCE_SPECS.map(reduction);
 
 /** Index of the best element along `axis` for each outer and inner position. */
 function argFold(x: TensorType, axis: number, better: (v: number, best: number) => boolean, last: boolean): number[] | undefined {

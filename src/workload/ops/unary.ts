@@ -9,7 +9,7 @@ import { isInteger } from '../dtype.js';
  * does each transcendental (exp, log, tanh, erf, sqrt); the per-element count
  * of each op is in the table below.
  */
-interface UnarySpec {
+export interface UnarySpec {
   op: string;
   flopsPerElement: number;
   opClass?: OpClass;
@@ -28,7 +28,7 @@ const erf = (x: number): number => {
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
-const SPECS: UnarySpec[] = [
+export const UNARY_SPECS: UnarySpec[] = [
   { op: 'Relu', flopsPerElement: 1, opClass: 'activation', fn: (x) => Math.max(x, 0) },
   { op: 'LeakyRelu', flopsPerElement: 2, opClass: 'activation', params: { alpha: 0.01 }, fn: (x, p) => (x >= 0 ? x : p.alpha! * x) },
   { op: 'Elu', flopsPerElement: 3, opClass: 'activation', params: { alpha: 1 }, fn: (x, p) => (x >= 0 ? x : p.alpha! * (Math.exp(x) - 1)) },
@@ -105,7 +105,7 @@ function unary(spec: UnarySpec): OpKind {
   });
 }
 
-export const UNARY_OPS: OpKind[] = SPECS.map(unary);
+export const UNARY_OPS: OpKind[] = UNARY_SPECS.map(unary);
 
 /** Identity: a view; moves no bytes. */
 export const Identity = defineOp({

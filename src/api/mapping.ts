@@ -1,0 +1,142 @@
+import { loadArch as loadArchRef, archFromSpec } from '../arch/load.js';
+import type { Architecture } from '../arch/types.js';
+import { costOf, type Cost } from '../mapping/cost.js';
+import { mappingFromDirectives, mappingToDirectives, type Directive } from '../mapping/directives.js';
+import type { ModelOptions } from '../mapping/model.js';
+import { loadLayer as loadLayerRef } from '../problem/load.js';
+import { problemKey, type Problem } from '../problem/types.js';
+import { constraintsFromValue, loadConstraintsFile, type UserConstraints } from '../search/constraints-file.js';
+import type { DataflowChoice } from '../search/dataflows.js';
+import { runJob } from '../search/job.js';
+import { parseObjective, type Metric } from '../search/objective.js';
+import type { Budget, Strategy } from '../search/search.js';
+import { toArrays } from '../network/map.js';
+import { AccelmapError } from '../util/errors.js';
+import { formatCount } from '../util/units.js';
+import type { OnProgress } from './progress.js';
+
+/**
+ * An accelerator: a preset name (`eyeriss`, see `accelmap arch`), a YAML/JSON
+ * spec file, or a spec as data (the form of presets/arch/*.yaml).
+ */
+export function loadArch(ref: string | Record<string, unknown>): Architecture {
+  return typeof ref === 'string' ? loadArchRef(ref) : archFromSpec(ref);
+}
+
+/** One loop nest: the compact form (`conv:K=64,C=64,P=56,Q=56,R=3,S=3`, `matmul:M=128,N=768,K=768`) or a YAML/JSON layer file. */
+export function loadLayer(spec: string): Problem {
+  return loadLayerRef(spec);
+}
+
+export interface EvaluateOptions {
+  /** Precision mode of the compute unit (default: the first). */
+  precision?: string;
+  readWriteFills?: ModelOptions['readWriteFills'];
+}
+
+/**
+ * The cost of one mapping (Timeloop-style directives, as `searchMapping` and
+ * `accelmap map --json` give them) of a loop nest on an accelerator. An
+ * invalid mapping throws an `infeasible` AccelmapError saying why.
+ */
+export function evaluate(problem: Problem, arch: Architecture, mapping: readonly Directive[], options: EvaluateOptions = {}): Cost {
+  return costOf(problem, arch, mappingFromDirectives(mapping, problem, arch), options);
+}
+
+/** What the mapper searches for, and how long. Every field has a default (`MAP_DEFAULTS`). */
+export interface SearchSettings {
+  /** A named dataflow (`ws`, `os`, `is`, `rs`, `nlr`), each of them (`all`) or the whole space (`auto`, default). */
+  dataflow?: DataflowChoice;
+  /** `latency`, `energy`, `edp` (default) or a lexicographic list such as `energy,latency`. */
+  objective?: string;
+  strategy?: Strategy;
+  /** Per distinct loop nest (and per dataflow for `all`): evaluations (deterministic) or seconds. Default 80,000 evaluations. */
+  budget?: Budget;
+  seed?: number;
+  precision?: string;
+  /** User constraints added to the dataflow's: a YAML/JSON file, or the same as data (`{constraints: [...]}`). */
+  constraints?: string | { constraints: unknown[] };
+}
+
+/** The defaults of `SearchSettings` (and of `accelmap map`). */
+export const MAP_DEFAULTS = {
+  dataflow: 'auto',
+  objective: 'edp',
+  strategy: 'hybrid',
+  budget: { evaluations: 80000 },
+  seed: 1,
+} as const satisfies Required<Pick<SearchSettings, 'dataflow' | 'objective' | 'strategy' | 'budget' | 'seed'>>;
+
+/** Settings with defaults filled in and the objective and constraints parsed. */
+export interface ResolvedSettings {
+  dataflow: DataflowChoice;
+  metrics: Metric[];
+  strategy: Strategy;
+  budget: Budget;
+  seed: number;
+  precision?: string;
+  constraints?: UserConstraints;
+}
+
+export function resolveSettings(s: SearchSettings): ResolvedSettings {
+  const c = s.constraints;
+  return {
+    dataflow: s.dataflow ?? MAP_DEFAULTS.dataflow,
+    metrics: parseObjective(s.objective ?? MAP_DEFAULTS.objective).metrics,
+    strategy: s.strategy ?? MAP_DEFAULTS.strategy,
+    budget: s.budget ?? MAP_DEFAULTS.budget,
+    seed: s.seed ?? MAP_DEFAULTS.seed,
+    precision: s.precision,
+    constraints: c === undefined ? undefined : typeof c === 'string' ? loadConstraintsFile(c) : constraintsFromValue(c),
+  };
+}
+
+export interface SearchMappingOptions extends SearchSettings {
+  onProgress?: OnProgress;
+}
+
+/** The best mapping found for one loop nest. */
+export interface LayerMapping {
+  problem: Problem;
+  arch: string;
+  /** The dataflow whose space held the best mapping. */
+  dataflow: string;
+  /** Timeloop-style directives; `evaluate(problem, arch, mapping)` gives `cost` again. */
+  mapping: Directive[];
+  cost: Cost;
+  evaluated: number;
+  valid: number;
+  /** Whether an exhaustive search visited every point. */
+  complete: boolean;
+  /** Each dataflow searched (one entry unless `dataflow: 'all'`) with its best cycles and energy. */
+  byDataflow: { dataflow: string; cycles: number; energyPj: number; valid: number }[];
+}
+
+/**
+ * Searches the mappings of one loop nest on an accelerator (in this thread).
+ * The search is seeded from the nest itself, so `mapNetwork` finds the same
+ * mapping for the same nest and settings.
+ */
+export function searchMapping(problem: Problem, arch: Architecture, options: SearchMappingOptions = {}): LayerMapping {
+  const s = resolveSettings(options);
+  const { onProgress } = options;
+  const r = runJob(
+    { problem, arch, dataflow: s.dataflow, metrics: s.metrics, strategy: s.strategy, budget: s.budget, seed: s.seed, precision: s.precision, constraints: s.constraints?.entries },
+    problemKey(problem),
+    onProgress && ((p) => onProgress(`${p.dataflow}: ${formatCount(p.evaluated)} mappings evaluated, ${formatCount(p.valid)} valid`)),
+  );
+  const found = r.best.mapping;
+  if (!found) throw new AccelmapError('infeasible', `no valid mapping found for ${problemKey(problem)} on ${arch.name} (dataflow ${s.dataflow})`, {}, 'loosen the constraints, try another dataflow or raise the budget');
+  const arrays = toArrays(problem, arch, found);
+  return {
+    problem,
+    arch: arch.name,
+    dataflow: r.best.dataflow,
+    mapping: mappingToDirectives(problem, arch, arrays),
+    cost: costOf(problem, arch, arrays, { precision: s.precision }),
+    evaluated: r.byDataflow.reduce((n, x) => n + x.evaluated, 0),
+    valid: r.byDataflow.reduce((n, x) => n + x.valid, 0),
+    complete: r.byDataflow.every((x) => x.complete),
+    byDataflow: r.byDataflow.map((x) => ({ dataflow: x.dataflow, cycles: x.cycles, energyPj: x.energyPj, valid: x.valid })),
+  };
+}

@@ -1,0 +1,88 @@
+import { convGeometry, type ConvAttrs, type ConvGeometry } from '../../workload/ops/conv.js';
+import { gemm, transposeInto } from '../gemm.js';
+import { defineKernel, input, unsupported, type Kernel, type KernelCall } from '../kernel.js';
+import { alloc, type Value } from '../value.js';
+
+/**
+ * Conv (1-D and 2-D; groups, strides, dilations, explicit and auto padding)
+ * as im2col + matrix product per image and group: the window of every output
+ * pixel is laid out as a contiguous row (colT [P·Q, C/g·R·S]) and each output
+ * channel's filter is dotted with it. A 1×1 unstrided, unpadded convolution
+ * needs no window copy, only a transpose.
+ */
+interface Conv2d {
+  N: number; C: number; K: number; G: number;
+  H: number; W: number; P: number; Q: number; R: number; S: number;
+  sh: number; sw: number; dh: number; dw: number; padT: number; padL: number;
+}
+
+function as2d(geo: ConvGeometry): Conv2d {
+  const two = geo.inSize.length === 2;
+  const pick = (xs: number[], i: number, one: number) => (two ? xs[i]! : i === 0 ? one : xs[0]!);
+  return {
+    N: geo.N, C: geo.C, K: geo.K, G: geo.group,
+    H: pick(geo.inSize, 0, 1), W: pick(geo.inSize, 1, 1),
+    P: pick(geo.outSize, 0, 1), Q: pick(geo.outSize, 1, 1),
+    R: pick(geo.kernel, 0, 1), S: pick(geo.kernel, 1, 1),
+    sh: pick(geo.strides, 0, 1), sw: pick(geo.strides, 1, 1),
+    dh: pick(geo.dilations, 0, 1), dw: pick(geo.dilations, 1, 1),
+    padT: two ? geo.pads[0]! : 0, padL: two ? geo.pads[1]! : geo.pads[0]!,
+  };
+}
+
+/** colT[pq, (c·R + r)·S + s] for channels [c0, c0 + Cg) of image data at `xOff`. */
+function im2colT(x: ArrayLike<number>, xOff: number, Cg: number, d: Conv2d, col: Float32Array): void {
+  const { H, W, P, Q, R, S, sh, sw, dh, dw, padT, padL } = d;
+  const crs = Cg * R * S;
+  for (let p = 0; p < P; p++) {
+    for (let q = 0; q < Q; q++) {
+      let at = (p * Q + q) * crs;
+      const w0 = q * sw - padL;
+      for (let c = 0; c < Cg; c++) {
+        const plane = xOff + c * H * W;
+        for (let r = 0; r < R; r++) {
+          const ih = p * sh - padT + r * dh;
+          if (ih < 0 || ih >= H) {
+            col.fill(0, at, at + S);
+            at += S;
+            continue;
+          }
+          const row = plane + ih * W;
+          for (let s = 0; s < S; s++) {
+            const iw = w0 + s * dw;
+            col[at++] = iw >= 0 && iw < W ? x[row + iw]! : 0;
+          }
+        }
+      }
+    }
+  }
+}
+
+export function conv2d(x: Value, w: Value, bias: Value | undefined, d: Conv2d, out: Value): void {
+  const { N, C, K, G, H, W, P, Q, R, S } = d;
+  const Cg = C / G, Kg = K / G, PQ = P * Q, crs = Cg * R * S;
+  const o = out.data as Float32Array | Float64Array;
+  const pointwise = R === 1 && S === 1 && d.sh === 1 && d.sw === 1 && d.padT === 0 && d.padL === 0 && P === H && Q === W;
+  const col = new Float32Array(PQ * crs);
+  for (let n = 0; n < N; n++) {
+    for (let g = 0; g < G; g++) {
+      const xOff = (n * C + g * Cg) * H * W;
+      if (pointwise) transposeInto(x.data, xOff, Cg, PQ, col);
+      else im2colT(x.data, xOff, Cg, d, col);
+      const cOff = (n * K + g * Kg) * PQ;
+      if (bias) for (let k = 0; k < Kg; k++) o.fill(bias.data[g * Kg + k]!, cOff + k * PQ, cOff + (k + 1) * PQ);
+      gemm(Kg, PQ, crs, w.data, g * Kg * crs, col, 0, o, cOff, PQ, bias !== undefined);
+    }
+  }
+}
+
+function run(call: KernelCall<ConvAttrs>): Value[] {
+  const x = input(call, 0), w = input(call, 1);
+  const geo = convGeometry(x, w, call.attrs);
+  if (geo.inSize.length > 2) throw unsupported(call, `a ${geo.inSize.length}-D convolution`);
+  const out = alloc(call.outputs[0]!.shape, call.outputs[0]!.dtype);
+  conv2d(x, w, call.inputs[2], as2d(geo), out);
+  return [out];
+}
+
+export const CONV_KERNELS: Kernel[] = [defineKernel<ConvAttrs>('Conv', run)];

@@ -1,0 +1,175 @@
+import { numel, type TensorType } from '../../workload/graph.js';
+import { sliceRanges } from '../../workload/ops/movement.js';
+import { normAxis, normIndex, stridesOf } from '../../workload/shape.js';
+import { alignedStrides, copyStrided } from '../broadcast.js';
+import { defineKernel, input, unsupported, type Kernel } from '../kernel.js';
+import { alloc, reshaped, type Value } from '../value.js';
+
+/**
+ * Data movement: views (Reshape, Flatten, Squeeze, Unsqueeze, Identity and
+ * inference Dropout share the input's array under the output's shape) and
+ * copies (Transpose, Concat, Split, Slice, Pad, Gather, Embedding, Expand,
+ * Tile). Output shapes come from the shape rule; copies are strided walks.
+ */
+const view = (op: string): Kernel =>
+  defineKernel(op, ({ inputs, outputs }) => [reshaped(inputs[0]!, outputs[0]!.shape)]);
+
+const Dropout = defineKernel('Dropout', (call) => {
+  const x = input(call, 0);
+  if (call.attrs.training_mode || call.inputs[2]?.data[0]) throw unsupported(call, 'training mode (a random mask)');
+  const outs: Value[] = [reshaped(x, x.shape)];
+  if (call.outputs[1]) {
+    const mask = alloc(x.shape, 'bool');
+    mask.data.fill(1);
+    outs.push(mask);
+  }
+  return outs;
+});
+
+const Transpose = defineKernel('Transpose', (call) => {
+  const x = input(call, 0);
+  const r = x.shape.length;
+  const perm = (call.attrs.perm as number[]).length ? (call.attrs.perm as number[]).map((p) => normAxis(p, r)) : x.shape.map((_, i) => r - 1 - i);
+  const st = stridesOf(x.shape);
+  const out = alloc(call.outputs[0]!.shape, x.dtype);
+  copyStrided(x.data, 0, perm.map((p) => st[p]!), out);
+  return [out];
+});
+
+const Concat = defineKernel('Concat', (call) => {
+  const xs = call.inputs.filter((v): v is Value => v !== undefined);
+  const t = call.outputs[0]!;
+  const axis = normAxis(call.attrs.axis as number, t.shape.length);
+  const out = alloc(t.shape, t.dtype);
+  const outer = numel(t.shape.slice(0, axis));
+  const outChunk = numel(t.shape.slice(axis));
+  let at = 0;
+  for (const x of xs) {
+    const chunk = numel(x.shape.slice(axis));
+    for (let o = 0; o < outer; o++) out.data.set(x.data.subarray(o * chunk, (o + 1) * chunk), o * outChunk + at);
+    at += chunk;
+  }
+  return [out];
+});
+
+const Split = defineKernel('Split', (call) => {
+  const x = input(call, 0);
+  const axis = normAxis(call.attrs.axis as number, x.shape.length);
+  const st = stridesOf(x.shape);
+  let from = 0;
+  return call.outputs.map((t) => {
+    const out = alloc(t.shape, x.dtype);
+    copyStrided(x.data, from * st[axis]!, st, out);
+    from += t.shape[axis]!;
+    return out;
+  });
+});
+
+const Slice = defineKernel('Slice', (call) => {
+  const x = input(call, 0);
+  const list = (i: number) => (call.inputs[i] ? Array.from(call.inputs[i]!.data) : undefined);
+  const { begin, step } = sliceRanges(x.shape, list(1)!, list(2)!, list(3), list(4));
+  const st = stridesOf(x.shape);
+  const out = alloc(call.outputs[0]!.shape, x.dtype);
+  copyStrided(x.data, begin.reduce((s, b, i) => s + b * st[i]!, 0), st.map((s, i) => s * step[i]!), out);
+  return [out];
+});
+
+const Expand = defineKernel('Expand', (call) => {
+  const x = input(call, 0);
+  const t = call.outputs[0]!;
+  const out = alloc(t.shape, x.dtype);
+  copyStrided(x.data, 0, alignedStrides(x.shape, t.shape), out);
+  return [out];
+});
+
+/** Copies every output position from the input position `source` gives per axis (−1: the pad value). */
+function remap(x: Value, t: TensorType, source: (axis: number, c: number) => number, fill = 0): Value {
+  const out = alloc(t.shape, x.dtype);
+  const r = t.shape.length;
+  const st = stridesOf(x.shape);
+  // per axis, the input offset of every output coordinate (−1 outside)
+  const maps = t.shape.map((d, ax) => Int32Array.from({ length: d }, (_, c) => {
+    const s = source(ax, c);
+    return s < 0 ? -1 : s * st[ax]!;
+  }));
+  const coord = new Array<number>(r).fill(0);
+  for (let k = 0; k < out.data.length; k++) {
+    let off = 0;
+    for (let ax = 0; ax < r; ax++) {
+      const m = maps[ax]![coord[ax]!]!;
+      if (m < 0) {
+        off = -1;
+        break;
+      }
+      off += m;
+    }
+    out.data[k] = off < 0 ? fill : x.data[off]!;
+    for (let ax = r - 1; ax >= 0; ax--) {
+      if (++coord[ax]! < t.shape[ax]!) break;
+      coord[ax] = 0;
+    }
+  }
+  return out;
+}
+
+const Tile = defineKernel('Tile', (call) => {
+  const x = input(call, 0);
+  return [remap(x, call.outputs[0]!, (ax, c) => c % x.shape[ax]!)];
+});
+
+const Pad = defineKernel('Pad', (call) => {
+  const x = input(call, 0);
+  const r = x.shape.length;
+  const pads = Array.from(input(call, 1).data);
+  const axes = call.inputs[3] ? Array.from(call.inputs[3].data).map((a) => normAxis(a, r)) : x.shape.map((_, i) => i);
+  const before = new Array<number>(r).fill(0);
+  axes.forEach((ax, i) => (before[ax] = pads[i]!));
+  const fill = call.inputs[2]?.data[0] ?? 0;
+  const mode = call.attrs.mode as string;
+  const source = (ax: number, c: number): number => {
+    const d = x.shape[ax]!;
+    const i = c - before[ax]!;
+    if (i >= 0 && i < d) return i;
+    if (mode === 'constant') return -1;
+    if (mode === 'edge') return i < 0 ? 0 : d - 1;
+    if (mode === 'wrap') return ((i % d) + d) % d;
+    // reflect: mirror without repeating the edge
+    const period = 2 * (d - 1);
+    if (period === 0) return 0;
+    const m = ((i % period) + period) % period;
+    return m < d ? m : period - m;
+  };
+  return [remap(x, call.outputs[0]!, source, fill)];
+});
+
+/** Rows of `table` (axis `axis`) picked by `idx`: out = table[:axis] × idx × table[axis+1:]. */
+function gatherRows(call: Parameters<Kernel['run']>[0], table: Value, idx: Value, axis: number): Value {
+  const d = table.shape[axis]!;
+  const inner = numel(table.shape.slice(axis + 1));
+  const outer = numel(table.shape.slice(0, axis));
+  const out = alloc(call.outputs[0]!.shape, table.dtype);
+  const n = idx.data.length;
+  const rows = new Int32Array(n);
+  for (let j = 0; j < n; j++) rows[j] = normIndex(idx.data[j]!, d, `${call.node.op} index`);
+  for (let o = 0; o < outer; o++) {
+    for (let j = 0; j < n; j++) {
+      const src = (o * d + rows[j]!) * inner;
+      out.data.set(table.data.subarray(src, src + inner), (o * n + j) * inner);
+    }
+  }
+  return out;
+}
+
+const Gather = defineKernel('Gather', (call) => {
+  const x = input(call, 0);
+  return [gatherRows(call, x, input(call, 1), normAxis(call.attrs.axis as number, x.shape.length))];
+});
+
+/** Embedding(indices, table): rows of the table. */
+const Embedding = defineKernel('Embedding', (call) => [gatherRows(call, input(call, 1), input(call, 0), 0)]);
+
+export const MOVEMENT_KERNELS: Kernel[] = [
+  ...['Identity', 'Reshape', 'Flatten', 'Squeeze', 'Unsqueeze'].map(view),
+  Dropout, Transpose, Concat, Split, Slice, Expand, Tile, Pad, Gather, Embedding,
+];

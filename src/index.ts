@@ -1,0 +1,81 @@
+/**
+ * accelmap as a library: one function per stage of the pipeline, each taking
+ * and returning plain, JSON-serializable data (`JSON.stringify` keeps all of
+ * it; `Infinity` appears nowhere but a roofline with no traffic). No stage
+ * prints: long ones report progress through an optional `onProgress`
+ * callback. A user mistake (an unknown preset, a malformed file, an
+ * impossible constraint) throws an {@link AccelmapError} with a code, a
+ * location and a hint; anything else thrown is a bug.
+ *
+ * ```ts
+ * import { loadArch, loadGraph, loadLayer, mapNetwork, searchMapping } from 'accelmap';
+ *
+ * const arch = loadArch('eyeriss');
+ * const layer = searchMapping(loadLayer('conv:K=64,C=64,P=56,Q=56,R=3,S=3'), arch, { budget: { evaluations: 5000 } });
+ * console.log(layer.cost.cycles, layer.cost.energyPj, layer.mapping);
+ *
+ * const net = await mapNetwork(loadGraph('resnet18'), arch, { budget: { evaluations: 2000 } });
+ * console.log(net.totals.cycles, net.layers.length);
+ * ```
+ *
+ * The stages, in pipeline order:
+ * - workloads: {@link loadGraph}, {@link toTraining};
+ * - characterization: {@link profile}, {@link compare};
+ * - accelerators and one mapping's cost: {@link loadArch}, {@link loadLayer}, {@link evaluate};
+ * - the mapper: {@link searchMapping} (one loop nest), {@link mapNetwork} (a whole graph);
+ * - planners: {@link planMemory}, {@link planScale};
+ * - other tools: {@link simulateSystolic}, {@link readScaleSim}, {@link readTimeloop}.
+ *
+ * @packageDocumentation
+ */
+
+// Workloads
+export { loadGraph, type LoadOptions } from './workload/load.js';
+export { toTraining, type TrainOptions, type LossKind } from './workload/train/index.js';
+export type { Graph, Node, Tensor, TensorType, TensorKind, TensorValue, Phase, Attrs, AttrValue } from './workload/graph.js';
+export type { OpClass } from './workload/op.js';
+export type { CountTotals, NodeCounts } from './workload/counts.js';
+export type { OptimizerName } from './workload/ops/optimizer.js';
+
+// Characterization
+export { profile, compare, DEFAULT_DEVICE, type DeviceRef, type ProfileOptions, type CompareOptions, type Comparison } from './api/characterize.js';
+export { loadDevice, devicePresets } from './device/load.js';
+export { PRECISIONS, type Device, type Precision as DevicePrecision, type HostLink } from './device/device.js';
+export type { Profile, NodeProfile, GroupRow, IntensitySpread, TrainingMemory } from './characterize/profile.js';
+
+// Accelerators, loop nests and the cost of one mapping
+export { loadArch, loadLayer, evaluate, type EvaluateOptions } from './api/mapping.js';
+export { listPresets as archPresets } from './arch/load.js';
+export type { Architecture, StorageLevel, StorageClass, ActionEnergy, ComputeUnit, PrecisionMode, FanOut, Interconnect, VectorUnit } from './arch/types.js';
+export type { Problem, DataSpace, Term, Projection } from './problem/types.js';
+export type { Cost, LevelStats, DataSpaceStats } from './mapping/cost.js';
+export type { Directive } from './mapping/directives.js';
+
+// The mapper
+export { searchMapping, MAP_DEFAULTS, type SearchSettings, type SearchMappingOptions, type LayerMapping } from './api/mapping.js';
+export { mapNetwork, type MapNetworkOptions } from './api/network.js';
+export { DATAFLOW_CHOICES, type DataflowChoice } from './search/dataflows.js';
+export { STRATEGIES, type Strategy, type Budget } from './search/search.js';
+export type { NetworkResult, LayerResult, ProblemResult, DataflowCost } from './network/map.js';
+
+// Planners
+export { planMemory, planScale, SCALE_DEFAULTS, type PlanMemoryOptions, type MemoryPlanResult, type PlanScaleOptions, type LayerSeconds } from './api/planning.js';
+export { POLICIES, type PolicyName, type OffloadKind, type MemoryCategory, type MemoryPlan, type PolicySummary } from './memory/plan.js';
+export type { ConvAlgorithm, ConvMethod } from './memory/conv-algos.js';
+export type { StepPhase, BufferCategory } from './memory/schedule.js';
+export type { ScaleReport } from './scaleout/scale.js';
+export type { StepResult, ParallelMode } from './scaleout/step.js';
+export type { SweepRow } from './scaleout/sweep.js';
+export { TOPOLOGY_NAMES, type TopologyName } from './scaleout/system.js';
+
+// Other tools: SCALE-Sim's systolic array, Timeloop's inputs
+export { simulateSystolic, readScaleSim, readTimeloop, type ScaleSimInputs, type SystolicOptions, type SystolicResult, type TimeloopOptions, type TimeloopResult } from './api/interop.js';
+export type { SystolicArraySpec, SystolicLayer, ConvLayer, GemmLayer, LayerResult as SystolicLayerResult, Dataflow as SystolicDataflow, OperandTriple, AccessSpan } from './sim/systolic/types.js';
+export type { NetworkTotals as SystolicTotals } from './sim/systolic/simulate.js';
+export type { ScaleSimConfig } from './interop/scalesim/config.js';
+export type { TimeloopStats, TimeloopLevelStats, TimeloopDataSpaceStats } from './interop/timeloop/stats.js';
+export type { ErtMode } from './interop/timeloop/ert.js';
+
+// Errors and progress
+export { AccelmapError, isAccelmapError, type ErrorCode, type ErrorLocation } from './util/errors.js';
+export type { OnProgress } from './api/progress.js';
