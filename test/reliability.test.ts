@@ -114,7 +114,7 @@ describe('mapper requests that cannot be met, or would not fit in memory', () =>
     }
   });
   it('a loop bound past the mapper\'s 32-bit factors is refused, not wrapped', async () => {
-    expect(await cliError('map', 'conv:K=99999999999,C=99999999999,P=99999,Q=99999,R=3,S=3', '--arch', 'eyeriss', '--threads', '1', '--no-progress')).toBe(
+    expect(await cliError('map', 'conv:K=99999999999,C=99999999999,P=99999,Q=99999,R=3,S=3', '--arch', 'eyeriss')).toBe(
       'accelmap: dimension K = 99999999999 of conv is beyond 2147483647, the largest loop bound the mapper represents — split the layer, or give a smaller size',
     );
   });
