@@ -122,7 +122,7 @@ describe('mapper requests that cannot be met, or would not fit in memory', () =>
     expect(await cliError('map', 'resnet18', '--arch', 'eyeriss', '--budget', '0.4')).toBe("accelmap: --budget '0.4' rounds to 0 evaluations — give a whole number of evaluations ≥ 1, e.g. --budget 20000, or seconds, e.g. --budget 10s");
   });
   it('a budget too small to evaluate anything says so', async () => {
-    expect(await cliError('map', 'conv:K=64,C=64,P=56,Q=56,R=3,S=3', '--arch', 'eyeriss', '--budget', '3', '--threads', '1', '--no-progress')).toMatch(/no valid mapping of conv .*: the budget ran out before any mapping was evaluated — raise --budget$/);
+    expect(await cliError('map', 'conv:K=64,C=64,P=56,Q=56,R=3,S=3', '--arch', 'eyeriss', '--budget', '3', '--threads', '1', '--no-progress')).toMatch(/no valid mapping of conv .*: the budget ran out before any mapping was evaluated — raise the budget$/);
   });
   it('a thread count past any machine is refused before a worker starts', async () => {
     expect(await cliError('map', 'resnet18', '--arch', 'eyeriss', '--threads', '10000')).toBe('accelmap: --threads 10000 is more than the 256 worker threads accelmap starts — use at most one per core of this machine');

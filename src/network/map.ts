@@ -6,12 +6,11 @@ import { mappingFor } from '../mapping/mapping.js';
 import { dataSpaceFootprint, problemKey, problemMacs, type Problem } from '../problem/types.js';
 import type { UserConstraints } from '../search/constraints-file.js';
 import type { DataflowChoice } from '../search/dataflows.js';
-import type { FoundMapping, JobResult, SearchJob } from '../search/job.js';
+import { noValidMapping, type FoundMapping, type JobResult, type SearchJob } from '../search/job.js';
 import { compare, type Metric } from '../search/objective.js';
 import { SearchPool } from '../search/pool.js';
 import type { Budget, Strategy } from '../search/search.js';
 import { silentProgress, type Progress } from '../util/progress.js';
-import { AccelmapError } from '../util/errors.js';
 import type { Graph } from '../workload/graph.js';
 import { partitions, type Partition } from './cores.js';
 import { layerWork, type LayerWork } from './layers.js';
@@ -157,21 +156,6 @@ function roofline(arch: Architecture, peakMacs: number, work: LayerWork, cores: 
   return compute >= memory ? { boundCycles: compute, bound: 'compute' as const } : { boundCycles: memory, bound: 'memory' as const };
 }
 
-/**
- * An empty search result is the user's to fix (the architecture cannot hold
- * the layer, the constraints leave nothing, the budget is too small): an
- * `infeasible` error saying why the mappings tried failed.
- */
-function noValidMapping(problem: Problem, arch: Architecture, partitions: string | undefined, r: JobResult): AccelmapError {
-  const why = r.byDataflow.map((x) => `${r.byDataflow.length > 1 ? `${x.dataflow}: ` : ''}${x.emptyReason ?? 'no valid mapping'}`).join('; ');
-  return new AccelmapError(
-    'infeasible',
-    `no valid mapping of ${problemKey(problem)} on ${arch.name}${partitions ? ` (${partitions})` : ''}: ${why}`,
-    {},
-    r.byDataflow.every((x) => x.evaluated === 0) ? 'raise --budget' : 'give that level more capacity or fan-out, or relax the dataflow or --constraints',
-  );
-}
-
 export async function mapGraph(graph: Graph, arch: Architecture, o: MapOptions): Promise<NetworkResult> {
   return mapWork(graph.name, graph.mode, graph.batch, layerWork(graph), arch, o);
 }
@@ -236,7 +220,7 @@ export async function mapWork(model: string, mode: string, batch: number, works:
           const energy = r.best.energyPj * n + part.transferEnergyPj;
           if (!best || compare(objective, cycles, energy, best.cycles, best.energy) < 0) best = { part, r, cycles, energy };
         }
-        if (!best) throw noValidMapping(lp.problem, arch, planned[i]![k]!.length > 1 ? 'any core partition' : undefined, await planned[i]![k]![0]!.result);
+        if (!best) throw noValidMapping(lp.problem, arch.name, await planned[i]![k]![0]!.result, planned[i]![k]!.length > 1 ? 'any core partition' : undefined);
         const { part, r } = best;
         const n = part.kind === 'single' ? 1 : cores;
         const arrays = toArrays(part.problem, arch, r.best.mapping!);

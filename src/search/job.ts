@@ -1,5 +1,6 @@
 import type { Architecture } from '../arch/types.js';
-import type { Problem } from '../problem/types.js';
+import { problemKey, type Problem } from '../problem/types.js';
+import { AccelmapError } from '../util/errors.js';
 import { applyUserConstraints, type ConstraintEntry } from './constraints-file.js';
 import { constraintSets, type DataflowChoice } from './dataflows.js';
 import { compare, type Metric } from './objective.js';
@@ -78,4 +79,19 @@ export function runJob(job: SearchJob, key: string, onProgress?: (p: SearchProgr
   let best = byDataflow[0]!;
   for (const o of byDataflow) if (o.mapping && (!best.mapping || compare(objective, o.cycles, o.energyPj, best.cycles, best.energyPj) < 0)) best = o;
   return { best, byDataflow };
+}
+
+/**
+ * An empty search result is the user's to fix (the architecture cannot hold
+ * the layer, the constraints leave nothing, the budget is too small): an
+ * `infeasible` error saying why the mappings tried failed.
+ */
+export function noValidMapping(problem: Problem, archName: string, r: JobResult, partitions?: string): AccelmapError {
+  const why = r.byDataflow.map((x) => `${r.byDataflow.length > 1 ? `${x.dataflow}: ` : ''}${x.emptyReason ?? 'no valid mapping'}`).join('; ');
+  return new AccelmapError(
+    'infeasible',
+    `no valid mapping of ${problemKey(problem)} on ${archName}${partitions ? ` (${partitions})` : ''}: ${why}`,
+    {},
+    r.byDataflow.every((x) => x.evaluated === 0) ? 'raise the budget' : 'give that level more capacity or fan-out, or relax the dataflow or the constraints',
+  );
 }
