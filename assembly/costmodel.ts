@@ -15,39 +15,16 @@
 declare function hostListPositions(parent: i32, child: i32, s: i32, rw: i32): f64;
 
 @external("host", "coveredOnBitmap")
-declare function hostCoveredOnBitmap(s: i32, r: i32, first: i32, ext: f64): f64;
+declare function hostCoveredOnBitmap(s: i32, r: i32, first: i32, end: i32, ext: f64): f64;
 
-const NONE: i32 = -1;
-const MANY: i32 = -2;
-const MAX_RANK_TERMS: i32 = 4;
-
-// Invalid codes (INVALID in model.ts).
-const FACTORS: i32 = 1;
-const FAN_OUT: i32 = 2;
-const CAPACITY: i32 = 3;
-const KEEP: i32 = 4;
-const ORDER: i32 = 5;
-
-// Scalars in and out: indices into `params` and `out` (the same as P and O in src/mapping/kernel.ts).
-const P_MACS_PER_CYCLE = 0;
-const P_ENERGY_PER_MAC = 1;
-const P_LEAK_PER_CYCLE = 2;
-const P_REAL_MACS = 3;
-const P_MAC_UNITS = 4;
-const P_ELIDE = 5;
-const P_TIMELOOP = 6;
-const O_INVALID_CODE = 0;
-const O_INVALID_WHERE = 1;
-const O_INVALID_VALUE = 2;
-const O_COMPUTE_CYCLES = 3;
-const O_CYCLES = 4;
-const O_PADDED_MACS = 5;
-const O_USED_UNITS = 6;
-const O_MAC_ENERGY = 7;
-const O_LEAK_ENERGY = 8;
-const O_TOTAL_ENERGY = 9;
-const O_UTILIZATION = 10;
-const O_LOOPS = 11;
+// Invalid codes, scalar indices, NONE/MANY: one table shared with the host (assembly/contract.mjs).
+import {
+  INVALID_FACTORS, INVALID_FAN_OUT, INVALID_CAPACITY, INVALID_KEEP, INVALID_ORDER,
+  P_MACS_PER_CYCLE, P_ENERGY_PER_MAC, P_LEAK_PJ_PER_CYCLE, P_REAL_MACS, P_MAC_UNITS, P_ELIDE, P_TIMELOOP,
+  O_INVALID_CODE, O_INVALID_WHERE, O_INVALID_VALUE, O_COMPUTE_CYCLES, O_CYCLES, O_PADDED_MACS, O_USED_UNITS,
+  O_MAC_ENERGY_PJ, O_LEAK_ENERGY_PJ, O_TOTAL_ENERGY_PJ, O_UTILIZATION, O_LOOPS,
+  NONE, MANY, MAX_RANK_TERMS,
+} from './generated/contract';
 
 /** Where the host may place the arrays: after the kernel's static data. */
 export const heapBase: usize = __heap_base;
@@ -197,18 +174,18 @@ export function evaluate(): i32 {
       nLoops += (1 - n) >>> 31;
       iters *= <f64>n;
     }
-    if (seen != allDims || outside != 0) return fail(ORDER, l, <f64>seen);
-    if (sx > unchecked(fanX[l])) return fail(FAN_OUT, l, sx);
-    if (sy > unchecked(fanY[l])) return fail(FAN_OUT, l, sy);
+    if (seen != allDims || outside != 0) return fail(INVALID_ORDER, l, <f64>seen);
+    if (sx > unchecked(fanX[l])) return fail(INVALID_FAN_OUT, l, sx);
+    if (sy > unchecked(fanY[l])) return fail(INVALID_FAN_OUT, l, sy);
     unchecked((spatialCount[l] = count));
     unchecked((spatialProd[l] = sx * sy));
     for (let s = 0; s < DS; s++) {
       const k = unchecked(keep[l * DS + s]);
-      if ((k && !unchecked(allowed[l * DS + s])) || (l == 0 && !k)) return fail(KEEP, l, <f64>s);
+      if ((k && !unchecked(allowed[l * DS + s])) || (l == 0 && !k)) return fail(INVALID_KEEP, l, <f64>s);
     }
     unchecked((loopsFrom[l] = nLoops));
   }
-  for (let d = 0; d < D; d++) if (unchecked(T[d]) < unchecked(bounds[d])) return fail(FACTORS, d, unchecked(T[d]));
+  for (let d = 0; d < D; d++) if (unchecked(T[d]) < unchecked(bounds[d])) return fail(INVALID_FACTORS, d, unchecked(T[d]));
   unchecked((out[O_LOOPS] = <f64>nLoops));
   unchecked((loopsFrom[L] = 0));
   let outer: f64 = 1;
@@ -244,7 +221,7 @@ export function evaluate(): i32 {
         unchecked((tileSize[i] = 0));
       }
     }
-    if (kept > unchecked(capacity[l])) return fail(CAPACITY, l, kept);
+    if (kept > unchecked(capacity[l])) return fail(INVALID_CAPACITY, l, kept);
     if (l == 0) for (let d = 0; d < D; d++) unchecked((padded[d] = unchecked(T[d])));
   }
 
@@ -514,7 +491,7 @@ function partitions(s: i32, end: i32): void {
     let held: f64 = 1;
     for (let r = r0; r < r1; r++) {
       const ext = unchecked(extent[l * R + r]);
-      held *= unchecked(rankMulti[r]) && movingDims(s, r) > 1 ? hostCoveredOnBitmap(s, r, first, ext) : ext * unchecked(tiles[r]);
+      held *= unchecked(rankMulti[r]) && movingDims(s, r) > 1 ? hostCoveredOnBitmap(s, r, first, end, ext) : ext * unchecked(tiles[r]);
     }
     unchecked((partition[l * DS + s] = held));
   }
@@ -564,15 +541,15 @@ function cyclesAndEnergy(compute: f64): void {
     if (c > cycles) cycles = c;
   }
   const macEnergy = unchecked(out[O_PADDED_MACS]) * unchecked(params[P_ENERGY_PER_MAC]);
-  let leakPerCycle = unchecked(params[P_LEAK_PER_CYCLE]);
+  let leakPerCycle = unchecked(params[P_LEAK_PJ_PER_CYCLE]);
   if (unchecked(params[P_TIMELOOP]) != 0) {
     leakPerCycle = 0;
     for (let l = 0; l < L; l++) leakPerCycle += unchecked(leakPj[l]) * unchecked(usedInstances[l]);
   }
   const leakEnergy = leakPerCycle * cycles;
   unchecked((out[O_CYCLES] = cycles));
-  unchecked((out[O_MAC_ENERGY] = macEnergy));
-  unchecked((out[O_LEAK_ENERGY] = leakEnergy));
-  unchecked((out[O_TOTAL_ENERGY] = energy + macEnergy + leakEnergy));
+  unchecked((out[O_MAC_ENERGY_PJ] = macEnergy));
+  unchecked((out[O_LEAK_ENERGY_PJ] = leakEnergy));
+  unchecked((out[O_TOTAL_ENERGY_PJ] = energy + macEnergy + leakEnergy));
   unchecked((out[O_UTILIZATION] = unchecked(params[P_REAL_MACS]) / (cycles * unchecked(params[P_MAC_UNITS]) * unchecked(params[P_MACS_PER_CYCLE]))));
 }

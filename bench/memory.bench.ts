@@ -19,21 +19,22 @@ console.log('Average memory cut by offloading: vDNN_all with memory-optimal conv
 const rows = ['alexnet_caffe', 'alexnet', 'overfeat', 'googlenet'].map((m) => reductionRow(loadGraph(m, { batch: 128, mode: 'train' }), titanX));
 console.log(
   renderTable(
-    ['network', 'batch', 'published', 'accelmap', 'network-wide', 'average (all, lean)', 'each conv its workspace', 'accelmap vs that', 'weights+state', 'accelmap without weights+state'],
-    rows.map((r) => [r.model, r.batch, pct(r.published), pct(r.reduction), GB(r.networkWideBytes), GB(r.avgBytes), GB(r.networkWideEachWorkspaceBytes), pct(r.reductionEachWorkspace), GB(r.persistentBytes), pct(r.reductionWithoutPersistent)]),
+    ['network', 'batch', 'published', 'accelmap', 'network-wide', 'average (all, lean)', 'each conv its workspace', 'accelmap vs that', 'resident weights', 'accelmap, feature maps only'],
+    rows.map((r) => [r.model, r.batch, pct(r.published), pct(r.reduction), GB(r.networkWideBytes), GB(r.avgBytes), GB(r.networkWideEachWorkspaceBytes), pct(r.reductionEachWorkspace), GB(r.persistentBytes), pct(r.reductionFeatureMaps)]),
   ),
 );
 
 console.log('\nVGG-16 at batch 256: memory needed, and vDNN_dyn on a 12 GiB Titan X');
 const vggRows = [];
+const roofline = { ...titanX, name: 'titan-x at its roofline (no efficiency factors)', efficiency: undefined };
 for (const optimizer of ['momentum', 'sgd'] as const) {
   const graph = loadGraph('vgg16', { batch: 256, mode: 'train', optimizer });
-  for (const efficiency of [1, 0.5, 0.35]) vggRows.push(vgg16Row(graph, titanX, optimizer, efficiency));
+  for (const device of [titanX, roofline]) vggRows.push(vgg16Row(graph, device, optimizer));
 }
 console.log(
   renderTable(
-    ['optimizer', 'buffers (no workspace)', 'largest workspace', 'steps at % of roofline', 'dyn fits 12 GiB', 'dyn peak', 'dyn chooses', 'dyn slowdown'],
-    vggRows.map((r) => [r.optimizer, GB(r.buffersBytes), GB(r.largestWorkspaceBytes), pct(r.efficiency), r.fits ? 'yes' : 'no', GB(r.peakBytes), `${r.configuration.offload} offload, ${r.configuration.leanConvolutions} lean convs`, pct(r.slowdown)]),
+    ['optimizer', 'device', 'buffers (no workspace)', 'largest workspace', 'dyn fits 12 GiB', 'dyn peak', 'dyn chooses', 'dyn slowdown'],
+    vggRows.map((r) => [r.optimizer, r.device, GB(r.buffersBytes), GB(r.largestWorkspaceBytes), r.fits ? 'yes' : 'no', GB(r.peakBytes), `${r.configuration.offload} offload, ${r.configuration.leanConvolutions} lean convs`, pct(r.slowdown)]),
   ),
 );
 console.log(`published: ${GB(VDNN_PUBLISHED.vgg16Bytes)} needed; trains on 12 GB with vDNN_dyn at ${pct(VDNN_PUBLISHED.vgg16Slowdown)} slowdown`);

@@ -7,6 +7,9 @@
 #
 #   scripts/scalesim-fixtures.sh /path/to/scale-sim-v2 [out-dir]
 #
+# RUNS="eyeriss_ws scale_os" limits it to some config_dataflow runs (several
+# instances can then share the work); RESUME=1 keeps reports already there.
+#
 # Needs python3 with numpy and tqdm (Debian: apt-get install python3-numpy
 # python3-tqdm); SCALE-Sim's other requirements are not imported on this path.
 # The commit recorded is the checkout's HEAD, or $SCALESIM_COMMIT for a copy
@@ -38,12 +41,14 @@ pick() {
   done
 }
 
-pick "$src/topologies/conv_nets/alexnet.csv" Conv1 > "$out/alexnet.csv"
-pick "$src/topologies/conv_nets/Resnet18.csv" Conv4_s Conv5_s Conv5_2b FC > "$out/resnet18.csv"
+# written whole, then moved in place, so that instances running side by side never read half a file
+pick "$src/topologies/conv_nets/alexnet.csv" Conv1 > "$work/alexnet.csv"
+pick "$src/topologies/conv_nets/Resnet18.csv" Conv4_s Conv5_s Conv5_2b FC > "$work/resnet18.csv"
 {
   pick "$src/topologies/GEMM_mnk/test_mnk_input.csv" 'Test 1'
   pick "$src/topologies/GEMM_mnk/transformer_partial.csv" SD_MatMul_QK_00 MH_FC_DimRecast_0 | tail -n +2
-} > "$out/gemm.csv"
+} > "$work/gemm.csv"
+for topology in alexnet resnet18 gemm; do cmp -s "$work/$topology.csv" "$out/$topology.csv" || mv "$work/$topology.csv" "$out/$topology.csv"; done
 cp "$src/LICENSE" "$out/LICENSE"
 echo "${SCALESIM_COMMIT:-$(cd "$src" && git rev-parse HEAD)}" > "$out/SCALE-SIM-COMMIT"
 # Python 3.12 changed sum() of floats (compensated), which moves the last digits of SCALE-Sim's averaged utilizations
@@ -52,15 +57,18 @@ echo "${SCALESIM_COMMIT:-$(cd "$src" && git rev-parse HEAD)}" > "$out/SCALE-SIM-
 for config in google eyeriss scale; do
   for dataflow in os ws is; do
     run="${config}_${dataflow}"
+    case " ${RUNS:-$run} " in *" $run "*) ;; *) continue ;; esac
     sed -e "s/^\(\s*run_name\s*=\).*/\1 $run/" -e "s/^\(\s*Dataflow\s*:\).*/\1 $dataflow/" "$src/configs/$config.cfg" > "$out/$run.cfg"
     for topology in alexnet resnet18 gemm; do
+      [ -n "${RESUME:-}" ] && [ -f "$out/$run/$topology/DETAILED_ACCESS_REPORT.csv" ] && continue
       kind=conv
       [ "$topology" = gemm ] && kind=gemm
       echo "SCALE-Sim: $run on $topology" >&2
-      (cd "$src" && PYTHONPATH="$src" "$python" -m scalesim.scale -c "$out/$run.cfg" -t "$out/$topology.csv" -p "$work/runs" -i "$kind" > "$work/log" 2>&1) ||
+      mkdir -p "$work/runs"
+      (cd "$src" && PYTHONPATH="$src" "$python" -m scalesim.scale -c "$out/$run.cfg" -t "$out/$topology.csv" -p "$work/runs/$run" -i "$kind" > "$work/log" 2>&1) ||
         { cat "$work/log" >&2; exit 1; }
       mkdir -p "$out/$run/$topology"
-      cp "$work/runs/$run"/{COMPUTE_REPORT,BANDWIDTH_REPORT,DETAILED_ACCESS_REPORT}.csv "$out/$run/$topology/"
+      cp "$work/runs/$run/$run"/{COMPUTE_REPORT,BANDWIDTH_REPORT,DETAILED_ACCESS_REPORT}.csv "$out/$run/$topology/"
       rm -rf "$work/runs/$run"
     done
   done

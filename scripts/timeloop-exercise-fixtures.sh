@@ -45,3 +45,9 @@ simple_output_stationary $designs/simple_output_stationary/ref_outputs/default_p
 simple_weight_stationary $designs/simple_weight_stationary/ref_outputs/default_problem timeloop-mapper
 tutorial-2024 $w/tutorial_exercises/02_interface_and_design_space_exploration_2024/outputs timeloop-mapper
 CASES
+# The 2024 tutorial's own inputs (Jinja2 templates, variables:), as its notebook reads them.
+tut=$w/tutorial_exercises/02_interface_and_design_space_exploration_2024/inputs
+mkdir -p "$out/tutorial-2024/inputs"
+for f in arch.yaml variables.yaml problem.yaml; do
+  git --git-dir="$git_dir" show "$rev:$tut/$f" > "$out/tutorial-2024/inputs/$f"
+done

@@ -24,7 +24,7 @@
  * - accelerators and one mapping's cost: {@link loadArch}, {@link loadLayer}, {@link evaluate};
  * - the mapper: {@link searchMapping} (one loop nest), {@link mapNetwork} (a whole graph);
  * - planners: {@link planMemory}, {@link planScale};
- * - other tools: {@link simulateSystolic}, {@link readScaleSim}, {@link readTimeloop}.
+ * - other tools: {@link simulateSystolic}, {@link replayScaleSim}, {@link readScaleSim}, {@link readTimeloop}.
  *
  * @packageDocumentation
  */
@@ -69,10 +69,12 @@ export type { SweepRow } from './scaleout/sweep.js';
 export { TOPOLOGY_NAMES, type TopologyName } from './scaleout/system.js';
 
 // Other tools: SCALE-Sim's systolic array, Timeloop's inputs
-export { simulateSystolic, readScaleSim, readTimeloop, type ScaleSimInputs, type SystolicOptions, type SystolicResult, type TimeloopOptions, type TimeloopResult } from './api/interop.js';
+export { simulateSystolic, replayScaleSim, readScaleSim, readTimeloop, type ScaleSimInputs, type SystolicOptions, type SystolicResult, type ScaleSimReplayOptions, type ScaleSimReplayResult, type TimeloopOptions, type TimeloopResult } from './api/interop.js';
 export type { SystolicArraySpec, SystolicLayer, ConvLayer, GemmLayer, LayerResult as SystolicLayerResult, Dataflow as SystolicDataflow, OperandTriple, AccessSpan } from './sim/systolic/types.js';
 export type { NetworkTotals as SystolicTotals } from './sim/systolic/simulate.js';
 export type { ScaleSimConfig } from './interop/scalesim/config.js';
+export type { ScaleSimLayer, SramSpan as ScaleSimSramSpan } from './interop/scalesim/replay.js';
+export type { DramStream as ScaleSimDramStream } from './interop/scalesim/buffers.js';
 export type { TimeloopStats, TimeloopLevelStats, TimeloopDataSpaceStats } from './interop/timeloop/stats.js';
 export type { ErtMode } from './interop/timeloop/ert.js';
 

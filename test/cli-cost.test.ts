@@ -32,7 +32,7 @@ describe('accelmap arch', () => {
     const io = memoryIo();
     expect(await run(['arch', 'tpu-v9'], io)).toBe(2);
     expect(io.stderr).toHaveLength(1);
-    expect(io.stderr[0]).toMatch(/unknown architecture 'tpu-v9' — presets: /);
+    expect(io.stderr[0]).toMatch(/unknown architecture 'tpu-v9' \(did you mean tpu-v1\?\) — presets: /);
   });
 });
 

@@ -1,9 +1,14 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { memoryIo } from '../src/cli/io.js';
 import { run } from '../src/cli/main.js';
+import { loadArch } from '../src/arch/load.js';
+import { readTimeloopMapping } from '../src/interop/timeloop/mapping.js';
+import { parseTimeloopYaml } from '../src/interop/timeloop/source.js';
+import { costOf } from '../src/mapping/cost.js';
+import type { NetworkResult } from '../src/network/map.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'accelmap-map-'));
 
@@ -44,11 +49,37 @@ describe('accelmap map', () => {
     expect(html).toMatch(/<canvas id="chart0"/);
     expect(html).toMatch(/Roofline/);
     expect(html).not.toMatch(/<script src=/);
+    expect(html).toMatch(/<h2>Dataflows compared<\/h2>/);
+    expect(html).toMatch(/<details><summary>conv:K=32[^<]*<\/summary><pre>DRAM \[ Weights Inputs Outputs \]/);
     const csv = memoryIo();
     expect(await run(['map', 'matmul:M=64,N=64,K=64', '--arch', 'vta', '--budget', '500', '--threads', '1', '--csv', '--no-progress'], csv)).toBe(0);
     const rows = csv.stdout.join('\n').split('\n');
-    expect(rows[0]).toMatch(/^layer,op,kind/);
+    expect(rows[0]).toMatch(/^layer,op,kind,phase,shape,/);
+    expect(rows[1]).toMatch(/^"matmul:M=64,N=64,K=64",matmul,mapped,forward,M=64 N=64 K=64,/);
     expect(rows).toHaveLength(2);
+  });
+
+  it('shows the vector-unit ops in the report, and writes every mapping for Timeloop', async () => {
+    const out = join(dir, 'alexnet.html'), tl = join(dir, 'timeloop');
+    const io = memoryIo();
+    expect(await run(['map', 'alexnet', '--arch', 'eyeriss', '--budget', '300', '--threads', '1', '--out', out, '--timeloop-out', tl, '--json', '--no-progress'], io)).toBe(0);
+    const r = JSON.parse(io.stdout.join('')) as NetworkResult;
+    const html = readFileSync(out, 'utf8');
+    const vector = r.layers.filter((l) => l.kind === 'vector');
+    expect(vector.length).toBeGreaterThan(0);
+    expect(html).toMatch(/<h2>Vector-unit ops by type<\/h2>/);
+    for (const op of new Set(vector.map((l) => l.op))) expect(html).toContain(`<td>${op}</td>`);
+    // Every mapped layer's file reads back, through the Timeloop reader, into the mapping that costs what the report says.
+    const arch = loadArch('eyeriss');
+    const mapped = r.layers.filter((l) => l.kind === 'mapped');
+    const files = readdirSync(tl).sort();
+    expect(files).toHaveLength(mapped.length);
+    mapped.forEach((l, k) => {
+      const file = join(tl, files[k]!);
+      expect(file).toContain(l.name);
+      const { mapping } = readTimeloopMapping(parseTimeloopYaml(readFileSync(file, 'utf8'), file), l.problem!, arch);
+      expect(costOf(l.problem!, arch, mapping).cycles).toBe(l.cycles);
+    });
   });
 
   it('rejects bad flags in one line', async () => {

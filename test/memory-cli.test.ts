@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { traceProblems } from '../src/memory/test-util.js';
-import { sharedDir } from '../src/util/shared.js';
+import { hasShared, sharedDir } from '../src/util/shared.js';
 import { loadGraph } from '../src/workload/load.js';
 import { cli, cliError, cliJson } from './cli-helpers.js';
 
@@ -34,7 +34,7 @@ describe('accelmap memory', () => {
     expect(own.peakBytes).toBeGreaterThanOrEqual(shared.peakBytes);
   });
 
-  it('plans an ONNX model', async () => {
+  it.skipIf(!hasShared('memory on an ONNX model', 'models', 'squeezenet1_1.onnx'))('plans an ONNX model', async () => {
     const r = await json(['memory', sharedDir('models', 'squeezenet1_1.onnx'), '--device', 'titan-x', '--policy', 'all']);
     expect(r.model).toBe('squeezenet1_1');
     expect(r.offloadedBytes).toBeGreaterThan(0);

@@ -66,7 +66,22 @@ describe('accelmap scale', () => {
     expect(r.out).toMatch(/scaling efficiency by compression method/);
   });
 
+  it('at 1,024 devices AdaComp exposes less communication than no compression, and names the exchange that does it', async () => {
+    const at1024 = ['scale', 'resnet50', '--devices', '1024', '--topology', 'switch', '--link-gbps', '100'];
+    const none = await cliJson(...at1024, '--json');
+    const adacomp = await cliJson(...at1024, '--compress', 'adacomp', '--json');
+    expect(adacomp.exposedCommSeconds).toBeLessThan(none.exposedCommSeconds);
+    expect(Object.keys(adacomp.exchangeAlgorithms)).toEqual(['gtopk']);
+    const text = (await cli(...at1024, '--compress', 'adacomp')).out;
+    expect(text).toMatch(/^gradient buckets at 1024 devices: gTop-k for \d+ buckets$/m);
+    // asked for the all-gather, the same compression loses to the dense ring
+    const gathered = await cliJson(...at1024, '--compress', 'adacomp', '--exchange', 'allgather', '--json');
+    expect(gathered.exposedCommSeconds).toBeGreaterThan(none.exposedCommSeconds);
+  });
+
   it.each([
+    [['--exchange', 'gtopk', '--compress', 'qsgd'], /^accelmap: --exchange gtopk needs a sparse compression method \(adacomp, topk, strom\), not qsgd — use --exchange auto or one of allgather$/],
+    [['--exchange', 'hier', '--compress', 'topk'], /--exchange hier needs the hier topology/],
     [['--topology', 'mesh'], /--topology 'mesh' is not one of/],
     [['--devices', '0'], /--devices '0' is not a positive integer/],
     [['--compress', 'zip'], /--compress 'zip' is not one of/],

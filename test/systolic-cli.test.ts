@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cli, cliError, cliJson } from './cli-helpers.js';
-import { presetPath } from '../src/util/paths.js';
+import { packageRoot, presetPath } from '../src/util/paths.js';
 
 let dir: string;
 let gemmTopology: string;
@@ -54,6 +54,26 @@ describe('accelmap systolic', () => {
     const r = await cli('systolic', '-c', cfg, '-t', gemmTopology, '--gemm');
     expect(r.code).toBe(0);
     expect(r.err.filter((l) => l.includes('warning'))).toEqual([`accelmap: warning: ${cfg}:14 MemoryBanks: not used: the DRAM model is the bandwidth-limited interface of each SRAM`]);
+  });
+
+  it("writes, by default, a report folder that diffs clean against SCALE-Sim's own", async () => {
+    const golden = join(packageRoot(), 'test', 'fixtures', 'scalesim', 'golden');
+    const out = join(dir, 'scalesim-reports');
+    const r = await cli('systolic', '-c', join(golden, 'scale_ws.cfg'), '-t', join(golden, 'alexnet_part.csv'), '--csv', out);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^Conv1\s+112283\s+0\s+91\.68%\s+94\.53%\s+90\.78%/m);
+    expect(r.out).toMatch(/SCALE-Sim v2's figures and conventions/);
+    for (const file of ['COMPUTE_REPORT.csv', 'BANDWIDTH_REPORT.csv', 'DETAILED_ACCESS_REPORT.csv']) expect(readFileSync(join(out, file), 'utf8'), file).toBe(readFileSync(join(golden, file), 'utf8'));
+    const json = await cliJson('systolic', '-c', join(golden, 'scale_ws.cfg'), '-t', join(golden, 'alexnet_part.csv'), '--json');
+    expect(json.convention).toBe('scalesim');
+    expect(json.layers[0]).toMatchObject({ totalCycles: 112283, dram: { ofmap: { words: 3484831 } }, sram: { ofmap: { words: 3484800 } } });
+  });
+
+  it("replays SCALE-Sim's USER bandwidth too, and refuses a convention it does not know", async () => {
+    const r = await cli('systolic', '-c', presetPath('scalesim', 'google.cfg'), '-t', gemmTopology, '--gemm');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/DRAM bandwidth 48 words\/cycle per SRAM \(USER\)/);
+    expect(await cliError('systolic', '-c', presetPath('scalesim', 'scale.cfg'), '-t', gemmTopology, '--gemm', '--convention', 'timeloop')).toBe("accelmap: --convention 'timeloop' is not one of scalesim, accelmap");
   });
 
   it('rejects malformed input with one line and exit code 2', async () => {

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { memoryIo } from '../src/cli/io.js';
-import { cliError } from './cli-helpers.js';
+import { cliError, cliJson } from './cli-helpers.js';
+import { readTimeloopArch } from '../src/interop/timeloop/arch.js';
 import { run } from '../src/cli/main.js';
 import { loadArch } from '../src/arch/load.js';
 import { loadMappingFile } from '../src/mapping/directives.js';
@@ -104,5 +105,40 @@ describe('accelmap model --timeloop-out', () => {
       const back = readTimeloopMapping(readTimeloopFile(out), problem, arch).mapping;
       expect(back).toEqual(original);
     }
+  });
+});
+
+const loadTimeloopArchFor = (file: string) => readTimeloopArch(readTimeloopFile(file)).arch;
+
+describe('accelmap map --timeloop', () => {
+  const fx = (...p: string[]) => join(__dirname, 'fixtures', 'timeloop-exercises', ...p);
+  const EYERISS = [fx('eyeriss_like', 'parsed-processed-input.yaml'), fx('eyeriss_like', 'ERT.yaml')];
+
+  it("maps eyeriss_like's default problem within its constraints, prints map --json's shape and writes a mapping Timeloop's inputs read back", async () => {
+    const out = join(dir, 'eyeriss-out');
+    const json = await cliJson('map', '--timeloop', ...EYERISS, '--convention', 'timeloop', '--budget', '20000', '--json', '--no-progress', '--threads', '1', '--timeloop-out', out);
+    expect(json.totals.cycles).toBeGreaterThan(0);
+    expect(json.layers).toHaveLength(1);
+    // Evaluated again from the written files as Timeloop would run them: the same cycles and energy.
+    const io = memoryIo();
+    expect(await run(['timeloop', fx('eyeriss_like', 'parsed-processed-input.yaml'), join(out, 'timeloop-mapper.map.yaml'), fx('eyeriss_like', 'ERT.yaml'), '--json'], io)).toBe(0);
+    const stats = JSON.parse(io.stdout.join('\n'));
+    expect(stats.summary.cycles).toBe(json.totals.cycles);
+    expect(stats.summary.energyPj).toBeCloseTo(json.totals.energyPj, 3);
+    expect(readFileSync(join(out, 'timeloop-mapper.stats.txt'), 'utf8')).toMatch(/^Cycles: \d+$/m);
+    // The mapspace constraints hold: only Q fans out across columns, no temporal loop at ifmap_spad, weights_spad iterates only C and R.
+    const mapping = readTimeloopMapping(readTimeloopFile(join(out, 'timeloop-mapper.map.yaml')), stats.problem, loadTimeloopArchFor(fx('eyeriss_like', 'parsed-processed-input.yaml')), []).mapping;
+    const dims: string[] = stats.problem.dims;
+    const level = (n: string) => ['DRAM', 'shared_glb', 'inter_PE_column_spatial', 'inter_PE_spatial', 'ifmap_spad', 'weights_spad', 'psum_spad'].indexOf(n);
+    const at = (arr: Int32Array, l: number) => dims.filter((_, d) => arr[l * dims.length + d]! > 1);
+    expect(at(mapping.spatialY, level('inter_PE_column_spatial'))).toEqual([]);
+    expect(at(mapping.spatialX, level('inter_PE_column_spatial')).every((d) => d === 'Q')).toBe(true);
+    expect(at(mapping.temporal, level('ifmap_spad'))).toEqual([]);
+    expect(at(mapping.temporal, level('weights_spad')).every((d) => d === 'C' || d === 'R')).toBe(true);
+  });
+
+  it('refuses a model next to --timeloop, and a missing --arch without it, in one line', async () => {
+    expect(await cliError('map', 'resnet50', '--timeloop', ...EYERISS)).toMatch(/give either a model \('resnet50'\) or --timeloop, not both/);
+    expect(await cliError('map', 'conv:K=8,C=8,P=8,Q=8,R=3,S=3')).toMatch(/map needs --arch/);
   });
 });

@@ -1,4 +1,5 @@
 import { readScaleSimConfig as readConfig, toArraySpec, type ConfigNote, type ScaleSimConfig } from '../interop/scalesim/config.js';
+import { replayLayer, type ScaleSimLayer } from '../interop/scalesim/replay.js';
 import { readTopology } from '../interop/scalesim/topology.js';
 import type { ErtMode } from '../interop/timeloop/ert.js';
 import { loadTimeloop } from '../interop/timeloop/load.js';
@@ -55,6 +56,35 @@ export function simulateSystolic(array: SystolicArraySpec, layers: readonly Syst
   });
   progress.done();
   return { array, layers: results, totals: networkTotals(array, results) };
+}
+
+export interface ScaleSimReplayOptions {
+  onProgress?: OnProgress;
+  /** Called with each layer's figures as soon as they are replayed. */
+  onLayer?: (index: number, result: ScaleSimLayer) => void;
+}
+
+export interface ScaleSimReplayResult {
+  layers: ScaleSimLayer[];
+  totals: { totalCycles: number; stallCycles: number; macs: number };
+}
+
+/**
+ * SCALE-Sim v2's own figures for a configuration and layers (its demand
+ * matrices, buffer model and report conventions), as its COMPUTE, BANDWIDTH
+ * and DETAILED_ACCESS reports give them.
+ */
+export function replayScaleSim(config: ScaleSimConfig, layers: readonly SystolicLayer[], options: ScaleSimReplayOptions = {}): ScaleSimReplayResult {
+  const progress = progressTo(options.onProgress);
+  const results = layers.map((layer, i) => {
+    const label = `layer ${i + 1}/${layers.length} ${layer.name}`;
+    const result = replayLayer(config, layer, (done, total) => progress.update(`${label}: fold ${done}/${total}`));
+    options.onLayer?.(i, result);
+    return result;
+  });
+  progress.done();
+  const sum = (f: (r: ScaleSimLayer) => number) => results.reduce((a, r) => a + f(r), 0);
+  return { layers: results, totals: { totalCycles: sum((r) => r.totalCycles), stallCycles: sum((r) => r.stallCycles), macs: sum((r) => r.macs) } };
 }
 
 export interface TimeloopOptions {

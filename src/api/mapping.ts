@@ -2,7 +2,7 @@ import { loadArch as loadArchRef, archFromSpec } from '../arch/load.js';
 import type { Architecture } from '../arch/types.js';
 import { costOf, type Cost } from '../mapping/cost.js';
 import { mappingFromDirectives, mappingToDirectives, type Directive } from '../mapping/directives.js';
-import type { ModelOptions } from '../mapping/model.js';
+import type { Convention, ModelOptions } from '../mapping/model.js';
 import { loadLayer as loadLayerRef } from '../problem/load.js';
 import { problemKey, type Problem } from '../problem/types.js';
 import { constraintsFromValue, loadConstraintsFile, type UserConstraints } from '../search/constraints-file.js';
@@ -53,6 +53,8 @@ export interface SearchSettings {
   budget?: Budget;
   seed?: number;
   precision?: string;
+  /** `accelmap` (default) or `timeloop`: count as Timeloop does (docs/timeloop-convention.md). */
+  convention?: Convention;
   /** User constraints added to the dataflow's: a YAML/JSON file, or the same as data (`{constraints: [...]}`). */
   constraints?: string | { constraints: unknown[] };
 }
@@ -74,6 +76,7 @@ export interface ResolvedSettings {
   budget: Budget;
   seed: number;
   precision?: string;
+  convention?: Convention;
   constraints?: UserConstraints;
 }
 
@@ -86,6 +89,7 @@ export function resolveSettings(s: SearchSettings): ResolvedSettings {
     budget: s.budget ?? MAP_DEFAULTS.budget,
     seed: s.seed ?? MAP_DEFAULTS.seed,
     precision: s.precision,
+    convention: s.convention,
     constraints: c === undefined ? undefined : typeof c === 'string' ? loadConstraintsFile(c) : constraintsFromValue(c),
   };
 }
@@ -120,7 +124,7 @@ export function searchMapping(problem: Problem, arch: Architecture, options: Sea
   const s = resolveSettings(options);
   const { onProgress } = options;
   const r = runJob(
-    { problem, arch, dataflow: s.dataflow, metrics: s.metrics, strategy: s.strategy, budget: s.budget, seed: s.seed, precision: s.precision, constraints: s.constraints?.entries },
+    { problem, arch, dataflow: s.dataflow, metrics: s.metrics, strategy: s.strategy, budget: s.budget, seed: s.seed, precision: s.precision, convention: s.convention, constraints: s.constraints?.entries },
     problemKey(problem),
     onProgress && ((p) => onProgress(`${p.dataflow}: ${formatCount(p.evaluated)} mappings evaluated, ${formatCount(p.valid)} valid`)),
   );
@@ -132,7 +136,7 @@ export function searchMapping(problem: Problem, arch: Architecture, options: Sea
     arch: arch.name,
     dataflow: r.best.dataflow,
     mapping: mappingToDirectives(problem, arch, arrays),
-    cost: costOf(problem, arch, arrays, { precision: s.precision }),
+    cost: costOf(problem, arch, arrays, { precision: s.precision, convention: s.convention }),
     evaluated: r.byDataflow.reduce((n, x) => n + x.evaluated, 0),
     valid: r.byDataflow.reduce((n, x) => n + x.valid, 0),
     complete: r.byDataflow.every((x) => x.complete),

@@ -101,7 +101,7 @@ export const SCALE_DEFAULTS = {
   bucketMb: 25,
   collective: 'auto',
   compress: 'none',
-  exchange: 'allgather',
+  exchange: 'auto',
   topkFraction: DEFAULT_COMPRESSION.topkFraction,
   stromDensity: DEFAULT_WIRE.stromDensity,
 } as const satisfies Partial<PlanScaleOptions>;

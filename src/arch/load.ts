@@ -15,6 +15,7 @@ import {
 } from './energy-table.js';
 import { ARCH_RANGES, archSchema, type ArchSpec, type FanOutSpec, type LevelSpec } from './schema.js';
 import type { Architecture, ComputeUnit, FanOut, Interconnect, PrecisionMode, StorageLevel, VectorUnit } from './types.js';
+import { suggest } from '../util/suggest.js';
 
 /** Data-space names every compute problem uses (see problem/types.ts). */
 export const DATA_SPACE_NAMES = ['Weights', 'Inputs', 'Outputs'] as const;
@@ -37,7 +38,7 @@ export function loadArch(ref: string): Architecture {
   if (looksLikeFile) return archFromSource(readSourceFile(ref, 'bad-spec'));
   const preset = presetPath('arch', `${ref.toLowerCase()}.yaml`);
   if (existsSync(preset)) return archFromSource(readSourceFile(preset, 'bad-spec'));
-  throw new AccelmapError('bad-input', `unknown architecture '${ref}'`, {}, `presets: ${listPresets().join(', ')}; or give a spec file (.yaml/.json)`);
+  throw new AccelmapError('bad-input', `unknown architecture '${ref}'${suggest(ref, listPresets())}`, {}, `presets: ${listPresets().join(', ')}; or give a spec file (.yaml/.json)`);
 }
 
 /** Validates a parsed spec (with its source for error positions) and normalizes it. */

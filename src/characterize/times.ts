@@ -26,9 +26,15 @@ export interface LayerTimes {
   secondsFor?(graph: Graph, node: Node, work: Work): number;
 }
 
+/** The device's achieved-efficiency factors in words, for reports. */
+function measured(device: Device): string {
+  const factors = Object.entries(device.efficiency ?? {});
+  return factors.length ? ` at its measured efficiency (${factors.map(([k, v]) => `${k} ${Math.round(v * 100)}%`).join(', ')} of the roofline)` : '';
+}
+
 export function rooflineTimes(device: Device): LayerTimes {
   return {
-    source: `roofline of ${device.name}`,
+    source: `roofline of ${device.name}${measured(device)}`,
     seconds: (graph, node) => profileNode(graph, node, device).seconds,
     secondsFor: (graph, node, work) =>
       achievedSeconds(device, work.method, computeDtype(graph, node), work.flops, work.bytes),

@@ -1,4 +1,5 @@
 import { printable } from '../util/printable.js';
+import { provenance } from '../util/provenance.js';
 
 /** Where a command writes: results to `out` (stdout), progress and warnings to `err` (stderr). */
 export interface Io {
@@ -23,7 +24,12 @@ export function memoryIo(): Io & { stdout: string[]; stderr: string[] } {
   return { stdout, stderr, out: (t) => void stdout.push(t), err: (t) => void stderr.push(t) };
 }
 
-/** Stable JSON for machines: two-space indented, Infinity written as null. */
-export function toJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2);
+/**
+ * Stable JSON for machines: two-space indented, Infinity written as null. An
+ * object result starts with `accelmap: {version, command}` (what made it);
+ * `stamp: false` leaves it out (files in another tool's format).
+ */
+export function toJson(value: unknown, { stamp = true } = {}): string {
+  const stamped = stamp && value !== null && typeof value === 'object' && !Array.isArray(value) ? { accelmap: provenance(), ...value } : value;
+  return JSON.stringify(stamped, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2);
 }

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { isAccelmapError } from '../util/errors.js';
 import { printable } from '../util/printable.js';
+import { accelmapVersion, setCommand } from '../util/provenance.js';
 import { processIo, type Io } from './io.js';
 import { registerModels } from './commands/models.js';
 import { registerProfile } from './commands/profile.js';
@@ -34,7 +35,7 @@ const COMMANDS: ((program: Command, io: Io) => void)[] = [
 export function buildProgram(io: Io): Command {
   const program = new Command('accelmap')
     .description('Map deep-learning workloads onto accelerators: characterize, cost, search mappings, plan memory and scale-out.')
-    .version('0.1.0')
+    .version(accelmapVersion())
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({
@@ -52,6 +53,7 @@ export function buildProgram(io: Io): Command {
  * (one line on stderr, no stack trace), 1 for a bug (with its stack).
  */
 export async function run(argv: string[], io: Io = processIo): Promise<number> {
+  setCommand(argv);
   const program = buildProgram(io);
   try {
     await program.parseAsync(argv, { from: 'user' });
@@ -60,7 +62,8 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     if (e instanceof CommanderError) {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
       const message = e.message.replace(/^error: /, '').replace(/\n+/g, ' ').trim();
-      io.err(`accelmap: ${printable(message)} (see accelmap --help)`);
+      const command = program.commands.find((c) => c.name() === argv[0]);
+      io.err(`accelmap: ${printable(message)} (see accelmap ${command ? `${command.name()} ` : ''}--help)`);
       return 2;
     }
     if (isAccelmapError(e)) {

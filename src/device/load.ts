@@ -7,6 +7,7 @@ import { readTextFile } from '../util/files.js';
 import { presetPath } from '../util/paths.js';
 import { documentValue } from '../util/source-file.js';
 import { deviceSchema, type Device } from './device.js';
+import { suggest } from '../util/suggest.js';
 
 /** Device presets: presets/devices/<name>.yaml. */
 export function devicePresets(): string[] {
@@ -22,7 +23,7 @@ const isFile = (spec: string) => /[\\/]/.test(spec) || /\.(ya?ml|json)$/i.test(s
 export function loadDevice(spec: string): Device {
   if (isFile(spec)) return parseDevice(readTextFile(spec, 'device file'), spec);
   const presets = devicePresets();
-  if (!presets.includes(spec)) throw new AccelmapError('bad-input', `unknown device '${spec}'`, {}, `use one of ${presets.join(', ')}, or a path to a device file`);
+  if (!presets.includes(spec)) throw new AccelmapError('bad-input', `unknown device '${spec}'${suggest(spec, presets)}`, {}, `use one of ${presets.join(', ')}, or a path to a device file`);
   const file = presetPath('devices', `${spec}.yaml`);
   return parseDevice(readTextFile(file, 'device preset'), `presets/devices/${basename(file)}`);
 }

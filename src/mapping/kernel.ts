@@ -1,4 +1,5 @@
 import { costModelWasm } from '../generated/costmodel-wasm.js';
+import { MAX_RANK_TERMS, OUT_LENGTH, PARAMS_LENGTH } from '../generated/kernel-contract.js';
 
 /**
  * The interface to the cost model's WebAssembly kernel (assembly/costmodel.ts,
@@ -6,14 +7,13 @@ import { costModelWasm } from '../generated/costmodel-wasm.js';
  * layout of the kernel's arrays in its memory (the kernel allocates nothing:
  * the host places every array and sets the kernel's exported globals to their
  * addresses), the arrays as typed-array views, and the indices of the scalar
- * inputs and results. CostModel (model.ts) is its one user.
+ * inputs and results (generated with the kernel's from one table,
+ * assembly/contract.mjs). CostModel (model.ts) is its one user.
  */
 
 type ArrayType = Int32Array | Int8Array | Uint8Array | Float64Array;
 /** Levels, dims, data spaces, tensor ranks and projection terms of a (problem, architecture). */
 export type Sizes = { L: number; D: number; DS: number; R: number; terms: number };
-
-const MAX_RANK_TERMS = 4;
 
 /**
  * Every array of the kernel, by the name of its global there, with its type
@@ -27,7 +27,7 @@ const ARRAYS = {
   spatialY: [Int32Array, (z: Sizes) => z.L * z.D],
   order: [Int8Array, (z: Sizes) => z.L * z.D],
   keep: [Uint8Array, (z: Sizes) => z.L * z.DS],
-  params: [Float64Array, () => 8],
+  params: [Float64Array, () => PARAMS_LENGTH],
   bounds: [Float64Array, (z: Sizes) => z.D],
   readWrite: [Uint8Array, (z: Sizes) => z.DS],
   rankStart: [Int32Array, (z: Sizes) => z.DS + 1],
@@ -71,7 +71,7 @@ const ARRAYS = {
   spatialDims: [Int32Array, (z: Sizes) => z.L * z.D],
   spatialCount: [Int32Array, (z: Sizes) => z.L],
   usedInstances: [Float64Array, (z: Sizes) => z.L + 1],
-  out: [Float64Array, () => 12],
+  out: [Float64Array, () => OUT_LENGTH],
   tileSize: [Float64Array, (z: Sizes) => z.L * z.DS],
   partition: [Float64Array, (z: Sizes) => z.L * z.DS],
   reads: [Float64Array, (z: Sizes) => z.L * z.DS],
@@ -87,12 +87,8 @@ const ARRAYS = {
 type ArrayName = keyof typeof ARRAYS;
 export type Views = { [K in ArrayName]: InstanceType<(typeof ARRAYS)[K][0]> };
 
-/** Indices into the kernel's `params` (inputs) and `out` (results). */
-export const P = { macsPerCycle: 0, energyPerMac: 1, leakPjPerCycle: 2, realMacs: 3, macUnits: 4, elide: 5, timeloop: 6 } as const;
-export const O = {
-  invalidCode: 0, invalidWhere: 1, invalidValue: 2, computeCycles: 3, cycles: 4, paddedMacs: 5,
-  usedUnits: 6, macEnergyPj: 7, leakEnergyPj: 8, totalEnergyPj: 9, utilization: 10, loops: 11,
-} as const;
+/** Indices into the kernel's `params` (inputs) and `out` (results), from the table both sides share (assembly/contract.mjs). */
+export { O, P } from '../generated/kernel-contract.js';
 
 /** A mutable global of the kernel: an array's address or a size. */
 type Global = { value: number };
@@ -122,10 +118,17 @@ function compileKernel(): object {
   return module;
 }
 
-/** What the kernel calls back for its two rare general cases (see CostModel). */
+/**
+ * What the kernel calls back for its two rare general cases (general-cases.ts
+ * computes them from the loops the host reads out of the kernel's arrays):
+ * the distinct positions of data space s's tile under the merging spatial
+ * loops between levels `parent` and `child` (`rw`: reductions, else
+ * multicasts), and the positions along rank r covered by a tile of extent
+ * `ext` moved by the temporal loops first … end − 1.
+ */
 export interface KernelHost {
   listPositions(parent: number, child: number, s: number, rw: number): number;
-  coveredOnBitmap(s: number, r: number, first: number, ext: number): number;
+  coveredOnBitmap(s: number, r: number, first: number, end: number, ext: number): number;
 }
 
 export function instantiate(host: KernelHost): KernelExports {

@@ -1,5 +1,7 @@
 import { findPrecision, type Architecture, type PrecisionMode } from '../arch/types.js';
 import type { Problem } from '../problem/types.js';
+import { INVALID, MANY, NONE } from '../generated/kernel-contract.js';
+import { coveredPositions, distinctPositions, type RankMove, type SpatialMove } from './general-cases.js';
 import { instantiate, kernelViews, O, P, type KernelExports, type Views } from './kernel.js';
 import { mappingBytes, type MappingArrays } from './mapping.js';
 import { AccelmapError } from '../util/errors.js';
@@ -52,19 +54,8 @@ export function checkLoopBounds(problem: Problem): void {
  *   energy per word for every fan-out crossed, MACs × energy per MAC, and
  *   leakage per instance per cycle.
  */
-export const INVALID = {
-  none: 0,
-  /** A dimension's factors do not cover its bound. */
-  factors: 1,
-  /** Spatial factors exceed a fan-out's mesh. */
-  fanOut: 2,
-  /** Kept tiles exceed a level's capacity. */
-  capacity: 3,
-  /** A level keeps a data space its spec does not allow, or the outermost level does not keep everything. */
-  keep: 4,
-  /** A level's loop order does not list every dim exactly once. */
-  order: 5,
-} as const;
+/** Why a mapping is invalid (see assembly/contract.mjs, the table the kernel shares). */
+export { INVALID } from '../generated/kernel-contract.js';
 
 export type InvalidCode = (typeof INVALID)[keyof typeof INVALID];
 
@@ -94,10 +85,6 @@ export interface ModelOptions {
 
 export type Convention = 'accelmap' | 'timeloop';
 export const CONVENTIONS: readonly Convention[] = ['accelmap', 'timeloop'];
-
-/** Rank of data space s that dim d indexes: a rank ≥ 0, NONE, or MANY (several ranks). */
-const NONE = -1;
-const MANY = -2;
 
 export class CostModel {
   readonly problem: Problem;
@@ -156,7 +143,8 @@ export class CostModel {
   private readonly out: Float64Array;
   /** The kernel's copy of the mapping: temporal, spatialX, spatialY, order, keep as in MappingArrays' buffer. */
   private readonly mappingBytes: Uint8Array;
-  private bitmap = new Uint8Array(0);
+  /** coveredOnBitmap's list of moves, reused. */
+  private readonly rankMoves: RankMove[] = [];
 
   constructor(problem: Problem, arch: Architecture, options: ModelOptions = {}) {
     this.problem = problem;
@@ -190,7 +178,7 @@ export class CostModel {
 
     this.kernel = instantiate({
       listPositions: (parent, child, s, rw) => this.listPositions(parent, child, s, rw === 1),
-      coveredOnBitmap: (s, r, first, ext) => this.coveredOnBitmap(s, r, first, ext),
+      coveredOnBitmap: (s, r, first, end, ext) => this.coveredOnBitmap(s, r, first, end, ext),
     });
     const v = (this.v = kernelViews(this.kernel, { L, D, DS, R, terms: terms.length }));
     this.out = v.out;
@@ -296,87 +284,43 @@ export class CostModel {
   }
 
   /**
-   * The general case of counting multicast groups, called by the kernel when a
-   * rank has three or more merging spatial loops or a dim indexes several ranks
-   * of the data space: counts the distinct positions of the merging spatial
-   * loops (rare; allocates). Ranks that no loop moves together are
-   * independent, so the count is the product over groups of ranks joined by
-   * some loop; within a group, equal positions are merged after every loop
-   * (their extensions are equal too). The lists so stay within the distinct
-   * positions of a group, whatever the product of the loops' counts.
+   * The kernel's general case of counting multicast groups (three or more
+   * merging spatial loops on a rank, or a dim indexing several ranks of the
+   * data space): the merging spatial loops between `parent` and `child`,
+   * read out of the kernel's arrays, for distinctPositions.
    */
   private listPositions(parent: number, child: number, s: number, rw: boolean): number {
     const { D, v } = this;
-    const r0 = v.rankStart[s]!;
-    const R = v.rankStart[s + 1]! - r0;
-    const loops: { n: number; step: number[] }[] = [];
+    const r0 = v.rankStart[s]!, ranks = v.rankStart[s + 1]! - r0;
+    const moves: SpatialMove[] = [];
     for (let l = parent; l < child; l++) {
       if (v.spatialProd[l] === 1 || !(rw ? v.reduction[l] : v.multicast[l])) continue;
       for (let d = 0; d < D; d++) {
         const n = v.spatialX[l * D + d]! * v.spatialY[l * D + d]!;
         if (n === 1 || v.dimRank[s * D + d] === NONE) continue;
-        const stride = v.T[(l + 1) * D + d]!;
-        const step = new Array<number>(R).fill(0);
-        for (let k = v.sTermStart[s]!, e = v.sTermStart[s + 1]!; k < e; k++) {
-          if (v.sTermDim[k] === d) step[v.sTermRank[k]! - r0]! += v.sTermCoef[k]! * stride;
-        }
-        loops.push({ n, step });
+        const steps = new Array<number>(ranks).fill(0);
+        for (let k = v.sTermStart[s]!, e = v.sTermStart[s + 1]!; k < e; k++) if (v.sTermDim[k] === d) steps[v.sTermRank[k]! - r0]! += v.sTermCoef[k]! * v.T[(l + 1) * D + d]!;
+        moves.push({ n, steps });
       }
     }
-    const group = Array.from({ length: R }, (_, r) => r);
-    const find = (r: number): number => (group[r] === r ? r : (group[r] = find(group[r]!)));
-    for (const { step } of loops) {
-      const moved = step.flatMap((c, r) => (c ? [r] : []));
-      for (const r of moved.slice(1)) group[find(r)] = find(moved[0]!);
-    }
-    let count = 1;
-    for (let root = 0; root < R; root++) {
-      if (find(root) !== root) continue;
-      const ranks = group.flatMap((_, r) => (find(r) === root ? [r] : []));
-      let positions: number[][] = [ranks.map(() => 0)];
-      for (const { n, step } of loops) {
-        if (!ranks.some((r) => step[r])) continue;
-        const next = new Map<string, number[]>();
-        for (const p of positions) {
-          for (let i = 0; i < n; i++) {
-            const q = ranks.map((r, j) => p[j]! + step[r]! * i);
-            next.set(q.join(','), q);
-          }
-        }
-        positions = [...next.values()];
-      }
-      count *= positions.length;
-    }
-    return count;
+    return distinctPositions(ranks, moves);
   }
 
   /**
-   * Partition of a read-write rank indexed by several moving dims (an output
-   * with a sliding window), called by the kernel: the positions along rank r
-   * covered by a tile of `ext` moved by the loops first … end.
+   * The kernel's partition of a read-write rank indexed by several moving dims
+   * (an output with a sliding window): the temporal loops first … end − 1 as
+   * moves along rank r, for coveredPositions.
    */
-  private coveredOnBitmap(s: number, r: number, first: number, ext: number): number {
+  private coveredOnBitmap(s: number, r: number, first: number, end: number, ext: number): number {
     const v = this.v;
-    const size = v.extent[r]!;
-    if (this.bitmap.length < size) this.bitmap = new Uint8Array(size * 2);
-    const bits = this.bitmap;
-    bits.fill(0, 0, size);
-    bits.fill(1, 0, ext);
-    let span = ext;
-    for (let j = first, end = this.out[O.loops]!; j < end; j++) {
+    const moves = this.rankMoves;
+    moves.length = 0;
+    for (let j = first; j < end; j++) {
       const d = v.loopDim[j]!;
       let step = 0;
       for (let k = v.sTermStart[s]!, e = v.sTermStart[s + 1]!; k < e; k++) if (v.sTermRank[k] === r && v.sTermDim[k] === d) step += v.sTermCoef[k]! * v.loopStride[j]!;
-      if (step === 0) continue;
-      const n = v.loopN[j]!;
-      for (let x = span - 1; x >= 0; x--) {
-        if (!bits[x]) continue;
-        for (let i = 1; i < n; i++) bits[x + step * i] = 1;
-      }
-      span += step * (n - 1);
+      moves.push({ n: v.loopN[j]!, step });
     }
-    let count = 0;
-    for (let x = 0; x < span; x++) count += bits[x]!;
-    return count;
+    return coveredPositions(ext, moves);
   }
 }

@@ -1,9 +1,13 @@
 import type { Architecture } from '../arch/types.js';
 import type { Problem } from '../problem/types.js';
 import { paddedBound, type MappingArrays } from './mapping.js';
+import { INVALID, type InvalidCode } from './model.js';
+import { rankExtent, tileWords } from './tile.js';
 
 /**
- * A slow, literal reference for the analytical model's access counts: it
+ * A slow, literal reference for the analytical model's access counts (and,
+ * from them, cycles, energy and network words: referenceCost) and for its
+ * validity rules (referenceViolations): it
  * walks the loop nest of a mapping step by step for every instance, keeps the
  * tile each instance holds, applies the delta rule between consecutive tiles
  * (equal → nothing; one tensor rank slid with overlap, in the same direction
@@ -21,6 +25,13 @@ export interface ReferenceCounts {
   reads: number[][];
   fills: number[][];
   updates: number[][];
+  /** Words crossing the fan-out below level l, all instances: what each parent instance serves (and, for read-write data, reads back down) to its children. */
+  networkWords: number[][];
+  /** Instances of each level the spatial loops use; [L]: MAC units. */
+  instances: number[];
+  /** Iterations of the temporal loops (one MAC unit's MACs, padding included) and of the whole nest (every MAC unit's). */
+  temporalIterations: number;
+  paddedMacs: number;
   /** Instances whose counts differ from the first instance's (expected to be none). */
   nonUniform: string[];
 }
@@ -139,7 +150,7 @@ export function referenceCounts(problem: Problem, arch: Architecture, m: Mapping
 
   const ranks = problem.dataSpaces.map((s) => s.projection);
   const project = (s: number, pos: number[]): number[] => ranks[s]!.map((terms) => terms.reduce((a, t) => a + t.coef * pos[t.dim]!, 0));
-  const extentOf = (s: number, dims: number[]): number[] => ranks[s]!.map((terms) => 1 + terms.reduce((a, t) => a + t.coef * (dims[t.dim]! - 1), 0));
+  const extentOf = (s: number, dims: number[]): number[] => ranks[s]!.map((terms) => rankExtent(terms, dims));
   const tileDims = (level: number): number[] => {
     const t = new Array<number>(D).fill(1);
     for (const lp of loops) if (lp.level >= level) t[lp.dim]! *= lp.n;
@@ -147,7 +158,9 @@ export function referenceCounts(problem: Problem, arch: Architecture, m: Mapping
   };
 
   const grid = () => Array.from({ length: L }, () => new Array<number>(DS).fill(0));
-  const out: ReferenceCounts = { tileSize: grid(), distinct: grid(), reads: grid(), fills: grid(), updates: grid(), nonUniform: [] };
+  const instances = Array.from({ length: L + 1 }, (_, l) => loops.filter((lp) => lp.spatial && lp.level < l).reduce((n, lp) => n * lp.n, 1));
+  const temporalIterations = loops.filter((lp) => !lp.spatial).reduce((n, lp) => n * lp.n, 1);
+  const out: ReferenceCounts = { tileSize: grid(), distinct: grid(), reads: grid(), fills: grid(), updates: grid(), networkWords: grid(), instances, temporalIterations, paddedMacs: 0, nonUniform: [] };
 
   for (let s = 0; s < DS; s++) {
     const rw = problem.dataSpaces[s]!.readWrite;
@@ -173,6 +186,7 @@ export function referenceCounts(problem: Problem, arch: Architecture, m: Mapping
       const parentAccesses = new Map<string, number>();
       const parentOf = (inst: number[]) => inst.filter((_, i) => spatial[i]!.level < parent).join(',');
       for (const t of odometer(temporal.map((lp) => lp.n))) {
+        if (child === L && s === 0) out.paddedMacs += instances.length;
         const groups = new Map<string, number>();
         instances.forEach((inst, ii) => {
           const pos = new Array<number>(D).fill(0);
@@ -204,6 +218,10 @@ export function referenceCounts(problem: Problem, arch: Architecture, m: Mapping
       const accesses = uniform([...parentAccesses.values()], 'parent accesses');
       if (rw && child < L) out.distinct[child]![s] = uniform(seen.map((x) => x.size), 'distinct elements');
       if (rw && parent === 0) out.distinct[0]![s] = size({ low: [], ext: extentOf(s, padded) });
+      // Every word a parent instance serves crosses each fan-out down to the child; read-write data also comes back up.
+      const served = [...parentAccesses.values()].reduce((a, x) => a + x, 0);
+      const words = rw ? 2 * served - parentAccesses.size * out.distinct[parent]![s]! : served;
+      for (let l = parent; l < child; l++) out.networkWords[l]![s]! += words;
       if (rw) {
         out.updates[parent]![s] = accesses;
         out.reads[parent]![s] = accesses - out.distinct[parent]![s]!;
@@ -215,4 +233,111 @@ export function referenceCounts(problem: Problem, arch: Architecture, m: Mapping
     }
   }
   return out;
+}
+
+export interface ReferenceCost {
+  computeCycles: number;
+  /** Per level: the cycles its reads, writes and all accesses need at its bandwidths (at least the compute cycles). */
+  levelCycles: number[];
+  cycles: number;
+  /** [level][dataSpace], all instances. */
+  energyPj: number[][];
+  /** Per fan-out (below level l). */
+  networkEnergyPj: number[];
+  macEnergyPj: number;
+  leakEnergyPj: number;
+  totalEnergyPj: number;
+}
+
+/**
+ * Cycles and energy from the walked counts, by the definitions (Timeloop's):
+ * compute cycles = temporal iterations ÷ MACs per cycle; a level needs its
+ * per-instance reads ÷ read bandwidth, fills and updates ÷ write bandwidth,
+ * all ÷ shared bandwidth; the slowest sets the cycles. Energy: every
+ * instance's ceil(accesses ÷ block) × energy per block action, each network
+ * word × the fan-out's energy per word, every MAC (padding included) × the
+ * energy per MAC, and every instance's leakage per cycle.
+ */
+export function referenceCost(arch: Architecture, c: ReferenceCounts, precisionName?: string): ReferenceCost {
+  const precision = arch.compute.precisions.find((p) => p.name === precisionName) ?? arch.compute.precisions[0]!;
+  const L = arch.levels.length;
+  const fanBelow = (l: number) => (l + 1 < L ? arch.levels[l + 1]!.fanOut : arch.compute.fanOut);
+  const computeCycles = Math.ceil(c.temporalIterations / precision.macsPerCycle);
+  let cycles = computeCycles;
+  const levelCycles: number[] = [], networkEnergyPj: number[] = [];
+  const energyPj = arch.levels.map((level, l) => {
+    const row = c.reads[l]!.map((_, s) => {
+      let perInstance = 0;
+      for (const [count, pj] of [[c.reads[l]![s]!, level.energy.readPj], [c.fills[l]![s]!, level.energy.fillPj], [c.updates[l]![s]!, level.energy.updatePj]] as const) perInstance += Math.ceil(count / level.blockSize) * pj;
+      let all = 0;
+      for (let i = 0; i < c.instances[l]!; i++) all += perInstance;
+      return all;
+    });
+    const reads = c.reads[l]!.reduce((a, x) => a + x, 0);
+    const writes = c.fills[l]!.reduce((a, x) => a + x, 0) + c.updates[l]!.reduce((a, x) => a + x, 0);
+    const need = Math.max(computeCycles, Math.ceil(reads / level.readBandwidth), Math.ceil(writes / level.writeBandwidth), Math.ceil((reads + writes) / level.sharedBandwidth));
+    levelCycles.push(need);
+    cycles = Math.max(cycles, need);
+    networkEnergyPj.push(c.networkWords[l]!.reduce((a, x) => a + x, 0) * fanBelow(l).energyPerWordPj);
+    return row;
+  });
+  const macEnergyPj = c.paddedMacs * precision.energyPerMacPj;
+  const leakEnergyPj = arch.levels.reduce((a, level) => a + level.energy.leakPjPerCycle * level.instances, 0) * cycles;
+  const totalEnergyPj = energyPj.flat().reduce((a, x) => a + x, 0) + networkEnergyPj.reduce((a, x) => a + x, 0) + macEnergyPj + leakEnergyPj;
+  return { computeCycles, levelCycles, cycles, energyPj, networkEnergyPj, macEnergyPj, leakEnergyPj, totalEnergyPj };
+}
+
+/** A rule a mapping breaks, in the cost model's terms: which rule (INVALID), where (a level, or a dim for factors) and the offending value. */
+export interface Violation {
+  code: InvalidCode;
+  where: number;
+  value: number;
+}
+
+/**
+ * Every rule the mapping breaks, checked one by one: each level's loop order
+ * lists every dim once; the spatial factors along X and Y fit the fan-out
+ * below the level; the outermost level keeps everything and no level keeps
+ * what its spec excludes; every dim's factors reach its bound; the kept tiles
+ * (every data space at the outermost level) fit each level's capacity over
+ * its multiple buffering.
+ */
+export function referenceViolations(problem: Problem, arch: Architecture, m: MappingArrays): Violation[] {
+  const L = m.levels, D = m.dims, DS = m.dataSpaces;
+  const fanBelow = (l: number) => (l + 1 < L ? arch.levels[l + 1]!.fanOut : arch.compute.fanOut);
+  const found: Violation[] = [];
+  for (let l = 0; l < L; l++) {
+    const listed = [...m.order.slice(l * D, (l + 1) * D)].sort((a, b) => a - b);
+    if (listed.some((d, k) => d !== k)) found.push({ code: INVALID.order, where: l, value: NaN });
+    let sx = 1, sy = 1;
+    for (let d = 0; d < D; d++) {
+      sx *= m.spatialX[l * D + d]!;
+      sy *= m.spatialY[l * D + d]!;
+    }
+    if (sx > fanBelow(l).meshX) found.push({ code: INVALID.fanOut, where: l, value: sx });
+    if (sy > fanBelow(l).meshY) found.push({ code: INVALID.fanOut, where: l, value: sy });
+    const spec = arch.levels[l]!.dataSpaces;
+    problem.dataSpaces.forEach((ds, s) => {
+      const keep = m.keep[l * DS + s] === 1;
+      if ((l === 0 && !keep) || (keep && spec !== null && !spec.includes(ds.name))) found.push({ code: INVALID.keep, where: l, value: s });
+    });
+  }
+  for (let d = 0; d < D; d++) {
+    const covered = paddedBound(m, d);
+    if (covered < problem.bounds[d]!) found.push({ code: INVALID.factors, where: d, value: covered });
+  }
+  for (let l = 0; l < L; l++) {
+    const dimTiles = Array.from({ length: D }, (_, d) => {
+      let t = 1;
+      for (let k = l; k < L; k++) t *= m.temporal[k * D + d]! * m.spatialX[k * D + d]! * m.spatialY[k * D + d]!;
+      return t;
+    });
+    let kept = 0;
+    problem.dataSpaces.forEach((ds, s) => {
+      if (l === 0 || m.keep[l * DS + s]) kept += tileWords(ds.projection, dimTiles);
+    });
+    const level = arch.levels[l]!;
+    if (kept > level.capacityWords / level.multipleBuffering) found.push({ code: INVALID.capacity, where: l, value: kept });
+  }
+  return found;
 }

@@ -26,8 +26,9 @@ import { rooflineTimes, type LayerTimes } from '../characterize/times.js';
  *   with every convolution lean.
  * The other policies run every convolution with `algorithm` (default fast).
  * Every policy that offloads also keeps the optimizer state on the host
- * between updates (only the update reads it): it leaves as the step starts
- * and comes back, prefetched like the feature maps, for the update.
+ * between updates (only the update reads it) when its copy takes no longer
+ * than the forward pass: it leaves as the step starts and comes back,
+ * prefetched like the feature maps, for the update.
  */
 export const POLICIES = ['none', 'conv', 'all', 'dyn', 'recompute', 'recompute+conv', 'recompute+all'] as const;
 export type PolicyName = (typeof POLICIES)[number];
@@ -133,11 +134,18 @@ function offloadSet(schedule: Schedule, kind: OffloadKind): Set<number> {
   return set;
 }
 
-/** Optimizer state that only update steps read: it can wait on the host for them. */
-function hostStateSet(schedule: Schedule, kind: OffloadKind): Set<number> {
+/**
+ * Optimizer state that only update steps read: it waits on the host for
+ * them, when its copy there takes no longer than the forward pass (so it
+ * has left before the backward pass may call it back); else it stays.
+ */
+function hostStateSet(schedule: Schedule, kind: OffloadKind, stepSeconds: readonly number[], linkBytesPerSecond: number): Set<number> {
   if (kind === 'none') return new Set();
   const updateOnly = (b: Schedule['buffers'][number]) => b.readers.length > 0 && b.readers.every((s) => schedule.steps[s]!.phase === 'update');
-  return new Set(schedule.buffers.filter((b) => b.category === 'optimizer-state' && b.producer < 0 && updateOnly(b)).map((b) => b.id));
+  const state = schedule.buffers.filter((b) => b.category === 'optimizer-state' && b.producer < 0 && updateOnly(b));
+  const forwardSeconds = schedule.steps.reduce((s, step, i) => s + (step.phase === 'forward' ? stepSeconds[i]! : 0), 0);
+  const copySeconds = state.reduce((s, b) => s + b.bytes, 0) / linkBytesPerSecond;
+  return copySeconds <= forwardSeconds ? new Set(state.map((b) => b.id)) : new Set();
 }
 
 export function evaluate(p: Planner, config: Config): Evaluation {
@@ -158,7 +166,7 @@ export function evaluate(p: Planner, config: Config): Evaluation {
     }
   }
   const offload = offloadSet(variant.schedule, config.offload);
-  const hostState = hostStateSet(variant.schedule, config.offload);
+  const hostState = hostStateSet(variant.schedule, config.offload, stepSeconds, p.linkBytesPerSecond);
   const timeline = simulate({ schedule: variant.schedule, stepSeconds, workspaceBytes, offload, hostResident: hostState, linkBytesPerSecond: p.linkBytesPerSecond });
   return { config, variant, timeline, stepSeconds, workspaceBytes, algorithms, offload, hostState, fits: timeline.peakBytes <= p.capacityBytes };
 }

@@ -179,6 +179,27 @@ describe('offload and prefetch by hand (link 100 B/s, every step 1 s)', () => {
     expect(t.totalSeconds).toBeCloseTo(12.4, 9);
   });
 
+  it('keeps optimizer state on the host between updates: out as the step starts, back with the first prefetch group', () => {
+    // w1's momentum v1 (20 B), read only by its update U1
+    const g = handGraph();
+    g.tensors.v1 = { name: 'v1', shape: [5], dtype: 'float32', kind: 'optimizer-state' };
+    g.nodes[10] = { ...g.nodes[10]!, op: 'MomentumUpdate', inputs: ['w1', 'dw1', 'v1'] };
+    const s = buildSchedule(g, graphSteps(g));
+    const t = simulate({ schedule: s, stepSeconds: unitSteps(s), workspaceBytes: noWorkspace(s), offload: new Set(), hostResident: ids(s, ['v1']), linkBytesPerSecond: 100 });
+    // v1 leaves over [0, 0.2] without stopping compute; its group (U1, step 10) is the first, issued when the
+    // backward pass starts (t = 4): back over [4, 4.2]; nothing waits
+    expect(t.transfers.map((c) => [s.buffers[c.buffer]!.name, c.direction, c.issueSeconds, c.startSeconds, c.endSeconds])).toEqual([
+      ['v1', 'offload', 0, 0, 0.2],
+      ['v1', 'prefetch', 4, 4, 4.2],
+    ]);
+    expect(t.totalSeconds).toBe(11);
+    // the no-offload levels (in place) with v1 present over [0, 0.2] and from 4 on
+    const base = [340, 340, 380, 384, 424, 404, 604, 564, 384, 84, 64];
+    expect(levelAt(t.events, 0.1)).toBe(360);
+    expect([1.5, 2.5, 3.5].map((x) => levelAt(t.events, x))).toEqual([340, 380, 384]);
+    expect([4.5, 6.5, 10.5].map((x) => levelAt(t.events, x))).toEqual([base[4]! + 20, base[6]! + 20, base[10]! + 20]);
+  });
+
   it('stalls the forward pass when an offload outlasts its layer', () => {
     const s = buildSchedule(handGraph(), graphSteps(handGraph()));
     // 10 B/s: x takes 10 s to leave, and A (1 s) must wait for it before x is freed

@@ -24,7 +24,8 @@ import { lastUse, type BufferCategory, type Schedule } from './schedule.js';
  * live in host memory between updates: the step finds them on the device,
  * where the previous step's update wrote them, copies them to the host as
  * it starts (compute does not wait; each is released when its copy ends)
- * and brings them back in need order with the prefetched buffers.
+ * and brings them back in need order with the prefetched buffers. Their
+ * copies must end before the backward pass begins (the planner checks).
  */
 export interface TimelineInput {
   schedule: Schedule;
@@ -168,12 +169,7 @@ export function simulate(input: TimelineInput): Timeline {
   for (step = 0; step < n; step++) {
     releaseDue(t);
     for (const b of prefetchAt[step]!) {
-      // still on its way to the host: it simply stays
-      const leaving = pending.findIndex((p) => p.buffer === b);
-      if (leaving >= 0) {
-        pending.splice(leaving, 1);
-        continue;
-      }
+      if (pending.some((p) => p.buffer === b)) throw new Error(`buffer ${buffers[b]!.name} is needed back before its copy to the host ends`);
       alloc(b, t);
       const c = copy(b, 'prefetch', t, toDeviceFree);
       toDeviceFree = c.endSeconds;
@@ -204,7 +200,7 @@ export function simulate(input: TimelineInput): Timeline {
   }
   step = n;
   releaseDue(Infinity);
-  const totalSeconds = Math.max(t, toHostFree);
+  const totalSeconds = t;
   for (const b of [...live]) release(b, totalSeconds);
 
   let level = 0, peakBytes = 0, peakEvent = -1, area = 0;

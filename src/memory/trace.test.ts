@@ -6,7 +6,7 @@ import { traceProblems } from './test-util.js';
 import { chromeTrace, THREADS } from './trace.js';
 
 describe('Chrome trace of a plan', () => {
-  const plan = planWith(preparePlanner(loadGraph('alexnet', { batch: 32, mode: 'train' }), loadDevice('titan-x')), 'all');
+  const plan = planWith(preparePlanner(loadGraph('alexnet', { batch: 128, mode: 'train' }), loadDevice('titan-x')), 'all');
   const trace = chromeTrace(plan);
   const json = JSON.stringify(trace);
 

@@ -1,6 +1,6 @@
 import type { Device } from '../device/device.js';
 import type { Graph } from '../workload/graph.js';
-import { baselineOf, configOf, evaluate, planWith, preparePlanner, type Planner } from './plan.js';
+import { baselineOf, configOf, evaluate, planWith, preparePlanner, type Evaluation, type MemoryCategory } from './plan.js';
 
 /**
  * accelmap's figures beside the published vDNN results (Rhu et al.,
@@ -31,7 +31,7 @@ export interface ReductionRow {
   networkWideBytes: number;
   /** Network-wide allocation with every convolution's own workspace (none shared). */
   networkWideEachWorkspaceBytes: number;
-  /** Weights and the optimizer state: resident whatever the policy. */
+  /** Weights (and optimizer state not kept on the host): resident all step whatever is offloaded. */
   persistentBytes: number;
   /** Time-averaged memory with every layer input offloaded and memory-lean convolutions (vDNN_all(m)). */
   avgBytes: number;
@@ -40,21 +40,36 @@ export interface ReductionRow {
   reduction: number;
   /** 1 − avg / network-wide with every convolution's own workspace. */
   reductionEachWorkspace: number;
-  /** The same leaving out the persistent bytes on both sides: what offloading does to the rest. */
-  reductionWithoutPersistent: number;
+  /** The same counting only feature maps, their gradients, the inputs and workspace on both sides (no weights, weight gradients or optimizer state). */
+  reductionFeatureMaps: number;
 }
 
-function persistentBytes(p: Planner): number {
-  return p.plain.schedule.buffers.filter((b) => b.persistent).reduce((s, b) => s + b.bytes, 0);
+function residentBytes(e: Evaluation): number {
+  return e.variant.schedule.buffers.filter((b) => b.persistent && !e.hostState.has(b.id)).reduce((s, b) => s + b.bytes, 0);
+}
+
+const FEATURE_MAPS: ReadonlySet<MemoryCategory> = new Set(['activations', 'activation-gradients', 'inputs', 'workspace']);
+
+/** Time-weighted average of the feature-map categories over the step. */
+function featureMapAverage(e: Evaluation): number {
+  const { events, totalSeconds } = e.timeline;
+  let level = 0, area = 0;
+  events.forEach((ev, i) => {
+    if (i > 0) area += level * (ev.seconds - events[i - 1]!.seconds);
+    if (FEATURE_MAPS.has(ev.category)) level += ev.bytes;
+  });
+  return area / totalSeconds;
 }
 
 export function reductionRow(graph: Graph, device: Device): ReductionRow {
   const p = preparePlanner(graph, device);
   const networkWideBytes = baselineOf(p).networkWideBytes;
   const e = evaluate(p, configOf('all', 'lean'));
-  const persistent = persistentBytes(p);
+  const persistent = residentBytes(e);
   const { avgBytes, peakBytes } = e.timeline;
   const buffers = p.plain.schedule.buffers.reduce((s, b) => s + b.bytes, 0);
+  const featureMapBuffers = p.plain.schedule.buffers.filter((b) => FEATURE_MAPS.has(b.category)).reduce((s, b) => s + b.bytes, 0);
+  const largestWorkspace = networkWideBytes - buffers;
   const networkWideEachWorkspaceBytes = buffers + [...p.conv.values()].reduce((s, c) => s + c.fast.workspaceBytes, 0);
   return {
     model: graph.name,
@@ -67,39 +82,33 @@ export function reductionRow(graph: Graph, device: Device): ReductionRow {
     peakBytes,
     reduction: 1 - avgBytes / networkWideBytes,
     reductionEachWorkspace: 1 - avgBytes / networkWideEachWorkspaceBytes,
-    reductionWithoutPersistent: 1 - (avgBytes - persistent) / (networkWideBytes - persistent),
+    reductionFeatureMaps: 1 - featureMapAverage(e) / (featureMapBuffers + largestWorkspace),
   };
 }
 
 export interface Vgg16Row {
   optimizer: string;
+  /** The device as used: its measured efficiency factors, or its bare roofline. */
+  device: string;
   /** All buffers of the step, no workspace: what a network-wide allocation needs besides convolution workspace. */
   buffersBytes: number;
   largestWorkspaceBytes: number;
-  /** Fraction of the device roofline the steps achieve. */
-  efficiency: number;
   fits: boolean;
   peakBytes: number;
   configuration: { offload: string; leanConvolutions: number };
   slowdown: number;
 }
 
-/** A device running at a fraction of its roofline (peaks and memory bandwidth scaled; the host link unchanged). */
-function atEfficiency(device: Device, efficiency: number): Device {
-  const peaks = Object.fromEntries(Object.entries(device.peakFlopsPerSecond).map(([k, v]) => [k, v * efficiency]));
-  return { ...device, name: `${device.name} at ${Math.round(efficiency * 100)}% of its roofline`, peakFlopsPerSecond: peaks, memoryBandwidthBytesPerSecond: device.memoryBandwidthBytesPerSecond * efficiency };
-}
-
-export function vgg16Row(graph: Graph, device: Device, optimizer: string, efficiency = 1): Vgg16Row {
-  const p = preparePlanner(graph, atEfficiency(device, efficiency));
+export function vgg16Row(graph: Graph, device: Device, optimizer: string): Vgg16Row {
+  const p = preparePlanner(graph, device);
   const base = baselineOf(p);
   const largestWorkspaceBytes = Math.max(0, ...base.evaluation.workspaceBytes);
   const plan = planWith(p, 'dyn');
   return {
     optimizer,
+    device: device.name,
     buffersBytes: base.networkWideBytes - largestWorkspaceBytes,
     largestWorkspaceBytes,
-    efficiency,
     fits: plan.fits,
     peakBytes: plan.peakBytes,
     configuration: { offload: plan.offload, leanConvolutions: plan.leanConvolutions },

@@ -3,6 +3,7 @@ import { vectorCost } from '../arch/vector.js';
 import { costOf } from '../mapping/cost.js';
 import { mappingToDirectives, type Directive } from '../mapping/directives.js';
 import { mappingFor } from '../mapping/mapping.js';
+import type { Convention } from '../mapping/model.js';
 import { dataSpaceFootprint, problemKey, problemMacs, type Problem } from '../problem/types.js';
 import type { UserConstraints } from '../search/constraints-file.js';
 import type { DataflowChoice } from '../search/dataflows.js';
@@ -34,6 +35,8 @@ export interface MapOptions {
   seed: number;
   threads: number;
   precision?: string;
+  /** The cost model's counting convention (ModelOptions.convention). */
+  convention?: Convention;
   constraints?: UserConstraints;
   progress?: Progress;
 }
@@ -173,7 +176,7 @@ export async function mapWork(model: string, mode: string, batch: number, works:
     const key = problemKey(problem);
     let p = jobs.get(key);
     if (!p) {
-      const job: SearchJob = { problem, arch, dataflow: o.dataflow, metrics: o.metrics, strategy: o.strategy, budget: o.budget, seed: o.seed, precision: o.precision, constraints: o.constraints?.entries };
+      const job: SearchJob = { problem, arch, dataflow: o.dataflow, metrics: o.metrics, strategy: o.strategy, budget: o.budget, seed: o.seed, precision: o.precision, convention: o.convention, constraints: o.constraints?.entries };
       p = pool.run(job, key).then((r) => {
         done++;
         for (const x of r.byDataflow) {
@@ -224,7 +227,7 @@ export async function mapWork(model: string, mode: string, batch: number, works:
         const { part, r } = best;
         const n = part.kind === 'single' ? 1 : cores;
         const arrays = toArrays(part.problem, arch, r.best.mapping!);
-        const cost = costOf(part.problem, arch, arrays, { precision: o.precision });
+        const cost = costOf(part.problem, arch, arrays, { precision: o.precision, convention: o.convention });
         const energyByLevelPj: Record<string, number> = {};
         for (const lv of cost.levels) energyByLevelPj[lv.level] = (lv.energyPj + lv.networkEnergyPj) * n;
         energyByLevelPj[arch.compute.name] = cost.macEnergyPj * n;

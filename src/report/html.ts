@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { provenanceLine } from '../util/provenance.js';
 
 /**
  * Self-contained HTML reports: tables and charts in one file that opens
@@ -19,6 +20,8 @@ export interface HtmlSection {
   table?: HtmlTable;
   /** A Chart.js configuration object: { type, data, options }. */
   chart?: unknown;
+  /** Preformatted blocks, each folded under its summary line. */
+  details?: { summary: string; pre: string }[];
 }
 
 let chartJs: string | undefined;
@@ -57,6 +60,7 @@ export function htmlPage(title: string, sections: HtmlSection[]): string {
         const rows = s.table.rows.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(String(c))}</td>`).join('')}</tr>`).join('\n');
         parts.push(`<table><thead><tr>${head}</tr></thead><tbody>\n${rows}\n</tbody></table>`);
       }
+      for (const d of s.details ?? []) parts.push(`<details><summary>${escapeHtml(d.summary)}</summary><pre>${escapeHtml(d.pre)}</pre></details>`);
       return `<section>${parts.join('\n')}</section>`;
     })
     .join('\n');
@@ -71,11 +75,13 @@ table { border-collapse: collapse; font-variant-numeric: tabular-nums; margin: 1
 th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: right; }
 th:first-child, td:first-child { text-align: left; }
 .chart { position: relative; height: 420px; }
+.provenance { color: #666; font-family: ui-monospace, monospace; font-size: 0.9em; }
 </style>
 <script>${chartJsSource().replace(/<\/script/gi, '<\\/script')}</script>
 </head>
 <body>
 <h1>${escapeHtml(title)}</h1>
+<p class="provenance">${escapeHtml(provenanceLine())}</p>
 ${body}
 <script>
 const configs = ${scriptJson(charts)};

@@ -32,9 +32,9 @@ export interface CollectiveCost {
 export const ALL_REDUCE_ALGORITHMS = ['ring', 'tree', 'ps', 'torus', 'hier'] as const;
 export type AllReduceAlgorithm = (typeof ALL_REDUCE_ALGORITHMS)[number];
 
-const ZERO: CollectiveCost = { seconds: 0, bytesSentPerDevice: 0, steps: 0 };
+export const ZERO: CollectiveCost = { seconds: 0, bytesSentPerDevice: 0, steps: 0 };
 
-function add(a: CollectiveCost, b: CollectiveCost): CollectiveCost {
+export function add(a: CollectiveCost, b: CollectiveCost): CollectiveCost {
   return { seconds: a.seconds + b.seconds, bytesSentPerDevice: a.bytesSentPerDevice + b.bytesSentPerDevice, steps: a.steps + b.steps };
 }
 
@@ -72,17 +72,21 @@ function dimensionalHalf(dims: readonly number[], links: readonly Link[], bytes:
   return cost;
 }
 
-/** The per-dimension view of a topology for the dimension-wise algorithms (torus, hier). */
-function dimensions(system: System): { dims: number[]; links: Link[] } {
+/**
+ * The per-dimension view of a topology for the dimension-wise algorithms
+ * (torus, hier): sizes, links, and whether a dimension is a ring of
+ * neighbour links (ring, torus) rather than ports on a switch.
+ */
+export function topologyDimensions(system: System): { dims: number[]; links: Link[]; rings: boolean } {
   const t = system.topology;
-  if (t.kind === 'torus') return { dims: t.dims, links: t.dims.map(() => system.link) };
-  if (t.kind === 'hier') return { dims: [t.nodeDevices, system.devices / t.nodeDevices], links: [t.intraLink, system.link] };
-  return { dims: [system.devices], links: [system.link] };
+  if (t.kind === 'torus') return { dims: t.dims, links: t.dims.map(() => system.link), rings: true };
+  if (t.kind === 'hier') return { dims: [t.nodeDevices, system.devices / t.nodeDevices], links: [t.intraLink, system.link], rings: false };
+  return { dims: [system.devices], links: [system.link], rings: t.kind === 'ring' };
 }
 
 /** Reduce-scatter of `bytes` (the whole message) with the topology's natural algorithm; each device ends with S/N. */
 export function reduceScatter(system: System, bytes: number): CollectiveCost {
-  const { dims, links } = dimensions(system);
+  const { dims, links } = topologyDimensions(system);
   return dimensionalHalf(dims, links, bytes);
 }
 

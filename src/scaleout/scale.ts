@@ -1,7 +1,8 @@
 import { htmlPage, type HtmlSection } from '../report/html.js';
 import { formatPercent } from '../util/units.js';
 import { COMPRESSION_METHODS, type CompressionMethod } from './compress/compressors.js';
-import { describeExchange } from './exchange.js';
+import { ALGORITHM_WORDS, checkExchange, describeExchange, type ExchangeAlgorithm, type ExchangeMode } from './exchange.js';
+import { isSparse } from './compress/wire.js';
 import type { StepProfile } from './profile.js';
 import { stepTime, type ParallelConfig, type StepResult } from './step.js';
 import { deviceCounts, scalingSweep, type SweepRow } from './sweep.js';
@@ -28,6 +29,7 @@ export interface ScaleReport {
 
 export function scaleReport(profile: StepProfile, spec: SystemSpec, cfg: ParallelConfig): ScaleReport {
   const system = makeSystem(spec);
+  checkExchange(system, cfg.exchange.method, cfg.exchange.exchange);
   const counts = deviceCounts(spec.devices);
   return {
     model: profile.model,
@@ -39,8 +41,20 @@ export function scaleReport(profile: StepProfile, spec: SystemSpec, cfg: Paralle
     profileSource: profile.source,
     exchange: describeExchange(cfg.exchange),
     result: stepTime(profile, system, cfg),
-    sweeps: COMPRESSION_METHODS.map((method) => ({ method, rows: scalingSweep(profile, spec, counts, { ...cfg, exchange: { ...cfg.exchange, method } }) })),
+    sweeps: COMPRESSION_METHODS.map((method) => ({ method, rows: scalingSweep(profile, spec, counts, { ...cfg, exchange: { ...cfg.exchange, method, exchange: modeFor(method, cfg.exchange.exchange) } }) })),
   };
+}
+
+/** The other methods' sweeps keep the requested exchange where it applies to them, else choose per bucket. */
+function modeFor(method: CompressionMethod, mode: ExchangeMode): ExchangeMode {
+  return (mode === 'sparcml' || mode === 'gtopk') && !isSparse(method) ? 'auto' : mode;
+}
+
+/** Which exchange algorithms carried the gradient buckets, in words. */
+export function describeAlgorithms(result: StepResult): string {
+  const entries = Object.entries(result.exchangeAlgorithms) as [ExchangeAlgorithm, number][];
+  if (!entries.length) return 'no gradient exchange';
+  return entries.map(([a, n]) => `${ALGORITHM_WORDS[a]} for ${n} bucket${n === 1 ? '' : 's'}`).join(', ');
 }
 
 export function sweepOf(report: ScaleReport, method: CompressionMethod): SweepRow[] {
@@ -75,7 +89,7 @@ export function scaleHtml(report: ScaleReport): string {
   const sections: HtmlSection[] = [
     {
       heading: 'Scaling efficiency',
-      text: `${report.model}, batch ${report.batchPerDevice} per device, ${report.topology}, ${report.parallel} parallel; weak scaling: throughput over N × one device's. Compute: ${report.profileSource}. Exchange: ${report.exchange}.`,
+      text: `${report.model}, batch ${report.batchPerDevice} per device, ${report.topology}, ${report.parallel} parallel; weak scaling: throughput over N × one device's. Compute: ${report.profileSource}. Exchange: ${report.exchange}; at ${report.devices} devices: ${describeAlgorithms(report.result)}.`,
       chart: {
         type: 'line',
         data: {

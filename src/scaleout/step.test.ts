@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { allGather, ringAllReduce } from './collectives.js';
 import { DEFAULT_COMPRESSION } from './compress/compressors.js';
 import { DEFAULT_WIRE } from './compress/wire.js';
-import { exchangeCost, type ExchangeSpec } from './exchange.js';
+import { exchangeCost, type ExchangeCost, type ExchangeSpec } from './exchange.js';
 import { subgroup } from './groups.js';
 import type { LayerProfile, StepProfile } from './profile.js';
 import { balancedPartition, overlapBackward, stepTime, type ParallelConfig } from './step.js';
@@ -22,25 +22,27 @@ function profile(layers: LayerProfile[], updateSeconds = 0): StepProfile {
 
 const dp = (bucketBytes = 0, exchange = plain): ParallelConfig => ({ mode: 'dp', tensorParallel: 1, stages: 1, microbatches: 1, bucketBytes, exchange });
 
+const timed = (seconds: number): ExchangeCost => ({ seconds, networkSeconds: seconds, codecSeconds: 0, bytesSent: 0, algorithm: 'allreduce' });
+
 describe('gradient exchange overlapped with backward', () => {
   const layers = [layer('a', { gradientBytes: 100 }), layer('b', {}), layer('c', { gradientBytes: 100 })];
   const backward = [2, 2, 2];
 
   it('starts a bucket when its last gradient is ready (backward runs last layer first)', () => {
     // c ready at 2, sent 2→3; a ready at 6, sent 6→7
-    const o = overlapBackward(layers, backward, 0, (b) => ({ seconds: b.reduce((s, l) => s + l.gradientBytes, 0) / 100, codecSeconds: 0, bytesSent: 0 }));
+    const o = overlapBackward(layers, backward, 0, (b) => timed(b.reduce((s, l) => s + l.gradientBytes, 0) / 100));
     expect(o.end).toBe(7);
     expect(o.commSeconds).toBe(2);
   });
 
   it('one big bucket waits for the whole backward', () => {
-    const o = overlapBackward(layers, backward, 1000, (b) => ({ seconds: b.reduce((s, l) => s + l.gradientBytes, 0) / 100, codecSeconds: 0, bytesSent: 0 }));
+    const o = overlapBackward(layers, backward, 1000, (b) => timed(b.reduce((s, l) => s + l.gradientBytes, 0) / 100));
     expect(o.end).toBe(8);
   });
 
   it('a slow network queues the buckets', () => {
     // c: 2→7; a ready at 6 but the network is busy until 7: 7→12
-    const o = overlapBackward(layers, backward, 0, () => ({ seconds: 5, codecSeconds: 0, bytesSent: 0 }));
+    const o = overlapBackward(layers, backward, 0, () => timed(5));
     expect(o.end).toBe(12);
   });
 });
@@ -112,6 +114,52 @@ describe('compressed exchange', () => {
     const sys = makeSystem({ devices: 2, topology: 'switch', link });
     expect(exchangeCost(sys, [conv], { ...plain, method: 'adacomp' }, 1e30).networkSeconds).toBeCloseTo(4e6 / 40 / 1e9, 12);
     expect(exchangeCost(sys, [fcl], { ...plain, method: 'adacomp' }, 1e30).networkSeconds).toBeCloseTo(4e6 / 200 / 1e9, 12);
+  });
+});
+
+describe('sparse exchanges', () => {
+  const n = 1e6;
+  const fcl = layer('fc', { gradientBytes: 4 * n, gradientElements: n });
+  // top-k at 1%: 10,000 of 10⁶ elements as 32-bit values, positions as a list of 20-bit indices (cheaper than a
+  // 10⁶-bit map) plus 2 format bits, and a 32-bit count
+  const message = (32 + 10_000 * 20 + 2 + 10_000 * 32) / 8;
+
+  it('gTop-k: six rounds of one message on a switch of 8, encode, four passes per merge, one dense write', () => {
+    const sys = makeSystem({ devices: 8, topology: 'switch', link: { bandwidthBytesPerSecond: 1e9, latencySeconds: 1e-6 } });
+    const c = exchangeCost(sys, [fcl], { ...plain, method: 'topk', exchange: 'gtopk' }, 1e11);
+    expect(c.algorithm).toBe('gtopk');
+    expect(c.networkSeconds).toBeCloseTo(6 * (1e-6 + message / 1e9), 12);
+    // top-k encodes in 6 passes over the 4 MB gradient; 3 merges of 4 message passes; the result written dense
+    expect(c.codecSeconds).toBeCloseTo((6 * 4e6 + 3 * 4 * message + 4e6) / 1e11, 12);
+  });
+
+  it('auto takes the cheapest exchange per bucket and names it', () => {
+    const sys = makeSystem({ devices: 1024, topology: 'switch', link: { bandwidthBytesPerSecond: 12.5e9, latencySeconds: 5e-6 } });
+    const spec = { ...plain, method: 'topk' as const, exchange: 'auto' as const };
+    const auto = exchangeCost(sys, [fcl], spec, 1e12);
+    const each = (['allgather', 'sparcml', 'gtopk'] as const).map((exchange) => exchangeCost(sys, [fcl], { ...spec, exchange }, 1e12));
+    expect(auto.seconds).toBe(Math.min(...each.map((e) => e.seconds)));
+    // 1,024 messages of 65 kB all-gathered take 67 MB per device; gTop-k 20 rounds of one message
+    expect(auto.algorithm).toBe('gtopk');
+    expect(each[0]!.networkSeconds).toBeCloseTo((1023 * (5e-6 + message / 12.5e9)), 9);
+  });
+
+  it('hierarchical: a dense reduce-scatter and all-gather inside the node around the compressed exchange across nodes', () => {
+    const sys = makeSystem({ devices: 16, topology: 'hier', link, nodeDevices: 4, intraLink: { bandwidthBytesPerSecond: 8e9, latencySeconds: 0 } });
+    const spec = { ...plain, method: 'topk' as const, exchange: 'hier' as const };
+    const c = exchangeCost(sys, [fcl], spec, 1e11);
+    // inside: 3 steps of 1 MB each way at 8 GB/s; across: 4 nodes exchange each device's quarter, 250,000 elements
+    const inside = (2 * 3 * 1e6) / 8e9;
+    const across = exchangeCost(subgroup(sys, 4, 'outer'), [fcl], { ...spec, exchange: 'auto' }, 1e11, 1 / 4);
+    expect(c.algorithm).toBe('hier');
+    expect(c.networkSeconds).toBeCloseTo(inside + across.networkSeconds, 12);
+    expect(c.codecSeconds).toBe(across.codecSeconds);
+  });
+
+  it('refuses an exchange the method or topology cannot run', () => {
+    const sw = makeSystem({ devices: 4, topology: 'switch', link });
+    expect(() => exchangeCost(sw, [fcl], { ...plain, method: 'onebit', exchange: 'gtopk' }, 1e11)).toThrow(/--exchange gtopk needs a sparse compression method/);
+    expect(() => exchangeCost(sw, [fcl], { ...plain, method: 'topk', exchange: 'hier' }, 1e11)).toThrow(/--exchange hier needs the hier topology/);
   });
 });
 

@@ -1,6 +1,6 @@
 import { AccelmapError } from '../util/errors.js';
 import { bestAllReduce, pointToPoint } from './collectives.js';
-import { exchangeCost, type ExchangeSpec } from './exchange.js';
+import { exchangeCost, type ExchangeAlgorithm, type ExchangeCost, type ExchangeSpec } from './exchange.js';
 import { subgroup } from './groups.js';
 import { forwardSeconds, singleDeviceSeconds, type LayerProfile, type StepProfile } from './profile.js';
 import type { System } from './system.js';
@@ -64,6 +64,8 @@ export interface StepResult {
   codecSeconds: number;
   /** Bytes each device sends per step. */
   bytesSentPerDevice: number;
+  /** How the gradient buckets travelled: buckets per exchange algorithm. */
+  exchangeAlgorithms: Partial<Record<ExchangeAlgorithm, number>>;
   samplesPerSecond: number;
   scalingEfficiency: number;
 }
@@ -85,20 +87,30 @@ interface Overlap {
   commSeconds: number;
   codecSeconds: number;
   bytesSent: number;
+  algorithms: Partial<Record<ExchangeAlgorithm, number>>;
+}
+
+/** Buckets per exchange algorithm. */
+function tally(exchanges: readonly ExchangeCost[]): Partial<Record<ExchangeAlgorithm, number>> {
+  const out: Partial<Record<ExchangeAlgorithm, number>> = {};
+  for (const e of exchanges) if (e.seconds > 0) out[e.algorithm] = (out[e.algorithm] ?? 0) + 1;
+  return out;
 }
 
 /**
  * Backward from the last layer to the first, `backward[i]` seconds each,
  * with bucketed gradient exchanges overlapping it on one network queue.
  */
-export function overlapBackward(layers: readonly LayerProfile[], backward: readonly number[], bucketBytes: number, exchange: (bucket: LayerProfile[]) => { seconds: number; codecSeconds: number; bytesSent: number }): Overlap {
+export function overlapBackward(layers: readonly LayerProfile[], backward: readonly number[], bucketBytes: number, exchange: (bucket: LayerProfile[]) => ExchangeCost): Overlap {
   let t = 0;
   let netFree = 0;
   let bucket: LayerProfile[] = [];
   let bucketSize = 0;
-  const out: Overlap = { end: 0, commSeconds: 0, codecSeconds: 0, bytesSent: 0 };
+  const out: Overlap = { end: 0, commSeconds: 0, codecSeconds: 0, bytesSent: 0, algorithms: {} };
+  const done: ExchangeCost[] = [];
   const flush = () => {
     const c = exchange(bucket);
+    done.push(c);
     const start = Math.max(t, netFree);
     netFree = start + c.seconds;
     out.commSeconds += c.seconds;
@@ -117,10 +129,15 @@ export function overlapBackward(layers: readonly LayerProfile[], backward: reado
   }
   if (bucket.length > 0) flush();
   out.end = Math.max(t, netFree);
+  out.algorithms = tally(done);
   return out;
 }
 
-function result(profile: StepProfile, devices: number, parts: { dp: number; tp: number; pp: number; samplesPerStep: number; step: number; compute: number; comm: number; bubble: number; codec: number; bytes: number }): StepResult {
+function result(
+  profile: StepProfile,
+  devices: number,
+  parts: { dp: number; tp: number; pp: number; samplesPerStep: number; step: number; compute: number; comm: number; bubble: number; codec: number; bytes: number; algorithms: Partial<Record<ExchangeAlgorithm, number>> },
+): StepResult {
   // never below zero (rounding), by construction step ≥ compute + bubble
   const exposed = Math.max(0, parts.step - parts.compute - parts.bubble);
   const single = profile.batch / singleDeviceSeconds(profile);
@@ -138,6 +155,7 @@ function result(profile: StepProfile, devices: number, parts: { dp: number; tp: 
     bubbleSeconds: parts.bubble,
     codecSeconds: parts.codec,
     bytesSentPerDevice: parts.bytes,
+    exchangeAlgorithms: parts.algorithms,
     samplesPerSecond,
     scalingEfficiency: samplesPerSecond / (devices * single),
   };
@@ -162,6 +180,7 @@ function dataParallelStep(profile: StepProfile, system: System, cfg: ParallelCon
     bubble: 0,
     codec: o.codecSeconds,
     bytes: o.bytesSent,
+    algorithms: o.algorithms,
   });
 }
 
@@ -202,6 +221,7 @@ function tensorParallelStep(profile: StepProfile, system: System, cfg: ParallelC
     bubble: 0,
     codec: o.codecSeconds,
     bytes: tpBytes + o.bytesSent,
+    algorithms: o.algorithms,
   });
 }
 
@@ -281,5 +301,6 @@ function pipelineStep(profile: StepProfile, system: System, cfg: ParallelConfig)
     bubble,
     codec: Math.max(...stages.map((s) => s.exchange.codecSeconds)),
     bytes: Math.max(...stages.map((s) => s.bytes)),
+    algorithms: tally(stages.map((s) => s.exchange)),
   });
 }

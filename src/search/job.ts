@@ -1,4 +1,5 @@
 import type { Architecture } from '../arch/types.js';
+import type { Convention } from '../mapping/model.js';
 import { problemKey, type Problem } from '../problem/types.js';
 import { AccelmapError } from '../util/errors.js';
 import { applyUserConstraints, type ConstraintEntry } from './constraints-file.js';
@@ -21,6 +22,7 @@ export interface SearchJob {
   budget: Budget;
   seed: number;
   precision?: string;
+  convention?: Convention;
   /** User constraints (already validated), added to each dataflow's. */
   constraints?: ConstraintEntry[];
 }
@@ -74,7 +76,7 @@ export function runJob(job: SearchJob, key: string, onProgress?: (p: SearchProgr
   const user = job.constraints && { src: { file: 'constraints', value: null, locate: () => undefined }, entries: job.constraints };
   const sets = constraintSets(job.dataflow, job.problem, job.arch).map((c) => (user ? applyUserConstraints(c, user, job.problem, job.arch) : c));
   const byDataflow = sets.map((c) =>
-    outcome(searchProblem(job.problem, job.arch, c, { strategy: job.strategy, objective, budget: job.budget, seed: derivedSeed(job.seed, `${key}/${c.name}`), precision: job.precision, onProgress: onProgress && ((p) => onProgress({ ...p, dataflow: c.name })) })),
+    outcome(searchProblem(job.problem, job.arch, c, { strategy: job.strategy, objective, budget: job.budget, seed: derivedSeed(job.seed, `${key}/${c.name}`), precision: job.precision, convention: job.convention, onProgress: onProgress && ((p) => onProgress({ ...p, dataflow: c.name })) })),
   );
   let best = byDataflow[0]!;
   for (const o of byDataflow) if (o.mapping && (!best.mapping || compare(objective, o.cycles, o.energyPj, best.cycles, best.energyPj) < 0)) best = o;

@@ -1,7 +1,7 @@
 import type { Architecture } from '../arch/types.js';
 import { cloneMapping, copyMapping, type MappingArrays } from '../mapping/mapping.js';
 import { invalidReason } from '../mapping/cost.js';
-import { CostModel, INVALID } from '../mapping/model.js';
+import { CostModel, INVALID, type Convention } from '../mapping/model.js';
 import type { Problem } from '../problem/types.js';
 import { AccelmapError } from '../util/errors.js';
 import { Rng } from '../util/rng.js';
@@ -49,6 +49,8 @@ export interface SearchOptions {
   budget: Budget;
   seed: number;
   precision?: string;
+  /** The cost model's counting convention (ModelOptions.convention). */
+  convention?: Convention;
   /** Called every few thousand evaluations. */
   onProgress?: (p: SearchProgress) => void;
 }
@@ -105,7 +107,7 @@ class Tracker {
     constraints: Constraints,
     readonly options: SearchOptions,
   ) {
-    this.model = new CostModel(problem, arch, { precision: options.precision });
+    this.model = new CostModel(problem, arch, { precision: options.precision, convention: options.convention });
     this.minUnits = constraints.minUtilization * arch.compute.instances;
     this.rejected = new Float64Array(this.rejectionKey(INVALID_CODES, 0) + 1);
   }

@@ -1,6 +1,7 @@
 import type { Architecture } from '../arch/types.js';
 import { copyMapping, mappingFor, type MappingArrays } from '../mapping/mapping.js';
 import { checkLoopBounds } from '../mapping/model.js';
+import { tileWords } from '../mapping/tile.js';
 import type { Problem } from '../problem/types.js';
 import { AccelmapError } from '../util/errors.js';
 import type { Rng } from '../util/rng.js';
@@ -554,13 +555,7 @@ export class MapSpace {
       let kept = 0;
       for (let s = 0; s < DS; s++) {
         if (!m.keep[l * DS + s]) continue;
-        let size = 1;
-        for (const terms of this.ranks[s]!) {
-          let e = 1;
-          for (const t of terms) e += t.coef * (tile[l * D + t.dim]! - 1);
-          size *= e;
-        }
-        kept += size;
+        kept += tileWords(this.ranks[s]!, tile, l * D);
       }
       return kept <= capacity[l]!;
     };

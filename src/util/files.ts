@@ -110,6 +110,15 @@ export function checkWritable(file: string, what: string): void {
   }
 }
 
+/** Creates folder `dir` (and its parents) unless it exists; `what` says what goes there. Check it first (`checkWritableFolder`): Node 20's recursive mkdir never returns under /proc. */
+export function makeDirectory(dir: string, what: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    throw new AccelmapError('io', `cannot create the folder for ${what}: ${fileErrorReason(e)}`, { file: dir });
+  }
+}
+
 /**
  * Checks up front that files can be written into folder `dir`, which may not
  * exist yet (it is created when written): not empty, not under /proc or
@@ -129,10 +138,6 @@ export function checkWritableFolder(dir: string, what: string): void {
 
 /** Writes files into folder `dir` (created with its missing parents), each atomically. */
 export function writeFolder(dir: string, files: { name: string; text: string }[], what: string): void {
-  try {
-    mkdirSync(dir, { recursive: true });
-  } catch (e) {
-    throw new AccelmapError('io', `cannot write ${what}: ${fileErrorReason(e)}`, { file: dir });
-  }
+  makeDirectory(dir, what);
   for (const f of files) writeTextFile(join(dir, f.name), f.text, what);
 }

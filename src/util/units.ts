@@ -54,3 +54,16 @@ export function formatSeconds(s: number): string {
 export function formatPercent(fraction: number, digits = 1): string {
   return `${(fraction * 100).toFixed(digits)}%`;
 }
+
+/** An energy in picojoules with the SI prefix that keeps 1 ≤ value < 1000, four significant digits, never an exponent (e.g. `81.92 mJ`, `847.2 µJ`). */
+export function formatEnergy(pj: number): string {
+  const units = ['pJ', 'nJ', 'µJ', 'mJ', 'J', 'kJ'];
+  let v = pj;
+  let i = 0;
+  while (Math.abs(v) >= 1000 && i < units.length - 1) {
+    v /= 1000;
+    i++;
+  }
+  const digits = Math.abs(v) >= 100 ? 1 : Math.abs(v) >= 10 ? 2 : 3;
+  return `${v.toFixed(digits)} ${units[i]}`;
+}

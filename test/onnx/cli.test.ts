@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { cliJson } from '../cli-helpers.js';
-import { sharedDir } from '../../src/util/shared.js';
+import { hasShared, sharedDir } from '../../src/util/shared.js';
 
-describe('accelmap profile on an ONNX file', () => {
+describe.skipIf(!hasShared('commands on an ONNX file', 'models', 'squeezenet1_1.onnx'))('accelmap profile on an ONNX file', () => {
   it('profiles a PyTorch export with the MACs the ONNX tooling computed', async () => {
     const expected = JSON.parse(readFileSync(sharedDir('models', 'squeezenet1_1.expected.json'), 'utf8')) as { macs: number; param_count_float_initializers: number };
     const out = (await cliJson('profile', sharedDir('models', 'squeezenet1_1.onnx'), '--json')) as { params: number; totals: { macs: number } };

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { hasShared } from '../../src/util/shared.js';
 import { CASE_FOLDERS, listCases, runCase, type OnnxCase } from './cases.js';
 
 /**
@@ -9,7 +10,7 @@ import { CASE_FOLDERS, listCases, runCase, type OnnxCase } from './cases.js';
  */
 const SUPPORTED_AT_LEAST: Record<string, number> = { node: 1687, light: 9, 'pytorch-converted': 82, 'pytorch-operator': 35, simple: 7 };
 
-describe('ONNX backend test data', () => {
+describe.skipIf(!hasShared('the ONNX backend test data', 'onnx-tests'))('ONNX backend test data', () => {
   for (const folder of CASE_FOLDERS) {
     it(`${folder}: every supported case matches its recorded output shapes`, () => {
       const cases: OnnxCase[] = listCases(folder);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { sharedDir } from '../../src/util/shared.js';
+import { hasShared, sharedDir } from '../../src/util/shared.js';
 import { fuzzModel } from './fuzz.js';
 
 /**
@@ -21,7 +21,7 @@ const MODELS: [string, number][] = [
   ['onnx-tests/light/light_zfnet512.onnx', 3000],
 ];
 
-describe('fuzzing the ONNX reader', () => {
+describe.skipIf(!hasShared('fuzzing the ONNX reader', 'onnx-tests', 'light'))('fuzzing the ONNX reader', () => {
   let total = 0;
   for (const [path, cases] of MODELS) {
     it(`${path}: ${cases} mutated copies import or fail cleanly`, () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { nodeCounts } from '../../src/workload/counts.js';
 import { importOnnx } from '../../src/workload/onnx/import.js';
-import { sharedDir } from '../../src/util/shared.js';
+import { hasShared, sharedDir } from '../../src/util/shared.js';
 
 /**
  * Counts of the ONNX losses, FlexAttention and the training-preview
@@ -15,7 +15,7 @@ function onlyNode(name: string) {
   return nodeCounts(g, g.nodes[0]!);
 }
 
-describe('counts of ops from the preview domains and the ONNX losses', () => {
+describe.skipIf(!hasShared('counts of the ONNX preview-domain ops', 'onnx-tests', 'node'))('counts of ops from the preview domains and the ONNX losses', () => {
   it('FlexAttention with grouped heads: Q·Kᵀ and P·V MACs, 6 FLOPs per score', () => {
     // Q [2, 8, 4, 16], K and V [2, 2, 6, 16]: scores 2·8·4·6 = 384, each 16 + 16 MACs
     const c = onlyNode('test_flexattention_gqa');

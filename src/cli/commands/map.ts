@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { loadArch } from '../../arch/load.js';
 import type { Architecture } from '../../arch/types.js';
@@ -7,27 +8,30 @@ import { layerWork, problemWork, type LayerWork } from '../../network/layers.js'
 import type { NetworkResult } from '../../network/map.js';
 import { parseLayerSpec } from '../../problem/parse.js';
 import { problemKey, type Problem } from '../../problem/types.js';
-import { mapReportHtml } from '../../report/map-report.js';
+import { mapReportHtml, objectiveScore } from '../../report/map-report.js';
+import { timeloopMappingYaml } from '../../interop/timeloop/mapping.js';
+import { mappingFromDirectives } from '../../mapping/directives.js';
 import { applyUserConstraints, loadConstraintsFile, type UserConstraints } from '../../search/constraints-file.js';
 import { constraintSets, DATAFLOW_CHOICES, type DataflowChoice } from '../../search/dataflows.js';
 import { parseObjective } from '../../search/objective.js';
 import { STRATEGIES, type Budget, type Strategy } from '../../search/search.js';
 import { MapSpace } from '../../search/space.js';
 import { AccelmapError } from '../../util/errors.js';
-import { writeTextFile } from '../../util/files.js';
+import { makeDirectory, writeTextFile } from '../../util/files.js';
 import { stderrProgress } from '../../util/progress.js';
 import { renderTable } from '../../util/table.js';
-import { formatCount, formatPercent, formatSeconds } from '../../util/units.js';
+import { formatCount, formatEnergy, formatPercent, formatSeconds } from '../../util/units.js';
 import { loadGraph } from '../../workload/load.js';
-import { MAX_THREADS, oneOf, outputFile, positiveInt, threadsFlag } from '../flags.js';
+import { MAX_THREADS, oneOf, outputFile, outputFolder, positiveInt, threadsFlag } from '../flags.js';
 import { toJson, type Io } from '../io.js';
 import { addModelOptions, loadOptions, type ModelFlags } from '../model-options.js';
+import { addTimeloopMapOptions, timeloopTarget, writeTimeloopOut, type TimeloopMapFlags } from './map-timeloop.js';
 
 /** Default search budget: evaluations per distinct loop nest (and per dataflow with --dataflow all). */
 export const DEFAULT_BUDGET = MAP_DEFAULTS.budget.evaluations;
 
-interface MapFlags extends ModelFlags {
-  arch: string;
+export interface MapFlags extends ModelFlags, TimeloopMapFlags {
+  arch?: string;
   dataflow: DataflowChoice;
   objective: string;
   strategy: Strategy;
@@ -39,6 +43,7 @@ interface MapFlags extends ModelFlags {
   csv?: boolean;
   out?: string;
   constraints?: string;
+  timeloopOut?: string;
   progress: boolean;
 }
 
@@ -71,8 +76,8 @@ export function registerMap(program: Command, io: Io): void {
   const cmd = program
     .command('map')
     .description('search mappings for every layer of a model (or one layer) on an accelerator: cycles, energy, utilization, roofline')
-    .argument('<model>', 'zoo model, .onnx file, or one layer (conv:K=64,C=64,P=56,Q=56,R=3,S=3)')
-    .requiredOption('--arch <arch>', 'preset name or spec file')
+    .argument('[model]', 'zoo model, .onnx file, or one layer (conv:K=64,C=64,P=56,Q=56,R=3,S=3); none with --timeloop')
+    .option('--arch <arch>', 'preset name or spec file (required unless --timeloop)')
     .addOption(new Option('--dataflow <name>', `${DATAFLOW_CHOICES.join('|')}: a named constraint set, each one compared (all), or unconstrained (auto)`).argParser(oneOf('--dataflow', DATAFLOW_CHOICES)).default(MAP_DEFAULTS.dataflow))
     .option('--objective <list>', 'latency | energy | edp, or a lexicographic list such as energy,latency', MAP_DEFAULTS.objective)
     .addOption(new Option('--strategy <name>', `${STRATEGIES.join('|')}`).argParser(oneOf('--strategy', STRATEGIES)).default(MAP_DEFAULTS.strategy))
@@ -80,23 +85,30 @@ export function registerMap(program: Command, io: Io): void {
     .addOption(new Option('--seed <n>', 'random seed').argParser(positiveInt('--seed')).default(MAP_DEFAULTS.seed))
     .option('--threads <n>', `worker threads, at most ${MAX_THREADS} (default: the cores of this machine)`, threadsFlag)
     .option('--precision <name>', 'precision mode of the compute unit')
-    .option('--json', 'print JSON')
+    .addOption(new Option('--json', 'print JSON').conflicts('csv'))
     .option('--csv', 'print one CSV row per layer')
     .option('--out <file.html>', 'write a self-contained HTML report', outputFile('--out', 'HTML report'))
     .option('--constraints <file>', 'user constraints (YAML/JSON, Timeloop vocabulary) added to the dataflow')
+    .option('--timeloop-out <dir>', "write each layer's mapping as a Timeloop mapping (v0.4 YAML) into <dir>; with --timeloop, the best mapping (timeloop-mapper.map.yaml) and its stats (timeloop-mapper.stats.txt)", outputFolder('--timeloop-out', 'Timeloop mappings'))
     .option('--no-progress', 'no progress on stderr');
-  addModelOptions(cmd).action(async (model: string, opts: MapFlags) => {
-    const arch = loadArch(opts.arch);
+  addTimeloopMapOptions(cmd);
+  addModelOptions(cmd).action(async (model: string | undefined, opts: MapFlags) => {
+    const timeloop = opts.timeloop ? timeloopTarget(model, opts, io) : undefined;
+    if (!timeloop && model === undefined) throw new AccelmapError('bad-flag', 'map needs a model, a layer or --timeloop FILE...', {}, 'e.g. accelmap map resnet50 --arch eyeriss');
+    if (!timeloop && opts.arch === undefined) throw new AccelmapError('bad-flag', 'map needs --arch (or --timeloop FILE..., whose architecture is used)');
+    const arch = timeloop?.design.arch.arch ?? loadArch(opts.arch!);
     parseObjective(opts.objective);
-    const single = model.includes(':') && !/\.onnx$/i.test(model);
-    const workload = single ? parseLayerSpec(model) : loadGraph(model, loadOptions(opts));
-    const works = 'nodes' in workload ? layerWork(workload) : problemWork(model, workload);
-    const user = opts.constraints ? loadConstraintsFile(opts.constraints) : undefined;
+    if (opts.timeloopOut && !timeloop) makeDirectory(opts.timeloopOut, 'Timeloop mappings');
+    const name = timeloop?.name ?? model!;
+    const single = !timeloop && name.includes(':') && !/\.onnx$/i.test(name);
+    const workload = timeloop?.design.problem ?? (single ? parseLayerSpec(name) : loadGraph(name, loadOptions(opts)));
+    const works = 'nodes' in workload ? layerWork(workload) : problemWork(name, workload);
+    const user = timeloop?.constraints ?? (opts.constraints ? loadConstraintsFile(opts.constraints) : undefined);
     const summary = spaceSummary(works, arch, opts.dataflow, user);
-    if (opts.progress) io.err(`map ${model} on ${arch.name}: ${summary}`);
+    if (opts.progress) io.err(`map ${name} on ${arch.name}: ${summary}`);
     const progress = stderrProgress('map', opts.progress);
     const result = await mapNetwork(workload, arch, {
-      name: model,
+      name,
       dataflow: opts.dataflow,
       objective: opts.objective,
       strategy: opts.strategy,
@@ -104,13 +116,19 @@ export function registerMap(program: Command, io: Io): void {
       seed: opts.seed,
       threads: opts.threads,
       precision: opts.precision,
-      constraints: opts.constraints,
+      convention: opts.convention,
+      constraints: timeloop ? { constraints: timeloop.constraints.entries } : opts.constraints,
       onProgress: (m) => progress.update(m),
     });
     progress.done();
+    if (timeloop && opts.timeloopOut) writeTimeloopOut(timeloop, result, opts, io);
     if (opts.out) {
       writeTextFile(opts.out, mapReportHtml(result), 'HTML report');
       io.err(`wrote ${opts.out}`);
+    }
+    if (opts.timeloopOut && !timeloop) {
+      const files = writeTimeloopMappings(result, arch, opts.timeloopOut);
+      io.err(`wrote ${files} Timeloop mappings into ${opts.timeloopOut}`);
     }
     if (opts.json) return io.out(toJson(result));
     if (opts.csv) return io.out(renderCsv(result));
@@ -124,20 +142,20 @@ export function renderMap(r: NetworkResult): string {
   const mapped = r.layers.filter((l) => l.kind === 'mapped');
   const all = r.dataflow === 'all';
   const multi = r.cores > 1;
-  const header = ['layer', 'op', 'shape', 'dataflow', ...(multi ? ['partition'] : []), 'cycles', 'energy µJ', 'util', 'bound', 'ratio', ...(all ? ['runner-up (margin)'] : [])];
+  const header = ['layer', 'op', 'shape', 'dataflow', ...(multi ? ['partition'] : []), 'cycles', 'energy', 'util', 'bound', 'ratio', ...(all ? ['runner-up (margin)'] : [])];
   const rows = mapped.map((l) => {
     const p = l.problems[0]!;
     const shape = l.problem ? l.problem.dims.map((d, i) => `${d}${l.problem!.bounds[i]}`).join(' ') : '';
     let runnerUp = '';
     if (all && p.comparison && p.comparison.length > 1) {
-      const score = (x: { cycles: number; energyPj: number }) => (r.objective.startsWith('latency') ? x.cycles : r.objective.startsWith('energy') ? x.energyPj : x.cycles * x.energyPj);
+      const score = (x: { cycles: number; energyPj: number }) => objectiveScore(r.objective, x);
       const sorted = [...p.comparison].sort((a, b) => score(a) - score(b));
       const second = sorted[1]!;
       runnerUp = `${second.dataflow} (+${formatPercent(score(second) / score(sorted[0]!) - 1)})`;
     }
     return [
       l.name, l.op, shape, l.dataflow ?? '', ...(multi ? [`${p.partition.kind}${p.partition.dim ? ` ${p.partition.dim}` : ''}`] : []),
-      num(l.cycles), (l.energyPj / 1e6).toPrecision(4), formatPercent(l.utilization), l.bound, l.ratio.toFixed(2), ...(all ? [runnerUp] : []),
+      num(l.cycles), formatEnergy(l.energyPj), formatPercent(l.utilization), l.bound, l.ratio.toFixed(2), ...(all ? [runnerUp] : []),
     ];
   });
   const vector = r.layers.filter((l) => l.kind === 'vector');
@@ -148,8 +166,8 @@ export function renderMap(r: NetworkResult): string {
     '',
     renderTable(header, rows),
     '',
-    `other ops on the vector unit: ${vector.length} ops, ${num(vCycles)} cycles, ${(vEnergy / 1e6).toPrecision(4)} µJ`,
-    `total: ${num(t.cycles)} cycles (${formatSeconds(t.seconds)}), ${(t.energyPj / 1e6).toPrecision(5)} µJ, ${num(t.macs)} MACs, utilization ${formatPercent(t.utilization)}; ${t.distinctProblems} distinct loop nests, ${t.evaluations.toLocaleString('en-US')} mappings evaluated`,
+    `other ops on the vector unit: ${vector.length} ops, ${num(vCycles)} cycles (${formatPercent(t.cycles > 0 ? vCycles / t.cycles : 0)}), ${formatEnergy(vEnergy)}`,
+    `total: ${num(t.cycles)} cycles (${formatSeconds(t.seconds)}), ${formatEnergy(t.energyPj)}, ${num(t.macs)} MACs, utilization ${formatPercent(t.utilization)}; ${t.distinctProblems} distinct loop nests, ${t.evaluations.toLocaleString('en-US')} mappings evaluated`,
   ];
   if (t.incompleteSearches > 0) lines.push(`note: ${t.incompleteSearches} exhaustive searches stopped at the budget before covering their space (raise --budget or constrain with --dataflow)`);
   if (all) {
@@ -166,7 +184,27 @@ function csvCell(x: string | number): string {
 }
 
 export function renderCsv(r: NetworkResult): string {
-  const header = ['layer', 'op', 'kind', 'phase', 'dataflow', 'partition', 'macs', 'cycles', 'energy_pj', 'utilization', 'bound', 'bound_cycles', 'ratio'];
-  const rows = r.layers.map((l) => [l.name, l.op, l.kind, l.phase, l.dataflow ?? '', l.problems[0]?.partition.kind ?? '', l.macs, l.cycles, l.energyPj, l.utilization, l.bound, l.boundCycles, l.ratio]);
+  const header = ['layer', 'op', 'kind', 'phase', 'shape', 'dataflow', 'partition', 'macs', 'words', 'cycles', 'energy_pj', 'utilization', 'bound', 'bound_cycles', 'ratio'];
+  const rows = r.layers.map((l) => [l.name, l.op, l.kind, l.phase, shapeOf(l.problems[0]?.problem ?? null), l.dataflow ?? '', l.problems[0]?.partition.kind ?? '', l.macs, l.words, l.cycles, l.energyPj, l.utilization, l.bound, l.boundCycles, l.ratio]);
   return [header, ...rows].map((row) => row.map(csvCell).join(',')).join('\n');
+}
+
+/** A loop nest's bounds, `N=1 K=64 C=64 …` ('' for ops without one). */
+function shapeOf(p: Problem | null): string {
+  return p ? p.dims.map((d, i) => `${d}=${p.bounds[i]}`).join(' ') : '';
+}
+
+/** Writes every mapped layer's mapping (each of its loop nests) into `dir` as `<n>-<layer>.mapping.yaml`; returns how many. */
+function writeTimeloopMappings(r: NetworkResult, arch: Architecture, dir: string): number {
+  let n = 0;
+  r.layers.forEach((l, i) =>
+    l.problems.forEach((p, k) => {
+      if (!p.mapping) return;
+      const problem = p.partition.perCoreProblem;
+      const file = join(dir, `${String(i).padStart(3, '0')}-${l.name.replace(/[^\w.-]+/g, '_')}${l.problems.length > 1 ? `-${k + 1}` : ''}.mapping.yaml`);
+      writeTextFile(file, timeloopMappingYaml(problem, arch, mappingFromDirectives(p.mapping, problem, arch)), 'Timeloop mapping');
+      n++;
+    }),
+  );
+  return n;
 }

@@ -56,7 +56,7 @@ export function registerMemory(program: Command, io: Io): void {
       const { plan, policies, leastCapacity } = planMemory(graph, options);
       if (leastCapacity) requireFeasible(plan, leastCapacity);
       const maxBatch = f.maxBatch ? largestBatch((b) => load(b), device, { capacityBytes: f.capacity, checkpointEvery: f.checkpointEvery, inPlace: f.inPlace, policy: f.policy, algorithm: f.algo }, stderrProgress('memory --max-batch')) : undefined;
-      if (f.trace) writeTextFile(f.trace, toJson(chromeTrace(plan)), 'trace');
+      if (f.trace) writeTextFile(f.trace, toJson(chromeTrace(plan), { stamp: false }), 'trace');
       if (f.out) writeTextFile(f.out, memoryHtml(plan, policies, planMemory(graph, { ...options, policy: 'none' }).plan), 'HTML report');
       if (f.json) {
         const { steps, transfers, memory, ...summary } = plan;

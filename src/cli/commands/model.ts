@@ -2,10 +2,12 @@ import type { Command } from 'commander';
 import { loadArch } from '../../arch/load.js';
 import { costOf, type Cost } from '../../mapping/cost.js';
 import { loadMappingFile } from '../../mapping/directives.js';
+import type { Convention } from '../../mapping/model.js';
 import { loadLayer } from '../../problem/load.js';
 import { renderTable } from '../../util/table.js';
-import { formatCount, formatPercent, formatSeconds } from '../../util/units.js';
+import { formatCount, formatEnergy, formatPercent, formatSeconds } from '../../util/units.js';
 import { timeloopMappingYaml, type TimeloopMappingFormat } from '../../interop/timeloop/mapping.js';
+import { conventionOption } from '../convention-option.js';
 import { oneOf, outputFile } from '../flags.js';
 import { writeTextFile } from '../../util/files.js';
 import { toJson, type Io } from '../io.js';
@@ -15,6 +17,7 @@ interface ModelFlags {
   layer: string;
   mapping: string;
   precision?: string;
+  convention: Convention;
   json?: boolean;
   timeloopOut?: string;
   timeloopFormat: TimeloopMappingFormat;
@@ -28,6 +31,7 @@ export function registerModel(program: Command, io: Io): void {
     .requiredOption('--layer <spec>', 'conv:N=1,K=64,C=64,P=56,Q=56,R=3,S=3,stride=1 | matmul:M=128,N=768,K=768 | a layer file')
     .requiredOption('--mapping <file>', 'mapping file (Timeloop directives; or a layer of `accelmap map --json`)')
     .option('--precision <name>', 'precision mode of the compute unit (default: the first)')
+    .addOption(conventionOption('accelmap'))
     .option('--json', 'print JSON')
     .option('--timeloop-out <file>', 'also write the mapping as a Timeloop mapping YAML file', outputFile('--timeloop-out', 'Timeloop mapping'))
     .option('--timeloop-format <version>', 'v0.4 (lists, type: dataspace) or v0.3 (strings, type: datatype)', oneOf('--timeloop-format', ['v0.4', 'v0.3'] as const), 'v0.4')
@@ -35,7 +39,7 @@ export function registerModel(program: Command, io: Io): void {
       const arch = loadArch(opts.arch);
       const problem = loadLayer(opts.layer);
       const mapping = loadMappingFile(opts.mapping, problem, arch);
-      const cost = costOf(problem, arch, mapping, { precision: opts.precision });
+      const cost = costOf(problem, arch, mapping, { precision: opts.precision, convention: opts.convention });
       if (opts.timeloopOut) writeTextFile(opts.timeloopOut, timeloopMappingYaml(problem, arch, mapping, opts.timeloopFormat), 'Timeloop mapping');
       io.out(opts.json ? toJson({ layer: opts.layer, problem, ...cost }) : formatCost(cost, `${opts.layer} on ${arch.name}`));
     });
@@ -46,7 +50,7 @@ export function formatCost(c: Cost, title: string): string {
   const lines = [
     title,
     `cycles ${formatCount(c.cycles)} (compute ${formatCount(c.computeCycles)}), ${formatSeconds(c.seconds)}; utilization ${formatPercent(c.utilization)}`,
-    `energy ${formatCount(c.energyPj * 1e-6)} µJ = ${c.pjPerMac.toPrecision(4)} pJ/MAC (MACs ${formatCount(c.macEnergyPj * 1e-6)} µJ${c.leakEnergyPj ? `, leakage ${formatCount(c.leakEnergyPj * 1e-6)} µJ` : ''}); EDP ${c.edp.toPrecision(4)} pJ·cycles`,
+    `energy ${formatEnergy(c.energyPj)} = ${c.pjPerMac.toPrecision(4)} pJ/MAC (MACs ${formatEnergy(c.macEnergyPj)}${c.leakEnergyPj ? `, leakage ${formatEnergy(c.leakEnergyPj)}` : ''}); EDP ${c.edp.toPrecision(4)} pJ·cycles`,
     `MACs ${formatCount(c.macs)}${c.paddedMacs !== c.macs ? ` (executed with padding: ${formatCount(c.paddedMacs)})` : ''}, precision ${c.precision}`,
     '',
   ];
@@ -64,11 +68,11 @@ export function formatCost(c: Cost, title: string): string {
         d.fills,
         d.updates,
         formatCount(d.totalReads + d.totalFills + d.totalUpdates),
-        formatCount(d.energyPj),
+        formatEnergy(d.energyPj),
       ]);
     }
-    rows.push([l.level, '(level)', '', l.utilizedCapacity, '', '', '', '', `slowdown ${l.slowdown === 1 ? '1' : l.slowdown.toFixed(3)}`, formatCount(l.energyPj + l.networkEnergyPj)]);
+    rows.push([l.level, '(level)', '', l.utilizedCapacity, '', '', '', '', `slowdown ${l.slowdown === 1 ? '1' : l.slowdown.toFixed(3)}`, formatEnergy(l.energyPj + l.networkEnergyPj)]);
   }
-  lines.push(renderTable(['level', 'data space', 'instances', 'tile (words)', 'partition', 'reads/inst', 'fills/inst', 'updates/inst', 'accesses (all)', 'energy pJ'], rows));
+  lines.push(renderTable(['level', 'data space', 'instances', 'tile (words)', 'partition', 'reads/inst', 'fills/inst', 'updates/inst', 'accesses (all)', 'energy'], rows));
   return lines.join('\n');
 }

@@ -7,7 +7,7 @@ import { isModelFile, loadGraph } from '../../workload/load.js';
 import { ALL_REDUCE_ALGORITHMS, type AllReduceAlgorithm } from '../../scaleout/collectives.js';
 import { COMPRESSION_METHODS, type CompressionMethod } from '../../scaleout/compress/compressors.js';
 import { EXCHANGE_MODES, type ExchangeSpec } from '../../scaleout/exchange.js';
-import { BREAKDOWN_HEADER, breakdownRows, efficiencyTable, scaleHtml, sweepOf } from '../../scaleout/scale.js';
+import { BREAKDOWN_HEADER, breakdownRows, describeAlgorithms, efficiencyTable, scaleHtml, sweepOf } from '../../scaleout/scale.js';
 import type { ParallelMode } from '../../scaleout/step.js';
 import { TOPOLOGY_NAMES, type TopologyName } from '../../scaleout/system.js';
 import { fraction, nonNegativeNumber, oneOf, outputFile, positiveInt, positiveNumber } from '../flags.js';
@@ -74,7 +74,11 @@ export function registerScale(program: Command, io: Io): void {
     .option('--bucket-mb <mb>', 'gradient bucket size in MB for overlapping the exchange with backward (0: per layer)', nonNegativeNumber('--bucket-mb'), SCALE_DEFAULTS.bucketMb)
     .addOption(new Option('--collective <a>', 'all-reduce algorithm').argParser(oneOf('--collective', ['auto', ...ALL_REDUCE_ALGORITHMS] as const)).default(SCALE_DEFAULTS.collective))
     .addOption(new Option('--compress <m>', 'gradient compression').argParser(oneOf('--compress', COMPRESSION_METHODS)).default(SCALE_DEFAULTS.compress))
-    .addOption(new Option('--exchange <e>', 'compressed messages go to every worker (allgather) or are re-compressed hop by hop (recompress, optimistic)').argParser(oneOf('--exchange', EXCHANGE_MODES)).default(SCALE_DEFAULTS.exchange))
+    .addOption(
+      new Option('--exchange <e>', 'how compressed gradients travel: auto (the cheapest per bucket), allgather, sparcml (sparse all-reduce), gtopk, hier (dense in node, compressed across), recompress (optimistic)')
+        .argParser(oneOf('--exchange', EXCHANGE_MODES))
+        .default(SCALE_DEFAULTS.exchange),
+    )
     .option('--compress-ratio <r>', 'assume this compression ratio for every layer instead of the method’s own', positiveNumber('--compress-ratio'))
     .option('--topk-fraction <f>', 'top-k: fraction of elements sent', fraction('--topk-fraction'), SCALE_DEFAULTS.topkFraction)
     .option('--strom-density <f>', 'strom: assumed fraction of elements reaching the threshold', fraction('--strom-density'), SCALE_DEFAULTS.stromDensity)
@@ -98,6 +102,7 @@ export function registerScale(program: Command, io: Io): void {
       );
       io.out(`compute from ${report.profileSource}`);
       io.out(`exchange: ${report.exchange}`);
+      io.out(`gradient buckets at ${r.devices} devices: ${describeAlgorithms(r)}`);
       io.out(
         `step ${formatSeconds(r.stepSeconds)} = compute ${formatSeconds(r.computeSeconds)} + exposed communication ${formatSeconds(r.exposedCommSeconds)}` +
           (r.bubbleSeconds > 0 ? ` + bubble ${formatSeconds(r.bubbleSeconds)}` : '') +

@@ -1,10 +1,8 @@
 import type { Command } from 'commander';
-import { readScaleSimConfig, toArraySpec, type ScaleSimConfig } from '../../interop/scalesim/config.js';
-import { replayLayer, type ScaleSimLayer } from '../../interop/scalesim/replay.js';
+import { readScaleSim, replayScaleSim, simulateSystolic, type ScaleSimInputs } from '../../api/interop.js';
+import type { ScaleSimConfig } from '../../interop/scalesim/config.js';
+import type { ScaleSimLayer } from '../../interop/scalesim/replay.js';
 import { REPORTS, SCALESIM_REPORTS, reportLine, type Report } from '../../interop/scalesim/reports.js';
-import { readTopology } from '../../interop/scalesim/topology.js';
-import { networkTotals, simulateLayer } from '../../sim/systolic/simulate.js';
-import type { SystolicLayer } from '../../sim/systolic/types.js';
 import { writeFolder } from '../../util/files.js';
 import { stderrProgress } from '../../util/progress.js';
 import { renderTable } from '../../util/table.js';
@@ -35,26 +33,29 @@ export function registerSystolic(program: Command, io: Io): void {
     .option('--csv <dir>', 'write COMPUTE_REPORT.csv, BANDWIDTH_REPORT.csv and DETAILED_ACCESS_REPORT.csv into <dir> (once every layer is done)', outputFolder('--csv', 'reports'))
     .option(
       '--convention <name>',
-      "scalesim: SCALE-Sim v2's own figures in its own report columns (its buffer model, CALC bandwidth only); accelmap: accelmap's cycle-level model (partial sums kept on chip, DRAM moved per SRAM tile)",
+      "scalesim: SCALE-Sim v2's own figures in its own report columns (its buffer model); accelmap: accelmap's cycle-level model (partial sums kept on chip, DRAM moved per SRAM tile)",
       oneOf('--convention', CONVENTIONS),
       'scalesim',
     )
     .action((flags: SystolicFlags) => (flags.convention === 'scalesim' ? runScaleSim(flags, io) : runAccelmap(flags, io)));
 }
 
-/** Reads the inputs and runs every layer; the `--csv` reports are written once every layer is done, each file whole. */
-function runLayers<R>(flags: SystolicFlags, io: Io, reports: Report<R>[], run: (config: ScaleSimConfig, layer: SystolicLayer, onFold: (done: number, total: number) => void) => R): { config: ScaleSimConfig; results: R[] } {
-  const { config, notes } = readScaleSimConfig(flags.config);
-  for (const n of notes) warn(io, `${n.file}:${n.line} ${n.key}: ${n.message}`);
-  const layers = readTopology(flags.topology, flags.gemm ? 'gemm' : 'conv');
+/** Reads the inputs, printing the config's notes. */
+function readInputs(flags: SystolicFlags, io: Io): ScaleSimInputs {
+  const inputs = readScaleSim(flags.config, flags.topology, { gemm: flags.gemm });
+  for (const n of inputs.notes) warn(io, n);
+  return inputs;
+}
+
+/** Progress on stderr. */
+function layerSinks(): { onProgress: (m: string) => void; done: () => void } {
   const progress = stderrProgress('systolic');
-  const results = layers.map((layer, i) => {
-    const label = `layer ${i + 1}/${layers.length} ${layer.name}`;
-    return run(config, layer, (done, total) => progress.update(`${label}: fold ${done}/${total}`));
-  });
-  progress.done();
+  return { onProgress: (m) => progress.update(m), done: () => progress.done() };
+}
+
+/** The `--csv` reports, written once every layer is done, each file whole: an interrupted run leaves none that look complete. */
+function writeReports<R>(flags: SystolicFlags, reports: Report<R>[], results: R[]): void {
   if (flags.csv) writeFolder(flags.csv, reports.map((r) => ({ name: r.file, text: [r.header, ...results.map((x, i) => r.row(i, x))].map(reportLine).join('') })), 'reports');
-  return { config, results };
 }
 
 function configLine(config: ScaleSimConfig, bandwidth: string): string {
@@ -63,10 +64,13 @@ function configLine(config: ScaleSimConfig, bandwidth: string): string {
 }
 
 function runScaleSim(flags: SystolicFlags, io: Io): void {
-  const { config, results } = runLayers(flags, io, SCALESIM_REPORTS, (c, layer, onFold) => replayLayer(c, layer, onFold));
-  const totals = { totalCycles: sum(results, (r) => r.totalCycles), stallCycles: sum(results, (r) => r.stallCycles), macs: sum(results, (r) => r.macs) };
+  const { config, layers } = readInputs(flags, io);
+  const sinks = layerSinks();
+  const { layers: results, totals } = replayScaleSim(config, layers, sinks);
+  sinks.done();
+  writeReports(flags, SCALESIM_REPORTS, results);
   if (flags.json) return io.out(toJson({ config, convention: 'scalesim', layers: results, totals }));
-  io.out(configLine(config, 'as SCALE-Sim sizes it (CALC)'));
+  io.out(configLine(config, config.interfaceBandwidth === 'CALC' ? 'as SCALE-Sim sizes it (CALC)' : `${config.bandwidthWordsPerCycle} words/cycle per SRAM (USER)`));
   const rows = results.map((r: ScaleSimLayer) => [
     r.name,
     r.totalCycles,
@@ -87,9 +91,11 @@ function runScaleSim(flags: SystolicFlags, io: Io): void {
 }
 
 function runAccelmap(flags: SystolicFlags, io: Io): void {
-  const { config, results } = runLayers(flags, io, REPORTS, (c, layer, onFold) => simulateLayer(toArraySpec(c), layer, { onFold }));
-  const spec = toArraySpec(config);
-  const totals = networkTotals(spec, results);
+  const { config, array: spec, layers } = readInputs(flags, io);
+  const sinks = layerSinks();
+  const { layers: results, totals } = simulateSystolic(spec, layers, sinks);
+  sinks.done();
+  writeReports(flags, REPORTS, results);
   if (flags.json) return io.out(toJson({ config, convention: 'accelmap', array: spec, layers: results, totals }));
   io.out(configLine(config, spec.dramBandwidth === 'calc' ? 'computed per operand (CALC)' : `${spec.dramBandwidth} words/cycle per SRAM (USER)`));
   const rows = results.map((r) => [
@@ -106,11 +112,7 @@ function runAccelmap(flags: SystolicFlags, io: Io): void {
     formatCount(r.dram.ifmapReads.words + r.dram.filterReads.words + r.dram.ofmapReads),
     formatCount(r.dram.ofmapWrites.words),
   ]);
-  rows.push(['total', '', sum(results, (r) => r.folds.total), totals.totalCycles, totals.stallCycles, formatPercent(totals.overallUtilization, 2), '', '', '', '', '', '']);
+  rows.push(['total', '', results.reduce((a, r) => a + r.folds.total, 0), totals.totalCycles, totals.stallCycles, formatPercent(totals.overallUtilization, 2), '', '', '', '', '', '']);
   io.out(renderTable(['layer', 'GEMM m×n×k', 'folds', 'cycles', 'stalls', 'overall util', 'mapping eff', 'compute util', 'SRAM reads', 'SRAM writes', 'DRAM reads', 'DRAM writes'], rows));
   io.out(`\nwords are 1 byte; cycles count every cycle (SCALE-Sim prints one less per layer); MACs: ${formatCount(totals.macs)}`);
-}
-
-function sum<R>(results: R[], f: (r: R) => number): number {
-  return results.reduce((a, r) => a + f(r), 0);
 }

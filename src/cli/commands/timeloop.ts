@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import { ERT_MODES, type ErtMode } from '../../interop/timeloop/ert.js';
 import { readTimeloop } from '../../api/interop.js';
-import { CONVENTIONS, type Convention } from '../../mapping/model.js';
+import type { Convention } from '../../mapping/model.js';
 import { formatTimeloopStats } from '../../interop/timeloop/stats.js';
+import { conventionOption } from '../convention-option.js';
 import { oneOf } from '../flags.js';
 import { toJson, warn, type Io } from '../io.js';
 
@@ -23,7 +24,7 @@ export function registerTimeloop(program: Command, io: Io): void {
     .option('--ert <file>', 'Accelergy energy reference table (ERT.yaml); else the ERT: key of the inputs')
     .option('--ert-energy <mode>', "per-action: each access costs its own action (Timeloop's current convention); max: every access costs the component's most expensive action (earlier releases)", oneOf('--ert-energy', ERT_MODES), 'per-action')
     .option('--rw-fills <mode>', "elided: read-write fills leave out the partition (Timeloop's current convention); parent-share: earlier releases", oneOf('--rw-fills', ['elided', 'parent-share'] as const), 'elided')
-    .option('--convention <name>', "timeloop: count multicast and sliding-window reuse as Timeloop does (the default here); accelmap: accelmap's own counting (docs/timeloop-convention.md)", oneOf('--convention', CONVENTIONS), 'timeloop')
+    .addOption(conventionOption('timeloop'))
     .option('--json', 'print JSON')
     .option('--verbose', 'list every attribute and key read but not used (else one line per file)')
     .action((files: string[], flags: TimeloopFlags) => {

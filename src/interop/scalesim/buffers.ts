@@ -14,10 +14,19 @@ export interface DramStream {
   stopCycle: number;
 }
 
+/** An input SRAM as the array sees it: a request answered in some cycle, and the DRAM traffic at the end. */
+export interface InputBuffer {
+  /** The array asks for `count` words (`addresses[0 … count − 1]`) in `cycle`; returns the cycle they are all there. */
+  request(addresses: Int32Array, count: number, cycle: number): number;
+  finish(): DramStream;
+}
+
 /** Words per cycle SCALE-Sim assumes for the first fill of an input buffer under CALC bandwidth. */
 const CALC_FIRST_FILL_WORDS_PER_CYCLE = 10;
 /** Cycles from a DRAM request to its data (SCALE-Sim's read port). */
 const DRAM_LATENCY = 1;
+/** Cycles from an SRAM request to its data. */
+export const HIT_LATENCY = 1;
 
 /**
  * An input SRAM under `InterfaceBandwidth: CALC`: it never stalls, and DRAM
@@ -30,7 +39,7 @@ const DRAM_LATENCY = 1;
  * ceil(50 · set / 10) cycles ending just before the first request); what is
  * left at the end is fetched over the cycles since the last group filled.
  */
-export class CalcReadBuffer {
+export class CalcReadBuffer implements InputBuffer {
   /** Words fetched from DRAM. */
   words = 0;
   private readonly setWords: number;
@@ -53,8 +62,7 @@ export class CalcReadBuffer {
     this.setOf = new Int32Array(addressSpace).fill(-1);
   }
 
-  /** The array asks for `count` words (`addresses[0 … count − 1]`) in `cycle`. */
-  request(addresses: Int32Array, count: number, cycle: number): void {
+  request(addresses: Int32Array, count: number, cycle: number): number {
     if (count > 0 && this.firstRequestCycle < 0) this.firstRequestCycle = cycle;
     const setOf = this.setOf;
     for (let i = 0; i < count; i++) {
@@ -66,6 +74,7 @@ export class CalcReadBuffer {
       this.inCurrentSet = 0;
       if (++this.currentSet === this.groupStart + this.groupSets) this.groupFilled(cycle);
     }
+    return cycle + HIT_LATENCY;
   }
 
   /** Fetches what is left after the last request; returns the DRAM reads and the trace's span. */
@@ -172,5 +181,117 @@ export class WriteBuffer {
     this.startCycle ??= start;
     this.stopCycle = start + n - 1;
     return start + n - 1;
+  }
+}
+
+/**
+ * An input SRAM under `InterfaceBandwidth: USER`. Its DRAM interface walks
+ * a fixed fetch order (demand.ts `prefetchOrder`, cut into lines of
+ * `bandwidth` words, padding included) cut into sets of ceil(words / 100)
+ * entries. Half the buffer's worth of sets is resident (the active window);
+ * the first fill happens just before the first request. A request for a word
+ * in no resident set moves the window on by the sets half a buffer holds
+ * and fetches half a buffer of lines, one line per cycle after the previous
+ * fetch; the array waits when that ends after the cycle it needed the word
+ * in. Every fetched line counts `bandwidth` DRAM reads.
+ */
+export class UserReadBuffer implements InputBuffer {
+  words = 0;
+  private readonly bandwidth: number;
+  private readonly activeSize: number;
+  private readonly prefetchSize: number;
+  private readonly sets: number;
+  private readonly activeSets: number;
+  private readonly prefetchSets: number;
+  private readonly lines: number;
+  /** Per word, the sets it lies in: setList[setStart[w] … setStart[w + 1] − 1]. */
+  private readonly setStart: Int32Array;
+  private readonly setList: Int32Array;
+  private windowStart = 0;
+  private windowEnd = 0;
+  private lastFetchCycle = -1;
+  private startCycle: number | undefined;
+  private filled = false;
+
+  constructor(bufferWords: number, bandwidth: number, order: Int32Array, addressSpace: number) {
+    this.bandwidth = bandwidth;
+    this.activeSize = Math.ceil(bufferWords * 0.5);
+    this.prefetchSize = bufferWords - this.activeSize;
+    this.lines = Math.ceil(order.length / bandwidth);
+    const setWords = Math.ceil(bufferWords / 100);
+    // set of each valid entry, in order; a word listed twice in one set is one membership
+    const counts = new Int32Array(addressSpace + 1);
+    const lastSet = new Int32Array(addressSpace).fill(-1);
+    let valid = 0;
+    for (const a of order) {
+      if (a < 0) continue;
+      const set = Math.floor(valid++ / setWords);
+      if (lastSet[a] !== set) {
+        lastSet[a] = set;
+        counts[a + 1]!++;
+      }
+    }
+    this.sets = Math.floor(valid / setWords) + 1;
+    for (let w = 0; w < addressSpace; w++) counts[w + 1]! += counts[w]!;
+    this.setStart = counts;
+    this.setList = new Int32Array(counts[addressSpace]!);
+    const fill = counts.slice(0, addressSpace);
+    lastSet.fill(-1);
+    valid = 0;
+    for (const a of order) {
+      if (a < 0) continue;
+      const set = Math.floor(valid++ / setWords);
+      if (lastSet[a] !== set) {
+        lastSet[a] = set;
+        this.setList[fill[a]!++] = set;
+      }
+    }
+    this.activeSets = Math.min(this.sets, Math.ceil(this.activeSize / setWords));
+    this.prefetchSets = Math.min(this.sets - this.activeSets, Math.ceil(this.prefetchSize / setWords));
+  }
+
+  request(addresses: Int32Array, count: number, cycle: number): number {
+    if (!this.filled) this.fillActive(cycle);
+    let offset = HIT_LATENCY;
+    for (let i = 0; i < count; i++) {
+      const a = addresses[i]!;
+      while (!this.resident(a)) {
+        this.fetchNext();
+        offset = Math.max(offset, this.lastFetchCycle - cycle);
+      }
+    }
+    return cycle + offset;
+  }
+
+  finish(): DramStream {
+    return { words: this.words, startCycle: this.startCycle ?? 0, stopCycle: this.lastFetchCycle };
+  }
+
+  private fillActive(cycle: number): void {
+    const n = Math.min(Math.ceil(this.activeSize / this.bandwidth), this.lines);
+    this.words += n * this.bandwidth;
+    this.startCycle = cycle - n;
+    this.lastFetchCycle = cycle - 1;
+    this.windowStart = 0;
+    this.windowEnd = this.activeSets;
+    this.filled = true;
+  }
+
+  private fetchNext(): void {
+    this.windowStart = (this.windowStart + this.prefetchSets) % this.sets;
+    this.windowEnd = (this.windowStart + this.activeSets) % this.sets;
+    const n = Math.ceil(this.prefetchSize / this.bandwidth);
+    this.words += n * this.bandwidth;
+    this.lastFetchCycle += n + 1;
+  }
+
+  /** In the active window, which wraps around the fetch order (and covers every set when it starts where it ends). */
+  private resident(word: number): boolean {
+    const { windowStart: s, windowEnd: e } = this;
+    for (let i = this.setStart[word]!, end = this.setStart[word + 1]!; i < end; i++) {
+      const set = this.setList[i]!;
+      if (s < e ? set >= s && set < e : set >= s || set < e) return true;
+    }
+    return false;
   }
 }

@@ -1,3 +1,4 @@
+import { AccelmapError } from '../../util/errors.js';
 import { ifmapAddress, type Im2col } from '../../sim/systolic/im2col.js';
 import type { Dataflow } from '../../sim/systolic/types.js';
 
@@ -137,4 +138,55 @@ function preloaded(x: number, R: number, rowsUsed: number, lanes: number, out: I
     if (a >= 0) out[n++] = a;
   }
   return n;
+}
+
+/**
+ * The order in which SCALE-Sim's USER-bandwidth buffers fetch each input
+ * from DRAM (its prefetch matrices), -1 for padding: the operand matrix cut
+ * into the folds of its array dimension (once each, stacked), read along
+ * anti-diagonals where the demand is skewed and row by row where it is
+ * preloaded.
+ */
+export function prefetchOrder(g: Im2col, R: number, C: number, dataflow: Dataflow): { ifmap: Int32Array; filter: Int32Array } {
+  const P = g.pixels;
+  const K = g.window;
+  const N = g.filters;
+  const ifmap = (p: number, k: number) => ifmapAddress(g, p, k);
+  const filter = (k: number, n: number) => filterWord(g, k, n);
+  switch (dataflow) {
+    case 'os':
+      return { ifmap: stacked(P, R, K, true, (t, x) => ifmap(x, t)), filter: stacked(N, C, K, true, (t, x) => filter(t, x)) };
+    case 'ws':
+      return { ifmap: stacked(K, R, P, true, (t, x) => ifmap(t, x)), filter: stacked(N, C, K, false, (t, x) => filter(t, x)) };
+    case 'is':
+      return { ifmap: stacked(P, C, K, false, (t, x) => ifmap(x, t)), filter: stacked(K, R, N, true, (t, x) => filter(x, t)) };
+  }
+}
+
+const MAX_FETCH_ORDER = 2 ** 28;
+
+/**
+ * Blocks of `rows` × `lanes` (row t, lane l: word(t, fold · lanes + l), -1
+ * past `extent`), one per fold of `extent`, stacked; then flattened row by
+ * row, or along anti-diagonals (each from its bottom-left element up).
+ */
+function stacked(extent: number, lanes: number, rows: number, diagonal: boolean, word: (row: number, index: number) => number): Int32Array {
+  const folds = Math.ceil(extent / lanes);
+  const M = folds * rows;
+  const N = lanes;
+  const at = (r: number, c: number) => {
+    const x = Math.floor(r / rows) * lanes + c;
+    return x < extent ? word(r % rows, x) : -1;
+  };
+  if (M * N > MAX_FETCH_ORDER) throw new AccelmapError('unsupported', `SCALE-Sim's USER-bandwidth fetch order of this layer has ${M * N} entries; accelmap replays at most 2^28`, {}, 'use InterfaceBandwidth: CALC or --convention accelmap');
+  const out = new Int32Array(M * N);
+  let i = 0;
+  if (!diagonal) {
+    for (let r = 0; r < M; r++) for (let c = 0; c < N; c++) out[i++] = at(r, c);
+    return out;
+  }
+  for (let d = 0; d < M + N - 1; d++) {
+    for (let r = Math.min(d, M - 1); r >= Math.max(0, d - N + 1); r--) out[i++] = at(r, d - r);
+  }
+  return out;
 }

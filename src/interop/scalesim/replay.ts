@@ -1,12 +1,12 @@
 import { lowerLayer } from '../../sim/systolic/im2col.js';
 import type { SystolicLayer } from '../../sim/systolic/types.js';
-import { AccelmapError } from '../../util/errors.js';
-import { CalcReadBuffer, WriteBuffer, type DramStream } from './buffers.js';
+import { isAccelmapError } from '../../util/errors.js';
+import { CalcReadBuffer, HIT_LATENCY, UserReadBuffer, WriteBuffer, type DramStream, type InputBuffer } from './buffers.js';
 import type { ScaleSimConfig } from './config.js';
-import { layerDemand } from './demand.js';
+import { layerDemand, prefetchOrder } from './demand.js';
 
 /** First and last cycle SCALE-Sim reports for an SRAM and the accesses it counts. */
-export interface SramStream {
+export interface SramSpan {
   startCycle: number;
   stopCycle: number;
   words: number;
@@ -28,28 +28,41 @@ export interface ScaleSimLayer {
   overallUtilization: number;
   mappingEfficiency: number;
   computeUtilization: number;
-  sram: { ifmap: SramStream; filter: SramStream; ofmap: SramStream };
+  sram: { ifmap: SramSpan; filter: SramSpan; ofmap: SramSpan };
   dram: { ifmap: DramStream; filter: DramStream; ofmap: DramStream };
   /** Words per cycle: SRAM over the total, DRAM over each trace's span. */
   bandwidth: { sram: { ifmap: number; filter: number; ofmap: number }; dram: { ifmap: number; filter: number; ofmap: number } };
 }
 
-/** Cycles SCALE-Sim takes to answer an SRAM read. */
-const SRAM_READ_LATENCY = 1;
 
-/** Replays one layer through SCALE-Sim's demand matrices and buffers (CALC bandwidth only). */
+/** Replays one layer through SCALE-Sim's demand matrices and buffers. */
 export function replayLayer(config: ScaleSimConfig, layer: SystolicLayer, onFold?: (done: number, total: number) => void): ScaleSimLayer {
-  if (config.interfaceBandwidth !== 'CALC') {
-    throw new AccelmapError('unsupported', "SCALE-Sim's figures are reproduced under InterfaceBandwidth: CALC only", { path: '[run_presets] InterfaceBandwidth' }, 'use CALC, or --convention accelmap for accelmap\'s own model');
-  }
   const g = lowerLayer(layer);
   const R = config.arrayHeight;
   const C = config.arrayWidth;
   const demand = layerDemand(g, R, C, config.dataflow);
   const words = (kb: number) => kb * 1024;
-  const ifmapBuffer = new CalcReadBuffer(words(config.ifmapSramKb), g.ifmapWords);
-  const filterBuffer = new CalcReadBuffer(words(config.filterSramKb), g.window * g.filters);
-  const ofmapBuffer = new WriteBuffer(words(config.ofmapSramKb), C);
+  const filterWords = g.window * g.filters;
+  let ifmapBuffer: InputBuffer;
+  let filterBuffer: InputBuffer;
+  let ofmapBandwidth: number;
+  if (config.interfaceBandwidth === 'CALC') {
+    ifmapBuffer = new CalcReadBuffer(words(config.ifmapSramKb), g.ifmapWords);
+    filterBuffer = new CalcReadBuffer(words(config.filterSramKb), filterWords);
+    ofmapBandwidth = C;
+  } else {
+    const bandwidth = config.bandwidthWordsPerCycle!;
+    let order: ReturnType<typeof prefetchOrder>;
+    try {
+      order = prefetchOrder(g, R, C, config.dataflow);
+    } catch (e) {
+      throw isAccelmapError(e) ? e.at({ path: layer.name }) : e;
+    }
+    ifmapBuffer = new UserReadBuffer(words(config.ifmapSramKb), bandwidth, order.ifmap, g.ifmapWords);
+    filterBuffer = new UserReadBuffer(words(config.filterSramKb), bandwidth, order.filter, filterWords);
+    ofmapBandwidth = bandwidth;
+  }
+  const ofmapBuffer = new WriteBuffer(words(config.ofmapSramKb), ofmapBandwidth);
   const addresses = new Int32Array(demand.lanes);
   const ifmapSpan = span();
   const filterSpan = span();
@@ -62,15 +75,15 @@ export function replayLayer(config: ScaleSimConfig, layer: SystolicLayer, onFold
     for (let x = 0; x < fold.cycles; x++, row++) {
       const cycle = row + stalls;
       let n = d.ifmap(x, addresses);
-      ifmapBuffer.request(addresses, n, cycle);
-      if (n > 0) see(ifmapSpan, cycle + SRAM_READ_LATENCY);
+      const ifmapReady = ifmapBuffer.request(addresses, n, cycle);
+      if (n > 0) see(ifmapSpan, ifmapReady);
       n = d.filter(x, addresses);
-      filterBuffer.request(addresses, n, cycle);
-      if (n > 0) see(filterSpan, cycle + SRAM_READ_LATENCY);
+      const filterReady = filterBuffer.request(addresses, n, cycle);
+      if (n > 0) see(filterSpan, filterReady);
       const writes = d.ofmapWrites(x);
       lastWrite = ofmapBuffer.write(writes, cycle);
       if (writes > 0) see(ofmapSpan, lastWrite);
-      stalls += lastWrite - cycle;
+      stalls += Math.max(ifmapReady - cycle - HIT_LATENCY, filterReady - cycle - HIT_LATENCY, lastWrite - cycle);
     }
     onFold?.(index + 1, demand.folds.length);
   });

@@ -429,7 +429,7 @@ function build(src: SourceDoc, leaves: Leaf[], rawConstraints: RawConstraints[],
   // Temporal and dataspace constraints of a storage component are its own; spatial ones (on a
   // container or a component) constrain the fan-out of the storage level above.
   const constraints = rawConstraints.flatMap((c) =>
-    readConstraints(src, c, c.own ? storageAt.get(c.own) : undefined, storagesBefore(leaves, storageAt, c.at - 1), levelNames),
+    readConstraints(src, c, c.own ? storageAt.get(c.own) : undefined, storagesBefore(leaves, storageAt, c.at - 1), levelNames, notes),
   );
   return {
     arch,
@@ -563,12 +563,25 @@ function firstTechnology(storages: StorageRead[]): number | undefined {
 }
 
 const CONSTRAINT_KEYS: Record<ArchConstraint['type'], string[]> = {
-  temporal: ['factors', 'permutation', 'default_max_factor', 'default_min_factor', 'remainders', 'no_reuse', 'rmw_first_update'],
-  spatial: ['factors', 'permutation', 'split', 'default_max_factor', 'default_min_factor', 'remainders', 'no_reuse', 'no_link_transfer'],
+  temporal: ['factors', 'permutation', 'default_max_factor', 'default_min_factor', 'remainders', 'no_reuse', 'rmw_first_update', 'factors_only'],
+  spatial: ['factors', 'permutation', 'split', 'default_max_factor', 'default_min_factor', 'remainders', 'no_reuse', 'no_link_transfer', 'maximize_dims'],
   dataspace: ['keep', 'bypass', 'no_coalesce'],
 };
 
-function readConstraints(src: SourceDoc, raw: RawConstraints, own: number | undefined, above: number | undefined, levels: string[]): ArchConstraint[] {
+/** A spatial constraint's split: a number, else (an expression of the problem, e.g. len(spec.problem.instance)) noted and left out. */
+function splitOf(src: SourceDoc, cf: Fields, notes: Note[]): { split?: number } {
+  const raw = cf.take('split');
+  if (!raw) return {};
+  if (typeof raw.value === 'string' && !/^\s*\d+\s*$/.test(raw.value)) {
+    notes.push(noteAt(src, raw.path, `split '${raw.value}' is not a number: the mesh axis of each spatial dim is searched`));
+    return {};
+  }
+  const split = Number(raw.value);
+  if (!Number.isInteger(split) || split < 0) throw fileError(src, raw.path, `'${String(raw.value)}' is not a whole number`);
+  return { split };
+}
+
+function readConstraints(src: SourceDoc, raw: RawConstraints, own: number | undefined, above: number | undefined, levels: string[], notes: Note[]): ArchConstraint[] {
   const f = Fields.of(src, raw.path, raw.value, 'constraints');
   const out: ArchConstraint[] = [];
   for (const type of ['temporal', 'spatial', 'dataspace'] as const) {
@@ -590,7 +603,7 @@ function readConstraints(src: SourceDoc, raw: RawConstraints, own: number | unde
       type,
       factors: factors ? parseFactors(src, factors.path, factors.value).map((x) => ({ ...x, at: noteAt(src, x.path, '') })) : [],
       ...(perm ? { permutation: { dims: parsePermutation(src, perm.path, perm.value), path: perm.path } } : {}),
-      ...(type === 'spatial' && cf.has('split') ? { split: cf.number('split', 'whole') } : {}),
+      ...(type === 'spatial' ? splitOf(src, cf, notes) : {}),
       axis: type === 'spatial' ? raw.axis : 'both',
       keep: type === 'dataspace' ? list('keep') : { names: [], path: c.path },
       bypass: type === 'dataspace' ? list('bypass') : { names: [], path: c.path },

@@ -7,6 +7,7 @@ import { readErt, type ErtMode } from './ert.js';
 import { readTimeloopMapping } from './mapping.js';
 import { readTimeloopProblem } from './problem.js';
 import { isRecord, normalKey, readTimeloopFile, type Note } from './source.js';
+import { resolveAttributes, resolveVariables } from './expressions.js';
 import { checkSparseOptimizations } from './sparse.js';
 
 /**
@@ -45,6 +46,14 @@ export function docFor(docs: TimeloopDocs, keys: string[], what: string): Source
   throw new AccelmapError('bad-file', `no ${what} among ${docs.files.join(', ')} (no top-level ${keys.map((k) => `'${k}:'`).join(' or ')})`, {}, 'give the Timeloop files that hold it, or parsed-processed-input.yaml');
 }
 
+/** The architecture document with its attribute expressions evaluated against `variables:` (expressions.ts). */
+function withVariables(docs: TimeloopDocs, arch: SourceDoc): SourceDoc {
+  const vars = docs.byKey.get('variables');
+  const raw = vars ? (vars.value as Record<string, unknown>).variables : undefined;
+  const variables = isRecord(raw) ? resolveVariables(raw) : new Map<string, number>();
+  return { ...arch, value: resolveAttributes(arch.value, variables) };
+}
+
 export interface TimeloopInputs {
   problem: Problem;
   arch: TimeloopArch;
@@ -70,7 +79,7 @@ export function loadTimeloopDesign(docs: TimeloopDocs, options: LoadOptions = {}
   const { problem, notes: problemNotes } = readTimeloopProblem(docFor(docs, ['problem'], 'problem'));
   const ertDoc = options.ert !== undefined ? readTimeloopFile(options.ert) : docs.byKey.get('ERT');
   const ert = ertDoc ? readErt(ertDoc) : undefined;
-  const arch = readTimeloopArch(docFor(docs, ['architecture', 'arch'], 'architecture'), { ert, ertMode: options.ertMode ?? 'per-action' });
+  const arch = readTimeloopArch(withVariables(docs, docFor(docs, ['architecture', 'arch'], 'architecture')), { ert, ertMode: options.ertMode ?? 'per-action' });
   return { problem, arch, notes: [...problemNotes, ...arch.notes] };
 }
 

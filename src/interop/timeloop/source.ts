@@ -3,6 +3,7 @@ import { LineCounter, Pair, parseDocument, Scalar, type CollectionTag, type YAML
 import { AccelmapError } from '../../util/errors.js';
 import { formatPath, locatedError, parseSource, type SourceDoc } from '../../util/source-file.js';
 import { nearest, suggest } from '../../util/suggest.js';
+import { isTemplate, renderTemplate } from './template.js';
 
 /**
  * Reading Timeloop's YAML files: local tags of the v0.4 architecture format
@@ -61,7 +62,7 @@ export function readTimeloopFile(file: string): SourceDoc {
   } catch (e) {
     throw new AccelmapError('io', `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { file });
   }
-  return parseTimeloopYaml(text, file);
+  return parseTimeloopYaml(isTemplate(text) ? renderTemplate(text, file) : text, file);
 }
 
 export function parseTimeloopYaml(text: string, file: string): SourceDoc {

@@ -1,5 +1,5 @@
 import type { OpClass } from '../../workload/op.js';
-import { topkCount, type CompressionMethod, type CompressionOptions } from './compressors.js';
+import { adacompBinLength, topkCount, type CompressionMethod, type CompressionOptions } from './compressors.js';
 import { bitsFor, denseBits, FLOAT_BITS, sparseBits, totalBits } from './encoding.js';
 
 /**
@@ -28,14 +28,51 @@ export function expectedMessageBits(method: CompressionMethod, n: number, layerC
     case 'adacomp':
       return (n * FLOAT_BITS) / (layerClass === 'convolution' ? w.adacompRatio.convolution : w.adacompRatio.other);
     case 'topk':
-      return totalBits(sparseBits(n, topkCount(n, o.topkFraction), FLOAT_BITS, 0));
+      return sparseMessageBits(method, n, topkCount(n, o.topkFraction), layerClass, o);
     case 'strom':
-      return totalBits(sparseBits(n, Math.round(w.stromDensity * n), 1, 0));
+      return sparseMessageBits(method, n, Math.round(w.stromDensity * n), layerClass, o);
     case 'onebit':
       return totalBits(denseBits(n, 1, 2 * (o.onebitBucket > 0 ? Math.ceil(n / o.onebitBucket) : 1)));
     case 'qsgd':
       return totalBits(denseBits(n, bitsFor(2 * o.qsgdLevels + 1), Math.ceil(n / o.qsgdBucket)));
   }
+}
+
+export type SparseMethod = 'adacomp' | 'topk' | 'strom';
+
+/** Methods that send a subset of the elements (their messages are sparse). */
+export function isSparse(method: CompressionMethod): method is SparseMethod {
+  return method === 'adacomp' || method === 'topk' || method === 'strom';
+}
+
+/** Bits of a sparse method's message carrying k of n elements, in the compressor's own encoding. */
+function sparseMessageBits(method: SparseMethod, n: number, k: number, layerClass: OpClass, o: CompressionOptions): number {
+  switch (method) {
+    case 'adacomp':
+      return totalBits(sparseBits(n, k, 1, 1, adacompBinLength(layerClass, o)));
+    case 'topk':
+      return totalBits(sparseBits(n, k, FLOAT_BITS, 0));
+    case 'strom':
+      return totalBits(sparseBits(n, k, 1, 0));
+  }
+}
+
+/**
+ * The fraction of a layer's n elements that one worker's message of a
+ * sparse method carries: the most elements whose encoding fits the expected
+ * message size (for AdaComp, whose size is an assumed ratio, this is how
+ * many elements its encoding can carry in it).
+ */
+export function expectedDensity(method: SparseMethod, n: number, layerClass: OpClass, o: CompressionOptions, w: WireAssumptions): number {
+  if (n === 0) return 0;
+  const budget = expectedMessageBits(method, n, layerClass, o, w);
+  let lo = 0, hi = n;
+  while (lo < hi) {
+    const k = Math.ceil((lo + hi) / 2);
+    if (sparseMessageBits(method, n, k, layerClass, o) <= budget) lo = k;
+    else hi = k - 1;
+  }
+  return lo / n;
 }
 
 /**

@@ -250,6 +250,10 @@ class Importer {
   private readonly functions = new Map<string, OnnxFunction>();
   /** Nodes added so far, folded ones included. */
   private steps = 0;
+  /** Stored tensors read as parameters and what is computed from them: never folded into constants. */
+  private readonly fromParameters = new Set<string>();
+  /** Set when `--batch` replaced the fixed batch the file was exported with. */
+  private rebound: { from: number; to: number } | undefined;
 
   constructor(
     private readonly model: OnnxModel,
@@ -323,10 +327,23 @@ class Importer {
       this.graph.inputs.push(vi.name);
     }
     const first = this.graph.inputs.map((n) => this.graph.tensors[n]!).find((t) => t.shape.length >= 2);
-    if (o.batch !== undefined && !batchBound && first && first.shape[0] !== o.batch) {
-      throw new AccelmapError('bad-flag', `the model's batch is fixed at ${first.shape[0]} (input '${first.name}'); --batch ${o.batch} cannot change it`, {}, 'export the model with a dynamic batch dimension');
-    }
+    if (o.batch !== undefined && !batchBound && first && first.shape[0] !== o.batch) this.rebindBatch(first.shape[0]!, o.batch);
     this.graph.batch = o.batch ?? first?.shape[0] ?? 1;
+  }
+
+  /**
+   * `--batch` on a file exported with a fixed batch: the leading dimension of
+   * every input that has the exported batch there becomes the new batch, and
+   * shapes are inferred anew (Shape → … → Reshape chains follow). The file's
+   * own intermediate shapes describe the exported batch and are checked for
+   * rank only; a Reshape whose constant shape pins the batch is refused.
+   */
+  private rebindBatch(from: number, to: number): void {
+    for (const name of this.graph.inputs) {
+      const t = this.graph.tensors[name]!;
+      if (!this.o.inputs?.[name] && t.shape.length >= 1 && t.shape[0] === from) t.shape = [to, ...t.shape.slice(1)];
+    }
+    this.rebound = { from, to };
   }
 
   private bindDim(input: string, d: OnnxDim, i: number, usedBatch: () => void): number {
@@ -440,7 +457,13 @@ class Importer {
     let node: Node = { name, op: step.op, inputs: step.inputs, outputs: step.outputs, attrs: registry.get(step.op).attrs(step.attrs), phase: 'forward' };
     if (node.op === 'ConstantOfShape' && this.isStoredValue(node.inputs[0]!)) return this.addPlaceholder(node);
     node = this.asEmbedding(node);
-    inferNode(this.graph, node);
+    if (this.rebound) this.checkBatchNotPinned(node);
+    try {
+      inferNode(this.graph, node);
+    } catch (e) {
+      if (!this.rebound || !isAccelmapError(e) || e.code !== 'shape') throw e;
+      throw new AccelmapError('shape', `${e.message}, once --batch ${this.rebound.to} replaces the batch of ${this.rebound.from} the file was exported with`, e.location, DYNAMIC_AXES_HINT);
+    }
     const outs = node.outputs.filter(Boolean).map((o) => this.graph.tensors[o]!);
     for (const t of outs) {
       if (!t.shape.every((d) => d >= 0 && Number.isSafeInteger(d)) || !Number.isSafeInteger(numel(t.shape))) {
@@ -448,11 +471,23 @@ class Importer {
       }
       this.checkDeclared(t.name, node);
     }
-    if (outs.length && outs.every((t) => t.value)) {
+    const fromParameters = node.inputs.some((name, slot) => name !== '' && (this.stored.has(name) || this.fromParameters.has(name)) && isParameterSlot(node.op, slot, this.graph.tensors[name]!.dtype));
+    if (fromParameters) for (const t of outs) this.fromParameters.add(t.name);
+    else if (outs.length && outs.every((t) => t.value)) {
       for (const t of outs) t.kind = 'constant';
       return;
     }
     this.graph.nodes.push(node);
+  }
+
+  /** A Reshape to a shape stored in the file whose leading size is the exported batch, applied to a tensor that leads with the batch, cannot follow a new batch. */
+  private checkBatchNotPinned(node: Node): void {
+    if (node.op !== 'Reshape' || !this.isStoredValue(node.inputs[1]!)) return;
+    const { from, to } = this.rebound!;
+    const shape = this.graph.tensors[node.inputs[1]!]!.value!;
+    if (this.graph.tensors[node.inputs[0]!]?.shape[0] === to && shape[0] === from) {
+      throw new AccelmapError('unsupported', `its constant shape [${shape.join(',')}] fixes the batch at ${from}, so --batch ${to} cannot replace the batch the file was exported with`, { path: `node ${node.name} (Reshape)` }, DYNAMIC_AXES_HINT);
+    }
   }
 
   /**
@@ -491,10 +526,10 @@ class Importer {
     const vi = this.declared.get(name);
     const t = this.graph.tensors[name]!;
     if (!vi?.shape || vi.typeKind !== 'tensor') return;
-    const agrees = vi.shape.length === t.shape.length && vi.shape.every((d, i) => {
+    const agrees = vi.shape.length === t.shape.length && (this.rebound !== undefined || vi.shape.every((d, i) => {
       const want = d.value !== undefined && d.value >= 0 && d.param === undefined ? d.value : d.param !== undefined ? this.bindings.get(d.param) : undefined;
       return want === undefined || want === t.shape[i];
-    });
+    }));
     if (!agrees) {
       throw new AccelmapError('shape', `output '${name}' is declared [${vi.shape.map(dimText).join(',')}] in the file, but ${node.op} gives [${t.shape.join(',')}]`, { path: `node ${node.name} (${node.op})` }, 'the file contradicts itself; re-export it or check it with onnx.shape_inference');
     }
@@ -520,6 +555,8 @@ class Importer {
     }
   }
 }
+
+const DYNAMIC_AXES_HINT = "export the model with a dynamic batch (PyTorch: torch.onnx.export(..., dynamic_axes={'input': {0: 'batch'}, 'output': {0: 'batch'}}))";
 
 /** A decoded model → Graph; errors name `file` (external-data paths are relative to it). */
 export function importModel(model: OnnxModel, file: string, o: OnnxImportOptions = {}): Graph {

@@ -15,6 +15,7 @@ import { speech } from './speech.js';
 import { bert, gpt2, vitB16 } from './transformer.js';
 import type { ZooEntry, ZooOptions } from './types.js';
 import { vgg, VGG_BLOCKS } from './vgg.js';
+import { suggest } from '../../util/suggest.js';
 
 /**
  * The reference model zoo: structure only (no weights). Published figures
@@ -205,7 +206,7 @@ export const ZOO: ZooEntry[] = [
 
 export function zooEntry(name: string): ZooEntry {
   const e = ZOO.find((z) => z.name === name.toLowerCase());
-  if (!e) throw new AccelmapError('unknown-model', `unknown model '${name}'`, {}, `run \`accelmap models\` for the zoo, or give a path to an .onnx file`);
+  if (!e) throw new AccelmapError('unknown-model', `unknown model '${name}'${suggest(name, ZOO.map((z) => z.name))}`, {}, `run \`accelmap models\` for the zoo, or give a path to an .onnx file`);
   return e;
 }
 
