@@ -7,8 +7,8 @@ import { loadLayer as loadLayerRef } from '../problem/load.js';
 import { problemKey, type Problem } from '../problem/types.js';
 import { constraintsFromValue, loadConstraintsFile, type UserConstraints } from '../search/constraints-file.js';
 import type { DataflowChoice } from '../search/dataflows.js';
-import { noValidMapping, runJob } from '../search/job.js';
-import { parseObjective, type Metric } from '../search/objective.js';
+import { noValidMapping, runJob, type SearchJob } from '../search/job.js';
+import { parseObjective } from '../search/objective.js';
 import type { Budget, Strategy } from '../search/search.js';
 import { toArrays } from '../network/map.js';
 import { formatCount } from '../util/units.js';
@@ -69,16 +69,7 @@ export const MAP_DEFAULTS = {
 } as const satisfies Required<Pick<SearchSettings, 'dataflow' | 'objective' | 'strategy' | 'budget' | 'seed'>>;
 
 /** Settings with defaults filled in and the objective and constraints parsed. */
-export interface ResolvedSettings {
-  dataflow: DataflowChoice;
-  metrics: Metric[];
-  strategy: Strategy;
-  budget: Budget;
-  seed: number;
-  precision?: string;
-  convention?: Convention;
-  constraints?: UserConstraints;
-}
+export type ResolvedSettings = Omit<SearchJob, 'problem' | 'arch' | 'constraints'> & { constraints?: UserConstraints };
 
 export function resolveSettings(s: SearchSettings): ResolvedSettings {
   const c = s.constraints;
