@@ -72,6 +72,8 @@ export let reduction = changetype<StaticArray<u8>>(0);
 export let netPj = changetype<StaticArray<f64>>(0);
 /** Leakage per instance per cycle, pJ (Timeloop's convention charges the instances used). */
 export let leakPj = changetype<StaticArray<f64>>(0);
+/** Clusters per level (instances ÷ cluster size): Timeloop's convention charges an access once per utilized cluster. */
+export let clusters = changetype<StaticArray<f64>>(0);
 export let allowed = changetype<StaticArray<u8>>(0);
 
 // ---- scratch (reused by every evaluation)
@@ -508,10 +510,12 @@ function movingDims(s: i32, r: i32): i32 {
 function cyclesAndEnergy(compute: f64): void {
   let cycles = compute;
   let energy: f64 = 0;
+  const timeloop = unchecked(params[P_TIMELOOP]) != 0;
   for (let l = 0; l < L; l++) {
     let rd: f64 = 0, wr: f64 = 0, net: f64 = 0;
     const block = unchecked(blockSize[l]);
-    const used = unchecked(usedInstances[l]);
+    // Timeloop assumes the used instances spread over every cluster: min(used, clusters) clusters are accessed.
+    const used = timeloop ? Math.min(unchecked(usedInstances[l]), unchecked(clusters[l])) : unchecked(usedInstances[l]);
     const rPj = unchecked(readPj[l]), fPj = unchecked(fillPj[l]), uPj = unchecked(updatePj[l]);
     for (let s = 0; s < DS; s++) {
       const i = l * DS + s;

@@ -51,3 +51,7 @@ mkdir -p "$out/tutorial-2024/inputs"
 for f in arch.yaml variables.yaml problem.yaml; do
   git --git-dir="$git_dir" show "$rev:$tut/$f" > "$out/tutorial-2024/inputs/$f"
 done
+# A Sparseloop run's input (densities, sparse_optimizations): accelmap refuses it.
+sparse=$designs/sparseloop/01.2.2-SUDU-dot-product/ref_outputs/default_problem
+mkdir -p "$out/sparse-SUDU-dot-product"
+git --git-dir="$git_dir" show "$rev:$sparse/parsed-processed-input.yaml" > "$out/sparse-SUDU-dot-product/parsed-processed-input.yaml"

@@ -75,7 +75,16 @@ describe('accelmap profile', () => {
   it('notes when a device lacks the model\'s precision', async () => {
     const r = await cli('profile', 'deepq', '--device', 'tpu-v1');
     expect(r.code).toBe(0);
-    expect(r.err.join('\n')).toMatch(/tpu-v1 has no fp32 peak; costed at its int8 peak/);
+    expect(r.err.join('\n')).toMatch(/tpu-v1 has no fp32 peak; float ops costed at its int8 peak, their bytes at int8 elements/);
+  });
+
+  it('counts a float32 model\'s bytes at int8 on an int8-only device: a quarter of them', async () => {
+    const fp32 = await cliJson('profile', 'deepq', '--device', 'v100-16gb', '--json');
+    const int8 = await cliJson('profile', 'deepq', '--device', 'tpu-v1', '--json');
+    expect(int8.totals.macs).toBe(fp32.totals.macs);
+    for (const k of ['bytesRead', 'bytesWritten', 'weightBytes', 'activationBytes']) expect(int8.totals[k], k).toBe(fp32.totals[k] / 4);
+    const conv = (p: { nodes: { op: string; intensity: number }[] }) => p.nodes.find((n) => n.op === 'Conv')!;
+    expect(conv(int8).intensity).toBe(4 * conv(fp32).intensity);
   });
 
   it('answers user mistakes with one line and exit code 2', async () => {

@@ -64,7 +64,10 @@ describe('accelmap model', () => {
     expect(io.stderr).toHaveLength(1);
     expect(io.stderr[0]).toMatch(/WeightSpad capacity exceeded: the kept tiles need 256 words, the level holds 224/);
   });
-  it('rejects a bad layer and a bad mapping file in one line', async () => {
+  it('rejects a bad layer, a bad mapping file and a bad --convention in one line', async () => {
+    const conv = memoryIo();
+    expect(await run(['model', '--arch', 'eyeriss', '--layer', LAYER, '--mapping', MAPPING, '--convention', 'tl'], conv)).toBe(2);
+    expect(conv.stderr).toEqual(["accelmap: --convention 'tl' is not one of accelmap, timeloop"]);
     const io = memoryIo();
     expect(await run(['model', '--arch', 'eyeriss', '--layer', 'conv:K=1', '--mapping', MAPPING], io)).toBe(2);
     expect(io.stderr[0]).toMatch(/missing C/);

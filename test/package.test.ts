@@ -1,4 +1,4 @@
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -17,11 +17,22 @@ const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
 const npmMissing = spawnSync('npm', ['--version'], { encoding: 'utf8' }).status !== 0 ? 'npm is not on the PATH' : !existsSync(tsc) ? 'typescript is not installed' : '';
 if (npmMissing) console.log(`skipped: the package test (${npmMissing})`);
 
-function run(cmd: string, args: string[], cwd: string): SpawnSyncReturns<string> {
-  return spawnSync(cmd, args, { cwd, encoding: 'utf8', timeout: 240_000, env: { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' } });
+interface Ran {
+  status: number;
+  stdout: string;
+  stderr: string;
 }
 
-function ok(r: SpawnSyncReturns<string>, what: string): string {
+/** Runs a command without blocking this process (the test runner keeps talking to it meanwhile). */
+function run(cmd: string, args: string[], cwd: string): Promise<Ran> {
+  return new Promise((resolve) => {
+    execFile(cmd, args, { cwd, encoding: 'utf8', timeout: 240_000, maxBuffer: 64 << 20, env: { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' } }, (error, stdout, stderr) =>
+      resolve({ status: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+function ok(r: Ran, what: string): string {
   if (r.status !== 0) throw new Error(`${what} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
   return r.stdout;
 }
@@ -30,12 +41,12 @@ describe.skipIf(npmMissing !== '')('the packed package', () => {
   const dir = mkdtempSync(join(tmpdir(), 'accelmap-pack-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('installs into a new project, type-checks and runs the README example', () => {
+  it('installs into a new project, type-checks and runs the README example', async () => {
     // The bundle comes from `npm run build` (npm test runs it first); the declarations are brought up to date here.
     if (!existsSync(join(root, 'dist', 'index.js'))) throw new Error('dist/index.js is missing: run npm run build first');
-    ok(run(process.execPath, [tsc, '-p', 'tsconfig.types.json'], root), 'declarations (tsc -p tsconfig.types.json)');
+    ok(await run(process.execPath, [tsc, '-p', 'tsconfig.types.json'], root), 'declarations (tsc -p tsconfig.types.json)');
 
-    const packed = JSON.parse(ok(run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', dir], root), 'npm pack')) as { filename: string; files: { path: string }[] }[];
+    const packed = JSON.parse(ok(await run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', dir], root), 'npm pack')) as { filename: string; files: { path: string }[] }[];
     const files = packed[0]!.files.map((f) => f.path);
     expect(files).toContain('dist/index.js');
     expect(files).toContain('dist/types/index.d.ts');
@@ -48,8 +59,8 @@ describe.skipIf(npmMissing !== '')('the packed package', () => {
     mkdirSync(project);
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'uses-accelmap', version: '1.0.0', private: true, type: 'module' }));
     const tgz = resolve(dir, packed[0]!.filename);
-    let install = run('npm', ['install', tgz, '--offline', '--no-audit', '--no-fund'], project);
-    if (install.status !== 0) install = run('npm', ['install', tgz, '--prefer-offline', '--no-audit', '--no-fund'], project);
+    let install = await run('npm', ['install', tgz, '--offline', '--no-audit', '--no-fund'], project);
+    if (install.status !== 0) install = await run('npm', ['install', tgz, '--prefer-offline', '--no-audit', '--no-fund'], project);
     ok(install, 'npm install of the packed package');
     // The example's own types (console, top-level await) come from the checkout's @types/node.
     symlinkSync(join(root, 'node_modules', '@types'), join(project, 'node_modules', '@types'), 'dir');
@@ -59,8 +70,8 @@ describe.skipIf(npmMissing !== '')('the packed package', () => {
       join(project, 'tsconfig.json'),
       JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, skipLibCheck: true, types: ['node'], outDir: 'out' }, files: ['example.ts'] }),
     );
-    ok(run(process.execPath, [tsc, '-p', 'tsconfig.json'], project), 'type check of the example against the installed package');
-    const out = ok(run(process.execPath, ['out/example.js'], project), 'the example').trim().split('\n');
+    ok(await run(process.execPath, [tsc, '-p', 'tsconfig.json'], project), 'type check of the example against the installed package');
+    const out = ok(await run(process.execPath, ['out/example.js'], project), 'the example').trim().split('\n');
     const summary = JSON.parse(out.at(-1)!) as { layerCycles: number; againCycles: number; layers: number; nodes: number; totalCycles: number };
 
     // The installed package finds what the sources find for the same layer and settings.
@@ -72,7 +83,7 @@ describe.skipIf(npmMissing !== '')('the packed package', () => {
     expect(summary.totalCycles).toBeGreaterThan(0);
 
     // The installed command line works too, and finds its presets.
-    const cli = ok(run(join(project, 'node_modules', '.bin', 'accelmap'), ['arch', 'eyeriss'], project), 'accelmap arch eyeriss');
+    const cli = ok(await run(join(project, 'node_modules', '.bin', 'accelmap'), ['arch', 'eyeriss'], project), 'accelmap arch eyeriss');
     expect(cli).toContain('eyeriss');
   });
 });

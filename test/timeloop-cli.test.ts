@@ -137,6 +137,13 @@ describe('accelmap map --timeloop', () => {
     expect(at(mapping.temporal, level('weights_spad')).every((d) => d === 'C' || d === 'R')).toBe(true);
   });
 
+  it("refuses a Sparseloop run's input in one line naming the file and key, never computing it as dense", async () => {
+    const sparse = fx('sparse-SUDU-dot-product', 'parsed-processed-input.yaml');
+    for (const args of [['timeloop', sparse], ['map', '--timeloop', sparse]]) {
+      expect(await cliError(...args)).toMatch(/sparse-SUDU-dot-product\/parsed-processed-input\.yaml:\d+:\d+ sparse_optimizations: sparse optimizations \(skipping, gating, compressed formats\) are not modeled/);
+    }
+  });
+
   it('refuses a model next to --timeloop, and a missing --arch without it, in one line', async () => {
     expect(await cliError('map', 'resnet50', '--timeloop', ...EYERISS)).toMatch(/give either a model \('resnet50'\) or --timeloop, not both/);
     expect(await cliError('map', 'conv:K=8,C=8,P=8,Q=8,R=3,S=3')).toMatch(/map needs --arch/);

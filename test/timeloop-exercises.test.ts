@@ -14,18 +14,11 @@ import { readReferenceStats } from './timeloop-reference.js';
  * mapper runs, and the run's ERT — and compares, under `--convention
  * timeloop`, with the stats.txt Timeloop wrote: cycles and every level's
  * per-instance scalar reads, fills and updates exactly, total energy within
- * 0.5%. docs/timeloop-convention.md holds the table, including what does not
- * agree (ENERGY_OFF below).
+ * 0.5%. docs/timeloop-convention.md holds the table.
  */
 const ROOT = join(__dirname, 'fixtures', 'timeloop-exercises');
 const CASES = readdirSync(ROOT).filter((n) => existsSync(join(ROOT, n, 'stats.txt')));
 
-/**
- * Cases whose total energy is off by more than 0.5% (docs/timeloop-convention.md says why):
- * simba_like's PEWeightRegs have cluster size 64, and Timeloop charges an access once per
- * utilized cluster, not per instance (clusters are not modeled).
- */
-const ENERGY_OFF = new Set<string>(['simba_like']);
 
 function evaluate(name: string) {
   const dir = join(ROOT, name);
@@ -53,7 +46,7 @@ describe("Timeloop's committed reference outputs, under --convention timeloop", 
           expect([d?.scalarReads, d?.scalarFills, d?.scalarUpdates], `${level}.${space}`).toEqual(counts);
         }
       }
-      if (!ENERGY_OFF.has(name)) expect(Math.abs(stats.summary.energyPj / ref.energyPj - 1)).toBeLessThan(0.005);
+      expect(Math.abs(stats.summary.energyPj / ref.energyPj - 1)).toBeLessThan(0.005);
     });
   }
 });

@@ -184,6 +184,7 @@ function normalize(spec: ArchSpec, src: SourceDoc): Architecture {
       sharedBandwidth: parseBandwidth(l.sharedBandwidth, wordBits, clockHz, src, [...path, 'sharedBandwidth']),
       dataSpaces: l.dataSpaces ?? null,
       multipleBuffering: l.multipleBuffering ?? 1,
+      clusterSize: l.clusterSize ?? 1,
       energy: {
         readPj,
         fillPj: l.energy?.fill ?? givenEnergy ?? table.value,

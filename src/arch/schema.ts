@@ -81,6 +81,8 @@ export const levelSchema = z
     sharedBandwidth: quantity.optional(),
     dataSpaces: z.array(z.string().min(1)).min(1).optional(),
     multipleBuffering: ranged(R.multipleBuffering).optional(),
+    /** Instances accessed together as one (Timeloop's cluster size); only --convention timeloop charges per cluster. */
+    clusterSize: ranged(R.fanOut).optional(),
     /** pJ per block access (and pJ per cycle per instance for leak); derived when absent. */
     energy: energySchema.optional(),
     /** µm² per instance; derived when absent. */

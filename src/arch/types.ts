@@ -58,6 +58,8 @@ export interface StorageLevel {
   dataSpaces: string[] | null;
   /** Capacity is divided by this (2 = double-buffered). */
   multipleBuffering: number;
+  /** Instances accessed together (Timeloop's cluster size, 1 by default): under Timeloop's convention an access costs its energy once per utilized cluster. */
+  clusterSize: number;
   energy: ActionEnergy;
   energySource: string;
   areaUm2: number;

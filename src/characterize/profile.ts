@@ -1,4 +1,5 @@
-import { achievedSeconds, peakFor, ridgeFlopsPerByte, type Device, type Precision } from '../device/device.js';
+import { achievedSeconds, peakFor, PRECISION_BITS, ridgeFlopsPerByte, type Device, type Precision } from '../device/device.js';
+import { dtypeBits, isFloat, type DType } from '../workload/dtype.js';
 import { addCounts, emptyTotals, nodeCounts, type CountTotals, type NodeCounts } from '../workload/counts.js';
 import { paramCount, type Graph, type Node, type Phase } from '../workload/graph.js';
 import type { OpClass } from '../workload/op.js';
@@ -102,7 +103,21 @@ export function computeDtype(graph: Graph, node: Node): string {
   return name ? graph.tensors[name]!.dtype : 'float32';
 }
 
-export function profileNode(graph: Graph, node: Node, device: Device, c: NodeCounts = nodeCounts(graph, node)): NodeProfile {
+/**
+ * A node's counts with its bytes at the precision the device runs it in: a
+ * float element type the device lacks runs converted to the precision it is
+ * costed at (a float32 model on an int8-only chip moves int8 elements).
+ */
+export function countsOnDevice(graph: Graph, node: Node, device: Device, c: NodeCounts = nodeCounts(graph, node)): NodeCounts {
+  const dtype = computeDtype(graph, node) as DType;
+  const peak = peakFor(device, dtype);
+  if (peak.exact || !isFloat(dtype)) return c;
+  const scale = PRECISION_BITS[peak.precision] / dtypeBits(dtype);
+  if (scale === 1) return c;
+  return { ...c, weightBytes: c.weightBytes * scale, activationBytes: c.activationBytes * scale, bytesRead: c.bytesRead * scale, bytesWritten: c.bytesWritten * scale, intensity: c.intensity / scale };
+}
+
+export function profileNode(graph: Graph, node: Node, device: Device, c: NodeCounts = countsOnDevice(graph, node, device)): NodeProfile {
   const dtype = computeDtype(graph, node);
   const peak = peakFor(device, dtype);
   const opClass = registry.get(node.op).opClass;
@@ -127,7 +142,7 @@ export function profileNode(graph: Graph, node: Node, device: Device, c: NodeCou
 export function profileGraph(graph: Graph, device: Device): Profile {
   const peak = peakFor(device, 'float32');
   const rows = graph.nodes.map((n) => {
-    const counts = nodeCounts(graph, n);
+    const counts = countsOnDevice(graph, n, device);
     return { node: profileNode(graph, n, device, counts), counts };
   });
   const totals = { ...emptyTotals(), seconds: 0 };

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { isAccelmapError } from '../util/errors.js';
 import { printable } from '../util/printable.js';
 import { accelmapVersion, setCommand } from '../util/provenance.js';
+import { EXAMPLES } from './examples.js';
 import { processIo, type Io } from './io.js';
 import { registerModels } from './commands/models.js';
 import { registerProfile } from './commands/profile.js';
@@ -44,7 +45,12 @@ export function buildProgram(io: Io): Command {
       outputError: () => {},
     });
   for (const register of COMMANDS) register(program, io);
-  for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()), outputError: () => {} });
+  for (const cmd of program.commands) {
+    cmd.exitOverride().configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()), outputError: () => {} });
+    for (const option of cmd.options) if (option.mandatory) option.description = `(required) ${option.description}`;
+    const examples = EXAMPLES[cmd.name()];
+    if (examples) cmd.addHelpText('after', `\nExamples:\n${examples.map((e) => `  ${e}`).join('\n')}`);
+  }
   return program;
 }
 

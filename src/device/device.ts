@@ -93,6 +93,9 @@ export const deviceSchema = z.strictObject({
 });
 
 /** Element type → the precision whose peak applies. */
+/** Bits of one element at each precision (tf32 is stored in 32). */
+export const PRECISION_BITS: Record<Precision, number> = { fp64: 64, fp32: 32, tf32: 32, fp16: 16, bf16: 16, fp8: 8, int8: 8, int4: 4 };
+
 const PRECISION_OF: Record<string, Precision> = {
   float64: 'fp64',
   float32: 'fp32',

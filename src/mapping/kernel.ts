@@ -52,6 +52,7 @@ const ARRAYS = {
   reduction: [Uint8Array, (z: Sizes) => z.L],
   netPj: [Float64Array, (z: Sizes) => z.L],
   leakPj: [Float64Array, (z: Sizes) => z.L],
+  clusters: [Float64Array, (z: Sizes) => z.L],
   allowed: [Uint8Array, (z: Sizes) => z.L * z.DS],
   T: [Float64Array, (z: Sizes) => (z.L + 1) * z.D],
   padded: [Float64Array, (z: Sizes) => z.D],

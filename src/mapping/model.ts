@@ -232,6 +232,7 @@ export class CostModel {
       v.reduction[l] = fan.reduction ? 1 : 0;
       v.netPj[l] = fan.energyPerWordPj;
       v.leakPj[l] = x.energy.leakPjPerCycle;
+      v.clusters[l] = Math.max(1, Math.floor(x.instances / x.clusterSize));
       problem.dataSpaces.forEach((s, si) => (v.allowed[l * DS + si] = x.dataSpaces === null || x.dataSpaces.includes(s.name) ? 1 : 0));
     });
     v.params[P.macsPerCycle] = this.precision.macsPerCycle;

@@ -15,7 +15,7 @@ export function registerCompare(program: Command, io: Io): void {
     .command('compare')
     .description('compare workloads by the cosine similarity of their op-type time profiles, and group similar ones')
     .argument('<models...>', 'two or more zoo model names or .onnx files')
-    .option('--batch <n>', 'batch size', positiveInt('--batch'))
+    .option('--batch <n>', 'batch size (default: 1 for zoo models; a file keeps its own)', positiveInt('--batch'))
     .addOption(new Option('--by <what>', 'profile over op types or op classes').argParser(oneOf('--by', ['type', 'class'] as const)).default('type'))
     .option('--json', 'print JSON');
   addDeviceOption(addTrainingOptions(cmd)).action((models: string[], opts: Pick<ModelFlags, 'batch' | 'mode' | 'optimizer' | 'loss'> & { by: 'type' | 'class'; device: string; json?: boolean }) => {

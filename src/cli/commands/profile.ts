@@ -27,7 +27,7 @@ export function registerProfile(program: Command, io: Io): void {
     const device = loadDevice(opts.device);
     const graph = loadGraph(model, loadOptions(opts));
     const p = profile(graph, { device });
-    if (!p.device.exactPrecision) io.err(`note: ${device.name} has no fp32 peak; costed at its ${p.device.precision} peak`);
+    if (!p.device.exactPrecision) io.err(`note: ${device.name} has no fp32 peak; float ops costed at its ${p.device.precision} peak, their bytes at ${p.device.precision} elements`);
     if (opts.json) return io.out(toJson({ ...p, units: UNITS }));
     io.out(renderProfile(p));
   });

@@ -58,7 +58,7 @@ export function registerScale(program: Command, io: Io): void {
     .command('scale')
     .description('training step time, exposed communication and scaling efficiency on many devices, with and without gradient compression')
     .argument('<model>', 'zoo model name (accelmap models) or .onnx file');
-  addTimesOptions(addDeviceOption(addModelOptions(cmd, ['train'])))
+  addTimesOptions(addDeviceOption(addModelOptions(cmd, ['train'], `${DEFAULT_BATCH} per device for zoo models; a file keeps its own`)))
     .requiredOption('--devices <n>', 'number of devices', positiveInt('--devices'))
     .addOption(new Option('--topology <t>', 'ring, torus2d, torus3d, switch or hier (nodes with a fast switch inside)').argParser(oneOf('--topology', TOPOLOGY_NAMES)).makeOptionMandatory())
     .requiredOption('--link-gbps <g>', 'link bandwidth per direction in Gb/s (between nodes for hier)', positiveNumber('--link-gbps'))
@@ -72,8 +72,8 @@ export function registerScale(program: Command, io: Io): void {
     .option('--stages <p>', 'pp: pipeline stages (default 4)', positiveInt('--stages'))
     .option('--microbatches <m>', 'pp: micro-batches per step (default 4 × stages, at most the batch)', positiveInt('--microbatches'))
     .option('--bucket-mb <mb>', 'gradient bucket size in MB for overlapping the exchange with backward (0: per layer)', nonNegativeNumber('--bucket-mb'), SCALE_DEFAULTS.bucketMb)
-    .addOption(new Option('--collective <a>', 'all-reduce algorithm').argParser(oneOf('--collective', ['auto', ...ALL_REDUCE_ALGORITHMS] as const)).default(SCALE_DEFAULTS.collective))
-    .addOption(new Option('--compress <m>', 'gradient compression').argParser(oneOf('--compress', COMPRESSION_METHODS)).default(SCALE_DEFAULTS.compress))
+    .addOption(new Option('--collective <a>', `all-reduce algorithm: auto (the fastest the topology runs), ${ALL_REDUCE_ALGORITHMS.join(', ')}`).argParser(oneOf('--collective', ['auto', ...ALL_REDUCE_ALGORITHMS] as const)).default(SCALE_DEFAULTS.collective))
+    .addOption(new Option('--compress <m>', `gradient compression: ${COMPRESSION_METHODS.join(', ')}`).argParser(oneOf('--compress', COMPRESSION_METHODS)).default(SCALE_DEFAULTS.compress))
     .addOption(
       new Option('--exchange <e>', 'how compressed gradients travel: auto (the cheapest per bucket), allgather, sparcml (sparse all-reduce), gtopk, hier (dense in node, compressed across), recompress (optimistic)')
         .argParser(oneOf('--exchange', EXCHANGE_MODES))

@@ -490,7 +490,7 @@ function readStorage(src: SourceDoc, leaf: Leaf, notes: Note[]): StorageRead {
   }
   blockSize ??= 1;
   clusterSize ??= 1;
-  if (clusterSize > 1) notes.push(noteAt(src, a.path, `${leaf.name}: cluster size ${clusterSize}: energies are taken per block as given (clusters are not modeled)`));
+  if (clusterSize > 1) notes.push(noteAt(src, a.path, `${leaf.name}: cluster size ${clusterSize}: an access costs its energy once per utilized cluster under --convention timeloop, once per instance under accelmap's`));
   const entries = a.number(STORAGE.entries, 'integer');
   const depth = a.number(STORAGE.depth, 'integer');
   const sizeKB = a.number(STORAGE.sizeKB, 'positive');
@@ -519,6 +519,7 @@ function readStorage(src: SourceDoc, leaf: Leaf, notes: Note[]): StorageRead {
     ...(write !== undefined ? { writeBandwidth: write } : {}),
     ...(shared !== undefined ? { sharedBandwidth: shared } : {}),
     ...(multipleBuffering !== undefined ? { multipleBuffering } : {}),
+    ...(clusterSize > 1 ? { clusterSize } : {}),
     ...(vae !== undefined ? { energy: { read: vae, fill: vae, update: vae }, source: 'vector-access-energy attribute' } : {}),
     // timeloopfe writes each spatial container as a dummy level that keeps nothing and costs nothing.
     ...(leaf.className.toLowerCase() === 'dummy_storage' ? { energy: { read: 0, fill: 0, update: 0 }, source: 'dummy level (keeps nothing)' } : {}),

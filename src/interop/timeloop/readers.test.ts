@@ -142,6 +142,9 @@ describe('Timeloop architectures', () => {
     const other = archOf(TREE.replace('{memory_depth: 512, memory_width: 64, word_bits: 16, multiple_buffering: 2}', '{sizeKB: 4, n_words: 8, word-bits: 16, bandwidth: 10}'));
     expect(other.arch.levels[1]).toMatchObject({ capacityWords: 2048, blockSize: 8, readBandwidth: 5, writeBandwidth: 5 });
     expect(other.notes[0]!.message).toBe('GLB: bandwidth 10 is read as 5 words/cycle for reads and for writes (deprecated in Timeloop)');
+    // cluster_size: width = block × word bits × cluster (simba_like's PEWeightRegs: 512 = 1 × 8 × 64).
+    const clustered = archOf(TREE.replace('{entries: 32, datawidth: 16, meshX: 4}', '{depth: 1, width: 512, cluster_size: 64, datawidth: 8, meshX: 4}'));
+    expect(clustered.arch.levels[2]).toMatchObject({ blockSize: 1, clusterSize: 64, capacityWords: 1 });
   });
 
   it('read the v0.3 and v0.4 forms of a design into the same architecture', () => {
