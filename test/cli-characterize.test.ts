@@ -32,7 +32,7 @@ function resnetMacs(block: 'basic' | 'bottleneck'): number {
 
 describe('accelmap profile', () => {
   it('prints per-op-type and per-class tables, totals and what its units are', async () => {
-    const r = await cli('profile', 'resnet50');
+    const r = await cli('profile', 'resnet50', '--no-fuse');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^resnet50 · inference · batch 1 · 25\.6 M parameters/);
     expect(r.out).toContain('MACs are multiply-accumulates; FLOPs = 2·MACs + other FLOPs');
@@ -43,7 +43,7 @@ describe('accelmap profile', () => {
   });
 
   it('--json has the model, mode, batch, params, totals, op types and nodes', async () => {
-    const p = await cliJson('profile', 'resnet18', '--batch', '2', '--json');
+    const p = await cliJson('profile', 'resnet18', '--batch', '2', '--json', '--no-fuse');
     expect(p).toMatchObject({ model: 'resnet18', mode: 'infer', batch: 2, params: 11_689_512 });
     expect(Object.keys(p.totals)).toEqual(expect.arrayContaining(['macs', 'flops', 'bytesRead', 'bytesWritten']));
     expect(p.totals.macs).toBe(2 * resnetMacs('basic'));
@@ -51,6 +51,16 @@ describe('accelmap profile', () => {
     expect(p.nodes[0]).toMatchObject({ name: 'conv1', op: 'Conv', outputShapes: [[2, 64, 112, 112]], macs: 2 * 64 * 112 * 112 * 147 });
     expect(p.nodes[0].flops).toBe(2 * p.nodes[0].macs);
     expect(p.units.macs).toBe('multiply-accumulates');
+  });
+
+  it('profiles the compiled graph by default: the same MACs in fewer nodes, BatchNorm folded', async () => {
+    const exported = await cliJson('profile', 'resnet18', '--json', '--no-fuse');
+    const compiled = await cliJson('profile', 'resnet18', '--json');
+    expect(compiled.totals.macs).toBe(exported.totals.macs);
+    expect(compiled.nodes.length).toBeLessThan(exported.nodes.length);
+    expect(compiled.byOpType.map((g: { key: string }) => g.key)).toContain('FusedGroup');
+    expect(compiled.byOpType.map((g: { key: string }) => g.key)).not.toContain('BatchNormalization');
+    expect(compiled.totals.bytesRead + compiled.totals.bytesWritten).toBeLessThan(exported.totals.bytesRead + exported.totals.bytesWritten);
   });
 
   it('--mode train adds backward and update phases', async () => {
@@ -79,8 +89,9 @@ describe('accelmap profile', () => {
   });
 
   it('counts a float32 model\'s bytes at int8 on an int8-only device: a quarter of them', async () => {
-    const fp32 = await cliJson('profile', 'deepq', '--device', 'v100-16gb', '--json');
-    const int8 = await cliJson('profile', 'deepq', '--device', 'tpu-v1', '--json');
+    // as exported, so that the convolution is a node of its own
+    const fp32 = await cliJson('profile', 'deepq', '--no-fuse', '--device', 'v100-16gb', '--json');
+    const int8 = await cliJson('profile', 'deepq', '--no-fuse', '--device', 'tpu-v1', '--json');
     expect(int8.totals.macs).toBe(fp32.totals.macs);
     for (const k of ['bytesRead', 'bytesWritten', 'weightBytes', 'activationBytes']) expect(int8.totals[k], k).toBe(fp32.totals[k] / 4);
     const conv = (p: { nodes: { op: string; intensity: number }[] }) => p.nodes.find((n) => n.op === 'Conv')!;

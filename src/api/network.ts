@@ -12,6 +12,8 @@ export interface MapNetworkOptions extends SearchSettings {
   threads?: number;
   /** The layer's name when mapping a single loop nest (default: its kind). */
   name?: string;
+  /** The graph as exported, when `workload` is its compiled form: priced with the same searches, for the totals without compilation (`uncompiled`). */
+  baseline?: Graph;
   onProgress?: OnProgress;
 }
 
@@ -29,6 +31,6 @@ export async function mapNetwork(workload: Graph | Problem, arch: Architecture, 
   const s = resolveSettings(options);
   const threads = options.threads ?? Math.max(1, availableParallelism());
   const progress = progressTo(options.onProgress);
-  if (isGraph(workload)) return mapWork(workload.name, workload.mode, workload.batch, layerWork(workload), arch, { ...s, threads, progress });
+  if (isGraph(workload)) return mapWork(workload.name, workload.mode, workload.batch, layerWork(workload), arch, { ...s, threads, progress, baseline: options.baseline && layerWork(options.baseline) });
   return mapWork(options.name ?? workload.kind, 'infer', 1, problemWork(options.name ?? workload.kind, workload), arch, { ...s, threads, progress });
 }

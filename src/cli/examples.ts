@@ -16,5 +16,7 @@ export const EXAMPLES: Record<string, string[]> = {
   systolic: ['accelmap systolic -c presets/scalesim/scale_ws.cfg -t presets/scalesim/alexnet.csv', 'accelmap systolic -c presets/scalesim/scale_is.cfg -t presets/scalesim/transformer_gemm.csv --gemm --json'],
   memory: ['accelmap memory vgg16 --batch 256 --device titan-x', 'accelmap memory resnet50 --device v100-16gb --policy recompute --max-batch', 'accelmap memory vgg16 --batch 64 --arch eyeriss --trace t.json --out m.html'],
   scale: ['accelmap scale resnet50 --devices 1024 --topology hier --link-gbps 100', 'accelmap scale gpt2 --devices 64 --topology torus2d --link-gbps 200 --parallel tp --tp 8', 'accelmap scale resnet50 --devices 256 --topology ring --link-gbps 10 --compress adacomp --out r.html'],
+  run: ['accelmap run resnet18 --seed 3 --outputs out.npz', 'accelmap run ../shared/models/squeezenet1_1.onnx --inputs in.npz --json'],
+  compile: ['accelmap compile resnet50', 'accelmap compile mobilenet_v2 --passes simplify,bn-fold,fuse --dump-after fuse', 'accelmap compile bert_base --arch simba --json'],
   'compress-demo': ['accelmap compress-demo', 'accelmap compress-demo --json'],
 };

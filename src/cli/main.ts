@@ -16,6 +16,8 @@ import { registerModel } from './commands/model.js';
 import { registerMemory } from './commands/memory.js';
 import { registerTimeloop } from './commands/timeloop.js';
 import { registerMap } from './commands/map.js';
+import { registerRun } from './commands/run.js';
+import { registerCompile } from './commands/compile.js';
 
 /** Every command registers itself here, one line each. */
 const COMMANDS: ((program: Command, io: Io) => void)[] = [
@@ -31,6 +33,8 @@ const COMMANDS: ((program: Command, io: Io) => void)[] = [
   registerMemory,
   registerTimeloop,
   registerMap,
+  registerRun,
+  registerCompile,
 ];
 
 export function buildProgram(io: Io): Command {

@@ -78,7 +78,7 @@ export function execute(graph: Graph, feeds: Feeds, params: ParamSource, o: Exec
       const outputs = node.outputs.map((name) => graph.tensors[name] ?? { shape: [0], dtype: 'float32' as const });
       let results: Value[];
       try {
-        results = kernel.run({ node, inputs, attrs: node.attrs, outputs });
+        results = kernel.run({ node, inputs, attrs: node.attrs, outputs, kernels });
       } catch (e) {
         throw e instanceof AccelmapError && !e.location.path ? e.at({ path: `node ${node.name} (${node.op})` }) : e;
       }

@@ -13,6 +13,8 @@ export interface KernelCall<A extends Attrs = Attrs> {
   inputs: (Value | undefined)[];
   attrs: A;
   outputs: TensorType[];
+  /** The registry the call came from (a fused node runs its members through it). */
+  kernels: KernelRegistry;
 }
 
 export interface Kernel<A extends Attrs = Attrs> {

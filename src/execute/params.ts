@@ -1,20 +1,20 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { AccelmapError } from '../util/errors.js';
 import { Rng } from '../util/rng.js';
-import { isFloat, isInteger } from '../workload/dtype.js';
-import { numel, type Graph, type Tensor } from '../workload/graph.js';
+import { isFloat } from '../workload/dtype.js';
+import { numel, type Graph } from '../workload/graph.js';
 import { readModelFile, type OnnxTensor } from '../workload/onnx/proto.js';
 import type { ParamSource } from './execute.js';
 import { decodeTensorValue } from './tensor-proto.js';
-import { alloc, type Value } from './value.js';
+import { alloc } from './value.js';
 
 /**
  * Where weights come from. An ONNX file's own values: initializers and
  * Constant tensors are read from the bytes the workload reader skipped, and
  * ConstantOfShape placeholders (left by tools that strip weights) are filled
- * with their fill value. Or values drawn from a seed, for zoo models and
- * for feeding a model inputs: each tensor from its own stream (seed and
- * name), so a value does not depend on the order tensors are asked for.
+ * with their fill value. Or values drawn from a seed (zoo models): each
+ * tensor from its own stream (seed and name), so a value does not depend on
+ * the order tensors are asked for.
  */
 export function onnxParams(file: string): ParamSource {
   const model = readModelFile(file);
@@ -51,7 +51,7 @@ function readSpan(file: string, start: number, end: number): Uint8Array {
 }
 
 /** A stream of random numbers for one tensor: seeded by the seed and the tensor's name. */
-function streamFor(seed: number, name: string): Rng {
+export function streamFor(seed: number, name: string): Rng {
   let h = 2166136261 ^ seed;
   for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 16777619);
   return new Rng(h >>> 0);
@@ -88,37 +88,4 @@ export function seededParams(graph: Graph, seed: number): ParamSource {
     for (let i = 0; i < v.data.length; i++) v.data[i] = lo + (hi - lo) * rng.next();
     return v;
   };
-}
-
-/**
- * Graph inputs drawn from a seed: floats standard normal; integer inputs
- * that index something (an embedding table, a gather) uniform over the rows
- * they index, other integers 0 or 1; booleans 0 or 1.
- */
-export function seededInputs(graph: Graph, seed: number): Record<string, Value> {
-  const feeds: Record<string, Value> = {};
-  for (const name of graph.inputs) {
-    const t = graph.tensors[name]!;
-    const rng = streamFor(seed, `input:${name}`);
-    const v = alloc(t.shape, t.dtype);
-    if (isFloat(t.dtype)) for (let i = 0; i < v.data.length; i++) v.data[i] = rng.normal();
-    else {
-      const bound = isInteger(t.dtype) ? indexBound(graph, t) : 2;
-      for (let i = 0; i < v.data.length; i++) v.data[i] = rng.int(bound);
-    }
-    feeds[name] = v;
-  }
-  return feeds;
-}
-
-function indexBound(graph: Graph, t: Tensor): number {
-  for (const n of graph.nodes) {
-    if (n.op === 'Embedding' && n.inputs[0] === t.name) return graph.tensors[n.inputs[1]!]!.shape[0]!;
-    if (n.op === 'Gather' && n.inputs[1] === t.name) {
-      const data = graph.tensors[n.inputs[0]!]!;
-      const axis = (n.attrs.axis as number) < 0 ? (n.attrs.axis as number) + data.shape.length : (n.attrs.axis as number);
-      return data.shape[axis]!;
-    }
-  }
-  return 2;
 }

@@ -5,6 +5,7 @@ import { readBinaryFile } from '../util/files.js';
 import { bytesFor, type DType } from '../workload/dtype.js';
 import { numel } from '../workload/graph.js';
 import { dtypeOfCode } from '../workload/onnx/proto.js';
+import { dtypeCode, varint } from '../workload/onnx/write.js';
 import { ProtoReader, WIRE_FIXED32, WIRE_FIXED64, WIRE_LEN, WIRE_VARINT, bufferSource } from '../workload/onnx/wire.js';
 import { alloc, type Value } from './value.js';
 
@@ -92,8 +93,8 @@ function bf16ToFloat(bits: number): number {
   return HALF[0]!;
 }
 
-/** Little-endian bytes of `dtype` into the value's array. */
-function fromRaw(raw: Uint8Array, out: Value, where: string): void {
+/** Little-endian bytes of the value's element type into its array (a TensorProto's raw_data, a NumPy array's data). */
+export function fromLittleEndian(raw: Uint8Array, out: Value, where: string): void {
   const n = out.data.length;
   if (raw.length !== bytesFor(n, out.dtype)) throw new AccelmapError('bad-file', `tensor data has ${raw.length} bytes, its shape [${out.shape}] (${out.dtype}) needs ${bytesFor(n, out.dtype)}`, { path: where });
   const v = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
@@ -149,8 +150,8 @@ export function decodeTensorValue(t: TensorBytes): { name: string; value: Value 
   const where = f.name ? `tensor '${f.name}'` : 'tensor';
   if (!f.dtype) throw new AccelmapError('bad-file', 'tensor has no known data type', { file: t.file, path: where });
   const out = alloc(f.dims, f.dtype);
-  if (Object.keys(f.external).length) fromRaw(readExternal(f.external, bytesFor(numel(f.dims), f.dtype), t.file, where), out, where);
-  else if (f.raw) fromRaw(f.raw, out, where);
+  if (Object.keys(f.external).length) fromLittleEndian(readExternal(f.external, bytesFor(numel(f.dims), f.dtype), t.file, where), out, where);
+  else if (f.raw) fromLittleEndian(f.raw, out, where);
   else fromTyped(f.typed, out, where);
   return { name: f.name, value: out };
 }
@@ -158,4 +159,46 @@ export function decodeTensorValue(t: TensorBytes): { name: string; value: Value 
 /** A serialized TensorProto file (`.pb`). */
 export function readTensorProtoFile(path: string): { name: string; value: Value } {
   return decodeTensorValue({ bytes: readBinaryFile(path, 'tensor file'), file: path });
+}
+
+/** Little-endian bytes of a value in its element type (float16 and bfloat16 are written as float32: the executor holds them widened). */
+export function littleEndianBytes(v: Value): { dtype: DType; bytes: Uint8Array } {
+  const dtype: DType = v.dtype === 'float16' || v.dtype === 'bfloat16' ? 'float32' : v.dtype;
+  const n = v.data.length;
+  const bytes = new Uint8Array(bytesFor(n, dtype));
+  const dv = new DataView(bytes.buffer);
+  const d = v.data;
+  switch (dtype) {
+    case 'float32': for (let i = 0; i < n; i++) dv.setFloat32(4 * i, d[i]!, true); break;
+    case 'float64': for (let i = 0; i < n; i++) dv.setFloat64(8 * i, d[i]!, true); break;
+    case 'int64': for (let i = 0; i < n; i++) dv.setBigInt64(8 * i, BigInt(d[i]!), true); break;
+    case 'uint64': for (let i = 0; i < n; i++) dv.setBigUint64(8 * i, BigInt(d[i]!), true); break;
+    case 'int32': for (let i = 0; i < n; i++) dv.setInt32(4 * i, d[i]!, true); break;
+    case 'uint32': for (let i = 0; i < n; i++) dv.setUint32(4 * i, d[i]!, true); break;
+    case 'int16': for (let i = 0; i < n; i++) dv.setInt16(2 * i, d[i]!, true); break;
+    case 'uint16': for (let i = 0; i < n; i++) dv.setUint16(2 * i, d[i]!, true); break;
+    case 'int8': for (let i = 0; i < n; i++) dv.setInt8(i, d[i]!); break;
+    case 'uint8': case 'bool': bytes.set(d); break;
+    default: throw new AccelmapError('unsupported', `cannot write ${dtype} values`);
+  }
+  return { dtype, bytes };
+}
+
+/** A TensorProto (name, dims, data_type, raw_data) holding `v`. */
+export function encodeTensorProto(name: string, v: Value): Uint8Array {
+  const { dtype, bytes } = littleEndianBytes(v);
+  const nameBytes = new TextEncoder().encode(name);
+  const parts = [
+    ...v.shape.map((d) => Uint8Array.from([(1 << 3) | WIRE_VARINT, ...varint(d)])),
+    Uint8Array.from([(2 << 3) | WIRE_VARINT, ...varint(dtypeCode(dtype))]),
+    Uint8Array.from([(8 << 3) | WIRE_LEN, ...varint(nameBytes.length)]), nameBytes,
+    Uint8Array.from([(9 << 3) | WIRE_LEN, ...varint(bytes.length)]), bytes,
+  ];
+  const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }

@@ -1,5 +1,6 @@
 import { costModelWasm } from '../generated/costmodel-wasm.js';
 import { MAX_RANK_TERMS, OUT_LENGTH, PARAMS_LENGTH } from '../generated/kernel-contract.js';
+import { wasm, type WasmMemory } from '../util/wasm.js';
 
 /**
  * The interface to the cost model's WebAssembly kernel (assembly/costmodel.ts,
@@ -95,18 +96,11 @@ export { O, P } from '../generated/kernel-contract.js';
 type Global = { value: number };
 
 export type KernelExports = {
-  memory: { buffer: ArrayBuffer; grow(pages: number): number };
+  memory: WasmMemory;
   evaluate(): number;
   gridDistinct(a: number, n: number, b: number, k: number): number;
 } & Record<ArrayName | 'L' | 'D' | 'DS' | 'R' | 'heapBase', Global>;
 
-/** The part of the WebAssembly API used here (the compiler's libraries declare none of it). */
-const wasm = (globalThis as unknown as {
-  WebAssembly: {
-    Module: (new (bytes: Uint8Array) => object) & { exports(module: object): { name: string; kind: string }[] };
-    Instance: new (module: object, imports: object) => { exports: unknown };
-  };
-}).WebAssembly;
 let kernelModule: object | undefined;
 
 /** Compiles the kernel once; its globals must be exactly the arrays of ARRAYS, the sizes and heapBase. */

@@ -4,11 +4,13 @@ import { dtypeBits } from '../workload/dtype.js';
 import type { Graph, Phase } from '../workload/graph.js';
 import { atNode, nodeInputTypes, nodeOutputTypes } from '../workload/infer.js';
 import { registry } from '../workload/ops/index.js';
+import { fusedEpilogue, type FusedAttrs } from '../workload/ops/fused.js';
 
 /**
  * What each node of a graph asks of an accelerator: the loop nests of its
  * MACs (compute ops, lowered by their op kind) or, for ops without MACs,
- * element operations and bytes for the vector unit.
+ * element operations and bytes for the vector unit. A fused group with a
+ * loop nest (compile/) also has an epilogue for the vector unit.
  */
 export interface LayerWork {
   name: string;
@@ -19,6 +21,8 @@ export interface LayerWork {
   elementBits: number;
   /** Empty for ops without MACs. */
   problems: LoweredProblem[];
+  /** A fused group's epilogue on the vector unit (element operations, and bytes it reads beyond the anchor's inputs). */
+  epilogue?: { ops: number; bytesRead: number };
 }
 
 export function layerWork(graph: Graph): LayerWork[] {
@@ -34,7 +38,9 @@ export function layerWork(graph: Graph): LayerWork[] {
       }
     }
     const out = graph.tensors[node.outputs[0] ?? ''];
-    return { name: node.name, op: node.op, phase: node.phase, counts, elementBits: out ? dtypeBits(out.dtype) : 32, problems };
+    const work: LayerWork = { name: node.name, op: node.op, phase: node.phase, counts, elementBits: out ? dtypeBits(out.dtype) : 32, problems };
+    if (node.op === 'FusedGroup' && problems.length) work.epilogue = fusedEpilogue(nodeInputTypes(graph, node), node.attrs as FusedAttrs);
+    return work;
   });
 }
 

@@ -39,6 +39,8 @@ export interface MapOptions {
   convention?: Convention;
   constraints?: UserConstraints;
   progress?: Progress;
+  /** Layers of the graph as exported, priced with the same searches for comparison (`uncompiled` totals). */
+  baseline?: LayerWork[];
 }
 
 export interface DataflowCost {
@@ -86,6 +88,26 @@ export interface LayerResult {
   problem: Problem | null;
   mapping: Directive[] | null;
   problems: ProblemResult[];
+  /** A fused group's epilogue on the vector unit (included in cycles and energy): run after the loop nest, reading only what the anchor does not. */
+  epilogue?: { ops: number; cycles: number; energyPj: number };
+}
+
+/** Totals of a set of layers. */
+export interface LayerTotals {
+  cycles: number;
+  energyPj: number;
+  /** Compulsory DRAM traffic: every layer's tensors once, in words. */
+  dramWords: number;
+  layers: number;
+}
+
+export function layerTotals(layers: readonly LayerResult[]): LayerTotals {
+  return {
+    cycles: layers.reduce((s, l) => s + l.cycles, 0),
+    energyPj: layers.reduce((s, l) => s + l.energyPj, 0),
+    dramWords: layers.reduce((s, l) => s + l.words, 0),
+    layers: layers.length,
+  };
 }
 
 export interface NetworkResult {
@@ -112,8 +134,11 @@ export interface NetworkResult {
     validEvaluations: number;
     /** Exhaustive searches stopped by the budget before visiting every point. */
     incompleteSearches: number;
+    dramWords: number;
   };
   layers: LayerResult[];
+  /** The graph as exported, mapped with the same searches (`baseline`), when the layers are a compiled graph's. */
+  uncompiled?: LayerTotals;
 }
 
 export function toArrays(problem: Problem, arch: Architecture, f: FoundMapping) {
@@ -194,6 +219,8 @@ export async function mapWork(model: string, mode: string, batch: number, works:
 
   try {
     // Submit every distinct (per-core) problem first so that the pool runs them in parallel.
+    const compiledCount = works.length;
+    works = [...works, ...(o.baseline ?? [])];
     const planned = works.map((w) => w.problems.map((lp) => partitions(lp.problem, arch.cores).map((part) => ({ part, result: submit(part.problem) }))));
     const layers: LayerResult[] = [];
     for (let i = 0; i < works.length; i++) {
@@ -248,16 +275,27 @@ export async function mapWork(model: string, mode: string, batch: number, works:
           ...(o.dataflow === 'all' ? { comparison: r.byDataflow.filter((x) => x.mapping).map((x) => ({ dataflow: x.dataflow, cycles: x.cycles + part.transferCycles, energyPj: x.energyPj * n + part.transferEnergyPj })) } : {}),
         });
       }
-      const cycles = problems.reduce((s, p) => s + p.cycles * p.repeat, 0);
-      const energyPj = problems.reduce((s, p) => s + p.energyPj * p.repeat, 0);
+      let cycles = problems.reduce((s, p) => s + p.cycles * p.repeat, 0);
+      let energyPj = problems.reduce((s, p) => s + p.energyPj * p.repeat, 0);
+      let epilogue: LayerResult['epilogue'];
+      let epilogueWords = 0;
+      if (w.epilogue) {
+        const v = vectorCost(arch, { ops: w.epilogue.ops, bytesRead: w.epilogue.bytesRead, bytesWritten: 0 });
+        epilogue = { ops: w.epilogue.ops, cycles: Math.ceil(v.cycles / cores), energyPj: v.energyPj };
+        epilogueWords = w.epilogue.bytesRead / (arch.levels[0]!.wordBits / 8);
+        cycles += epilogue.cycles;
+        energyPj += epilogue.energyPj;
+      }
       layers.push({
-        name: w.name, op: w.op, phase: w.phase, kind: 'mapped', macs: w.counts.macs, otherFlops: w.counts.otherFlops, words, cycles, energyPj,
+        name: w.name, op: w.op, phase: w.phase, kind: 'mapped', macs: w.counts.macs, otherFlops: w.counts.otherFlops, words: words + epilogueWords, cycles, energyPj,
         utilization: w.counts.macs / (cycles * peakMacs * cores),
         ...roof, ratio: cycles / roof.boundCycles,
         dataflow: problems[0]!.dataflow, problem: problems[0]!.partition.perCoreProblem, mapping: problems[0]!.mapping, problems,
+        ...(epilogue ? { epilogue } : {}),
       });
     }
     progress.done();
+    const baseline = layers.splice(compiledCount);
     const cycles = layers.reduce((s, l) => s + l.cycles, 0);
     const macs = layers.reduce((s, l) => s + l.macs, 0);
     return {
@@ -275,8 +313,10 @@ export async function mapWork(model: string, mode: string, batch: number, works:
         evaluations,
         validEvaluations: valid,
         incompleteSearches: incomplete,
+        dramWords: layers.reduce((s, l) => s + l.words, 0),
       },
       layers,
+      ...(o.baseline ? { uncompiled: layerTotals(baseline) } : {}),
     };
   } finally {
     await pool.close();

@@ -14,13 +14,18 @@ const present = existsSync(root);
 if (!present) console.log(`skipping the ONNX node tests: ${root} is absent`);
 
 describe.skipIf(!present)('ONNX node tests', () => {
-  it('every runnable case matches the expected outputs', () => {
-    const results = nodeCaseNames(root).map((n) => runNodeCase(join(root, n), n));
+  it('every runnable case matches the expected outputs', async () => {
+    const results = [];
+    for (const [i, n] of nodeCaseNames(root).entries()) {
+      results.push(runNodeCase(join(root, n), n));
+      // let the test runner's worker answer its messages during the long loop
+      if (i % 100 === 99) await new Promise((r) => setImmediate(r));
+    }
     const failed = results.filter((r) => r.status === 'fail').map((r) => `${r.name}: ${r.detail}`);
     const run = results.filter((r) => r.status !== 'skip').length;
     console.log(`ONNX node tests: ${run - failed.length} passed of ${run} run (${results.length - run} not run: no kernel, type or import)`);
     expect(failed).toEqual([]);
     // the executor's ops keep running: a change that silently skips whole families shows here
-    expect(run).toBeGreaterThan(700);
+    expect(run).toBeGreaterThan(840);
   }, 120_000);
 });

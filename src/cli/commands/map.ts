@@ -26,6 +26,7 @@ import { MAX_THREADS, oneOf, outputFile, outputFolder, positiveInt, threadsFlag 
 import { toJson, type Io } from '../io.js';
 import { addModelOptions, loadOptions, type ModelFlags } from '../model-options.js';
 import { addTimeloopMapOptions, timeloopTarget, writeTimeloopOut, type TimeloopMapFlags } from './map-timeloop.js';
+import { addFuseOption, graphToCost } from '../compile-options.js';
 
 /** Default search budget: evaluations per distinct loop nest (and per dataflow with --dataflow all). */
 export const DEFAULT_BUDGET = MAP_DEFAULTS.budget.evaluations;
@@ -45,6 +46,7 @@ export interface MapFlags extends ModelFlags, TimeloopMapFlags {
   constraints?: string;
   timeloopOut?: string;
   progress: boolean;
+  fuse: boolean;
 }
 
 function budgetFlag(value: string): Budget {
@@ -92,6 +94,7 @@ export function registerMap(program: Command, io: Io): void {
     .option('--timeloop-out <dir>', "write each layer's mapping as a Timeloop mapping (v0.4 YAML) into <dir>; with --timeloop, the best mapping (timeloop-mapper.map.yaml) and its stats (timeloop-mapper.stats.txt)", outputFolder('--timeloop-out', 'Timeloop mappings'))
     .option('--no-progress', 'no progress on stderr');
   addTimeloopMapOptions(cmd);
+  addFuseOption(cmd);
   addModelOptions(cmd).action(async (model: string | undefined, opts: MapFlags) => {
     const timeloop = opts.timeloop ? timeloopTarget(model, opts, io) : undefined;
     if (!timeloop && model === undefined) throw new AccelmapError('bad-flag', 'map needs a model, a layer or --timeloop FILE...', {}, 'e.g. accelmap map resnet50 --arch eyeriss');
@@ -101,7 +104,9 @@ export function registerMap(program: Command, io: Io): void {
     if (opts.timeloopOut && !timeloop) makeDirectory(opts.timeloopOut, 'Timeloop mappings');
     const name = timeloop?.name ?? model!;
     const single = !timeloop && name.includes(':') && !/\.onnx$/i.test(name);
-    const workload = timeloop?.design.problem ?? (single ? parseLayerSpec(name) : loadGraph(name, loadOptions(opts)));
+    const exported = timeloop || single ? undefined : loadGraph(name, loadOptions(opts));
+    const graph = exported && graphToCost(exported, opts.fuse);
+    const workload = timeloop?.design.problem ?? graph ?? parseLayerSpec(name);
     const works = 'nodes' in workload ? layerWork(workload) : problemWork(name, workload);
     const user = timeloop?.constraints ?? (opts.constraints ? loadConstraintsFile(opts.constraints) : undefined);
     const summary = spaceSummary(works, arch, opts.dataflow, user);
@@ -119,6 +124,8 @@ export function registerMap(program: Command, io: Io): void {
       convention: opts.convention,
       constraints: timeloop ? { constraints: timeloop.constraints.entries } : opts.constraints,
       onProgress: (m) => progress.update(m),
+      // the graph as exported is priced with the same searches, for the totals without compilation
+      baseline: exported && graph !== exported ? exported : undefined,
     });
     progress.done();
     if (timeloop && opts.timeloopOut) writeTimeloopOut(timeloop, result, opts, io);
@@ -142,7 +149,8 @@ export function renderMap(r: NetworkResult): string {
   const mapped = r.layers.filter((l) => l.kind === 'mapped');
   const all = r.dataflow === 'all';
   const multi = r.cores > 1;
-  const header = ['layer', 'op', 'shape', 'dataflow', ...(multi ? ['partition'] : []), 'cycles', 'energy', 'util', 'bound', 'ratio', ...(all ? ['runner-up (margin)'] : [])];
+  const fused = mapped.some((l) => l.epilogue);
+  const header = ['layer', 'op', 'shape', 'dataflow', ...(multi ? ['partition'] : []), 'cycles', ...(fused ? ['epilogue cyc'] : []), 'energy', 'util', 'bound', 'ratio', ...(all ? ['runner-up (margin)'] : [])];
   const rows = mapped.map((l) => {
     const p = l.problems[0]!;
     const shape = l.problem ? l.problem.dims.map((d, i) => `${d}${l.problem!.bounds[i]}`).join(' ') : '';
@@ -155,7 +163,7 @@ export function renderMap(r: NetworkResult): string {
     }
     return [
       l.name, l.op, shape, l.dataflow ?? '', ...(multi ? [`${p.partition.kind}${p.partition.dim ? ` ${p.partition.dim}` : ''}`] : []),
-      num(l.cycles), formatEnergy(l.energyPj), formatPercent(l.utilization), l.bound, l.ratio.toFixed(2), ...(all ? [runnerUp] : []),
+      num(l.cycles), ...(fused ? [l.epilogue ? num(l.epilogue.cycles) : ''] : []), formatEnergy(l.energyPj), formatPercent(l.utilization), l.bound, l.ratio.toFixed(2), ...(all ? [runnerUp] : []),
     ];
   });
   const vector = r.layers.filter((l) => l.kind === 'vector');
@@ -169,6 +177,15 @@ export function renderMap(r: NetworkResult): string {
     `other ops on the vector unit: ${vector.length} ops, ${num(vCycles)} cycles (${formatPercent(t.cycles > 0 ? vCycles / t.cycles : 0)}), ${formatEnergy(vEnergy)}`,
     `total: ${num(t.cycles)} cycles (${formatSeconds(t.seconds)}), ${formatEnergy(t.energyPj)}, ${num(t.macs)} MACs, utilization ${formatPercent(t.utilization)}; ${t.distinctProblems} distinct loop nests, ${t.evaluations.toLocaleString('en-US')} mappings evaluated`,
   ];
+  const epilogues = mapped.filter((l) => l.epilogue);
+  if (epilogues.length) {
+    const eCycles = epilogues.reduce((s, l) => s + l.epilogue!.cycles, 0), eEnergy = epilogues.reduce((s, l) => s + l.epilogue!.energyPj, 0);
+    lines.push(`fused groups: ${epilogues.length} loop nests with an epilogue on the vector unit, ${num(eCycles)} cycles, ${formatEnergy(eEnergy)} (included above)`);
+  }
+  if (r.uncompiled) {
+    const u = r.uncompiled;
+    lines.push(`without compilation (--no-fuse): ${u.layers} layers, ${num(u.cycles)} cycles, ${formatEnergy(u.energyPj)}, ${num(u.dramWords)} DRAM words; compiled: ${t.layers} layers, ${num(t.cycles)} cycles, ${formatEnergy(t.energyPj)}, ${num(t.dramWords)} DRAM words`);
+  }
   if (t.incompleteSearches > 0) lines.push(`note: ${t.incompleteSearches} exhaustive searches stopped at the budget before covering their space (raise --budget or constrain with --dataflow)`);
   if (all) {
     const wins = new Map<string, number>();

@@ -8,6 +8,7 @@ import { formatBytes, formatCount, formatPercent, formatSeconds } from '../../ut
 import { addDeviceOption } from '../device-options.js';
 import { toJson, type Io } from '../io.js';
 import { addModelOptions, loadOptions, type ModelFlags } from '../model-options.js';
+import { addFuseOption, graphToCost } from '../compile-options.js';
 
 /** What the counts mean, printed with every profile. */
 export const UNITS = {
@@ -23,9 +24,12 @@ export function registerProfile(program: Command, io: Io): void {
     .description('characterize a model: MACs, FLOPs, bytes and modeled time per op type and class (Fathom-style)')
     .argument('<model>', 'zoo model name (accelmap models) or .onnx file')
     .option('--json', 'print JSON');
-  addDeviceOption(addModelOptions(cmd)).action((model: string, opts: ModelFlags & { device: string; json?: boolean }) => {
+  addFuseOption(cmd);
+  addDeviceOption(addModelOptions(cmd)).action((model: string, opts: ModelFlags & { device: string; json?: boolean; fuse: boolean }) => {
     const device = loadDevice(opts.device);
-    const graph = loadGraph(model, loadOptions(opts));
+    const exported = loadGraph(model, loadOptions(opts));
+    // training graphs are profiled as built: their backward nodes are read by name
+    const graph = exported.mode === 'infer' ? graphToCost(exported, opts.fuse) : exported;
     const p = profile(graph, { device });
     if (!p.device.exactPrecision) io.err(`note: ${device.name} has no fp32 peak; float ops costed at its ${p.device.precision} peak, their bytes at ${p.device.precision} elements`);
     if (opts.json) return io.out(toJson({ ...p, units: UNITS }));

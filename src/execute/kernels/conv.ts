@@ -8,7 +8,8 @@ import { alloc, type Value } from '../value.js';
  * as im2col + matrix product per image and group: the window of every output
  * pixel is laid out as a contiguous row (colT [P·Q, C/g·R·S]) and each output
  * channel's filter is dotted with it. A 1×1 unstrided, unpadded convolution
- * needs no window copy, only a transpose.
+ * needs no window copy, only a transpose; a depthwise one is a direct
+ * window sum.
  */
 interface Conv2d {
   N: number; C: number; K: number; G: number;
@@ -58,9 +59,36 @@ function im2colT(x: ArrayLike<number>, xOff: number, Cg: number, d: Conv2d, col:
   }
 }
 
+/** A depthwise convolution (one input and one output channel per group): a direct window sum per plane, no matrix product. */
+function depthwise(x: Value, w: Value, bias: Value | undefined, d: Conv2d, out: Value): void {
+  const { N, C, H, W, P, Q, R, S, sh, sw, dh, dw, padT, padL } = d;
+  const xd = x.data, wd = w.data, od = out.data;
+  for (let plane = 0; plane < N * C; plane++) {
+    const c = plane % C;
+    const xBase = plane * H * W, wBase = c * R * S, oBase = plane * P * Q;
+    const b = bias ? bias.data[c]! : 0;
+    for (let p = 0; p < P; p++) {
+      for (let q = 0; q < Q; q++) {
+        let sum = b;
+        for (let r = 0; r < R; r++) {
+          const ih = p * sh - padT + r * dh;
+          if (ih < 0 || ih >= H) continue;
+          const row = xBase + ih * W;
+          for (let s = 0; s < S; s++) {
+            const iw = q * sw - padL + s * dw;
+            if (iw >= 0 && iw < W) sum += xd[row + iw]! * wd[wBase + r * S + s]!;
+          }
+        }
+        od[oBase + p * Q + q] = sum;
+      }
+    }
+  }
+}
+
 export function conv2d(x: Value, w: Value, bias: Value | undefined, d: Conv2d, out: Value): void {
   const { N, C, K, G, H, W, P, Q, R, S } = d;
   const Cg = C / G, Kg = K / G, PQ = P * Q, crs = Cg * R * S;
+  if (Cg === 1 && Kg === 1) return depthwise(x, w, bias, d, out);
   const o = out.data as Float32Array | Float64Array;
   const pointwise = R === 1 && S === 1 && d.sh === 1 && d.sw === 1 && d.padT === 0 && d.padL === 0 && P === H && Q === W;
   const col = new Float32Array(PQ * crs);

@@ -1,5 +1,5 @@
 import type { Attrs } from '../../workload/graph.js';
-import { isInteger, parseDType } from '../../workload/dtype.js';
+import { isInteger } from '../../workload/dtype.js';
 import { NARY_SPECS } from '../../workload/ops/binary.js';
 import { UNARY_SPECS } from '../../workload/ops/unary.js';
 import { mapBroadcast } from '../broadcast.js';
@@ -53,9 +53,10 @@ const Clip = defineKernel('Clip', (call) => {
   return [out];
 });
 
-const Cast = defineKernel('Cast', (call) => {
+/** Cast and CastLike: to the output type the shape rule gave (Cast's `to`, CastLike's second input's type). */
+const cast = (op: string) => defineKernel(op, (call) => {
   const x = input(call, 0);
-  const to = parseDType(String(call.attrs.to));
+  const to = call.outputs[0]!.dtype;
   const out = alloc(x.shape, to);
   const store = converter(to);
   const xd = x.data, od = out.data;
@@ -63,4 +64,15 @@ const Cast = defineKernel('Cast', (call) => {
   return [out];
 });
 
-export const ELEMENTWISE_KERNELS: Kernel[] = [...unaryKernels, ...naryKernels, Clip, Cast];
+const IsInf = defineKernel('IsInf', (call) => {
+  const x = input(call, 0);
+  const pos = call.attrs.detect_positive, neg = call.attrs.detect_negative;
+  const out = alloc(x.shape, 'bool');
+  for (let i = 0; i < out.data.length; i++) {
+    const v = x.data[i]!;
+    out.data[i] = (pos && v === Infinity) || (neg && v === -Infinity) ? 1 : 0;
+  }
+  return [out];
+});
+
+export const ELEMENTWISE_KERNELS: Kernel[] = [...unaryKernels, ...naryKernels, Clip, cast('Cast'), cast('CastLike'), IsInf];

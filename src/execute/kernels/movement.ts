@@ -9,7 +9,8 @@ import { alloc, reshaped, type Value } from '../value.js';
  * Data movement: views (Reshape, Flatten, Squeeze, Unsqueeze, Identity and
  * inference Dropout share the input's array under the output's shape) and
  * copies (Transpose, Concat, Split, Slice, Pad, Gather, Embedding, Expand,
- * Tile). Output shapes come from the shape rule; copies are strided walks.
+ * Tile), and the indexing copies (GatherElements, DepthToSpace, SpaceToDepth,
+ * Trilu). Output shapes come from the shape rule; copies are strided walks.
  */
 const view = (op: string): Kernel =>
   defineKernel(op, ({ inputs, outputs }) => [reshaped(inputs[0]!, outputs[0]!.shape)]);
@@ -173,3 +174,65 @@ export const MOVEMENT_KERNELS: Kernel[] = [
   ...['Identity', 'Reshape', 'Flatten', 'Squeeze', 'Unsqueeze'].map(view),
   Dropout, Transpose, Concat, Split, Slice, Expand, Tile, Pad, Gather, Embedding,
 ];
+
+/** GatherElements: out[c] = data[c with c[axis] replaced by indices[c]]. */
+const GatherElements = defineKernel('GatherElements', (call) => {
+  const x = input(call, 0), idx = input(call, 1);
+  const axis = normAxis(call.attrs.axis as number, x.shape.length);
+  const st = stridesOf(x.shape), ist = stridesOf(idx.shape);
+  const out = alloc(idx.shape, x.dtype);
+  const d = x.shape[axis]!;
+  for (let k = 0; k < idx.data.length; k++) {
+    let rem = k, off = 0;
+    for (let ax = 0; ax < idx.shape.length; ax++) {
+      const c = Math.floor(rem / ist[ax]!);
+      rem -= c * ist[ax]!;
+      off += (ax === axis ? normIndex(idx.data[k]!, d, 'GatherElements index') : c) * st[ax]!;
+    }
+    out.data[k] = x.data[off]!;
+  }
+  return [out];
+});
+
+/**
+ * DepthToSpace and SpaceToDepth as strided copies: the output seen as a 6-D
+ * array (N, C', H, b, W, b for DepthToSpace; N, b, b, C, H', W' for
+ * SpaceToDepth) read from the input at the strides its layout gives.
+ */
+const DepthToSpace = defineKernel('DepthToSpace', (call) => {
+  const x = input(call, 0);
+  const b = call.attrs.blocksize as number;
+  const [N, C, H, W] = x.shape as [number, number, number, number];
+  const Cb = C / (b * b), plane = H * W;
+  const dcr = call.attrs.mode !== 'CRD';
+  const [sc, sb1, sb2] = dcr ? [plane, b * Cb * plane, Cb * plane] : [b * b * plane, b * plane, plane];
+  const out = alloc([N, Cb, H, b, W, b], x.dtype);
+  copyStrided(x.data, 0, [C * plane, sc, W, sb1, 1, sb2], out);
+  return [reshaped(out, call.outputs[0]!.shape)];
+});
+
+const SpaceToDepth = defineKernel('SpaceToDepth', (call) => {
+  const x = input(call, 0);
+  const b = call.attrs.blocksize as number;
+  const [N, C, H, W] = x.shape as [number, number, number, number];
+  const out = alloc([N, b, b, C, H / b, W / b], x.dtype);
+  copyStrided(x.data, 0, [C * H * W, W, 1, H * W, b * W, b], out);
+  return [reshaped(out, call.outputs[0]!.shape)];
+});
+
+/** Trilu: keeps the upper (j − i ≥ k) or lower (j − i ≤ k) triangle of the last two axes. */
+const Trilu = defineKernel('Trilu', (call) => {
+  const x = input(call, 0);
+  const k = call.inputs[1]?.data[0] ?? 0;
+  const upper = call.attrs.upper === 1;
+  const [R, C] = x.shape.slice(-2) as [number, number];
+  const out = alloc(x.shape, x.dtype);
+  for (let i = 0; i < x.data.length; i++) {
+    const col = i % C, row = Math.floor(i / C) % R;
+    const keep = upper ? col - row >= k : col - row <= k;
+    out.data[i] = keep ? x.data[i]! : 0;
+  }
+  return [out];
+});
+
+export const INDEXING_KERNELS: Kernel[] = [GatherElements, DepthToSpace, SpaceToDepth, Trilu];

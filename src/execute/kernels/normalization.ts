@@ -1,12 +1,12 @@
 import { numel } from '../../workload/graph.js';
 import { normAxis } from '../../workload/shape.js';
 import { defineKernel, input, unsupported, type Kernel } from '../kernel.js';
-import { alloc, type Value } from '../value.js';
+import { alloc, reshaped, type Value } from '../value.js';
 
 /**
  * Normalizations: BatchNormalization (inference: running statistics),
  * LayerNormalization (with its optional Mean and InvStdDev outputs),
- * InstanceNormalization, LRN; and Softmax, LogSoftmax, Hardmax along one
+ * InstanceNormalization, LRN, RMSNormalization, LpNormalization; and Softmax, LogSoftmax, Hardmax along one
  * axis. Statistics are accumulated in float64.
  */
 const BatchNormalization = defineKernel('BatchNormalization', (call) => {
@@ -60,10 +60,12 @@ const LayerNormalization = defineKernel('LayerNormalization', (call) => {
   const axis = normAxis(call.attrs.axis as number, x.shape.length);
   const size = numel(x.shape.slice(axis));
   const out = alloc(x.shape, x.dtype);
-  const [meanT, invT] = [call.outputs[1], call.outputs[2]];
-  const stats = { mean: alloc(meanT!.shape, meanT!.dtype), inv: alloc(invT!.shape, invT!.dtype) };
+  // Mean and InvStdDev hold one value per normalized row, whatever the declared outputs
+  const rows = x.data.length / (size || 1);
+  const stats = { mean: alloc([rows], 'float32'), inv: alloc([rows], 'float32') };
   normalizeRows(x, size, call.attrs.epsilon as number, call.inputs[1], call.inputs[2], out, stats);
-  return [out, stats.mean, stats.inv].slice(0, call.outputs.length);
+  const statOut = (v: Value, i: number) => reshaped(v, call.outputs[i]!.shape);
+  return [out, ...(call.outputs[1] ? [statOut(stats.mean, 1)] : []), ...(call.outputs[2] ? [statOut(stats.inv, 2)] : [])];
 });
 
 const InstanceNormalization = defineKernel('InstanceNormalization', (call) => {
@@ -148,3 +150,41 @@ export const NORMALIZATION_KERNELS: Kernel[] = [
   BatchNormalization, LayerNormalization, InstanceNormalization, LRN,
   alongAxis('Softmax', 'softmax'), alongAxis('LogSoftmax', 'log'), alongAxis('Hardmax', 'hard'),
 ];
+
+/** RMSNormalization: y = x / √(mean(x²) + eps) · scale over axes [axis, rank). */
+const RMSNormalization = defineKernel('RMSNormalization', (call) => {
+  const x = input(call, 0), scale = input(call, 1);
+  const axis = normAxis(call.attrs.axis as number, x.shape.length);
+  const size = numel(x.shape.slice(axis));
+  const eps = call.attrs.epsilon as number;
+  const out = alloc(x.shape, x.dtype);
+  const ss = scale.data.length;
+  for (let base = 0; base < x.data.length; base += size) {
+    let sq = 0;
+    for (let i = 0; i < size; i++) sq += x.data[base + i]! ** 2;
+    const inv = 1 / Math.sqrt(sq / size + eps);
+    for (let i = 0; i < size; i++) out.data[base + i] = x.data[base + i]! * inv * scale.data[(base + i) % ss]!;
+  }
+  return [out];
+});
+
+/** LpNormalization: x / ‖x‖p along one axis (p = 1 or 2). */
+const LpNormalization = defineKernel('LpNormalization', (call) => {
+  const x = input(call, 0);
+  const axis = normAxis(call.attrs.axis as number, x.shape.length);
+  const p = call.attrs.p as number;
+  const d = x.shape[axis]!, inner = numel(x.shape.slice(axis + 1)), outer = numel(x.shape.slice(0, axis));
+  const out = alloc(x.shape, x.dtype);
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const base = o * d * inner + i;
+      let norm = 0;
+      for (let j = 0; j < d; j++) norm += Math.abs(x.data[base + j * inner]!) ** p;
+      norm = norm ** (1 / p);
+      for (let j = 0; j < d; j++) out.data[base + j * inner] = norm ? x.data[base + j * inner]! / norm : 0;
+    }
+  }
+  return [out];
+});
+
+export const NORM_KERNELS: Kernel[] = [RMSNormalization, LpNormalization];

@@ -52,6 +52,7 @@ import { DFT, MelWeightMatrix, STFT, WINDOW_OPS } from './signal.js';
 import { DepthToSpace, SpaceToDepth } from './space_depth.js';
 import { TopK } from './topk.js';
 import { Trilu } from './trilu.js';
+import { bindFusedRegistry, FusedGroup } from './fused.js';
 
 /** The registry of every op kind accelmap knows. Adding an op: one file under ops/ and one entry here. */
 export const registry = new OpRegistry();
@@ -77,6 +78,10 @@ for (const kind of [
 ]) {
   registry.register(kind);
 }
+
+// compiled graphs
+registry.register(FusedGroup);
+bindFusedRegistry((op) => registry.get(op));
 
 // training
 for (const kind of [

@@ -69,7 +69,7 @@ export const UNARY_SPECS: UnarySpec[] = [
   { op: 'Not', flopsPerElement: 1, fn: (x) => (x ? 0 : 1) },
   { op: 'BitwiseNot', flopsPerElement: 1, fn: (x) => ~x },
   { op: 'IsNaN', flopsPerElement: 1, fn: (x) => (Number.isNaN(x) ? 1 : 0) },
-  { op: 'IsInf', flopsPerElement: 1 },
+  { op: 'IsInf', flopsPerElement: 1, params: { detect_positive: 1, detect_negative: 1 } },
   { op: 'Shrink', flopsPerElement: 2, params: { lambd: 0.5, bias: 0 }, fn: (x, p) => (x < -p.lambd! ? x + p.bias! : x > p.lambd! ? x - p.bias! : 0) },
 ];
 

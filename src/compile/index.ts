@@ -1,0 +1,73 @@
+import type { Architecture } from '../arch/types.js';
+import { vectorCost } from '../arch/vector.js';
+import { AccelmapError } from '../util/errors.js';
+import { nodeCounts } from '../workload/counts.js';
+import type { Graph } from '../workload/graph.js';
+import { nodeInputTypes } from '../workload/infer.js';
+import { fusedEpilogue, type FusedAttrs } from '../workload/ops/fused.js';
+import { foldBatchNorm } from './bn-fold.js';
+import { fuseOps } from './fuse.js';
+import type { CompileState, Pass } from './pass.js';
+import { simplify } from './simplify.js';
+
+/**
+ * The pass pipeline, in order. Inference graphs get every pass; training
+ * graphs only those that keep training's meaning (no BatchNormalization
+ * folding: training normalizes by batch statistics).
+ */
+export const PASSES: readonly Pass[] = [simplify, foldBatchNorm, fuseOps];
+export const PASS_NAMES = PASSES.map((p) => p.name);
+
+export interface Compiled extends CompileState {
+  /** Passes run, in order. */
+  applied: string[];
+  /** Passes left out, with why. */
+  skipped: { pass: string; reason: string }[];
+  /** The graph after each pass named in `dumpAfter`. */
+  snapshots: { pass: string; graph: Graph }[];
+}
+
+export interface CompileOptions {
+  /** Pass names to run (default: all, in pipeline order). */
+  passes?: readonly string[];
+  dumpAfter?: readonly string[];
+}
+
+export function compileGraph(graph: Graph, o: CompileOptions = {}): Compiled {
+  const wanted = o.passes ?? PASS_NAMES;
+  for (const name of [...wanted, ...(o.dumpAfter ?? [])]) {
+    if (!PASS_NAMES.includes(name)) throw new AccelmapError('bad-flag', `unknown pass '${name}'`, {}, `passes: ${PASS_NAMES.join(', ')}`);
+  }
+  let state: CompileState = { graph, derived: [] };
+  const out: Compiled = { ...state, applied: [], skipped: [], snapshots: [] };
+  for (const pass of PASSES) {
+    if (!wanted.includes(pass.name)) continue;
+    if (graph.mode === 'train' && !pass.training) {
+      out.skipped.push({ pass: pass.name, reason: 'not valid for a training graph' });
+      continue;
+    }
+    state = pass.run(state);
+    out.applied.push(pass.name);
+    if (o.dumpAfter?.includes(pass.name)) out.snapshots.push({ pass: pass.name, graph: state.graph });
+  }
+  return { ...out, ...state };
+}
+
+/** What a graph asks of memory and the vector unit: every node reads its inputs from and writes its outputs to DRAM. */
+export interface GraphFigures {
+  nodes: number;
+  dramBytes: number;
+  /** Vector-unit cycles of ops without MACs and of fused groups' epilogues (none for a graph without them). */
+  vectorCycles: number;
+}
+
+export function graphFigures(graph: Graph, arch: Architecture): GraphFigures {
+  let dramBytes = 0, vectorCycles = 0;
+  for (const n of graph.nodes) {
+    const c = nodeCounts(graph, n);
+    dramBytes += c.bytesRead + c.bytesWritten;
+    if (c.macs === 0) vectorCycles += vectorCost(arch, { ops: c.otherFlops, bytesRead: c.bytesRead, bytesWritten: c.bytesWritten }).cycles;
+    else if (n.op === 'FusedGroup') vectorCycles += vectorCost(arch, { ...fusedEpilogue(nodeInputTypes(graph, n), n.attrs as FusedAttrs), bytesWritten: 0 }).cycles;
+  }
+  return { nodes: graph.nodes.length, dramBytes, vectorCycles };
+}

@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { derivedParams } from '../../src/compile/derived.js';
+import { compileGraph, PASS_NAMES } from '../../src/compile/index.js';
+import { execute } from '../../src/execute/execute.js';
+import { seededInputs } from '../../src/execute/inputs.js';
+import { seededParams } from '../../src/execute/params.js';
+import { errorOf } from '../../src/util/test-util.js';
+import { GraphBuilder } from '../../src/workload/builder.js';
+import type { Graph } from '../../src/workload/graph.js';
+import { buildZooModel } from '../../src/workload/zoo/index.js';
+
+/**
+ * Every pass is checked by the executor: the graph before and after it run
+ * on the same inputs and weights must agree to float rounding.
+ */
+function testNet(): Graph {
+  const b = new GraphBuilder('passes', { batch: 2 });
+  const x = b.input('x', [2, 3, 10, 10]);
+  const c1 = b.relu(b.batchNorm(b.conv(x, 8, { kernel: 3, pad: 'same', name: 'c1' }), 'bn1'));
+  const c2 = b.batchNorm(b.conv(c1, 8, { kernel: 3, pad: 'same', group: 2, bias: true, name: 'c2' }), 'bn2');
+  const res = b.relu(b.add(c2, c1));
+  const viewed = b.dropout(b.op('Identity', [res]), 0.5);
+  // the same expression twice: CSE computes it once
+  const twice = b.add(b.op('Sigmoid', [viewed]), b.op('Sigmoid', [viewed]));
+  const pooled = b.flatten(b.globalAvgPool(twice));
+  const fc = b.batchNorm(b.linear(pooled, 6, { name: 'fc' }), 'bn_fc');
+  const mm = b.batchNorm(b.matmul(fc, b.weight('proj', [6, 4])), 'bn_mm');
+  return b.build([b.softmax(b.op('Tanh', [mm]))]);
+}
+
+function maxRelDiff(before: Graph, after: ReturnType<typeof compileGraph>): number {
+  const base = seededParams(before, 11);
+  const feeds = seededInputs(before, 12);
+  const want = execute(before, feeds, base);
+  const got = execute(after.graph, feeds, derivedParams(base, after.derived, after.graph.tensors, before.tensors));
+  let worst = 0;
+  for (const o of before.outputs) {
+    const a = want[o]!.data, b = got[o]!.data;
+    expect(b.length).toBe(a.length);
+    let scale = 0;
+    for (const v of a) scale = Math.max(scale, Math.abs(v));
+    for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!) / scale);
+  }
+  return worst;
+}
+
+const ops = (g: Graph) => g.nodes.map((n) => n.op);
+
+describe('compiler passes, checked by the executor', () => {
+  const g = testNet();
+
+  it.each(PASS_NAMES)('%s alone keeps the outputs', (pass) => {
+    expect(maxRelDiff(g, compileGraph(g, { passes: [pass] }))).toBeLessThan(1e-5);
+  });
+
+  it('the whole pipeline keeps the outputs', () => {
+    expect(maxRelDiff(g, compileGraph(g))).toBeLessThan(1e-5);
+  });
+
+  it('simplify bypasses inference views and shares the repeated Sigmoid', () => {
+    const s = compileGraph(g, { passes: ['simplify'] }).graph;
+    expect(ops(s)).not.toContain('Identity');
+    expect(ops(s)).not.toContain('Dropout');
+    expect(ops(s).filter((o) => o === 'Sigmoid')).toHaveLength(1);
+  });
+
+  it('bn-fold removes every BatchNormalization after a Conv, Gemm or rank-2 MatMul', () => {
+    const f = compileGraph(g, { passes: ['bn-fold'] }).graph;
+    expect(ops(f)).not.toContain('BatchNormalization');
+    expect(ops(f).filter((o) => o === 'Gemm')).toHaveLength(2);
+  });
+
+  it('fusion puts BN, ReLU and the residual Add into the convolutions', () => {
+    const f = compileGraph(g).graph;
+    const groups = f.nodes.filter((n) => n.op === 'FusedGroup');
+    const bodies = groups.map((n) => (JSON.parse(n.attrs.body as string) as { op: string }[]).map((m) => m.op));
+    expect(bodies).toContainEqual(['Conv', 'Relu']);
+    expect(bodies).toContainEqual(['Conv', 'Add', 'Relu', 'Sigmoid', 'Add']);
+    expect(groups.every((n) => n.attrs.anchor === '' || (JSON.parse(n.attrs.body as string) as { op: string }[])[0]!.op === n.attrs.anchor)).toBe(true);
+  });
+
+  it('a training graph is not BN-folded, and says so', () => {
+    const t = buildZooModel('resnet18', { batch: 2 });
+    const train = { ...t, mode: 'train' as const };
+    const c = compileGraph(train, { passes: ['bn-fold'] });
+    expect(c.applied).toEqual([]);
+    expect(c.skipped).toEqual([{ pass: 'bn-fold', reason: 'not valid for a training graph' }]);
+    expect(c.graph).toBe(train);
+  });
+
+  it('BatchNormalization folded into stored values: W·s/√(v+ε) and (b − m)·s/√(v+ε) + β', () => {
+    const b = new GraphBuilder('small');
+    const x = b.input('x', [1, 1, 2, 2]);
+    const y = b.node('BatchNormalization', [b.node('Conv', [x, b.constant('w', [2], [1, 1, 1, 1], 'float32'), b.constant('b0', [1], [1], 'float32')], { kernel_shape: [1, 1] }, { name: 'c' })[0]!, b.constant('s', [3], [1], 'float32'), b.constant('beta', [0.5], [1], 'float32'), b.constant('m', [1], [1], 'float32'), b.constant('v', [3], [1], 'float32')], { epsilon: 1 }, { name: 'bn' })[0]!;
+    const f = compileGraph(b.build([y]), { passes: ['bn-fold'] }).graph;
+    const conv = f.nodes[0]!;
+    // a = 3/√(3+1) = 1.5: W' = 2·1.5 = 3, b' = (1 − 1)·1.5 + 0.5 = 0.5
+    expect(f.tensors[conv.inputs[1]!]!.value).toEqual([3]);
+    expect(f.tensors[conv.inputs[2]!]!.value).toEqual([0.5]);
+  });
+
+  it('unknown passes are refused', () => {
+    expect(errorOf(() => compileGraph(g, { passes: ['nope'] })).message).toMatch(/unknown pass 'nope'/);
+  });
+});
