@@ -160,6 +160,7 @@ describe('output paths are checked before the work starts', () => {
     [['memory', 'resnet18'], '--trace'],
     [['scale', 'resnet18'], '--out'],
     [systolic, '--csv'],
+    [['run', 'autoenc'], '--outputs'],
   ])('%j %s \'\' is an error, not a silent no-op', async (args, flag) => {
     expect(await cliError(...args, flag, '')).toMatch(new RegExp(`^accelmap: ${flag}: cannot write [a-zA-Z ]+: the path is empty$`));
   });
