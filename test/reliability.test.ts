@@ -164,6 +164,9 @@ describe('output paths are checked before the work starts', () => {
   ])('%j %s \'\' is an error, not a silent no-op', async (args, flag) => {
     expect(await cliError(...args, flag, '')).toMatch(new RegExp(`^accelmap: ${flag}: cannot write [a-zA-Z ]+: the path is empty$`));
   });
+  it('map --timeloop-out under /proc is refused before anything is read', async () => {
+    expect(await cliError('map', 'resnet18', '--arch', 'eyeriss', '--timeloop-out', '/proc/x')).toBe("accelmap: /proc/x --timeloop-out: cannot write Timeloop mappings: it is inside /proc or /sys, which hold the kernel's views, not files");
+  });
   it('compress-demo --out into a missing folder fails at once', async () => {
     expect(await cliError('compress-demo', '--out', '/nonexistent-folder/report.html')).toBe('accelmap: /nonexistent-folder/report.html --out: cannot write HTML report: no such file or folder');
   });

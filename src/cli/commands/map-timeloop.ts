@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { timeloopMapspace } from '../../interop/timeloop/constraints.js';
@@ -12,7 +11,7 @@ import type { Convention } from '../../mapping/model.js';
 import type { NetworkResult } from '../../network/map.js';
 import type { UserConstraints } from '../../search/constraints-file.js';
 import { AccelmapError } from '../../util/errors.js';
-import { checkWritable, fileErrorReason, writeTextFile } from '../../util/files.js';
+import { checkWritable, makeDirectory, writeTextFile } from '../../util/files.js';
 import { conventionOption } from '../convention-option.js';
 import { oneOf } from '../flags.js';
 import { warn, type Io } from '../io.js';
@@ -60,11 +59,7 @@ export function timeloopTarget(model: string | undefined, opts: TimeloopMapFlags
 
 /** Creates the --timeloop-out folder and checks it can be written, before the search. */
 function prepareOut(dir: string): void {
-  try {
-    mkdirSync(dir, { recursive: true });
-  } catch (e) {
-    throw new AccelmapError('io', `cannot create the --timeloop-out folder: ${fileErrorReason(e)}`, { file: dir });
-  }
+  makeDirectory(dir, 'Timeloop mappings');
   checkWritable(join(dir, 'timeloop-mapper.map.yaml'), 'Timeloop mapping');
 }
 
