@@ -15,6 +15,7 @@ import { DEFAULT_BUDGET } from '../src/cli/commands/map.js';
 import { layerWork } from '../src/network/layers.js';
 import { problemKey, type Problem } from '../src/problem/types.js';
 import { applicable } from '../src/search/dataflows.js';
+import { derivedSeed } from '../src/search/job.js';
 import { SearchPool } from '../src/search/pool.js';
 import { loadGraph } from '../src/workload/load.js';
 
@@ -49,12 +50,11 @@ for (const [archName, native] of ARCHS) {
   const rows = await Promise.all(
     [...shapes.entries()].map(async ([key, { problem, where }]) => {
       const dataflow = applicable(native, problem) ? native : 'ws';
-      const base = { problem, arch, dataflow, metrics: ['edp', 'latency', 'energy'] as const, seed: 1 };
-      const [heur, exh] = await Promise.all([
-        pool.run({ ...base, metrics: [...base.metrics], strategy: 'hybrid', budget: { evaluations: DEFAULT_BUDGET } }, key),
-        pool.run({ ...base, metrics: [...base.metrics], strategy: 'exhaustive', budget: { seconds: EXHAUSTIVE_SECONDS } }, key),
+      const base = { problem, arch, space: dataflow, metrics: ['edp', 'latency', 'energy'] as const, seed: derivedSeed(1, `${key}/${dataflow}`) };
+      const [h, e] = await Promise.all([
+        pool.run({ ...base, metrics: [...base.metrics], strategy: 'hybrid', budget: DEFAULT_BUDGET }),
+        pool.run({ ...base, metrics: [...base.metrics], strategy: 'exhaustive', budget: { seconds: EXHAUSTIVE_SECONDS } }),
       ]);
-      const h = heur.best, e = exh.best;
       const gap = e.mapping && h.mapping ? (h.cycles * h.energyPj) / (e.cycles * e.energyPj) - 1 : NaN;
       process.stderr.write(`${archName} ${++finished}/${shapes.size} ${where} [${dataflow}]: gap ${Number.isFinite(gap) ? pct(gap) : 'n/a'}, default ${h.seconds.toFixed(2)} s, exhaustive ${e.seconds.toFixed(1)} s${e.complete ? '' : ' (incomplete)'}\n`);
       return { where, dataflow, gap, complete: e.complete, hSeconds: h.seconds, eSeconds: e.seconds, eEvaluated: e.evaluated, size: e.log10Size };

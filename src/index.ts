@@ -33,14 +33,14 @@
 export { loadGraph, type LoadOptions } from './workload/load.js';
 export { toTraining, type TrainOptions, type LossKind } from './workload/train/index.js';
 export type { Graph, Node, Tensor, TensorType, TensorKind, TensorValue, Phase, Attrs, AttrValue } from './workload/graph.js';
-export type { OpClass } from './workload/op.js';
+export { OP_CLASSES, type OpClass } from './workload/op.js';
 export type { CountTotals, NodeCounts } from './workload/counts.js';
 export type { OptimizerName } from './workload/ops/optimizer.js';
 
 // Characterization
 export { profile, compare, DEFAULT_DEVICE, type DeviceRef, type ProfileOptions, type CompareOptions, type Comparison } from './api/characterize.js';
 export { loadDevice, devicePresets } from './device/load.js';
-export { PRECISIONS, type Device, type Precision as DevicePrecision, type HostLink } from './device/device.js';
+export { PRECISIONS, TRANSFORM_METHODS, type Device, type Precision as DevicePrecision, type HostLink, type EfficiencyKind, type TransformMethod } from './device/device.js';
 export type { Profile, NodeProfile, GroupRow, IntensitySpread, TrainingMemory } from './characterize/profile.js';
 
 // Accelerators, loop nests and the cost of one mapping
@@ -49,6 +49,7 @@ export { listPresets as archPresets } from './arch/load.js';
 export type { Architecture, StorageLevel, StorageClass, ActionEnergy, ComputeUnit, PrecisionMode, FanOut, Interconnect, VectorUnit } from './arch/types.js';
 export type { Problem, DataSpace, Term, Projection } from './problem/types.js';
 export type { Cost, LevelStats, DataSpaceStats } from './mapping/cost.js';
+export { CONVENTIONS, type Convention } from './mapping/model.js';
 export type { Directive } from './mapping/directives.js';
 
 // The mapper
@@ -65,6 +66,7 @@ export type { ConvAlgorithm, ConvMethod } from './memory/conv-algos.js';
 export type { StepPhase, BufferCategory } from './memory/schedule.js';
 export type { ScaleReport } from './scaleout/scale.js';
 export type { StepResult, ParallelMode } from './scaleout/step.js';
+export { EXCHANGE_MODES, type ExchangeAlgorithm, type ExchangeMode } from './scaleout/exchange.js';
 export type { SweepRow } from './scaleout/sweep.js';
 export { TOPOLOGY_NAMES, type TopologyName } from './scaleout/system.js';
 

@@ -121,9 +121,6 @@ describe('mapper requests that cannot be met, or would not fit in memory', () =>
   it('a budget that rounds to no evaluations is refused before any work', async () => {
     expect(await cliError('map', 'resnet18', '--arch', 'eyeriss', '--budget', '0.4')).toBe("accelmap: --budget '0.4' rounds to 0 evaluations — give a whole number of evaluations ≥ 1, e.g. --budget 20000, or seconds, e.g. --budget 10s");
   });
-  it('a budget too small to evaluate anything says so', async () => {
-    expect(await cliError('map', 'conv:K=64,C=64,P=56,Q=56,R=3,S=3', '--arch', 'eyeriss', '--budget', '3', '--threads', '1', '--no-progress')).toMatch(/no valid mapping of conv .*: the budget ran out before any mapping was evaluated — raise the budget$/);
-  });
   it('a thread count past any machine is refused before a worker starts', async () => {
     expect(await cliError('map', 'resnet18', '--arch', 'eyeriss', '--threads', '10000')).toBe('accelmap: --threads 10000 is more than the 256 worker threads accelmap starts — use at most one per core of this machine');
   });
@@ -138,7 +135,7 @@ describe('mapper requests that cannot be met, or would not fit in memory', () =>
 describe('other tools\' files', () => {
   it('a SCALE-Sim array of 2^53 rows is refused before the simulator allocates it', async () => {
     expect(await cliError('systolic', '-c', fixture('scalesim-arrayheight-huge.cfg'), '-t', presetPath('scalesim', 'alexnet.csv'))).toMatch(
-      /scalesim-arrayheight-huge\.cfg:5 \[architecture_presets\] ArrayHeight: a 9007199254740991×32 array has more than the 16777216 PEs the cycle-level simulator steps/,
+      /scalesim-arrayheight-huge\.cfg:5 \[architecture_presets\] ArrayHeight: '9007199254740991' is 9\.007e15: must be an integer from 1 to 4096/,
     );
   });
   it('a Timeloop problem with a stride of 0', async () => {

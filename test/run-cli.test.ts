@@ -12,8 +12,8 @@ describe('accelmap run', () => {
     const dir = mkdtempSync(join(tmpdir(), 'accelmap-'));
     const a = await cliJson('run', 'autoenc', '--seed', '4', '--json', '--outputs', join(dir, 'out.npz'));
     const b = await cliJson('run', 'autoenc', '--seed', '4', '--json');
-    // the same results; only the provenance's command line differs (--outputs)
-    expect({ ...a, accelmap: a.accelmap.version }).toEqual({ ...b, accelmap: b.accelmap.version });
+    // the same results; only the command line stamped on them differs
+    expect({ ...a, accelmap: undefined }).toEqual({ ...b, accelmap: undefined });
     const [name] = Object.keys(a.outputs);
     const written = readTensorFile(join(dir, 'out.npz'), [], '--outputs')[name!]!;
     expect(written.shape).toEqual(a.outputs[name!].shape);

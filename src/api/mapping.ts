@@ -7,10 +7,10 @@ import { loadLayer as loadLayerRef } from '../problem/load.js';
 import { problemKey, type Problem } from '../problem/types.js';
 import { constraintsFromValue, loadConstraintsFile, type UserConstraints } from '../search/constraints-file.js';
 import type { DataflowChoice } from '../search/dataflows.js';
-import { noValidMapping, runJob, type SearchJob } from '../search/job.js';
+import { noValidMapping, runTask, toArrays, type SearchJob } from '../search/job.js';
+import { searchNestHere } from '../search/nest.js';
 import { parseObjective } from '../search/objective.js';
 import type { Budget, Strategy } from '../search/search.js';
-import { toArrays } from '../network/map.js';
 import { formatCount } from '../util/units.js';
 import type { OnProgress } from './progress.js';
 
@@ -49,7 +49,7 @@ export interface SearchSettings {
   /** `latency`, `energy`, `edp` (default) or a lexicographic list such as `energy,latency`. */
   objective?: string;
   strategy?: Strategy;
-  /** Per distinct loop nest (and per dataflow for `all`): evaluations (deterministic) or seconds. Default 80,000 evaluations. */
+  /** Per distinct loop nest (and per dataflow for `all`): at most N evaluations (deterministic; with `patience`, descents stop once the best has not improved for that many) or N seconds (spent in full). Default 80,000 evaluations, patience 4,000. */
   budget?: Budget;
   seed?: number;
   precision?: string;
@@ -64,7 +64,7 @@ export const MAP_DEFAULTS = {
   dataflow: 'auto',
   objective: 'edp',
   strategy: 'hybrid',
-  budget: { evaluations: 80000 },
+  budget: { evaluations: 80000, patience: 4000 },
   seed: 1,
 } as const satisfies Required<Pick<SearchSettings, 'dataflow' | 'objective' | 'strategy' | 'budget' | 'seed'>>;
 
@@ -114,10 +114,10 @@ export interface LayerMapping {
 export function searchMapping(problem: Problem, arch: Architecture, options: SearchMappingOptions = {}): LayerMapping {
   const s = resolveSettings(options);
   const { onProgress } = options;
-  const r = runJob(
+  const r = searchNestHere(
     { problem, arch, dataflow: s.dataflow, metrics: s.metrics, strategy: s.strategy, budget: s.budget, seed: s.seed, precision: s.precision, convention: s.convention, constraints: s.constraints?.entries },
     problemKey(problem),
-    onProgress && ((p) => onProgress(`${p.dataflow}: ${formatCount(p.evaluated)} mappings evaluated, ${formatCount(p.valid)} valid`)),
+    (task) => runTask(task, onProgress && ((p) => onProgress(`${p.dataflow}: ${formatCount(p.evaluated)} mappings evaluated, ${formatCount(p.valid)} valid`))),
   );
   const found = r.best.mapping;
   if (!found) throw noValidMapping(problem, arch.name, r);

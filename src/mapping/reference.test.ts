@@ -54,8 +54,9 @@ describe('analytical counts equal a brute-force walk of the loop nest', () => {
     close(model.leakEnergyPj, cost.leakEnergyPj, 'leakage');
     close(model.totalEnergyPj, cost.totalEnergyPj, 'total energy');
   };
-  it('convolution, matmul and weight-gradient nests (1500 random mappings)', () => {
-    fc.assert(fc.property(fc.noShrink(fc.integer({ min: 1, max: 2 ** 31 - 1 })), check(['conv', 'matmul', 'conv-grad-weight'])), { numRuns: 1500, seed: 4 });
+  // Three runs of 500 rather than one of 1500: the test worker answers the runner between tests.
+  it.each([4, 6, 7])('convolution, matmul and weight-gradient nests (500 random mappings, seed %i)', (seed) => {
+    fc.assert(fc.property(fc.noShrink(fc.integer({ min: 1, max: 2 ** 31 - 1 })), check(['conv', 'matmul', 'conv-grad-weight'])), { numRuns: 500, seed });
   });
   it('input-gradient nests: outputs with a sliding window (500 random mappings)', () => {
     fc.assert(fc.property(fc.noShrink(fc.integer({ min: 1, max: 2 ** 31 - 1 })), check(['conv-grad-input'])), { numRuns: 500, seed: 5 });

@@ -61,3 +61,14 @@ describe('whole networks', () => {
     expect(r.totals.distinctProblems).toBeLessThan(r.layers.filter((l) => l.kind === 'mapped').length);
   });
 });
+
+describe('determinism', () => {
+  it('a seed gives the same mappings at any thread count (tasks below whole nests, run in any order)', async () => {
+    const run = (threads: number) =>
+      mapGraph(loadGraph('resnet18'), loadArch('eyeriss'), { dataflow: 'auto', metrics: ['edp', 'latency', 'energy'], strategy: 'hybrid', budget: { evaluations: 1000, patience: 300 }, seed: 9, threads });
+    const [one, two] = [await run(1), await run(2)];
+    const summary = (r: Awaited<ReturnType<typeof run>>) => r.layers.map((l) => [l.name, l.cycles, l.energyPj, JSON.stringify(l.mapping)]);
+    expect(summary(two)).toEqual(summary(one));
+    expect(two.totals.evaluations).toBe(one.totals.evaluations);
+  });
+});

@@ -2,12 +2,12 @@ import { findPrecision, peakMacsPerCycle, type Architecture } from '../arch/type
 import { vectorCost } from '../arch/vector.js';
 import { costOf } from '../mapping/cost.js';
 import { mappingToDirectives, type Directive } from '../mapping/directives.js';
-import { mappingFor } from '../mapping/mapping.js';
 import type { Convention } from '../mapping/model.js';
 import { dataSpaceFootprint, problemKey, problemMacs, type Problem } from '../problem/types.js';
 import type { UserConstraints } from '../search/constraints-file.js';
 import type { DataflowChoice } from '../search/dataflows.js';
-import { noValidMapping, type FoundMapping, type JobResult, type SearchJob } from '../search/job.js';
+import { noValidMapping, toArrays, type JobResult, type SearchJob } from '../search/job.js';
+import { searchNest } from '../search/nest.js';
 import { compare, type Metric } from '../search/objective.js';
 import { SearchPool } from '../search/pool.js';
 import type { Budget, Strategy } from '../search/search.js';
@@ -141,16 +141,6 @@ export interface NetworkResult {
   uncompiled?: LayerTotals;
 }
 
-export function toArrays(problem: Problem, arch: Architecture, f: FoundMapping) {
-  const m = mappingFor(problem, arch);
-  m.temporal.set(f.temporal);
-  m.spatialX.set(f.spatialX);
-  m.spatialY.set(f.spatialY);
-  m.order.set(f.order);
-  m.keep.set(f.keep);
-  return m;
-}
-
 /** DRAM words per cycle (one element of a tensor is one word). */
 export function dramWordsPerCycle(arch: Architecture): number {
   const dram = arch.levels[0]!;
@@ -202,7 +192,7 @@ export async function mapWork(model: string, mode: string, batch: number, works:
     let p = jobs.get(key);
     if (!p) {
       const job: SearchJob = { problem, arch, dataflow: o.dataflow, metrics: o.metrics, strategy: o.strategy, budget: o.budget, seed: o.seed, precision: o.precision, convention: o.convention, constraints: o.constraints?.entries };
-      p = pool.run(job, key).then((r) => {
+      p = searchNest(job, key, (task, urgent) => pool.run(task, urgent)).then((r) => {
         done++;
         for (const x of r.byDataflow) {
           evaluations += x.evaluated;

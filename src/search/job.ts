@@ -1,17 +1,21 @@
 import type { Architecture } from '../arch/types.js';
+import { mappingFor, type MappingArrays } from '../mapping/mapping.js';
 import type { Convention } from '../mapping/model.js';
 import { problemKey, type Problem } from '../problem/types.js';
 import { AccelmapError } from '../util/errors.js';
 import { applyUserConstraints, type ConstraintEntry } from './constraints-file.js';
-import { constraintSets, type DataflowChoice } from './dataflows.js';
-import { compare, type Metric } from './objective.js';
+import { unconstrained } from './constraints.js';
+import { dataflowConstraints, type Dataflow, type DataflowChoice } from './dataflows.js';
+import type { Metric } from './objective.js';
 import { searchProblem, type Budget, type SearchProgress, type SearchResult, type Strategy } from './search.js';
 
 /**
- * One unit of mapper work, plain data so that it can cross to a worker
- * thread: search one problem under a dataflow choice (every applicable
- * dataflow for `all`). The seed is derived from the job's own key, so results
- * do not depend on which thread runs it or in which order.
+ * The mapper's work as plain data, so that it can cross to a worker thread.
+ * A job is one distinct loop nest under a dataflow choice (nest.ts splits
+ * it into tasks); a task is one search: one constraint set, one budget,
+ * optionally one step of the strategy's plan and points to start from. Seeds
+ * are derived from the job's own key, so results do not depend on which
+ * thread runs a task or in which order.
  */
 export interface SearchJob {
   problem: Problem;
@@ -25,6 +29,14 @@ export interface SearchJob {
   convention?: Convention;
   /** User constraints (already validated), added to each dataflow's. */
   constraints?: ConstraintEntry[];
+}
+
+export interface SearchTask extends Omit<SearchJob, 'dataflow'> {
+  /** The constraint set searched: a named dataflow or the whole space. */
+  space: Dataflow | 'auto';
+  /** One step of the plan (see SearchOptions.chain). */
+  chain?: number;
+  starts?: FoundMapping[];
 }
 
 /** A found mapping in plain arrays (typed arrays do not survive JSON). */
@@ -53,6 +65,16 @@ export function derivedSeed(seed: number, key: string): number {
   return h >>> 0;
 }
 
+export function toArrays(problem: Problem, arch: Architecture, f: FoundMapping): MappingArrays {
+  const m = mappingFor(problem, arch);
+  m.temporal.set(f.temporal);
+  m.spatialX.set(f.spatialX);
+  m.spatialY.set(f.spatialY);
+  m.order.set(f.order);
+  m.keep.set(f.keep);
+  return m;
+}
+
 function outcome(r: SearchResult): JobOutcome {
   const m = r.mapping;
   return {
@@ -70,17 +92,25 @@ function outcome(r: SearchResult): JobOutcome {
   };
 }
 
-/** Searches one job; `onProgress` hears from each dataflow's search every few thousand evaluations. */
-export function runJob(job: SearchJob, key: string, onProgress?: (p: SearchProgress & { dataflow: string }) => void): JobResult {
-  const objective = { metrics: job.metrics };
-  const user = job.constraints && { src: { file: 'constraints', value: null, locate: () => undefined }, entries: job.constraints };
-  const sets = constraintSets(job.dataflow, job.problem, job.arch).map((c) => (user ? applyUserConstraints(c, user, job.problem, job.arch) : c));
-  const byDataflow = sets.map((c) =>
-    outcome(searchProblem(job.problem, job.arch, c, { strategy: job.strategy, objective, budget: job.budget, seed: derivedSeed(job.seed, `${key}/${c.name}`), precision: job.precision, convention: job.convention, onProgress: onProgress && ((p) => onProgress({ ...p, dataflow: c.name })) })),
+/** Runs one task; `onProgress` hears from its search every few thousand evaluations. */
+export function runTask(task: SearchTask, onProgress?: (p: SearchProgress & { dataflow: string }) => void): JobOutcome {
+  const { problem, arch } = task;
+  const base = task.space === 'auto' ? unconstrained(problem, arch) : dataflowConstraints(task.space, problem, arch);
+  const user = task.constraints && { src: { file: 'constraints', value: null, locate: () => undefined }, entries: task.constraints };
+  const c = user ? applyUserConstraints(base, user, problem, arch) : base;
+  return outcome(
+    searchProblem(problem, arch, c, {
+      strategy: task.strategy,
+      objective: { metrics: task.metrics },
+      budget: task.budget,
+      seed: task.seed,
+      precision: task.precision,
+      convention: task.convention,
+      onProgress: onProgress && ((p) => onProgress({ ...p, dataflow: task.space })),
+      chain: task.chain,
+      starts: task.starts?.map((f) => toArrays(problem, arch, f)),
+    }),
   );
-  let best = byDataflow[0]!;
-  for (const o of byDataflow) if (o.mapping && (!best.mapping || compare(objective, o.cycles, o.energyPj, best.cycles, best.energyPj) < 0)) best = o;
-  return { best, byDataflow };
 }
 
 /**

@@ -4,16 +4,17 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { AccelmapError, type ErrorCode } from '../util/errors.js';
 import { packageRoot } from '../util/paths.js';
-import { runJob, type JobResult, type SearchJob } from './job.js';
+import { runTask, type JobOutcome, type SearchTask } from './job.js';
 
 /**
- * Runs search jobs on worker threads (or in this thread for one thread).
+ * Runs search tasks on worker threads (or in this thread for one thread),
+ * from one queue: an idle worker takes the next task, urgent ones first.
  * From the built package the worker is dist/search/search.worker.js; from
  * the sources (tests) it is the .ts file, imported after registering tsx's
  * loader inside the worker.
  */
 interface Pending {
-  resolve(r: JobResult): void;
+  resolve(r: JobOutcome): void;
   reject(e: Error): void;
 }
 
@@ -32,7 +33,7 @@ function startWorker(): Worker {
 export class SearchPool {
   private readonly workers: Worker[] = [];
   private readonly idle: Worker[] = [];
-  private readonly queue: { id: number; job: SearchJob; key: string }[] = [];
+  private readonly queue: { id: number; task: SearchTask }[] = [];
   private readonly pending = new Map<number, Pending>();
   private nextId = 0;
 
@@ -41,7 +42,7 @@ export class SearchPool {
   /** Workers start when there is a job for them, so a large thread count costs nothing beyond the jobs. */
   private addWorker(): void {
     const w = startWorker();
-    w.on('message', (msg: { id: number; result?: JobResult; error?: { message: string; code?: string; hint?: string } }) => {
+    w.on('message', (msg: { id: number; result?: JobOutcome; error?: { message: string; code?: string; hint?: string } }) => {
       const p = this.pending.get(msg.id)!;
       this.pending.delete(msg.id);
       if (msg.error) p.reject(msg.error.code ? new AccelmapError(msg.error.code as ErrorCode, msg.error.message, {}, msg.error.hint) : new Error(msg.error.message));
@@ -57,10 +58,10 @@ export class SearchPool {
     this.idle.push(w);
   }
 
-  run(job: SearchJob, key: string): Promise<JobResult> {
+  run(task: SearchTask, urgent = false): Promise<JobOutcome> {
     if (this.threads <= 1) {
       try {
-        return Promise.resolve(runJob(job, key));
+        return Promise.resolve(runTask(task));
       } catch (e) {
         return Promise.reject(e);
       }
@@ -68,7 +69,8 @@ export class SearchPool {
     return new Promise((resolve, reject) => {
       const id = this.nextId++;
       this.pending.set(id, { resolve, reject });
-      this.queue.push({ id, job, key });
+      if (urgent) this.queue.unshift({ id, task });
+      else this.queue.push({ id, task });
       this.pump();
     });
   }

@@ -8,7 +8,7 @@ import { Rng } from '../util/rng.js';
 import { unconstrained } from './constraints.js';
 import { constraintSets, dataflowConstraints, dimRoles } from './dataflows.js';
 import { compare, parseObjective } from './objective.js';
-import { searchProblem } from './search.js';
+import { CHAINS, searchProblem } from './search.js';
 import { coarseCandidates, MapSpace, spatialCandidates } from './space.js';
 
 const conv = parseLayerSpec('conv:K=64,C=64,P=56,Q=56,R=3,S=3');
@@ -174,6 +174,22 @@ describe('strategies', () => {
     expect(model.evaluate(r.mapping!)).toBe(true);
     expect([model.cycles, model.totalEnergyPj]).toEqual([r.cycles, r.energyPj]);
     expect(r.evaluated).toBeLessThanOrEqual(3000 + 8);
+  });
+
+  it('patience only ends a search early: it stops on the path the capped search takes, at a restart after a stall', () => {
+    const arch = loadArch('eyeriss');
+    const c = unconstrained(conv, arch);
+    const start = searchProblem(conv, arch, c, { strategy: 'anneal', objective, budget: { evaluations: 1000 }, seed: 1 }).mapping!;
+    // The hybrid plan's descent on its own, from one start: its path does not depend on the cap.
+    const descend = (budget: { evaluations: number; patience?: number }) => searchProblem(conv, arch, c, { strategy: 'hybrid', objective, budget, seed: 2, chain: CHAINS - 1, starts: [start] });
+    const patient = descend({ evaluations: 200_000, patience: 1500 });
+    expect(patient.evaluated).toBeLessThan(200_000);
+    const capped = descend({ evaluations: patient.evaluated });
+    expect([capped.cycles, capped.energyPj]).toEqual([patient.cycles, patient.energyPj]);
+    // Without patience it goes on (and may still improve).
+    const longer = descend({ evaluations: patient.evaluated + 5000 });
+    expect(longer.evaluated).toBeGreaterThanOrEqual(patient.evaluated + 5000);
+    expect(compare(objective, longer.cycles, longer.energyPj, patient.cycles, patient.energyPj)).toBeLessThanOrEqual(0);
   });
 
   it('is deterministic for a seed', () => {

@@ -19,7 +19,10 @@ import { MapSpace } from './space.js';
  *                factors fixed; every placement of one dim, then every joint
  *                placement of two), the other half on two descent chains.
  *                Otherwise (loop orders searched too) annealing chains on
- *                three quarters of the budget, then a descent from their best;
+ *                three quarters of the budget, then a descent from the best
+ *                so far (theirs, or a start's: see `starts`). `chain` runs
+ *                one step of a plan on its own, so that the steps can be
+ *                separate jobs (nest.ts);
  *   descent    — a fixed number of chains, each seeded from the
  *                best of a few random points, then coordinate descent: for
  *                each dim in turn, every placement of its factors (spatial
@@ -31,16 +34,27 @@ import { MapSpace } from './space.js';
  *                chain's best; deterministic for a seed;
  *   anneal     — the same chains improved by simulated annealing over local
  *                moves instead.
- * A budget is a number of evaluations (deterministic) or of seconds (best
- * so far when time runs out). Every strategy returns the best valid mapping
- * found.
+ * A budget is a number of evaluations (deterministic) or of seconds (the
+ * plan's steps end at their share of the time; annealing cools over time, and
+ * descents run until it is out); with `patience`, a descent stops at its
+ * next restart (kick) once neither the search's best nor the chain's own has
+ * improved for that many evaluations, and the list of spatial starts once the
+ * search's best has not since the list began. Every strategy returns the best
+ * valid mapping found.
  */
 export type Strategy = 'hybrid' | 'descent' | 'anneal' | 'random' | 'exhaustive';
 export const STRATEGIES: readonly Strategy[] = ['hybrid', 'descent', 'anneal', 'random', 'exhaustive'];
 
+/**
+ * When a search stops: after `evaluations` (a cap, deterministic) or
+ * `seconds` (spent in full: the strategies run until the time is out), or,
+ * with `patience`, once that many evaluations have passed without the best
+ * improving (only after a valid point is found), whichever comes first.
+ */
 export interface Budget {
   evaluations?: number;
   seconds?: number;
+  patience?: number;
 }
 
 export interface SearchOptions {
@@ -49,6 +63,10 @@ export interface SearchOptions {
   budget: Budget;
   seed: number;
   precision?: string;
+  /** Points found by other searches (another dataflow's best, other chains' best), offered first: the last step of a hybrid plan descends from the best point so far. */
+  starts?: MappingArrays[];
+  /** Run only this step of the strategy's plan, on the whole budget (the plan's steps as separate jobs). */
+  chain?: number;
   /** The cost model's counting convention (ModelOptions.convention). */
   convention?: Convention;
   /** Called every few thousand evaluations. */
@@ -95,6 +113,8 @@ class Tracker {
   bestUtil = 0;
   evaluated = 0;
   valid = 0;
+  /** Evaluations made when the best so far was found. */
+  improvedAt = 0;
   private readonly started = performance.now();
   private readonly minUnits: number;
   /** Rejections per reason (`rejectionKey`), and the first mapping rejected for each, to explain an empty result. */
@@ -141,8 +161,18 @@ class Tracker {
   exhausted(): boolean {
     const b = this.options.budget;
     if (b.evaluations !== undefined && this.evaluated >= b.evaluations) return true;
-    if (b.seconds !== undefined && (this.evaluated & 255) === 0 && (performance.now() - this.started) / 1000 >= b.seconds) return true;
-    return false;
+    return b.seconds !== undefined && (this.evaluated & 255) === 0 && (performance.now() - this.started) / 1000 >= b.seconds;
+  }
+
+  /**
+   * Whether `patience` evaluations have passed since the best last improved
+   * and since `progress` (when the caller's own chain last made progress).
+   * Checked where a search restarts (a descent's kick, the next spatial
+   * start), so that a sweep in progress is never cut short.
+   */
+  stalled(progress = 0): boolean {
+    const p = this.options.budget.patience;
+    return p !== undefined && this.best !== null && this.evaluated - Math.max(this.improvedAt, progress) >= p;
   }
 
   /** Evaluates; records it if it is the best so far. Returns the model's validity. */
@@ -156,6 +186,7 @@ class Tracker {
       this.bestCycles = model.cycles;
       this.bestEnergy = model.totalEnergyPj;
       this.bestUtil = model.utilization;
+      this.improvedAt = this.evaluated;
       if (this.best) copyMapping(m, this.best);
       else this.best = cloneMapping(m);
     }
@@ -207,7 +238,7 @@ class Incumbent {
 
 function runRandom(space: MapSpace, t: Tracker, rng: Rng): void {
   const m = space.base();
-  while (!t.exhausted()) {
+  while (!t.exhausted() && !t.stalled()) {
     space.randomize(m, rng);
     t.evaluate(m);
   }
@@ -225,28 +256,41 @@ function seed(space: MapSpace, t: Tracker, rng: Rng, draws: number, deadline: ()
 }
 
 /**
+ * What a chain may spend: `evaluations` sizes its random seeding and, without
+ * `elapsed`, its steps; `elapsed` (a seconds budget) is the fraction of its
+ * time behind it. Either sets the annealing temperature; `deadline` stops it.
+ */
+interface ChainSpan {
+  evaluations: number;
+  elapsed?: () => number;
+  deadline(): boolean;
+}
+
+/**
  * One annealing chain: the best of some random points, then local moves
  * accepted when better, or worse with probability exp(−Δ/T) where Δ is the
  * relative change of the primary metric (log ratio) and T falls geometrically
  * from 0.3 to 0.001 over the chain's budget.
  */
-function runChain(space: MapSpace, t: Tracker, rng: Rng, evaluations: number, deadline: () => boolean): void {
+function runChain(space: MapSpace, t: Tracker, rng: Rng, span: ChainSpan): void {
   const o = t.options.objective;
   const model = t.model;
-  const draws = Math.max(8, Math.floor(evaluations * 0.15));
-  const cur = seed(space, t, rng, draws, deadline);
+  const draws = Math.max(8, Math.floor(span.evaluations * 0.15));
+  const cur = seed(space, t, rng, draws, span.deadline);
   if (!cur.found) return;
   const cand = space.base();
   let curScore = primary(o, cur.cycles, cur.energy);
-  const steps = Math.max(1, evaluations - draws);
+  const steps = Math.max(1, span.evaluations - draws);
   const t0 = 0.3, t1 = 0.001;
-  for (let k = 0; k < steps && !deadline(); k++) {
+  for (let k = 0; !span.deadline(); k++) {
+    const done = span.elapsed ? span.elapsed() : k / steps;
+    if (done >= 1) break;
     copyMapping(cur.point, cand);
     if (!space.move(cand, rng)) break;
     if (!t.evaluate(cand)) continue;
     const c = model.cycles, e = model.totalEnergyPj;
     const score = primary(o, c, e);
-    const temp = t0 * Math.pow(t1 / t0, k / steps);
+    const temp = t0 * Math.pow(t1 / t0, done);
     const delta = Math.log(score / curScore);
     if (compare(o, c, e, cur.cycles, cur.energy) < 0 || (delta >= 0 && rng.next() < Math.exp(-delta / temp))) {
       cur.take(cand, c, e);
@@ -331,6 +375,7 @@ function runDescent(space: MapSpace, t: Tracker, rng: Rng, evaluations: number, 
   if (!cur.found) return;
   const best = new Incumbent(t, space.base());
   best.take(cur.point, cur.cycles, cur.energy);
+  let progress = t.evaluated;
   const cand = space.base(), probe = space.base();
   const tryCand = (): boolean => !deadline() && (cur.offer(cand), true);
   const dims = Array.from({ length: space.D }, (_, d) => d);
@@ -347,11 +392,16 @@ function runDescent(space: MapSpace, t: Tracker, rng: Rng, evaluations: number, 
       if (!space.forEachOrder(cand, l, rng, 120, tryCand)) break;
     }
     flipKeeps(space, cur, cand, tryCand);
-    if (cur.beats(best.cycles, best.energy)) best.take(cur.point, cur.cycles, cur.energy);
+    if (cur.beats(best.cycles, best.energy)) {
+      best.take(cur.point, cur.cycles, cur.energy);
+      progress = t.evaluated;
+    }
     if (cur.beats(before.c, before.e)) continue;
     // Stalled: trade a fan-out axis between two dims, or move two dims' temporal factors together.
     if ((pairs.length > 0 && tradeAxes(space, t, cur, cand, probe, pairs, deadline)) || tradeTemporal(space, cur, cand, deadline)) continue;
-    // A local optimum: kick from the chain's best with a few random moves.
+    // A local optimum: kick from the chain's best with a few random moves (a restart), unless neither the search nor
+    // this chain has improved for `patience` evaluations.
+    if (t.stalled(progress)) return;
     for (let tries = 0; tries < 20 && !deadline(); tries++) {
       copyMapping(best.point, cand);
       const kicks = 4 + rng.int(6);
@@ -386,13 +436,17 @@ function descendTemporal(space: MapSpace, t: Tracker, start: MappingArrays, dead
   }
 }
 
+/** With a seconds budget, the evaluations that size a chain's random seeding. */
+const TIMED_CHAIN_EVALUATIONS = 20000;
+
 /** Spatial assignments a hybrid search descends from (the fewest-iteration ones first). */
 const SPATIAL_STARTS = 64;
 
 /** Temporal descents from the spatial assignments with the fewest iterations, in that order, until the deadline. */
 function runSpatialStarts(space: MapSpace, t: Tracker, deadline: () => boolean): void {
+  const started = t.evaluated;
   for (const { point } of space.spatialAssignments(SPATIAL_STARTS)) {
-    if (deadline()) return;
+    if (deadline() || t.stalled(started)) return;
     descendTemporal(space, t, point, deadline);
   }
 }
@@ -417,6 +471,7 @@ export function searchProblem(problem: Problem, arch: Architecture, constraints:
     case 'descent':
     case 'anneal': {
       const ordersFixed = constraints.levels.every((l) => l.order !== null);
+      for (const m of options.starts ?? []) t.evaluate(m);
       // Each step of the plan takes `shares` of CHAINS equal shares of the budget.
       const plan: { kind: 'descent' | 'anneal' | 'spatial'; shares: number }[] =
         options.strategy !== 'hybrid'
@@ -426,18 +481,25 @@ export function searchProblem(problem: Problem, arch: Architecture, constraints:
             : [{ kind: 'anneal', shares: 1 }, { kind: 'anneal', shares: 1 }, { kind: 'anneal', shares: 1 }, { kind: 'descent', shares: 1 }];
       const total = options.budget.evaluations ?? Infinity;
       const seconds = options.budget.seconds;
-      plan.forEach(({ kind, shares }, chain) => {
+      let sharesBefore = 0;
+      plan.forEach(({ kind, shares: planShares }, chain) => {
+        if (options.chain !== undefined && chain !== options.chain) return;
+        // A single step runs on the whole budget.
+        const shares = options.chain !== undefined ? CHAINS : planShares;
         const chainRng = new Rng((options.seed ^ Math.imul(chain + 1, 0x9e3779b1)) >>> 0);
         const share = Number.isFinite(total) ? Math.floor((total * shares) / CHAINS) : Infinity;
-        const start = t.evaluated;
-        const chainDeadline = seconds !== undefined ? t.seconds() + (seconds * shares) / CHAINS : Infinity;
+        const start = t.evaluated, startSeconds = t.seconds();
+        // With a seconds budget a chain ends at its cumulative share of the time, so that what one chain leaves goes to the next.
+        sharesBefore += shares;
+        const chainDeadline = seconds !== undefined ? (seconds * sharesBefore) / CHAINS : Infinity;
         const deadline = () => t.evaluated - start >= share || t.seconds() >= chainDeadline;
-        const evaluations = Number.isFinite(share) ? share : 20000;
-        // In a hybrid's last chain, descend from the best the annealing chains found.
+        const evaluations = Number.isFinite(share) ? share : TIMED_CHAIN_EVALUATIONS;
+        const elapsed = seconds !== undefined ? () => (t.seconds() - startSeconds) / Math.max(1e-9, chainDeadline - startSeconds) : undefined;
+        // A hybrid's last chain descends from the best so far (the annealing chains' or the starts').
         const from = options.strategy === 'hybrid' && !ordersFixed && chain === plan.length - 1 ? (t.best ?? undefined) : undefined;
         if (kind === 'spatial') runSpatialStarts(space, t, deadline);
         else if (kind === 'descent') runDescent(space, t, chainRng, evaluations, deadline, from && cloneMapping(from));
-        else runChain(space, t, chainRng, evaluations, deadline);
+        else runChain(space, t, chainRng, { evaluations, elapsed, deadline });
       });
       break;
     }

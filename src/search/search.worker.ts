@@ -1,10 +1,10 @@
 import { parentPort } from 'node:worker_threads';
-import { runJob, type SearchJob } from './job.js';
+import { runTask, type SearchTask } from './job.js';
 
-/** Worker thread: runs search jobs posted by a WorkerPool, one at a time. */
-parentPort!.on('message', (msg: { id: number; job: SearchJob; key: string }) => {
+/** Worker thread: runs search tasks posted by a SearchPool, one at a time. */
+parentPort!.on('message', (msg: { id: number; task: SearchTask }) => {
   try {
-    parentPort!.postMessage({ id: msg.id, result: runJob(msg.job, msg.key) });
+    parentPort!.postMessage({ id: msg.id, result: runTask(msg.task) });
   } catch (e) {
     parentPort!.postMessage({ id: msg.id, error: e instanceof Error ? { message: e.message, code: (e as { code?: string }).code, hint: (e as { hint?: string }).hint } : { message: String(e) } });
   }

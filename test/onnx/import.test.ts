@@ -93,6 +93,19 @@ describe('reading', () => {
     bytes[at + 2] = 4;
     expect(errorOf(() => readModelBytes(bytes, 'bad.onnx')).render()).toMatch(/bad\.onnx: truncated or corrupt ONNX file: tensor 's' of shape \[4\] \(int64\) needs 32 bytes of raw data, has 24/);
   });
+
+  it('refuses a declared dimension past 2^53, which a number cannot hold exactly', () => {
+    const bytes = encodeModel(model({ inputs: [valueInfo('x', 'float32', [300])], outputs: [valueInfo('x', 'float32', [300])] }));
+    // dim_value 300 is the varint ac 02 after its tag 08; 2^53 + 1 takes eight bytes: 81 80 80 80 80 80 80 10
+    const at = bytes.findIndex((b, i) => b === 0x08 && bytes[i + 1] === 0xac && bytes[i + 2] === 0x02);
+    const big = [0x81, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x10];
+    const patched = new Uint8Array([...bytes.subarray(0, at + 1), ...big, ...bytes.subarray(at + 3)]);
+    // the enclosing lengths grow by 6 — dim, shape, tensor type, type, value info:
+    // 5a 10 | 0a 01 78 | 12 0b | 0a 09 | 08 01 | 12 05 | 0a 03 | 08 ac 02
+    for (const lengthAt of [at - 1, at - 3, at - 7, at - 9, at - 14]) patched[lengthAt] = patched[lengthAt]! + 6;
+    const e = errorOf(() => readModelBytes(patched, 'big.onnx'));
+    expect(e.render()).toMatch(/big\.onnx: truncated or corrupt ONNX file: dimension 9007199254740992 is not a whole number below 2\^53/);
+  });
 });
 
 describe('dynamic dimensions', () => {

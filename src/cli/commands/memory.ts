@@ -4,7 +4,7 @@ import { largestBatch } from '../../memory/batch.js';
 import type { ConvAlgorithm } from '../../memory/conv-algos.js';
 import { POLICIES, type MemoryPlan, type PolicyName } from '../../memory/plan.js';
 import { planMemory, type PlanMemoryOptions } from '../../api/planning.js';
-import { memoryHtml, renderMemoryPlan } from '../../memory/report.js';
+import { memoryHtml, renderMemoryPlan } from '../../report/memory-report.js';
 import { chromeTrace } from '../../memory/trace.js';
 import { AccelmapError } from '../../util/errors.js';
 import { writeTextFile } from '../../util/files.js';

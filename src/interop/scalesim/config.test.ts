@@ -69,6 +69,15 @@ describe('SCALE-Sim .cfg reader', () => {
     expect(notes).toEqual([{ file: 'x.cfg', line: 13, key: 'Bandwidth', message: 'not used: InterfaceBandwidth CALC computes the bandwidth' }]);
   });
 
+  it('refuses sizes no array or SRAM has, saying the range and why', () => {
+    expect(configError(base.replace('ArrayHeight:    32', 'ArrayHeight:    9007199254740991'))).toBe(
+      "x.cfg:5 [architecture_presets] ArrayHeight: '9007199254740991' is 9.007e15: must be an integer from 1 to 4096 (PEs along one side of the array; the largest systolic arrays built have 256)",
+    );
+    expect(configError(base.replace('OfmapSramSzkB:   8', 'OfmapSramSzkB:   0'))).toMatch(/^x\.cfg:9 \[architecture_presets\] OfmapSramSzkB: '0' is 0 kB: must be an integer from 1 to 1\.678e7 kB \(an SRAM holds at least 1 kB/);
+    expect(configError(base.replace('Bandwidth : 10', 'Bandwidth : 99999999999'))).toMatch(/^x\.cfg:13 \[architecture_presets\] Bandwidth: '99999999999' is 1e11 words per cycle: must be an integer from 1 to 1\.049e6 words per cycle \(the DRAM interface/);
+    expect(configError(base.replace('FilterOffset:   10000000', 'FilterOffset:   1e9'))).toBe("x.cfg:11 [architecture_presets] FilterOffset: '1e9' is not a non-negative integer");
+  });
+
   it('gives one-line errors with the file, line and key', () => {
     expect(configError(base.replace('ArrayWidth:     16', 'ArrayWidth: sixteen'))).toBe("x.cfg:6 [architecture_presets] ArrayWidth: 'sixteen' is not a positive integer");
     expect(configError(base.replace('ArrayHeight:    32\n', ''))).toBe("x.cfg [architecture_presets] ArrayHeight: missing — add 'ArrayHeight: …' under [architecture_presets]");

@@ -3,6 +3,7 @@ import { readTextFile } from '../../util/files.js';
 import type { Dataflow, SystolicArraySpec } from '../../sim/systolic/types.js';
 import { WORD_BYTES } from '../../sim/systolic/types.js';
 import { parseIni, type IniEntry } from './ini.js';
+import { rangeProblem, type Range } from '../../util/ranges.js';
 import { suggest } from '../../util/suggest.js';
 
 /** A SCALE-Sim `.cfg` file, read field by field. */
@@ -34,24 +35,29 @@ export interface ConfigNote {
 
 type Field = Exclude<keyof ScaleSimConfig, 'interfaceBandwidth' | 'dataflow' | 'runName' | 'bandwidthWordsPerCycle'>;
 type KeySpec =
-  | { key: string; kind: 'int'; field: Field; min: number; required: boolean }
+  | { key: string; kind: 'int'; field: Field; range: Range; required: boolean }
   | { key: string; kind: 'runName' | 'dataflow' | 'mode' | 'bandwidth'; required: boolean }
   | { key: string; kind: 'ignored'; why: string }
   | { key: string; kind: 'sparsity' };
 
+/** What the numbers of a config may be, and why. */
+const SIDE: Range = { min: 1, max: 4096, integer: true, why: 'PEs along one side of the array; the largest systolic arrays built have 256' };
+const SRAM_KB: Range = { min: 1, max: 2 ** 24, integer: true, unit: 'kB', why: 'an SRAM holds at least 1 kB, and no on-chip SRAM more than 16 GiB' };
+const OFFSET: Range = { min: 0, max: 2 ** 48, integer: true, why: "a word address in SCALE-Sim's traces" };
+const BANDWIDTH: Range = { min: 1, max: 2 ** 20, integer: true, unit: 'words per cycle', why: 'the DRAM interface of one SRAM' };
 const BANKING = 'SRAM banking and layouts are not modeled';
 const DRAM_MODEL = 'the DRAM model is the bandwidth-limited interface of each SRAM';
 const SECTIONS: Record<string, KeySpec[]> = {
   general: [{ key: 'run_name', kind: 'runName', required: false }],
   architecture_presets: [
-    { key: 'ArrayHeight', kind: 'int', field: 'arrayHeight', min: 1, required: true },
-    { key: 'ArrayWidth', kind: 'int', field: 'arrayWidth', min: 1, required: true },
-    { key: 'IfmapSramSzkB', kind: 'int', field: 'ifmapSramKb', min: 1, required: true },
-    { key: 'FilterSramSzkB', kind: 'int', field: 'filterSramKb', min: 1, required: true },
-    { key: 'OfmapSramSzkB', kind: 'int', field: 'ofmapSramKb', min: 1, required: true },
-    { key: 'IfmapOffset', kind: 'int', field: 'ifmapOffset', min: 0, required: false },
-    { key: 'FilterOffset', kind: 'int', field: 'filterOffset', min: 0, required: false },
-    { key: 'OfmapOffset', kind: 'int', field: 'ofmapOffset', min: 0, required: false },
+    { key: 'ArrayHeight', kind: 'int', field: 'arrayHeight', range: SIDE, required: true },
+    { key: 'ArrayWidth', kind: 'int', field: 'arrayWidth', range: SIDE, required: true },
+    { key: 'IfmapSramSzkB', kind: 'int', field: 'ifmapSramKb', range: SRAM_KB, required: true },
+    { key: 'FilterSramSzkB', kind: 'int', field: 'filterSramKb', range: SRAM_KB, required: true },
+    { key: 'OfmapSramSzkB', kind: 'int', field: 'ofmapSramKb', range: SRAM_KB, required: true },
+    { key: 'IfmapOffset', kind: 'int', field: 'ifmapOffset', range: OFFSET, required: false },
+    { key: 'FilterOffset', kind: 'int', field: 'filterOffset', range: OFFSET, required: false },
+    { key: 'OfmapOffset', kind: 'int', field: 'ofmapOffset', range: OFFSET, required: false },
     { key: 'Dataflow', kind: 'dataflow', required: true },
     { key: 'Bandwidth', kind: 'bandwidth', required: false },
     { key: 'MemoryBanks', kind: 'ignored', why: DRAM_MODEL },
@@ -75,9 +81,6 @@ function bankingKeys(extra: string[]): KeySpec[] {
   const keys = ['IfmapCustomLayout', 'FilterCustomLayout', 'IfmapSRAMBankBandwidth', 'IfmapSRAMBankNum', 'IfmapSRAMBankPort', 'FilterSRAMBankBandwidth', 'FilterSRAMBankNum', 'FilterSRAMBankPort'];
   return [...extra, ...keys].map((key) => ({ key, kind: 'ignored', why: BANKING }));
 }
-
-/** Most PEs (ArrayHeight × ArrayWidth) simulated: 2^24, 64 times a 512 × 512 array; each costs the simulator 8 bytes and work every cycle. */
-export const MAX_ARRAY_PES = 1 << 24;
 
 /** SCALE-Sim's own defaults for the fields a file may leave out. */
 const DEFAULTS = { ifmapOffset: 0, filterOffset: 10_000_000, ofmapOffset: 20_000_000 };
@@ -115,7 +118,7 @@ export function parseScaleSimConfig(text: string, file: string): { config: Scale
       const v = entry.value;
       switch (spec.kind) {
         case 'int':
-          config[spec.field] = integer(v, spec.min, where);
+          config[spec.field] = integer(v, spec.range, where);
           break;
         case 'runName':
           config.runName = v;
@@ -135,7 +138,7 @@ export function parseScaleSimConfig(text: string, file: string): { config: Scale
         case 'bandwidth': {
           const values = v.split(',').map((x) => x.trim());
           if (values.length > 1) throw new AccelmapError('unsupported', `${values.length} bandwidths (one per DRAM bank) given`, where, 'accelmap models one DRAM interface per SRAM: give one value');
-          config.bandwidthWordsPerCycle = integer(values[0]!, 1, where);
+          config.bandwidthWordsPerCycle = integer(values[0]!, BANDWIDTH, where);
           break;
         }
         case 'sparsity':
@@ -146,11 +149,6 @@ export function parseScaleSimConfig(text: string, file: string): { config: Scale
           break;
       }
     }
-  }
-  // the simulator keeps per-PE state: the array is bounded before anything is allocated
-  if (config.arrayHeight! * config.arrayWidth! > MAX_ARRAY_PES) {
-    const entry = [...found].find(([spec]) => spec.key === 'ArrayHeight')![1];
-    throw new AccelmapError('bad-file', `a ${config.arrayHeight}×${config.arrayWidth} array has more than the ${MAX_ARRAY_PES} PEs the cycle-level simulator steps`, { file, line: entry.line, path: '[architecture_presets] ArrayHeight' }, 'real systolic arrays have at most a few hundred rows and columns');
   }
   if (config.interfaceBandwidth === 'USER' && config.bandwidthWordsPerCycle === undefined) {
     throw new AccelmapError('bad-file', 'missing', { file, path: '[architecture_presets] Bandwidth' }, 'InterfaceBandwidth USER needs Bandwidth (words per cycle)');
@@ -176,10 +174,9 @@ export function toArraySpec(c: ScaleSimConfig): SystolicArraySpec {
   };
 }
 
-function integer(text: string, min: number, where: { file: string; line?: number; path: string }): number {
-  const n = Number(text);
-  if (!/^[+]?\d+$/.test(text) || !Number.isSafeInteger(n) || n < min) {
-    throw new AccelmapError('bad-file', `'${text}' is not ${min === 0 ? 'a non-negative' : 'a positive'} integer`, where);
-  }
-  return n;
+function integer(text: string, range: Range, where: { file: string; line?: number; path: string }): number {
+  if (!/^[+]?\d+$/.test(text)) throw new AccelmapError('bad-file', `'${text}' is not ${range.min === 0 ? 'a non-negative' : 'a positive'} integer`, where);
+  const problem = rangeProblem(Number(text), range);
+  if (problem) throw new AccelmapError('bad-file', `'${text}' is ${problem}`, where);
+  return Number(text);
 }

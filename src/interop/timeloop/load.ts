@@ -23,18 +23,21 @@ export interface TimeloopDocs {
 }
 
 export function readTimeloopDocs(files: readonly string[]): TimeloopDocs {
-  const distinct = [...new Set(files)];
+  return timeloopDocs([...new Set(files)].map(readTimeloopFile));
+}
+
+/** The same from documents already parsed (`parseTimeloopYaml`), in the order given. */
+export function timeloopDocs(parsed: readonly SourceDoc[]): TimeloopDocs {
   const byKey = new Map<string, SourceDoc>();
-  for (const file of distinct) {
-    const doc = readTimeloopFile(file);
-    if (!isRecord(doc.value)) throw new AccelmapError('bad-file', 'a Timeloop input file must be a map of top-level keys (architecture, problem, mapping …)', { file });
+  for (const doc of parsed) {
+    if (!isRecord(doc.value)) throw new AccelmapError('bad-file', 'a Timeloop input file must be a map of top-level keys (architecture, problem, mapping …)', { file: doc.file });
     for (const key of Object.keys(doc.value)) byKey.set(normalKey(key), doc);
   }
   for (const key of ['sparse_optimizations']) {
     const doc = byKey.get(key);
     if (doc) checkSparseOptimizations(doc, [Object.keys(doc.value as object).find((k) => normalKey(k) === key)!], (doc.value as Record<string, unknown>)[key]);
   }
-  return { byKey, files: distinct };
+  return { byKey, files: parsed.map((d) => d.file) };
 }
 
 /** The document giving the first of `keys`; `what` names it in the error when none does. */
@@ -84,7 +87,11 @@ export function loadTimeloopDesign(docs: TimeloopDocs, options: LoadOptions = {}
 }
 
 export function loadTimeloop(files: readonly string[], options: LoadOptions = {}): TimeloopInputs {
-  const docs = readTimeloopDocs(files);
+  return timeloopInputs(readTimeloopDocs(files), options);
+}
+
+/** Problem, architecture and mapping of merged Timeloop inputs. */
+export function timeloopInputs(docs: TimeloopDocs, options: LoadOptions = {}): TimeloopInputs {
   const { problem, arch, notes } = loadTimeloopDesign(docs, options);
   const mappingDoc = docFor(docs, ['mapping', 'targets'], 'mapping');
   const given = (mappingDoc.value as Record<string, unknown>).mapping;

@@ -388,8 +388,11 @@ function decodeShape(r: ProtoReader, end: number): OnnxDim[] {
     const stop = sub(r, end, 'dim');
     const dim: OnnxDim = {};
     while (r.next(stop)) {
-      if (r.field === 1) dim.value = int(r, 'dim_value');
-      else if (r.field === 2) dim.param = str(r, stop, 'dim_param');
+      if (r.field === 1) {
+        dim.value = int(r, 'dim_value');
+        // past 2^53 a varint no longer reads exactly: the dimension would be a different number
+        if (!Number.isSafeInteger(dim.value)) throw r.corrupt(`dimension ${dim.value} is not a whole number below 2^53`);
+      } else if (r.field === 2) dim.param = str(r, stop, 'dim_param');
       else r.skip(stop);
     }
     if (dims.length >= MAX_RANK) throw r.corrupt(`shape has more than ${MAX_RANK} dimensions`);

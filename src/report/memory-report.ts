@@ -1,8 +1,8 @@
-import { htmlPage, type HtmlSection, type HtmlTable } from '../report/html.js';
+import { htmlPage, type HtmlSection, type HtmlTable } from './html.js';
 import { renderTable } from '../util/table.js';
 import { formatBytes, formatCount, formatPercent, formatSeconds } from '../util/units.js';
-import type { MemoryPlan, PolicySummary } from './plan.js';
-import { publishedNetworkWideBytes } from './vdnn.js';
+import type { MemoryPlan, PolicySummary } from '../memory/plan.js';
+import { publishedNetworkWideBytes } from '../memory/vdnn.js';
 
 /** Text and HTML views of a memory plan. Memory in binary units (GiB); times in seconds. */
 

@@ -1,0 +1,109 @@
+/**
+ * How the mapper's work splits over threads, on resnet50 and mobilenet_v2
+ * (eyeriss, the default search):
+ *   - replayed: every distinct nest's tasks run once in this thread, each
+ *     timed in CPU time; then the pool's schedule (one queue, a nest's tail
+ *     first, every nest submitted at the start) is replayed on 1 and 2
+ *     simulated workers with those times. The ratio is what the split allows,
+ *     whatever else the machine runs (worker start-up and messages left out);
+ *     beside it, the same work with whole nests as the unit (as the pool
+ *     once ran it), each nest's tasks summed, on 2 workers in nest order;
+ *   - wall clock: `mapGraph` on 1 and on 2 threads, as measured here (on a
+ *     shared machine this moves with the other load).
+ * `npm run bench -- mapper-threads`; ACCELMAP_THREADS_MODELS=resnet50 one model.
+ */
+import { loadArch } from '../src/arch/load.js';
+import { DEFAULT_BUDGET } from '../src/cli/commands/map.js';
+import { partitions } from '../src/network/cores.js';
+import { layerWork } from '../src/network/layers.js';
+import { mapGraph } from '../src/network/map.js';
+import { problemKey, type Problem } from '../src/problem/types.js';
+import { runTask, type JobOutcome, type SearchJob, type SearchTask } from '../src/search/job.js';
+import { searchNest } from '../src/search/nest.js';
+import { parseObjective } from '../src/search/objective.js';
+import { loadGraph } from '../src/workload/load.js';
+
+const MODELS = (process.env.ACCELMAP_THREADS_MODELS ?? 'resnet50,mobilenet_v2').split(',');
+const arch = loadArch('eyeriss');
+const metrics = parseObjective('edp').metrics;
+const cpuSeconds = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
+const taskKey = (key: string, t: SearchTask) => `${key}|${t.space}|${t.chain}|${t.seed}|${JSON.stringify(t.starts ?? null)}`;
+
+/** Simulated workers taking tasks from one queue (urgent ones first), in virtual time. */
+class Replay {
+  private now = 0;
+  private readonly queue: { cost: number; done: () => void }[] = [];
+  private running: { end: number; done: () => void }[] = [];
+
+  constructor(private readonly workers: number) {}
+
+  run(cost: number, urgent: boolean): Promise<void> {
+    return new Promise((done) => (urgent ? this.queue.unshift({ cost, done }) : this.queue.push({ cost, done })));
+  }
+
+  /** Runs until no task is queued or running; returns the makespan. */
+  async drain(): Promise<number> {
+    for (;;) {
+      await new Promise((r) => setImmediate(r));
+      while (this.running.length < this.workers && this.queue.length > 0) {
+        const t = this.queue.shift()!;
+        this.running.push({ end: this.now + t.cost, done: t.done });
+      }
+      if (this.running.length === 0) return this.now;
+      this.running.sort((a, b) => a.end - b.end);
+      const next = this.running.shift()!;
+      this.now = next.end;
+      next.done();
+    }
+  }
+}
+
+for (const model of MODELS) {
+  const nests = new Map<string, Problem>();
+  for (const w of layerWork(loadGraph(model))) for (const lp of w.problems) for (const part of partitions(lp.problem, arch.cores)) nests.set(problemKey(part.problem), part.problem);
+  const job = (problem: Problem): SearchJob => ({ problem, arch, dataflow: 'auto', metrics, strategy: 'hybrid', budget: DEFAULT_BUDGET, seed: 1 });
+  const recorded = new Map<string, { outcome: JobOutcome; cpu: number }>();
+  for (const [key, problem] of nests) {
+    await searchNest(job(problem), key, (t) => {
+      const c0 = cpuSeconds();
+      const outcome = runTask(t);
+      recorded.set(taskKey(key, t), { outcome, cpu: cpuSeconds() - c0 });
+      return Promise.resolve(outcome);
+    });
+  }
+  const total = [...recorded.values()].reduce((s, r) => s + r.cpu, 0);
+  const makespan = async (workers: number) => {
+    const replay = new Replay(workers);
+    const all = [...nests].map(([key, problem]) =>
+      searchNest(job(problem), key, async (t, urgent) => {
+        const r = recorded.get(taskKey(key, t))!;
+        await replay.run(r.cpu, urgent);
+        return r.outcome;
+      }),
+    );
+    const span = await replay.drain();
+    await Promise.all(all);
+    return span;
+  };
+  const [one, two] = [await makespan(1), await makespan(2)];
+  // Whole nests on 2 workers, first come first served.
+  const free = [0, 0];
+  for (const key of nests.keys()) {
+    let cost = 0;
+    for (const [k, r] of recorded) if (k.startsWith(`${key}|`)) cost += r.cpu;
+    free.sort((a, b) => a - b);
+    free[0]! += cost;
+  }
+  const whole = Math.max(...free);
+  console.log(`${model} on eyeriss: ${nests.size} nests, ${recorded.size} tasks, ${total.toFixed(2)} CPU-s; replayed makespan 1 worker ${one.toFixed(2)} s, 2 workers ${two.toFixed(2)} s: ${(one / two).toFixed(2)}× (whole nests as the unit: ${whole.toFixed(2)} s, ${(one / whole).toFixed(2)}×)`);
+  const wall = async (threads: number) => {
+    const t0 = performance.now();
+    await mapGraph(loadGraph(model), arch, { dataflow: 'auto', metrics, strategy: 'hybrid', budget: DEFAULT_BUDGET, seed: 1, threads });
+    return (performance.now() - t0) / 1000;
+  };
+  const [w1, w2] = [await wall(1), await wall(2)];
+  console.log(`${model} on eyeriss: wall clock 1 thread ${w1.toFixed(2)} s, 2 threads ${w2.toFixed(2)} s: ${(w1 / w2).toFixed(2)}× (shared machine: moves with the other load)`);
+}
