@@ -24,7 +24,7 @@ describe('accelmap compress-demo', () => {
     [['--workers', '0'], /--workers '0' is not a positive integer/],
     [['--steps', 'x'], /--steps 'x' is not a positive integer/],
     [['--topk-fraction', '5'], /--topk-fraction '5' is not a fraction in \(0, 1\]/],
-    [['--steps', '1', '--workers', '1', '--compress', 'none', '--out', '/nonexistent-folder/r.html'], /r\.html: cannot write HTML report: no such file or folder$/],
+    [['--steps', '1', '--workers', '1', '--compress', 'none', '--out', '/nonexistent-folder/r.html'], /r\.html --out: cannot write HTML report: no such file or folder$/],
   ])('rejects %s with one line and exit code 2', async (extra, message) => {
     expect(await cliError('compress-demo', ...extra)).toMatch(message);
   });

@@ -109,8 +109,8 @@ describe('accelmap memory', () => {
     expect(await cliError('memory', 'alexnet', '--device', 'cpu', '--policy', 'all')).toMatch(/no host link/);
     expect(await cliError('memory', 'alexnet', '--layer-times', join(dir, 'missing.json'))).toMatch(/missing\.json: cannot read layer-times file: no such file or folder$/);
     expect(await cliError('memory', 'alexnet', '--layer-times', dir)).toMatch(/: cannot read layer-times file: it is a folder$/);
-    expect(await cliError('memory', 'alexnet', '--trace', join(dir, 'no', 'trace.json'))).toMatch(/trace\.json: cannot write trace: no such file or folder$/);
-    expect(await cliError('memory', 'alexnet', '--out', dir)).toMatch(/: cannot write HTML report: it is a folder$/);
+    expect(await cliError('memory', 'alexnet', '--trace', join(dir, 'no', 'trace.json'))).toMatch(/trace\.json --trace: cannot write trace: no such file or folder$/);
+    expect(await cliError('memory', 'alexnet', '--out', dir)).toMatch(/ --out: cannot write HTML report: it is a folder$/);
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, JSON.stringify({ conv1: -1 }));
     expect(await cliError('memory', 'alexnet', '--layer-times', bad)).toMatch(/bad\.json conv1: must be a number of seconds ≥ 0/);

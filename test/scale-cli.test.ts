@@ -92,7 +92,7 @@ describe('accelmap scale', () => {
     [['--mode', 'infer'], /--mode 'infer' is not one of train/],
     [['--parallel', 'pp', '--batch', '2', '--microbatches', '4'], /4 micro-batches do not fit a batch of 2/],
     [['--device', 'tpu-v9'], /unknown device 'tpu-v9'/],
-    [['--out', '/nonexistent-folder/r.html'], /r\.html: cannot write HTML report: no such file or folder$/],
+    [['--out', '/nonexistent-folder/r.html'], /r\.html --out: cannot write HTML report: no such file or folder$/],
   ])('rejects %s with one line and exit code 2', async (extra, message) => {
     expect(await cliError(...base, ...extra)).toMatch(message);
   });

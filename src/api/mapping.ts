@@ -7,11 +7,10 @@ import { loadLayer as loadLayerRef } from '../problem/load.js';
 import { problemKey, type Problem } from '../problem/types.js';
 import { constraintsFromValue, loadConstraintsFile, type UserConstraints } from '../search/constraints-file.js';
 import type { DataflowChoice } from '../search/dataflows.js';
-import { runTask, toArrays, type SearchJob } from '../search/job.js';
+import { noValidMapping, runTask, toArrays, type SearchJob } from '../search/job.js';
 import { searchNestHere } from '../search/nest.js';
 import { parseObjective } from '../search/objective.js';
 import type { Budget, Strategy } from '../search/search.js';
-import { AccelmapError } from '../util/errors.js';
 import { formatCount } from '../util/units.js';
 import type { OnProgress } from './progress.js';
 
@@ -121,7 +120,7 @@ export function searchMapping(problem: Problem, arch: Architecture, options: Sea
     (task) => runTask(task, onProgress && ((p) => onProgress(`${p.dataflow}: ${formatCount(p.evaluated)} mappings evaluated, ${formatCount(p.valid)} valid`))),
   );
   const found = r.best.mapping;
-  if (!found) throw new AccelmapError('infeasible', `no valid mapping found for ${problemKey(problem)} on ${arch.name} (dataflow ${s.dataflow})`, {}, 'loosen the constraints, try another dataflow or raise the budget');
+  if (!found) throw noValidMapping(problem, arch.name, r);
   const arrays = toArrays(problem, arch, found);
   return {
     problem,

@@ -1,4 +1,5 @@
-import { AccelmapError } from '../util/errors.js';
+import { AccelmapError, isAccelmapError } from '../util/errors.js';
+import { checkWritable, checkWritableFolder } from '../util/files.js';
 import { parseBytes } from '../util/units.js';
 
 /**
@@ -15,6 +16,20 @@ export function positiveInt(flag: string): (value: string) => number {
     if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n) || n < 1) throw badFlag(flag, value, 'a positive integer');
     return n;
   };
+}
+
+/**
+ * Most worker threads: each holds its own cost model and search state, and
+ * more workers than cores only cost memory (results do not depend on the
+ * count), so a count past any real machine's cores is refused before a
+ * worker starts.
+ */
+export const MAX_THREADS = 256;
+
+export function threadsFlag(value: string): number {
+  const n = positiveInt('--threads')(value);
+  if (n > MAX_THREADS) throw new AccelmapError('bad-flag', `--threads ${n} is more than the ${MAX_THREADS} worker threads accelmap starts`, {}, 'use at most one per core of this machine');
+  return n;
 }
 
 export function nonNegativeInt(flag: string): (value: string) => number {
@@ -71,4 +86,31 @@ export function dimFlag(value: string, previous: Record<string, number> = {}): R
   const m = /^([^=]+)=(\d+)$/.exec(value.trim());
   if (!m || Number(m[2]) < 1) throw new AccelmapError('bad-flag', `--dim '${value}' is not name=positive-integer`, {}, 'e.g. --dim seq=128');
   return { ...previous, [m[1]!]: Number(m[2]) };
+}
+
+/**
+ * An output file flag (`--out`, `--trace`): checked when the flags are read,
+ * before any work, by the one check every command's outputs go through.
+ */
+export function outputFile(flag: string, what: string): (value: string) => string {
+  return (value) => {
+    outputCheck(flag, () => checkWritable(value, what));
+    return value;
+  };
+}
+
+/** An output folder flag (`systolic --csv`), checked the same way. */
+export function outputFolder(flag: string, what: string): (value: string) => string {
+  return (value) => {
+    outputCheck(flag, () => checkWritableFolder(value, what));
+    return value;
+  };
+}
+
+function outputCheck(flag: string, check: () => void): void {
+  try {
+    check();
+  } catch (e) {
+    throw isAccelmapError(e) ? new AccelmapError('bad-flag', e.message, { ...e.location, path: flag }, e.hint) : e;
+  }
 }

@@ -1,3 +1,4 @@
+import { printable } from '../util/printable.js';
 import { provenance } from '../util/provenance.js';
 
 /** Where a command writes: results to `out` (stdout), progress and warnings to `err` (stderr). */
@@ -10,6 +11,11 @@ export const processIo: Io = {
   out: (text) => void process.stdout.write(text.endsWith('\n') ? text : text + '\n'),
   err: (text) => void process.stderr.write(text.endsWith('\n') ? text : text + '\n'),
 };
+
+/** A warning about an input, on one line with what came from the file escaped (`printable`). */
+export function warn(io: Io, text: string): void {
+  io.err(`accelmap: warning: ${printable(text)}`);
+}
 
 /** Collects output in memory (tests). */
 export function memoryIo(): Io & { stdout: string[]; stderr: string[] } {

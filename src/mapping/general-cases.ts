@@ -13,17 +13,40 @@ export interface SpatialMove {
 
 /**
  * Distinct positions of a tile moved by merging spatial loops (children a
- * parent serves with one multicast read or one reduced update), listed one by
- * one: for three or more loops on one rank, or a dim indexing several ranks.
+ * parent serves with one multicast read or one reduced update), listed: for
+ * three or more loops on one rank, or a dim indexing several ranks. Ranks
+ * that no loop moves together are independent, so the count is the product
+ * over groups of ranks joined by some loop; within a group, equal positions
+ * are merged after every loop (their extensions are equal too). The lists so
+ * stay within the distinct positions of a group, whatever the product of the
+ * loops' counts (a 256 × 256 fan-out once took seconds per evaluation).
  */
 export function distinctPositions(ranks: number, moves: readonly SpatialMove[]): number {
-  let positions: number[][] = [new Array<number>(ranks).fill(0)];
-  for (const { n, steps } of moves) {
-    const next: number[][] = [];
-    for (const p of positions) for (let i = 0; i < n; i++) next.push(p.map((x, r) => x + steps[r]! * i));
-    positions = next;
+  const group = Array.from({ length: ranks }, (_, r) => r);
+  const find = (r: number): number => (group[r] === r ? r : (group[r] = find(group[r]!)));
+  for (const { steps } of moves) {
+    const moved = steps.flatMap((c, r) => (c ? [r] : []));
+    for (const r of moved.slice(1)) group[find(r)] = find(moved[0]!);
   }
-  return new Set(positions.map((p) => p.join(','))).size;
+  let count = 1;
+  for (let root = 0; root < ranks; root++) {
+    if (find(root) !== root) continue;
+    const own = group.flatMap((_, r) => (find(r) === root ? [r] : []));
+    let positions: number[][] = [own.map(() => 0)];
+    for (const { n, steps } of moves) {
+      if (!own.some((r) => steps[r])) continue;
+      const next = new Map<string, number[]>();
+      for (const p of positions) {
+        for (let i = 0; i < n; i++) {
+          const q = own.map((r, j) => p[j]! + steps[r]! * i);
+          next.set(q.join(','), q);
+        }
+      }
+      positions = [...next.values()];
+    }
+    count *= positions.length;
+  }
+  return count;
 }
 
 /** A temporal loop moving a tile along one rank: its iterations and how far one iteration moves it. */

@@ -4,6 +4,16 @@ import { INVALID, MANY, NONE } from '../generated/kernel-contract.js';
 import { coveredPositions, distinctPositions, type RankMove, type SpatialMove } from './general-cases.js';
 import { instantiate, kernelViews, O, P, type KernelExports, type Views } from './kernel.js';
 import { mappingBytes, type MappingArrays } from './mapping.js';
+import { AccelmapError } from '../util/errors.js';
+
+/** Largest loop bound of a problem (mapping factors are 32-bit integers). */
+export const MAX_BOUND = 2 ** 31 - 1;
+
+/** Refuses a problem whose bounds mappings cannot factor (a larger bound could only be wrapped): checked by the model and the mapspace. */
+export function checkLoopBounds(problem: Problem): void {
+  const huge = problem.bounds.findIndex((b) => !(Number.isSafeInteger(b) && b >= 1 && b <= MAX_BOUND));
+  if (huge >= 0) throw new AccelmapError('unsupported', `dimension ${problem.dims[huge]} = ${problem.bounds[huge]} of ${problem.kind} is beyond ${MAX_BOUND}, the largest loop bound the mapper represents`, {}, 'split the layer, or give a smaller size');
+}
 
 /**
  * The analytical cost model: (problem, architecture) compiled once into the
@@ -144,6 +154,7 @@ export class CostModel {
     const D = (this.D = problem.dims.length);
     const DS = (this.DS = problem.dataSpaces.length);
     if (D > 30) throw new Error(`problem ${problem.kind}: ${D} dims; the cost model handles at most 30`);
+    checkLoopBounds(problem);
     this.realMacs = problem.bounds.reduce((a, b) => a * b, 1);
     this.macUnits = arch.compute.instances;
 

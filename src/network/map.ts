@@ -6,12 +6,11 @@ import type { Convention } from '../mapping/model.js';
 import { dataSpaceFootprint, problemKey, problemMacs, type Problem } from '../problem/types.js';
 import type { UserConstraints } from '../search/constraints-file.js';
 import type { DataflowChoice } from '../search/dataflows.js';
-import { toArrays, type JobResult, type SearchJob } from '../search/job.js';
+import { noValidMapping, toArrays, type JobResult, type SearchJob } from '../search/job.js';
 import { searchNest } from '../search/nest.js';
 import { compare, type Metric } from '../search/objective.js';
 import { SearchPool } from '../search/pool.js';
 import type { Budget, Strategy } from '../search/search.js';
-import { AccelmapError } from '../util/errors.js';
 import { silentProgress, type Progress } from '../util/progress.js';
 import type { Graph } from '../workload/graph.js';
 import { partitions, type Partition } from './cores.js';
@@ -241,7 +240,7 @@ export async function mapWork(model: string, mode: string, batch: number, works:
           const energy = r.best.energyPj * n + part.transferEnergyPj;
           if (!best || compare(objective, cycles, energy, best.cycles, best.energy) < 0) best = { part, r, cycles, energy };
         }
-        if (!best) throw new AccelmapError('infeasible', `no valid mapping found for ${problemKey(lp.problem)} on ${arch.name} (dataflow ${o.dataflow})`, {}, 'loosen the constraints, try another dataflow or raise the budget');
+        if (!best) throw noValidMapping(lp.problem, arch.name, await planned[i]![k]![0]!.result, planned[i]![k]!.length > 1 ? 'any core partition' : undefined);
         const { part, r } = best;
         const n = part.kind === 'single' ? 1 : cores;
         const arrays = toArrays(part.problem, arch, r.best.mapping!);

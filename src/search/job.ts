@@ -1,7 +1,8 @@
 import type { Architecture } from '../arch/types.js';
 import { mappingFor, type MappingArrays } from '../mapping/mapping.js';
 import type { Convention } from '../mapping/model.js';
-import type { Problem } from '../problem/types.js';
+import { problemKey, type Problem } from '../problem/types.js';
+import { AccelmapError } from '../util/errors.js';
 import { applyUserConstraints, type ConstraintEntry } from './constraints-file.js';
 import { unconstrained } from './constraints.js';
 import { dataflowConstraints, type Dataflow, type DataflowChoice } from './dataflows.js';
@@ -87,6 +88,7 @@ function outcome(r: SearchResult): JobOutcome {
     complete: r.complete,
     seconds: r.seconds,
     log10Size: r.log10Size,
+    ...(r.emptyReason !== undefined ? { emptyReason: r.emptyReason } : {}),
   };
 }
 
@@ -108,5 +110,20 @@ export function runTask(task: SearchTask, onProgress?: (p: SearchProgress & { da
       chain: task.chain,
       starts: task.starts?.map((f) => toArrays(problem, arch, f)),
     }),
+  );
+}
+
+/**
+ * An empty search result is the user's to fix (the architecture cannot hold
+ * the layer, the constraints leave nothing, the budget is too small): an
+ * `infeasible` error saying why the mappings tried failed.
+ */
+export function noValidMapping(problem: Problem, archName: string, r: JobResult, partitions?: string): AccelmapError {
+  const why = r.byDataflow.map((x) => `${r.byDataflow.length > 1 ? `${x.dataflow}: ` : ''}${x.emptyReason ?? 'no valid mapping'}`).join('; ');
+  return new AccelmapError(
+    'infeasible',
+    `no valid mapping of ${problemKey(problem)} on ${archName}${partitions ? ` (${partitions})` : ''}: ${why}`,
+    {},
+    r.byDataflow.every((x) => x.evaluated === 0) ? 'raise the budget' : 'give that level more capacity or fan-out, or relax the dataflow or the constraints',
   );
 }

@@ -37,25 +37,25 @@ export class SearchPool {
   private readonly pending = new Map<number, Pending>();
   private nextId = 0;
 
-  constructor(readonly threads: number) {
-    if (threads <= 1) return;
-    for (let i = 0; i < threads; i++) {
-      const w = startWorker();
-      w.on('message', (msg: { id: number; result?: JobOutcome; error?: { message: string; code?: string; hint?: string } }) => {
-        const p = this.pending.get(msg.id)!;
-        this.pending.delete(msg.id);
-        if (msg.error) p.reject(msg.error.code ? new AccelmapError(msg.error.code as ErrorCode, msg.error.message, {}, msg.error.hint) : new Error(msg.error.message));
-        else p.resolve(msg.result!);
-        this.idle.push(w);
-        this.pump();
-      });
-      w.on('error', (e) => {
-        for (const p of this.pending.values()) p.reject(e);
-        this.pending.clear();
-      });
-      this.workers.push(w);
+  constructor(readonly threads: number) {}
+
+  /** Workers start when there is a job for them, so a large thread count costs nothing beyond the jobs. */
+  private addWorker(): void {
+    const w = startWorker();
+    w.on('message', (msg: { id: number; result?: JobOutcome; error?: { message: string; code?: string; hint?: string } }) => {
+      const p = this.pending.get(msg.id)!;
+      this.pending.delete(msg.id);
+      if (msg.error) p.reject(msg.error.code ? new AccelmapError(msg.error.code as ErrorCode, msg.error.message, {}, msg.error.hint) : new Error(msg.error.message));
+      else p.resolve(msg.result!);
       this.idle.push(w);
-    }
+      this.pump();
+    });
+    w.on('error', (e) => {
+      for (const p of this.pending.values()) p.reject(e);
+      this.pending.clear();
+    });
+    this.workers.push(w);
+    this.idle.push(w);
   }
 
   run(task: SearchTask, urgent = false): Promise<JobOutcome> {
@@ -76,6 +76,7 @@ export class SearchPool {
   }
 
   private pump(): void {
+    while (this.queue.length > this.idle.length && this.workers.length < this.threads) this.addWorker();
     while (this.idle.length > 0 && this.queue.length > 0) this.idle.pop()!.postMessage(this.queue.shift()!);
   }
 

@@ -1,6 +1,7 @@
 import type { Architecture } from '../arch/types.js';
 import { cloneMapping, copyMapping, type MappingArrays } from '../mapping/mapping.js';
-import { CostModel, type Convention } from '../mapping/model.js';
+import { invalidReason } from '../mapping/cost.js';
+import { CostModel, INVALID, type Convention } from '../mapping/model.js';
 import type { Problem } from '../problem/types.js';
 import { AccelmapError } from '../util/errors.js';
 import { Rng } from '../util/rng.js';
@@ -90,9 +91,16 @@ export interface SearchResult {
   valid: number;
   /** Whether an exhaustive search visited every point. */
   complete: boolean;
+  /** When no mapping was valid: why most were not (`Tracker.emptyReason`). */
+  emptyReason?: string;
   seconds: number;
   log10Size: number;
 }
+
+/** Distinct rejection reasons: the invalid codes, and one more for too low a utilization. */
+const INVALID_CODES = Math.max(...Object.values(INVALID)) + 1;
+/** Levels or dims told apart per reason (more share the last slot). */
+const REJECTION_SLOTS = 32;
 
 /** Independent chains of the descent and anneal strategies (fixed: results do not depend on threads). */
 export const CHAINS = 4;
@@ -109,6 +117,9 @@ class Tracker {
   improvedAt = 0;
   private readonly started = performance.now();
   private readonly minUnits: number;
+  /** Rejections per reason (`rejectionKey`), and the first mapping rejected for each, to explain an empty result. */
+  private readonly rejected: Float64Array;
+  private readonly rejectedSample: (MappingArrays | undefined)[] = [];
 
   constructor(
     problem: Problem,
@@ -118,6 +129,33 @@ class Tracker {
   ) {
     this.model = new CostModel(problem, arch, { precision: options.precision, convention: options.convention });
     this.minUnits = constraints.minUtilization * arch.compute.instances;
+    this.rejected = new Float64Array(this.rejectionKey(INVALID_CODES, 0) + 1);
+  }
+
+  /** Reasons are an invalid code and the level or dim it names; code `INVALID_CODES` is a too-low utilization. */
+  private rejectionKey(code: number, where: number): number {
+    return code * REJECTION_SLOTS + Math.min(Math.max(where, 0), REJECTION_SLOTS - 1);
+  }
+
+  private reject(m: MappingArrays, key: number): false {
+    if (this.rejected[key]!++ === 0) this.rejectedSample[key] = cloneMapping(m);
+    return false;
+  }
+
+  /**
+   * Why the search found nothing valid, in words: no mapping evaluated, or
+   * the reason most evaluated mappings failed (the model's own words for the
+   * first mapping that failed that way) and their share.
+   */
+  emptyReason(): string | undefined {
+    if (this.valid > 0) return undefined;
+    if (this.evaluated === 0) return 'the budget ran out before any mapping was evaluated';
+    let key = 0;
+    this.rejected.forEach((n, k) => n > this.rejected[key]! && (key = k));
+    const share = `${((100 * this.rejected[key]!) / this.evaluated).toFixed(0)}% of the ${this.evaluated} mappings tried`;
+    if (key === this.rejectionKey(INVALID_CODES, 0)) return `${share} use fewer than the ${this.minUnits} MAC units the dataflow requires`;
+    this.model.evaluate(this.rejectedSample[key]!);
+    return `${share} fail because ${invalidReason(this.model)}`;
   }
 
   exhausted(): boolean {
@@ -141,8 +179,8 @@ class Tracker {
   evaluate(m: MappingArrays): boolean {
     this.evaluated++;
     const model = this.model;
-    if (!model.evaluate(m)) return false;
-    if (model.usedUnits < this.minUnits) return false;
+    if (!model.evaluate(m)) return this.reject(m, this.rejectionKey(model.invalidCode, model.invalidWhere));
+    if (model.usedUnits < this.minUnits) return this.reject(m, this.rejectionKey(INVALID_CODES, 0));
     this.valid++;
     if (compare(this.options.objective, model.cycles, model.totalEnergyPj, this.bestCycles, this.bestEnergy) < 0) {
       this.bestCycles = model.cycles;
@@ -477,5 +515,6 @@ export function searchProblem(problem: Problem, arch: Architecture, constraints:
     complete,
     seconds: t.seconds(),
     log10Size: space.log10Size(),
+    ...(t.valid === 0 ? { emptyReason: t.emptyReason() } : {}),
   };
 }

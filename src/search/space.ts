@@ -1,5 +1,6 @@
 import type { Architecture } from '../arch/types.js';
 import { copyMapping, mappingFor, type MappingArrays } from '../mapping/mapping.js';
+import { checkLoopBounds } from '../mapping/model.js';
 import { tileWords } from '../mapping/tile.js';
 import type { Problem } from '../problem/types.js';
 import { AccelmapError } from '../util/errors.js';
@@ -117,6 +118,7 @@ export class MapSpace {
   private readonly ranks: { dim: number; coef: number }[][][];
 
   constructor(problem: Problem, arch: Architecture, constraints: Constraints) {
+    checkLoopBounds(problem);
     this.problem = problem;
     this.arch = arch;
     this.constraints = constraints;

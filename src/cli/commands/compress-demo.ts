@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
 import { AccelmapError } from '../../util/errors.js';
-import { checkWritable, writeTextFile } from '../../util/files.js';
+import { writeTextFile } from '../../util/files.js';
 import { stderrProgress } from '../../util/progress.js';
 import { renderTable } from '../../util/table.js';
 import { formatPercent } from '../../util/units.js';
 import { htmlPage } from '../../report/html.js';
 import { COMPRESSION_METHODS, type CompressionMethod } from '../../scaleout/compress/compressors.js';
 import { DEFAULT_DEMO, trainDemo, type DemoConfig, type DemoRun } from '../../scaleout/demo/train.js';
-import { fraction, nonNegativeInt, positiveInt, positiveNumber } from '../flags.js';
+import { fraction, nonNegativeInt, outputFile, positiveInt, positiveNumber } from '../flags.js';
 import { toJson, type Io } from '../io.js';
 
 interface DemoFlags {
@@ -47,9 +47,8 @@ export function registerCompressDemo(program: Command, io: Io): void {
     .option('--topk-fraction <f>', 'top-k: fraction of elements sent', fraction('--topk-fraction'), DEFAULT_DEMO.compression.topkFraction)
     .option('--strom-threshold <t>', 'strom: threshold τ', positiveNumber('--strom-threshold'), DEFAULT_DEMO.compression.stromThreshold)
     .option('--json', 'print JSON')
-    .option('--out <file>', 'write a self-contained HTML report with the loss and accuracy curves')
+    .option('--out <file>', 'write a self-contained HTML report with the loss and accuracy curves', outputFile('--out', 'HTML report'))
     .action((f: DemoFlags) => {
-      if (f.out) checkWritable(f.out, 'HTML report');
       const cfg: DemoConfig = { ...DEFAULT_DEMO, workers: f.workers, steps: f.steps, seed: f.seed, compression: { ...DEFAULT_DEMO.compression, topkFraction: f.topkFraction, stromThreshold: f.stromThreshold } };
       const methods = ['none' as const, ...f.compress.filter((m) => m !== 'none')];
       const progress = stderrProgress('compress-demo');

@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { timeloopMapspace } from '../../interop/timeloop/constraints.js';
@@ -12,10 +11,10 @@ import type { Convention } from '../../mapping/model.js';
 import type { NetworkResult } from '../../network/map.js';
 import type { UserConstraints } from '../../search/constraints-file.js';
 import { AccelmapError } from '../../util/errors.js';
-import { checkWritable, fileErrorReason, writeTextFile } from '../../util/files.js';
+import { checkWritable, makeDirectory, writeTextFile } from '../../util/files.js';
 import { conventionOption } from '../convention-option.js';
 import { oneOf } from '../flags.js';
-import type { Io } from '../io.js';
+import { warn, type Io } from '../io.js';
 
 /**
  * `accelmap map --timeloop FILE...`: the mapper on a design described in
@@ -53,18 +52,14 @@ export function timeloopTarget(model: string | undefined, opts: TimeloopMapFlags
   const docs = readTimeloopDocs(opts.timeloop!);
   const design = loadTimeloopDesign(docs, { ert: opts.ert, ertMode: opts.ertEnergy });
   const { user, notes } = timeloopMapspace(docs, design.problem, design.arch.arch, design.arch.constraints);
-  for (const line of renderNotes([...design.notes, ...notes], opts.verbose === true)) io.err(`accelmap: warning: ${line}`);
+  for (const line of renderNotes([...design.notes, ...notes], opts.verbose === true)) warn(io, line);
   const name = design.problem.kind;
   return { name, design, constraints: user };
 }
 
 /** Creates the --timeloop-out folder and checks it can be written, before the search. */
 function prepareOut(dir: string): void {
-  try {
-    mkdirSync(dir, { recursive: true });
-  } catch (e) {
-    throw new AccelmapError('io', `cannot create the --timeloop-out folder: ${fileErrorReason(e)}`, { file: dir });
-  }
+  makeDirectory(dir, 'Timeloop mappings');
   checkWritable(join(dir, 'timeloop-mapper.map.yaml'), 'Timeloop mapping');
 }
 

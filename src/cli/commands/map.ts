@@ -17,12 +17,12 @@ import { parseObjective } from '../../search/objective.js';
 import { STRATEGIES, type Budget, type Strategy } from '../../search/search.js';
 import { MapSpace } from '../../search/space.js';
 import { AccelmapError } from '../../util/errors.js';
-import { checkWritable, makeDirectory, writeTextFile } from '../../util/files.js';
+import { makeDirectory, writeTextFile } from '../../util/files.js';
 import { stderrProgress } from '../../util/progress.js';
 import { renderTable } from '../../util/table.js';
 import { formatCount, formatEnergy, formatPercent, formatSeconds } from '../../util/units.js';
 import { loadGraph } from '../../workload/load.js';
-import { oneOf, positiveInt } from '../flags.js';
+import { MAX_THREADS, oneOf, outputFile, outputFolder, positiveInt, threadsFlag } from '../flags.js';
 import { toJson, type Io } from '../io.js';
 import { addModelOptions, loadOptions, type ModelFlags } from '../model-options.js';
 import { addTimeloopMapOptions, timeloopTarget, writeTimeloopOut, type TimeloopMapFlags } from './map-timeloop.js';
@@ -55,7 +55,10 @@ export interface MapFlags extends ModelFlags, TimeloopMapFlags {
 function budgetFlag(value: string): Budget {
   const m = /^\s*(\d+(?:\.\d+)?)\s*(s)?\s*$/.exec(value);
   if (!m || Number(m[1]) <= 0) throw new AccelmapError('bad-flag', `--budget '${value}' is not a number of evaluations or of seconds`, {}, 'e.g. --budget 20000 or --budget 10s');
-  return m[2] ? { seconds: Number(m[1]) } : { evaluations: Math.round(Number(m[1])), patience: DEFAULT_PATIENCE };
+  if (m[2]) return { seconds: Number(m[1]) };
+  const evaluations = Math.round(Number(m[1]));
+  if (evaluations < 1 || !Number.isSafeInteger(evaluations)) throw new AccelmapError('bad-flag', `--budget '${value}' rounds to ${evaluations} evaluations`, {}, 'give a whole number of evaluations ≥ 1, e.g. --budget 20000, or seconds, e.g. --budget 10s');
+  return { evaluations, patience: DEFAULT_PATIENCE };
 }
 
 /** Also validates the user constraints against every problem (errors point into the file). */
@@ -85,13 +88,13 @@ export function registerMap(program: Command, io: Io): void {
     .addOption(new Option('--strategy <name>', `${STRATEGIES.join('|')}`).argParser(oneOf('--strategy', STRATEGIES)).default(MAP_DEFAULTS.strategy))
     .addOption(new Option('--budget <n|Ns>', 'per distinct loop nest: at most N evaluations (deterministic; descents stop earlier once they stop improving) or N seconds (spent in full)').argParser(budgetFlag).default(DEFAULT_BUDGET, String(DEFAULT_EVALUATIONS)))
     .addOption(new Option('--seed <n>', 'random seed').argParser(positiveInt('--seed')).default(MAP_DEFAULTS.seed))
-    .option('--threads <n>', 'worker threads (default: the cores of this machine)', positiveInt('--threads'))
+    .option('--threads <n>', `worker threads, at most ${MAX_THREADS} (default: the cores of this machine)`, threadsFlag)
     .option('--precision <name>', 'precision mode of the compute unit')
     .addOption(new Option('--json', 'print JSON').conflicts('csv'))
     .option('--csv', 'print one CSV row per layer')
-    .option('--out <file.html>', 'write a self-contained HTML report')
+    .option('--out <file.html>', 'write a self-contained HTML report', outputFile('--out', 'HTML report'))
     .option('--constraints <file>', 'user constraints (YAML/JSON, Timeloop vocabulary) added to the dataflow')
-    .option('--timeloop-out <dir>', "write each layer's mapping as a Timeloop mapping (v0.4 YAML) into <dir>; with --timeloop, the best mapping (timeloop-mapper.map.yaml) and its stats (timeloop-mapper.stats.txt)")
+    .option('--timeloop-out <dir>', "write each layer's mapping as a Timeloop mapping (v0.4 YAML) into <dir>; with --timeloop, the best mapping (timeloop-mapper.map.yaml) and its stats (timeloop-mapper.stats.txt)", outputFolder('--timeloop-out', 'Timeloop mappings'))
     .option('--no-progress', 'no progress on stderr');
   addTimeloopMapOptions(cmd);
   addFuseOption(cmd);
@@ -101,7 +104,6 @@ export function registerMap(program: Command, io: Io): void {
     if (!timeloop && opts.arch === undefined) throw new AccelmapError('bad-flag', 'map needs --arch (or --timeloop FILE..., whose architecture is used)');
     const arch = timeloop?.design.arch.arch ?? loadArch(opts.arch!);
     parseObjective(opts.objective);
-    if (opts.out) checkWritable(opts.out, 'HTML report');
     if (opts.timeloopOut && !timeloop) makeDirectory(opts.timeloopOut, 'Timeloop mappings');
     const name = timeloop?.name ?? model!;
     const single = !timeloop && name.includes(':') && !/\.onnx$/i.test(name);

@@ -7,11 +7,11 @@ import { planMemory, type PlanMemoryOptions } from '../../api/planning.js';
 import { memoryHtml, renderMemoryPlan } from '../../report/memory-report.js';
 import { chromeTrace } from '../../memory/trace.js';
 import { AccelmapError } from '../../util/errors.js';
-import { checkWritable, writeTextFile } from '../../util/files.js';
+import { writeTextFile } from '../../util/files.js';
 import { stderrProgress } from '../../util/progress.js';
 import { formatBytes } from '../../util/units.js';
 import { loadGraph } from '../../workload/load.js';
-import { bytesFlag, oneOf, positiveInt } from '../flags.js';
+import { bytesFlag, oneOf, outputFile, positiveInt } from '../flags.js';
 import { addDeviceOption } from '../device-options.js';
 import { toJson, type Io } from '../io.js';
 import { addModelOptions, loadOptions, type ModelFlags } from '../model-options.js';
@@ -45,11 +45,9 @@ export function registerMemory(program: Command, io: Io): void {
     .option('--no-in-place', 'give every element-wise result its own buffer (default: ReLU and the like overwrite an input that dies with them)')
     .option('--max-batch', 'also search the largest batch that fits the capacity under the policy')
     .option('--json', 'print JSON')
-    .option('--trace <file>', 'write the schedule as a Chrome trace / Perfetto JSON file')
-    .option('--out <file>', 'write a self-contained HTML report with the memory-over-time chart')
+    .option('--trace <file>', 'write the schedule as a Chrome trace / Perfetto JSON file', outputFile('--trace', 'trace'))
+    .option('--out <file>', 'write a self-contained HTML report with the memory-over-time chart', outputFile('--out', 'HTML report'))
     .action(async (model: string, f: MemoryFlags) => {
-      if (f.trace) checkWritable(f.trace, 'trace');
-      if (f.out) checkWritable(f.out, 'HTML report');
       if (f.maxBatch && (f.arch || f.layerTimes)) throw new AccelmapError('bad-flag', `--max-batch needs the roofline's times: ${f.arch ? '--arch' : '--layer-times'} times one batch only`);
       const device = loadDevice(f.device);
       const load = (batch?: number) => loadGraph(model, { ...loadOptions(f), batch, mode: 'train' });

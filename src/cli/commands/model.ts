@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { loadArch } from '../../arch/load.js';
 import { costOf, type Cost } from '../../mapping/cost.js';
@@ -8,9 +7,9 @@ import { loadLayer } from '../../problem/load.js';
 import { renderTable } from '../../util/table.js';
 import { formatCount, formatEnergy, formatPercent, formatSeconds } from '../../util/units.js';
 import { timeloopMappingYaml, type TimeloopMappingFormat } from '../../interop/timeloop/mapping.js';
-import { AccelmapError } from '../../util/errors.js';
 import { conventionOption } from '../convention-option.js';
-import { oneOf } from '../flags.js';
+import { oneOf, outputFile } from '../flags.js';
+import { writeTextFile } from '../../util/files.js';
 import { toJson, type Io } from '../io.js';
 
 interface ModelFlags {
@@ -34,14 +33,14 @@ export function registerModel(program: Command, io: Io): void {
     .option('--precision <name>', 'precision mode of the compute unit (default: the first)')
     .addOption(conventionOption('accelmap'))
     .option('--json', 'print JSON')
-    .option('--timeloop-out <file>', 'also write the mapping as a Timeloop mapping YAML file')
+    .option('--timeloop-out <file>', 'also write the mapping as a Timeloop mapping YAML file', outputFile('--timeloop-out', 'Timeloop mapping'))
     .option('--timeloop-format <version>', 'v0.4 (lists, type: dataspace) or v0.3 (strings, type: datatype)', oneOf('--timeloop-format', ['v0.4', 'v0.3'] as const), 'v0.4')
     .action((opts: ModelFlags) => {
       const arch = loadArch(opts.arch);
       const problem = loadLayer(opts.layer);
       const mapping = loadMappingFile(opts.mapping, problem, arch);
       const cost = costOf(problem, arch, mapping, { precision: opts.precision, convention: opts.convention });
-      if (opts.timeloopOut) writeText(opts.timeloopOut, timeloopMappingYaml(problem, arch, mapping, opts.timeloopFormat));
+      if (opts.timeloopOut) writeTextFile(opts.timeloopOut, timeloopMappingYaml(problem, arch, mapping, opts.timeloopFormat), 'Timeloop mapping');
       io.out(opts.json ? toJson({ layer: opts.layer, problem, ...cost }) : formatCost(cost, `${opts.layer} on ${arch.name}`));
     });
 }
@@ -76,12 +75,4 @@ export function formatCost(c: Cost, title: string): string {
   }
   lines.push(renderTable(['level', 'data space', 'instances', 'tile (words)', 'partition', 'reads/inst', 'fills/inst', 'updates/inst', 'accesses (all)', 'energy'], rows));
   return lines.join('\n');
-}
-
-function writeText(file: string, text: string): void {
-  try {
-    writeFileSync(file, text);
-  } catch (e) {
-    throw new AccelmapError('io', `cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { file });
-  }
 }

@@ -4,11 +4,10 @@ import { bindInputs, seededInputs } from '../../execute/inputs.js';
 import { onnxParams, seededParams } from '../../execute/params.js';
 import { summarize, type ValueSummary } from '../../execute/summary.js';
 import { readTensorFile, tensorFileFormat, writeTensorFile } from '../../execute/tensor-files.js';
-import { checkWritable } from '../../util/files.js';
 import { stderrProgress } from '../../util/progress.js';
 import { renderTable } from '../../util/table.js';
 import { isModelFile, loadGraph } from '../../workload/load.js';
-import { nonNegativeInt } from '../flags.js';
+import { nonNegativeInt, outputFile } from '../flags.js';
 import { toJson, type Io } from '../io.js';
 import { addModelOptions, loadOptions, type ModelFlags } from '../model-options.js';
 
@@ -31,13 +30,10 @@ export function registerRun(program: Command, io: Io): void {
     .argument('<model>', 'zoo model name (weights drawn from --seed) or .onnx file (its own weights)')
     .option('--inputs <file>', 'input values: .npz (arrays named after the inputs), .npy or .pb (a model with one input)')
     .option('--seed <n>', 'seed for generated inputs (and a zoo model\'s weights)', nonNegativeInt('--seed'), 1)
-    .option('--outputs <file>', 'write every output: .npz by name, or .npy / .pb for a model with one output')
+    .option('--outputs <file>', 'write every output: .npz by name, or .npy / .pb for a model with one output', outputFile('--outputs', 'outputs'))
     .option('--json', 'print JSON');
   addModelOptions(cmd, ['infer']).action((model: string, opts: RunFlags) => {
-    if (opts.outputs) {
-      tensorFileFormat(opts.outputs, '--outputs');
-      checkWritable(opts.outputs, 'outputs');
-    }
+    if (opts.outputs) tensorFileFormat(opts.outputs, '--outputs');
     const graph = loadGraph(model, loadOptions(opts));
     checkExecutable(graph);
     const fromFile = isModelFile(model);

@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { AccelmapError } from '../../util/errors.js';
-import { checkWritable, writeTextFile } from '../../util/files.js';
+import { writeTextFile } from '../../util/files.js';
 import { renderTable } from '../../util/table.js';
 import { formatBytes, formatPercent, formatSeconds } from '../../util/units.js';
 import { isModelFile, loadGraph } from '../../workload/load.js';
@@ -11,7 +11,7 @@ import { describeAlgorithms, sweepOf } from '../../scaleout/scale.js';
 import { BREAKDOWN_HEADER, breakdownRows, efficiencyTable, scaleHtml } from '../../report/scale-report.js';
 import type { ParallelMode } from '../../scaleout/step.js';
 import { TOPOLOGY_NAMES, type TopologyName } from '../../scaleout/system.js';
-import { fraction, nonNegativeNumber, oneOf, positiveInt, positiveNumber } from '../flags.js';
+import { fraction, nonNegativeNumber, oneOf, outputFile, positiveInt, positiveNumber } from '../flags.js';
 import { toJson, type Io } from '../io.js';
 import { addModelOptions, loadOptions, type ModelFlags } from '../model-options.js';
 import { addTimesOptions, layerSeconds, type TimesFlags } from '../layer-times.js';
@@ -85,9 +85,8 @@ export function registerScale(program: Command, io: Io): void {
     .option('--strom-density <f>', 'strom: assumed fraction of elements reaching the threshold', fraction('--strom-density'), SCALE_DEFAULTS.stromDensity)
     .option('--train-samples <n>', 'samples to train on, for the time to train', positiveInt('--train-samples'))
     .option('--json', 'print JSON')
-    .option('--out <file>', 'write a self-contained HTML report with charts')
+    .option('--out <file>', 'write a self-contained HTML report with charts', outputFile('--out', 'HTML report'))
     .action(async (model: string, f: ScaleFlags) => {
-      if (f.out) checkWritable(f.out, 'HTML report');
       const graph = loadGraph(model, { ...loadOptions(f), batch: f.batch ?? (isModelFile(model) ? undefined : DEFAULT_BATCH), mode: 'train' });
       const device = loadDevice(f.device);
       const report = planScale(graph, { ...f, device, layerSeconds: await layerSeconds(graph, f, io) });

@@ -1,17 +1,14 @@
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Command } from 'commander';
 import { readScaleSim, replayScaleSim, simulateSystolic, type ScaleSimInputs } from '../../api/interop.js';
 import type { ScaleSimConfig } from '../../interop/scalesim/config.js';
 import type { ScaleSimLayer } from '../../interop/scalesim/replay.js';
 import { REPORTS, SCALESIM_REPORTS, reportLine, type Report } from '../../interop/scalesim/reports.js';
-import { AccelmapError } from '../../util/errors.js';
-import { fileErrorReason } from '../../util/files.js';
+import { writeFolder } from '../../util/files.js';
 import { stderrProgress } from '../../util/progress.js';
 import { renderTable } from '../../util/table.js';
 import { formatCount, formatPercent } from '../../util/units.js';
-import { oneOf } from '../flags.js';
-import { toJson, type Io } from '../io.js';
+import { oneOf, outputFolder } from '../flags.js';
+import { toJson, warn, type Io } from '../io.js';
 
 const CONVENTIONS = ['scalesim', 'accelmap'] as const;
 type Convention = (typeof CONVENTIONS)[number];
@@ -33,7 +30,7 @@ export function registerSystolic(program: Command, io: Io): void {
     .requiredOption('-t, --topology <file>', 'SCALE-Sim topology CSV')
     .option('--gemm', 'the topology is in GEMM form (Layer, M, N, K)')
     .option('--json', 'print JSON')
-    .option('--csv <dir>', 'write COMPUTE_REPORT.csv, BANDWIDTH_REPORT.csv and DETAILED_ACCESS_REPORT.csv into <dir>')
+    .option('--csv <dir>', 'write COMPUTE_REPORT.csv, BANDWIDTH_REPORT.csv and DETAILED_ACCESS_REPORT.csv into <dir> (once every layer is done)', outputFolder('--csv', 'reports'))
     .option(
       '--convention <name>',
       "scalesim: SCALE-Sim v2's own figures in its own report columns (its buffer model); accelmap: accelmap's cycle-level model (partial sums kept on chip, DRAM moved per SRAM tile)",
@@ -43,24 +40,22 @@ export function registerSystolic(program: Command, io: Io): void {
     .action((flags: SystolicFlags) => (flags.convention === 'scalesim' ? runScaleSim(flags, io) : runAccelmap(flags, io)));
 }
 
-/** Reads the inputs (printing the config's notes) and creates the `--csv` folder with the report headers. */
-function readInputs<R>(flags: SystolicFlags, io: Io, reports: Report<R>[]): ScaleSimInputs {
+/** Reads the inputs, printing the config's notes. */
+function readInputs(flags: SystolicFlags, io: Io): ScaleSimInputs {
   const inputs = readScaleSim(flags.config, flags.topology, { gemm: flags.gemm });
-  for (const n of inputs.notes) io.err(`accelmap: warning: ${n}`);
-  if (flags.csv) startReports(flags.csv, reports);
+  for (const n of inputs.notes) warn(io, n);
   return inputs;
 }
 
-/** Progress on stderr, and each layer's report lines appended to `--csv` as it finishes. */
-function layerSinks<R>(flags: SystolicFlags, reports: Report<R>[]): { onProgress: (m: string) => void; onLayer: (i: number, r: R) => void; done: () => void } {
+/** Progress on stderr. */
+function layerSinks(): { onProgress: (m: string) => void; done: () => void } {
   const progress = stderrProgress('systolic');
-  return {
-    onProgress: (m) => progress.update(m),
-    onLayer: (i, result) => {
-      if (flags.csv) for (const r of reports) appendFileSync(join(flags.csv, r.file), reportLine(r.row(i, result)));
-    },
-    done: () => progress.done(),
-  };
+  return { onProgress: (m) => progress.update(m), done: () => progress.done() };
+}
+
+/** The `--csv` reports, written once every layer is done, each file whole: an interrupted run leaves none that look complete. */
+function writeReports<R>(flags: SystolicFlags, reports: Report<R>[], results: R[]): void {
+  if (flags.csv) writeFolder(flags.csv, reports.map((r) => ({ name: r.file, text: [r.header, ...results.map((x, i) => r.row(i, x))].map(reportLine).join('') })), 'reports');
 }
 
 function configLine(config: ScaleSimConfig, bandwidth: string): string {
@@ -69,10 +64,11 @@ function configLine(config: ScaleSimConfig, bandwidth: string): string {
 }
 
 function runScaleSim(flags: SystolicFlags, io: Io): void {
-  const { config, layers } = readInputs(flags, io, SCALESIM_REPORTS);
-  const sinks = layerSinks(flags, SCALESIM_REPORTS);
+  const { config, layers } = readInputs(flags, io);
+  const sinks = layerSinks();
   const { layers: results, totals } = replayScaleSim(config, layers, sinks);
   sinks.done();
+  writeReports(flags, SCALESIM_REPORTS, results);
   if (flags.json) return io.out(toJson({ config, convention: 'scalesim', layers: results, totals }));
   io.out(configLine(config, config.interfaceBandwidth === 'CALC' ? 'as SCALE-Sim sizes it (CALC)' : `${config.bandwidthWordsPerCycle} words/cycle per SRAM (USER)`));
   const rows = results.map((r: ScaleSimLayer) => [
@@ -95,10 +91,11 @@ function runScaleSim(flags: SystolicFlags, io: Io): void {
 }
 
 function runAccelmap(flags: SystolicFlags, io: Io): void {
-  const { config, array: spec, layers } = readInputs(flags, io, REPORTS);
-  const sinks = layerSinks(flags, REPORTS);
+  const { config, array: spec, layers } = readInputs(flags, io);
+  const sinks = layerSinks();
   const { layers: results, totals } = simulateSystolic(spec, layers, sinks);
   sinks.done();
+  writeReports(flags, REPORTS, results);
   if (flags.json) return io.out(toJson({ config, convention: 'accelmap', array: spec, layers: results, totals }));
   io.out(configLine(config, spec.dramBandwidth === 'calc' ? 'computed per operand (CALC)' : `${spec.dramBandwidth} words/cycle per SRAM (USER)`));
   const rows = results.map((r) => [
@@ -118,14 +115,4 @@ function runAccelmap(flags: SystolicFlags, io: Io): void {
   rows.push(['total', '', results.reduce((a, r) => a + r.folds.total, 0), totals.totalCycles, totals.stallCycles, formatPercent(totals.overallUtilization, 2), '', '', '', '', '', '']);
   io.out(renderTable(['layer', 'GEMM m×n×k', 'folds', 'cycles', 'stalls', 'overall util', 'mapping eff', 'compute util', 'SRAM reads', 'SRAM writes', 'DRAM reads', 'DRAM writes'], rows));
   io.out(`\nwords are 1 byte; cycles count every cycle (SCALE-Sim prints one less per layer); MACs: ${formatCount(totals.macs)}`);
-}
-
-/** Creates `dir` and writes the report headers, so that each layer can be appended as it finishes. */
-function startReports<R>(dir: string, reports: Report<R>[]): void {
-  try {
-    mkdirSync(dir, { recursive: true });
-    for (const r of reports) writeFileSync(join(dir, r.file), reportLine(r.header));
-  } catch (e) {
-    throw new AccelmapError('io', `cannot write reports: ${fileErrorReason(e)}`, { file: dir });
-  }
 }

@@ -5,7 +5,7 @@ import type { Convention } from '../../mapping/model.js';
 import { formatTimeloopStats } from '../../interop/timeloop/stats.js';
 import { conventionOption } from '../convention-option.js';
 import { oneOf } from '../flags.js';
-import { toJson, type Io } from '../io.js';
+import { toJson, warn, type Io } from '../io.js';
 
 interface TimeloopFlags {
   ert?: string;
@@ -29,7 +29,7 @@ export function registerTimeloop(program: Command, io: Io): void {
     .option('--verbose', 'list every attribute and key read but not used (else one line per file)')
     .action((files: string[], flags: TimeloopFlags) => {
       const r = readTimeloop(files, { ert: flags.ert, ertEnergy: flags.ertEnergy, readWriteFills: flags.rwFills, convention: flags.convention, verbose: flags.verbose });
-      for (const n of r.notes) io.err(`accelmap: warning: ${n}`);
+      for (const n of r.notes) warn(io, n);
       const { stats } = r;
       if (flags.json) {
         const { cost, ...rest } = stats;

@@ -69,7 +69,8 @@ export function readTimeloopProblem(src: SourceDoc): TimeloopProblem {
   });
   const coefs = new Map(shape.coefficients);
   for (const [name] of shape.coefficients) {
-    const v = inst.number(name, 'whole');
+    // a coefficient (a stride, a dilation) multiplies an index: 0 would stop the dimension moving its data space
+    const v = inst.number(name, 'integer');
     if (v !== undefined) coefs.set(name, v);
   }
   const densities = inst.take('densities');
@@ -113,7 +114,7 @@ function readShape(src: SourceDoc, path: Path, value: unknown): Shape {
       const cname = cf.string('name');
       if (!cname) throw fileError(src, cf.path, 'a coefficient needs a name');
       if (dims.includes(cname) || coefficients.has(cname)) throw fileError(src, [...cf.path, 'name'], `'${cname}' is declared twice`);
-      const def = cf.number('default', 'whole') ?? 1;
+      const def = cf.number('default', 'integer') ?? 1;
       cf.finish(['name', 'default']);
       coefficients.set(cname, def);
     });
@@ -155,7 +156,7 @@ function readRank(src: SourceDoc, path: Path, value: unknown, dims: string[], co
     }
     const other = names.length === 2 ? names[1 - dimAt] : 1;
     if (typeof other === 'string' && !coefs.has(other)) throw fileError(src, at, `unknown coefficient '${other}'${suggestName(other, [...coefs.keys()])}`, `the shape declares ${[...coefs.keys()].join(', ') || 'no coefficients'}`);
-    if (typeof other !== 'string' && (typeof other !== 'number' || !Number.isInteger(other) || other < 0)) throw fileError(src, at, `'${String(other)}' is not a coefficient`);
+    if (typeof other !== 'string' && (typeof other !== 'number' || !Number.isInteger(other) || other < 1)) throw fileError(src, at, `'${String(other)}' is not a coefficient`);
     return { dim: names[dimAt] as string, coef: other as string | number };
   };
   if (typeof value === 'string') return value.split('+').map((t) => term(t.split('*'), path));

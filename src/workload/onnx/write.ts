@@ -1,4 +1,5 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
+import { writeAtomically } from '../../util/files.js';
 import { bytesFor, type DType } from '../dtype.js';
 import { dtypeOfCode, type OnnxAttribute, type OnnxFunction, type OnnxGraph, type OnnxModel, type OnnxNode, type OnnxTensor, type OnnxValueInfo } from './proto.js';
 import { WIRE_FIXED32, WIRE_LEN, WIRE_VARINT } from './wire.js';
@@ -254,14 +255,16 @@ export function encodeModel(model: OnnxModel): Uint8Array {
 export function writeModelFile(path: string, model: OnnxModel): number {
   const m = modelMessage(model);
   const chunk = new Uint8Array(1 << 20);
-  const fd = openSync(path, 'w');
-  try {
-    for (const p of m.parts) {
-      if (p instanceof Uint8Array) writeSync(fd, p);
-      else for (let left = p.fill; left > 0; left -= chunk.length) writeSync(fd, fillBytes(chunk, Math.min(left, chunk.length)));
+  writeAtomically(path, 'ONNX model', (temporary) => {
+    const fd = openSync(temporary, 'w');
+    try {
+      for (const p of m.parts) {
+        if (p instanceof Uint8Array) writeSync(fd, p);
+        else for (let left = p.fill; left > 0; left -= chunk.length) writeSync(fd, fillBytes(chunk, Math.min(left, chunk.length)));
+      }
+    } finally {
+      closeSync(fd);
     }
-  } finally {
-    closeSync(fd);
-  }
+  });
   return m.length;
 }
