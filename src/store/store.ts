@@ -199,3 +199,12 @@ export class ResultsStore {
     this.db.close();
   }
 }
+
+/**
+ * Opens (or creates, unless `mustExist`) a results store: `get`/`put` by
+ * content hash, `all()` and `layers(hash)` return plain data. Pass it to
+ * `explore` as its `store` to make a run resumable; `close()` it when done.
+ */
+export function openStore(file: string, options: { mustExist?: boolean } = {}): ResultsStore {
+  return new ResultsStore(file, options);
+}
