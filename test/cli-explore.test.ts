@@ -89,6 +89,21 @@ describe('explore and results', () => {
     expect(storedCounts(db)).toEqual({ designs: 6, distinct: 6, okWithoutLayers: 0 });
   }, 60_000);
 
+  it('stops starting designs when a seconds budget is spent, and a rerun with the store goes on to the full front', async () => {
+    const full = await cliJson('explore', ...KILL_ARGS.map((a) => (a === '6' ? '8' : a)), '--json');
+    expect(full.evaluated).toBe(8);
+    const timed = KILL_ARGS.filter((a, i) => a !== '--budget' && KILL_ARGS[i - 1] !== '--budget');
+    const db = tempDb();
+    const short = await cliJson('explore', ...timed, '--budget', '0.05s', '--store', db, '--json');
+    expect(short.evaluated).toBeGreaterThanOrEqual(1);
+    expect(short.evaluated).toBeLessThan(8);
+    const rest = await cliJson('explore', ...timed, '--budget', '600s', '--store', db, '--json');
+    expect(rest.fromStore).toBe(short.evaluated);
+    expect(rest.evaluated).toBe(8);
+    expect(rest.front.map((d: { hash: string }) => d.hash).sort()).toEqual(full.front.map((d: { hash: string }) => d.hash).sort());
+    expect(storedCounts(db)).toEqual({ designs: 8, distinct: 8, okWithoutLayers: 0 });
+  }, 60_000);
+
   it('maps designs that differ only in the clock once: same cycles and energy, time scaled by the clock', async () => {
     const r = await cliJson('explore', ...ARGS.map((a) => (a === '6' ? '8' : a)), '--json', '--objectives', 'latency,energy');
     expect(r.evaluated).toBe(8);
@@ -105,6 +120,8 @@ describe('explore and results', () => {
 
   it('says what is wrong with bad flags and files in one line', async () => {
     expect(await cliError('explore', LAYER, '--space', SPACE, '--objectives', 'latency,speed')).toMatch(/--objectives: 'speed' is not one of latency, energy, area/);
+    expect(await cliError('explore', LAYER, '--space', SPACE, '--budget', '10m')).toMatch(/--budget '10m' is not a whole number of designs or a number of seconds/);
+    expect(await cliError('explore', LAYER, '--space', SPACE, '--budget', '0s')).toMatch(/--budget '0s'/);
     expect(await cliError('explore', LAYER, '--space', 'no/such.yaml')).toMatch(/no\/such\.yaml/);
     expect(await cliError('results', 'no/such.db')).toMatch(/no\/such\.db: no such results store/);
     const tight = join(mkdtempSync(join(tmpdir(), 'accelmap-space-')), 'tight.yaml');

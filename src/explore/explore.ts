@@ -41,7 +41,10 @@ export interface DesignStore {
 export interface ExploreOptions {
   objectives: ExploreObjective[];
   strategy: DesignStrategy;
+  /** Designs to evaluate; `Infinity` when only `seconds` bounds the run. */
   budget: number;
+  /** Wall-clock seconds: no new design starts once they have passed (the first always runs). Designs read from the store cost next to none, so a rerun retraces them and goes on. */
+  seconds?: number;
   seed: number;
   population?: number;
   mapper: InnerMapper;
@@ -107,6 +110,7 @@ function explored(d: StoredDesign, objectives: readonly ExploreObjective[]): Exp
  * the same seeded search without mapping again.
  */
 export async function explore(space: DesignSpace, workloads: ExploreWorkload[], o: ExploreOptions): Promise<ExploreResult> {
+  if (!Number.isFinite(o.budget) && o.seconds === undefined) throw new AccelmapError('bad-input', 'explore needs a finite budget of designs or of seconds', { path: 'budget' }, 'set budget to a count, or seconds');
   const version = accelmapVersion();
   const identity = workloads.map((w) => ({ name: w.name, options: w.options }));
   const settings = { workloads: identity, mapper: o.mapper };
@@ -146,7 +150,7 @@ export async function explore(space: DesignSpace, workloads: ExploreWorkload[], 
   };
 
   const cards = space.knobs.map((k) => k.values.length);
-  const r = await searchDesigns({ cardinalities: cards, admissible, evaluate }, { strategy: o.strategy, budget: o.budget, seed: o.seed, population: o.population });
+  const r = await searchDesigns({ cardinalities: cards, admissible, evaluate }, { strategy: o.strategy, budget: o.budget, seconds: o.seconds, seed: o.seed, population: o.population });
   const designs = stored.map((d) => explored(d, o.objectives));
   return {
     space: space.name,
