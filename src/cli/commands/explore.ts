@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import { EXPLORE_MAPPER_DEFAULTS, EXPLORE_OBJECTIVES, explore, type ExploreObjective, type ExploreWorkload } from '../../explore/explore.js';
 import { DESIGN_STRATEGIES, type DesignStrategy } from '../../explore/search.js';
 import { loadSpace, spaceSize } from '../../explore/space.js';
+import { loadSuite } from '../../explore/suite.js';
 import { formatObjective, renderExplore } from '../../report/explore.js';
 import { parseLayerSpec } from '../../problem/parse.js';
 import { ResultsStore } from '../../store/store.js';
@@ -15,6 +16,7 @@ import { addModelOptions, loadOptions, type ModelFlags } from '../model-options.
 
 interface ExploreFlags extends ModelFlags {
   space: string;
+  suite?: string;
   objectives: ExploreObjective[];
   strategy: DesignStrategy;
   budget: ExploreBudget;
@@ -47,18 +49,27 @@ export function objectivesFlag(value: string): ExploreObjective[] {
   return list as ExploreObjective[];
 }
 
-function loadWorkload(name: string, f: ModelFlags): ExploreWorkload {
+function loadWorkload(name: string, f: ModelFlags, weight?: number): ExploreWorkload {
   const single = name.includes(':') && !/\.onnx$/i.test(name);
   const options = loadOptions(f);
-  return { name, workload: single ? parseLayerSpec(name) : loadGraph(name, options), options: single ? {} : options };
+  return { name, workload: single ? parseLayerSpec(name) : loadGraph(name, options), options: single ? {} : options, weight };
+}
+
+/** The models named on the command line, each weighing 1, or a suite file's weighted list: one or the other. */
+function loadWorkloads(models: string[], f: ExploreFlags): ExploreWorkload[] {
+  if (f.suite && models.length > 0) throw new AccelmapError('bad-flag', '--suite replaces the models on the command line; give one or the other');
+  if (f.suite) return loadSuite(f.suite).map((e) => loadWorkload(e.model, f, e.weight));
+  if (models.length === 0) throw new AccelmapError('bad-flag', 'explore needs models to map, or --suite FILE.yaml');
+  return models.map((m) => loadWorkload(m, f));
 }
 
 export function registerExplore(program: Command, io: Io): void {
   const cmd = program
     .command('explore')
     .description('search accelerator designs of a design space for the given workloads: Pareto front of latency, energy and area, kept in a resumable store')
-    .argument('<model...>', 'zoo models, .onnx files or layers (conv:K=16,C=16,P=8,Q=8,R=3,S=3)')
+    .argument('[model...]', 'zoo models, .onnx files or layers (conv:K=16,C=16,P=8,Q=8,R=3,S=3); latency and energy are summed over them')
     .requiredOption('--space <file>', 'design space (YAML; see presets/spaces/)')
+    .option('--suite <file.yaml>', 'weighted workload suite instead of models: a list of {model, weight}; latency and energy are the weighted sums')
     .addOption(new Option('--objectives <list>', `comma-separated, each minimized: ${EXPLORE_OBJECTIVES.join(', ')}`).argParser(objectivesFlag).default(['latency', 'energy', 'area'], 'latency,energy,area'))
     .addOption(new Option('--strategy <name>', DESIGN_STRATEGIES.join('|')).argParser(oneOf('--strategy', DESIGN_STRATEGIES)).default('nsga2'))
     .addOption(new Option('--budget <n|Ns>', 'designs to evaluate, or seconds: no new design starts once they have passed (a rerun with --store goes on from there)').argParser(exploreBudgetFlag).default({ designs: 40 }, '40'))
@@ -71,7 +82,7 @@ export function registerExplore(program: Command, io: Io): void {
     .option('--no-progress', 'no progress on stderr');
   addModelOptions(cmd).action(async (models: string[], opts: ExploreFlags) => {
     const space = loadSpace(opts.space);
-    const workloads = models.map((m) => loadWorkload(m, opts));
+    const workloads = loadWorkloads(models, opts);
     const mapper = { ...EXPLORE_MAPPER_DEFAULTS, budget: { evaluations: opts.mapBudget }, seed: opts.seed };
     const store = opts.store ? new ResultsStore(opts.store) : undefined;
     const designs = 'designs' in opts.budget ? opts.budget.designs : Infinity;
