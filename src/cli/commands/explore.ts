@@ -102,7 +102,7 @@ export function registerExplore(program: Command, io: Io): void {
           progress.update(`${seconds === undefined ? `${p.done}/${p.budget}` : p.done} designs (${p.fromStore} from store); best ${best || 'none yet'}; ETA ${formatSeconds(eta)}`);
         },
       });
-      if (result.evaluated === 0) throw new AccelmapError('infeasible', `none of the ${spaceSize(space)} designs meets the constraints`, { file: opts.space, path: 'constraints' }, 'loosen maxAreaMm2 / maxSram or change the knobs');
+      if (result.evaluated === 0) throw new AccelmapError('infeasible', `none of the ${spaceSize(space)} designs meets the constraints`, { file: opts.space, path: 'constraints' }, 'loosen maxAreaMm2 / maxSram / maxPower or change the knobs');
       progress.done(`${result.evaluated} designs in ${formatSeconds((Date.now() - start) / 1000)} (${result.fromStore} from the store), front of ${result.front.length}`);
       if (opts.json) return io.out(toJson({ evaluated: result.evaluated, fromStore: result.fromStore, rejected: result.rejected, infeasible: result.infeasible, mapperCacheHits: result.mapperCacheHits, mapper: result.mapper, objectives: result.objectives, front: result.front.map((d) => ({ hash: d.hash, knobs: d.knobs, objectives: d.objectives })) }));
       io.out(renderExplore(result));
