@@ -24,6 +24,7 @@
  * - accelerators and one mapping's cost: {@link loadArch}, {@link loadLayer}, {@link evaluate};
  * - the mapper: {@link searchMapping} (one loop nest), {@link mapNetwork} (a whole graph);
  * - planners: {@link planMemory}, {@link planScale};
+ * - design-space exploration: {@link loadSpace}, {@link explore}, with results kept by {@link openStore};
  * - other tools: {@link simulateSystolic}, {@link replayScaleSim}, {@link readScaleSim}, {@link readTimeloop}.
  *
  * @packageDocumentation
@@ -69,6 +70,15 @@ export type { StepResult, ParallelMode } from './scaleout/step.js';
 export { EXCHANGE_MODES, type ExchangeAlgorithm, type ExchangeMode } from './scaleout/exchange.js';
 export type { SweepRow } from './scaleout/sweep.js';
 export { TOPOLOGY_NAMES, type TopologyName } from './scaleout/system.js';
+
+// Design-space exploration and its results store
+export { loadSpace, spaceSize, designKnobs, type DesignSpace, type Knob, type KnobValue, type Design } from './explore/space.js';
+export { explore, EXPLORE_OBJECTIVES, EXPLORE_MAPPER_DEFAULTS, type ExploreObjective, type ExploreOptions, type ExploreWorkload, type ExploreProgress, type ExploredDesign, type ExploreResult, type InnerMapper, type DesignStore } from './explore/explore.js';
+export { DESIGN_STRATEGIES, type DesignStrategy } from './explore/search.js';
+export { loadSuite, type SuiteEntry } from './explore/suite.js';
+export { powerModel, powerAt, type PowerModel } from './explore/power.js';
+export { paretoFront, hypervolume } from './explore/pareto.js';
+export { openStore, ResultsStore, type StoredDesign, type StoredLayer, type StoredWorkload } from './store/store.js';
 
 // Other tools: SCALE-Sim's systolic array, Timeloop's inputs
 export { simulateSystolic, replayScaleSim, readScaleSim, readTimeloop, type ScaleSimInputs, type SystolicOptions, type SystolicResult, type ScaleSimReplayOptions, type ScaleSimReplayResult, type TimeloopOptions, type TimeloopResult } from './api/interop.js';

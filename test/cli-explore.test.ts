@@ -89,6 +89,50 @@ describe('explore and results', () => {
     expect(storedCounts(db)).toEqual({ designs: 6, distinct: 6, okWithoutLayers: 0 });
   }, 60_000);
 
+  it('stops starting designs when a seconds budget is spent, and a rerun with the store goes on to the full front', async () => {
+    const full = await cliJson('explore', ...KILL_ARGS.map((a) => (a === '6' ? '8' : a)), '--json');
+    expect(full.evaluated).toBe(8);
+    const timed = KILL_ARGS.filter((a, i) => a !== '--budget' && KILL_ARGS[i - 1] !== '--budget');
+    const db = tempDb();
+    const short = await cliJson('explore', ...timed, '--budget', '0.05s', '--store', db, '--json');
+    expect(short.evaluated).toBeGreaterThanOrEqual(1);
+    expect(short.evaluated).toBeLessThan(8);
+    const rest = await cliJson('explore', ...timed, '--budget', '600s', '--store', db, '--json');
+    expect(rest.fromStore).toBe(short.evaluated);
+    expect(rest.evaluated).toBe(8);
+    expect(rest.front.map((d: { hash: string }) => d.hash).sort()).toEqual(full.front.map((d: { hash: string }) => d.hash).sort());
+    expect(storedCounts(db)).toEqual({ designs: 8, distinct: 8, okWithoutLayers: 0 });
+  }, 60_000);
+
+  it('weighs a suite: each design\'s latency and energy are the weighted sums of the single-workload runs', async () => {
+    const other = 'conv:K=32,C=16,P=4,Q=4,R=1,S=1';
+    const dir = mkdtempSync(join(tmpdir(), 'accelmap-suite-'));
+    const suite = join(dir, 'suite.yaml');
+    writeFileSync(suite, `- {model: '${LAYER}', weight: 2}\n- {model: '${other}', weight: 0.5}\n`);
+    const all8 = ARGS.slice(1).map((a) => (a === '6' ? '8' : a));
+    type Row = { knobs: Record<string, unknown>; latencyS: number; energyPj: number; workloads: { name: string; weight: number }[] };
+    const rows = async (...models: string[]) => {
+      const db = join(dir, `${Math.random()}.db`);
+      await cliJson('explore', ...models, ...all8, '--store', db, '--json');
+      const designs = (await cliJson('results', db, '--json')).designs as Row[];
+      expect(designs).toHaveLength(8);
+      return new Map(designs.map((d) => [JSON.stringify(d.knobs), d]));
+    };
+    const a = await rows(LAYER), b = await rows(other), weighted = await rows('--suite', suite);
+    for (const [knobs, w] of weighted) {
+      expect(w.latencyS).toBeCloseTo(2 * a.get(knobs)!.latencyS + 0.5 * b.get(knobs)!.latencyS, 15);
+      expect(w.energyPj / (2 * a.get(knobs)!.energyPj + 0.5 * b.get(knobs)!.energyPj)).toBeCloseTo(1, 12);
+      expect(w.workloads.map((x) => x.weight)).toEqual([2, 0.5]);
+    }
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(bad, `- {model: resnet18, weight: -1}\n`);
+    expect(await cliError('explore', '--suite', bad, '--space', SPACE)).toMatch(/bad\.yaml:1.*\[0\]\.weight/);
+    writeFileSync(bad, `- {model: resnet18, weight: 1}\n- {model: resnet18, weight: 2}\n`);
+    expect(await cliError('explore', '--suite', bad, '--space', SPACE)).toMatch(/bad\.yaml:2.*model 'resnet18' appears twice/);
+    expect(await cliError('explore', LAYER, '--suite', suite, '--space', SPACE)).toMatch(/--suite replaces the models/);
+    expect(await cliError('explore', '--space', SPACE)).toMatch(/explore needs models to map, or --suite/);
+  }, 60_000);
+
   it('maps designs that differ only in the clock once: same cycles and energy, time scaled by the clock', async () => {
     const r = await cliJson('explore', ...ARGS.map((a) => (a === '6' ? '8' : a)), '--json', '--objectives', 'latency,energy');
     expect(r.evaluated).toBe(8);
@@ -105,6 +149,8 @@ describe('explore and results', () => {
 
   it('says what is wrong with bad flags and files in one line', async () => {
     expect(await cliError('explore', LAYER, '--space', SPACE, '--objectives', 'latency,speed')).toMatch(/--objectives: 'speed' is not one of latency, energy, area/);
+    expect(await cliError('explore', LAYER, '--space', SPACE, '--budget', '10m')).toMatch(/--budget '10m' is not a whole number of designs or a number of seconds/);
+    expect(await cliError('explore', LAYER, '--space', SPACE, '--budget', '0s')).toMatch(/--budget '0s'/);
     expect(await cliError('explore', LAYER, '--space', 'no/such.yaml')).toMatch(/no\/such\.yaml/);
     expect(await cliError('results', 'no/such.db')).toMatch(/no\/such\.db: no such results store/);
     const tight = join(mkdtempSync(join(tmpdir(), 'accelmap-space-')), 'tight.yaml');

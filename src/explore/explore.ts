@@ -30,6 +30,8 @@ export interface ExploreWorkload {
   workload: Graph | Problem;
   /** What else fixes it (batch, sequence length, …), part of the content hash. */
   options: unknown;
+  /** Its weight in a suite (default 1): a design's latency and energy are the weighted sums over the workloads. */
+  weight?: number;
 }
 
 /** Where evaluated designs are kept between runs (the SQLite store implements it). */
@@ -41,7 +43,10 @@ export interface DesignStore {
 export interface ExploreOptions {
   objectives: ExploreObjective[];
   strategy: DesignStrategy;
+  /** Designs to evaluate; `Infinity` when only `seconds` bounds the run. */
   budget: number;
+  /** Wall-clock seconds: no new design starts once they have passed (the first always runs). Designs read from the store cost next to none, so a rerun retraces them and goes on. */
+  seconds?: number;
   seed: number;
   population?: number;
   mapper: InnerMapper;
@@ -61,7 +66,7 @@ export interface ExploreProgress {
 export interface ExploredDesign {
   hash: string;
   knobs: Record<string, KnobValue>;
-  /** Lower is better: latency in seconds and energy in pJ (summed over the workloads), area in mm². */
+  /** Lower is better: latency in seconds and energy in pJ (weighted sums over the workloads), area in mm². */
   objectives: Partial<Record<ExploreObjective, number>>;
   status: 'ok' | 'infeasible';
   reason: string | null;
@@ -107,8 +112,9 @@ function explored(d: StoredDesign, objectives: readonly ExploreObjective[]): Exp
  * the same seeded search without mapping again.
  */
 export async function explore(space: DesignSpace, workloads: ExploreWorkload[], o: ExploreOptions): Promise<ExploreResult> {
+  if (!Number.isFinite(o.budget) && o.seconds === undefined) throw new AccelmapError('bad-input', 'explore needs a finite budget of designs or of seconds', { path: 'budget' }, 'set budget to a count, or seconds');
   const version = accelmapVersion();
-  const identity = workloads.map((w) => ({ name: w.name, options: w.options }));
+  const identity = workloads.map((w) => ({ name: w.name, options: w.options, ...(w.weight !== undefined && { weight: w.weight }) }));
   const settings = { workloads: identity, mapper: o.mapper };
   /** Mapping results by (workload, architecture without the clock): the clock alone changes seconds, not cycles or energy. */
   const mapped = new Map<string, NetworkResult>();
@@ -146,7 +152,7 @@ export async function explore(space: DesignSpace, workloads: ExploreWorkload[], 
   };
 
   const cards = space.knobs.map((k) => k.values.length);
-  const r = await searchDesigns({ cardinalities: cards, admissible, evaluate }, { strategy: o.strategy, budget: o.budget, seed: o.seed, population: o.population });
+  const r = await searchDesigns({ cardinalities: cards, admissible, evaluate }, { strategy: o.strategy, budget: o.budget, seconds: o.seconds, seed: o.seed, population: o.population });
   const designs = stored.map((d) => explored(d, o.objectives));
   return {
     space: space.name,
@@ -188,10 +194,10 @@ async function evaluateDesign(
       mapped.set(key, net);
     }
     const t = net.totals;
-    results.push({ name: w.name, cycles: t.cycles, seconds: t.cycles / arch.clockHz, energyPj: t.energyPj, utilization: t.utilization });
+    results.push({ name: w.name, weight: w.weight ?? 1, cycles: t.cycles, seconds: t.cycles / arch.clockHz, energyPj: t.energyPj, utilization: t.utilization });
     for (const l of net.layers) layers.push({ workload: w.name, name: l.name, op: l.op, cycles: l.cycles, energyPj: l.energyPj, utilization: l.utilization, dataflow: l.dataflow, mapping: l.mapping });
   }
-  const latencyS = results.reduce((s, w) => s + w.seconds, 0);
-  const energyPj = results.reduce((s, w) => s + w.energyPj, 0);
+  const latencyS = results.reduce((s, w) => s + w.weight * w.seconds, 0);
+  const energyPj = results.reduce((s, w) => s + w.weight * w.energyPj, 0);
   return { ...base, status: 'ok', reason: null, latencyS, energyPj, workloads: results, layers };
 }

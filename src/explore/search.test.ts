@@ -55,3 +55,22 @@ describe('design search', () => {
     }
   });
 });
+
+describe('design search with a time budget', () => {
+  it('starts no design once the seconds have passed, and always runs the first', async () => {
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    for (const strategy of ['nsga2', 'random'] as const) {
+      const p = synthetic();
+      const slow: SearchProblem = { ...p, evaluate: async (d) => (await sleep(40), p.evaluate(d)) };
+      const started = performance.now();
+      const r = await searchDesigns(slow, { strategy, budget: Infinity, seconds: 0.1, seed: 1 });
+      const took = (performance.now() - started) / 1000;
+      // each design takes ≥ 40 ms and none starts after 0.1 s: at most 3 start in time (at 0, ≥40 and ≥80 ms)
+      expect(r.evaluated.length).toBeGreaterThanOrEqual(1);
+      expect(r.evaluated.length).toBeLessThanOrEqual(3);
+      expect(took).toBeGreaterThanOrEqual(0.1);
+      const once = await searchDesigns(synthetic(), { strategy, budget: Infinity, seconds: 0, seed: 1 });
+      expect(once.evaluated).toHaveLength(1);
+    }
+  });
+});

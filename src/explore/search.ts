@@ -16,8 +16,10 @@ export interface SearchProblem {
 
 export interface DesignSearchOptions {
   strategy: DesignStrategy;
-  /** Designs to evaluate (admissible ones; fewer when the space has fewer). */
+  /** Designs to evaluate (admissible ones; fewer when the space has fewer); `Infinity` with `seconds`. */
   budget: number;
+  /** Wall-clock seconds: no new design is started once they have passed (the first always runs; one under way finishes). */
+  seconds?: number;
   seed: number;
   /** NSGA-II population (default: min(budget, 16)). */
   population?: number;
@@ -51,6 +53,9 @@ export async function searchDesigns(p: SearchProblem, o: DesignSearchOptions): P
   const seen = new Set<string>();
   let rejected = 0;
   const evaluated: Evaluated[] = [];
+  const started = performance.now();
+  /** Whether another design may start: budget left, and time left once one has run. */
+  const more = () => evaluated.length < o.budget && (o.seconds === undefined || evaluated.length === 0 || (performance.now() - started) / 1000 < o.seconds);
 
   /** Marks `d` seen; true when it is new and admissible. */
   const admit = (d: Design): boolean => {
@@ -84,7 +89,7 @@ export async function searchDesigns(p: SearchProblem, o: DesignSearchOptions): P
   };
 
   if (o.strategy === 'random') {
-    while (evaluated.length < o.budget) {
+    while (more()) {
       const d = fresh();
       if (!d) break;
       await run(d);
@@ -92,15 +97,15 @@ export async function searchDesigns(p: SearchProblem, o: DesignSearchOptions): P
   } else {
     const n = Math.max(2, Math.min(o.budget, o.population ?? 16));
     let population: Evaluated[] = [];
-    while (population.length < n && evaluated.length < o.budget) {
+    while (population.length < n && more()) {
       const d = fresh();
       if (!d) break;
       population.push(await run(d));
     }
-    while (evaluated.length < o.budget && !exhausted()) {
+    while (more() && !exhausted()) {
       const ranked = rankPopulation(population);
       const children: Evaluated[] = [];
-      while (children.length < n && evaluated.length < o.budget) {
+      while (children.length < n && more()) {
         const a = tournament(ranked, rng), b = tournament(ranked, rng);
         let child = a && b ? crossover(a.design, b.design, rng) : randomDesign();
         let ok = false;

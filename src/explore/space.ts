@@ -8,6 +8,7 @@ import { AccelmapError } from '../util/errors.js';
 import { presetPath } from '../util/paths.js';
 import { locatedError, readSourceFile, zodIssueError, type SourceDoc } from '../util/source-file.js';
 import { parseBytes } from '../util/units.js';
+import { powerAt, powerModel, unboundedLevel, type PowerModel } from './power.js';
 
 /**
  * A hardware design space, written as YAML over an architecture spec: each
@@ -56,6 +57,8 @@ const spaceSchema = z
         maxAreaMm2: z.number().positive().optional(),
         /** On-chip storage (SRAM and register files, all instances and cores): bytes or with a unit (`1MiB`). */
         maxSram: z.union([z.number().positive(), z.string().min(1)]).optional(),
+        /** Power cap, W, at a stated activity (0 < activity ≤ 1): the model and its formula are in explore/power.ts. */
+        maxPower: z.object({ watts: z.number().positive(), activity: z.number().gt(0).max(1) }).strict().optional(),
       })
       .strict()
       .optional(),
@@ -76,7 +79,7 @@ export interface DesignSpace {
   /** The base spec, as data, before any knob is applied. */
   baseSpec: Record<string, unknown>;
   knobs: Knob[];
-  constraints: { maxAreaMm2?: number; maxSramBytes?: number };
+  constraints: { maxAreaMm2?: number; maxSramBytes?: number; maxPower?: { watts: number; activity: number } };
 }
 
 /** One design: an index into each knob's values. */
@@ -86,6 +89,7 @@ export type Design = number[];
 export interface DesignStatic {
   areaMm2: number;
   sramBytes: number;
+  power: PowerModel;
 }
 
 type Segment = { key: string } | { key: string; select: { field: string; value: string } } | { key: string; index: number };
@@ -156,8 +160,9 @@ export function loadSpace(file: string): DesignSpace {
   if (!parsed.success) throw zodIssueError(parsed.error, src, 'bad-spec', SPACE_HINT);
   const s = parsed.data;
   const baseSpec = resolveArch(s.arch, file).value as Record<string, unknown>;
+  let base;
   try {
-    archFromSpec(baseSpec, s.arch);
+    base = archFromSpec(baseSpec, s.arch);
   } catch (e) {
     if (e instanceof AccelmapError) throw new AccelmapError('bad-spec', `base architecture '${s.arch}' is not valid: ${e.message}`, { file, path: 'arch' });
     throw e;
@@ -184,8 +189,10 @@ export function loadSpace(file: string): DesignSpace {
     names.add(k.name);
   }
   const c = s.constraints ?? {};
+  const unbounded = c.maxPower && unboundedLevel(base);
+  if (unbounded) throw locatedError('bad-spec', `a power cap needs every on-chip level's bandwidth, and ${unbounded}'s is unbounded`, src, ['constraints', 'maxPower'], `give ${unbounded} a readBandwidth and writeBandwidth, or a sharedBandwidth, in the arch`);
   const maxSramBytes = c.maxSram === undefined ? undefined : typeof c.maxSram === 'number' ? c.maxSram : sramLimit(c.maxSram, src);
-  return { name: s.name, file, baseSpec, knobs, constraints: { maxAreaMm2: c.maxAreaMm2, maxSramBytes } };
+  return { name: s.name, file, baseSpec, knobs, constraints: { maxAreaMm2: c.maxAreaMm2, maxSramBytes, maxPower: c.maxPower } };
 }
 
 function sramLimit(text: string, src: SourceDoc): number {
@@ -228,7 +235,7 @@ export function designArch(space: DesignSpace, d: Design): Architecture | { inva
 export function designStatic(arch: Architecture): DesignStatic {
   const s = summarizeArch(arch);
   const onChip = s.levels.filter((l) => l.class !== 'dram').reduce((sum, l) => sum + (l.capacityBytes ?? 0) * l.instances, 0);
-  return { areaMm2: (s.areaUm2 * s.cores.count) / 1e6, sramBytes: onChip * s.cores.count };
+  return { areaMm2: (s.areaUm2 * s.cores.count) / 1e6, sramBytes: onChip * s.cores.count, power: powerModel(arch) };
 }
 
 /** The constraint a design breaks, or undefined when it meets them all. */
@@ -236,5 +243,6 @@ export function constraintViolation(space: DesignSpace, st: DesignStatic): strin
   const c = space.constraints;
   if (c.maxAreaMm2 !== undefined && st.areaMm2 > c.maxAreaMm2) return `area ${st.areaMm2.toFixed(3)} mm² > ${c.maxAreaMm2} mm²`;
   if (c.maxSramBytes !== undefined && st.sramBytes > c.maxSramBytes) return `on-chip storage ${st.sramBytes} B > ${c.maxSramBytes} B`;
+  if (c.maxPower !== undefined && powerAt(st.power, c.maxPower.activity) > c.maxPower.watts) return `power ${powerAt(st.power, c.maxPower.activity).toFixed(3)} W at activity ${c.maxPower.activity} > ${c.maxPower.watts} W`;
   return undefined;
 }

@@ -23,6 +23,8 @@ export interface StoredLayer {
 
 export interface StoredWorkload {
   name: string;
+  /** Its weight in the design's latency and energy (1 outside a suite). */
+  weight: number;
   cycles: number;
   seconds: number;
   energyPj: number;
@@ -38,7 +40,7 @@ export interface StoredDesign {
   reason: string | null;
   areaMm2: number;
   sramBytes: number;
-  /** Summed over the workloads; null when infeasible. */
+  /** Weighted sums over the workloads; null when infeasible. */
   latencyS: number | null;
   energyPj: number | null;
   workloads: StoredWorkload[];
@@ -113,7 +115,8 @@ function fromRow(r: DesignRow, layers: StoredLayer[] = []): StoredDesign {
     sramBytes: r.sram_bytes,
     latencyS: r.latency_s,
     energyPj: r.energy_pj,
-    workloads: JSON.parse(r.workloads),
+    // stores written before suites carry no weights: every workload then counted once
+    workloads: (JSON.parse(r.workloads) as StoredWorkload[]).map((w) => ({ ...w, weight: w.weight ?? 1 })),
     settings: JSON.parse(r.settings),
     layers,
   };
@@ -198,4 +201,13 @@ export class ResultsStore {
   close(): void {
     this.db.close();
   }
+}
+
+/**
+ * Opens (or creates, unless `mustExist`) a results store: `get`/`put` by
+ * content hash, `all()` and `layers(hash)` return plain data. Pass it to
+ * `explore` as its `store` to make a run resumable; `close()` it when done.
+ */
+export function openStore(file: string, options: { mustExist?: boolean } = {}): ResultsStore {
+  return new ResultsStore(file, options);
 }

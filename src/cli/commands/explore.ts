@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import { EXPLORE_MAPPER_DEFAULTS, EXPLORE_OBJECTIVES, explore, type ExploreObjective, type ExploreWorkload } from '../../explore/explore.js';
 import { DESIGN_STRATEGIES, type DesignStrategy } from '../../explore/search.js';
 import { loadSpace, spaceSize } from '../../explore/space.js';
+import { loadSuite } from '../../explore/suite.js';
 import { formatObjective, renderExplore } from '../../report/explore.js';
 import { parseLayerSpec } from '../../problem/parse.js';
 import { ResultsStore } from '../../store/store.js';
@@ -15,9 +16,10 @@ import { addModelOptions, loadOptions, type ModelFlags } from '../model-options.
 
 interface ExploreFlags extends ModelFlags {
   space: string;
+  suite?: string;
   objectives: ExploreObjective[];
   strategy: DesignStrategy;
-  budget: number;
+  budget: ExploreBudget;
   population?: number;
   mapBudget: number;
   store?: string;
@@ -25,6 +27,18 @@ interface ExploreFlags extends ModelFlags {
   threads?: number;
   json?: boolean;
   progress: boolean;
+}
+
+/** A count of designs, or wall-clock seconds. */
+export type ExploreBudget = { designs: number } | { seconds: number };
+
+/** `40` → 40 designs; `30s` (or `2.5s`) → 30 seconds. */
+export function exploreBudgetFlag(value: string): ExploreBudget {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(s?)\s*$/.exec(value);
+  const n = Number(m?.[1]);
+  if (m?.[2] && n > 0) return { seconds: n };
+  if (m && !m[2] && Number.isSafeInteger(n) && n >= 1) return { designs: n };
+  throw new AccelmapError('bad-flag', `--budget '${value}' is not a whole number of designs or a number of seconds`, {}, 'e.g. --budget 40 or --budget 90s');
 }
 
 /** `latency,energy,area` → the list, each one checked. */
@@ -35,21 +49,30 @@ export function objectivesFlag(value: string): ExploreObjective[] {
   return list as ExploreObjective[];
 }
 
-function loadWorkload(name: string, f: ModelFlags): ExploreWorkload {
+function loadWorkload(name: string, f: ModelFlags, weight?: number): ExploreWorkload {
   const single = name.includes(':') && !/\.onnx$/i.test(name);
   const options = loadOptions(f);
-  return { name, workload: single ? parseLayerSpec(name) : loadGraph(name, options), options: single ? {} : options };
+  return { name, workload: single ? parseLayerSpec(name) : loadGraph(name, options), options: single ? {} : options, weight };
+}
+
+/** The models named on the command line, each weighing 1, or a suite file's weighted list: one or the other. */
+function loadWorkloads(models: string[], f: ExploreFlags): ExploreWorkload[] {
+  if (f.suite && models.length > 0) throw new AccelmapError('bad-flag', '--suite replaces the models on the command line; give one or the other');
+  if (f.suite) return loadSuite(f.suite).map((e) => loadWorkload(e.model, f, e.weight));
+  if (models.length === 0) throw new AccelmapError('bad-flag', 'explore needs models to map, or --suite FILE.yaml');
+  return models.map((m) => loadWorkload(m, f));
 }
 
 export function registerExplore(program: Command, io: Io): void {
   const cmd = program
     .command('explore')
     .description('search accelerator designs of a design space for the given workloads: Pareto front of latency, energy and area, kept in a resumable store')
-    .argument('<model...>', 'zoo models, .onnx files or layers (conv:K=16,C=16,P=8,Q=8,R=3,S=3)')
+    .argument('[model...]', 'zoo models, .onnx files or layers (conv:K=16,C=16,P=8,Q=8,R=3,S=3); latency and energy are summed over them')
     .requiredOption('--space <file>', 'design space (YAML; see presets/spaces/)')
+    .option('--suite <file.yaml>', 'weighted workload suite instead of models: a list of {model, weight}; latency and energy are the weighted sums')
     .addOption(new Option('--objectives <list>', `comma-separated, each minimized: ${EXPLORE_OBJECTIVES.join(', ')}`).argParser(objectivesFlag).default(['latency', 'energy', 'area'], 'latency,energy,area'))
     .addOption(new Option('--strategy <name>', DESIGN_STRATEGIES.join('|')).argParser(oneOf('--strategy', DESIGN_STRATEGIES)).default('nsga2'))
-    .addOption(new Option('--budget <n>', 'designs to evaluate').argParser(positiveInt('--budget')).default(40))
+    .addOption(new Option('--budget <n|Ns>', 'designs to evaluate, or seconds: no new design starts once they have passed (a rerun with --store goes on from there)').argParser(exploreBudgetFlag).default({ designs: 40 }, '40'))
     .option('--population <n>', 'NSGA-II population (default: min(budget, 16))', positiveInt('--population'))
     .addOption(new Option('--map-budget <n>', 'mapper evaluations per distinct loop nest of each design (small by default: a design costs seconds)').argParser(positiveInt('--map-budget')).default(500))
     .option('--store <file.db>', 'SQLite results store: evaluated designs are kept there and skipped on a rerun')
@@ -59,24 +82,27 @@ export function registerExplore(program: Command, io: Io): void {
     .option('--no-progress', 'no progress on stderr');
   addModelOptions(cmd).action(async (models: string[], opts: ExploreFlags) => {
     const space = loadSpace(opts.space);
-    const workloads = models.map((m) => loadWorkload(m, opts));
+    const workloads = loadWorkloads(models, opts);
     const mapper = { ...EXPLORE_MAPPER_DEFAULTS, budget: { evaluations: opts.mapBudget }, seed: opts.seed };
     const store = opts.store ? new ResultsStore(opts.store) : undefined;
-    if (opts.progress) io.err(`explore ${space.name}: ${space.knobs.length} knobs, ${spaceSize(space)} designs before constraints; ${opts.strategy}, budget ${opts.budget} designs; mapper ${mapper.strategy}, ${opts.mapBudget} evaluations per loop nest (--map-budget)`);
+    const designs = 'designs' in opts.budget ? opts.budget.designs : Infinity;
+    const seconds = 'seconds' in opts.budget ? opts.budget.seconds : undefined;
+    const budgetText = seconds === undefined ? `${designs} designs` : formatSeconds(seconds);
+    if (opts.progress) io.err(`explore ${space.name}: ${space.knobs.length} knobs, ${spaceSize(space)} designs before constraints; ${opts.strategy}, budget ${budgetText}; mapper ${mapper.strategy}, ${opts.mapBudget} evaluations per loop nest (--map-budget)`);
     const progress = stderrProgress('explore', opts.progress);
     const start = Date.now();
     try {
       const result = await explore(space, workloads, {
-        objectives: opts.objectives, strategy: opts.strategy, budget: opts.budget, seed: opts.seed, population: opts.population, mapper, threads: opts.threads, store,
+        objectives: opts.objectives, strategy: opts.strategy, budget: designs, seconds, seed: opts.seed, population: opts.population, mapper, threads: opts.threads, store,
         onDesign: (p) => {
           const elapsed = (Date.now() - start) / 1000;
           const fresh = p.done - p.fromStore;
-          const eta = fresh > 0 ? ((p.budget - p.done) * elapsed) / fresh : 0;
+          const eta = seconds !== undefined ? Math.max(0, seconds - elapsed) : fresh > 0 ? ((p.budget - p.done) * elapsed) / fresh : 0;
           const best = opts.objectives.flatMap((o) => (p.best[o] === undefined ? [] : [`${o} ${formatObjective(o, p.best[o])}`])).join(', ');
-          progress.update(`${p.done}/${p.budget} designs (${p.fromStore} from store); best ${best || 'none yet'}; ETA ${formatSeconds(eta)}`);
+          progress.update(`${seconds === undefined ? `${p.done}/${p.budget}` : p.done} designs (${p.fromStore} from store); best ${best || 'none yet'}; ETA ${formatSeconds(eta)}`);
         },
       });
-      if (result.evaluated === 0) throw new AccelmapError('infeasible', `none of the ${spaceSize(space)} designs meets the constraints`, { file: opts.space, path: 'constraints' }, 'loosen maxAreaMm2 / maxSram or change the knobs');
+      if (result.evaluated === 0) throw new AccelmapError('infeasible', `none of the ${spaceSize(space)} designs meets the constraints`, { file: opts.space, path: 'constraints' }, 'loosen maxAreaMm2 / maxSram / maxPower or change the knobs');
       progress.done(`${result.evaluated} designs in ${formatSeconds((Date.now() - start) / 1000)} (${result.fromStore} from the store), front of ${result.front.length}`);
       if (opts.json) return io.out(toJson({ evaluated: result.evaluated, fromStore: result.fromStore, rejected: result.rejected, infeasible: result.infeasible, mapperCacheHits: result.mapperCacheHits, mapper: result.mapper, objectives: result.objectives, front: result.front.map((d) => ({ hash: d.hash, knobs: d.knobs, objectives: d.objectives })) }));
       io.out(renderExplore(result));
