@@ -15,9 +15,9 @@ import { simplify } from './simplify.js';
  * The pass pipeline, in order. Inference graphs get every pass asked for;
  * training graphs only those that keep training's meaning (no BatchNormalization
  * folding: training normalizes by batch statistics). The layout rewrite runs
- * only when named.
+ * only when named, before fusion so blocked convolutions take their epilogues.
  */
-export const PASSES: readonly Pass[] = [simplify, foldBatchNorm, fuseOps, layout];
+export const PASSES: readonly Pass[] = [simplify, foldBatchNorm, layout, fuseOps];
 export const PASS_NAMES = PASSES.map((p) => p.name);
 export const DEFAULT_PASSES = PASS_NAMES.filter((p) => p !== layout.name);
 

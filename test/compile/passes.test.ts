@@ -8,6 +8,8 @@ import { seededParams } from '../../src/execute/params.js';
 import { errorOf } from '../../src/util/test-util.js';
 import { GraphBuilder } from '../../src/workload/builder.js';
 import type { Graph } from '../../src/workload/graph.js';
+import { nodeInputTypes } from '../../src/workload/infer.js';
+import { registry } from '../../src/workload/ops/index.js';
 import { buildZooModel } from '../../src/workload/zoo/index.js';
 
 /**
@@ -150,6 +152,19 @@ describe('layout rewrite (NCHW → NCHW[b]c)', () => {
   it('channels not a multiple of the block stay NCHW', () => {
     const c = compileGraph(testNet(), { passes: ['layout'], block: 16 });
     expect(transforms(c.graph)).toEqual([]);
+  });
+
+  it('runs before fusion: blocked convolutions take their ReLU, and the outputs stay', () => {
+    const g = chain();
+    const c = compileGraph(g, { passes: ['simplify', 'bn-fold', 'fuse', 'layout'] });
+    expect(c.applied).toEqual(['simplify', 'bn-fold', 'layout', 'fuse']);
+    expect(ops(c.graph)).toEqual(['LayoutTransform', 'FusedGroup', 'Blocked', 'LayoutTransform']);
+    expect(c.graph.nodes[1]!.attrs.anchor).toBe('Blocked');
+    // a blocked convolution lowers to the loop nest of the NCHW one it wraps
+    const conv = g.nodes[0]!, group = c.graph.nodes[1]!;
+    expect(registry.get('FusedGroup').lower!(nodeInputTypes(c.graph, group), [c.graph.tensors[group.outputs[0]!]!], group.attrs))
+      .toEqual(registry.get('Conv').lower!(nodeInputTypes(g, conv), [g.tensors[conv.outputs[0]!]!], registry.get('Conv').attrs(conv.attrs)));
+    expect(maxRelDiff(g, c)).toBeLessThan(1e-5);
   });
 
   it('is not in the default pipeline', () => {

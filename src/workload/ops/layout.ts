@@ -49,6 +49,12 @@ function innerAttrs(a: BlockedAttrs): Attrs {
   return JSON.parse(a.inner) as Attrs;
 }
 
+/** The inner op with its NCHW view of a Blocked node's inputs and outputs. */
+function unblocked(inputs: (TensorType | undefined)[], outputs: TensorType[], a: BlockedAttrs) {
+  const kind = boundKind(a.op);
+  return { kind, ins: innerInputs(inputs), outs: outputs.map((t) => ({ ...t, shape: plainShape(t.shape) })), attrs: kind.attrs(innerAttrs(a)) };
+}
+
 export const Blocked = defineOp<BlockedAttrs>({
   op: 'Blocked',
   opClass: 'other',
@@ -67,7 +73,12 @@ export const Blocked = defineOp<BlockedAttrs>({
     return kind.infer(innerInputs(inputs), kind.attrs(innerAttrs(a))).map((t) => ({ ...t, shape: blockedShape(t.shape, a.block) }));
   },
   counts(inputs, outputs, a) {
-    const kind = boundKind(a.op);
-    return kind.counts(innerInputs(inputs), outputs.map((t) => ({ ...t, shape: plainShape(t.shape) })), kind.attrs(innerAttrs(a)));
+    const { kind, ins, outs, attrs } = unblocked(inputs, outputs, a);
+    return kind.counts(ins, outs, attrs);
+  },
+  // the inner op's loop nests, on the same numbers of elements
+  lower(inputs, outputs, a) {
+    const { kind, ins, outs, attrs } = unblocked(inputs, outputs, a);
+    return kind.lower ? kind.lower(ins, outs, attrs) : [];
   },
 });
