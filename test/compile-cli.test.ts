@@ -21,6 +21,15 @@ describe('accelmap compile', () => {
     expect(r.fusedGroups).toEqual([]);
     expect(await cliError('compile', 'resnet18', '--passes', 'simplify,unroll')).toMatch(/unknown pass 'unroll'/);
   });
+
+  it('layout blocks resnet18 from the stem ReLU to the global pool: 2 transforms, 19 convolutions and the max pool as Blocked', async () => {
+    // the stem Conv reads 3 channels (not a multiple of 16) and stays NCHW; GlobalAveragePool has no blocked rule
+    const r = await cliJson('compile', 'resnet18', '--json', '--passes', 'simplify,bn-fold,layout', '--dump-after', 'layout');
+    const nodes: { op: string }[] = r.dumps[0].nodes;
+    expect(nodes.filter((n) => n.op === 'LayoutTransform')).toHaveLength(2);
+    expect(nodes.filter((n) => n.op === 'Blocked')).toHaveLength(19 + 1);
+    expect(await cliError('compile', 'resnet18', '--passes', 'layout', '--block', '0')).toMatch(/--block/);
+  });
 });
 
 describe('accelmap map on the compiled graph', () => {

@@ -15,7 +15,7 @@ import type { CompileState, Pass } from './pass.js';
 export type Pattern = 'out-fusable' | 'elementwise' | 'injective' | 'reduction' | 'opaque';
 
 const PATTERN: Record<string, Pattern> = {
-  Conv: 'out-fusable', ConvTranspose: 'out-fusable', Gemm: 'out-fusable', MatMul: 'out-fusable',
+  Conv: 'out-fusable', Blocked: 'out-fusable', ConvTranspose: 'out-fusable', Gemm: 'out-fusable', MatMul: 'out-fusable',
   // inference BatchNormalization is a per-channel scale and shift
   BatchNormalization: 'elementwise', Cast: 'elementwise', Clip: 'elementwise',
   Reshape: 'injective', Flatten: 'injective', Squeeze: 'injective', Unsqueeze: 'injective', Transpose: 'injective', Slice: 'injective', Expand: 'injective',

@@ -7,16 +7,19 @@ import { nodeInputTypes } from '../workload/infer.js';
 import { fusedEpilogue, type FusedAttrs } from '../workload/ops/fused.js';
 import { foldBatchNorm } from './bn-fold.js';
 import { fuseOps } from './fuse.js';
+import { layout } from './layout.js';
 import type { CompileState, Pass } from './pass.js';
 import { simplify } from './simplify.js';
 
 /**
- * The pass pipeline, in order. Inference graphs get every pass; training
- * graphs only those that keep training's meaning (no BatchNormalization
- * folding: training normalizes by batch statistics).
+ * The pass pipeline, in order. Inference graphs get every pass asked for;
+ * training graphs only those that keep training's meaning (no BatchNormalization
+ * folding: training normalizes by batch statistics). The layout rewrite runs
+ * only when named, before fusion so blocked convolutions take their epilogues.
  */
-export const PASSES: readonly Pass[] = [simplify, foldBatchNorm, fuseOps];
+export const PASSES: readonly Pass[] = [simplify, foldBatchNorm, layout, fuseOps];
 export const PASS_NAMES = PASSES.map((p) => p.name);
+export const DEFAULT_PASSES = PASS_NAMES.filter((p) => p !== layout.name);
 
 export interface Compiled extends CompileState {
   /** Passes run, in order. */
@@ -28,13 +31,15 @@ export interface Compiled extends CompileState {
 }
 
 export interface CompileOptions {
-  /** Pass names to run (default: all, in pipeline order). */
+  /** Pass names to run, in pipeline order whatever their order here (default: all but layout). */
   passes?: readonly string[];
   dumpAfter?: readonly string[];
+  /** Channel block of the layout pass (default 16). */
+  block?: number;
 }
 
 export function compileGraph(graph: Graph, o: CompileOptions = {}): Compiled {
-  const wanted = o.passes ?? PASS_NAMES;
+  const wanted = o.passes ?? DEFAULT_PASSES;
   for (const name of [...wanted, ...(o.dumpAfter ?? [])]) {
     if (!PASS_NAMES.includes(name)) throw new AccelmapError('bad-flag', `unknown pass '${name}'`, {}, `passes: ${PASS_NAMES.join(', ')}`);
   }
@@ -46,7 +51,7 @@ export function compileGraph(graph: Graph, o: CompileOptions = {}): Compiled {
       out.skipped.push({ pass: pass.name, reason: 'not valid for a training graph' });
       continue;
     }
-    state = pass.run(state);
+    state = pass.run(state, { block: o.block ?? 16 });
     out.applied.push(pass.name);
     if (o.dumpAfter?.includes(pass.name)) out.snapshots.push({ pass: pass.name, graph: state.graph });
   }

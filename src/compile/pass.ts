@@ -18,5 +18,10 @@ export interface Pass {
   readonly description: string;
   /** Whether the pass keeps a training graph's meaning (its statistics, saved tensors, gradients). */
   readonly training: boolean;
-  run(state: CompileState): CompileState;
+  run(state: CompileState, options: PassOptions): CompileState;
+}
+
+export interface PassOptions {
+  /** Channel block of the layout pass (the accelerator's vector width). */
+  block: number;
 }

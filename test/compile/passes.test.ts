@@ -2,11 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { derivedParams } from '../../src/compile/derived.js';
 import { compileGraph, PASS_NAMES } from '../../src/compile/index.js';
 import { execute } from '../../src/execute/execute.js';
+import { kernels } from '../../src/execute/kernels/index.js';
 import { seededInputs } from '../../src/execute/inputs.js';
 import { seededParams } from '../../src/execute/params.js';
 import { errorOf } from '../../src/util/test-util.js';
 import { GraphBuilder } from '../../src/workload/builder.js';
 import type { Graph } from '../../src/workload/graph.js';
+import { nodeInputTypes } from '../../src/workload/infer.js';
+import { registry } from '../../src/workload/ops/index.js';
 import { buildZooModel } from '../../src/workload/zoo/index.js';
 
 /**
@@ -101,5 +104,83 @@ describe('compiler passes, checked by the executor', () => {
 
   it('unknown passes are refused', () => {
     expect(errorOf(() => compileGraph(g, { passes: ['nope'] })).message).toMatch(/unknown pass 'nope'/);
+  });
+});
+
+describe('layout rewrite (NCHW → NCHW[b]c)', () => {
+  const transforms = (g: Graph) => g.nodes.filter((n) => n.op === 'LayoutTransform').map((n) => n.attrs.direction);
+
+  function chain(): Graph {
+    const b = new GraphBuilder('blocked', { batch: 1 });
+    const x = b.input('x', [1, 16, 6, 6]);
+    const c2 = b.conv(b.relu(b.conv(x, 32, { kernel: 3, pad: 'same', bias: true, name: 'c1' })), 16, { kernel: 3, pad: 'same', name: 'c2' });
+    return b.build([c2]);
+  }
+
+  it('conv → relu → conv keeps its outputs and keeps only the 2 transforms at its edges', () => {
+    const g = chain();
+    const c = compileGraph(g, { passes: ['layout'] });
+    // 3 nodes × (block, unblock) inserted; the 2 unblock→block pairs between them cancel
+    expect(transforms(c.graph)).toEqual(['block', 'unblock']);
+    expect(ops(c.graph)).toEqual(['LayoutTransform', 'Blocked', 'Relu', 'Blocked', 'LayoutTransform']);
+    expect(c.graph.tensors[c.graph.nodes[2]!.outputs[0]!]!.shape).toEqual([1, 2, 6, 6, 16]);
+    expect(maxRelDiff(g, c)).toBeLessThan(1e-5);
+  });
+
+  it('--block 8 blocks by 8, and a pool joins the chain', () => {
+    const b = new GraphBuilder('pooled', { batch: 1 });
+    const x = b.input('x', [2, 8, 6, 6]);
+    const y = b.maxPool(b.op('Sigmoid', [b.conv(x, 16, { kernel: 1, name: 'c' })]), { kernel: 2, stride: 2 });
+    const g = b.build([b.globalAvgPool(y)]);
+    const c = compileGraph(g, { passes: ['layout'], block: 8 });
+    expect(transforms(c.graph)).toEqual(['block', 'unblock']);
+    expect(c.graph.tensors[c.graph.nodes[3]!.outputs[0]!]!.shape).toEqual([2, 2, 3, 3, 8]);
+    expect(maxRelDiff(g, c)).toBeLessThan(1e-5);
+  });
+
+  it('a residual block: the skip and the Add stay blocked, 2 transforms in all', () => {
+    const b = new GraphBuilder('residual', { batch: 1 });
+    const x = b.relu(b.input('x', [1, 16, 5, 5]));
+    const y = b.relu(b.add(b.conv(b.relu(b.conv(x, 16, { kernel: 3, pad: 'same', name: 'c1' })), 16, { kernel: 3, pad: 'same', name: 'c2' }), x));
+    const g = b.build([b.globalAvgPool(y)]);
+    const c = compileGraph(g, { passes: ['layout'] });
+    expect(transforms(c.graph)).toEqual(['block', 'unblock']);
+    expect(ops(c.graph).filter((o) => o === 'Blocked')).toHaveLength(2);
+    expect(maxRelDiff(g, c)).toBeLessThan(1e-5);
+  });
+
+  it('channels not a multiple of the block stay NCHW', () => {
+    const c = compileGraph(testNet(), { passes: ['layout'], block: 16 });
+    expect(transforms(c.graph)).toEqual([]);
+  });
+
+  it('runs before fusion: blocked convolutions take their ReLU, and the outputs stay', () => {
+    const g = chain();
+    const c = compileGraph(g, { passes: ['simplify', 'bn-fold', 'fuse', 'layout'] });
+    expect(c.applied).toEqual(['simplify', 'bn-fold', 'layout', 'fuse']);
+    expect(ops(c.graph)).toEqual(['LayoutTransform', 'FusedGroup', 'Blocked', 'LayoutTransform']);
+    expect(c.graph.nodes[1]!.attrs.anchor).toBe('Blocked');
+    // a blocked convolution lowers to the loop nest of the NCHW one it wraps
+    const conv = g.nodes[0]!, group = c.graph.nodes[1]!;
+    expect(registry.get('FusedGroup').lower!(nodeInputTypes(c.graph, group), [c.graph.tensors[group.outputs[0]!]!], group.attrs))
+      .toEqual(registry.get('Conv').lower!(nodeInputTypes(g, conv), [g.tensors[conv.outputs[0]!]!], registry.get('Conv').attrs(conv.attrs)));
+    expect(maxRelDiff(g, c)).toBeLessThan(1e-5);
+  });
+
+  it('is not in the default pipeline', () => {
+    expect(compileGraph(chain()).applied).toEqual(['simplify', 'bn-fold', 'fuse']);
+  });
+
+  it('LayoutTransform puts channel c at block c/b, lane c%b, and back', () => {
+    // [1, 4, 1, 2] holding c·2 + w, blocked by 2 → [1, 2, 1, 2, 2] in (cb, w, lane) order
+    const v = { shape: [1, 4, 1, 2], dtype: 'float32' as const, data: Float32Array.from([0, 1, 2, 3, 4, 5, 6, 7]) };
+    const run = (x: typeof v, direction: string, shape: number[]) => kernels.get('LayoutTransform')!.run({
+      node: { name: 't', op: 'LayoutTransform', inputs: ['x'], outputs: ['y'], attrs: {}, phase: 'forward' },
+      inputs: [x], attrs: { block: 2, direction }, outputs: [{ shape, dtype: 'float32' }], kernels,
+    })[0]!;
+    const blocked = run(v, 'block', [1, 2, 1, 2, 2]);
+    expect(blocked.shape).toEqual([1, 2, 1, 2, 2]);
+    expect(Array.from(blocked.data)).toEqual([0, 2, 1, 3, 4, 6, 5, 7]);
+    expect(Array.from(run(blocked as typeof v, 'unblock', [1, 4, 1, 2]).data)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
   });
 });

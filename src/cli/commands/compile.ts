@@ -1,17 +1,19 @@
 import type { Command } from 'commander';
 import { loadArch } from '../../arch/load.js';
-import { compileGraph, graphFigures, PASS_NAMES, PASSES } from '../../compile/index.js';
+import { compileGraph, DEFAULT_PASSES, graphFigures, PASSES } from '../../compile/index.js';
 import { renderTable } from '../../util/table.js';
 import { formatBytes, formatCount } from '../../util/units.js';
 import type { Graph } from '../../workload/graph.js';
 import type { FusedAttrs } from '../../workload/ops/fused.js';
 import { loadGraph } from '../../workload/load.js';
+import { positiveInt } from '../flags.js';
 import { toJson, type Io } from '../io.js';
 import { addModelOptions, loadOptions, type ModelFlags } from '../model-options.js';
 
 interface CompileFlags extends ModelFlags {
   passes?: string;
   dumpAfter?: string[];
+  block: number;
   arch: string;
   json?: boolean;
 }
@@ -34,14 +36,15 @@ export function registerCompile(program: Command, io: Io): void {
     .command('compile')
     .description(`run the graph compiler's passes on a model (${PASSES.map((p) => p.name).join(', ')}) and compare the graph before and after`)
     .argument('<model>', 'zoo model name or .onnx file')
-    .option('--passes <list>', `passes to run, comma-separated (default: ${PASS_NAMES.join(',')})`, list)
+    .option('--passes <list>', `passes to run, comma-separated (default: ${DEFAULT_PASSES.join(',')}; layout only when named)`, list)
+    .option('--block <n>', 'channel block of the layout pass (NCHW[n]c)', positiveInt('--block'), 16)
     .option('--dump-after <pass>', 'print the graph after this pass (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--arch <arch>', 'accelerator whose vector unit prices the ops without MACs', 'eyeriss')
     .option('--json', 'print JSON');
   addModelOptions(cmd).action((model: string, opts: CompileFlags) => {
     const arch = loadArch(opts.arch);
     const graph = loadGraph(model, loadOptions(opts));
-    const c = compileGraph(graph, { passes: opts.passes as unknown as string[] | undefined, dumpAfter: opts.dumpAfter });
+    const c = compileGraph(graph, { passes: opts.passes as unknown as string[] | undefined, dumpAfter: opts.dumpAfter, block: opts.block });
     const report = {
       model: graph.name,
       mode: graph.mode,

@@ -22,6 +22,11 @@ export function bindFusedRegistry(get: (op: string) => OpKind): void {
   kinds = get;
 }
 
+/** An op kind of the registry, for ops that wrap others. */
+export function boundKind(op: string): OpKind {
+  return kinds!(op);
+}
+
 export interface FusedMember {
   node: Node;
   inputs: (TensorType | undefined)[];

@@ -53,6 +53,7 @@ import { DepthToSpace, SpaceToDepth } from './space_depth.js';
 import { TopK } from './topk.js';
 import { Trilu } from './trilu.js';
 import { bindFusedRegistry, FusedGroup } from './fused.js';
+import { Blocked, LayoutTransform } from './layout.js';
 
 /** The registry of every op kind accelmap knows. Adding an op: one file under ops/ and one entry here. */
 export const registry = new OpRegistry();
@@ -74,6 +75,7 @@ for (const kind of [
   NonZero, Unique, NonMaxSuppression, Compress, Resize, DepthToSpace, SpaceToDepth, CenterCropPad, ReverseSequence, Col2Im,
   QuantizeLinear, DequantizeLinear, DynamicQuantizeLinear, MatMulInteger, ConvInteger, QLinearMatMul, QLinearConv,
   MeanVarianceNormalization, LpNormalization, RMSNormalization, GridSample, AffineGrid, RoiAlign, MaxRoiPool, MaxUnpool, DeformConv, Det,
+  LayoutTransform, Blocked,
   BitCast, DFT, STFT, ...WINDOW_OPS, MelWeightMatrix, CausalConvWithState, LinearAttention, ...PREVIEW_OPTIMIZERS,
 ]) {
   registry.register(kind);
