@@ -11,7 +11,7 @@ import type { Convention } from '../../mapping/model.js';
 import type { NetworkResult } from '../../network/map.js';
 import type { UserConstraints } from '../../search/constraints-file.js';
 import { AccelmapError } from '../../util/errors.js';
-import { checkWritable, makeDirectory, writeTextFile } from '../../util/files.js';
+import { writeTextFile } from '../../util/files.js';
 import { conventionOption } from '../convention-option.js';
 import { oneOf } from '../flags.js';
 import { warn, type Io } from '../io.js';
@@ -48,19 +48,12 @@ export interface TimeloopTarget {
 
 export function timeloopTarget(model: string | undefined, opts: TimeloopMapFlags, io: Io): TimeloopTarget {
   if (model !== undefined) throw new AccelmapError('bad-flag', `give either a model ('${model}') or --timeloop, not both`);
-  if (opts.timeloopOut !== undefined) prepareOut(opts.timeloopOut);
   const docs = readTimeloopDocs(opts.timeloop!);
   const design = loadTimeloopDesign(docs, { ert: opts.ert, ertMode: opts.ertEnergy });
   const { user, notes } = timeloopMapspace(docs, design.problem, design.arch.arch, design.arch.constraints);
   for (const line of renderNotes([...design.notes, ...notes], opts.verbose === true)) warn(io, line);
   const name = design.problem.kind;
   return { name, design, constraints: user };
-}
-
-/** Creates the --timeloop-out folder and checks it can be written, before the search. */
-function prepareOut(dir: string): void {
-  makeDirectory(dir, 'Timeloop mappings');
-  checkWritable(join(dir, 'timeloop-mapper.map.yaml'), 'Timeloop mapping');
 }
 
 export function writeTimeloopOut(t: TimeloopTarget, result: NetworkResult, opts: TimeloopMapFlags, io: Io): void {

@@ -104,7 +104,8 @@ export function registerMap(program: Command, io: Io): void {
     if (!timeloop && opts.arch === undefined) throw new AccelmapError('bad-flag', 'map needs --arch (or --timeloop FILE..., whose architecture is used)');
     const arch = timeloop?.design.arch.arch ?? loadArch(opts.arch!);
     parseObjective(opts.objective);
-    if (opts.timeloopOut && !timeloop) makeDirectory(opts.timeloopOut, 'Timeloop mappings');
+    // --timeloop-out was checked when the flags were read; made here, before the search
+    if (opts.timeloopOut) makeDirectory(opts.timeloopOut, 'Timeloop mappings');
     const name = timeloop?.name ?? model!;
     const single = !timeloop && name.includes(':') && !/\.onnx$/i.test(name);
     const exported = timeloop || single ? undefined : loadGraph(name, loadOptions(opts));
