@@ -47,15 +47,25 @@ export interface SystolicResult {
 
 /** Runs layers one after another on a systolic array, cycle by cycle (SCALE-Sim's model): cycles, stalls, SRAM and DRAM traffic. */
 export function simulateSystolic(array: SystolicArraySpec, layers: readonly SystolicLayer[], options: SystolicOptions = {}): SystolicResult {
+  const results = layerByLayer(layers, options, (layer, onFold) => simulateLayer(array, layer, { onFold }));
+  return { array, layers: results, totals: networkTotals(array, results) };
+}
+
+/** Runs `run` on each layer in turn, reporting its folds as progress and each result as it comes. */
+function layerByLayer<R>(
+  layers: readonly SystolicLayer[],
+  options: { onProgress?: OnProgress; onLayer?: (index: number, result: R) => void },
+  run: (layer: SystolicLayer, onFold: (done: number, total: number) => void) => R,
+): R[] {
   const progress = progressTo(options.onProgress);
   const results = layers.map((layer, i) => {
     const label = `layer ${i + 1}/${layers.length} ${layer.name}`;
-    const result = simulateLayer(array, layer, { onFold: (done, total) => progress.update(`${label}: fold ${done}/${total}`) });
+    const result = run(layer, (done, total) => progress.update(`${label}: fold ${done}/${total}`));
     options.onLayer?.(i, result);
     return result;
   });
   progress.done();
-  return { array, layers: results, totals: networkTotals(array, results) };
+  return results;
 }
 
 export interface ScaleSimReplayOptions {
@@ -75,14 +85,7 @@ export interface ScaleSimReplayResult {
  * and DETAILED_ACCESS reports give them.
  */
 export function replayScaleSim(config: ScaleSimConfig, layers: readonly SystolicLayer[], options: ScaleSimReplayOptions = {}): ScaleSimReplayResult {
-  const progress = progressTo(options.onProgress);
-  const results = layers.map((layer, i) => {
-    const label = `layer ${i + 1}/${layers.length} ${layer.name}`;
-    const result = replayLayer(config, layer, (done, total) => progress.update(`${label}: fold ${done}/${total}`));
-    options.onLayer?.(i, result);
-    return result;
-  });
-  progress.done();
+  const results = layerByLayer(layers, options, (layer, onFold) => replayLayer(config, layer, onFold));
   const sum = (f: (r: ScaleSimLayer) => number) => results.reduce((a, r) => a + f(r), 0);
   return { layers: results, totals: { totalCycles: sum((r) => r.totalCycles), stallCycles: sum((r) => r.stallCycles), macs: sum((r) => r.macs) } };
 }
