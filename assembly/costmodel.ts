@@ -234,7 +234,7 @@ export function evaluate(): i32 {
     unchecked((networkWords[i] = 0));
   }
   const elide = unchecked(params[P_ELIDE]) != 0;
-  const timeloop = unchecked(params[P_TIMELOOP]) != 0;
+  timeloop = unchecked(params[P_TIMELOOP]) != 0;
   for (let s = 0; s < DS; s++) {
     const rw = unchecked(readWrite[s]) == 1;
     if (rw) partitions(s, nLoops);
@@ -286,6 +286,8 @@ function box(s: i32, l: i32): f64 {
 
 let moveRank: i32 = -1;
 let moveDelta: f64 = 0;
+/** Timeloop's counting convention (params[P_TIMELOOP]), read once per evaluation by evaluate(). */
+let timeloop = false;
 
 /**
  * Fills per instance of level `child` for data space s: the first tile plus
@@ -307,7 +309,6 @@ function fillsOf(child: i32, s: i32, end: i32): f64 {
   // The innermost loop's slide: rank for a forward slide, −2 − rank backward, −1 none.
   let slide = -1;
   // Timeloop's convention: once a loop that leaves the tile in place has run inside, no slide is credited.
-  const timeloop = unchecked(params[P_TIMELOOP]) != 0;
   let stillInside = false;
   for (let j = first; j < end; j++) {
     const d = unchecked(loopDim[j]);
@@ -412,7 +413,7 @@ function multiMoves(s: i32, d: i32, stride: f64): i32 {
  * loop: its factor; two: a·i + b·j over a grid; more: listed by the host).
  */
 function groups(parent: i32, child: i32, s: i32, rw: bool): f64 {
-  if (unchecked(params[P_TIMELOOP]) == 0) return groupsOver(parent, child, s, rw);
+  if (!timeloop) return groupsOver(parent, child, s, rw);
   let result: f64 = 1;
   for (let l = parent; l < child; l++) if (unchecked(spatialProd[l]) != 1) result *= groupsOver(l, l + 1, s, rw);
   return result;
@@ -510,7 +511,6 @@ function movingDims(s: i32, r: i32): i32 {
 function cyclesAndEnergy(compute: f64): void {
   let cycles = compute;
   let energy: f64 = 0;
-  const timeloop = unchecked(params[P_TIMELOOP]) != 0;
   for (let l = 0; l < L; l++) {
     let rd: f64 = 0, wr: f64 = 0, net: f64 = 0;
     const block = unchecked(blockSize[l]);
@@ -546,7 +546,7 @@ function cyclesAndEnergy(compute: f64): void {
   }
   const macEnergy = unchecked(out[O_PADDED_MACS]) * unchecked(params[P_ENERGY_PER_MAC]);
   let leakPerCycle = unchecked(params[P_LEAK_PJ_PER_CYCLE]);
-  if (unchecked(params[P_TIMELOOP]) != 0) {
+  if (timeloop) {
     leakPerCycle = 0;
     for (let l = 0; l < L; l++) leakPerCycle += unchecked(leakPj[l]) * unchecked(usedInstances[l]);
   }
