@@ -16,7 +16,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { loadArch } from '../src/arch/load.js';
-import { DEFAULT_BUDGET } from '../src/cli/commands/map.js';
+import { MAP_DEFAULTS } from '../src/api/mapping.js';
 import { layerWork } from '../src/network/layers.js';
 import { mapGraph } from '../src/network/map.js';
 import { problemKey, type Problem } from '../src/problem/types.js';
@@ -31,7 +31,7 @@ const env = (name: string, fallback: number) => Number(process.env[name] ?? fall
 const EVERY = env('ACCELMAP_SUITE_EVERY', 1);
 const SEEDS = env('ACCELMAP_REFERENCE_SEEDS', 3);
 const FACTOR = env('ACCELMAP_REFERENCE_FACTOR', 10);
-const budget: Budget = process.env.ACCELMAP_DEFAULT_EVALUATIONS ? { ...DEFAULT_BUDGET, evaluations: env('ACCELMAP_DEFAULT_EVALUATIONS', 0) } : DEFAULT_BUDGET;
+const budget: Budget = process.env.ACCELMAP_DEFAULT_EVALUATIONS ? { ...MAP_DEFAULTS.budget, evaluations: env('ACCELMAP_DEFAULT_EVALUATIONS', 0) } : { ...MAP_DEFAULTS.budget };
 const ARCHS = ['eyeriss', 'simba'].filter((a) => !process.env.ACCELMAP_QUALITY_ARCHS || process.env.ACCELMAP_QUALITY_ARCHS.split(',').includes(a));
 const MODELS = ['resnet50', 'mobilenet_v2', 'bert_base'];
 const metrics = parseObjective('edp').metrics;

@@ -11,7 +11,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { loadArch } from '../src/arch/load.js';
-import { DEFAULT_BUDGET } from '../src/cli/commands/map.js';
+import { MAP_DEFAULTS } from '../src/api/mapping.js';
 import { layerWork } from '../src/network/layers.js';
 import { problemKey, type Problem } from '../src/problem/types.js';
 import { applicable } from '../src/search/dataflows.js';
@@ -52,7 +52,7 @@ for (const [archName, native] of ARCHS) {
       const dataflow = applicable(native, problem) ? native : 'ws';
       const base = { problem, arch, space: dataflow, metrics: ['edp', 'latency', 'energy'] as const, seed: derivedSeed(1, `${key}/${dataflow}`) };
       const [h, e] = await Promise.all([
-        pool.run({ ...base, metrics: [...base.metrics], strategy: 'hybrid', budget: DEFAULT_BUDGET }),
+        pool.run({ ...base, metrics: [...base.metrics], strategy: 'hybrid', budget: { ...MAP_DEFAULTS.budget } }),
         pool.run({ ...base, metrics: [...base.metrics], strategy: 'exhaustive', budget: { seconds: EXHAUSTIVE_SECONDS } }),
       ]);
       const gap = e.mapping && h.mapping ? (h.cycles * h.energyPj) / (e.cycles * e.energyPj) - 1 : NaN;

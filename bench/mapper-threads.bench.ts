@@ -13,7 +13,7 @@
  * `npm run bench -- mapper-threads`; ACCELMAP_THREADS_MODELS=resnet50 one model.
  */
 import { loadArch } from '../src/arch/load.js';
-import { DEFAULT_BUDGET } from '../src/cli/commands/map.js';
+import { MAP_DEFAULTS } from '../src/api/mapping.js';
 import { partitions } from '../src/network/cores.js';
 import { layerWork } from '../src/network/layers.js';
 import { mapGraph } from '../src/network/map.js';
@@ -64,7 +64,7 @@ class Replay {
 for (const model of MODELS) {
   const nests = new Map<string, Problem>();
   for (const w of layerWork(loadGraph(model))) for (const lp of w.problems) for (const part of partitions(lp.problem, arch.cores)) nests.set(problemKey(part.problem), part.problem);
-  const job = (problem: Problem): SearchJob => ({ problem, arch, dataflow: 'auto', metrics, strategy: 'hybrid', budget: DEFAULT_BUDGET, seed: 1 });
+  const job = (problem: Problem): SearchJob => ({ problem, arch, dataflow: 'auto', metrics, strategy: 'hybrid', budget: { ...MAP_DEFAULTS.budget }, seed: 1 });
   const recorded = new Map<string, { outcome: JobOutcome; cpu: number }>();
   for (const [key, problem] of nests) {
     await searchNest(job(problem), key, (t) => {
@@ -101,7 +101,7 @@ for (const model of MODELS) {
   console.log(`${model} on eyeriss: ${nests.size} nests, ${recorded.size} tasks, ${total.toFixed(2)} CPU-s; replayed makespan 1 worker ${one.toFixed(2)} s, 2 workers ${two.toFixed(2)} s: ${(one / two).toFixed(2)}× (whole nests as the unit: ${whole.toFixed(2)} s, ${(one / whole).toFixed(2)}×)`);
   const wall = async (threads: number) => {
     const t0 = performance.now();
-    await mapGraph(loadGraph(model), arch, { dataflow: 'auto', metrics, strategy: 'hybrid', budget: DEFAULT_BUDGET, seed: 1, threads });
+    await mapGraph(loadGraph(model), arch, { dataflow: 'auto', metrics, strategy: 'hybrid', budget: { ...MAP_DEFAULTS.budget }, seed: 1, threads });
     return (performance.now() - t0) / 1000;
   };
   const [w1, w2] = [await wall(1), await wall(2)];

@@ -28,11 +28,6 @@ import { addModelOptions, loadOptions, type ModelFlags } from '../model-options.
 import { addTimeloopMapOptions, timeloopTarget, writeTimeloopOut, type TimeloopMapFlags } from './map-timeloop.js';
 import { addFuseOption, graphToCost } from '../compile-options.js';
 
-/** Default search budget (MAP_DEFAULTS): at most this many evaluations per distinct loop nest (and per dataflow with --dataflow all) … */
-export const DEFAULT_EVALUATIONS = MAP_DEFAULTS.budget.evaluations;
-/** … and descents end once this many evaluations pass without the best improving. */
-export const DEFAULT_PATIENCE = MAP_DEFAULTS.budget.patience;
-export const DEFAULT_BUDGET: Budget = { ...MAP_DEFAULTS.budget };
 
 export interface MapFlags extends ModelFlags, TimeloopMapFlags {
   arch?: string;
@@ -58,7 +53,7 @@ function budgetFlag(value: string): Budget {
   if (m[2]) return { seconds: Number(m[1]) };
   const evaluations = Math.round(Number(m[1]));
   if (evaluations < 1 || !Number.isSafeInteger(evaluations)) throw new AccelmapError('bad-flag', `--budget '${value}' rounds to ${evaluations} evaluations`, {}, 'give a whole number of evaluations ≥ 1, e.g. --budget 20000, or seconds, e.g. --budget 10s');
-  return { evaluations, patience: DEFAULT_PATIENCE };
+  return { evaluations, patience: MAP_DEFAULTS.budget.patience };
 }
 
 /** Also validates the user constraints against every problem (errors point into the file). */
@@ -86,7 +81,7 @@ export function registerMap(program: Command, io: Io): void {
     .addOption(new Option('--dataflow <name>', `${DATAFLOW_CHOICES.join('|')}: a named constraint set, each one and auto compared (all), or unconstrained, starting from the named ones (auto)`).argParser(oneOf('--dataflow', DATAFLOW_CHOICES)).default(MAP_DEFAULTS.dataflow))
     .option('--objective <list>', 'latency | energy | edp, or a lexicographic list such as energy,latency', MAP_DEFAULTS.objective)
     .addOption(new Option('--strategy <name>', `${STRATEGIES.join('|')}`).argParser(oneOf('--strategy', STRATEGIES)).default(MAP_DEFAULTS.strategy))
-    .addOption(new Option('--budget <n|Ns>', 'per distinct loop nest: at most N evaluations (deterministic; descents stop earlier once they stop improving) or N seconds (spent in full)').argParser(budgetFlag).default(DEFAULT_BUDGET, String(DEFAULT_EVALUATIONS)))
+    .addOption(new Option('--budget <n|Ns>', 'per distinct loop nest: at most N evaluations (deterministic; descents stop earlier once they stop improving) or N seconds (spent in full)').argParser(budgetFlag).default({ ...MAP_DEFAULTS.budget }, String(MAP_DEFAULTS.budget.evaluations)))
     .addOption(new Option('--seed <n>', 'random seed').argParser(positiveInt('--seed')).default(MAP_DEFAULTS.seed))
     .option('--threads <n>', `worker threads, at most ${MAX_THREADS} (default: the cores of this machine)`, threadsFlag)
     .option('--precision <name>', 'precision mode of the compute unit')
