@@ -5,7 +5,7 @@ import { readBinaryFile } from '../util/files.js';
 import { bytesFor, type DType } from '../workload/dtype.js';
 import { numel } from '../workload/graph.js';
 import { dtypeOfCode } from '../workload/onnx/proto.js';
-import { dtypeCode, varint } from '../workload/onnx/write.js';
+import { Message, dtypeCode, encodeMessage } from '../workload/onnx/write.js';
 import { ProtoReader, WIRE_FIXED32, WIRE_FIXED64, WIRE_LEN, WIRE_VARINT, bufferSource } from '../workload/onnx/wire.js';
 import { alloc, type Value } from './value.js';
 
@@ -187,18 +187,7 @@ export function littleEndianBytes(v: Value): { dtype: DType; bytes: Uint8Array }
 /** A TensorProto (name, dims, data_type, raw_data) holding `v`. */
 export function encodeTensorProto(name: string, v: Value): Uint8Array {
   const { dtype, bytes } = littleEndianBytes(v);
-  const nameBytes = new TextEncoder().encode(name);
-  const parts = [
-    ...v.shape.map((d) => Uint8Array.from([(1 << 3) | WIRE_VARINT, ...varint(d)])),
-    Uint8Array.from([(2 << 3) | WIRE_VARINT, ...varint(dtypeCode(dtype))]),
-    Uint8Array.from([(8 << 3) | WIRE_LEN, ...varint(nameBytes.length)]), nameBytes,
-    Uint8Array.from([(9 << 3) | WIRE_LEN, ...varint(bytes.length)]), bytes,
-  ];
-  const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  const m = new Message();
+  for (const d of v.shape) m.int(1, d);
+  return encodeMessage(m.int(2, dtypeCode(dtype)).string(8, name).bytes(9, bytes));
 }

@@ -13,7 +13,8 @@ import { WIRE_FIXED32, WIRE_LEN, WIRE_VARINT } from './wire.js';
  */
 type Segment = Uint8Array | { fill: number };
 
-class Message {
+/** A protobuf message under construction: its fields' bytes, in order. */
+export class Message {
   readonly parts: Segment[] = [];
   length = 0;
 
@@ -240,7 +241,11 @@ function fillBytes(into: Uint8Array, n: number): Uint8Array {
 
 /** The serialized model in memory (for small models). */
 export function encodeModel(model: OnnxModel): Uint8Array {
-  const m = modelMessage(model);
+  return encodeMessage(modelMessage(model));
+}
+
+/** A message's bytes in memory (generated fills included). */
+export function encodeMessage(m: Message): Uint8Array {
   const out = new Uint8Array(m.length);
   let at = 0;
   for (const p of m.parts) {
