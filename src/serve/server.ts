@@ -86,7 +86,7 @@ function buildApp(o: Required<Pick<ServeOptions, 'maxUploadBytes'>> & { token: s
       spaces: spacePresets(),
       dataflows: DATAFLOW_CHOICES,
       strategies: STRATEGIES,
-      policies: Object.keys(POLICIES),
+      policies: POLICIES,
       topologies: TOPOLOGY_NAMES,
       jobKinds: Object.keys(JOB_SCHEMAS),
       maxUploadBytes: o.maxUploadBytes,

@@ -24,7 +24,6 @@ import {
   type Graph,
   type LoadOptions,
   type OnProgress,
-  type PolicyName,
 } from '../index.js';
 import { presetPath } from '../util/paths.js';
 import { uploadPath, type DataDir } from './data-dir.js';
@@ -55,7 +54,7 @@ export const JOB_SCHEMAS = {
     seed: positive.default(MAP_DEFAULTS.seed),
     fuse: z.boolean().default(true),
   }),
-  memory: z.strictObject({ ...modelFields, device: preset.optional(), policy: z.enum(Object.keys(POLICIES) as [string, ...string[]]).default('dyn') }),
+  memory: z.strictObject({ ...modelFields, device: preset.optional(), policy: z.enum(POLICIES).default('dyn') }),
   scale: z.strictObject({
     ...modelFields,
     device: preset.optional(),
@@ -198,7 +197,14 @@ export async function runJob(data: DataDir, kind: JobKind, params: JobParams, on
     }
     case 'memory': {
       const p = params as JobParams<'memory'>;
-      return planMemory(graphOf(data, p, { mode: 'train' }), { device: p.device, policy: p.policy as PolicyName });
+      const graph = graphOf(data, p, { mode: 'train' });
+      const chosen = planMemory(graph, { device: p.device, policy: p.policy });
+      // device memory over the step under every policy, for the chart
+      const timelines = chosen.policies.map(({ policy }) => {
+        onProgress(`memory over the step under ${policy}`);
+        return { policy, memory: policy === chosen.plan.policy ? chosen.plan.memory : planMemory(graph, { device: p.device, policy }).plan.memory };
+      });
+      return { ...chosen, timelines };
     }
     case 'scale': {
       const sp = params as JobParams<'scale'>;

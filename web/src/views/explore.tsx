@@ -1,0 +1,150 @@
+import { useEffect, useMemo } from 'preact/hooks';
+import { get, type Meta } from '../api.js';
+import { Chart } from '../chart.js';
+import * as fmt from '../format.js';
+import { useJob, useKept } from '../state.js';
+import { Field, JobBar, ModelPicker, NumberInput, Select, Table } from '../ui.js';
+
+interface Design {
+  hash: string;
+  space: string;
+  knobs: Record<string, string | number | boolean>;
+  status: 'ok' | 'infeasible';
+  reason: string | null;
+  areaMm2: number;
+  sramBytes: number;
+  latencyS: number | null;
+  energyPj: number | null;
+  workloads: { name: string; cycles: number; seconds: number; energyPj: number; utilization: number }[];
+  front: boolean;
+}
+
+interface DesignDetail extends Design {
+  layers: { workload: string; name: string; op: string; cycles: number; energyPj: number; utilization: number; dataflow: string | null }[];
+}
+
+/** The Explore view: the Pareto front of the designs in the results store, refreshed as a run adds to it; click a point for its design, pick two to compare. */
+export function ExploreView({ meta }: { meta: Meta }) {
+  const [space, setSpace] = useKept('explore:space', meta.spaces[0] ?? '');
+  const [model, setModel] = useKept('explore:model', 'resnet18');
+  const [strategy, setStrategy] = useKept('explore:strategy', 'nsga2');
+  const [budget, setBudget] = useKept('explore:budget', 12);
+  const [mapBudget, setMapBudget] = useKept('explore:mapBudget', 200);
+  const [store, setStore] = useKept<{ spaces: string[]; designs: Design[] } | null>('explore:store', null);
+  const [shown, setShown] = useKept<string | null>('explore:shown', null);
+  const [picks, setPicks] = useKept<DesignDetail[]>('explore:picks', []);
+  const [error, setError] = useKept<string | null>('explore:error', null);
+  const job = useJob<unknown>('explore');
+  const refresh = () => get<{ spaces: string[]; designs: Design[] }>('/api/designs').then(setStore, (e: Error) => setError(e.message));
+  useEffect(() => void refresh(), []);
+  const spaceShown = shown ?? store?.spaces[0] ?? null;
+  const designs = useMemo(() => (store?.designs ?? []).filter((d) => d.space === spaceShown && d.status === 'ok'), [store, spaceShown]);
+  const front = designs.filter((d) => d.front);
+  const others = designs.filter((d) => !d.front);
+  const point = (d: Design) => ({ value: [d.latencyS!, d.energyPj!], symbolSize: 6 + 3 * Math.sqrt(d.areaMm2), hash: d.hash });
+  const pick = async (hash: string) => {
+    const d = await get<DesignDetail>(`/api/designs/${hash}`);
+    setPicks([...picks.filter((p) => p.hash !== hash), d].slice(-2));
+  };
+  return (
+    <section>
+      <div class="form">
+        <Field label="design space">
+          <Select name="space" value={space} options={meta.spaces} onChange={setSpace} />
+        </Field>
+        <Field label="model">
+          <ModelPicker meta={meta} value={model} onChange={setModel} />
+        </Field>
+        <Field label="strategy">
+          <Select name="strategy" value={strategy} options={['nsga2', 'random']} onChange={setStrategy} />
+        </Field>
+        <Field label="designs">
+          <NumberInput name="budget" value={budget} onChange={setBudget} />
+        </Field>
+        <Field label="mapper evaluations per loop nest">
+          <NumberInput name="mapBudget" value={mapBudget} onChange={setMapBudget} />
+        </Field>
+        <JobBar job={job} label="Explore" onRun={() => job.start('explore', { models: [model], space, strategy, budget, mapBudget }, () => void refresh()).result.then(refresh, refresh)} />
+      </div>
+      {error && <div class="error">{error}</div>}
+      <div class="row">
+        <Field label="stored designs of">
+          <Select name="shown-space" value={spaceShown ?? ''} options={store?.spaces ?? []} onChange={setShown} />
+        </Field>
+        <span class="muted" data-design-count={designs.length} data-front-count={front.length}>
+          {designs.length} feasible designs, {front.length} on the Pareto front (latency, energy, area; point size: area)
+        </span>
+        <button onClick={() => void refresh()}>refresh</button>
+      </div>
+      <Chart
+        name="pareto"
+        height={380}
+        onClick={(s, i) => void pick((s === 0 ? front : others)[i]!.hash)}
+        option={{
+          tooltip: { formatter: (p: { data: { value: [number, number]; hash: string } }) => `${p.data.hash.slice(0, 10)}<br>${fmt.seconds(p.data.value[0])}, ${fmt.energy(p.data.value[1])}` },
+          legend: {},
+          grid: { left: 80, right: 30, top: 30, bottom: 50 },
+          xAxis: { type: 'log', name: 'latency (s)', nameLocation: 'middle', nameGap: 30, scale: true },
+          yAxis: { type: 'log', name: 'energy (pJ)', scale: true, axisLabel: { formatter: (v: number) => fmt.count(v) } },
+          series: [
+            { name: 'Pareto front', type: 'scatter', data: front.map(point), itemStyle: { color: '#e4572e' } },
+            { name: 'dominated', type: 'scatter', data: others.map(point), itemStyle: { color: '#9db4c0', opacity: 0.7 } },
+          ],
+        }}
+      />
+      {picks.length > 0 && (
+        <>
+          <h3>{picks.length === 2 ? 'Two designs side by side' : 'Design'} (click points to pick; the last two are kept)</h3>
+          <Compare designs={picks} />
+          {picks.map((d) => (
+            <div key={d.hash}>
+              <h4>{d.hash.slice(0, 12)}: per layer</h4>
+              <Table
+                name={`design-layers-${d.hash.slice(0, 12)}`}
+                rows={d.layers}
+                columns={[
+                  { label: 'workload', value: (l) => l.workload },
+                  { label: 'layer', value: (l) => l.name },
+                  { label: 'op', value: (l) => l.op },
+                  { label: 'dataflow', value: (l) => l.dataflow ?? '' },
+                  { label: 'cycles', value: (l) => fmt.count(l.cycles), raw: (l) => l.cycles, numeric: true },
+                  { label: 'energy', value: (l) => fmt.energy(l.energyPj), raw: (l) => l.energyPj, numeric: true },
+                  { label: 'util', value: (l) => fmt.percent(l.utilization), numeric: true },
+                ]}
+              />
+            </div>
+          ))}
+        </>
+      )}
+    </section>
+  );
+}
+
+function Compare({ designs }: { designs: DesignDetail[] }) {
+  const knobs = [...new Set(designs.flatMap((d) => Object.keys(d.knobs)))];
+  const rows: [string, (d: DesignDetail) => string][] = [
+    ['hash', (d) => d.hash.slice(0, 12)],
+    ['latency', (d) => fmt.seconds(d.latencyS!)],
+    ['energy', (d) => fmt.energy(d.energyPj!)],
+    ['area', (d) => `${d.areaMm2.toFixed(2)} mm²`],
+    ['on-chip SRAM', (d) => fmt.bytes(d.sramBytes)],
+    ...knobs.map((k): [string, (d: DesignDetail) => string] => [k, (d) => String(d.knobs[k] ?? '')]),
+  ];
+  return (
+    <table data-table="compare" class="compare">
+      <tbody>
+        {rows.map(([label, value]) => {
+          const cells = designs.map(value);
+          return (
+            <tr key={label} class={cells.length === 2 && cells[0] !== cells[1] ? 'differs' : ''}>
+              <th>{label}</th>
+              {cells.map((c, i) => (
+                <td key={i}>{c}</td>
+              ))}
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}

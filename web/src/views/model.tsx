@@ -1,0 +1,157 @@
+import { useMemo } from 'preact/hooks';
+import type { Meta } from '../api.js';
+import { Chart } from '../chart.js';
+import * as fmt from '../format.js';
+import { GraphView, type GraphNode } from '../graph.js';
+import { mappedMetrics, type MapJobResult } from '../mapped.js';
+import { useJob, useKept } from '../state.js';
+import { Field, JobBar, ModelPicker, Select, Table } from '../ui.js';
+
+interface Row {
+  key: string;
+  nodes: number;
+  macs: number;
+  flops: number;
+  seconds: number;
+  timeShare: number;
+}
+
+interface Totals {
+  macs: number;
+  flops: number;
+  bytesRead: number;
+  bytesWritten: number;
+  seconds: number;
+}
+
+export interface ProfileResult {
+  graph: { name: string; nodes: GraphNode[] };
+  inference: {
+    model: string;
+    params: number;
+    device: { name: string; peakFlopsPerSecond: number; memoryBandwidthBytesPerSecond: number };
+    totals: Totals;
+    byOpType: Row[];
+    nodes: { name: string; op: string; macs: number; flops: number; bytesRead: number; bytesWritten: number; intensity: number; seconds: number; bound: string }[];
+  };
+  training: { totals: Totals; byPhase: Row[]; memory?: Record<string, number>; params: number };
+}
+
+const METRICS = ['MACs', 'modeled time', 'mapped cycles', 'mapped energy'] as const;
+
+/** The Model view: a zoo model or an uploaded ONNX file: its graph, op-type profile, roofline, and training against inference. */
+export function ModelView({ meta, lastMap }: { meta: Meta; lastMap: MapJobResult | null }) {
+  const [model, setModel] = useKept('model:model', 'resnet18');
+  const [device, setDevice] = useKept('model:device', meta.devices.includes('v100-16gb') ? 'v100-16gb' : meta.devices[0]!);
+  const [metric, setMetric] = useKept<(typeof METRICS)[number]>('model:metric', 'MACs');
+  const job = useJob<ProfileResult>('model');
+  const r = job.result;
+  const mapped = lastMap && r && lastMap.graph.name === r.graph.name ? mappedMetrics(lastMap) : null;
+  const values = useMemo(() => {
+    if (!r) return undefined;
+    if (metric === 'MACs') return Object.fromEntries(r.inference.nodes.map((n) => [n.name, n.macs]));
+    if (metric === 'modeled time') return Object.fromEntries(r.inference.nodes.map((n) => [n.name, n.seconds]));
+    if (!mapped) return undefined;
+    return metric === 'mapped cycles' ? mapped.cycles : mapped.energyPj;
+  }, [r, metric, mapped]);
+  return (
+    <section>
+      <div class="form">
+        <Field label="model">
+          <ModelPicker meta={meta} value={model} onChange={setModel} />
+        </Field>
+        <Field label="roofline device">
+          <Select name="device" value={device} options={meta.devices} onChange={setDevice} />
+        </Field>
+        <JobBar job={job} label="Profile" onRun={() => job.start('profile', { model, device })} />
+      </div>
+      {r && (
+        <>
+          <h2>
+            {r.inference.model}: {fmt.count(r.inference.params)} parameters, {fmt.count(r.inference.totals.macs)} MACs, {fmt.seconds(r.inference.totals.seconds)} on {r.inference.device.name} (roofline)
+          </h2>
+          <div class="row">
+            <Field label="colour by">
+              <Select name="colour" value={metric} options={METRICS} onChange={(v) => setMetric(v as (typeof METRICS)[number])} />
+            </Field>
+            {metric.startsWith('mapped') && !mapped && <span class="muted">map this model in the Map view to colour by its mapped cost</span>}
+          </div>
+          <GraphView nodes={r.graph.nodes} metric={values} metricName={metric} />
+          <div class="grid2">
+            <div>
+              <h3>Op-type profile</h3>
+              <Chart
+                name="op-types"
+                option={{
+                  tooltip: {},
+                  grid: { left: 110, right: 20, top: 10, bottom: 30 },
+                  xAxis: { type: 'value', name: 'share of time', axisLabel: { formatter: (v: number) => fmt.percent(v) } },
+                  yAxis: { type: 'category', inverse: true, data: r.inference.byOpType.slice(0, 15).map((g) => g.key) },
+                  series: [{ name: 'time share', type: 'bar', data: r.inference.byOpType.slice(0, 15).map((g) => g.timeShare) }],
+                }}
+              />
+            </div>
+            <div>
+              <h3>Roofline ({r.inference.device.name})</h3>
+              <Chart name="roofline" option={roofline(r)} />
+            </div>
+          </div>
+          <h3>Training step against inference</h3>
+          <Table
+            name="train-vs-infer"
+            rows={[
+              { what: 'inference', t: r.inference.totals },
+              { what: 'training step', t: r.training.totals },
+            ]}
+            columns={[
+              { label: '', value: (x) => x.what },
+              { label: 'MACs', value: (x) => fmt.count(x.t.macs), raw: (x) => x.t.macs, numeric: true },
+              { label: 'FLOPs', value: (x) => fmt.count(x.t.flops), raw: (x) => x.t.flops, numeric: true },
+              { label: 'bytes read', value: (x) => fmt.bytes(x.t.bytesRead), numeric: true },
+              { label: 'bytes written', value: (x) => fmt.bytes(x.t.bytesWritten), numeric: true },
+              { label: 'time (roofline)', value: (x) => fmt.seconds(x.t.seconds), raw: (x) => x.t.seconds, numeric: true },
+            ]}
+          />
+          {r.training.memory && (
+            <p class="muted">
+              training memory:{' '}
+              {Object.entries(r.training.memory)
+                .map(([k, v]) => `${k.replace(/Bytes$/, '')} ${fmt.bytes(v)}`)
+                .join(', ')}
+            </p>
+          )}
+          <Chart
+            name="phases"
+            height={220}
+            option={{
+              tooltip: {},
+              grid: { left: 90, right: 20, top: 10, bottom: 30 },
+              xAxis: { type: 'value', name: 'seconds' },
+              yAxis: { type: 'category', data: r.training.byPhase.map((p) => p.key) },
+              series: [{ name: 'training time by phase', type: 'bar', data: r.training.byPhase.map((p) => p.seconds) }],
+            }}
+          />
+        </>
+      )}
+    </section>
+  );
+}
+
+/** Each op with MACs at its arithmetic intensity and attained FLOP/s, under the device's roofs. */
+function roofline(r: ProfileResult) {
+  const d = r.inference.device;
+  const ridge = d.peakFlopsPerSecond / d.memoryBandwidthBytesPerSecond;
+  const ops = r.inference.nodes.filter((n) => n.flops > 0 && n.seconds > 0 && n.intensity > 0 && Number.isFinite(n.intensity));
+  const xs = ops.map((n) => n.intensity);
+  const lo = Math.min(ridge / 100, ...xs), hi = Math.max(ridge * 100, ...xs);
+  return {
+    tooltip: { formatter: (p: { data: [number, number, string] }) => `${p.data[2]}<br>${p.data[0].toPrecision(3)} FLOP/B, ${fmt.count(p.data[1])}FLOP/s` },
+    grid: { left: 70, right: 20, top: 20, bottom: 40 },
+    xAxis: { type: 'log', name: 'FLOP/byte', nameLocation: 'middle', nameGap: 25, min: lo, max: hi },
+    yAxis: { type: 'log', name: 'FLOP/s', axisLabel: { formatter: (v: number) => fmt.count(v) } },
+    series: [
+      { name: 'roof', type: 'line', showSymbol: false, data: [[lo, lo * d.memoryBandwidthBytesPerSecond], [ridge, d.peakFlopsPerSecond], [hi, d.peakFlopsPerSecond]] },
+      { name: 'ops', type: 'scatter', symbolSize: 6, data: ops.map((n) => [n.intensity, n.flops / n.seconds, n.name]) },
+    ],
+  };
+}
