@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { upload, type Meta, type Upload } from './api.js';
-import { useKept, type JobState } from './state.js';
+import { useJob, useKept, type JobState } from './state.js';
 
 export function Field({ label, children }: { label: string; children: ComponentChildren }) {
   return (
@@ -155,4 +155,50 @@ export function Table<R>({ rows, columns, name, total, onRow, selected }: { rows
       </table>
     </div>
   );
+}
+
+/** One field of a view's form: its parameter, label and input. */
+export type FieldSpec = { key: string; label: string } & ({ type: 'model' | 'arch' | 'number' | 'checkbox' } | { type: 'select'; options: readonly string[] });
+
+export type Params = Record<string, string | number | boolean>;
+
+/** A view's form from its field list, with the job bar that runs it. */
+export function Form({ meta, fields, params, onChange, job, label, onRun }: { meta: Meta; fields: FieldSpec[]; params: Params; onChange: (p: Params) => void; job: JobState<unknown> & { cancel(): void }; label: string; onRun: () => void }) {
+  const set = (key: string) => (v: string | number | boolean) => onChange({ ...params, [key]: v });
+  return (
+    <div class="form">
+      {fields.map((f) => (
+        <Field key={f.key} label={f.label}>
+          {f.type === 'model' || f.type === 'arch' ? (
+            <ModelPicker meta={meta} value={String(params[f.key])} onChange={set(f.key)} kind={f.type === 'model' ? 'onnx' : 'arch'} name={f.key} />
+          ) : f.type === 'select' ? (
+            <Select name={f.key} value={String(params[f.key])} options={f.options} onChange={set(f.key)} />
+          ) : f.type === 'number' ? (
+            <NumberInput name={f.key} value={Number(params[f.key])} onChange={set(f.key)} />
+          ) : (
+            <input type="checkbox" name={f.key} checked={Boolean(params[f.key])} onChange={(e) => set(f.key)((e.target as HTMLInputElement).checked)} />
+          )}
+        </Field>
+      ))}
+      <JobBar job={job} label={label} onRun={onRun} />
+    </div>
+  );
+}
+
+/** The device preselected where a view takes one. */
+export const defaultDevice = (meta: Meta): string => (meta.devices.includes('v100-16gb') ? 'v100-16gb' : meta.devices[0]!);
+
+/**
+ * A view's parameters (kept across tab switches), its job and its form:
+ * Run starts `kind` with the parameters (`toJob` reshapes them first) and
+ * hands the result's promise to `started`.
+ */
+export function useJobForm<T>(meta: Meta, kind: string, o: { initial: Params; fields: FieldSpec[]; label: string; toJob?: (p: Params) => Record<string, unknown>; onProgress?: (line: string) => void; started?: (result: Promise<T>) => void }) {
+  const [params, setParams] = useKept<Params>(`${kind}:params`, o.initial);
+  const job = useJob<T>(kind);
+  const run = () => {
+    const { result } = job.start(kind, o.toJob ? o.toJob(params) : params, o.onProgress);
+    o.started?.(result);
+  };
+  return { job, params, form: <Form meta={meta} fields={o.fields} params={params} onChange={setParams} job={job} label={o.label} onRun={run} /> };
 }

@@ -2,8 +2,8 @@ import { useEffect, useMemo } from 'preact/hooks';
 import { get, type Meta } from '../api.js';
 import { Chart } from '../chart.js';
 import * as fmt from '../format.js';
-import { useJob, useKept } from '../state.js';
-import { Field, JobBar, ModelPicker, NumberInput, Select, Table } from '../ui.js';
+import { useKept } from '../state.js';
+import { Field, Select, Table, useJobForm } from '../ui.js';
 
 interface Design {
   hash: string;
@@ -25,17 +25,26 @@ interface DesignDetail extends Design {
 
 /** The Explore view: the Pareto front of the designs in the results store, refreshed as a run adds to it; click a point for its design, pick two to compare. */
 export function ExploreView({ meta }: { meta: Meta }) {
-  const [space, setSpace] = useKept('explore:space', meta.spaces[0] ?? '');
-  const [model, setModel] = useKept('explore:model', 'resnet18');
-  const [strategy, setStrategy] = useKept('explore:strategy', 'nsga2');
-  const [budget, setBudget] = useKept('explore:budget', 12);
-  const [mapBudget, setMapBudget] = useKept('explore:mapBudget', 200);
   const [store, setStore] = useKept<{ spaces: string[]; designs: Design[] } | null>('explore:store', null);
   const [shown, setShown] = useKept<string | null>('explore:shown', null);
   const [picks, setPicks] = useKept<DesignDetail[]>('explore:picks', []);
   const [error, setError] = useKept<string | null>('explore:error', null);
-  const job = useJob<unknown>('explore');
   const refresh = () => get<{ spaces: string[]; designs: Design[] }>('/api/designs').then(setStore, (e: Error) => setError(e.message));
+  const { form } = useJobForm<unknown>(meta, 'explore', {
+    label: 'Explore',
+    initial: { space: meta.spaces[0] ?? '', model: 'resnet18', strategy: 'nsga2', budget: 12, mapBudget: 200 },
+    fields: [
+      { key: 'space', label: 'design space', type: 'select', options: meta.spaces },
+      { key: 'model', label: 'model', type: 'model' },
+      { key: 'strategy', label: 'strategy', type: 'select', options: ['nsga2', 'random'] },
+      { key: 'budget', label: 'designs', type: 'number' },
+      { key: 'mapBudget', label: 'mapper evaluations per loop nest', type: 'number' },
+    ],
+    toJob: ({ model, ...rest }) => ({ ...rest, models: [model] }),
+    // the front is redrawn as each design is stored
+    onProgress: () => void refresh(),
+    started: (result) => void result.then(refresh, refresh),
+  });
   useEffect(() => void refresh(), []);
   const spaceShown = shown ?? store?.spaces[0] ?? null;
   const designs = useMemo(() => (store?.designs ?? []).filter((d) => d.space === spaceShown && d.status === 'ok'), [store, spaceShown]);
@@ -48,24 +57,7 @@ export function ExploreView({ meta }: { meta: Meta }) {
   };
   return (
     <section>
-      <div class="form">
-        <Field label="design space">
-          <Select name="space" value={space} options={meta.spaces} onChange={setSpace} />
-        </Field>
-        <Field label="model">
-          <ModelPicker meta={meta} value={model} onChange={setModel} />
-        </Field>
-        <Field label="strategy">
-          <Select name="strategy" value={strategy} options={['nsga2', 'random']} onChange={setStrategy} />
-        </Field>
-        <Field label="designs">
-          <NumberInput name="budget" value={budget} onChange={setBudget} />
-        </Field>
-        <Field label="mapper evaluations per loop nest">
-          <NumberInput name="mapBudget" value={mapBudget} onChange={setMapBudget} />
-        </Field>
-        <JobBar job={job} label="Explore" onRun={() => job.start('explore', { models: [model], space, strategy, budget, mapBudget }, () => void refresh()).result.then(refresh, refresh)} />
-      </div>
+      {form}
       {error && <div class="error">{error}</div>}
       <div class="row">
         <Field label="stored designs of">

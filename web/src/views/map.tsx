@@ -2,60 +2,39 @@ import type { Meta } from '../api.js';
 import { Chart } from '../chart.js';
 import * as fmt from '../format.js';
 import { loopNest, type Layer, type MapJobResult } from '../mapped.js';
-import { useJob, useKept } from '../state.js';
-import { Field, JobBar, ModelPicker, NumberInput, Select, Table } from '../ui.js';
+import { useKept } from '../state.js';
+import { Table, useJobForm } from '../ui.js';
 
 const OBJECTIVES = ['edp', 'latency', 'energy', 'energy,latency', 'latency,energy'];
 
 /** The Map view: a model on an accelerator, each layer's best mapping: table, charts, loop nests, energy by level, compiled against as exported. */
 export function MapView({ meta, onResult }: { meta: Meta; onResult: (r: MapJobResult) => void }) {
-  const [model, setModel] = useKept('map:model', 'resnet18');
-  const [arch, setArch] = useKept('map:arch', meta.archs.includes('eyeriss') ? 'eyeriss' : meta.archs[0]!);
-  const [dataflow, setDataflow] = useKept('map:dataflow', 'auto');
-  const [objective, setObjective] = useKept('map:objective', 'edp');
-  const [strategy, setStrategy] = useKept('map:strategy', 'hybrid');
-  const [budget, setBudget] = useKept('map:budget', 80000);
-  const [seed, setSeed] = useKept('map:seed', 1);
-  const [fuse, setFuse] = useKept('map:fuse', true);
   const [picked, setPicked] = useKept<number | null>('map:picked', null);
-  const job = useJob<MapJobResult>('map');
-  const run = () => {
-    setPicked(null);
-    job.start('map', { model, arch, dataflow, objective, strategy, budget, seed, fuse }).result.then(onResult, () => {});
-  };
+  const { job, form } = useJobForm<MapJobResult>(meta, 'map', {
+    label: 'Map',
+    initial: { model: 'resnet18', arch: meta.archs.includes('eyeriss') ? 'eyeriss' : meta.archs[0]!, dataflow: 'auto', objective: 'edp', strategy: 'hybrid', budget: 80000, seed: 1, fuse: true },
+    fields: [
+      { key: 'model', label: 'model', type: 'model' },
+      { key: 'arch', label: 'arch', type: 'arch' },
+      { key: 'dataflow', label: 'dataflow', type: 'select', options: meta.dataflows },
+      { key: 'objective', label: 'objective', type: 'select', options: OBJECTIVES },
+      { key: 'strategy', label: 'strategy', type: 'select', options: meta.strategies },
+      { key: 'budget', label: 'budget (evaluations per loop nest)', type: 'number' },
+      { key: 'seed', label: 'seed', type: 'number' },
+      { key: 'fuse', label: 'compile (fuse)', type: 'checkbox' },
+    ],
+    started: (result) => {
+      setPicked(null);
+      result.then(onResult, () => {});
+    },
+  });
   const r = job.result?.result;
   const layers = r?.layers ?? [];
   const levels = r ? energyByLevel(layers) : [];
   const layer = picked !== null ? layers[picked] : undefined;
   return (
     <section>
-      <div class="form">
-        <Field label="model">
-          <ModelPicker meta={meta} value={model} onChange={setModel} />
-        </Field>
-        <Field label="arch">
-          <ModelPicker meta={meta} value={arch} onChange={setArch} kind="arch" name="arch" />
-        </Field>
-        <Field label="dataflow">
-          <Select name="dataflow" value={dataflow} options={meta.dataflows} onChange={setDataflow} />
-        </Field>
-        <Field label="objective">
-          <Select name="objective" value={objective} options={OBJECTIVES} onChange={setObjective} />
-        </Field>
-        <Field label="strategy">
-          <Select name="strategy" value={strategy} options={meta.strategies} onChange={setStrategy} />
-        </Field>
-        <Field label="budget (evaluations per loop nest)">
-          <NumberInput name="budget" value={budget} onChange={setBudget} />
-        </Field>
-        <Field label="seed">
-          <NumberInput name="seed" value={seed} onChange={setSeed} />
-        </Field>
-        <Field label="compile (fuse)">
-          <input type="checkbox" name="fuse" checked={fuse} onChange={(e) => setFuse((e.target as HTMLInputElement).checked)} />
-        </Field>
-        <JobBar job={job} label="Map" onRun={run} />
-      </div>
+      {form}
       {r && (
         <>
           <h2 data-summary>

@@ -1,8 +1,7 @@
 import type { Meta } from '../api.js';
 import { Chart } from '../chart.js';
 import * as fmt from '../format.js';
-import { useJob, useKept } from '../state.js';
-import { Field, JobBar, ModelPicker, NumberInput, Select, Table } from '../ui.js';
+import { defaultDevice, Table, useJobForm } from '../ui.js';
 
 interface Summary {
   policy: string;
@@ -21,29 +20,20 @@ interface MemoryResult {
 
 /** The Memory view: device memory over one training step under each policy, and the policies side by side. */
 export function MemoryView({ meta }: { meta: Meta }) {
-  const [model, setModel] = useKept('memory:model', 'resnet18');
-  const [batch, setBatch] = useKept('memory:batch', 32);
-  const [device, setDevice] = useKept('memory:device', meta.devices.includes('v100-16gb') ? 'v100-16gb' : meta.devices[0]!);
-  const [policy, setPolicy] = useKept('memory:policy', 'dyn');
-  const job = useJob<MemoryResult>('memory');
+  const { job, form } = useJobForm<MemoryResult>(meta, 'memory', {
+    label: 'Plan',
+    initial: { model: 'resnet18', batch: 32, device: defaultDevice(meta), policy: 'dyn' },
+    fields: [
+      { key: 'model', label: 'model', type: 'model' },
+      { key: 'batch', label: 'batch', type: 'number' },
+      { key: 'device', label: 'device', type: 'select', options: meta.devices },
+      { key: 'policy', label: 'policy', type: 'select', options: meta.policies },
+    ],
+  });
   const r = job.result;
   return (
     <section>
-      <div class="form">
-        <Field label="model">
-          <ModelPicker meta={meta} value={model} onChange={setModel} />
-        </Field>
-        <Field label="batch">
-          <NumberInput name="batch" value={batch} onChange={setBatch} />
-        </Field>
-        <Field label="device">
-          <Select name="device" value={device} options={meta.devices} onChange={setDevice} />
-        </Field>
-        <Field label="policy">
-          <Select name="policy" value={policy} options={meta.policies} onChange={setPolicy} />
-        </Field>
-        <JobBar job={job} label="Plan" onRun={() => job.start('memory', { model, batch, device, policy })} />
-      </div>
+      {form}
       {r && (
         <>
           <h2>

@@ -4,8 +4,8 @@ import { Chart } from '../chart.js';
 import * as fmt from '../format.js';
 import { GraphView, type GraphNode } from '../graph.js';
 import { mappedMetrics, type MapJobResult } from '../mapped.js';
-import { useJob, useKept } from '../state.js';
-import { Field, JobBar, ModelPicker, Select, Table } from '../ui.js';
+import { useKept } from '../state.js';
+import { defaultDevice, Field, Select, Table, useJobForm } from '../ui.js';
 
 interface Row {
   key: string;
@@ -41,10 +41,15 @@ const METRICS = ['MACs', 'modeled time', 'mapped cycles', 'mapped energy'] as co
 
 /** The Model view: a zoo model or an uploaded ONNX file: its graph, op-type profile, roofline, and training against inference. */
 export function ModelView({ meta, lastMap }: { meta: Meta; lastMap: MapJobResult | null }) {
-  const [model, setModel] = useKept('model:model', 'resnet18');
-  const [device, setDevice] = useKept('model:device', meta.devices.includes('v100-16gb') ? 'v100-16gb' : meta.devices[0]!);
+  const { job, form } = useJobForm<ProfileResult>(meta, 'profile', {
+    label: 'Profile',
+    initial: { model: 'resnet18', device: defaultDevice(meta) },
+    fields: [
+      { key: 'model', label: 'model', type: 'model' },
+      { key: 'device', label: 'roofline device', type: 'select', options: meta.devices },
+    ],
+  });
   const [metric, setMetric] = useKept<(typeof METRICS)[number]>('model:metric', 'MACs');
-  const job = useJob<ProfileResult>('model');
   const r = job.result;
   const mapped = lastMap && r && lastMap.graph.name === r.graph.name ? mappedMetrics(lastMap) : null;
   const values = useMemo(() => {
@@ -56,15 +61,7 @@ export function ModelView({ meta, lastMap }: { meta: Meta; lastMap: MapJobResult
   }, [r, metric, mapped]);
   return (
     <section>
-      <div class="form">
-        <Field label="model">
-          <ModelPicker meta={meta} value={model} onChange={setModel} />
-        </Field>
-        <Field label="roofline device">
-          <Select name="device" value={device} options={meta.devices} onChange={setDevice} />
-        </Field>
-        <JobBar job={job} label="Profile" onRun={() => job.start('profile', { model, device })} />
-      </div>
+      {form}
       {r && (
         <>
           <h2>

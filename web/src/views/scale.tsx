@@ -1,8 +1,7 @@
 import type { Meta } from '../api.js';
 import { Chart } from '../chart.js';
 import * as fmt from '../format.js';
-import { useJob, useKept } from '../state.js';
-import { Field, JobBar, ModelPicker, NumberInput, Select, Table } from '../ui.js';
+import { Table, useJobForm } from '../ui.js';
 
 interface Step {
   devices: number;
@@ -25,33 +24,21 @@ interface ScaleResult {
 
 /** The Scale view: scaling curves of a training step per gradient compression method on a topology. */
 export function ScaleView({ meta }: { meta: Meta }) {
-  const [model, setModel] = useKept('scale:model', 'resnet50');
-  const [devices, setDevices] = useKept('scale:devices', 64);
-  const [topology, setTopology] = useKept('scale:topology', 'ring');
-  const [linkGbps, setLinkGbps] = useKept('scale:link', 100);
-  const [parallel, setParallel] = useKept('scale:parallel', 'dp');
-  const job = useJob<ScaleResult>('scale');
+  const { job, form } = useJobForm<ScaleResult>(meta, 'scale', {
+    label: 'Scale',
+    initial: { model: 'resnet50', devices: 64, topology: 'ring', linkGbps: 100, parallel: 'dp' },
+    fields: [
+      { key: 'model', label: 'model', type: 'model' },
+      { key: 'devices', label: 'devices', type: 'number' },
+      { key: 'topology', label: 'topology', type: 'select', options: meta.topologies },
+      { key: 'linkGbps', label: 'link Gb/s', type: 'number' },
+      { key: 'parallel', label: 'parallelism', type: 'select', options: ['dp', 'tp', 'pp'] },
+    ],
+  });
   const r = job.result;
   return (
     <section>
-      <div class="form">
-        <Field label="model">
-          <ModelPicker meta={meta} value={model} onChange={setModel} />
-        </Field>
-        <Field label="devices">
-          <NumberInput name="devices" value={devices} onChange={setDevices} />
-        </Field>
-        <Field label="topology">
-          <Select name="topology" value={topology} options={meta.topologies} onChange={setTopology} />
-        </Field>
-        <Field label="link Gb/s">
-          <NumberInput name="linkGbps" value={linkGbps} onChange={setLinkGbps} />
-        </Field>
-        <Field label="parallelism">
-          <Select name="parallel" value={parallel} options={['dp', 'tp', 'pp']} onChange={setParallel} />
-        </Field>
-        <JobBar job={job} label="Scale" onRun={() => job.start('scale', { model, devices, topology, linkGbps, parallel })} />
-      </div>
+      {form}
       {r && (
         <>
           <h2>
@@ -59,28 +46,8 @@ export function ScaleView({ meta }: { meta: Meta }) {
           </h2>
           <p class="muted">{r.exchange}</p>
           <div class="grid2">
-            <Chart
-              name="throughput"
-              option={{
-                tooltip: { trigger: 'axis' },
-                legend: {},
-                grid: { left: 70, right: 20, top: 40, bottom: 50 },
-                xAxis: { type: 'log', logBase: 2, name: 'devices', nameLocation: 'middle', nameGap: 30 },
-                yAxis: { type: 'value', name: 'samples/s', axisLabel: { formatter: (v: number) => fmt.count(v) } },
-                series: r.sweeps.map((s) => ({ name: s.method, type: 'line', data: s.rows.map((x) => [x.devices, x.samplesPerSecond]) })),
-              }}
-            />
-            <Chart
-              name="efficiency"
-              option={{
-                tooltip: { trigger: 'axis' },
-                legend: {},
-                grid: { left: 70, right: 20, top: 40, bottom: 50 },
-                xAxis: { type: 'log', logBase: 2, name: 'devices', nameLocation: 'middle', nameGap: 30 },
-                yAxis: { type: 'value', name: 'scaling efficiency', max: 1, axisLabel: { formatter: (v: number) => fmt.percent(v) } },
-                series: r.sweeps.map((s) => ({ name: s.method, type: 'line', data: s.rows.map((x) => [x.devices, x.scalingEfficiency]) })),
-              }}
-            />
+            <Chart name="throughput" option={sweepChart(r, 'samples/s', (x) => x.samplesPerSecond, fmt.count)} />
+            <Chart name="efficiency" option={sweepChart(r, 'scaling efficiency', (x) => x.scalingEfficiency, fmt.percent)} />
           </div>
           <Table
             name="scale"
@@ -98,4 +65,16 @@ export function ScaleView({ meta }: { meta: Meta }) {
       )}
     </section>
   );
+}
+
+/** One line per compression method over the device counts swept. */
+function sweepChart(r: ScaleResult, name: string, y: (s: Step) => number, format: (v: number) => string) {
+  return {
+    tooltip: { trigger: 'axis' },
+    legend: {},
+    grid: { left: 70, right: 20, top: 40, bottom: 50 },
+    xAxis: { type: 'log', logBase: 2, name: 'devices', nameLocation: 'middle', nameGap: 30 },
+    yAxis: { type: 'value', name, axisLabel: { formatter: format } },
+    series: r.sweeps.map((s) => ({ name: s.method, type: 'line', data: s.rows.map((x) => [x.devices, y(x)]) })),
+  };
 }
