@@ -26,6 +26,11 @@ async function finished(page: Page, selector: string, timeout = 60_000) {
   if ((await shown.getAttribute('data-job-error')) !== null) throw new Error(`the job failed: ${await shown.textContent()}`);
   return shown;
 }
+/** Switches view and waits until it is the one drawn (the page re-renders after the click returns). */
+async function openView(page: Page, view: string) {
+  await page.click(`nav a[data-view="${view}"]`);
+  await page.waitForSelector(`main[data-current-view="${view}"]`);
+}
 const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, name), fullPage: true });
 
 let browser: Browser;
@@ -94,7 +99,7 @@ describe.skipIf(why !== '')('accelmap serve in a browser', () => {
   });
 
   it('draws resnet50\'s graph, op-type profile and roofline in the Model view', async () => {
-    await page.click('nav a[data-view="model"]');
+    await openView(page, 'model');
     await page.selectOption('select[name="model"]', 'resnet50');
     await page.click('button[name="run"]');
     const bar = await finished(page, '[data-render-ms]');
@@ -107,7 +112,7 @@ describe.skipIf(why !== '')('accelmap serve in a browser', () => {
 
   it('maps resnet18 on eyeriss: the chart and table totals are the CLI\'s --json totals', async () => {
     const budget = '1000';
-    await page.click('nav a[data-view="map"]');
+    await openView(page, 'map');
     await page.selectOption('select[name="model"]', 'resnet18');
     await page.selectOption('select[name="arch"]', 'eyeriss');
     await page.fill('input[name="budget"]', budget);
@@ -137,7 +142,7 @@ describe.skipIf(why !== '')('accelmap serve in a browser', () => {
   });
 
   it('shows the importer\'s one-line error for a malformed ONNX upload', async () => {
-    await page.click('nav a[data-view="model"]');
+    await openView(page, 'model');
     const bad = Buffer.from([0x0a, 0xff, 0xff, 0xff, 0x0f, 0x01, 0x02]);
     await page.setInputFiles('input[name="model-file"]', { name: 'broken.onnx', mimeType: 'application/octet-stream', buffer: bad });
     const shown = await (await page.waitForSelector('[data-upload-error]')).textContent();
@@ -153,7 +158,7 @@ describe.skipIf(why !== '')('accelmap serve in a browser', () => {
     const ok = store.all().filter((d) => d.status === 'ok');
     store.close();
     const front = paretoFront(ok.map((d) => [d.latencyS!, d.energyPj!, d.areaMm2]));
-    await page.click('nav a[data-view="explore"]');
+    await openView(page, 'explore');
     const count = await page.waitForSelector(`[data-design-count="${ok.length}"]`);
     expect(Number(await count.getAttribute('data-front-count'))).toBe(front.length);
     const sums = JSON.parse((await page.getAttribute('[data-chart="pareto"]', 'data-sums'))!);
@@ -171,17 +176,32 @@ describe.skipIf(why !== '')('accelmap serve in a browser', () => {
     await shot(page, 'explore-pareto.png');
   });
 
+  it('runs an exploration from the Explore view, the front following the store as designs arrive', async () => {
+    await page.selectOption('select[name="model"]', 'deepq');
+    await page.selectOption('select[name="strategy"]', 'random');
+    for (const [name, value] of [['budget', '3'], ['mapBudget', '100']]) {
+      await page.fill(`input[name="${name}"]`, value);
+      await page.dispatchEvent(`input[name="${name}"]`, 'change');
+    }
+    await page.click('button[name="run"]');
+    await finished(page, '[data-command]');
+    expect(await page.textContent('[data-command]')).toMatch(/^accelmap explore deepq --space presets\/spaces\/eyeriss\.yaml .*--budget 3 --map-budget 100 .*--store \S+results\.db --json$/);
+    await page.waitForSelector('[data-design-count="3"]', { timeout: 60_000 });
+    expect(await page.inputValue('select[name="shown-group"]')).toBe('eyeriss: deepq');
+    await shot(page, 'explore-live.png');
+  });
+
   it('plans memory and scale-out, and lists every run with its command line', async () => {
-    await page.click('nav a[data-view="memory"]');
+    await openView(page, 'memory');
     await page.selectOption('select[name="model"]', 'resnet18');
     await page.click('button[name="run"]');
     await finished(page, '[data-table="policies"]');
     await shot(page, 'memory-resnet18.png');
-    await page.click('nav a[data-view="scale"]');
+    await openView(page, 'scale');
     await page.click('button[name="run"]');
     await finished(page, '[data-table="scale"]');
     await shot(page, 'scale-resnet50.png');
-    await page.click('nav a[data-view="runs"]');
+    await openView(page, 'runs');
     await page.waitForSelector('[data-table="runs"] tbody tr >> nth=3');
     const commands = await page.locator('[data-table="runs"] tbody td:nth-child(5)').allTextContents();
     expect(commands).toContain('accelmap map resnet18 --arch eyeriss --dataflow auto --objective edp --strategy hybrid --budget 1000 --seed 1 --json');

@@ -163,14 +163,15 @@ function buildApp(o: Required<Pick<ServeOptions, 'maxUploadBytes'>> & { token: s
   app.get('/api/designs', (c) => {
     const store = openStore(data.store);
     try {
-      const designs = store.all();
-      const spaces = [...new Set(designs.map((d) => d.space))];
+      // designs compare only within one space evaluated on the same workloads
+      const designs = store.all().map((d) => ({ ...d, group: `${d.space}: ${d.workloads.map((w) => (w.weight === 1 ? w.name : `${w.name}×${w.weight}`)).join(', ')}` }));
+      const groups = [...new Set(designs.map((d) => d.group))];
       const front = new Set<string>();
-      for (const space of spaces) {
-        const ok = designs.filter((d) => d.space === space && d.status === 'ok');
+      for (const group of groups) {
+        const ok = designs.filter((d) => d.group === group && d.status === 'ok');
         for (const i of paretoFront(ok.map((d) => [d.latencyS!, d.energyPj!, d.areaMm2]))) front.add(ok[i]!.hash);
       }
-      return c.json({ spaces, designs: designs.map((d) => ({ ...d, front: front.has(d.hash) })) });
+      return c.json({ groups, designs: designs.map((d) => ({ ...d, front: front.has(d.hash) })) });
     } finally {
       store.close();
     }

@@ -16,6 +16,8 @@ interface Design {
   latencyS: number | null;
   energyPj: number | null;
   workloads: { name: string; cycles: number; seconds: number; energyPj: number; utilization: number }[];
+  /** The space and the workloads it was evaluated on: designs compare within one group. */
+  group: string;
   front: boolean;
 }
 
@@ -25,11 +27,11 @@ interface DesignDetail extends Design {
 
 /** The Explore view: the Pareto front of the designs in the results store, refreshed as a run adds to it; click a point for its design, pick two to compare. */
 export function ExploreView({ meta }: { meta: Meta }) {
-  const [store, setStore] = useKept<{ spaces: string[]; designs: Design[] } | null>('explore:store', null);
+  const [store, setStore] = useKept<{ groups: string[]; designs: Design[] } | null>('explore:store', null);
   const [shown, setShown] = useKept<string | null>('explore:shown', null);
   const [picks, setPicks] = useKept<DesignDetail[]>('explore:picks', []);
   const [error, setError] = useKept<string | null>('explore:error', null);
-  const refresh = () => get<{ spaces: string[]; designs: Design[] }>('/api/designs').then(setStore, (e: Error) => setError(e.message));
+  const refresh = () => get<{ groups: string[]; designs: Design[] }>('/api/designs').then(setStore, (e: Error) => setError(e.message));
   const { form } = useJobForm<unknown>(meta, 'explore', {
     label: 'Explore',
     initial: { space: meta.spaces[0] ?? '', model: 'resnet18', strategy: 'nsga2', budget: 12, mapBudget: 200 },
@@ -43,11 +45,14 @@ export function ExploreView({ meta }: { meta: Meta }) {
     toJob: ({ model, ...rest }) => ({ ...rest, models: [model] }),
     // the front is redrawn as each design is stored
     onProgress: () => void refresh(),
-    started: (result) => void result.then(refresh, refresh),
+    started: (result) => {
+      setShown(null); // follow the newest group: the run's
+      void result.then(refresh, refresh);
+    },
   });
   useEffect(() => void refresh(), []);
-  const spaceShown = shown ?? store?.spaces[0] ?? null;
-  const designs = useMemo(() => (store?.designs ?? []).filter((d) => d.space === spaceShown && d.status === 'ok'), [store, spaceShown]);
+  const groupShown = shown ?? store?.groups[store.groups.length - 1] ?? null;
+  const designs = useMemo(() => (store?.designs ?? []).filter((d) => d.group === groupShown && d.status === 'ok'), [store, groupShown]);
   const front = designs.filter((d) => d.front);
   const others = designs.filter((d) => !d.front);
   const point = (d: Design) => ({ value: [d.latencyS!, d.energyPj!], symbolSize: 6 + 3 * Math.sqrt(d.areaMm2), hash: d.hash });
@@ -60,8 +65,8 @@ export function ExploreView({ meta }: { meta: Meta }) {
       {form}
       {error && <div class="error">{error}</div>}
       <div class="row">
-        <Field label="stored designs of">
-          <Select name="shown-space" value={spaceShown ?? ''} options={store?.spaces ?? []} onChange={setShown} />
+        <Field label="stored designs of (space: workloads)">
+          <Select name="shown-group" value={groupShown ?? ''} options={store?.groups ?? []} onChange={setShown} />
         </Field>
         <span class="muted" data-design-count={designs.length} data-front-count={front.length}>
           {designs.length} feasible designs, {front.length} on the Pareto front (latency, energy, area; point size: area)
