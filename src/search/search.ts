@@ -1,6 +1,6 @@
 import type { Architecture } from '../arch/types.js';
 import { cloneMapping, copyMapping, type MappingArrays } from '../mapping/mapping.js';
-import { invalidReason } from '../mapping/cost.js';
+import { describe, invalidReason, type Cost } from '../mapping/cost.js';
 import { CostModel, INVALID, type Convention } from '../mapping/model.js';
 import type { Problem } from '../problem/types.js';
 import { AccelmapError } from '../util/errors.js';
@@ -84,6 +84,8 @@ export interface SearchResult {
   constraints: string;
   /** Best mapping (null when no valid mapping was found). */
   mapping: MappingArrays | null;
+  /** The best mapping's cost in full (null with the mapping). */
+  cost: Cost | null;
   cycles: number;
   energyPj: number;
   utilization: number;
@@ -140,6 +142,12 @@ class Tracker {
   private reject(m: MappingArrays, key: number): false {
     if (this.rejected[key]!++ === 0) this.rejectedSample[key] = cloneMapping(m);
     return false;
+  }
+
+  /** The best mapping's cost in full, from this search's own model (not counted as an evaluation). */
+  describeBest(): Cost {
+    this.model.evaluate(this.best!);
+    return describe(this.model, this.best!);
   }
 
   /**
@@ -507,6 +515,7 @@ export function searchProblem(problem: Problem, arch: Architecture, constraints:
   return {
     constraints: constraints.name,
     mapping: t.best,
+    cost: t.best && t.describeBest(),
     cycles: t.bestCycles,
     energyPj: t.bestEnergy,
     utilization: t.bestUtil,
