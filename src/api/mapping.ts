@@ -69,6 +69,11 @@ export const MAP_DEFAULTS = {
   seed: 1,
 } as const satisfies Required<Pick<SearchSettings, 'dataflow' | 'objective' | 'strategy' | 'budget' | 'seed'>>;
 
+/** A budget of N evaluations per loop nest, with the default patience (what `accelmap map --budget N` searches with). */
+export function evaluationBudget(evaluations: number): Budget {
+  return { evaluations, patience: MAP_DEFAULTS.budget.patience };
+}
+
 /** Settings with defaults filled in and the objective and constraints parsed. */
 export type ResolvedSettings = Omit<SearchJob, 'problem' | 'arch' | 'constraints'> & { constraints?: UserConstraints };
 

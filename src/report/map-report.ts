@@ -1,4 +1,5 @@
 import type { LayerResult, NetworkResult } from '../network/map.js';
+import { metricValue, parseObjective } from '../search/objective.js';
 import { formatCount, formatEnergy, formatPercent, formatSeconds } from '../util/units.js';
 import { htmlPage, type HtmlSection } from './html.js';
 import { loopNest } from './loop-nest.js';
@@ -6,9 +7,9 @@ import { loopNest } from './loop-nest.js';
 const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
 const VECTOR_COLOR = '#9e9e9e';
 
-/** What the objective minimizes, for comparing dataflows. */
+/** What the objective minimizes first (its first metric), for comparing dataflows. */
 export function objectiveScore(objective: string, x: { cycles: number; energyPj: number }): number {
-  return objective.startsWith('latency') ? x.cycles : objective.startsWith('energy') ? x.energyPj : x.cycles * x.energyPj;
+  return metricValue(parseObjective(objective).metrics[0]!, x.cycles, x.energyPj);
 }
 
 /**
