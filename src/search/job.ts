@@ -68,7 +68,6 @@ function outcome(r: SearchResult): JobOutcome {
     cost: r.cost,
     cycles: r.cycles,
     energyPj: r.energyPj,
-    utilization: r.utilization,
     evaluated: r.evaluated,
     valid: r.valid,
     complete: r.complete,

@@ -43,8 +43,8 @@ function scaled(b: Budget, share: number): Budget {
 }
 
 /** The point of an outcome (its cost and mapping). */
-function pick(x: JobOutcome): Pick<JobOutcome, 'mapping' | 'cost' | 'cycles' | 'energyPj' | 'utilization'> {
-  return { mapping: x.mapping, cost: x.cost, cycles: x.cycles, energyPj: x.energyPj, utilization: x.utilization };
+function pick(x: JobOutcome): Pick<JobOutcome, 'mapping' | 'cost' | 'cycles' | 'energyPj'> {
+  return { mapping: x.mapping, cost: x.cost, cycles: x.cycles, energyPj: x.energyPj };
 }
 
 /** The tasks' outcomes as one: the best point, evaluations and time summed. */

@@ -86,9 +86,9 @@ export interface SearchResult {
   mapping: MappingArrays | null;
   /** The best mapping's cost in full (null with the mapping). */
   cost: Cost | null;
+  /** The best mapping's cycles and energy (Infinity when there is none, which the objective never prefers). */
   cycles: number;
   energyPj: number;
-  utilization: number;
   evaluated: number;
   valid: number;
   /** Whether an exhaustive search visited every point. */
@@ -112,7 +112,6 @@ class Tracker {
   best: MappingArrays | null = null;
   bestCycles = Infinity;
   bestEnergy = Infinity;
-  bestUtil = 0;
   evaluated = 0;
   valid = 0;
   /** Evaluations made when the best so far was found. */
@@ -193,7 +192,6 @@ class Tracker {
     if (compare(this.options.objective, model.cycles, model.totalEnergyPj, this.bestCycles, this.bestEnergy) < 0) {
       this.bestCycles = model.cycles;
       this.bestEnergy = model.totalEnergyPj;
-      this.bestUtil = model.utilization;
       this.improvedAt = this.evaluated;
       if (this.best) copyMapping(m, this.best);
       else this.best = cloneMapping(m);
@@ -518,7 +516,6 @@ export function searchProblem(problem: Problem, arch: Architecture, constraints:
     cost: t.best && t.describeBest(),
     cycles: t.bestCycles,
     energyPj: t.bestEnergy,
-    utilization: t.bestUtil,
     evaluated: t.evaluated,
     valid: t.valid,
     complete,
