@@ -39,8 +39,12 @@ export async function mapWork(model: string, mode: string, batch: number, works:
   const cores = arch.cores.count;
   const plan = planNetwork([...works, ...(o.baseline ?? [])], arch, peakMacs);
   const searched = await searchAll(plan.searches, arch, o);
-  const picked = { metrics: o.metrics, dataflow: o.dataflow, peakMacs };
-  const layers = plan.layers.map((l) => (l.nests.length === 0 ? vectorLayer(l, arch) : mappedLayer(l, l.nests.map((nest) => pickNest(nest, searched.results, arch, picked)), arch, peakMacs)));
+  const pickOptions = { metrics: o.metrics, dataflow: o.dataflow, peakMacs };
+  const layers = plan.layers.map((l) => {
+    if (l.nests.length === 0) return vectorLayer(l, arch);
+    const problems = l.nests.map((nest) => pickNest(nest, searched.results, arch, pickOptions));
+    return mappedLayer(l, problems, arch, peakMacs);
+  });
   (o.progress ?? silentProgress).done();
   const baseline = layers.splice(works.length);
   return {

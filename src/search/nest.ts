@@ -116,7 +116,9 @@ function* nestPlan(job: SearchJob, key: string): Generator<Round, JobResult, Out
   const annealed = chains.filter(found);
   const fromAnnealed = bestOf(o, annealed);
   const fromSeed = quick.length > 0 ? bestOf(o, quick) : fromAnnealed;
-  const starts = [fromAnnealed, ...(bestOf(o, [fromAnnealed, fromSeed]) !== fromAnnealed ? [fromSeed] : [])].filter((x) => x.mapping);
+  // The plan's own descent starts from the annealed best; a second one from the dataflows' best where that is better.
+  const top = bestOf(o, [fromAnnealed, fromSeed]);
+  const starts = [fromAnnealed, ...(top !== fromAnnealed ? [top] : [])].filter((x) => x.mapping);
   // Each descent takes the plan's share of evaluations (the first is the plan's own descent); with a seconds budget they
   // share what the other tasks left of it.
   const spent = [...quick, ...annealed].reduce((sum, x) => sum + x.seconds, 0);
