@@ -11,6 +11,7 @@ import { parseObjective } from '../search/objective.js';
 import { partitions } from './cores.js';
 import { layerWork, problemWork } from './layers.js';
 import { mapGraph, mapWork } from './map.js';
+import { planNetwork } from './plan.js';
 
 describe('layers of a graph', () => {
   it('every compute op of a training graph lowers to loop nests with its MACs, and the cost model takes them', () => {
@@ -77,6 +78,19 @@ describe('determinism', () => {
 });
 
 describe('the stages', () => {
+  it('plan: compulsory words and the roofline by hand, identical nests listed once', () => {
+    const arch = loadArch('eyeriss'); // DRAM 4 words per cycle
+    const big = parseLayerSpec('conv:K=64,C=64,P=56,Q=56,R=3,S=3'), small = parseLayerSpec('conv:K=8,C=8,P=56,Q=56,R=1,S=1');
+    const plan = planNetwork([...problemWork('a', big), ...problemWork('b', small), ...problemWork('c', big)], arch, 168);
+    const [a, b, c] = plan.layers;
+    // Weights K·C·R·S, inputs C·(P+R−1)·(Q+S−1), outputs K·P·Q.
+    expect([a!.read, a!.written]).toEqual([64 * 64 * 9 + 64 * 58 * 58, 64 * 56 * 56]);
+    expect(a!.roof).toEqual({ boundCycles: (64 * 64 * 56 * 56 * 9) / 168, bound: 'compute' });
+    expect(b!.roof).toEqual({ boundCycles: (8 * 8 + 2 * 8 * 56 * 56) / 4, bound: 'memory' });
+    expect(c!.nests[0]!.partitions[0]!.key).toBe(a!.nests[0]!.partitions[0]!.key);
+    expect(plan.searches.size).toBe(2);
+  });
+
   it('costs add in order, each as many times as it repeats', () => {
     const xs = [{ cycles: 2, energyPj: 3 }, { cycles: 5, energyPj: 7 }];
     expect(sumCosts(xs)).toEqual({ cycles: 7, energyPj: 10 });
