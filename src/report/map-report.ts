@@ -1,3 +1,4 @@
+import { sumCosts } from '../mapping/cost.js';
 import type { LayerResult, NetworkResult } from '../network/map.js';
 import { metricValue, parseObjective } from '../search/objective.js';
 import { formatCount, formatEnergy, formatPercent, formatSeconds } from '../util/units.js';
@@ -54,7 +55,7 @@ export function mapReportHtml(r: NetworkResult): string {
   const xs = points.map((p) => p.x).filter((x) => x > 0);
   const xMin = Math.min(...xs, peak / bw) / 2, xMax = Math.max(...xs, peak / bw) * 2;
   const roof = [xMin, peak / bw, xMax].map((x) => ({ x, y: Math.min(peak, x * bw) }));
-  const vCycles = vector.reduce((s, l) => s + l.cycles, 0), vEnergy = vector.reduce((s, l) => s + l.energyPj, 0);
+  const { cycles: vCycles, energyPj: vEnergy } = sumCosts(vector);
   const sections: HtmlSection[] = [
     {
       heading: 'Totals',
