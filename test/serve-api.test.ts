@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileGraph, loadArch, loadGraph, mapNetwork } from '../src/index.js';
 import { startServer, CLIENT_HEADER, type RunningServer } from '../src/serve/server.js';
 import { encodeModel } from '../src/workload/onnx/write.js';
-import { cli } from './cli-helpers.js';
+import { cli, cliError } from './cli-helpers.js';
 import { model, node, tensor, valueInfo } from './onnx/build.js';
 
 const CAP = 64 * 1024;
@@ -197,6 +197,11 @@ describe('accelmap serve: the API', () => {
 });
 
 describe('accelmap serve: binding', () => {
+  it('as a command, refuses a non-loopback --host without --allow-remote in one line', async () => {
+    const line = await cliError('serve', '--host', '0.0.0.0', '--port', '0', '--data-dir', join(dir, 'cli'));
+    expect(line).toMatch(/^accelmap: --host 0\.0\.0\.0 is not a loopback address.*--allow-remote/);
+  });
+
   it('refuses a non-loopback address without --allow-remote', async () => {
     await expect(startServer({ port: 0, host: '0.0.0.0', dataDir: join(dir, 'remote') })).rejects.toMatchObject({ code: 'bad-flag', hint: expect.stringMatching(/--allow-remote/) });
   });

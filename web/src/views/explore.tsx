@@ -25,6 +25,9 @@ interface DesignDetail extends Design {
   layers: { workload: string; name: string; op: string; cycles: number; energyPj: number; utilization: number; dataflow: string | null }[];
 }
 
+/** A log axis spanning the points with a margin, however narrow their spread. */
+const around = { min: (v: { min: number }) => v.min / 1.15, max: (v: { max: number }) => v.max * 1.15 };
+
 /** The Explore view: the Pareto front of the designs in the results store, refreshed as a run adds to it; click a point for its design, pick two to compare. */
 export function ExploreView({ meta }: { meta: Meta }) {
   const [store, setStore] = useKept<{ groups: string[]; designs: Design[] } | null>('explore:store', null);
@@ -81,10 +84,10 @@ export function ExploreView({ meta }: { meta: Meta }) {
           tooltip: { formatter: (p: { data: { value: [number, number]; hash: string } }) => `${p.data.hash.slice(0, 10)}<br>${fmt.seconds(p.data.value[0])}, ${fmt.energy(p.data.value[1])}` },
           legend: {},
           grid: { left: 80, right: 30, top: 30, bottom: 50 },
-          xAxis: { type: 'log', name: 'latency (s)', nameLocation: 'middle', nameGap: 30, scale: true },
-          yAxis: { type: 'log', name: 'energy (pJ)', scale: true, axisLabel: { formatter: (v: number) => fmt.count(v) } },
+          xAxis: { type: 'log', name: 'latency (s)', nameLocation: 'middle', nameGap: 30, ...around },
+          yAxis: { type: 'log', name: 'energy (pJ)', ...around, axisLabel: { formatter: (v: number) => fmt.count(v) } },
           series: [
-            { name: 'Pareto front', type: 'scatter', data: front.map(point), itemStyle: { color: '#e4572e' } },
+            { name: 'Pareto front', type: 'scatter', z: 3, data: front.map(point), itemStyle: { color: '#e4572e' } },
             { name: 'dominated', type: 'scatter', data: others.map(point), itemStyle: { color: '#9db4c0', opacity: 0.7 } },
           ],
         }}
