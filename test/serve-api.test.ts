@@ -214,6 +214,11 @@ describe('accelmap serve: binding', () => {
       expect((await fetch(`http://127.0.0.1:${port}/api/meta`)).status).toBe(401);
       expect((await fetch(`http://127.0.0.1:${port}/api/meta`, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
       expect((await fetch(`http://127.0.0.1:${port}/api/meta`, { headers: { authorization: `Bearer ${s.token}` } })).status).toBe(200);
+      // the page's event streams carry it in the query (EventSource sends no headers)
+      expect((await fetch(`http://127.0.0.1:${port}/api/runs?token=${s.token}`)).status).toBe(200);
+      expect((await fetch(`http://127.0.0.1:${port}/api/runs?token=${s.token}x`)).status).toBe(401);
+      // the app itself loads without it (it holds nothing secret); it reads the token from its own URL
+      expect((await fetch(`http://127.0.0.1:${port}/`)).status).not.toBe(401);
     } finally {
       await s.close();
     }

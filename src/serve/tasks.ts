@@ -13,6 +13,7 @@ import {
   TOPOLOGY_NAMES,
   compileGraph,
   explore,
+  isAccelmapError,
   loadArch,
   loadGraph,
   loadSpace,
@@ -208,13 +209,22 @@ export async function runJob(data: DataDir, kind: JobKind, params: JobParams, on
     }
     case 'scale': {
       const sp = params as JobParams<'scale'>;
-      return planScale(graphOf(data, { model: sp.model, batch: sp.batch ?? (sp.model.startsWith('upload:') ? undefined : SCALE_DEFAULT_BATCH) }, { mode: 'train' }), {
-        device: sp.device,
-        devices: sp.devices,
-        topology: sp.topology,
-        linkGbps: sp.linkGbps,
-        parallel: sp.parallel,
+      const graph = graphOf(data, { model: sp.model, batch: sp.batch ?? (sp.model.startsWith('upload:') ? undefined : SCALE_DEFAULT_BATCH) }, { mode: 'train' });
+      const on = (topology: (typeof TOPOLOGY_NAMES)[number]) => planScale(graph, { device: sp.device, devices: sp.devices, topology, linkGbps: sp.linkGbps, parallel: sp.parallel });
+      const report = on(sp.topology);
+      // the same study on every topology, without compression, for the curves per topology
+      // (a topology that cannot take this many devices is left out, saying why)
+      const topologies = TOPOLOGY_NAMES.map((topology) => {
+        onProgress(`scaling on ${topology}`);
+        try {
+          const r = topology === sp.topology ? report : on(topology);
+          return { topology: r.topology, rows: r.sweeps.find((s) => s.method === 'none')!.rows };
+        } catch (e) {
+          if (!isAccelmapError(e)) throw e;
+          return { topology, rows: [], refused: e.render() };
+        }
       });
+      return { ...report, topologies };
     }
     case 'explore': {
       const ep = params as JobParams<'explore'>;

@@ -20,6 +20,8 @@ interface ScaleResult {
   exchange: string;
   result: Step;
   sweeps: { method: string; rows: Step[] }[];
+  /** Without compression, on every topology. */
+  topologies: { topology: string; rows: Step[]; refused?: string }[];
 }
 
 /** The Scale view: scaling curves of a training step per gradient compression method on a topology. */
@@ -46,8 +48,20 @@ export function ScaleView({ meta }: { meta: Meta }) {
           </h2>
           <p class="muted">{r.exchange}</p>
           <div class="grid2">
-            <Chart name="throughput" option={sweepChart(r, 'samples/s', (x) => x.samplesPerSecond, fmt.count)} />
-            <Chart name="efficiency" option={sweepChart(r, 'scaling efficiency', (x) => x.scalingEfficiency, fmt.percent)} />
+            <Chart name="throughput" option={sweepChart(r.sweeps.map((s) => ({ name: s.method, rows: s.rows })), 'samples/s', (x) => x.samplesPerSecond, fmt.count)} />
+            <Chart name="efficiency" option={sweepChart(r.sweeps.map((s) => ({ name: s.method, rows: s.rows })), 'scaling efficiency', (x) => x.scalingEfficiency, fmt.percent)} />
+          </div>
+          <h3>Per topology (no compression)</h3>
+          {r.topologies
+            .filter((t) => t.refused)
+            .map((t) => (
+              <p key={t.topology} class="muted">
+                {t.topology}: {t.refused}
+              </p>
+            ))}
+          <div class="grid2">
+            <Chart name="topology-throughput" option={sweepChart(r.topologies.map((t) => ({ name: t.topology, rows: t.rows })), 'samples/s', (x) => x.samplesPerSecond, fmt.count)} />
+            <Chart name="topology-efficiency" option={sweepChart(r.topologies.map((t) => ({ name: t.topology, rows: t.rows })), 'scaling efficiency', (x) => x.scalingEfficiency, fmt.percent)} />
           </div>
           <Table
             name="scale"
@@ -67,14 +81,14 @@ export function ScaleView({ meta }: { meta: Meta }) {
   );
 }
 
-/** One line per compression method over the device counts swept. */
-function sweepChart(r: ScaleResult, name: string, y: (s: Step) => number, format: (v: number) => string) {
+/** One line per compression method (or topology) over the device counts swept. */
+function sweepChart(lines: { name: string; rows: Step[] }[], name: string, y: (s: Step) => number, format: (v: number) => string) {
   return {
     tooltip: { trigger: 'axis' },
     legend: {},
     grid: { left: 70, right: 20, top: 40, bottom: 50 },
     xAxis: { type: 'log', logBase: 2, name: 'devices', nameLocation: 'middle', nameGap: 30 },
     yAxis: { type: 'value', name, axisLabel: { formatter: format } },
-    series: r.sweeps.map((s) => ({ name: s.method, type: 'line', data: s.rows.map((x) => [x.devices, y(x)]) })),
+    series: lines.map((l) => ({ name: l.name, type: 'line', data: l.rows.map((x) => [x.devices, y(x)]) })),
   };
 }
