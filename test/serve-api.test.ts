@@ -80,14 +80,20 @@ describe('accelmap serve: the API', () => {
   });
 
   it('refuses model, arch and upload references that are not a zoo name, a preset or an upload id', async () => {
-    for (const model of ['../../etc/passwd', '/etc/passwd', 'upload:../../etc/passwd', 'upload:' + 'a'.repeat(31) + '/', 'x/../../y']) {
+    // the loaders read anything that is not a known name as a path (relative to the server's folder): only known names get through
+    for (const model of ['../../etc/passwd', '/etc/passwd', 'upload:../../etc/passwd', 'upload:' + 'a'.repeat(31) + '/', 'x/../../y', 'evil.onnx', 'package.json', 'resnet18.onnx']) {
       const r = await api('POST', '/api/jobs', { kind: 'profile', params: { model } });
       expect(r.status, model).toBe(400);
       expect(r.json.error, model).toMatch(/^model: /);
     }
-    const arch = await api('POST', '/api/jobs', { kind: 'map', params: { model: 'deepq', arch: '../presets/arch/eyeriss.yaml' } });
-    expect(arch.status).toBe(400);
-    expect(arch.json.error).toMatch(/^arch: /);
+    for (const arch of ['../presets/arch/eyeriss.yaml', 'presets/arch/eyeriss.yaml', 'eyeriss.yaml']) {
+      const r = await api('POST', '/api/jobs', { kind: 'map', params: { model: 'deepq', arch } });
+      expect(r.status, arch).toBe(400);
+      expect(r.json.error, arch).toMatch(/^arch: /);
+    }
+    const device = await api('POST', '/api/jobs', { kind: 'profile', params: { model: 'deepq', device: 'presets/devices/cpu.yaml' } });
+    expect(device.status).toBe(400);
+    expect(device.json.error).toMatch(/^device: /);
     const space = await api('POST', '/api/jobs', { kind: 'explore', params: { models: ['deepq'], space: 'nosuch' } });
     expect(space.status).toBe(400);
   });

@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import { z } from 'zod';
 import {
   AccelmapError,
+  archPresets,
   DATAFLOW_CHOICES,
   DESIGN_STRATEGIES,
   EXPLORE_MAPPER_DEFAULTS,
@@ -12,6 +13,7 @@ import {
   STRATEGIES,
   TOPOLOGY_NAMES,
   compileGraph,
+  devicePresets,
   explore,
   isAccelmapError,
   loadArch,
@@ -22,6 +24,7 @@ import {
   planMemory,
   planScale,
   profile,
+  ZOO_MODELS,
   type Graph,
   type LoadOptions,
   type OnProgress,
@@ -35,16 +38,24 @@ import { uploadPath, type DataDir } from './data-dir.js';
  * thread, and written out as the command line that does the same.
  */
 
-/** A zoo model name, or `upload:<id>` for an uploaded ONNX file. */
-const modelRef = z.string().regex(/^(upload:[0-9a-f]{32}|[a-z0-9][a-z0-9_.-]*)$/, 'a zoo model name or upload:<id>');
-/** An arch preset name, or `upload:<id>` for an uploaded spec. */
-const archRef = modelRef;
-const preset = z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/, 'a preset name');
+const UPLOAD_REF = /^upload:[0-9a-f]{32}$/;
+
+/**
+ * A name from a list the server knows (zoo models, presets), or
+ * `upload:<id>` where uploads are allowed: the loaders would read any other
+ * string as a file path, so nothing else gets through.
+ */
+function known(what: string, names: () => readonly string[], uploads: boolean) {
+  return z.string().refine((s) => (uploads && UPLOAD_REF.test(s)) || names().includes(s), { message: `not a ${what}${uploads ? ' or upload:<id>' : ''} (GET /api/meta lists them)` });
+}
+const modelRef = known('zoo model', () => ZOO_MODELS.map((m) => m.name), true);
+const archRef = known('arch preset', archPresets, true);
+const devicePreset = known('device preset', devicePresets, false);
 const positive = z.number().int().positive();
 const modelFields = { model: modelRef, batch: positive.optional() };
 
 export const JOB_SCHEMAS = {
-  profile: z.strictObject({ ...modelFields, device: preset.optional() }),
+  profile: z.strictObject({ ...modelFields, device: devicePreset.optional() }),
   map: z.strictObject({
     ...modelFields,
     arch: archRef,
@@ -55,10 +66,10 @@ export const JOB_SCHEMAS = {
     seed: positive.default(MAP_DEFAULTS.seed),
     fuse: z.boolean().default(true),
   }),
-  memory: z.strictObject({ ...modelFields, device: preset.optional(), policy: z.enum(POLICIES).default('dyn') }),
+  memory: z.strictObject({ ...modelFields, device: devicePreset.optional(), policy: z.enum(POLICIES).default('dyn') }),
   scale: z.strictObject({
     ...modelFields,
-    device: preset.optional(),
+    device: devicePreset.optional(),
     devices: positive.max(1_000_000),
     topology: z.enum(TOPOLOGY_NAMES),
     linkGbps: z.number().positive(),
@@ -67,7 +78,7 @@ export const JOB_SCHEMAS = {
   explore: z.strictObject({
     models: z.array(modelRef).min(1).max(8),
     batch: positive.optional(),
-    space: preset.refine((s) => spacePresets().includes(s), { message: 'not a design space preset (GET /api/meta lists them)' }),
+    space: known('design space preset', spacePresets, false),
     objectives: z.array(z.enum(EXPLORE_OBJECTIVES)).min(1).default(['latency', 'energy', 'area']),
     strategy: z.enum(DESIGN_STRATEGIES).default('nsga2'),
     budget: positive.max(100_000).default(40),
