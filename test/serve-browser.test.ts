@@ -38,6 +38,8 @@ let page: Page;
 let server: ChildProcess;
 let url: string;
 let dir: string;
+/** The CLI's totals for the map the page ran, for the Runs view's reopening of it. */
+let mappedCycles: number;
 /** Figures printed at the end: from `accelmap serve` to first paint, and resnet50's graph. */
 const figures: Record<string, string> = {};
 
@@ -122,6 +124,7 @@ describe.skipIf(why !== '')('accelmap serve in a browser', () => {
     const summary = await finished(page, '[data-total-cycles]', 120_000);
     const want = await cliJson('map', 'resnet18', '--arch', 'eyeriss', '--budget', budget, '--json', '--no-progress');
     expect(Number(await summary.getAttribute('data-total-cycles'))).toBe(want.totals.cycles);
+    mappedCycles = want.totals.cycles;
     expect(Number(await page.getAttribute('[data-total-energy]', 'data-total-energy'))).toBe(want.totals.energyPj);
     expect(await page.textContent('[data-command]')).toBe(`accelmap map resnet18 --arch eyeriss --dataflow auto --objective edp --strategy hybrid --budget ${budget} --seed 1 --json`);
     // the table: one row per layer, and its total row
@@ -175,8 +178,9 @@ describe.skipIf(why !== '')('accelmap serve in a browser', () => {
           await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
           return picked();
         }, { interval: 500, timeout: 15_000 })
-        .toBe(i + 1);
+        .toBeGreaterThanOrEqual(i + 1);
     }
+    expect(await picked()).toBe(Math.min(2, front.length));
     expect(await page.locator('[data-table^="design-layers-"] tbody tr').count()).toBeGreaterThan(0);
     await shot(page, 'explore-pareto.png');
   });
@@ -211,5 +215,13 @@ describe.skipIf(why !== '')('accelmap serve in a browser', () => {
     const commands = await page.locator('[data-table="runs"] tbody td:nth-child(5)').allTextContents();
     expect(commands).toContain('accelmap map resnet18 --arch eyeriss --dataflow auto --objective edp --strategy hybrid --budget 1000 --seed 1 --json');
     await shot(page, 'runs.png');
+    // a run opens in its view, as it was, in a page that has not run it
+    await page.reload();
+    await page.waitForSelector('[data-table="runs"] tbody tr >> nth=3');
+    expect(await page.locator('[data-total-cycles]').count()).toBe(0);
+    const row = page.locator('[data-table="runs"] tbody tr', { hasText: '--budget 1000' });
+    await row.locator('button[name="open-run"]').click();
+    await page.waitForSelector('main[data-current-view="map"]');
+    expect(Number(await page.getAttribute('[data-total-cycles]', 'data-total-cycles'))).toBe(mappedCycles);
   });
 });

@@ -25,6 +25,11 @@ export interface JobState<T> {
 
 const idle = { running: false, progress: null, command: null, result: null, error: null };
 
+/** Puts a finished run's result into the view of its kind (`job:<kind>`), as if the view had just run it. */
+export function keepResult(kind: string, result: unknown, command: string): void {
+  kept.set(`job:${kind}`, { ...idle, result, command });
+}
+
 /** One job at a time per view: start it, follow its progress, cancel it. */
 export function useJob<T>(key: string) {
   const [state, setState] = useKept<JobState<T>>(`job:${key}`, idle);

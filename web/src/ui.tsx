@@ -118,7 +118,7 @@ export function JobBar({ job, onRun, label = 'Run' }: { job: JobState<unknown> &
 
 export interface Column<R> {
   label: string;
-  value: (r: R) => string | number;
+  value: (r: R) => ComponentChildren;
   /** The exact number behind a formatted cell (kept in data-value). */
   raw?: (r: R) => number;
   numeric?: boolean;

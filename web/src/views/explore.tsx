@@ -56,9 +56,22 @@ export function ExploreView({ meta }: { meta: Meta }) {
   useEffect(() => void refresh(), []);
   const groupShown = shown ?? store?.groups[store.groups.length - 1] ?? null;
   const designs = useMemo(() => (store?.designs ?? []).filter((d) => d.group === groupShown && d.status === 'ok'), [store, groupShown]);
-  const front = designs.filter((d) => d.front);
-  const others = designs.filter((d) => !d.front);
-  const point = (d: Design) => ({ value: [d.latencyS!, d.energyPj!], symbolSize: 6 + 3 * Math.sqrt(d.areaMm2), hash: d.hash });
+  const [front, others] = useMemo(() => [designs.filter((d) => d.front), designs.filter((d) => !d.front)], [designs]);
+  // built only when the designs change, so that picking a point does not redraw the chart under the pointer
+  const chart = useMemo(() => {
+    const point = (d: Design) => ({ value: [d.latencyS!, d.energyPj!], symbolSize: 6 + 3 * Math.sqrt(d.areaMm2), hash: d.hash });
+    return {
+      tooltip: { formatter: (p: { data: { value: [number, number]; hash: string } }) => `${p.data.hash.slice(0, 10)}<br>${fmt.seconds(p.data.value[0])}, ${fmt.energy(p.data.value[1])}` },
+      legend: {},
+      grid: { left: 80, right: 30, top: 30, bottom: 50 },
+      xAxis: { type: 'log', name: 'latency (s)', nameLocation: 'middle', nameGap: 30, ...around },
+      yAxis: { type: 'log', name: 'energy (pJ)', ...around, axisLabel: { formatter: (v: number) => fmt.count(v) } },
+      series: [
+        { name: 'Pareto front', type: 'scatter', z: 3, data: front.map(point), itemStyle: { color: '#e4572e' } },
+        { name: 'dominated', type: 'scatter', data: others.map(point), itemStyle: { color: '#9db4c0', opacity: 0.7 } },
+      ],
+    };
+  }, [front, others]);
   const pick = async (hash: string) => {
     const d = await get<DesignDetail>(`/api/designs/${hash}`);
     setPicks([...picks.filter((p) => p.hash !== hash), d].slice(-2));
@@ -80,17 +93,7 @@ export function ExploreView({ meta }: { meta: Meta }) {
         name="pareto"
         height={380}
         onClick={(s, i) => void pick((s === 0 ? front : others)[i]!.hash)}
-        option={{
-          tooltip: { formatter: (p: { data: { value: [number, number]; hash: string } }) => `${p.data.hash.slice(0, 10)}<br>${fmt.seconds(p.data.value[0])}, ${fmt.energy(p.data.value[1])}` },
-          legend: {},
-          grid: { left: 80, right: 30, top: 30, bottom: 50 },
-          xAxis: { type: 'log', name: 'latency (s)', nameLocation: 'middle', nameGap: 30, ...around },
-          yAxis: { type: 'log', name: 'energy (pJ)', ...around, axisLabel: { formatter: (v: number) => fmt.count(v) } },
-          series: [
-            { name: 'Pareto front', type: 'scatter', z: 3, data: front.map(point), itemStyle: { color: '#e4572e' } },
-            { name: 'dominated', type: 'scatter', data: others.map(point), itemStyle: { color: '#9db4c0', opacity: 0.7 } },
-          ],
-        }}
+        option={chart}
       />
       {picks.length > 0 && (
         <>
