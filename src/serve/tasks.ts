@@ -27,7 +27,14 @@ import {
   ZOO_MODELS,
   type Graph,
   type LoadOptions,
+  type MemoryPlan,
+  type MemoryPlanResult,
+  type NetworkResult,
   type OnProgress,
+  type PolicyName,
+  type Profile,
+  type ScaleReport,
+  type SweepRow,
 } from '../index.js';
 import { presetPath } from '../util/paths.js';
 import { uploadPath, type DataDir } from './data-dir.js';
@@ -174,6 +181,20 @@ export interface GraphView {
   nodes: { name: string; op: string; inputs: string[]; outputs: string[] }[];
 }
 
+/** What each job gives the page (GET /api/runs/:id/result). */
+export interface ProfileJobResult {
+  graph: GraphView;
+  inference: Profile;
+  training: Pick<Profile, 'totals' | 'byPhase' | 'memory' | 'params'>;
+}
+export interface MapJobResult {
+  /** The graph as exported (the layers may be its compiled form's). */
+  graph: GraphView;
+  result: NetworkResult;
+}
+export type MemoryJobResult = MemoryPlanResult & { timelines: { policy: PolicyName; memory: MemoryPlan['memory'] }[] };
+export type ScaleJobResult = ScaleReport & { topologies: { topology: string; rows: SweepRow[]; refused?: string }[] };
+
 function graphView(g: Graph): GraphView {
   return { name: g.name, nodes: g.nodes.map((n) => ({ name: n.name, op: n.op, inputs: n.inputs.filter((t) => t !== ''), outputs: n.outputs })) };
 }
@@ -188,7 +209,7 @@ export async function runJob(data: DataDir, kind: JobKind, params: JobParams, on
       const inference = profile(graph, { device: p.device });
       onProgress('profiling the training step');
       const training = profile(graphOf(data, p, { mode: 'train' }), { device: p.device });
-      return { graph: graphView(graph), inference, training: { totals: training.totals, byPhase: training.byPhase, memory: training.memory, params: training.params } };
+      return { graph: graphView(graph), inference, training: { totals: training.totals, byPhase: training.byPhase, memory: training.memory, params: training.params } } satisfies ProfileJobResult;
     }
     case 'map': {
       const mp = params as JobParams<'map'>;
@@ -205,7 +226,7 @@ export async function runJob(data: DataDir, kind: JobKind, params: JobParams, on
         onProgress,
         baseline: graph !== exported ? exported : undefined,
       });
-      return { graph: graphView(exported), result };
+      return { graph: graphView(exported), result } satisfies MapJobResult;
     }
     case 'memory': {
       const p = params as JobParams<'memory'>;
@@ -216,7 +237,7 @@ export async function runJob(data: DataDir, kind: JobKind, params: JobParams, on
         onProgress(`memory over the step under ${policy}`);
         return { policy, memory: policy === chosen.plan.policy ? chosen.plan.memory : planMemory(graph, { device: p.device, policy }).plan.memory };
       });
-      return { ...chosen, timelines };
+      return { ...chosen, timelines } satisfies MemoryJobResult;
     }
     case 'scale': {
       const sp = params as JobParams<'scale'>;
@@ -235,7 +256,7 @@ export async function runJob(data: DataDir, kind: JobKind, params: JobParams, on
           return { topology, rows: [], refused: e.render() };
         }
       });
-      return { ...report, topologies };
+      return { ...report, topologies } satisfies ScaleJobResult;
     }
     case 'explore': {
       const ep = params as JobParams<'explore'>;

@@ -1,7 +1,7 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { get, type Meta } from './api.js';
-import type { MapJobResult } from './mapped.js';
+import type { MapJobResult } from '../../src/serve/tasks.js';
 import './style.css';
 import { ExploreView } from './views/explore.js';
 import { MapView } from './views/map.js';

@@ -1,44 +1,5 @@
-import type { GraphNode } from './graph.js';
-
-export interface Directive {
-  target: string;
-  type: 'temporal' | 'spatial' | 'bypass';
-  factors?: string;
-  permutation?: string;
-  keep?: string[];
-  bypass?: string[];
-}
-
-export interface Layer {
-  name: string;
-  op: string;
-  kind: 'mapped' | 'vector';
-  macs: number;
-  cycles: number;
-  energyPj: number;
-  utilization: number;
-  bound: string;
-  ratio: number;
-  dataflow: string | null;
-  mapping: Directive[] | null;
-  problems: { energyByLevelPj: Record<string, number>; mapping: Directive[] | null; repeat: number }[];
-  epilogue?: { energyPj: number };
-}
-
-export interface MapJobResult {
-  graph: { name: string; nodes: GraphNode[] };
-  result: {
-    model: string;
-    arch: string;
-    mode: string;
-    batch: number;
-    dataflow: string;
-    objective: string;
-    totals: { cycles: number; seconds: number; energyPj: number; macs: number; utilization: number; layers: number; distinctProblems: number; evaluations: number; dramWords: number };
-    layers: Layer[];
-    uncompiled?: { cycles: number; energyPj: number; dramWords: number; layers: number };
-  };
-}
+import type { Directive } from '../../src/mapping/directives.js';
+import type { MapJobResult } from '../../src/serve/tasks.js';
 
 /**
  * Mapped cycles and energy per node of the graph as exported: a layer of

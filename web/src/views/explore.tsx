@@ -1,28 +1,20 @@
 import { useEffect, useMemo } from 'preact/hooks';
+import type { StoredDesign, StoredLayer } from '../../../src/store/store.js';
 import { get, type Meta } from '../api.js';
 import { Chart } from '../chart.js';
 import * as fmt from '../format.js';
 import { useKept } from '../state.js';
 import { Field, Select, Table, useJobForm } from '../ui.js';
 
-interface Design {
-  hash: string;
-  space: string;
-  knobs: Record<string, string | number | boolean>;
-  status: 'ok' | 'infeasible';
-  reason: string | null;
-  areaMm2: number;
-  sramBytes: number;
-  latencyS: number | null;
-  energyPj: number | null;
-  workloads: { name: string; cycles: number; seconds: number; energyPj: number; utilization: number }[];
+/** A stored design as GET /api/designs gives it. */
+interface Design extends Omit<StoredDesign, 'layers'> {
   /** The space and the workloads it was evaluated on: designs compare within one group. */
   group: string;
   front: boolean;
 }
 
 interface DesignDetail extends Design {
-  layers: { workload: string; name: string; op: string; cycles: number; energyPj: number; utilization: number; dataflow: string | null }[];
+  layers: StoredLayer[];
 }
 
 /** A log axis spanning the points with a margin, however narrow their spread. */

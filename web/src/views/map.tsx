@@ -1,11 +1,16 @@
 import type { Meta } from '../api.js';
 import { Chart } from '../chart.js';
 import * as fmt from '../format.js';
-import { loopNest, type Layer, type MapJobResult } from '../mapped.js';
+import type { MapJobResult } from '../../../src/serve/tasks.js';
+import type { LayerResult as Layer } from '../../../src/network/result.js';
+import { loopNest } from '../mapped.js';
 import { useKept } from '../state.js';
 import { Table, useJobForm } from '../ui.js';
 
 const OBJECTIVES = ['edp', 'latency', 'energy', 'energy,latency', 'latency,energy'];
+
+/** What the layer table shows of a layer (and of the totals). */
+type TableRow = Pick<Layer, 'name' | 'op' | 'macs' | 'cycles' | 'energyPj' | 'utilization' | 'ratio' | 'dataflow'> & { bound: string };
 
 /** The Map view: a model on an accelerator, each layer's best mapping: table, charts, loop nests, energy by level, compiled against as exported. */
 export function MapView({ meta, onResult }: { meta: Meta; onResult: (r: MapJobResult) => void }) {
@@ -101,12 +106,12 @@ export function MapView({ meta, onResult }: { meta: Meta; onResult: (r: MapJobRe
           )}
           <h3>Layers (click one for its loop nest)</h3>
           <div class="grid2 wide-left">
-            <Table<Layer>
+            <Table<TableRow>
               name="layers"
               rows={layers}
               selected={picked}
               onRow={(_l, i) => setPicked(i)}
-              total={{ name: 'total', op: '', kind: 'mapped', macs: r.totals.macs, cycles: r.totals.cycles, energyPj: r.totals.energyPj, utilization: r.totals.utilization, bound: '', ratio: NaN, dataflow: '', mapping: null, problems: [] }}
+              total={{ name: 'total', op: '', macs: r.totals.macs, cycles: r.totals.cycles, energyPj: r.totals.energyPj, utilization: r.totals.utilization, bound: '', ratio: NaN, dataflow: null }}
               columns={[
                 { label: 'layer', value: (l) => l.name },
                 { label: 'op', value: (l) => l.op },

@@ -1,22 +1,8 @@
+import type { MemoryJobResult as MemoryResult } from '../../../src/serve/tasks.js';
 import type { Meta } from '../api.js';
 import { Chart } from '../chart.js';
 import * as fmt from '../format.js';
 import { defaultDevice, Table, useJobForm } from '../ui.js';
-
-interface Summary {
-  policy: string;
-  fits: boolean;
-  peakBytes: number;
-  avgBytes: number;
-  offloadedBytes: number;
-  stepSeconds: number;
-}
-
-interface MemoryResult {
-  plan: Summary & { model: string; batch: number; device: { name: string; capacityBytes: number } };
-  policies: Summary[];
-  timelines: { policy: string; memory: { seconds: number; bytes: number }[] }[];
-}
 
 /** The Memory view: device memory over one training step under each policy, and the policies side by side. */
 export function MemoryView({ meta }: { meta: Meta }) {

@@ -2,40 +2,11 @@ import { useMemo } from 'preact/hooks';
 import type { Meta } from '../api.js';
 import { Chart } from '../chart.js';
 import * as fmt from '../format.js';
-import { GraphView, type GraphNode } from '../graph.js';
-import { mappedMetrics, type MapJobResult } from '../mapped.js';
+import type { MapJobResult, ProfileJobResult as ProfileResult } from '../../../src/serve/tasks.js';
+import { GraphView } from '../graph.js';
+import { mappedMetrics } from '../mapped.js';
 import { useKept } from '../state.js';
 import { defaultDevice, Field, Select, Table, useJobForm } from '../ui.js';
-
-interface Row {
-  key: string;
-  nodes: number;
-  macs: number;
-  flops: number;
-  seconds: number;
-  timeShare: number;
-}
-
-interface Totals {
-  macs: number;
-  flops: number;
-  bytesRead: number;
-  bytesWritten: number;
-  seconds: number;
-}
-
-export interface ProfileResult {
-  graph: { name: string; nodes: GraphNode[] };
-  inference: {
-    model: string;
-    params: number;
-    device: { name: string; peakFlopsPerSecond: number; memoryBandwidthBytesPerSecond: number };
-    totals: Totals;
-    byOpType: Row[];
-    nodes: { name: string; op: string; macs: number; flops: number; bytesRead: number; bytesWritten: number; intensity: number; seconds: number; bound: string }[];
-  };
-  training: { totals: Totals; byPhase: Row[]; memory?: Record<string, number>; params: number };
-}
 
 const METRICS = ['MACs', 'modeled time', 'mapped cycles', 'mapped energy'] as const;
 

@@ -1,28 +1,9 @@
+import type { SweepRow as Step } from '../../../src/scaleout/sweep.js';
+import type { ScaleJobResult as ScaleResult } from '../../../src/serve/tasks.js';
 import type { Meta } from '../api.js';
 import { Chart } from '../chart.js';
 import * as fmt from '../format.js';
 import { Table, useJobForm } from '../ui.js';
-
-interface Step {
-  devices: number;
-  stepSeconds: number;
-  computeSeconds: number;
-  exposedCommSeconds: number;
-  samplesPerSecond: number;
-  scalingEfficiency: number;
-}
-
-interface ScaleResult {
-  model: string;
-  topology: string;
-  devices: number;
-  parallel: string;
-  exchange: string;
-  result: Step;
-  sweeps: { method: string; rows: Step[] }[];
-  /** Without compression, on every topology. */
-  topologies: { topology: string; rows: Step[]; refused?: string }[];
-}
 
 /** The Scale view: scaling curves of a training step per gradient compression method on a topology. */
 export function ScaleView({ meta }: { meta: Meta }) {
@@ -65,7 +46,7 @@ export function ScaleView({ meta }: { meta: Meta }) {
           </div>
           <Table
             name="scale"
-            rows={r.sweeps.map((s) => ({ method: s.method, ...s.rows[s.rows.length - 1]! }))}
+            rows={r.sweeps.map((s) => s.rows[s.rows.length - 1]!)}
             columns={[
               { label: 'compression', value: (x) => x.method },
               { label: 'devices', value: (x) => x.devices, numeric: true },
