@@ -30,7 +30,7 @@ export function ScaleView({ meta }: { meta: Meta }) {
           <p class="muted">{r.exchange}</p>
           <div class="grid2">
             <Chart name="throughput" option={sweepChart(r.sweeps.map((s) => ({ name: s.method, rows: s.rows })), 'samples/s', (x) => x.samplesPerSecond, fmt.count)} />
-            <Chart name="efficiency" option={sweepChart(r.sweeps.map((s) => ({ name: s.method, rows: s.rows })), 'scaling efficiency', (x) => x.scalingEfficiency, fmt.percent)} />
+            <Chart name="efficiency" option={sweepChart(r.sweeps.map((s) => ({ name: s.method, rows: s.rows })), 'scaling efficiency', (x) => x.scalingEfficiency, fmt.percent, 1)} />
           </div>
           <h3>Per topology (no compression)</h3>
           {r.topologies
@@ -42,7 +42,7 @@ export function ScaleView({ meta }: { meta: Meta }) {
             ))}
           <div class="grid2">
             <Chart name="topology-throughput" option={sweepChart(r.topologies.map((t) => ({ name: t.topology, rows: t.rows })), 'samples/s', (x) => x.samplesPerSecond, fmt.count)} />
-            <Chart name="topology-efficiency" option={sweepChart(r.topologies.map((t) => ({ name: t.topology, rows: t.rows })), 'scaling efficiency', (x) => x.scalingEfficiency, fmt.percent)} />
+            <Chart name="topology-efficiency" option={sweepChart(r.topologies.map((t) => ({ name: t.topology, rows: t.rows })), 'scaling efficiency', (x) => x.scalingEfficiency, fmt.percent, 1)} />
           </div>
           <Table
             name="scale"
@@ -63,13 +63,13 @@ export function ScaleView({ meta }: { meta: Meta }) {
 }
 
 /** One line per compression method (or topology) over the device counts swept. */
-function sweepChart(lines: { name: string; rows: Step[] }[], name: string, y: (s: Step) => number, format: (v: number) => string) {
+function sweepChart(lines: { name: string; rows: Step[] }[], name: string, y: (s: Step) => number, format: (v: number) => string, max?: number) {
   return {
     tooltip: { trigger: 'axis' },
     legend: {},
     grid: { left: 70, right: 20, top: 40, bottom: 50 },
     xAxis: { type: 'log', logBase: 2, name: 'devices', nameLocation: 'middle', nameGap: 30 },
-    yAxis: { type: 'value', name, axisLabel: { formatter: format } },
+    yAxis: { type: 'value', name, max, axisLabel: { formatter: format } },
     series: lines.map((l) => ({ name: l.name, type: 'line', data: l.rows.map((x) => [x.devices, y(x)]) })),
   };
 }
