@@ -1,5 +1,5 @@
 import type { ExploreObjective, ExploreResult } from '../explore/explore.js';
-import { renderTable } from '../util/table.js';
+import { renderTable } from './table.js';
 import { formatEnergy, formatPercent, formatSeconds } from '../util/units.js';
 import { htmlPage, type HtmlSection } from './html.js';
 

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { listPresets, loadArch } from '../../arch/load.js';
 import { summarizeArch } from '../../arch/summary.js';
-import { renderTable } from '../../util/table.js';
+import { renderTable } from '../../report/table.js';
 import { formatBytes, formatCount } from '../../util/units.js';
 import { fraction } from '../flags.js';
 import { toJson, type Io } from '../io.js';

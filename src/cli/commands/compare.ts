@@ -3,7 +3,7 @@ import { compare } from '../../api/characterize.js';
 import { loadDevice } from '../../device/load.js';
 import { AccelmapError } from '../../util/errors.js';
 import { stderrProgress } from '../../util/progress.js';
-import { renderTable } from '../../util/table.js';
+import { renderTable } from '../../report/table.js';
 import { loadGraph } from '../../workload/load.js';
 import { addDeviceOption } from '../device-options.js';
 import { oneOf, positiveInt } from '../flags.js';

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { loadArch } from '../../arch/load.js';
 import { compileGraph, DEFAULT_PASSES, graphFigures, PASSES } from '../../compile/index.js';
-import { renderTable } from '../../util/table.js';
+import { renderTable } from '../../report/table.js';
 import { formatBytes, formatCount } from '../../util/units.js';
 import type { Graph } from '../../workload/graph.js';
 import type { FusedAttrs } from '../../workload/ops/fused.js';

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { ZOO, buildZooModel } from '../../workload/zoo/index.js';
 import { graphTotals } from '../../workload/counts.js';
 import { paramCount } from '../../workload/graph.js';
-import { renderTable } from '../../util/table.js';
+import { renderTable } from '../../report/table.js';
 import { formatCount } from '../../util/units.js';
 import { toJson, type Io } from '../io.js';
 

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { registry } from '../../workload/ops/index.js';
-import { renderTable } from '../../util/table.js';
+import { renderTable } from '../../report/table.js';
 import { toJson, type Io } from '../io.js';
 
 /** `accelmap ops`: every op kind accelmap knows (the ONNX ops it imports and its training ops), its class and FLOP convention. */

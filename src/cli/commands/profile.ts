@@ -3,7 +3,7 @@ import { profile } from '../../api/characterize.js';
 import type { GroupRow, Profile } from '../../characterize/profile.js';
 import { loadDevice } from '../../device/load.js';
 import { loadGraph } from '../../workload/load.js';
-import { renderTable } from '../../util/table.js';
+import { renderTable } from '../../report/table.js';
 import { formatBytes, formatCount, formatPercent, formatSeconds } from '../../util/units.js';
 import { addDeviceOption } from '../device-options.js';
 import { toJson, type Io } from '../io.js';

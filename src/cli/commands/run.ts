@@ -5,7 +5,7 @@ import { onnxParams, seededParams } from '../../execute/params.js';
 import { summarize, type ValueSummary } from '../../execute/summary.js';
 import { readTensorFile, tensorFileFormat, writeTensorFile } from '../../execute/tensor-files.js';
 import { stderrProgress } from '../../util/progress.js';
-import { renderTable } from '../../util/table.js';
+import { renderTable } from '../../report/table.js';
 import { isModelFile, loadGraph } from '../../workload/load.js';
 import { nonNegativeInt, outputFile } from '../flags.js';
 import { toJson, type Io } from '../io.js';

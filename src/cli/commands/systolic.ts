@@ -5,7 +5,7 @@ import type { ScaleSimLayer } from '../../interop/scalesim/replay.js';
 import { REPORTS, SCALESIM_REPORTS, reportLine, type Report } from '../../interop/scalesim/reports.js';
 import { writeFolder } from '../../util/files.js';
 import { stderrProgress } from '../../util/progress.js';
-import { renderTable } from '../../util/table.js';
+import { renderTable } from '../../report/table.js';
 import { formatCount, formatPercent } from '../../util/units.js';
 import { oneOf, outputFolder } from '../flags.js';
 import { toJson, warn, type Io } from '../io.js';
