@@ -1,3 +1,4 @@
+import { sumCosts } from '../mapping/cost.js';
 import type { NetworkResult } from '../network/map.js';
 import type { Problem } from '../problem/types.js';
 import { formatCount, formatEnergy, formatPercent, formatSeconds } from '../util/units.js';
@@ -30,7 +31,7 @@ export function renderMap(r: NetworkResult): string {
     ];
   });
   const vector = r.layers.filter((l) => l.kind === 'vector');
-  const vCycles = vector.reduce((s, l) => s + l.cycles, 0), vEnergy = vector.reduce((s, l) => s + l.energyPj, 0);
+  const { cycles: vCycles, energyPj: vEnergy } = sumCosts(vector);
   const t = r.totals;
   const lines = [
     `${r.model} (${r.mode}, batch ${r.batch}) on ${r.arch}${multi ? ` × ${r.cores} cores` : ''}: dataflow ${r.dataflow}, objective ${r.objective}, strategy ${r.strategy}`,
@@ -42,7 +43,7 @@ export function renderMap(r: NetworkResult): string {
   ];
   const epilogues = mapped.filter((l) => l.epilogue);
   if (epilogues.length) {
-    const eCycles = epilogues.reduce((s, l) => s + l.epilogue!.cycles, 0), eEnergy = epilogues.reduce((s, l) => s + l.epilogue!.energyPj, 0);
+    const { cycles: eCycles, energyPj: eEnergy } = sumCosts(epilogues.map((l) => l.epilogue!));
     lines.push(`fused groups: ${epilogues.length} loop nests with an epilogue on the vector unit, ${num(eCycles)} cycles, ${formatEnergy(eEnergy)} (included above)`);
   }
   if (r.uncompiled) {

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { loadArch } from '../../arch/load.js';
 import type { Architecture } from '../../arch/types.js';
-import { MAP_DEFAULTS } from '../../api/mapping.js';
+import { evaluationBudget, MAP_DEFAULTS } from '../../api/mapping.js';
 import { mapNetwork } from '../../api/network.js';
 import { layerWork, problemWork, type LayerWork } from '../../network/layers.js';
 import type { NetworkResult } from '../../network/map.js';
@@ -52,7 +52,7 @@ function budgetFlag(value: string): Budget {
   if (m[2]) return { seconds: Number(m[1]) };
   const evaluations = Math.round(Number(m[1]));
   if (evaluations < 1 || !Number.isSafeInteger(evaluations)) throw new AccelmapError('bad-flag', `--budget '${value}' rounds to ${evaluations} evaluations`, {}, 'give a whole number of evaluations ≥ 1, e.g. --budget 20000, or seconds, e.g. --budget 10s');
-  return { evaluations, patience: MAP_DEFAULTS.budget.patience };
+  return evaluationBudget(evaluations);
 }
 
 /** Also validates the user constraints against every problem (errors point into the file). */
