@@ -20,7 +20,7 @@ export function formatObjective(name: ExploreObjective, v: number): string {
 }
 
 /** A table of designs: short hash, each knob, latency, energy, area. */
-export function renderDesigns(designs: DesignRowView[], knobNames: string[]): string {
+function renderDesigns(designs: DesignRowView[], knobNames: string[]): string {
   const rows = designs.map((d) => [
     d.hash.slice(0, 10),
     ...knobNames.map((k) => String(d.knobs[k] ?? '')),

@@ -30,7 +30,7 @@ function efficiencyTable(report: ScaleReport): { header: string[]; rows: string[
 }
 
 /** Words for each exchange algorithm in reports. */
-export const ALGORITHM_WORDS: Record<ExchangeAlgorithm, string> = {
+const ALGORITHM_WORDS: Record<ExchangeAlgorithm, string> = {
   allreduce: 'dense all-reduce',
   allgather: 'all-gather of compressed messages',
   sparcml: 'SparCML sparse all-reduce',

@@ -81,7 +81,7 @@ export function pythonFloat(x: number): string {
 }
 
 /** One report line as SCALE-Sim writes it: `a, b, c,`. */
-export function reportLine(cells: (string | number)[]): string {
+function reportLine(cells: (string | number)[]): string {
   return cells.join(', ') + ',\n';
 }
 
