@@ -9,8 +9,9 @@ import { loadGraph } from '../../workload/load.js';
 import { positiveInt } from '../flags.js';
 import { toJson, type Io } from '../io.js';
 import { addModelOptions, loadOptions, type ModelFlags } from '../model-options.js';
+import { addVtaOptions, compileVtaCommand, type VtaFlags } from './compile-vta.js';
 
-interface CompileFlags extends ModelFlags {
+interface CompileFlags extends ModelFlags, VtaFlags {
   passes?: string;
   dumpAfter?: string[];
   block: number;
@@ -41,7 +42,9 @@ export function registerCompile(program: Command, io: Io): void {
     .option('--dump-after <pass>', 'print the graph after this pass (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--arch <arch>', 'accelerator whose vector unit prices the ops without MACs', 'eyeriss')
     .option('--json', 'print JSON');
+  addVtaOptions(cmd);
   addModelOptions(cmd).action((model: string, opts: CompileFlags) => {
+    if (opts.target) return compileVtaCommand(model, opts, io);
     const arch = loadArch(opts.arch);
     const graph = loadGraph(model, loadOptions(opts));
     const c = compileGraph(graph, { passes: opts.passes as unknown as string[] | undefined, dumpAfter: opts.dumpAfter, block: opts.block });
