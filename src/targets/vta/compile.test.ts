@@ -68,3 +68,23 @@ describe('VTA compile of an int8 graph', () => {
     }
   });
 });
+
+describe('VTA compile of resnet18 (32×32 input, seeded weights)', () => {
+  it('every conv, dense, add and pooling layer equals the integer reference bit for bit, under default and tuned schedules', async () => {
+    const { loadGraph } = await import('../../workload/load.js');
+    const { TuningLog, tuneLayer } = await import('./tune.js');
+    const graph = loadGraph('resnet18', { imageSize: 32 });
+    const q = quantizeGraph(graph, seededParams(graph, 1), { calibration: [seededInputs(graph, 2)], method: 'max' });
+    const t = loadVtaTarget('vta');
+    const feeds = seededInputs(graph, 7);
+    const ref = runReference(q, feeds);
+    const log = new TuningLog();
+    const compiled = compileVta(t, q);
+    for (const cl of compiled.layers) tuneLayer(t, cl.layer, cl.elements, log, 3, 1);
+    for (const c of [compiled, compileVta(t, q, log)]) {
+      const run = runVta(c, feeds);
+      for (const l of q.layers) expect([l.name, run.codes.get(l.output)]).toEqual([l.name, ref.codes.get(l.output)]);
+    }
+    expect(q.layers.filter((l) => l.kind === 'gemm')).toHaveLength(21);
+  });
+});

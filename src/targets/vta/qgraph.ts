@@ -127,9 +127,10 @@ export function scaleExp(clip: number): number {
   return clip > 0 ? Math.ceil(Math.log2(clip / QMAX) - 1e-12) : 0;
 }
 
-/** Code of x at scale 2^exp: round half to even, clipped to ±127. */
-export function quantizeValue(x: number, exp: number): number {
-  return Math.max(-QMAX, Math.min(QMAX, roundHalfEven(x / 2 ** exp)));
+/** The code of x at scale 2^exp: round half to even, clipped to ±127. */
+export function quantizer(exp: number): (x: number) => number {
+  const inv = 2 ** -exp;
+  return (x) => Math.max(-QMAX, Math.min(QMAX, roundHalfEven(x * inv)));
 }
 
 /** Shape ops that only move codes: their output keeps the input's scale. */
@@ -147,12 +148,8 @@ export function quantizeGraph(source: Graph, baseParams: ParamSource, o: Quantiz
   if (!o.calibration.length) throw new AccelmapError('bad-input', 'no calibration inputs', {}, 'give at least one calibration set');
 
   // Calibration: every activation's values over all calibration runs.
-  const seen = new Map<string, number[]>();
-  const note = (name: string, v: Value) => {
-    const list = seen.get(name) ?? [];
-    for (let i = 0; i < v.data.length; i++) list.push(v.data[i]!);
-    seen.set(name, list);
-  };
+  const seen = new Map<string, Float32Array[]>();
+  const note = (name: string, v: Value) => seen.set(name, [...(seen.get(name) ?? []), Float32Array.from(v.data)]);
   o.calibration.forEach((feeds, k) => {
     for (const name of graph.inputs) note(name, feeds[name]!);
     execute(graph, feeds, params, { observe: (node, outs) => node.outputs.forEach((t, i) => t && outs[i] && note(t, outs[i]!)), progress: (d, n) => o.progress?.(k * n + d, o.calibration.length * n) });
@@ -160,7 +157,12 @@ export function quantizeGraph(source: Graph, baseParams: ParamSource, o: Quantiz
   const exps = new Map<string, number>();
   const readers = consumersOf(graph);
   const outputs = new Set(graph.outputs);
-  const calibrated = (t: string) => scaleExp(calibrate(seen.get(t) ?? [], o.method, QMAX));
+  const calibrated = (t: string) => {
+    const chunks = seen.get(t) ?? [];
+    const all = new Float32Array(chunks.reduce((n, c) => n + c.length, 0));
+    chunks.reduce((at, c) => (all.set(c, at), at + c.length), 0);
+    return scaleExp(calibrate(all, o.method, QMAX));
+  };
   for (const name of graph.inputs) exps.set(name, calibrated(name));
 
   const layers: QLayer[] = [];
@@ -190,10 +192,9 @@ export function quantizeGraph(source: Graph, baseParams: ParamSource, o: Quantiz
   return { name: graph.name, graph, params, layers, exps };
 }
 
-type Base = Omit<LayerBase, never>;
 
 /** The VTA layer for a node, or why it stays on the host. */
-function matchLayer(graph: Graph, node: Node, params: ParamSource, exps: Map<string, number>, base: Base, relu: boolean): QLayer | string {
+function matchLayer(graph: Graph, node: Node, params: ParamSource, exps: Map<string, number>, base: LayerBase, relu: boolean): QLayer | string {
   const ex = (t: string) => exps.get(t)!;
   const stored = (t: string | undefined) => !!t && ['weight', 'constant'].includes(graph.tensors[t]?.kind ?? '');
   if (node.op === 'Conv') {
@@ -243,7 +244,7 @@ function matchLayer(graph: Graph, node: Node, params: ParamSource, exps: Map<str
 }
 
 /** Quantizes a GEMM's weights per output channel (power-of-two scales) and derives its bias and shifts. */
-function gemmLayer(base: Base, dims: { m: number; k: number; n: number; conv?: ConvGeo }, w: ArrayLike<number>, b: ArrayLike<number> | undefined, inExp: number, outExp: number, relu: boolean): GemmLayer {
+function gemmLayer(base: LayerBase, dims: { m: number; k: number; n: number; conv?: ConvGeo }, w: ArrayLike<number>, b: ArrayLike<number> | undefined, inExp: number, outExp: number, relu: boolean): GemmLayer {
   const { k, n } = dims;
   const weight = new Int8Array(n * k);
   const bias = new Int32Array(n);
@@ -252,7 +253,8 @@ function gemmLayer(base: Base, dims: { m: number; k: number; n: number; conv?: C
     let max = 0;
     for (let j = 0; j < k; j++) max = Math.max(max, Math.abs(w[c * k + j]!));
     const we = scaleExp(max);
-    for (let j = 0; j < k; j++) weight[c * k + j] = quantizeValue(w[c * k + j]!, we);
+    const code = quantizer(we);
+    for (let j = 0; j < k; j++) weight[c * k + j] = code(w[c * k + j]!);
     const s = Math.min(31, outExp - inExp - we);
     shift[c] = s;
     const bq = b ? roundHalfEven(b[c]! / 2 ** (inExp + we)) : 0;

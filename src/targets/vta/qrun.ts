@@ -4,7 +4,7 @@ import { fromNumbers, type Value } from '../../execute/value.js';
 import { AccelmapError } from '../../util/errors.js';
 import { numel } from '../../workload/graph.js';
 import type { VtaLayer } from './lower.js';
-import { quantizeValue, type HostLayer, type QGraph } from './qgraph.js';
+import { quantizer, type HostLayer, type QGraph } from './qgraph.js';
 
 /** Runs one VTA layer on its inputs' int8 codes (in the layer's input order); `elements` is the output's size. */
 export type LayerRunner = (layer: VtaLayer, inputs: Int8Array[], elements: number) => Int8Array;
@@ -27,7 +27,7 @@ export function runQGraph(q: QGraph, feeds: Feeds, runLayer: LayerRunner, progre
   for (const name of q.graph.inputs) {
     const v = feeds[name];
     if (!v) throw new AccelmapError('bad-input', `no value for graph input '${name}'`, {}, `the graph's inputs: ${q.graph.inputs.join(', ')}`);
-    codes.set(name, Int8Array.from(v.data, (x) => quantizeValue(x, exp(name))));
+    codes.set(name, Int8Array.from(v.data, quantizer(exp(name))));
   }
   const codesOf = (t: string) => {
     const c = codes.get(t);
@@ -50,7 +50,8 @@ function dequantize(q: QGraph, name: string, c: Int8Array): Value {
 }
 
 function runHost(q: QGraph, l: HostLayer, codes: Map<string, Int8Array>): void {
-  const { node, graph } = { node: l.node, graph: q.graph };
+  const { node } = l;
+  const graph = q.graph;
   const inputs = node.inputs.map((name) => {
     if (!name) return undefined;
     const c = codes.get(name);
@@ -64,6 +65,6 @@ function runHost(q: QGraph, l: HostLayer, codes: Map<string, Int8Array>): void {
   const results = kernels.get(node.op)!.run({ node, inputs, attrs: node.attrs, outputs, kernels });
   node.outputs.forEach((name, i) => {
     const e = q.exps.get(name);
-    if (name && e !== undefined) codes.set(name, Int8Array.from(results[i]!.data, (x) => quantizeValue(x, e)));
+    if (name && e !== undefined) codes.set(name, Int8Array.from(results[i]!.data, quantizer(e)));
   });
 }
