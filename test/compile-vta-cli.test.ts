@@ -23,12 +23,25 @@ describe('accelmap compile --target vta', () => {
     writeFileSync(inputs, encodeNpz(feeds));
     const out = join(dir, 'y.npz');
     const json = await cliJson('compile', ...model, '--target', 'vta', '--run', '--inputs', inputs, '--outputs', out, '--json');
-    expect(json.run).toEqual({ bitExact: true });
+    expect(json.run.bitExact).toBe(true);
+    expect(json.run.fp32[0].name).toBe('fc5');
     expect(json.host).toEqual([{ name: 'flatten', op: 'Flatten', reason: 'Flatten is not a VTA operator' }]);
     expect(json.layers.map((l: { name: string }) => l.name)).toEqual(['conv1', 'conv2', 'conv3', 'fc4', 'fc5']);
     const lib = runOnVta(compileForVta(graph, seededParams(graph, 1)).compiled, feeds);
     const written = decodeNpz(new Uint8Array(readFileSync(out)), out);
     expect(Array.from(written.fc5!.data)).toEqual(Array.from(lib.reference.outputs.fc5!.data));
+  });
+
+  it('run --precision int8 writes the same bytes as compile --target vta --run', async () => {
+    const dir = tmp();
+    const a = join(dir, 'a.npz'), b = join(dir, 'b.npz');
+    expect((await cli('compile', ...model, '--target', 'vta', '--run', '--seed', '5', '--outputs', a)).code).toBe(0);
+    expect((await cli('run', ...model, '--precision', 'int8', '--seed', '5', '--outputs', b)).code).toBe(0);
+    expect(readFileSync(b)).toEqual(readFileSync(a));
+    // and differ from fp32's
+    const c = join(dir, 'c.npz');
+    expect((await cli('run', ...model, '--seed', '5', '--outputs', c)).code).toBe(0);
+    expect(readFileSync(c)).not.toEqual(readFileSync(a));
   });
 
   it('writes per-layer programs, layout and listing with --out', async () => {

@@ -1,26 +1,37 @@
 import { seededInputs } from '../execute/inputs.js';
-import type { Feeds, ParamSource } from '../execute/execute.js';
+import { execute, type Feeds, type ParamSource } from '../execute/execute.js';
+import { agreement, type OutputAgreement } from '../quantize/measure.js';
 import type { CalibrationMethod } from '../quantize/calibrate.js';
 import { compileVta, runReference, runVta, timeLayers, totals, type LayerFigures, type VtaCompiled, type VtaModelRun } from '../targets/vta/compile.js';
-import { quantizeGraph } from '../targets/vta/qgraph.js';
+import { quantizeGraph, type QGraph } from '../targets/vta/qgraph.js';
 import { loadVtaTarget } from '../targets/vta/spec.js';
 import { TuningLog, tuneLayer, type TuningRecord } from '../targets/vta/tune.js';
 import type { Graph } from '../workload/graph.js';
 import type { OnProgress } from './progress.js';
 
-export interface VtaCompileOptions {
-  /** Target preset or spec file (default `vta`), with `KEY=VALUE` overrides. */
-  target?: string;
-  set?: readonly string[];
-  /** Calibration: this many input sets drawn from seeds seed+1 … (default 2), clipped by `method` (default max). */
+export interface VtaQuantizeOptions {
+  /** Calibration: this many input sets drawn from seeds seed+1 … (default 2), clipped by `calibration` (default max). */
   calibrate?: number;
   calibration?: CalibrationMethod;
   seed?: number;
+  onProgress?: OnProgress;
+}
+
+/** The int8 graph VTA runs (power-of-two scales calibrated on seeded inputs); `accelmap run --precision int8` runs the same one. */
+export function quantizeForVta(graph: Graph, params: ParamSource, o: VtaQuantizeOptions = {}): QGraph {
+  const seed = o.seed ?? 1;
+  const calibration = Array.from({ length: o.calibrate ?? 2 }, (_, k) => seededInputs(graph, seed + 1 + k));
+  return quantizeGraph(graph, params, { calibration, method: o.calibration ?? 'max', progress: (d, n) => o.onProgress?.(`calibration: node ${d}/${n}`) });
+}
+
+export interface VtaCompileOptions extends VtaQuantizeOptions {
+  /** Target preset or spec file (default `vta`), with `KEY=VALUE` overrides. */
+  target?: string;
+  set?: readonly string[];
   /** Schedules tried per layer by the tuner (0: none). */
   tune?: number;
   /** A tuning log read before compiling; tuning adds to it. */
   log?: TuningLog;
-  onProgress?: OnProgress;
 }
 
 export interface VtaCompileResult {
@@ -42,8 +53,7 @@ export interface VtaCompileResult {
 export function compileForVta(graph: Graph, params: ParamSource, o: VtaCompileOptions = {}): VtaCompileResult {
   const t = loadVtaTarget(o.target ?? 'vta', o.set ?? []);
   const seed = o.seed ?? 1;
-  const calibration = Array.from({ length: o.calibrate ?? 2 }, (_, k) => seededInputs(graph, seed + 1 + k));
-  const q = quantizeGraph(graph, params, { calibration, method: o.calibration ?? 'max', progress: (d, n) => o.onProgress?.(`calibration: node ${d}/${n}`) });
+  const q = quantizeForVta(graph, params, o);
   const log = o.log ?? new TuningLog();
   const tuned: TuningRecord[] = [];
   if (o.tune) {
@@ -60,8 +70,12 @@ export function compileForVta(graph: Graph, params: ParamSource, o: VtaCompileOp
   return { compiled, layers, totals: totals(t, layers), untuned: untunedLayers && { layers: untunedLayers, totals: totals(t, untunedLayers) }, tuned };
 }
 
-/** Runs a compiled model on the simulator and, for comparison, on the integer reference; `bitExact` says whether every tensor matched. */
-export function runOnVta(compiled: VtaCompiled, feeds: Feeds, onProgress?: OnProgress): { run: VtaModelRun; reference: ReturnType<typeof runReference>; bitExact: boolean; firstMismatch?: string } {
+/**
+ * Runs a compiled model on the simulator and, for comparison, on the integer
+ * reference (`bitExact`: every tensor matched) and in fp32 (`fp32`: how the
+ * dequantized outputs agree with the unquantized model's).
+ */
+export function runOnVta(compiled: VtaCompiled, feeds: Feeds, onProgress?: OnProgress): { run: VtaModelRun; reference: ReturnType<typeof runReference>; bitExact: boolean; firstMismatch?: string; fp32: OutputAgreement[] } {
   const run = runVta(compiled, feeds, (d, n) => onProgress?.(`VTA: layer ${d}/${n}`));
   const reference = runReference(compiled.qgraph, feeds, (d, n) => onProgress?.(`integer reference: layer ${d}/${n}`));
   let firstMismatch: string | undefined;
@@ -72,5 +86,7 @@ export function runOnVta(compiled: VtaCompiled, feeds: Feeds, onProgress?: OnPro
       break;
     }
   }
-  return { run, reference, bitExact: firstMismatch === undefined, firstMismatch };
+  const q = compiled.qgraph;
+  const fp32 = execute(q.graph, feeds, q.params, { progress: (d, n) => onProgress?.(`fp32: node ${d}/${n}`) });
+  return { run, reference, bitExact: firstMismatch === undefined, firstMismatch, fp32: q.graph.outputs.map((name) => agreement(name, fp32[name]!, run.outputs[name]!)) };
 }

@@ -6,6 +6,7 @@ import { bindInputs, seededInputs } from '../../execute/inputs.js';
 import { onnxParams, seededParams } from '../../execute/params.js';
 import { readTensorFile, tensorFileFormat, writeTensorFile } from '../../execute/tensor-files.js';
 import type { CalibrationMethod } from '../../quantize/calibrate.js';
+import type { OutputAgreement } from '../../quantize/measure.js';
 import { vtaCompileSummary } from '../../report/vta-compile.js';
 import { vtaListing } from '../../report/vta.js';
 import { encodeProgram, encodeUop } from '../../targets/vta/isa.js';
@@ -67,7 +68,7 @@ export function compileVtaCommand(model: string, flags: VtaFlags & ModelFlags & 
     }
   }
   if (flags.out) writeProgram(flags.out, result.compiled);
-  let check: { bitExact: boolean; firstMismatch?: string } | undefined;
+  let check: { bitExact: boolean; firstMismatch?: string; fp32: OutputAgreement[] } | undefined;
   if (flags.run) {
     let feeds = seededInputs(graph, flags.seed);
     if (flags.inputs) {
@@ -76,7 +77,7 @@ export function compileVtaCommand(model: string, flags: VtaFlags & ModelFlags & 
       feeds = bound.feeds;
     }
     const r = runOnVta(result.compiled, feeds, (m) => progress.update(m));
-    check = { bitExact: r.bitExact, firstMismatch: r.firstMismatch };
+    check = { bitExact: r.bitExact, firstMismatch: r.firstMismatch, fp32: r.fp32 };
     if (flags.outputs) writeTensorFile(flags.outputs, r.run.outputs, '--outputs');
   }
   progress.done();
@@ -87,7 +88,10 @@ export function compileVtaCommand(model: string, flags: VtaFlags & ModelFlags & 
   }
   io.out(vtaCompileSummary(result));
   if (flags.tuningLog) io.out(`tuning log ${flags.tuningLog}: ${result.tuned.length} record(s) added`);
-  if (check) io.out(check.bitExact ? 'run: the simulator\'s int8 result equals the integer reference on every tensor' : `run: MISMATCH against the integer reference, first at tensor '${check.firstMismatch}'`);
+  if (check) {
+    io.out(check.bitExact ? 'run: the simulator\'s int8 result equals the integer reference on every tensor' : `run: MISMATCH against the integer reference, first at tensor '${check.firstMismatch}'`);
+    for (const a of check.fp32) io.out(`int8 against fp32, output ${a.name}: SQNR ${a.sqnrDb.toFixed(1)} dB, top-1 agreement ${a.top1Agreement * a.rows}/${a.rows}, largest |error| ${a.maxAbsError.toPrecision(3)}`);
+  }
   if (flags.outputs) io.out(`outputs written to ${flags.outputs}`);
   if (flags.out) io.out(`program written to ${flags.out}`);
 }
