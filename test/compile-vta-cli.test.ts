@@ -55,6 +55,12 @@ describe('accelmap compile --target vta', () => {
     expect(insns.at(-1)!.op).toBe('finish');
     // conv1: 32 output channels × 4·8·8 inputs, int8, blocked
     expect(readFileSync(join(dir, `${first.files}.wgt.bin`)).length).toBe(32 * 256);
+    // the trace: layer after layer, the last slice ending at the total cycles
+    const trace = join(dir, 't.json');
+    const json = await cliJson('compile', ...model, '--target', 'vta', '--trace', trace, '--json');
+    const events = (JSON.parse(readFileSync(trace, 'utf8')) as { traceEvents: { ph: string; name: string; args?: { endCycle: number } }[] }).traceEvents.filter((e) => e.ph === 'X');
+    expect(events[0]!.name).toBe('conv1: load uop');
+    expect(Math.max(...events.map((e) => e.args!.endCycle))).toBe(json.totals.cycles);
   });
 
   it('tunes into a log that a later compile reads back: the same tuned cycles, never more than the default', async () => {

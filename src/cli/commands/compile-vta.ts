@@ -9,6 +9,8 @@ import type { CalibrationMethod } from '../../quantize/calibrate.js';
 import type { OutputAgreement } from '../../quantize/measure.js';
 import { vtaCompileSummary } from '../../report/vta-compile.js';
 import { vtaListing } from '../../report/vta.js';
+import { vtaTrace } from '../../report/vta-trace.js';
+import { runTiming } from '../../targets/vta/timing.js';
 import { encodeProgram, encodeUop } from '../../targets/vta/isa.js';
 import type { VtaCompiled } from '../../targets/vta/compile.js';
 import { TuningLog } from '../../targets/vta/tune.js';
@@ -33,6 +35,7 @@ export interface VtaFlags {
   inputs?: string;
   outputs?: string;
   out?: string;
+  trace?: string;
 }
 
 export function addVtaOptions(cmd: Command): Command {
@@ -47,6 +50,7 @@ export function addVtaOptions(cmd: Command): Command {
     .option('--run', 'with --target: run the program on the simulator (host ops on the executor) and check it against the integer reference')
     .option('--inputs <file>', 'with --run: input values (.npz by name, .npy or .pb)')
     .option('--outputs <file>', 'with --run: write the outputs (.npz by name, .npy or .pb)', outputFile('--outputs', 'outputs'))
+    .option('--trace <file>', 'with --target: write a Chrome/Perfetto trace of the load, compute and store modules, layer after layer')
     .option('--out <dir>', 'with --target: write each layer\'s program (NNN-name.insn.bin, .uop.bin, .wgt.bin, .acc.bin), layout.json and listing.txt');
 }
 
@@ -68,6 +72,10 @@ export function compileVtaCommand(model: string, flags: VtaFlags & ModelFlags & 
     }
   }
   if (flags.out) writeProgram(flags.out, result.compiled);
+  if (flags.trace) {
+    const c = result.compiled;
+    writeTextFile(flags.trace, JSON.stringify(vtaTrace(c.layers.map((cl) => ({ name: cl.layer.name, insns: cl.lowered.program.insns, timing: runTiming(c.target, cl.lowered.program) })), c.target.clockHz)), '--trace');
+  }
   let check: { bitExact: boolean; firstMismatch?: string; fp32: OutputAgreement[] } | undefined;
   if (flags.run) {
     let feeds = seededInputs(graph, flags.seed);

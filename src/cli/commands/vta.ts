@@ -60,7 +60,7 @@ export function registerVta(program: Command, io: Io): void {
         writeBinaryFile(join(flags.out, 'uops.bin'), new Uint8Array(Uint32Array.from(lowering.uops.map(encodeUop)).buffer), '--out');
         writeTextFile(join(flags.out, 'listing.txt'), vtaListing(lowering.program.insns) + '\n', '--out');
       }
-      if (flags.trace) writeTextFile(flags.trace, JSON.stringify(vtaTrace(lowering.program.insns, run, t.clockHz)), '--trace');
+      if (flags.trace) writeTextFile(flags.trace, JSON.stringify(vtaTrace([{ insns: lowering.program.insns, timing: run }], t.clockHz)), '--trace');
       const { dram: _dram, buffers: _buffers, spans: _spans, ...figures } = run;
       if (flags.json) return io.out(toJson({ target: t, shape, tiles: lowering.tiles, outputTiles: lowering.outputTiles, steps: lowering.steps, instructions: lowering.program.insns.length, ...figures }));
       io.out(`${t.name}: dense ${shape.m}×${shape.k}×${shape.n}, ${lowering.outputTiles} output tile(s) of ${lowering.tiles.tileRows} row(s) × ${lowering.tiles.tileN} channel block(s), ${lowering.steps} step(s) of ${lowering.tiles.tileK} reduction block(s), ${flags.virtualThreads} virtual thread(s), ${lowering.program.insns.length} instructions\n`);

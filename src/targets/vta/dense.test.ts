@@ -119,6 +119,9 @@ describe('VTA dense lowering', () => {
         expect(unpackDense(t, shape, run.dram.out)).toEqual(expected);
         // each step loads its input tile; the weight tiles are loaded once per row tile unless resident
         expect(run.counters.inpBytesLoaded).toBe(Math.ceil(p.nb / tileN) * shape.m * shape.k);
+        const insns = lowering.program.insns;
+        expect(run.cycles).toBeGreaterThanOrEqual(run.counters.gemmUops + insns.reduce((s, i) => s + (i.op === 'alu' ? aluIssueCycles(t, i) : 0), 0));
+        expect(run.cycles).toBeGreaterThanOrEqual(insns.reduce((s, i) => s + dmaBytes(t, i), 0) / t.dma.bytesPerCycle);
       }),
       { numRuns: 40, seed: 7 },
     );
