@@ -1,7 +1,7 @@
 import { lowerDense, packDense, unpackDense, type DenseShape } from './dense.js';
 import type { Uop } from './isa.js';
 import type { VtaDram, VtaProgram } from './program.js';
-import { QMAX, type AddLayer, type GemmLayer, type MaxPoolLayer, type QLayer } from './qgraph.js';
+import { QMAX, windowInput, type AddLayer, type GemmLayer, type MaxPoolLayer, type QLayer } from './qgraph.js';
 import type { VtaTarget } from './spec.js';
 import type { DenseSchedule, GemmTiles } from './tiling.js';
 import { lowerVector, packVector, type VectorLayer, type VectorOp, type VectorSchedule } from './vector.js';
@@ -66,14 +66,11 @@ function gemmRows(l: GemmLayer, shape: DenseShape, x: Int8Array): Int8Array {
       for (let q = 0; q < c.q; q++) {
         const row = ((b * c.p + p) * c.q + q) * shape.k;
         for (let ch = 0; ch < c.c; ch++)
-          for (let i = 0; i < c.kh; i++) {
-            const y = p * c.sh - c.padTop + i * c.dh;
-            if (y < 0 || y >= c.h) continue;
+          for (let i = 0; i < c.kh; i++)
             for (let j = 0; j < c.kw; j++) {
-              const xx = q * c.sw - c.padLeft + j * c.dw;
-              if (xx >= 0 && xx < c.w) a[row + (ch * c.kh + i) * c.kw + j] = x[((b * c.c + ch) * c.h + y) * c.w + xx]!;
+              const at = windowInput(c, b * c.c + ch, p, q, i, j);
+              if (at >= 0) a[row + (ch * c.kh + i) * c.kw + j] = x[at]!;
             }
-          }
       }
   return a;
 }
@@ -108,14 +105,11 @@ function poolOperands(l: MaxPoolLayer, x: Int8Array): Int8Array[] {
     const i = Math.floor(w / g.kw), j = w % g.kw;
     const op = new Int8Array(g.n * g.c * g.p * g.q).fill(-128);
     for (let nc = 0; nc < g.n * g.c; nc++)
-      for (let p = 0; p < g.p; p++) {
-        const y = p * g.sh - g.padTop + i * g.dh;
-        if (y < 0 || y >= g.h) continue;
+      for (let p = 0; p < g.p; p++)
         for (let q = 0; q < g.q; q++) {
-          const xx = q * g.sw - g.padLeft + j * g.dw;
-          if (xx >= 0 && xx < g.w) op[(nc * g.p + p) * g.q + q] = x[(nc * g.h + y) * g.w + xx]!;
+          const at = windowInput(g, nc, p, q, i, j);
+          if (at >= 0) op[(nc * g.p + p) * g.q + q] = x[at]!;
         }
-      }
     return op;
   });
 }

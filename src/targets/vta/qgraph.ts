@@ -23,13 +23,12 @@ import { slidingWindow } from '../../workload/shape.js';
  */
 export const QMAX = 127;
 
-/** Convolution geometry in the NCHW layout, for im2col (2-D, ungrouped). */
-export interface ConvGeo {
+/** A 2-D sliding window over an NCHW input: n × c planes of h × w, kernel kh × kw, strides, dilations, leading padding, p × q outputs. */
+export interface WindowGeo {
   n: number;
   c: number;
   h: number;
   w: number;
-  k: number;
   kh: number;
   kw: number;
   sh: number;
@@ -42,22 +41,16 @@ export interface ConvGeo {
   q: number;
 }
 
-/** Pooling window geometry (2-D). */
-export interface PoolGeo {
-  n: number;
-  c: number;
-  h: number;
-  w: number;
-  kh: number;
-  kw: number;
-  sh: number;
-  sw: number;
-  dh: number;
-  dw: number;
-  padTop: number;
-  padLeft: number;
-  p: number;
-  q: number;
+/** A convolution's window (2-D, ungrouped) and its k output channels. */
+export interface ConvGeo extends WindowGeo {
+  k: number;
+}
+
+/** Where kernel element (i, j) of output (p, q) reads plane `plane` (= batch · c + channel) of the input: an NCHW index, or −1 in the padding. */
+export function windowInput(g: WindowGeo, plane: number, p: number, q: number, i: number, j: number): number {
+  const y = p * g.sh - g.padTop + i * g.dh;
+  const x = q * g.sw - g.padLeft + j * g.dw;
+  return y >= 0 && y < g.h && x >= 0 && x < g.w ? (plane * g.h + y) * g.w + x : -1;
 }
 
 interface LayerBase {
@@ -94,7 +87,7 @@ export interface AddLayer extends LayerBase {
 
 export interface MaxPoolLayer extends LayerBase {
   kind: 'maxpool';
-  pool: PoolGeo;
+  pool: WindowGeo;
 }
 
 export interface HostLayer extends LayerBase {

@@ -1,5 +1,5 @@
 import type { AddLayer, GemmLayer, MaxPoolLayer, QLayer } from './qgraph.js';
-import { QMAX } from './qgraph.js';
+import { QMAX, windowInput } from './qgraph.js';
 
 /**
  * The integer reference for the layers VTA runs, written straight from
@@ -32,15 +32,11 @@ function gemm(l: GemmLayer, x: Int8Array): Int8Array {
         for (let q = 0; q < c.q; q++) {
           let acc = 0;
           for (let ch = 0; ch < c.c; ch++)
-            for (let i = 0; i < c.kh; i++) {
-              const y = p * c.sh - c.padTop + i * c.dh;
-              if (y < 0 || y >= c.h) continue;
+            for (let i = 0; i < c.kh; i++)
               for (let j = 0; j < c.kw; j++) {
-                const xx = q * c.sw - c.padLeft + j * c.dw;
-                if (xx < 0 || xx >= c.w) continue;
-                acc += x[((b * c.c + ch) * c.h + y) * c.w + xx]! * l.weight[o * l.k + (ch * c.kh + i) * c.kw + j]!;
+                const at = windowInput(c, b * c.c + ch, p, q, i, j);
+                if (at >= 0) acc += x[at]! * l.weight[o * l.k + (ch * c.kh + i) * c.kw + j]!;
               }
-            }
           out[((b * c.k + o) * c.p + p) * c.q + q] = requantize((acc + l.bias[o]!) | 0, l.shift[o]!, l.relu);
         }
   return out;
@@ -60,9 +56,8 @@ function maxPool(l: MaxPoolLayer, x: Int8Array): Int8Array {
         let best = -Infinity;
         for (let i = 0; i < g.kh; i++)
           for (let j = 0; j < g.kw; j++) {
-            const y = p * g.sh - g.padTop + i * g.dh;
-            const xx = q * g.sw - g.padLeft + j * g.dw;
-            if (y >= 0 && y < g.h && xx >= 0 && xx < g.w) best = Math.max(best, x[(nc * g.h + y) * g.w + xx]!);
+            const at = windowInput(g, nc, p, q, i, j);
+            if (at >= 0) best = Math.max(best, x[at]!);
           }
         out[(nc * g.p + p) * g.q + q] = best;
       }
