@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { loadArch } from '../../arch/load.js';
 import type { Architecture } from '../../arch/types.js';
-import { MAP_DEFAULTS } from '../../api/mapping.js';
+import { evaluationBudget, MAP_DEFAULTS } from '../../api/mapping.js';
 import { mapNetwork } from '../../api/network.js';
 import { layerWork, problemWork, type LayerWork } from '../../network/layers.js';
 import type { NetworkResult } from '../../network/map.js';
@@ -10,6 +10,7 @@ import { parseLayerSpec } from '../../problem/parse.js';
 import { problemKey, type Problem } from '../../problem/types.js';
 import { mapReportHtml, objectiveScore } from '../../report/map-report.js';
 import { timeloopMappingYaml } from '../../interop/timeloop/mapping.js';
+import { sumCosts } from '../../mapping/cost.js';
 import { mappingFromDirectives } from '../../mapping/directives.js';
 import { applyUserConstraints, loadConstraintsFile, type UserConstraints } from '../../search/constraints-file.js';
 import { constraintSets, DATAFLOW_CHOICES, type DataflowChoice } from '../../search/dataflows.js';
@@ -53,7 +54,7 @@ function budgetFlag(value: string): Budget {
   if (m[2]) return { seconds: Number(m[1]) };
   const evaluations = Math.round(Number(m[1]));
   if (evaluations < 1 || !Number.isSafeInteger(evaluations)) throw new AccelmapError('bad-flag', `--budget '${value}' rounds to ${evaluations} evaluations`, {}, 'give a whole number of evaluations ≥ 1, e.g. --budget 20000, or seconds, e.g. --budget 10s');
-  return { evaluations, patience: MAP_DEFAULTS.budget.patience };
+  return evaluationBudget(evaluations);
 }
 
 /** Also validates the user constraints against every problem (errors point into the file). */
@@ -166,7 +167,7 @@ export function renderMap(r: NetworkResult): string {
     ];
   });
   const vector = r.layers.filter((l) => l.kind === 'vector');
-  const vCycles = vector.reduce((s, l) => s + l.cycles, 0), vEnergy = vector.reduce((s, l) => s + l.energyPj, 0);
+  const { cycles: vCycles, energyPj: vEnergy } = sumCosts(vector);
   const t = r.totals;
   const lines = [
     `${r.model} (${r.mode}, batch ${r.batch}) on ${r.arch}${multi ? ` × ${r.cores} cores` : ''}: dataflow ${r.dataflow}, objective ${r.objective}, strategy ${r.strategy}`,
@@ -178,7 +179,7 @@ export function renderMap(r: NetworkResult): string {
   ];
   const epilogues = mapped.filter((l) => l.epilogue);
   if (epilogues.length) {
-    const eCycles = epilogues.reduce((s, l) => s + l.epilogue!.cycles, 0), eEnergy = epilogues.reduce((s, l) => s + l.epilogue!.energyPj, 0);
+    const { cycles: eCycles, energyPj: eEnergy } = sumCosts(epilogues.map((l) => l.epilogue!));
     lines.push(`fused groups: ${epilogues.length} loop nests with an epilogue on the vector unit, ${num(eCycles)} cycles, ${formatEnergy(eEnergy)} (included above)`);
   }
   if (r.uncompiled) {
