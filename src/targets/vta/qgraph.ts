@@ -105,7 +105,7 @@ export interface QGraph {
   graph: Graph;
   params: ParamSource;
   layers: QLayer[];
-  /** Scale exponent of every activation tensor: value = code · 2^exp. */
+  /** Scale exponent of every float activation tensor: value = code · 2^exp (other tensors host ops make stay as they are). */
   exps: Map<string, number>;
 }
 
@@ -167,7 +167,7 @@ export function quantizeGraph(source: Graph, baseParams: ParamSource, o: Quantiz
     const relu = ['Conv', 'Gemm', 'MatMul', 'Add'].includes(node.op) && !outputs.has(out) && only.length === 1 && graph.nodes[only[0]!]!.op === 'Relu';
     const acts = node.inputs.filter((t) => t && exps.has(t));
     if (MOVES.has(node.op) && acts.length === 1 && node.outputs.filter(Boolean).length === 1) exps.set(out, exps.get(acts[0]!)!);
-    else for (const t of node.outputs) if (t) exps.set(t, calibrated(t));
+    else for (const t of node.outputs) if (t && graph.tensors[t]?.dtype === 'float32') exps.set(t, calibrated(t));
     const reluOut = relu ? graph.nodes[only[0]!]!.outputs[0]! : out;
     if (relu) exps.set(reluOut, calibrated(reluOut));
     const layer = matchLayer(graph, node, params, exps, { name: node.name, nodes: relu ? [node.name, graph.nodes[only[0]!]!.name] : [node.name], inputs: acts, output: reluOut }, relu);

@@ -23,6 +23,7 @@ export interface QRun {
  */
 export function runQGraph(q: QGraph, feeds: Feeds, runLayer: LayerRunner, progress?: (done: number, total: number) => void): QRun {
   const codes = new Map<string, Int8Array>();
+  const raw = new Map<string, Value>();
   const exp = (t: string) => q.exps.get(t)!;
   for (const name of q.graph.inputs) {
     const v = feeds[name];
@@ -35,7 +36,7 @@ export function runQGraph(q: QGraph, feeds: Feeds, runLayer: LayerRunner, progre
     return c;
   };
   q.layers.forEach((l, i) => {
-    if (l.kind === 'host') runHost(q, l, codes);
+    if (l.kind === 'host') runHost(q, l, codes, raw);
     else codes.set(l.output, runLayer(l, l.inputs.map(codesOf), numel(q.graph.tensors[l.output]!.shape)));
     progress?.(i + 1, q.layers.length);
   });
@@ -49,13 +50,15 @@ function dequantize(q: QGraph, name: string, c: Int8Array): Value {
   return fromNumbers({ shape: q.graph.tensors[name]!.shape, dtype: 'float32' }, Float32Array.from(c, (x) => x * scale));
 }
 
-function runHost(q: QGraph, l: HostLayer, codes: Map<string, Int8Array>): void {
+/** A host layer: fp32 on dequantized inputs, float outputs quantized; outputs of other types (shapes, indices) kept in `raw`. */
+function runHost(q: QGraph, l: HostLayer, codes: Map<string, Int8Array>, raw: Map<string, Value>): void {
   const { node } = l;
   const graph = q.graph;
   const inputs = node.inputs.map((name) => {
     if (!name) return undefined;
     const c = codes.get(name);
     if (c) return dequantize(q, name, c);
+    if (raw.has(name)) return raw.get(name);
     const t = graph.tensors[name]!;
     const v = t.value ? fromNumbers(t, t.value) : q.params(t);
     if (!v) throw new AccelmapError('bad-input', `tensor '${name}' (read by ${node.name}) has no values`);
@@ -66,5 +69,6 @@ function runHost(q: QGraph, l: HostLayer, codes: Map<string, Int8Array>): void {
   node.outputs.forEach((name, i) => {
     const e = q.exps.get(name);
     if (name && e !== undefined) codes.set(name, Int8Array.from(results[i]!.data, quantizer(e)));
+    else if (name) raw.set(name, results[i]!);
   });
 }
