@@ -3,12 +3,12 @@ import { seededInputs } from '../../execute/inputs.js';
 import { seededParams } from '../../execute/params.js';
 import { GraphBuilder } from '../../workload/builder.js';
 import type { Graph } from '../../workload/graph.js';
-import { convBnRelu } from '../../workload/zoo/layers.js';
+import { clippedRelu, convBnRelu } from '../../workload/zoo/layers.js';
 import { compileVta, runReference, runVta, timeLayers } from './compile.js';
 import { quantizeGraph } from './qgraph.js';
 import { loadVtaTarget } from './spec.js';
 
-/** A small residual CNN: conv-bn-relu, max pool, two conv-bn(-relu) with a residual add and ReLU, a 1×1 conv, global pool (host), flatten, linear. */
+/** A small residual CNN: conv-bn-relu, max pool, two conv-bn(-relu) with a residual add and ReLU, a strided 1×1 conv clipped to [0, 0.5], global pool (host), flatten, linear. */
 function smallCnn(): Graph {
   const g = new GraphBuilder('small_cnn', { batch: 1 });
   let x = g.input('image', [1, 3, 12, 12]);
@@ -17,7 +17,7 @@ function smallCnn(): Graph {
   const y = convBnRelu(g, x, 24, { kernel: 3, pad: 1, name: 'conv2' });
   const z = g.batchNorm(g.conv(y, 24, { kernel: 3, pad: 1, bias: false, name: 'conv3' }), 'conv3.bn');
   x = g.relu(g.add(z, x, 'residual'), 'residual.relu');
-  x = g.conv(x, 40, { kernel: 1, stride: 2, bias: true, name: 'conv4' });
+  x = clippedRelu(g, g.conv(x, 40, { kernel: 1, stride: 2, bias: true, name: 'conv4' }), 0.5, 'conv4.relu6');
   x = g.flatten(g.globalAvgPool(x, 'gap'), 1, 'flatten');
   return g.build([g.linear(x, 10, { name: 'fc' })]);
 }
@@ -40,6 +40,11 @@ describe('VTA compile of an int8 graph', () => {
       ['fc', 'gemm'],
     ]);
     expect(q.layers.find((l) => l.name === 'residual')!.nodes).toEqual(['residual', 'residual.relu']);
+    const conv4 = q.layers.find((l) => l.name === 'conv4')!;
+    expect(conv4.nodes).toEqual(['conv4', 'conv4.relu6']);
+    // the clip's 0.5 at the output's scale 2^e: the upper code bound is 0.5 / 2^e, below 127 when the calibrated range exceeds 0.5
+    const e = q.exps.get(conv4.output)!;
+    expect(conv4.kind === 'gemm' && conv4.bounds).toEqual({ lo: 0, hi: Math.min(127, Math.round(0.5 / 2 ** e)) });
     const gap = q.layers.find((l) => l.name === 'gap');
     expect(gap?.kind === 'host' && gap.reason).toBe('GlobalAveragePool is not a VTA operator');
   });

@@ -1,7 +1,7 @@
 import { lowerDense, packDense, unpackDense, type DenseShape } from './dense.js';
 import type { Uop } from './isa.js';
 import type { VtaDram, VtaProgram } from './program.js';
-import { QMAX, windowInput, type AddLayer, type GemmLayer, type MaxPoolLayer, type QLayer } from './qgraph.js';
+import { QMAX, windowInput, type AddLayer, type Bounds, type GemmLayer, type MaxPoolLayer, type QLayer } from './qgraph.js';
 import type { VtaTarget } from './spec.js';
 import type { DenseSchedule, GemmTiles } from './tiling.js';
 import { lowerVector, packVector, type VectorLayer, type VectorOp, type VectorSchedule } from './vector.js';
@@ -45,12 +45,13 @@ export function vectorForm(t: VtaTarget, l: AddLayer | MaxPoolLayer, elements: n
   if (two) ops.push({ op: 'add', from: 1 });
   if (l.shift > 0) ops.push({ op: 'add', imm: 2 ** (l.shift - 1) });
   if (l.shift !== 0) ops.push({ op: 'shr', imm: l.shift });
-  ops.push(...clipOps(l.relu));
+  ops.push(...clipOps(l.bounds));
   return { vectors, operands: two ? 2 : 1, ops };
 }
 
-function clipOps(relu: boolean): { op: 'max' | 'min' | 'clip'; imm: number }[] {
-  return relu ? [{ op: 'max', imm: 0 }, { op: 'min', imm: QMAX }] : [{ op: 'clip', imm: QMAX }];
+/** The ALU ops that clamp to a layer's code bounds: one symmetric clip when they are ±127, else max then min. */
+export function clipOps(b: Bounds): { op: 'max' | 'min' | 'clip'; imm: number }[] {
+  return b.lo === -QMAX && b.hi === QMAX ? [{ op: 'clip', imm: QMAX }] : [{ op: 'max', imm: b.lo }, { op: 'min', imm: b.hi }];
 }
 
 /** im2col rows of a convolution (or the input itself for a dense layer), padded to the GEMM's blocks. */
@@ -77,7 +78,7 @@ function gemmRows(l: GemmLayer, shape: DenseShape, x: Int8Array): Int8Array {
 
 function lowerGemm(t: VtaTarget, l: GemmLayer, s: LayerSchedule): LoweredLayer {
   const shape = gemmShape(t, l);
-  const lowering = lowerDense(t, shape, s, { channelOps: ['add', 'shr'], epilogue: clipOps(l.relu) });
+  const lowering = lowerDense(t, shape, s, { channelOps: ['add', 'shr'], epilogue: clipOps(l.bounds) });
   const w = new Int8Array(shape.n * shape.k);
   for (let n = 0; n < l.n; n++) w.set(l.weight.subarray(n * l.k, (n + 1) * l.k), n * shape.k);
   const pad = (v: Int32Array) => Int32Array.from({ length: shape.n }, (_, i) => v[i] ?? 0);

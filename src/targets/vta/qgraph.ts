@@ -61,7 +61,13 @@ interface LayerBase {
   output: string;
 }
 
-/** out = clip((Σ a·w + bias) >> shift) per output channel; a convolution runs as a GEMM over its im2col rows. */
+/** Code bounds of a layer's output: [−127, 127], or those of a fused Relu or Clip. */
+export interface Bounds {
+  lo: number;
+  hi: number;
+}
+
+/** out = clamp((Σ a·w + bias) >> shift, lo, hi) per output channel; a convolution runs as a GEMM over its im2col rows. */
 export interface GemmLayer extends LayerBase {
   kind: 'gemm';
   conv?: ConvGeo;
@@ -73,16 +79,16 @@ export interface GemmLayer extends LayerBase {
   /** Bias at the accumulator's scale, plus the rounding half of the shift. */
   bias: Int32Array;
   shift: Int32Array;
-  relu: boolean;
+  bounds: Bounds;
 }
 
-/** out = clip(((a << la) + (b << lb) + round) >> shift), or the same for one operand (la, a Relu). */
+/** out = clamp(((a << la) + (b << lb) + round) >> shift, lo, hi), or the same for one operand (a lone Relu or Clip). */
 export interface AddLayer extends LayerBase {
   kind: 'add';
   la: number;
   lb: number;
   shift: number;
-  relu: boolean;
+  bounds: Bounds;
 }
 
 export interface MaxPoolLayer extends LayerBase {
@@ -164,20 +170,23 @@ export function quantizeGraph(source: Graph, baseParams: ParamSource, o: Quantiz
     if (fusedRelu.has(i) || node.outputs.every((t) => !t || graph.tensors[t]?.value !== undefined)) return;
     const out = node.outputs[0]!;
     const only = readers.get(out) ?? [];
-    const relu = ['Conv', 'Gemm', 'MatMul', 'Add'].includes(node.op) && !outputs.has(out) && only.length === 1 && graph.nodes[only[0]!]!.op === 'Relu';
+    const reader = only.length === 1 ? graph.nodes[only[0]!]! : undefined;
+    const fused = ['Conv', 'Gemm', 'MatMul', 'Add'].includes(node.op) && !outputs.has(out) && reader ? valueBounds(graph, reader) : undefined;
     const acts = node.inputs.filter((t) => t && exps.has(t));
     if (MOVES.has(node.op) && acts.length === 1 && node.outputs.filter(Boolean).length === 1) exps.set(out, exps.get(acts[0]!)!);
     else for (const t of node.outputs) if (t && graph.tensors[t]?.dtype === 'float32') exps.set(t, calibrated(t));
-    const reluOut = relu ? graph.nodes[only[0]!]!.outputs[0]! : out;
-    if (relu) exps.set(reluOut, calibrated(reluOut));
-    const layer = matchLayer(graph, node, params, exps, { name: node.name, nodes: relu ? [node.name, graph.nodes[only[0]!]!.name] : [node.name], inputs: acts, output: reluOut }, relu);
+    const output = fused ? reader!.outputs[0]! : out;
+    if (fused) exps.set(output, calibrated(output));
+    const own = valueBounds(graph, node);
+    const bounds = codeBounds(fused ?? (own && acts.length === 1 ? own : undefined), exps.get(output) ?? 0);
+    const layer = matchLayer(graph, node, params, exps, { name: node.name, nodes: fused ? [node.name, reader!.name] : [node.name], inputs: acts, output }, bounds);
     if (typeof layer === 'string') {
       layers.push({ kind: 'host', name: node.name, nodes: [node.name], inputs: acts, output: out, node, reason: layer });
       return;
     }
     layers.push(layer);
-    if (relu) {
-      // the Relu runs in the layer's epilogue; the tensor before it is never formed
+    if (fused) {
+      // the Relu or Clip runs in the layer's epilogue; the tensor before it is never formed
       fusedRelu.add(only[0]!);
       exps.delete(out);
     }
@@ -185,9 +194,24 @@ export function quantizeGraph(source: Graph, baseParams: ParamSource, o: Quantiz
   return { name: graph.name, graph, params, layers, exps };
 }
 
+/** The value range a Relu or a Clip with constant bounds lets through; undefined for other nodes. */
+function valueBounds(graph: Graph, node: Node): [number, number] | undefined {
+  if (node.op === 'Relu') return [0, Infinity];
+  if (node.op !== 'Clip') return undefined;
+  const at = (i: number, none: number) => (node.inputs[i] ? graph.tensors[node.inputs[i]!]?.value?.[0] : none);
+  const [lo, hi] = [at(1, -Infinity), at(2, Infinity)];
+  return lo === undefined || hi === undefined ? undefined : [lo, hi];
+}
+
+/** A value range as code bounds at scale 2^exp (the whole ±127 range when there is none). */
+function codeBounds(range: [number, number] | undefined, exp: number): Bounds {
+  if (!range) return { lo: -QMAX, hi: QMAX };
+  const code = quantizer(exp);
+  return { lo: range[0] === -Infinity ? -QMAX : code(range[0]), hi: range[1] === Infinity ? QMAX : code(range[1]) };
+}
 
 /** The VTA layer for a node, or why it stays on the host. */
-function matchLayer(graph: Graph, node: Node, params: ParamSource, exps: Map<string, number>, base: LayerBase, relu: boolean): QLayer | string {
+function matchLayer(graph: Graph, node: Node, params: ParamSource, exps: Map<string, number>, base: LayerBase, bounds: Bounds): QLayer | string {
   const ex = (t: string) => exps.get(t)!;
   const stored = (t: string | undefined) => !!t && ['weight', 'constant'].includes(graph.tensors[t]?.kind ?? '');
   if (node.op === 'Conv') {
@@ -200,7 +224,7 @@ function matchLayer(graph: Graph, node: Node, params: ParamSource, exps: Map<str
     if (geo.group !== 1) return `grouped convolution (group ${geo.group}) is not lowered to the GEMM core`;
     const conv: ConvGeo = { n: geo.N, c: geo.C, h: geo.inSize[0]!, w: geo.inSize[1]!, k: geo.K, kh: geo.kernel[0]!, kw: geo.kernel[1]!, sh: geo.strides[0]!, sw: geo.strides[1]!, dh: geo.dilations[0]!, dw: geo.dilations[1]!, padTop: geo.pads[0]!, padLeft: geo.pads[1]!, p: geo.outSize[0]!, q: geo.outSize[1]! };
     const k = conv.c * conv.kh * conv.kw;
-    return gemmLayer(base, { m: conv.n * conv.p * conv.q, k, n: conv.k, conv }, params(w)!.data, node.inputs[2] ? params(graph.tensors[node.inputs[2]]!)!.data : undefined, ex(node.inputs[0]!), ex(base.output), relu);
+    return gemmLayer(base, { m: conv.n * conv.p * conv.q, k, n: conv.k, conv }, params(w)!.data, node.inputs[2] ? params(graph.tensors[node.inputs[2]]!)!.data : undefined, ex(node.inputs[0]!), ex(base.output), bounds);
   }
   if (node.op === 'Gemm' || node.op === 'MatMul') {
     const x = graph.tensors[node.inputs[0]!]!;
@@ -212,7 +236,7 @@ function matchLayer(graph: Graph, node: Node, params: ParamSource, exps: Map<str
     const wd = params(w)!.data;
     const wt = transB ? wd : Float32Array.from({ length: kk * nn }, (_, i) => wd[(i % kk) * nn + Math.floor(i / kk)]!);
     const bias = node.op === 'Gemm' && node.inputs[2] ? params(graph.tensors[node.inputs[2]]!)!.data : undefined;
-    return gemmLayer(base, { m: x.shape[0]!, k: kk, n: nn }, wt, bias, ex(node.inputs[0]!), ex(base.output), relu);
+    return gemmLayer(base, { m: x.shape[0]!, k: kk, n: nn }, wt, bias, ex(node.inputs[0]!), ex(base.output), bounds);
   }
   if (node.op === 'Add') {
     const [a, b] = node.inputs as [string, string];
@@ -220,9 +244,9 @@ function matchLayer(graph: Graph, node: Node, params: ParamSource, exps: Map<str
     const lo = Math.min(ex(a), ex(b));
     const shift = ex(base.output) - lo;
     if (ex(a) - lo > 15 || ex(b) - lo > 15 || shift > 15 || shift < -15) return 'the scales differ by more than the 16-bit immediate shifts';
-    return { kind: 'add', ...base, la: ex(a) - lo, lb: ex(b) - lo, shift, relu };
+    return { kind: 'add', ...base, la: ex(a) - lo, lb: ex(b) - lo, shift, bounds };
   }
-  if (node.op === 'Relu' && base.inputs.length === 1) return { kind: 'add', ...base, la: 0, lb: 0, shift: 0, relu: true };
+  if (valueBounds(graph, node) && base.inputs.length === 1) return { kind: 'add', ...base, la: 0, lb: 0, shift: 0, bounds };
   if (node.op === 'MaxPool') {
     const a = node.attrs as PoolAttrs;
     const x = graph.tensors[node.inputs[0]!]!;
@@ -237,7 +261,7 @@ function matchLayer(graph: Graph, node: Node, params: ParamSource, exps: Map<str
 }
 
 /** Quantizes a GEMM's weights per output channel (power-of-two scales) and derives its bias and shifts. */
-function gemmLayer(base: LayerBase, dims: { m: number; k: number; n: number; conv?: ConvGeo }, w: ArrayLike<number>, b: ArrayLike<number> | undefined, inExp: number, outExp: number, relu: boolean): GemmLayer {
+function gemmLayer(base: LayerBase, dims: { m: number; k: number; n: number; conv?: ConvGeo }, w: ArrayLike<number>, b: ArrayLike<number> | undefined, inExp: number, outExp: number, bounds: Bounds): GemmLayer {
   const { k, n } = dims;
   const weight = new Int8Array(n * k);
   const bias = new Int32Array(n);
@@ -253,5 +277,5 @@ function gemmLayer(base: LayerBase, dims: { m: number; k: number; n: number; con
     const bq = b ? roundHalfEven(b[c]! / 2 ** (inExp + we)) : 0;
     bias[c] = (bq + (s > 0 ? 2 ** (s - 1) : 0)) | 0;
   }
-  return { kind: 'gemm', ...base, ...dims, weight, bias, shift, relu };
+  return { kind: 'gemm', ...base, ...dims, weight, bias, shift, bounds };
 }

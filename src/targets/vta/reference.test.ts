@@ -13,7 +13,7 @@ function conv(pad: number, stride: number, p: number): GemmLayer {
   return {
     kind: 'gemm', name: 'conv', ...base, m: p * p, k: 4, n: 1,
     conv: { n: 1, c: 1, h: 3, w: 3, k: 1, kh: 2, kw: 2, sh: stride, sw: stride, dh: 1, dw: 1, padTop: pad, padLeft: pad, p, q: p },
-    weight: Int8Array.from([1, 0, 0, -1]), bias: Int32Array.from([10]), shift: Int32Array.from([1]), relu: false,
+    weight: Int8Array.from([1, 0, 0, -1]), bias: Int32Array.from([10]), shift: Int32Array.from([1]), bounds: { lo: -127, hi: 127 },
   };
 }
 
@@ -25,8 +25,9 @@ function onVta(l: VtaLayer, inputs: Int8Array[], elements: number): Int8Array {
 }
 
 describe('integer reference (hand-derived values), and the VTA programs on the same cases', () => {
-  it('requantization: floor shift, left shift, clip, ReLU', () => {
-    expect([requantize(100, 2, false), requantize(-5, 1, false), requantize(1000, 0, false), requantize(-1000, 0, false), requantize(-3, 0, true), requantize(3, -2, false)]).toEqual([25, -3, 127, -127, 0, 12]);
+  it('requantization: floor shift, left shift, clip, ReLU, ReLU6-style upper bound', () => {
+    const all = { lo: -127, hi: 127 };
+    expect([requantize(100, 2, all), requantize(-5, 1, all), requantize(1000, 0, all), requantize(-1000, 0, all), requantize(-3, 0, { lo: 0, hi: 127 }), requantize(3, -2, all), requantize(50, 0, { lo: 0, hi: 48 })]).toEqual([25, -3, 127, -127, 0, 12, 48]);
   });
 
   it('convolution, unpadded stride 1: x[p][q] − x[p+1][q+1] = −4, (−4 + 10) >> 1 = 3', () => {
@@ -53,7 +54,7 @@ describe('integer reference (hand-derived values), and the VTA programs on the s
   });
 
   it('add: ((10 << 1) + 3 + 1) >> 1 = 12; with ReLU a negative sum is 0', () => {
-    const l: AddLayer = { kind: 'add', name: 'add', ...base, inputs: ['a', 'b'], la: 1, lb: 0, shift: 1, relu: true };
+    const l: AddLayer = { kind: 'add', name: 'add', ...base, inputs: ['a', 'b'], la: 1, lb: 0, shift: 1, bounds: { lo: 0, hi: 127 } };
     const a = Int8Array.from([10, -10]), b = Int8Array.from([3, 3]);
     expect(Array.from(referenceLayer(l, [a, b]))).toEqual([12, 0]);
     expect(Array.from(onVta(l, [a, b], 2))).toEqual([12, 0]);

@@ -1,5 +1,5 @@
 import type { AddLayer, GemmLayer, MaxPoolLayer, QLayer } from './qgraph.js';
-import { QMAX, windowInput } from './qgraph.js';
+import { windowInput, type Bounds } from './qgraph.js';
 
 /**
  * The integer reference for the layers VTA runs, written straight from
@@ -8,10 +8,10 @@ import { QMAX, windowInput } from './qgraph.js';
  * a shift s ≥ 0 divides by 2^s rounding down, s < 0 multiplies.
  */
 
-/** Shift, then clip to [0, 127] after a ReLU, else [−127, 127]. */
-export function requantize(acc: number, shift: number, relu: boolean): number {
+/** Shift, then clamp to the layer's code bounds. */
+export function requantize(acc: number, shift: number, b: Bounds): number {
   const y = shift >= 0 ? Math.floor(acc / 2 ** shift) : (acc * 2 ** -shift) | 0;
-  return Math.min(QMAX, Math.max(relu ? 0 : -QMAX, y));
+  return Math.min(b.hi, Math.max(b.lo, y));
 }
 
 function gemm(l: GemmLayer, x: Int8Array): Int8Array {
@@ -22,7 +22,7 @@ function gemm(l: GemmLayer, x: Int8Array): Int8Array {
       for (let n = 0; n < l.n; n++) {
         let acc = 0;
         for (let k = 0; k < l.k; k++) acc += x[m * l.k + k]! * l.weight[n * l.k + k]!;
-        out[m * l.n + n] = requantize((acc + l.bias[n]!) | 0, l.shift[n]!, l.relu);
+        out[m * l.n + n] = requantize((acc + l.bias[n]!) | 0, l.shift[n]!, l.bounds);
       }
     return out;
   }
@@ -37,14 +37,14 @@ function gemm(l: GemmLayer, x: Int8Array): Int8Array {
                 const at = windowInput(c, b * c.c + ch, p, q, i, j);
                 if (at >= 0) acc += x[at]! * l.weight[o * l.k + (ch * c.kh + i) * c.kw + j]!;
               }
-          out[((b * c.k + o) * c.p + p) * c.q + q] = requantize((acc + l.bias[o]!) | 0, l.shift[o]!, l.relu);
+          out[((b * c.k + o) * c.p + p) * c.q + q] = requantize((acc + l.bias[o]!) | 0, l.shift[o]!, l.bounds);
         }
   return out;
 }
 
 function add(l: AddLayer, a: Int8Array, b: Int8Array | undefined): Int8Array {
   const round = l.shift > 0 ? 2 ** (l.shift - 1) : 0;
-  return Int8Array.from(a, (v, i) => requantize(v * 2 ** l.la + (b ? b[i]! * 2 ** l.lb : 0) + round, l.shift, l.relu));
+  return Int8Array.from(a, (v, i) => requantize(v * 2 ** l.la + (b ? b[i]! * 2 ** l.lb : 0) + round, l.shift, l.bounds));
 }
 
 function maxPool(l: MaxPoolLayer, x: Int8Array): Int8Array {

@@ -4,7 +4,7 @@ import { canonicalJson } from '../../explore/hash.js';
 import { AccelmapError } from '../../util/errors.js';
 import { readTextFile } from '../../util/files.js';
 import { Rng } from '../../util/rng.js';
-import { gemmShape, lowerLayer, vectorForm, type LayerSchedule, type VtaLayer } from './lower.js';
+import { clipOps, gemmShape, lowerLayer, vectorForm, type LayerSchedule, type VtaLayer } from './lower.js';
 import type { VtaTarget } from './spec.js';
 import { scheduleSpace } from './tiling.js';
 import { runTiming } from './timing.js';
@@ -32,7 +32,7 @@ export function layerKey(t: VtaTarget, l: VtaLayer, elements: number): string {
   const hw = createHash('sha256').update(canonicalJson(knobs)).digest('hex').slice(0, 12);
   if (l.kind === 'gemm') {
     const s = gemmShape(t, l);
-    return `${hw}/gemm/${s.m}x${s.k}x${s.n}/${l.relu ? 'relu' : 'clip'}`;
+    return `${hw}/gemm/${s.m}x${s.k}x${s.n}/${clipOps(l.bounds).length}`;
   }
   const f = vectorForm(t, l, elements);
   return `${hw}/vector/${f.vectors}x${f.operands}/${f.ops.length}`;
