@@ -31,12 +31,14 @@ export interface DenseLowering {
  * GEMM per reduction tile accumulates an input tile against a weight tile;
  * the per-channel vectors (bias, shifts) and the epilogue run on the ALU and
  * the tile is stored. Weights that fit whole are loaded once; otherwise each
- * step loads its weight tile. With two virtual threads, consecutive steps
- * alternate buffer halves (inputs, weights, accumulators) so that one
- * step's loads overlap the other's compute; dependency tokens order every
- * reuse of a half:
- *  - load step g pops compute's token of step g − vt before overwriting its half;
- *  - compute pops load's token of its step, and store's token of tile t − vt before resetting an accumulator half;
+ * step loads its weight tile, except that with a single reduction tile the
+ * operand of the outer loop (inputs in row order, weights in channel order)
+ * is loaded once per outer index and stays on chip. With two virtual
+ * threads, steps alternate buffer halves (inputs, weights, accumulators) so
+ * that one step's loads overlap the other's compute; dependency tokens
+ * order every reuse of a half:
+ *  - a step's loads pop compute's token of the last step that read a half they overwrite (pushed by that step);
+ *  - compute pops load's token of its step (when it loads), and store's token of tile t − vt before resetting an accumulator half;
  *  - store pops compute's token of its tile.
  */
 export function lowerDense(t: VtaTarget, shape: DenseShape, schedule: DenseSchedule = {}, options: DenseOptions = {}): DenseLowering {
@@ -48,29 +50,40 @@ export function lowerDense(t: VtaTarget, shape: DenseShape, schedule: DenseSched
   const nTiles = Math.ceil(nb / tileN);
   const kTiles = Math.ceil(kb / tileK);
 
-  // Micro-ops: tileK multiply micro-ops per (accumulator half, input/weight half) pair in use (only equal halves when
-  // each tile is one step); per accumulator half one accumulator micro-op (reset, immediate ALU ops), then per
-  // output-channel tile one per channel op.
-  const pairs = kTiles === 1 ? vt : vt * vt;
+  // Micro-ops: per accumulator half one accumulator micro-op (reset, immediate ALU ops) and, per output-channel tile,
+  // one per channel op; then tileK multiply micro-ops per (accumulator, input, weight) half triple in use.
   const uops: Uop[] = [];
-  const gemmBase = (ha: number, h: number) => (kTiles === 1 ? h : ha * vt + h) * tileK;
-  for (let ha = 0; ha < vt; ha++)
-    for (let h = 0; h < vt; h++)
-      if (kTiles > 1 || h === ha) for (let k = 0; k < tileK; k++) uops.push({ dst: ha * accHalf, src: h * inpHalf + k, wgt: (weightsResident ? 0 : h * wgtHalf) + k });
-  const accBase = (ha: number) => pairs * tileK + ha * (1 + nTiles * channelOps.length);
+  const accBase = (ha: number) => ha * (1 + nTiles * channelOps.length);
   for (let ha = 0; ha < vt; ha++) {
     uops.push({ dst: ha * accHalf, src: ha * accHalf, wgt: 0 });
     for (let nt = 0; nt < nTiles; nt++) channelOps.forEach((_, c) => uops.push({ dst: ha * accHalf, src: chanBase + c * nb + nt * tileN, wgt: 0 }));
   }
+  const kernels = new Map<string, number>();
+  const gemmBase = (ha: number, ih: number, wh: number): number => {
+    const key = `${ha},${ih},${wh}`;
+    if (!kernels.has(key)) {
+      kernels.set(key, uops.length);
+      for (let k = 0; k < tileK; k++) uops.push({ dst: ha * accHalf, src: ih * inpHalf + k, wgt: wh * wgtHalf + k });
+    }
+    return kernels.get(key)!;
+  };
 
-  const insns: Insn[] = [memInsn('load', 'uop', 0, 0, 1, uops.length)];
-  if (channelOps.length) insns.push(memInsn('load', 'acc', chanBase, 0, 1, channelOps.length * nb));
+  // The step sequence: output tiles in the loop order, each split over the reduction. With one reduction tile, the
+  // outer axis's operand (inputs for row order, weights for channel order) stays on chip across the inner axis.
   const outputTiles = rowTiles * nTiles;
-  const steps = outputTiles * kTiles;
+  const order = tiles.order;
+  const tileAt = (i: number) => (order === 'rows' ? { rt: Math.floor(i / nTiles), nt: i % nTiles } : { rt: i % rowTiles, nt: Math.floor(i / rowTiles) });
+  const reuseInputs = kTiles === 1 && order === 'rows';
+  const reuseWeights = kTiles === 1 && order === 'channels' && !weightsResident;
+
+  const insns: Insn[] = [];
+  if (channelOps.length) insns.push(memInsn('load', 'acc', chanBase, 0, 1, channelOps.length * nb));
+  const lastCompute: Insn[] = [];
+  const lastRead = new Map<string, number>();
+  let waited = -1;
   let g = 0;
   for (let tile = 0; tile < outputTiles; tile++) {
-    const rt = Math.floor(tile / nTiles);
-    const nt = tile % nTiles;
+    const { rt, nt } = tileAt(tile);
     const r0 = rt * tileRows, r = Math.min(tileRows, rows - r0);
     const n0 = nt * tileN, n = Math.min(tileN, nb - n0);
     const ha = tile % vt;
@@ -78,18 +91,33 @@ export function lowerDense(t: VtaTarget, shape: DenseShape, schedule: DenseSched
     const accUop = { uopBegin: u0, uopEnd: u0 + 1 };
     const accLoop = { iterOut: r * n, dstFactorOut: 1, srcFactorOut: 1 };
     for (let kt = 0; kt < kTiles; kt++, g++) {
-      const h = g % vt;
       const k0 = kt * tileK, k = Math.min(tileK, kb - k0);
-      const loads = [memInsn('load', 'inp', h * inpHalf, r0 * kb + k0, r, k, kb, { popNext: g >= vt })];
-      if (!weightsResident) loads.push(memInsn('load', 'wgt', h * wgtHalf, n0 * kb + k0, n, k, kb));
-      else if (g === 0) loads.push(memInsn('load', 'wgt', 0, 0, nb, kb, kb));
-      loads[loads.length - 1]!.pushNext = true;
-      insns.push(...loads);
+      // which half each operand uses, and whether this step loads it
+      const ih = reuseInputs ? rt % vt : g % vt;
+      const wh = weightsResident ? 0 : reuseWeights ? nt % vt : g % vt;
+      const loads: Insn[] = [];
+      if (!reuseInputs || (tile === 0 || tileAt(tile - 1).rt !== rt)) loads.push(memInsn('load', 'inp', ih * inpHalf, r0 * kb + k0, r, k, kb));
+      if (weightsResident ? g === 0 : !reuseWeights || tile === 0 || tileAt(tile - 1).nt !== nt) {
+        loads.push(weightsResident ? memInsn('load', 'wgt', 0, 0, nb, kb, kb) : memInsn('load', 'wgt', wh * wgtHalf, n0 * kb + k0, n, k, kb));
+      }
+      const regions = [`inp${ih}`, weightsResident ? 'wgt' : `wgt${wh}`];
+      if (loads.length) {
+        // wait for the last compute step that read a half these loads overwrite (one token per compute step, in order)
+        const wait = Math.max(-1, ...loads.map((l) => lastRead.get(l.op === 'load' && l.mem === 'inp' ? regions[0]! : regions[1]!) ?? -1));
+        if (wait > waited) {
+          loads[0]!.popNext = true;
+          lastCompute[wait]!.pushPrev = true;
+          waited = wait;
+        }
+        loads[loads.length - 1]!.pushNext = true;
+        insns.push(...loads);
+      }
+      regions.forEach((name) => lastRead.set(name, g));
       const stepInsns: Insn[] = [];
-      const uh = gemmBase(ha, h);
+      const uh = gemmBase(ha, ih, wh);
       if (kt === 0) stepInsns.push(gemmInsn({ reset: true, ...accUop, ...accLoop }, { popNext: tile >= vt }));
       stepInsns.push(gemmInsn({ uopBegin: uh, uopEnd: uh + k, iterOut: r, dstFactorOut: n, srcFactorOut: k, iterIn: n, dstFactorIn: 1, wgtFactorIn: k }));
-      stepInsns[0]!.popPrev = true;
+      stepInsns[0]!.popPrev = loads.length > 0;
       if (kt === kTiles - 1) {
         channelOps.forEach((op, c) => {
           const at = u0 + 1 + nt * channelOps.length + c;
@@ -98,13 +126,14 @@ export function lowerDense(t: VtaTarget, shape: DenseShape, schedule: DenseSched
         for (const e of options.epilogue ?? []) stepInsns.push(aluInsn({ aluOp: e.op, useImm: true, imm: e.imm, ...accUop, ...accLoop }));
         stepInsns[stepInsns.length - 1]!.pushNext = true;
       }
-      stepInsns[stepInsns.length - 1]!.pushPrev = g + vt < steps;
+      lastCompute.push(stepInsns[stepInsns.length - 1]!);
       insns.push(...stepInsns);
     }
     insns.push(memInsn('store', 'out', ha * accHalf, r0 * nb + n0, r, n, nb, { popPrev: true, pushPrev: tile + vt < outputTiles || tile === outputTiles - 1 }));
   }
   insns.push(finishInsn({ popNext: true }));
-  return { program: { insns }, uops, tiles, outputTiles, steps };
+  insns.unshift(memInsn('load', 'uop', 0, 0, 1, uops.length));
+  return { program: { insns }, uops, tiles, outputTiles, steps: g };
 }
 
 /** DRAM for a lowered dense layer: A (m×k) and W (n×k) row-major int8, packed into VTA's blocked layout; per-channel vectors (one n-vector per channel op) broadcast over the batch. */

@@ -82,11 +82,11 @@ function lowerGemm(t: VtaTarget, l: GemmLayer, s: LayerSchedule): LoweredLayer {
   const w = new Int8Array(shape.n * shape.k);
   for (let n = 0; n < l.n; n++) w.set(l.weight.subarray(n * l.k, (n + 1) * l.k), n * shape.k);
   const pad = (v: Int32Array) => Int32Array.from({ length: shape.n }, (_, i) => v[i] ?? 0);
-  const { tileRows, tileN, tileK, virtualThreads }: GemmTiles = lowering.tiles;
+  const { tileRows, tileN, tileK, virtualThreads, order }: GemmTiles = lowering.tiles;
   return {
     program: lowering.program,
     uops: lowering.uops,
-    schedule: { tileRows, tileN, tileK, virtualThreads },
+    schedule: { tileRows, tileN, tileK, virtualThreads, order },
     dram: ([x]) => packDense(t, shape, lowering, gemmRows(l, shape, x!), w, [pad(l.bias), pad(l.shift)]),
     output: (out) => {
       const c = unpackDense(t, shape, out);

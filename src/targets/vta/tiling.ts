@@ -18,7 +18,12 @@ export interface DenseSchedule {
   tileK?: number;
   /** 1: one step at a time; 2: two steps in flight, each in its half of the input, weight and accumulator buffers. */
   virtualThreads?: 1 | 2;
+  /** Output tiles row tile by row tile ('rows', the default) or channel tile by channel tile ('channels'). */
+  order?: LoopOrder;
 }
+
+export type LoopOrder = 'rows' | 'channels';
+export const LOOP_ORDERS: readonly LoopOrder[] = ['rows', 'channels'];
 
 /** A complete, checked schedule with the buffer split it implies (all in buffer elements). */
 export interface GemmTiles {
@@ -26,6 +31,7 @@ export interface GemmTiles {
   tileN: number;
   tileK: number;
   virtualThreads: 1 | 2;
+  order: LoopOrder;
   inpHalf: number;
   wgtHalf: number;
   accHalf: number;
@@ -74,7 +80,7 @@ export function chooseTiles(t: VtaTarget, shape: DenseShape, s: DenseSchedule, c
   check('tileK', tileK, Math.min(kb, inpHalf, wgtRoom), `${kb} reduction blocks; ${inpHalf} input and ${wgtRoom} weight elements per thread`);
   check('tileN', tileN, Math.min(nb, Math.floor(wgtRoom / tileK), accHalf), `${nb} output blocks; weight and accumulator room for tileK = ${tileK}`);
   check('tileRows', tileRows, Math.min(rows, Math.floor(inpHalf / tileK), Math.floor(accHalf / tileN)), `${rows} rows; input and accumulator room`);
-  return { tileRows, tileN, tileK, virtualThreads: vt, inpHalf, wgtHalf, accHalf, chanBase, weightsResident: wantResident && tileN === nb && tileK === kb };
+  return { tileRows, tileN, tileK, virtualThreads: vt, order: s.order ?? 'rows', inpHalf, wgtHalf, accHalf, chanBase, weightsResident: wantResident && tileN === nb && tileK === kb };
 }
 
 /** Candidate values of one tile axis of `n` blocks: powers of two below n, and n. */
@@ -85,7 +91,7 @@ function axisValues(n: number): number[] {
   return out;
 }
 
-/** Every schedule in the tuner's space that fits (tile axes over powers of two and the whole axis, the largest rows that fit, 1 or 2 threads). */
+/** Every schedule in the tuner's space that fits (tile axes over powers of two and the whole axis, the largest rows that fit, 1 or 2 threads, both loop orders). */
 export function scheduleSpace(t: VtaTarget, shape: DenseShape, channelOps = 0): DenseSchedule[] {
   const { rows, kb, nb } = gemmBlocks(t, shape);
   const out: DenseSchedule[] = [];
@@ -99,7 +105,7 @@ export function scheduleSpace(t: VtaTarget, shape: DenseShape, channelOps = 0): 
           continue;
         }
         const rowValues = new Set([...axisValues(rows).filter((r) => r < base.tileRows), base.tileRows]);
-        for (const tileRows of rowValues) out.push({ virtualThreads, tileK, tileN, tileRows });
+        for (const tileRows of rowValues) for (const order of LOOP_ORDERS) out.push({ virtualThreads, tileK, tileN, tileRows, order });
       }
   return out;
 }
