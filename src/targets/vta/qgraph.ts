@@ -165,9 +165,9 @@ export function quantizeGraph(source: Graph, baseParams: ParamSource, o: Quantiz
   for (const name of graph.inputs) exps.set(name, calibrated(name));
 
   const layers: QLayer[] = [];
-  const fusedRelu = new Set<number>();
+  const fusedActivation = new Set<number>();
   graph.nodes.forEach((node, i) => {
-    if (fusedRelu.has(i) || node.outputs.every((t) => !t || graph.tensors[t]?.value !== undefined)) return;
+    if (fusedActivation.has(i) || node.outputs.every((t) => !t || graph.tensors[t]?.value !== undefined)) return;
     const out = node.outputs[0]!;
     const only = readers.get(out) ?? [];
     const reader = only.length === 1 ? graph.nodes[only[0]!]! : undefined;
@@ -187,7 +187,7 @@ export function quantizeGraph(source: Graph, baseParams: ParamSource, o: Quantiz
     layers.push(layer);
     if (fused) {
       // the Relu or Clip runs in the layer's epilogue; the tensor before it is never formed
-      fusedRelu.add(only[0]!);
+      fusedActivation.add(only[0]!);
       exps.delete(out);
     }
   });
