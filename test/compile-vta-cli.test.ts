@@ -83,6 +83,7 @@ describe('accelmap compile --target vta', () => {
     expect(await cliError('compile', ...model, '--target', 'vta', '--inputs', 'x.npz')).toMatch(/--inputs needs --run/);
     expect(await cliError('compile', ...model, '--target', 'vta', '--set', 'alu.lane=4')).toMatch(/did you mean alu.lanes/);
     expect(await cliError('compile', ...model, '--target', 'nope')).toMatch(/unknown VTA target 'nope'/);
+    expect(await cliError('compile', ...model, '--target', 'vta', '--set', 'buffers.acc=64')).toMatch(/layer conv1 \(n\): 2 per-channel vectors of 2 blocks fill the 1-element accumulator buffer/);
     const bad = join(tmp(), 'bad.jsonl');
     writeFileSync(bad, '{"key": 1}\n');
     expect(await cliError('compile', ...model, '--target', 'vta', '--tuning-log', bad)).toMatch(/line 1 is not a tuning record/);

@@ -1,5 +1,6 @@
 import type { Feeds } from '../../execute/execute.js';
 import type { Value } from '../../execute/value.js';
+import { AccelmapError } from '../../util/errors.js';
 import { numel } from '../../workload/graph.js';
 import { checkProgram } from './check.js';
 import { runFunctional } from './functional.js';
@@ -45,7 +46,13 @@ export function compileVta(t: VtaTarget, q: QGraph, log?: TuningLog): VtaCompile
     const elements = sizeOf(q, l.output);
     const key = layerKey(t, l, elements);
     const tuned = log?.best(key);
-    layers.push({ layer: l, elements, lowered: lowerLayer(t, l, elements, tuned?.schedule), key, scheduleFrom: tuned ? 'tuning log' : 'default' });
+    let lowered: LoweredLayer;
+    try {
+      lowered = lowerLayer(t, l, elements, tuned?.schedule);
+    } catch (e) {
+      throw e instanceof AccelmapError ? new AccelmapError(e.code, e.message, { ...e.location, path: `layer ${l.name}${e.location.path ? ` (${e.location.path})` : ''}` }, e.hint) : e;
+    }
+    layers.push({ layer: l, elements, lowered, key, scheduleFrom: tuned ? 'tuning log' : 'default' });
   }
   return { target: t, qgraph: q, layers, host };
 }
