@@ -35,7 +35,7 @@ function fusedGroups(g: Graph) {
 export function registerCompile(program: Command, io: Io): void {
   const cmd = program
     .command('compile')
-    .description(`run the graph compiler's passes on a model (${PASSES.map((p) => p.name).join(', ')}) and compare the graph before and after`)
+    .description(`run the graph compiler's passes on a model (${PASSES.map((p) => p.name).join(', ')}) and compare the graph before and after; with --target vta, compile its int8 graph to VTA programs`)
     .argument('<model>', 'zoo model name or .onnx file')
     .option('--passes <list>', `passes to run, comma-separated (default: ${DEFAULT_PASSES.join(',')}; layout only when named)`, list)
     .option('--block <n>', 'channel block of the layout pass (NCHW[n]c)', positiveInt('--block'), 16)
