@@ -1,7 +1,7 @@
 import type { VtaCompileResult } from '../api/vta.js';
 import type { LayerFigures } from '../targets/vta/compile.js';
 import type { LayerSchedule } from '../targets/vta/lower.js';
-import { renderTable } from '../util/table.js';
+import { renderTable } from './table.js';
 import { formatCount, formatPercent } from '../util/units.js';
 
 function schedule(s: LayerSchedule): string {
