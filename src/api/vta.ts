@@ -1,5 +1,6 @@
 import { seededInputs } from '../execute/inputs.js';
-import { execute, type Feeds, type ParamSource } from '../execute/execute.js';
+import { execute, type Feeds } from '../execute/execute.js';
+import { onnxParams, seededParams } from '../execute/params.js';
 import { agreement, type OutputAgreement } from '../quantize/measure.js';
 import type { CalibrationMethod } from '../quantize/calibrate.js';
 import { compileVta, runReference, runVta, timeLayers, totals, type LayerFigures, type VtaCompiled, type VtaModelRun } from '../targets/vta/compile.js';
@@ -10,6 +11,8 @@ import type { Graph } from '../workload/graph.js';
 import type { OnProgress } from './progress.js';
 
 export interface VtaQuantizeOptions {
+  /** An .onnx file whose stored weights to use (the graph's own model file); default: weights drawn from `seed`. */
+  weightsFrom?: string;
   /** Calibration: this many input sets drawn from seeds seed+1 … (default 2), clipped by `calibration` (default max). */
   calibrate?: number;
   calibration?: CalibrationMethod;
@@ -18,8 +21,9 @@ export interface VtaQuantizeOptions {
 }
 
 /** The int8 graph VTA runs (power-of-two scales calibrated on seeded inputs); `accelmap run --precision int8` runs the same one. */
-export function quantizeForVta(graph: Graph, params: ParamSource, o: VtaQuantizeOptions = {}): QGraph {
+export function quantizeForVta(graph: Graph, o: VtaQuantizeOptions = {}): QGraph {
   const seed = o.seed ?? 1;
+  const params = o.weightsFrom ? onnxParams(o.weightsFrom) : seededParams(graph, seed);
   const calibration = Array.from({ length: o.calibrate ?? 2 }, (_, k) => seededInputs(graph, seed + 1 + k));
   return quantizeGraph(graph, params, { calibration, method: o.calibration ?? 'max', progress: (d, n) => o.onProgress?.(`calibration: node ${d}/${n}`) });
 }
@@ -50,10 +54,10 @@ export interface VtaCompileResult {
  * power-of-two scales), lowered layer by layer to VTA programs with tiling
  * and virtual threads, optionally autotuned; every layer checked and timed.
  */
-export function compileForVta(graph: Graph, params: ParamSource, o: VtaCompileOptions = {}): VtaCompileResult {
+export function compileForVta(graph: Graph, o: VtaCompileOptions = {}): VtaCompileResult {
   const t = loadVtaTarget(o.target ?? 'vta', o.set ?? []);
   const seed = o.seed ?? 1;
-  const q = quantizeForVta(graph, params, o);
+  const q = quantizeForVta(graph, o);
   const log = o.log ?? new TuningLog();
   const tuned: TuningRecord[] = [];
   if (o.tune) {
@@ -73,9 +77,10 @@ export function compileForVta(graph: Graph, params: ParamSource, o: VtaCompileOp
 /**
  * Runs a compiled model on the simulator and, for comparison, on the integer
  * reference (`bitExact`: every tensor matched) and in fp32 (`fp32`: how the
- * dequantized outputs agree with the unquantized model's).
+ * dequantized outputs agree with the unquantized model's). Inputs: `feeds`
+ * (typed arrays by input name), or values drawn from seed 1.
  */
-export function runOnVta(compiled: VtaCompiled, feeds: Feeds, onProgress?: OnProgress): { run: VtaModelRun; reference: ReturnType<typeof runReference>; bitExact: boolean; firstMismatch?: string; fp32: OutputAgreement[] } {
+export function runOnVta(compiled: VtaCompiled, feeds: Feeds = seededInputs(compiled.qgraph.graph, 1), onProgress?: OnProgress): { run: VtaModelRun; reference: ReturnType<typeof runReference>; bitExact: boolean; firstMismatch?: string; fp32: OutputAgreement[] } {
   const run = runVta(compiled, feeds, (d, n) => onProgress?.(`VTA: layer ${d}/${n}`));
   const reference = runReference(compiled.qgraph, feeds, (d, n) => onProgress?.(`integer reference: layer ${d}/${n}`));
   let firstMismatch: string | undefined;

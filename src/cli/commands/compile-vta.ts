@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { compileForVta, runOnVta } from '../../api/vta.js';
 import { bindInputs, seededInputs } from '../../execute/inputs.js';
-import { onnxParams, seededParams } from '../../execute/params.js';
 import { readTensorFile, tensorFileFormat, writeTensorFile } from '../../execute/tensor-files.js';
 import type { CalibrationMethod } from '../../quantize/calibrate.js';
 import type { OutputAgreement } from '../../quantize/measure.js';
@@ -60,10 +59,9 @@ export function compileVtaCommand(model: string, flags: VtaFlags & ModelFlags & 
   if (!flags.run && (flags.inputs || flags.outputs)) throw new AccelmapError('bad-flag', `${flags.inputs ? '--inputs' : '--outputs'} needs --run`, {}, 'add --run to run the program on the simulator');
   if (flags.outputs) tensorFileFormat(flags.outputs, '--outputs');
   const graph = loadGraph(model, loadOptions(flags));
-  const params = isModelFile(model) ? onnxParams(model) : seededParams(graph, flags.seed);
   const log = flags.tuningLog ? TuningLog.read(flags.tuningLog) : undefined;
   const progress = stderrProgress(`compile ${graph.name} for ${flags.target}`);
-  const result = compileForVta(graph, params, { target: flags.target, set: flags.set, calibrate: flags.calibrate, calibration: flags.calibration, seed: flags.seed, tune: flags.tune, log, onProgress: (m) => progress.update(m) });
+  const result = compileForVta(graph, { weightsFrom: isModelFile(model) ? model : undefined, target: flags.target, set: flags.set, calibrate: flags.calibrate, calibration: flags.calibration, seed: flags.seed, tune: flags.tune, log, onProgress: (m) => progress.update(m) });
   if (flags.tuningLog && result.tuned.length) {
     try {
       appendFileSync(flags.tuningLog, result.tuned.map((r) => JSON.stringify(r) + '\n').join(''));

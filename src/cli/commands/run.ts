@@ -57,7 +57,7 @@ export function registerRun(program: Command, io: Io): void {
     const params = fromFile ? onnxParams(model) : seededParams(graph, opts.seed);
     const outputs =
       opts.precision === 'int8'
-        ? runReference(quantizeForVta(graph, params, { calibrate: opts.calibrate, calibration: opts.calibration, seed: opts.seed, onProgress: (m) => progress.update(m) }), feeds, (k, n) => progress.update(`int8 layer ${k}/${n}`)).outputs
+        ? runReference(quantizeForVta(graph, { weightsFrom: fromFile ? model : undefined, calibrate: opts.calibrate, calibration: opts.calibration, seed: opts.seed, onProgress: (m) => progress.update(m) }), feeds, (k, n) => progress.update(`int8 layer ${k}/${n}`)).outputs
         : execute(graph, feeds, params, { progress: (k, n) => progress.update(`node ${k}/${n}`) });
     progress.done(`${graph.nodes.length} nodes in ${((performance.now() - started) / 1000).toFixed(2)} s`);
     if (opts.outputs) writeTensorFile(opts.outputs, outputs, '--outputs');
