@@ -25,6 +25,7 @@
  * - the mapper: {@link searchMapping} (one loop nest), {@link mapNetwork} (a whole graph);
  * - planners: {@link planMemory}, {@link planScale};
  * - design-space exploration: {@link loadSpace}, {@link explore}, with results kept by {@link openStore};
+ * - the VTA backend: {@link compileForVta}, {@link runOnVta};
  * - other tools: {@link simulateSystolic}, {@link replayScaleSim}, {@link readScaleSim}, {@link readTimeloop}.
  *
  * @packageDocumentation
@@ -92,6 +93,12 @@ export type { ScaleSimLayer, SramSpan as ScaleSimSramSpan } from './interop/scal
 export type { DramStream as ScaleSimDramStream } from './interop/scalesim/buffers.js';
 export type { TimeloopStats, TimeloopLevelStats, TimeloopDataSpaceStats } from './interop/timeloop/stats.js';
 export type { ErtMode } from './interop/timeloop/ert.js';
+
+// The VTA backend: int8 compilation, simulation and schedule tuning
+export { compileForVta, runOnVta, type VtaCompileOptions, type VtaCompileResult } from './api/vta.js';
+export { loadVtaTarget, type VtaTarget } from './targets/vta/spec.js';
+export { TuningLog, type TuningRecord } from './targets/vta/tune.js';
+export type { LayerFigures as VtaLayerFigures, VtaCompiled } from './targets/vta/compile.js';
 
 // Errors and progress
 export { AccelmapError, isAccelmapError, type ErrorCode, type ErrorLocation } from './util/errors.js';
