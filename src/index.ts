@@ -22,7 +22,9 @@
  * - workloads: {@link loadGraph}, {@link toTraining};
  * - characterization: {@link profile}, {@link compare};
  * - accelerators and one mapping's cost: {@link loadArch}, {@link loadLayer}, {@link evaluate};
- * - the mapper: {@link searchMapping} (one loop nest), {@link mapNetwork} (a whole graph);
+ * - the mapper: {@link searchMapping} (one loop nest), {@link mapNetwork} (a whole graph), or
+ *   its four stages one by one: {@link planNetwork}, {@link searchNetwork}, {@link pickNetwork},
+ *   {@link assembleNetwork} (each replaceable by a user's own, since all pass plain data);
  * - planners: {@link planMemory}, {@link planScale};
  * - design-space exploration: {@link loadSpace}, {@link explore}, with results kept by {@link openStore};
  * - the VTA backend: {@link compileForVta}, {@link runOnVta};
@@ -59,10 +61,11 @@ export type { Directive } from './mapping/directives.js';
 
 // The mapper
 export { searchMapping, MAP_DEFAULTS, type SearchSettings, type SearchMappingOptions, type LayerMapping } from './api/mapping.js';
-export { mapNetwork, type MapNetworkOptions } from './api/network.js';
+export { mapNetwork, planNetwork, searchNetwork, pickNetwork, assembleNetwork, type MapNetworkOptions, type PlanNetworkOptions, type SearchNetworkOptions } from './api/network.js';
+export type { NetworkPlan, LayerPlan, NestPlan, PartitionPlan, Roofline, Searched, NestSearch, FoundMapping, SearchFailure, Picked, Partition, PartitionKind, LayerWork } from './api/network.js';
 export { DATAFLOW_CHOICES, type DataflowChoice } from './search/dataflows.js';
 export { STRATEGIES, type Strategy, type Budget } from './search/search.js';
-export type { NetworkResult, LayerResult, ProblemResult, DataflowCost } from './network/map.js';
+export type { NetworkResult, LayerResult, ProblemResult, DataflowCost, LayerTotals } from './network/map.js';
 
 // Planners
 export { planMemory, planScale, SCALE_DEFAULTS, type PlanMemoryOptions, type MemoryPlanResult, type PlanScaleOptions, type LayerSeconds } from './api/planning.js';
