@@ -1,0 +1,46 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { ExplorationContext, EvaluatedPoint } from '../explore/explore.js';
+import { canonicalJson } from '../explore/hash.js';
+
+/**
+ * What the coordinator and the workers agree on: the queue's name, a job's
+ * payload and options, and where a run's context is kept in Redis.
+ *
+ * A job is one design point. Its payload is small (the context's hash, the
+ * design's content hash and its knob indices); the context (design space,
+ * workloads, mapper settings) is written once per run under its own hash,
+ * and each worker reads it once.
+ */
+export const QUEUE_NAME = 'accelmap-explore';
+
+/** A context is kept a week after its run last (re)wrote it. */
+export const CONTEXT_TTL_SECONDS = 7 * 24 * 3600;
+
+export const contextKey = (contextHash: string) => `accelmap:context:${contextHash}`;
+
+/** SHA-256 (hex, 32 characters) of a context's canonical JSON. */
+export function contextHash(context: ExplorationContext): string {
+  return createHash('sha256').update(canonicalJson(context)).digest('hex').slice(0, 32);
+}
+
+export const jobPayload = z
+  .object({
+    /** The hash of the run's context (design space, workloads, mapper settings). */
+    context: z.string().regex(/^[0-9a-f]{32}$/),
+    /** The design's content hash: what its record is stored under. */
+    hash: z.string().regex(/^[0-9a-f]{32}$/),
+    /** An index into each knob's values. */
+    design: z.array(z.number().int().nonnegative()).min(1),
+  })
+  .strict();
+export type JobPayload = z.infer<typeof jobPayload>;
+
+/** The job id of a design: its content hash with its context's, so that a point is enqueued once and two spaces naming the same spec differently do not share records. */
+export const jobId = (p: JobPayload) => `${p.hash}-${p.context.slice(0, 12)}`;
+
+/** Attempts per design and the backoff between them: 1 s, 2 s, 4 s … */
+export const JOB_OPTIONS = { attempts: 4, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: false, removeOnFail: false } as const;
+
+/** What a job returns: the design's record and the mapping-cache hits it took. */
+export type JobResult = EvaluatedPoint;
