@@ -50,12 +50,12 @@ export class QueueCoordinator implements DesignEvaluator {
     private readonly o: Required<Omit<QueueCoordinatorOptions, 'onEvent'>> & QueueCoordinatorOptions,
   ) {}
 
-  /** Connects to the Redis server at `url` (an error naming it when it cannot be reached within 10 s). */
+  /** Connects to the Redis server at `url` (an error naming it when it cannot be reached: see `connected`). */
   static async connect(url: string, options: QueueCoordinatorOptions = {}): Promise<QueueCoordinator> {
     const o = { checkSeconds: 5, giveUpSeconds: 60, ...options };
     const client = redisClient(url);
     try {
-      await connected(client, url, 10);
+      await connected(client, url);
     } catch (e) {
       client.disconnect();
       throw e;

@@ -10,18 +10,25 @@ import { redacted } from './url.js';
  * the client reconnects every second at most.
  */
 export function redisClient(url: string): Redis {
-  return new Redis(url, { maxRetriesPerRequest: null, retryStrategy: (times) => Math.min(100 * times, 1000) });
+  const client = new Redis(url, { maxRetriesPerRequest: null, retryStrategy: (times) => Math.min(100 * times, 1000) });
+  // errors while the server is away are expected: watchConnection reports the outage once
+  client.on('error', () => {});
+  return client;
 }
 
-/** Waits until the client is connected; an error naming the URL when it cannot connect within `seconds`. */
-export async function connected(client: Redis, url: string, seconds: number): Promise<void> {
+/** Waits until the client is connected; an error naming the URL after `attempts` failed connections or `seconds`, whichever comes first. */
+export async function connected(client: Redis, url: string, { seconds = 10, attempts = 5 } = {}): Promise<void> {
   if (client.status === 'ready') return;
-  let last = '';
-  const onError = (e: Error) => (last = e.message);
-  client.on('error', onError);
+  let failures = 0;
+  let onError!: (e: Error) => void;
   try {
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new AccelmapError('io', `cannot reach Redis at ${redacted(url)}${last ? `: ${last}` : ''}`, {}, 'start redis-server there, or give --queue the URL of a running one')), seconds * 1000);
+      const fail = (why: string) => reject(new AccelmapError('io', `cannot reach Redis at ${redacted(url)}: ${why}`, {}, 'start redis-server there, or give --queue the URL of a running one'));
+      const timer = setTimeout(() => fail(`no answer in ${seconds} s`), seconds * 1000);
+      onError = (e) => {
+        if (++failures >= attempts) clearTimeout(timer), fail(e.message);
+      };
+      client.on('error', onError);
       client.once('ready', () => (clearTimeout(timer), resolve()));
     });
   } finally {

@@ -76,7 +76,7 @@ export async function startQueueWorker(url: string, options: QueueWorkerOptions 
   const o = { concurrency: 1, exitWhenIdle: false, idleSeconds: 5, lockSeconds: 30, giveUpSeconds: 60, ...options };
   const client = redisClient(url);
   try {
-    await connected(client, url, 10);
+    await connected(client, url);
   } catch (e) {
     client.disconnect();
     throw e;
