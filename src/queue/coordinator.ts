@@ -110,13 +110,14 @@ export class QueueCoordinator implements DesignEvaluator {
           return 'missing';
         }
         if (!job.finishedOn) return;
-        const state = await job.getState();
+        // a finished job holds a record when it completed (a processor never returns null), none when it failed for good
+        const state = job.returnvalue ? 'completed' : 'failed';
         if (state === 'failed' && firstLook) {
           await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
           return 'retried';
         }
         if (state === 'failed') return stop(new AccelmapError('io', `design ${payload.hash} failed on the workers after ${job.attemptsMade} attempt(s): ${job.failedReason}`, {}, 'see the worker logs; run the same command again to retry it')), undefined;
-        if (state !== 'completed' || !pending.delete(id)) return;
+        if (!pending.delete(id)) return;
         const r = job.returnvalue;
         if (r?.record?.hash !== payload.hash) return stop(new Error(`job ${id} returned no record of design ${payload.hash}`)), undefined;
         onResult(r);
