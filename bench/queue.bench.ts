@@ -16,6 +16,9 @@ import { loadSpace } from '../src/explore/space.js';
 import { QueueCoordinator } from '../src/queue/coordinator.js';
 import { contextHash } from '../src/queue/jobs.js';
 import { accelmapVersion } from '../src/util/provenance.js';
+import { openStore } from '../src/store/store.js';
+import { presetPath } from '../src/util/paths.js';
+import { loadGraph } from '../src/workload/load.js';
 import { PrivateRedis, redisServerMissing } from '../test/redis-helpers.js';
 
 if (redisServerMissing) {
@@ -57,6 +60,8 @@ async function workers(n: number): Promise<ChildProcess[]> {
   );
 }
 
+// one design first here too, so that both sides run warm
+await explore(space, workloads, { ...options, budget: 1, seed: 99 });
 let t = performance.now();
 const local = await explore(space, workloads, options);
 const localS = (performance.now() - t) / 1000;
@@ -89,3 +94,21 @@ const bench = spawnSync('redis-benchmark', ['-p', String(redis.port), '-q', '-n'
 console.log(`redis-benchmark (50 clients, no pipelining) on this machine:\n${bench.stdout.replace(/\r/g, '\n').split('\n').filter((l) => /requests per second/.test(l)).map((l) => `  ${l.trim()}`).join('\n')}`);
 client.disconnect();
 await redis.stop();
+
+// A job of a real run: one design of the shipped Eyeriss-like space on resnet50 + mobilenet_v2 + bert_base (default mapper settings), for the cluster estimate in docs/queue.md.
+const eyeriss = loadSpace(presetPath('spaces', 'eyeriss.yaml'));
+const suite = ['resnet50', 'mobilenet_v2', 'bert_base'].map((name) => ({ name, workload: loadGraph(name), options: {} }));
+const real = { space: eyeriss, workloads: suite, mapper: EXPLORE_MAPPER_DEFAULTS, version: accelmapVersion() };
+const design = eyeriss.knobs.map((k) => k.values.length >> 1);
+t = performance.now();
+const job = await evaluatePoint(real, { hash: '0'.repeat(32), design }, new Map());
+const jobS = (performance.now() - t) / 1000;
+const store = openStore(join(dir, 'store.db'));
+t = performance.now();
+store.put(job.record);
+const putMs = performance.now() - t;
+store.close();
+t = performance.now();
+JSON.parse(JSON.stringify(job));
+const jsonMs = performance.now() - t;
+console.log(`a real job (eyeriss space, ${suite.map((w) => w.name).join(' + ')}, mapper ${EXPLORE_MAPPER_DEFAULTS.budget.evaluations} evaluations per nest): ${jobS.toFixed(2)} s on one thread, result ${(JSON.stringify(job).length / 1024).toFixed(0)} KiB (${job.record.layers.length} layers), context ${(JSON.stringify(real).length / 1024).toFixed(0)} KiB; the coordinator's share: storing it ${putMs.toFixed(1)} ms, a JSON round trip of it ${jsonMs.toFixed(1)} ms`);

@@ -2,7 +2,7 @@ import { Job, Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { DesignEvaluator, DesignPoint, EvaluatedPoint, ExplorationContext } from '../explore/explore.js';
 import { AccelmapError } from '../util/errors.js';
-import { CONTEXT_TTL_SECONDS, JOB_OPTIONS, QUEUE_NAME, contextHash, contextKey, jobId, type JobPayload } from './jobs.js';
+import { CONTEXT_TTL_SECONDS, EVENTS_KEPT, JOB_OPTIONS, QUEUE_NAME, contextHash, contextKey, jobId, type JobPayload } from './jobs.js';
 import { connected, redisClient, watchConnection, type ConnectionWatch } from './redis.js';
 import { redacted } from './url.js';
 
@@ -61,7 +61,7 @@ export class QueueCoordinator implements DesignEvaluator {
       throw e;
     }
     const watch = watchConnection(client, { onLost: (reason) => o.onEvent?.({ kind: 'lost', reason, giveUpSeconds: o.giveUpSeconds }), onBack: () => o.onEvent?.({ kind: 'back' }) });
-    const queue = new Queue(QUEUE_NAME, { connection: client });
+    const queue = new Queue(QUEUE_NAME, { connection: client, streams: { events: { maxLen: EVENTS_KEPT } } });
     const eventsClient = redisClient(url);
     const events = new QueueEvents(QUEUE_NAME, { connection: eventsClient });
     // connection errors are followed by the watch; BullMQ's own copies of them go no further

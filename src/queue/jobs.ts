@@ -42,5 +42,13 @@ export const jobId = (p: JobPayload) => `${p.hash}-${p.context.slice(0, 12)}`;
 /** Attempts per design and the backoff between them: 1 s, 2 s, 4 s … */
 export const JOB_OPTIONS = { attempts: 4, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: false, removeOnFail: false } as const;
 
+/**
+ * Events kept in the queue's event stream (BullMQ keeps 10 000 by default).
+ * A completion event carries the job's record (hundreds of KiB for a suite of
+ * large models), so the stream is kept short; a coordinator that falls behind
+ * it finds finished jobs by its periodic check instead.
+ */
+export const EVENTS_KEPT = 1000;
+
 /** What a job returns: the design's record and the mapping-cache hits it took. */
 export type JobResult = EvaluatedPoint;
