@@ -91,7 +91,7 @@ describe.skipIf(missing !== '')('explore on BullMQ workers', () => {
     const failed = seen.filter((e) => e.kind === 'failed');
     expect(failed).toHaveLength(1);
     expect(failed[0]).toMatchObject({ kind: 'failed', jobId: 'malformed', final: true });
-    expect((failed[0] as { reason: string }).reason).toMatch(/^job malformed: malformed payload \(context: .*; hash: .*; design\.1: .*\)$/);
+    expect((failed[0] as { reason: string }).reason).toMatch(/^malformed payload \(context: .*; hash: .*; design\.1: .*\)$/);
     const job = (await queue.getFailed()).find((j) => j.id === 'malformed');
     expect(job?.attemptsMade, 'not retried').toBe(1);
     // the same worker evaluates a run's designs afterwards

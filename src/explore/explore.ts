@@ -197,9 +197,10 @@ export async function explore(space: DesignSpace, workloads: ExploreWorkload[], 
       if (rec) records.set(p.hash, rec), arrived(rec, stored.length + records.size);
     }
     const missing = [...new Map(points.filter((p) => !records.has(p.hash)).map((p) => [p.hash, p])).values()];
+    const wanted = new Set(missing.map((p) => p.hash));
     if (missing.length > 0) {
       await o.evaluator!.evaluate(context, missing, ({ record, mapperCacheHits }) => {
-        if (records.has(record.hash) || !missing.some((p) => p.hash === record.hash)) return;
+        if (records.has(record.hash) || !wanted.has(record.hash)) return;
         o.store?.put(record);
         records.set(record.hash, record);
         cacheHits += mapperCacheHits;

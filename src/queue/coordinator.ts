@@ -2,7 +2,7 @@ import { Job, Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { DesignEvaluator, DesignPoint, EvaluatedPoint, ExplorationContext } from '../explore/explore.js';
 import { AccelmapError } from '../util/errors.js';
-import { CONTEXT_TTL_SECONDS, EVENTS_KEPT, JOB_OPTIONS, QUEUE_NAME, contextHash, contextKey, jobId, type JobPayload } from './jobs.js';
+import { CONTEXT_TTL_SECONDS, EVENTS_KEPT, JOB_OPTIONS, QUEUE_NAME, contextHash, contextKey, decodeResult, jobId, type JobPayload, type JobResult } from './jobs.js';
 import { connected, redisClient, watchConnection, type ConnectionWatch } from './redis.js';
 import { redacted } from './url.js';
 
@@ -102,7 +102,7 @@ export class QueueCoordinator implements DesignEvaluator {
       };
       /** Looks at one job: takes its record when it is done, stops the run when it has failed for good, re-adds it when Redis lost it. */
       const check = async (id: string, firstLook = false): Promise<'missing' | 'retried' | undefined> => {
-        const job = await Job.fromId<JobPayload, EvaluatedPoint>(this.queue, id);
+        const job = await Job.fromId<JobPayload, JobResult>(this.queue, id);
         const payload = pending.get(id);
         if (!payload || finished) return;
         if (!job) {
@@ -118,7 +118,7 @@ export class QueueCoordinator implements DesignEvaluator {
         }
         if (state === 'failed') return stop(new AccelmapError('io', `design ${payload.hash} failed on the workers after ${job.attemptsMade} attempt(s): ${job.failedReason}`, {}, 'see the worker logs; run the same command again to retry it')), undefined;
         if (!pending.delete(id)) return;
-        const r = job.returnvalue;
+        const r = decodeResult(job.returnvalue);
         if (r?.record?.hash !== payload.hash) return stop(new Error(`job ${id} returned no record of design ${payload.hash}`)), undefined;
         onResult(r);
         await job.remove().catch(() => {});

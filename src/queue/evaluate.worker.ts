@@ -1,9 +1,11 @@
 import { parentPort } from 'node:worker_threads';
 import { evaluatePoint, type DesignPoint, type ExplorationContext, type MappingCache } from '../explore/explore.js';
 import { postedError } from '../util/worker-thread.js';
+import { encodeResult } from './jobs.js';
 
 /**
- * Worker thread of a queue worker: evaluates one design at a time, so that
+ * Worker thread of a queue worker: evaluates one design at a time (and
+ * encodes its result for the queue), so that
  * the worker's main thread stays free to renew its BullMQ locks. A context
  * is posted once per thread, then named by its hash; mappings are cached per
  * context (bounded: a long run does not grow without end).
@@ -24,7 +26,7 @@ parentPort!.on('message', async (msg: EvaluateRequest) => {
     const c = contexts.get(msg.contextHash);
     if (!c) throw new Error(`context ${msg.contextHash} was not posted to this thread`);
     if (c.cache.size > CACHE_ENTRIES) c.cache.clear();
-    parentPort!.postMessage({ id: msg.id, result: await evaluatePoint(c.context, msg.point, c.cache) });
+    parentPort!.postMessage({ id: msg.id, result: encodeResult(await evaluatePoint(c.context, msg.point, c.cache)) });
   } catch (e) {
     parentPort!.postMessage({ id: msg.id, error: postedError(e) });
   }

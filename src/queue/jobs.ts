@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { z } from 'zod';
 import type { ExplorationContext, EvaluatedPoint } from '../explore/explore.js';
 import { canonicalJson } from '../explore/hash.js';
@@ -50,5 +51,27 @@ export const JOB_OPTIONS = { attempts: 4, backoff: { type: 'exponential', delay:
  */
 export const EVENTS_KEPT = 1000;
 
-/** What a job returns: the design's record and the mapping-cache hits it took. */
-export type JobResult = EvaluatedPoint;
+/**
+ * What a job returns: the design's record and the mapping-cache hits it took,
+ * as gzipped JSON in base64. A record holds every layer's mapping (316 KiB
+ * of JSON for resnet50 + mobilenet_v2 + bert_base, 11 KiB gzipped), and it
+ * passes through Redis four times (the job, the completion event, read back
+ * from each), so the bytes are what a large cluster would run out of first.
+ */
+export interface JobResult {
+  gzip: string;
+}
+
+export function encodeResult(r: EvaluatedPoint): JobResult {
+  return { gzip: gzipSync(JSON.stringify(r)).toString('base64') };
+}
+
+/** The result of a job, or undefined when it is not one (an error, a foreign producer). */
+export function decodeResult(r: unknown): EvaluatedPoint | undefined {
+  if (typeof (r as JobResult | null)?.gzip !== 'string') return undefined;
+  try {
+    return JSON.parse(gunzipSync(Buffer.from((r as JobResult).gzip, 'base64')).toString('utf8')) as EvaluatedPoint;
+  } catch {
+    return undefined;
+  }
+}

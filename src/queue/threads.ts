@@ -1,15 +1,16 @@
 import { fileURLToPath } from 'node:url';
 import type { Worker } from 'node:worker_threads';
-import type { DesignPoint, EvaluatedPoint, ExplorationContext } from '../explore/explore.js';
+import type { DesignPoint, ExplorationContext } from '../explore/explore.js';
 import { AccelmapError, type ErrorCode } from '../util/errors.js';
 import { startWorkerThread, type PostedError } from '../util/worker-thread.js';
 import type { EvaluateRequest } from './evaluate.worker.js';
+import type { JobResult } from './jobs.js';
 
 interface Thread {
   worker: Worker;
   /** Hashes of the contexts this thread has been sent. */
   contexts: Set<string>;
-  pending?: { id: number; resolve(r: EvaluatedPoint): void; reject(e: Error): void };
+  pending?: { id: number; resolve(r: JobResult): void; reject(e: Error): void };
 }
 
 /**
@@ -27,7 +28,7 @@ export class EvaluationThreads {
 
   private start(): Thread {
     const t: Thread = { worker: startWorkerThread('queue/evaluate', fileURLToPath(import.meta.url).endsWith('.ts')), contexts: new Set() };
-    t.worker.on('message', (msg: { id: number; result?: EvaluatedPoint; error?: PostedError }) => {
+    t.worker.on('message', (msg: { id: number; result?: JobResult; error?: PostedError }) => {
       const p = t.pending;
       if (!p || p.id !== msg.id) return;
       t.pending = undefined;
@@ -58,7 +59,7 @@ export class EvaluationThreads {
   }
 
   /** Evaluates a design on a free thread (waiting for one when all are busy). */
-  async run(contextHash: string, context: ExplorationContext, point: DesignPoint): Promise<EvaluatedPoint> {
+  async run(contextHash: string, context: ExplorationContext, point: DesignPoint): Promise<JobResult> {
     const t = await this.acquire();
     return new Promise((resolve, reject) => {
       const id = this.nextId++;

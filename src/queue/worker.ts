@@ -87,16 +87,16 @@ export async function startQueueWorker(url: string, options: QueueWorkerOptions 
 
   const processor = async (job: Job): Promise<JobResult> => {
     const parsed = jobPayload.safeParse(job.data);
-    if (!parsed.success) throw new UnrecoverableError(`job ${job.id}: malformed payload (${issues(parsed.error)})`);
+    if (!parsed.success) throw new UnrecoverableError(`malformed payload (${issues(parsed.error)})`);
     const p: JobPayload = parsed.data;
     const context = await contextOf(p.context);
-    if (p.design.length !== context.space.knobs.length || p.design.some((v, i) => v >= context.space.knobs[i]!.values.length)) throw new UnrecoverableError(`job ${job.id}: design [${p.design.join(',')}] is not a point of space '${context.space.name}'`);
-    if (designHash(context, p.design) !== p.hash) throw new UnrecoverableError(`job ${job.id}: design ${p.hash} hashes differently here (the coordinator runs accelmap ${context.version}); run the same version on every machine`);
+    if (p.design.length !== context.space.knobs.length || p.design.some((v, i) => v >= context.space.knobs[i]!.values.length)) throw new UnrecoverableError(`design [${p.design.join(',')}] is not a point of space '${context.space.name}'`);
+    if (designHash(context, p.design) !== p.hash) throw new UnrecoverableError(`design ${p.hash} hashes differently here (the coordinator runs accelmap ${context.version}); run the same version on every machine`);
     try {
       return await threads.run(p.context, context, { hash: p.hash, design: p.design });
     } catch (e) {
       // a user-level error (an invalid design) gives the same answer on every attempt
-      if (e instanceof AccelmapError) throw new UnrecoverableError(`job ${job.id}: ${e.message}`);
+      if (e instanceof AccelmapError) throw new UnrecoverableError(e.message);
       throw e;
     }
   };
@@ -129,7 +129,9 @@ export async function startQueueWorker(url: string, options: QueueWorkerOptions 
     (stopping ??= (async () => {
       clearInterval(idleTimer);
       watch.stop();
-      await Promise.race([Promise.allSettled([worker.close(), counts.close()]), new Promise((r) => setTimeout(r, e ? 2000 : 1e9).unref())]);
+      const closing = Promise.allSettled([worker.close(), counts.close()]);
+      // without a connection, BullMQ cannot finish closing: wait for it only so long
+      await (e ? Promise.race([closing, new Promise((r) => setTimeout(r, 2000).unref())]) : closing);
       await threads.close();
       client.disconnect();
       settle(e);
