@@ -7,7 +7,7 @@
 // server's own throughput (redis-benchmark), for the headroom.
 // Runs against a private redis-server on loopback (skipped without one).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -21,6 +21,7 @@ import { openStore } from '../src/store/store.js';
 import { presetPath } from '../src/util/paths.js';
 import { loadGraph } from '../src/workload/load.js';
 import { PrivateRedis, redisServerMissing } from '../test/redis-helpers.js';
+import { smallEyerissSpace } from './small-space.js';
 import { medianMs } from './timing.js';
 
 if (redisServerMissing) {
@@ -29,20 +30,8 @@ if (redisServerMissing) {
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'accelmap-bench-queue-'));
-const file = join(dir, 'space.yaml');
-writeFileSync(
-  file,
-  `name: bench-queue
-arch: eyeriss
-knobs:
-  - { name: pe_x, path: "levels[name=InputSpad].fanOut.x", values: [8, 12, 14, 16] }
-  - { name: pe_y, path: "levels[name=InputSpad].fanOut.y", values: [8, 12, 16] }
-  - { name: glb, path: "levels[name=GlobalBuffer].capacity", values: [16KiB, 32KiB, 64KiB, 128KiB] }
-  - { name: dram_bw, path: "levels[name=DRAM].sharedBandwidth", values: [2, 4, 8] }
-`,
-);
 const DESIGNS = 48;
-const space = loadSpace(file);
+const space = smallEyerissSpace('bench-queue');
 const layer = 'conv:K=32,C=32,P=14,Q=14,R=3,S=3';
 const workloads = [{ name: layer, workload: loadLayer(layer), options: {} }];
 const options: ExploreOptions = { objectives: ['latency', 'energy', 'area'], strategy: 'random', budget: DESIGNS, population: 16, seed: 1, mapper: { ...EXPLORE_MAPPER_DEFAULTS, budget: { evaluations: 300 } } };

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { DesignEvaluator, DesignPoint, EvaluatedPoint, ExplorationContext } from '../explore/explore.js';
 import { AccelmapError } from '../util/errors.js';
 import { CONTEXT_TTL_SECONDS, EVENTS_KEPT, JOB_OPTIONS, QUEUE_NAME, contextHash, contextKey, decodeResult, jobId, type JobPayload, type JobResult } from './jobs.js';
-import { connected, redisClient, watchConnection, type ConnectionWatch } from './redis.js';
+import { connect, redisClient, watchConnection, type ConnectionWatch } from './redis.js';
 import { redacted } from './url.js';
 
 /** What the coordinator tells about the queue as it goes (plain data; the CLI writes it as lines on stderr). */
@@ -50,16 +50,10 @@ export class QueueCoordinator implements DesignEvaluator {
     private readonly o: Required<Omit<QueueCoordinatorOptions, 'onEvent'>> & QueueCoordinatorOptions,
   ) {}
 
-  /** Connects to the Redis server at `url` (an error naming it when it cannot be reached: see `connected`). */
+  /** Connects to the Redis server at `url` (an error naming it when it cannot be reached). */
   static async connect(url: string, options: QueueCoordinatorOptions = {}): Promise<QueueCoordinator> {
     const o = { checkSeconds: 5, giveUpSeconds: 60, ...options };
-    const client = redisClient(url);
-    try {
-      await connected(client, url);
-    } catch (e) {
-      client.disconnect();
-      throw e;
-    }
+    const client = await connect(url);
     const watch = watchConnection(client, { onLost: (reason) => o.onEvent?.({ kind: 'lost', reason, giveUpSeconds: o.giveUpSeconds }), onBack: () => o.onEvent?.({ kind: 'back' }) });
     const queue = new Queue(QUEUE_NAME, { connection: client, streams: { events: { maxLen: EVENTS_KEPT } } });
     const eventsClient = redisClient(url);

@@ -16,8 +16,20 @@ export function redisClient(url: string): Redis {
   return client;
 }
 
+/** A connected client (see `redisClient`), or an error naming the URL when the server cannot be reached (see `connected`). */
+export async function connect(url: string): Promise<Redis> {
+  const client = redisClient(url);
+  try {
+    await connected(client, url);
+    return client;
+  } catch (e) {
+    client.disconnect();
+    throw e;
+  }
+}
+
 /** Waits until the client is connected; an error naming the URL after `attempts` failed connections or `seconds`, whichever comes first. */
-export async function connected(client: Redis, url: string, { seconds = 10, attempts = 5 } = {}): Promise<void> {
+async function connected(client: Redis, url: string, { seconds = 10, attempts = 5 } = {}): Promise<void> {
   if (client.status === 'ready') return;
   let failures = 0;
   let onError!: (e: Error) => void;

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { designHash, type ExplorationContext } from '../explore/explore.js';
 import { AccelmapError } from '../util/errors.js';
 import { JOB_OPTIONS, QUEUE_NAME, contextKey, jobPayload, type JobPayload, type JobResult } from './jobs.js';
-import { connected, redisClient, watchConnection } from './redis.js';
+import { connect, watchConnection } from './redis.js';
 import { redacted } from './url.js';
 import { EvaluationThreads } from './threads.js';
 
@@ -74,13 +74,7 @@ function contextReader(client: Redis): (hash: string) => Promise<ExplorationCont
  */
 export async function startQueueWorker(url: string, options: QueueWorkerOptions = {}): Promise<QueueWorker> {
   const o = { concurrency: 1, exitWhenIdle: false, idleSeconds: 5, lockSeconds: 30, giveUpSeconds: 60, ...options };
-  const client = redisClient(url);
-  try {
-    await connected(client, url);
-  } catch (e) {
-    client.disconnect();
-    throw e;
-  }
+  const client = await connect(url);
   const contextOf = contextReader(client);
   const threads = new EvaluationThreads(o.concurrency);
   const summary: WorkerSummary = { completed: 0, failed: 0 };
