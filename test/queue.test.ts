@@ -6,7 +6,8 @@ import Database from 'better-sqlite3';
 import { Queue, QueueEvents } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EXPLORE_MAPPER_DEFAULTS, explore, loadLayer, loadSpace, openStore, QueueCoordinator, startQueueWorker, type ExploreOptions, type WorkerEvent } from '../src/index.js';
-import { QUEUE_NAME } from '../src/queue/jobs.js';
+import { QUEUE_NAME, contextHash } from '../src/queue/jobs.js';
+import { accelmapVersion } from '../src/util/provenance.js';
 import { cli, cliJson } from './cli-helpers.js';
 import { PrivateRedis, redisDb, redisMissing, redisServerMissing } from './redis-helpers.js';
 
@@ -86,7 +87,7 @@ describe.skipIf(missing !== '')('explore on BullMQ workers', () => {
     cleanup.push(() => queue.close());
     await queue.add('design', { context: 'nope', design: [0, 'x'] }, { jobId: 'malformed', attempts: 3 });
     const seen: WorkerEvent[] = [];
-    const worker = await startQueueWorker(url, { exitWhenIdle: true, idleSeconds: 1, onEvent: (e) => seen.push(e) });
+    const worker = await startQueueWorker(url, { exitWhenIdle: true, idleSeconds: 3, onEvent: (e) => seen.push(e) });
     while (!seen.some((e) => e.kind === 'failed')) await sleep(20);
     const failed = seen.filter((e) => e.kind === 'failed');
     expect(failed).toHaveLength(1);
@@ -101,7 +102,12 @@ describe.skipIf(missing !== '')('explore on BullMQ workers', () => {
     const coordinator = await QueueCoordinator.connect(url);
     const r = await explore(space, workloads, { ...options, evaluator: coordinator }).finally(() => coordinator.close());
     expect(r).toEqual(await explore(space, workloads, options));
-    expect(await worker.done).toEqual({ completed: 4, failed: 1 });
+    // a well-formed job of that run whose hash is not its design's
+    const context = contextHash({ space, workloads, mapper: options.mapper, version: accelmapVersion() });
+    await queue.add('design', { context, hash: 'f'.repeat(32), design: [0, 0, 0] }, { jobId: 'forged' });
+    while (seen.filter((e) => e.kind === 'failed').length < 2) await sleep(20);
+    expect(seen.filter((e) => e.kind === 'failed')[1]).toEqual({ kind: 'failed', jobId: 'forged', final: true, reason: `design ${'f'.repeat(32)} is not the content hash of knobs [0,0,0] in its run` });
+    expect(await worker.done).toEqual({ completed: 4, failed: 2 });
   }, 60_000);
 });
 

@@ -2,6 +2,7 @@ import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { designHash, type ExplorationContext } from '../explore/explore.js';
 import { AccelmapError } from '../util/errors.js';
+import { accelmapVersion } from '../util/provenance.js';
 import { JOB_OPTIONS, QUEUE_NAME, contextKey, jobPayload, type JobPayload, type JobResult } from './jobs.js';
 import { connect, watchConnection } from './redis.js';
 import { redacted } from './url.js';
@@ -68,9 +69,9 @@ function contextReader(client: Redis): (hash: string) => Promise<ExplorationCont
 /**
  * Takes design points off the queue and evaluates them, each on a thread of
  * its own, returning each design's record to the coordinator. A malformed
- * payload, or a design whose content hash this worker computes differently
- * (another accelmap version, another space), fails at once and goes to the
- * failed set; other errors are retried with backoff.
+ * payload, a design from another accelmap version, or one whose content hash
+ * does not match its knobs fails at once and goes to the failed set; other
+ * errors are retried with backoff.
  */
 export async function startQueueWorker(url: string, options: QueueWorkerOptions = {}): Promise<QueueWorker> {
   const o = { concurrency: 1, exitWhenIdle: false, idleSeconds: 5, lockSeconds: 30, giveUpSeconds: 60, ...options };
@@ -85,7 +86,8 @@ export async function startQueueWorker(url: string, options: QueueWorkerOptions 
     const p: JobPayload = parsed.data;
     const context = await contextOf(p.context);
     if (p.design.length !== context.space.knobs.length || p.design.some((v, i) => v >= context.space.knobs[i]!.values.length)) throw new UnrecoverableError(`design [${p.design.join(',')}] is not a point of space '${context.space.name}'`);
-    if (designHash(context, p.design) !== p.hash) throw new UnrecoverableError(`design ${p.hash} hashes differently here (the coordinator runs accelmap ${context.version}); run the same version on every machine`);
+    if (context.version !== accelmapVersion()) throw new UnrecoverableError(`design ${p.hash} comes from accelmap ${context.version}, this worker runs ${accelmapVersion()}: run the same version on every machine`);
+    if (designHash(context, p.design) !== p.hash) throw new UnrecoverableError(`design ${p.hash} is not the content hash of knobs [${p.design.join(',')}] in its run`);
     try {
       return await threads.run(p.context, context, { hash: p.hash, design: p.design });
     } catch (e) {
@@ -149,7 +151,7 @@ export async function startQueueWorker(url: string, options: QueueWorkerOptions 
         }
       })
       .catch(() => {});
-  }, 250);
+  }, 1000);
   void worker.run().catch((e: Error) => close(e));
   return { done, close: () => close() };
 }
