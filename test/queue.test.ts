@@ -33,10 +33,10 @@ function storedRows(file: string): { designs: number; perHash: number[]; layersP
   }
 }
 
-/** `accelmap worker` in a child process, from the sources. */
-function workerProcess(url: string, ...flags: string[]): ChildProcess {
+/** The CLI in a child process, from the sources. */
+function cliProcess(...args: string[]): ChildProcess {
   const entry = `const { run } = await import(${JSON.stringify(new URL('../src/cli/main.ts', import.meta.url).href)}); process.exitCode = await run(process.argv.slice(1));`;
-  return spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', entry, 'worker', '--queue', url, ...flags], { stdio: ['ignore', 'ignore', 'pipe'] });
+  return spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', entry, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
 const exited = (p: ChildProcess) => new Promise<number | null>((resolve) => (p.exitCode !== null || p.signalCode !== null ? resolve(p.exitCode) : p.once('exit', (code) => resolve(code))));
@@ -51,7 +51,7 @@ describe.skipIf(missing !== '')('explore on BullMQ workers', () => {
   it('with three worker processes, one SIGKILLed mid-job: every design stored once, the front of a local run', async () => {
     const url = await redisDb(1);
     const local = await cliJson('explore', ...ARGS, '--json');
-    const workers = [0, 1, 2].map(() => workerProcess(url, '--lock', '2', '--exit-when-idle', '--idle', '1'));
+    const workers = [0, 1, 2].map(() => cliProcess('worker', '--queue', url, '--lock', '2', '--exit-when-idle', '--idle', '1'));
     cleanup.push(async () => workers.forEach((w) => w.kill('SIGKILL')));
     const queue = new Queue(QUEUE_NAME, { connection: { url } as never });
     const events = new QueueEvents(QUEUE_NAME, { connection: { url } as never });
@@ -79,6 +79,33 @@ describe.skipIf(missing !== '')('explore on BullMQ workers', () => {
     const again = await cliJson('explore', ...ARGS, '--queue', url, '--store', db, '--json');
     expect(again.fromStore).toBe(8);
     expect(await queue.getJobCounts('waiting', 'active', 'completed', 'failed')).toMatchObject({ waiting: 0, active: 0, completed: 0, failed: 0 });
+  }, 60_000);
+
+  it('resumes after the coordinator is SIGKILLed: designs the workers finished meanwhile are taken from Redis, none evaluated twice', async () => {
+    const url = await redisDb(3);
+    const local = await cliJson('explore', ...ARGS, '--json');
+    let evaluated = 0;
+    const worker = await startQueueWorker(url, { concurrency: 2, onEvent: (e) => void (e.kind === 'completed' && evaluated++) });
+    cleanup.push(() => worker.close());
+    const db = tempDb();
+    const coordinator = cliProcess('explore', ...ARGS, '--queue', url, '--store', db);
+    while ((() => { try { return storedRows(db).designs; } catch { return 0; } })() < 2) await sleep(10);
+    coordinator.kill('SIGKILL');
+    await exited(coordinator);
+    const before = storedRows(db).designs;
+    expect(before, 'killed before the run ended').toBeLessThan(8);
+    // the jobs it had enqueued finish without it
+    const queue = new Queue(QUEUE_NAME, { connection: { url } as never });
+    cleanup.push(() => queue.close());
+    while ((await queue.getJobCounts('waiting', 'active')).waiting + (await queue.getActiveCount()) > 0) await sleep(20);
+    const finishedMeanwhile = await queue.getCompletedCount();
+    // the first generation (4 designs) was enqueued whole: what was not stored of it finished meanwhile
+    if (before < 4) expect(finishedMeanwhile).toBeGreaterThanOrEqual(4 - before);
+    const run = await cliJson('explore', ...ARGS, '--queue', url, '--store', db, '--json');
+    expect(run.fromStore).toBe(before);
+    expect(run.front).toEqual(local.front);
+    expect(storedRows(db).perHash).toEqual(Array(8).fill(1));
+    expect(evaluated, `${finishedMeanwhile} finished while no coordinator ran`).toBe(8);
   }, 60_000);
 
   it('moves a malformed job to the failed set with one clear error, and the worker goes on', async () => {
