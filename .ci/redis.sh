@@ -20,4 +20,6 @@ accelmap_stop_redis() {
   redis-cli -p "$ACCELMAP_REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
   rm -rf "$ACCELMAP_REDIS_DIR"
 }
-trap accelmap_stop_redis EXIT
+# keeps an EXIT trap set before (another service's script) running too
+accelmap_redis_earlier_trap="$(trap -p EXIT | sed -E "s/^trap -- '(.*)' EXIT$/\1/")"
+trap "accelmap_stop_redis${accelmap_redis_earlier_trap:+; $accelmap_redis_earlier_trap}" EXIT

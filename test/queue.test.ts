@@ -51,7 +51,7 @@ describe.skipIf(missing !== '')('explore on BullMQ workers', () => {
   it('with three worker processes, one SIGKILLed mid-job: every design stored once, the front of a local run', async () => {
     const url = await redisDb(1);
     const local = await cliJson('explore', ...ARGS, '--json');
-    const workers = [0, 1, 2].map(() => cliProcess('worker', '--queue', url, '--lock', '2', '--exit-when-idle', '--idle', '1'));
+    const workers = [0, 1, 2].map(() => cliProcess('worker', '--queue', url, '--lock', '1', '--exit-when-idle', '--idle', '1'));
     cleanup.push(async () => workers.forEach((w) => w.kill('SIGKILL')));
     const queue = new Queue(QUEUE_NAME, { connection: { url } as never });
     const events = new QueueEvents(QUEUE_NAME, { connection: { url } as never });
