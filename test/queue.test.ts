@@ -13,8 +13,8 @@ import { PrivateRedis, redisDb, redisMissing, redisServerMissing } from './redis
 
 const LAYER = 'conv:K=16,C=16,P=8,Q=8,R=3,S=3';
 const SPACE = 'test/fixtures/spaces/tiny-bw.yaml';
-/** A mapper budget that makes each design take a few tenths of a second: long enough for a kill to land mid-job. */
-const ARGS = [LAYER, '--space', SPACE, '--budget', '8', '--population', '4', '--map-budget', '3000', '--seed', '3', '--no-progress'];
+/** A mapper budget that makes each design take a tenth of a second or more: long enough for a kill to land mid-job. */
+const ARGS = [LAYER, '--space', SPACE, '--budget', '8', '--population', '4', '--map-budget', '1500', '--seed', '3', '--no-progress'];
 
 const missing = await redisMissing();
 if (missing) console.log(`skipped: the queue tests (${missing})`);
@@ -39,6 +39,10 @@ function cliProcess(...args: string[]): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', entry, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
+let local: Promise<{ front: unknown[] }> | undefined;
+/** The local run of ARGS (once for the file). */
+const localRun = () => (local ??= cliJson('explore', ...ARGS, '--json'));
+
 const exited = (p: ChildProcess) => new Promise<number | null>((resolve) => (p.exitCode !== null || p.signalCode !== null ? resolve(p.exitCode) : p.once('exit', (code) => resolve(code))));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -50,7 +54,7 @@ describe.skipIf(missing !== '')('explore on BullMQ workers', () => {
 
   it('with three worker processes, one SIGKILLed mid-job: every design stored once, the front of a local run', async () => {
     const url = await redisDb(1);
-    const local = await cliJson('explore', ...ARGS, '--json');
+    const localResult = await localRun();
     const workers = [0, 1, 2].map(() => cliProcess('worker', '--queue', url, '--lock', '1', '--exit-when-idle', '--idle', '1'));
     cleanup.push(async () => workers.forEach((w) => w.kill('SIGKILL')));
     const queue = new Queue(QUEUE_NAME, { connection: { url } as never });
@@ -69,7 +73,7 @@ describe.skipIf(missing !== '')('explore on BullMQ workers', () => {
     await killer;
     expect(stalled.length, 'the killed worker held a job, which another worker took over').toBeGreaterThanOrEqual(1);
     expect(run.evaluated).toBe(8);
-    expect(run.front).toEqual(local.front);
+    expect(run.front).toEqual(localResult.front);
     const rows = storedRows(db);
     expect(rows.perHash).toEqual(Array(8).fill(1));
     // a conv layer per design: its layers are stored once too
@@ -83,7 +87,7 @@ describe.skipIf(missing !== '')('explore on BullMQ workers', () => {
 
   it('resumes after the coordinator is SIGKILLed: designs the workers finished meanwhile are taken from Redis, none evaluated twice', async () => {
     const url = await redisDb(3);
-    const local = await cliJson('explore', ...ARGS, '--json');
+    const localResult = await localRun();
     let evaluated = 0;
     const worker = await startQueueWorker(url, { concurrency: 2, onEvent: (e) => void (e.kind === 'completed' && evaluated++) });
     cleanup.push(() => worker.close());
@@ -103,7 +107,7 @@ describe.skipIf(missing !== '')('explore on BullMQ workers', () => {
     if (before < 4) expect(finishedMeanwhile).toBeGreaterThanOrEqual(4 - before);
     const run = await cliJson('explore', ...ARGS, '--queue', url, '--store', db, '--json');
     expect(run.fromStore).toBe(before);
-    expect(run.front).toEqual(local.front);
+    expect(run.front).toEqual(localResult.front);
     expect(storedRows(db).perHash).toEqual(Array(8).fill(1));
     expect(evaluated, `${finishedMeanwhile} finished while no coordinator ran`).toBe(8);
   }, 60_000);
@@ -142,7 +146,10 @@ describe.skipIf(redisServerMissing !== '')('explore when Redis goes away', () =>
   if (redisServerMissing) console.log(`skipped: the Redis restart tests (${redisServerMissing})`);
   const space = loadSpace(SPACE);
   const workloads = [{ name: 'conv', workload: loadLayer(LAYER), options: {} }];
-  const options: ExploreOptions = { objectives: ['latency', 'energy', 'area'], strategy: 'nsga2', budget: 8, population: 4, seed: 3, mapper: { ...EXPLORE_MAPPER_DEFAULTS, budget: { evaluations: 3000 } } };
+  const options: ExploreOptions = { objectives: ['latency', 'energy', 'area'], strategy: 'nsga2', budget: 8, population: 4, seed: 3, mapper: { ...EXPLORE_MAPPER_DEFAULTS, budget: { evaluations: 1500 } } };
+  let local: ReturnType<typeof explore> | undefined;
+  /** The local run of `options` (once for the two tests). */
+  const localRun = () => (local ??= explore(space, workloads, options));
 
   it('completes when Redis restarts empty mid-run: lost jobs are enqueued again, nothing is stored twice', async () => {
     const redis = await PrivateRedis.start();
@@ -164,7 +171,7 @@ describe.skipIf(redisServerMissing !== '')('explore when Redis goes away', () =>
       expect(lines).toContain('back');
       // the jobs out when the server died were lost with it, and sent again
       expect(lines).toContain('requeued');
-      expect(r.front).toEqual((await explore(space, workloads, options)).front);
+      expect(r.front).toEqual((await localRun()).front);
       expect(storedRows(file).perHash).toEqual(Array(8).fill(1));
     } finally {
       store.close();
@@ -196,7 +203,7 @@ describe.skipIf(redisServerMissing !== '')('explore when Redis goes away', () =>
       const again = await QueueCoordinator.connect(redis.url);
       const r = await explore(space, workloads, { ...options, store, evaluator: again }).finally(() => again.close());
       expect(r.fromStore).toBe(kept.designs);
-      expect(r.front).toEqual((await explore(space, workloads, options)).front);
+      expect(r.front).toEqual((await localRun()).front);
       expect(storedRows(file).perHash).toEqual(Array(8).fill(1));
     } finally {
       store.close();
