@@ -5,7 +5,7 @@
 import { loadDevice } from '../src/device/load.js';
 import { comparePolicies, planWith, preparePlanner } from '../src/memory/plan.js';
 import { reductionRow, vgg16Row, VDNN_PUBLISHED } from '../src/memory/vdnn.js';
-import { renderTable } from '../src/util/table.js';
+import { renderTable } from '../src/report/table.js';
 import { formatPercent } from '../src/util/units.js';
 import { loadGraph, type LoadOptions } from '../src/workload/load.js';
 import { medianMs } from './timing.js';

@@ -12,7 +12,7 @@ import { readScaleSimConfig, toArraySpec } from '../src/interop/scalesim/config.
 import { readTopology } from '../src/interop/scalesim/topology.js';
 import { simulateLayer } from '../src/sim/systolic/simulate.js';
 import { presetPath } from '../src/util/paths.js';
-import { renderTable } from '../src/util/table.js';
+import { renderTable } from '../src/report/table.js';
 
 const TOPOLOGIES = [
   { file: 'alexnet.csv', form: 'conv' as const },

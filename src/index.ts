@@ -50,7 +50,7 @@ export { loadArch, loadLayer, evaluate, type EvaluateOptions } from './api/mappi
 export { listPresets as archPresets } from './arch/load.js';
 export type { Architecture, StorageLevel, StorageClass, ActionEnergy, ComputeUnit, PrecisionMode, FanOut, Interconnect, VectorUnit } from './arch/types.js';
 export type { Problem, DataSpace, Term, Projection } from './problem/types.js';
-export type { Cost, LevelStats, DataSpaceStats } from './mapping/cost.js';
+export type { Cost, CostSum, LevelStats, DataSpaceStats } from './mapping/cost.js';
 export { CONVENTIONS, type Convention } from './mapping/model.js';
 export type { Directive } from './mapping/directives.js';
 

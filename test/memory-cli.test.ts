@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { traceProblems } from '../src/memory/test-util.js';
+import { traceProblems } from '../src/report/trace-check.js';
 import { hasShared, sharedDir } from '../src/util/shared.js';
 import { loadGraph } from '../src/workload/load.js';
 import { cli, cliError, cliJson } from './cli-helpers.js';

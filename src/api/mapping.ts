@@ -2,12 +2,13 @@ import { loadArch as loadArchRef, archFromSpec } from '../arch/load.js';
 import type { Architecture } from '../arch/types.js';
 import { costOf, type Cost } from '../mapping/cost.js';
 import { mappingFromDirectives, mappingToDirectives, type Directive } from '../mapping/directives.js';
+import { mappingFromBytes } from '../mapping/mapping.js';
 import type { Convention, ModelOptions } from '../mapping/model.js';
 import { loadLayer as loadLayerRef } from '../problem/load.js';
 import { problemKey, type Problem } from '../problem/types.js';
 import { constraintsFromValue, loadConstraintsFile, type UserConstraints } from '../search/constraints-file.js';
 import type { DataflowChoice } from '../search/dataflows.js';
-import { noValidMapping, runTask, toArrays, type SearchJob } from '../search/job.js';
+import { noValidMapping, runTask, type SearchJob } from '../search/job.js';
 import { searchNestHere } from '../search/nest.js';
 import { parseObjective } from '../search/objective.js';
 import type { Budget, Strategy } from '../search/search.js';
@@ -68,6 +69,11 @@ export const MAP_DEFAULTS = {
   seed: 1,
 } as const satisfies Required<Pick<SearchSettings, 'dataflow' | 'objective' | 'strategy' | 'budget' | 'seed'>>;
 
+/** A budget of N evaluations per loop nest, with the default patience (what `accelmap map --budget N` searches with). */
+export function evaluationBudget(evaluations: number): Budget {
+  return { evaluations, patience: MAP_DEFAULTS.budget.patience };
+}
+
 /** Settings with defaults filled in and the objective and constraints parsed. */
 export type ResolvedSettings = Omit<SearchJob, 'problem' | 'arch' | 'constraints'> & { constraints?: UserConstraints };
 
@@ -119,15 +125,14 @@ export function searchMapping(problem: Problem, arch: Architecture, options: Sea
     problemKey(problem),
     (task) => runTask(task, onProgress && ((p) => onProgress(`${p.dataflow}: ${formatCount(p.evaluated)} mappings evaluated, ${formatCount(p.valid)} valid`))),
   );
-  const found = r.best.mapping;
-  if (!found) throw noValidMapping(problem, arch.name, r);
-  const arrays = toArrays(problem, arch, found);
+  const { mapping, cost } = r.best;
+  if (!mapping || !cost) throw noValidMapping(problem, arch.name, r);
   return {
     problem,
     arch: arch.name,
     dataflow: r.best.dataflow,
-    mapping: mappingToDirectives(problem, arch, arrays),
-    cost: costOf(problem, arch, arrays, { precision: s.precision, convention: s.convention }),
+    mapping: mappingToDirectives(problem, arch, mappingFromBytes(problem, arch, mapping)),
+    cost,
     evaluated: r.byDataflow.reduce((n, x) => n + x.evaluated, 0),
     valid: r.byDataflow.reduce((n, x) => n + x.valid, 0),
     complete: r.byDataflow.every((x) => x.complete),

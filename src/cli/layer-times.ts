@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { loadArch } from '../arch/load.js';
 import { readLayerTimes } from '../characterize/times.js';
-import { MAP_DEFAULTS } from '../api/mapping.js';
+import { evaluationBudget, MAP_DEFAULTS } from '../api/mapping.js';
 import { mapNetwork } from '../api/network.js';
 import type { LayerSeconds } from '../api/planning.js';
 import { AccelmapError } from '../util/errors.js';
@@ -39,7 +39,7 @@ export async function layerSeconds(graph: Graph, f: TimesFlags, io: Io): Promise
   if (!f.arch) return undefined;
   const arch = loadArch(f.arch);
   const progress = stderrProgress(`mapping ${graph.name} on ${arch.name}`);
-  const result = await mapNetwork(graph, arch, { budget: { evaluations: f.mapBudget, patience: MAP_DEFAULTS.budget.patience }, onProgress: (m) => progress.update(m) });
+  const result = await mapNetwork(graph, arch, { budget: evaluationBudget(f.mapBudget), onProgress: (m) => progress.update(m) });
   progress.done();
   return { seconds: Object.fromEntries(result.layers.map((l) => [l.name, l.cycles / arch.clockHz])), source: `accelmap mapper on ${arch.name}` };
 }

@@ -67,6 +67,27 @@ export interface Cost {
   levels: LevelStats[];
 }
 
+/**
+ * Cycles and energy: the part of a cost that adds up across loop nests,
+ * layers and networks, and that the objective weighs. Every result of the
+ * mapper (a mapping's Cost, a layer's, the totals) is one.
+ */
+export interface CostSum {
+  cycles: number;
+  energyPj: number;
+}
+
+/** Σ costs (each `times(x)` times, e.g. a loop nest's repeat), added in order. */
+export function sumCosts<T extends CostSum>(xs: readonly T[], times: (x: T) => number = () => 1): CostSum {
+  let cycles = 0, energyPj = 0;
+  for (const x of xs) {
+    const n = times(x);
+    cycles += x.cycles * n;
+    energyPj += x.energyPj * n;
+  }
+  return { cycles, energyPj };
+}
+
 /** Evaluates a mapping and describes the result, or throws an `infeasible` error saying why it is invalid. */
 export function costOf(problem: Problem, arch: Architecture, mapping: MappingArrays, options: ModelOptions = {}): Cost {
   const model = new CostModel(problem, arch, options);

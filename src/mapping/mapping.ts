@@ -71,6 +71,13 @@ export function mappingFor(problem: Problem, arch: Architecture): MappingArrays 
   return emptyMapping(arch.levels.length, problem.dims.length, problem.dataSpaces.length);
 }
 
+/** A mapping from its buffer (`MappingArrays.bytes`: how a mapping crosses between threads). */
+export function mappingFromBytes(problem: Problem, arch: Architecture, bytes: Uint8Array): MappingArrays {
+  const m = mappingFor(problem, arch);
+  m.bytes.set(bytes);
+  return m;
+}
+
 export function cloneMapping(m: MappingArrays): MappingArrays {
   const c = allocate(m.levels, m.dims, m.dataSpaces);
   copyMapping(m, c);

@@ -1,5 +1,5 @@
 import { dataSpaceSize, problemMacs, type LoweredProblem, type Problem } from '../problem/types.js';
-import { nodeCounts, type NodeCounts } from '../workload/counts.js';
+import { countsFrom, nodeCounts, type NodeCounts } from '../workload/counts.js';
 import { dtypeBits } from '../workload/dtype.js';
 import type { Graph, Phase } from '../workload/graph.js';
 import { atNode, nodeInputTypes, nodeOutputTypes } from '../workload/infer.js';
@@ -50,11 +50,6 @@ export function problemWork(name: string, problem: Problem): LayerWork[] {
     const ds = problem.dataSpaces.find((s) => s.name === dataSpace);
     return ds ? (dataSpaceSize(problem, ds) * problem.operandBits) / 8 : 0;
   };
-  const weightBytes = bytes('Weights'), activationBytes = bytes('Inputs'), bytesWritten = bytes('Outputs');
-  const macs = problemMacs(problem);
-  const bytesRead = weightBytes + activationBytes;
-  return [{
-    name, op: problem.kind, phase: 'forward', elementBits: problem.operandBits, problems: [{ problem, repeat: 1 }],
-    counts: { macs, otherFlops: 0, flops: 2 * macs, weightBytes, activationBytes, bytesRead, bytesWritten, intensity: (2 * macs) / (bytesRead + bytesWritten) },
-  }];
+  const counts = countsFrom({ macs: problemMacs(problem), otherFlops: 0, weightBytes: bytes('Weights'), activationBytes: bytes('Inputs'), bytesWritten: bytes('Outputs') });
+  return [{ name, op: problem.kind, phase: 'forward', elementBits: problem.operandBits, problems: [{ problem, repeat: 1 }], counts }];
 }

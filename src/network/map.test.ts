@@ -5,9 +5,13 @@ import { CostModel } from '../mapping/model.js';
 import { parseLayerSpec } from '../problem/parse.js';
 import { problemMacs } from '../problem/types.js';
 import { loadGraph } from '../workload/load.js';
+import { evaluate, searchMapping } from '../api/mapping.js';
+import { sumCosts } from '../mapping/cost.js';
+import { parseObjective } from '../search/objective.js';
 import { partitions } from './cores.js';
-import { layerWork } from './layers.js';
-import { mapGraph } from './map.js';
+import { layerWork, problemWork } from './layers.js';
+import { mapGraph, mapWork } from './map.js';
+import { planNetwork } from './plan.js';
 
 describe('layers of a graph', () => {
   it('every compute op of a training graph lowers to loop nests with its MACs, and the cost model takes them', () => {
@@ -70,5 +74,50 @@ describe('determinism', () => {
     const summary = (r: Awaited<ReturnType<typeof run>>) => r.layers.map((l) => [l.name, l.cycles, l.energyPj, JSON.stringify(l.mapping)]);
     expect(summary(two)).toEqual(summary(one));
     expect(two.totals.evaluations).toBe(one.totals.evaluations);
+  });
+});
+
+describe('the stages', () => {
+  it('plan: compulsory words and the roofline by hand, identical nests listed once', () => {
+    const arch = loadArch('eyeriss'); // DRAM 4 words per cycle
+    const big = parseLayerSpec('conv:K=64,C=64,P=56,Q=56,R=3,S=3'), small = parseLayerSpec('conv:K=8,C=8,P=56,Q=56,R=1,S=1');
+    const plan = planNetwork([...problemWork('a', big), ...problemWork('b', small), ...problemWork('c', big)], arch, 168);
+    const [a, b, c] = plan.layers;
+    // Weights K·C·R·S, inputs C·(P+R−1)·(Q+S−1), outputs K·P·Q.
+    expect([a!.read, a!.written]).toEqual([64 * 64 * 9 + 64 * 58 * 58, 64 * 56 * 56]);
+    expect(a!.roof).toEqual({ boundCycles: (64 * 64 * 56 * 56 * 9) / 168, bound: 'compute' });
+    expect(b!.roof).toEqual({ boundCycles: (8 * 8 + 2 * 8 * 56 * 56) / 4, bound: 'memory' });
+    expect(c!.nests[0]!.partitions[0]!.key).toBe(a!.nests[0]!.partitions[0]!.key);
+    expect(plan.searches.size).toBe(2);
+  });
+
+  it('costs add in order, each as many times as it repeats', () => {
+    const xs = [{ cycles: 2, energyPj: 3 }, { cycles: 5, energyPj: 7 }];
+    expect(sumCosts(xs)).toEqual({ cycles: 7, energyPj: 10 });
+    expect(sumCosts(xs, (x) => (x.cycles === 2 ? 10 : 1))).toEqual({ cycles: 25, energyPj: 37 });
+    expect(sumCosts([])).toEqual({ cycles: 0, energyPj: 0 });
+  });
+
+  it('pick: a nest takes its best partition across the cores, transfers included, with the cost its worker gave', async () => {
+    const arch = loadArch('rapid'); // 4 cores
+    const layer = parseLayerSpec('conv:K=64,C=64,P=28,Q=28,R=3,S=3');
+    const settings = { strategy: 'anneal' as const, budget: { evaluations: 800 }, seed: 3 };
+    const r = await mapWork('one', 'infer', 1, problemWork('one', layer), arch, { ...settings, dataflow: 'auto', metrics: parseObjective('edp').metrics, threads: 2 });
+    const got = r.layers[0]!.problems[0]!;
+    // Each partition's per-core nest searched on its own, in this thread, and priced with its transfers by hand.
+    const options = partitions(layer, arch.cores).map((part) => {
+      const n = part.kind === 'single' ? 1 : 4;
+      const { cost } = searchMapping(part.problem, arch, { ...settings, objective: 'edp' });
+      return { part, n, cycles: cost.cycles + part.transferCycles, energyPj: cost.energyPj * n + part.transferEnergyPj };
+    });
+    expect(options.length).toBeGreaterThan(1);
+    const want = options.reduce((a, b) => (b.cycles * b.energyPj < a.cycles * a.energyPj ? b : a));
+    expect(got.partition.kind).toBe(want.part.kind);
+    expect([got.cycles, got.energyPj]).toEqual([want.cycles, want.energyPj]);
+    // The mapping reported, evaluated again here, costs what the worker said; its energy by level adds up to the total.
+    const again = evaluate(got.partition.perCoreProblem, arch, got.mapping!);
+    expect(again.energyPj * want.n + want.part.transferEnergyPj).toBe(got.energyPj);
+    const byLevel = Object.values(got.energyByLevelPj).reduce((s, e) => s + e, 0);
+    expect(Math.abs(byLevel / got.energyPj - 1)).toBeLessThan(1e-9);
   });
 });

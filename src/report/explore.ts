@@ -1,5 +1,6 @@
 import type { ExploreObjective, ExploreResult } from '../explore/explore.js';
-import { renderTable } from '../util/table.js';
+import { renderCsv } from './csv.js';
+import { renderTable } from './table.js';
 import { formatEnergy, formatPercent, formatSeconds } from '../util/units.js';
 import { htmlPage, type HtmlSection } from './html.js';
 
@@ -19,7 +20,7 @@ export function formatObjective(name: ExploreObjective, v: number): string {
 }
 
 /** A table of designs: short hash, each knob, latency, energy, area. */
-export function renderDesigns(designs: DesignRowView[], knobNames: string[]): string {
+function renderDesigns(designs: DesignRowView[], knobNames: string[]): string {
   const rows = designs.map((d) => [
     d.hash.slice(0, 10),
     ...knobNames.map((k) => String(d.knobs[k] ?? '')),
@@ -29,6 +30,17 @@ export function renderDesigns(designs: DesignRowView[], knobNames: string[]): st
     formatObjective('area', d.areaMm2),
   ]);
   return renderTable(['hash', ...knobNames, 'status', 'latency', 'energy', 'area'], rows);
+}
+
+/** `accelmap results`: the store's designs (or its Pareto front over `paretoOver`) as a table. */
+export function renderStoredDesigns(file: string, designs: DesignRowView[], knobNames: string[], paretoOver?: readonly ExploreObjective[]): string {
+  return `${file}: ${designs.length} designs${paretoOver ? ` on the Pareto front over ${paretoOver.join(', ')}` : ''}\n\n${renderDesigns(designs, knobNames)}`;
+}
+
+/** `results --csv`: one row per design, every knob a column, figures in base units. */
+export function renderDesignsCsv(designs: (DesignRowView & { space: string; sramBytes: number })[], knobNames: string[]): string {
+  const header = ['hash', 'space', ...knobNames, 'status', 'latency_s', 'energy_pj', 'area_mm2', 'sram_bytes'];
+  return renderCsv(header, designs.map((d) => [d.hash, d.space, ...knobNames.map((k) => d.knobs[k]), d.status, d.latencyS, d.energyPj, d.areaMm2, d.sramBytes]));
 }
 
 export function renderExplore(r: ExploreResult): string {

@@ -1,4 +1,6 @@
+import { sumCosts } from '../mapping/cost.js';
 import type { LayerResult, NetworkResult } from '../network/map.js';
+import { metricValue, parseObjective } from '../search/objective.js';
 import { formatCount, formatEnergy, formatPercent, formatSeconds } from '../util/units.js';
 import { htmlPage, type HtmlSection } from './html.js';
 import { loopNest } from './loop-nest.js';
@@ -6,9 +8,9 @@ import { loopNest } from './loop-nest.js';
 const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
 const VECTOR_COLOR = '#9e9e9e';
 
-/** What the objective minimizes, for comparing dataflows. */
+/** What the objective minimizes first (its first metric), for comparing dataflows. */
 export function objectiveScore(objective: string, x: { cycles: number; energyPj: number }): number {
-  return objective.startsWith('latency') ? x.cycles : objective.startsWith('energy') ? x.energyPj : x.cycles * x.energyPj;
+  return metricValue(parseObjective(objective).metrics[0]!, x.cycles, x.energyPj);
 }
 
 /**
@@ -53,7 +55,7 @@ export function mapReportHtml(r: NetworkResult): string {
   const xs = points.map((p) => p.x).filter((x) => x > 0);
   const xMin = Math.min(...xs, peak / bw) / 2, xMax = Math.max(...xs, peak / bw) * 2;
   const roof = [xMin, peak / bw, xMax].map((x) => ({ x, y: Math.min(peak, x * bw) }));
-  const vCycles = vector.reduce((s, l) => s + l.cycles, 0), vEnergy = vector.reduce((s, l) => s + l.energyPj, 0);
+  const { cycles: vCycles, energyPj: vEnergy } = sumCosts(vector);
   const sections: HtmlSection[] = [
     {
       heading: 'Totals',

@@ -1,5 +1,5 @@
 import { htmlPage, type HtmlSection, type HtmlTable } from './html.js';
-import { renderTable } from '../util/table.js';
+import { renderTable } from './table.js';
 import { formatBytes, formatCount, formatPercent, formatSeconds } from '../util/units.js';
 import type { MemoryPlan, PolicySummary } from '../memory/plan.js';
 import { publishedNetworkWideBytes } from '../memory/vdnn.js';
@@ -63,8 +63,9 @@ function fastestFitting(policies: PolicySummary[]): PolicySummary | undefined {
   return policies.filter((s) => s.fits).sort((a, b) => a.stepSeconds - b.stepSeconds)[0];
 }
 
+/** The terminal report: a note when the plan does not fit, the summary, then every policy compared. */
 export function renderMemoryPlan(plan: MemoryPlan, policies: PolicySummary[], maxBatch?: number): string {
-  const lines = summaryLines(plan);
+  const lines = [...(plan.fits ? [] : [`note: ${plan.model} at batch ${plan.batch} does not fit ${formatBytes(plan.device.capacityBytes)} under ${plan.policy}; see the policies below`]), ...summaryLines(plan)];
   if (maxBatch !== undefined) lines.push(`largest batch that fits ${formatBytes(plan.device.capacityBytes)} under ${plan.policy}: ${maxBatch}`);
   const best = fastestFitting(policies);
   if (best && best.policy !== plan.policy) lines.push(`fastest policy that fits: ${best.policy} (${describeConfig(best)}), step ${formatSeconds(best.stepSeconds)}, slowdown ${formatPercent(best.slowdown)}`);

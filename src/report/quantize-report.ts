@@ -1,7 +1,7 @@
 import type { AccuracyRow } from '../quantize/demo/accuracy.js';
 import type { QuantizeReport } from '../quantize/measure.js';
 import { htmlPage } from './html.js';
-import { renderTable } from '../util/table.js';
+import { renderTable } from './table.js';
 import { formatBytes } from '../util/units.js';
 
 const db = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '∞');

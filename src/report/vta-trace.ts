@@ -1,4 +1,4 @@
-import type { ChromeTrace, TraceEvent } from '../memory/trace.js';
+import type { ChromeTrace, TraceEvent } from './trace.js';
 import type { Insn } from '../targets/vta/isa.js';
 import { MODULES, moduleOf } from '../targets/vta/program.js';
 import type { VtaTiming } from '../targets/vta/timing.js';

@@ -1,7 +1,7 @@
 import type { Insn } from '../targets/vta/isa.js';
 import { moduleOf } from '../targets/vta/program.js';
 import type { VtaRun } from '../targets/vta/simulate.js';
-import { renderTable } from '../util/table.js';
+import { renderTable } from './table.js';
 import { formatCount, formatPercent } from '../util/units.js';
 
 function flags(i: Insn): string {

@@ -164,13 +164,3 @@ const EXCHANGE_WORDS: Record<ExchangeMode, string> = {
   hier: 'dense inside each node, compressed across nodes',
   recompress: 'ring reduce-scatter/all-gather re-compressing at every hop (optimistic)',
 };
-
-/** Words for each exchange algorithm in reports. */
-export const ALGORITHM_WORDS: Record<ExchangeAlgorithm, string> = {
-  allreduce: 'dense all-reduce',
-  allgather: 'all-gather of compressed messages',
-  sparcml: 'SparCML sparse all-reduce',
-  gtopk: 'gTop-k',
-  hier: 'hierarchical (dense in node, compressed across nodes)',
-  recompress: 're-compressing ring',
-};

@@ -1,5 +1,5 @@
 import { COMPRESSION_METHODS, type CompressionMethod } from './compress/compressors.js';
-import { ALGORITHM_WORDS, checkExchange, describeExchange, type ExchangeAlgorithm, type ExchangeMode } from './exchange.js';
+import { checkExchange, describeExchange, type ExchangeMode } from './exchange.js';
 import { isSparse } from './compress/wire.js';
 import type { StepProfile } from './profile.js';
 import { stepTime, type ParallelConfig, type StepResult } from './step.js';
@@ -46,13 +46,6 @@ export function scaleReport(profile: StepProfile, spec: SystemSpec, cfg: Paralle
 /** The other methods' sweeps keep the requested exchange where it applies to them, else choose per bucket. */
 function modeFor(method: CompressionMethod, mode: ExchangeMode): ExchangeMode {
   return (mode === 'sparcml' || mode === 'gtopk') && !isSparse(method) ? 'auto' : mode;
-}
-
-/** Which exchange algorithms carried the gradient buckets, in words. */
-export function describeAlgorithms(result: StepResult): string {
-  const entries = Object.entries(result.exchangeAlgorithms) as [ExchangeAlgorithm, number][];
-  if (!entries.length) return 'no gradient exchange';
-  return entries.map(([a, n]) => `${ALGORITHM_WORDS[a]} for ${n} bucket${n === 1 ? '' : 's'}`).join(', ');
 }
 
 export function sweepOf(report: ScaleReport, method: CompressionMethod): SweepRow[] {

@@ -1,5 +1,5 @@
 import type { Architecture } from '../arch/types.js';
-import { mappingFor, type MappingArrays } from '../mapping/mapping.js';
+import { mappingFromBytes } from '../mapping/mapping.js';
 import type { Convention } from '../mapping/model.js';
 import { problemKey, type Problem } from '../problem/types.js';
 import { AccelmapError } from '../util/errors.js';
@@ -36,20 +36,16 @@ export interface SearchTask extends Omit<SearchJob, 'dataflow'> {
   space: Dataflow | 'auto';
   /** One step of the plan (see SearchOptions.chain). */
   chain?: number;
-  starts?: FoundMapping[];
+  /** Mappings to start from, as bytes (see JobOutcome). */
+  starts?: Uint8Array[];
 }
 
-/** A found mapping in plain arrays (typed arrays do not survive JSON). */
-export interface FoundMapping {
-  temporal: number[];
-  spatialX: number[];
-  spatialY: number[];
-  order: number[];
-  keep: number[];
-}
-
-/** A search result as plain data: the dataflow searched and the mapping in arrays. */
-export type JobOutcome = Omit<SearchResult, 'constraints' | 'mapping'> & { dataflow: string; mapping: FoundMapping | null };
+/**
+ * A search result as it crosses between threads: the dataflow searched, the
+ * best mapping as its bytes (`MappingArrays.bytes`; `mappingFromBytes` gives
+ * the arrays back) and its Cost in full, so that nothing is evaluated again.
+ */
+export type JobOutcome = Omit<SearchResult, 'constraints' | 'mapping'> & { dataflow: string; mapping: Uint8Array | null };
 
 export interface JobResult {
   /** Best over the dataflows searched. */
@@ -65,24 +61,13 @@ export function derivedSeed(seed: number, key: string): number {
   return h >>> 0;
 }
 
-export function toArrays(problem: Problem, arch: Architecture, f: FoundMapping): MappingArrays {
-  const m = mappingFor(problem, arch);
-  m.temporal.set(f.temporal);
-  m.spatialX.set(f.spatialX);
-  m.spatialY.set(f.spatialY);
-  m.order.set(f.order);
-  m.keep.set(f.keep);
-  return m;
-}
-
 function outcome(r: SearchResult): JobOutcome {
-  const m = r.mapping;
   return {
     dataflow: r.constraints,
-    mapping: m && { temporal: [...m.temporal], spatialX: [...m.spatialX], spatialY: [...m.spatialY], order: [...m.order], keep: [...m.keep] },
+    mapping: r.mapping && r.mapping.bytes.slice(),
+    cost: r.cost,
     cycles: r.cycles,
     energyPj: r.energyPj,
-    utilization: r.utilization,
     evaluated: r.evaluated,
     valid: r.valid,
     complete: r.complete,
@@ -108,7 +93,7 @@ export function runTask(task: SearchTask, onProgress?: (p: SearchProgress & { da
       convention: task.convention,
       onProgress: onProgress && ((p) => onProgress({ ...p, dataflow: task.space })),
       chain: task.chain,
-      starts: task.starts?.map((f) => toArrays(problem, arch, f)),
+      starts: task.starts?.map((bytes) => mappingFromBytes(problem, arch, bytes)),
     }),
   );
 }

@@ -1,7 +1,7 @@
 import { AccelmapError } from '../util/errors.js';
 import { applicable, DATAFLOWS, type Dataflow } from './dataflows.js';
 import { derivedSeed, type JobOutcome, type JobResult, type SearchJob, type SearchTask } from './job.js';
-import { compare, type Objective } from './objective.js';
+import { best, type Objective } from './objective.js';
 import { CHAINS, type Budget } from './search.js';
 
 /**
@@ -28,12 +28,9 @@ export const SEED_DATAFLOWS: readonly Dataflow[] = ['ws', 'os', 'rs'];
 /** With a seconds budget: the descents' parts of it, where every other task has one. */
 const DESCENT_PARTS = 3;
 
-function better(o: Objective, a: JobOutcome, b: JobOutcome): boolean {
-  return a.mapping !== null && (b.mapping === null || compare(o, a.cycles, a.energyPj, b.cycles, b.energyPj) < 0);
-}
-
+/** The best outcome that found a mapping (the first when none did). */
 function bestOf(o: Objective, xs: JobOutcome[]): JobOutcome {
-  return xs.reduce((best, x) => (better(o, x, best) ? x : best));
+  return best(o, xs.filter((x) => x.mapping)) ?? xs[0]!;
 }
 
 /** A budget cut to `share` of the given one (evaluations rounded down; patience kept). */
@@ -46,8 +43,8 @@ function scaled(b: Budget, share: number): Budget {
 }
 
 /** The point of an outcome (its cost and mapping). */
-function pick(x: JobOutcome): Pick<JobOutcome, 'mapping' | 'cycles' | 'energyPj' | 'utilization'> {
-  return { mapping: x.mapping, cycles: x.cycles, energyPj: x.energyPj, utilization: x.utilization };
+function pick(x: JobOutcome): Pick<JobOutcome, 'mapping' | 'cost' | 'cycles' | 'energyPj'> {
+  return { mapping: x.mapping, cost: x.cost, cycles: x.cycles, energyPj: x.energyPj };
 }
 
 /** The tasks' outcomes as one: the best point, evaluations and time summed. */
@@ -119,7 +116,9 @@ function* nestPlan(job: SearchJob, key: string): Generator<Round, JobResult, Out
   const annealed = chains.filter(found);
   const fromAnnealed = bestOf(o, annealed);
   const fromSeed = quick.length > 0 ? bestOf(o, quick) : fromAnnealed;
-  const starts = [fromAnnealed, ...(better(o, fromSeed, fromAnnealed) ? [fromSeed] : [])].filter((x) => x.mapping);
+  // The plan's own descent starts from the annealed best; a second one from the dataflows' best where that is better.
+  const top = bestOf(o, [fromAnnealed, fromSeed]);
+  const starts = [fromAnnealed, ...(top !== fromAnnealed ? [top] : [])].filter((x) => x.mapping);
   // Each descent takes the plan's share of evaluations (the first is the plan's own descent); with a seconds budget they
   // share what the other tasks left of it.
   const spent = [...quick, ...annealed].reduce((sum, x) => sum + x.seconds, 0);

@@ -1,3 +1,4 @@
+import type { CostSum } from '../mapping/cost.js';
 import { AccelmapError } from '../util/errors.js';
 
 /**
@@ -34,4 +35,16 @@ export function compare(o: Objective, c1: number, e1: number, c2: number, e2: nu
     if (a !== b) return a < b ? -1 : 1;
   }
   return 0;
+}
+
+/** Whether `a` is strictly better than `b`. */
+export function better(o: Objective, a: CostSum, b: CostSum): boolean {
+  return compare(o, a.cycles, a.energyPj, b.cycles, b.energyPj) < 0;
+}
+
+/** The best of `xs` (the first of equals), or undefined for none: the one place results are chosen between. */
+export function best<T extends CostSum>(o: Objective, xs: readonly T[]): T | undefined {
+  let top: T | undefined;
+  for (const x of xs) if (!top || better(o, x, top)) top = x;
+  return top;
 }

@@ -1,13 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { archFromSpec, loadArch } from '../arch/load.js';
+import { costOf } from '../mapping/cost.js';
 import { paddedBound, type MappingArrays } from '../mapping/mapping.js';
 import { CostModel } from '../mapping/model.js';
 import { parseLayerSpec } from '../problem/parse.js';
 import { Rng } from '../util/rng.js';
 import { unconstrained } from './constraints.js';
 import { constraintSets, dataflowConstraints, dimRoles } from './dataflows.js';
-import { compare, parseObjective } from './objective.js';
+import { best, compare, parseObjective } from './objective.js';
 import { CHAINS, searchProblem } from './search.js';
 import { coarseCandidates, MapSpace, spatialCandidates } from './space.js';
 
@@ -204,5 +205,24 @@ describe('strategies', () => {
     expect(compare(o, 10, 5, 10, 6)).toBe(-1);
     expect(compare(o, 9, 100, 10, 1)).toBe(-1);
     expect(() => parseObjective('speed')).toThrow(/not latency, energy, edp/);
+  });
+
+  it('best: the lowest by the objective, the first of equals, none of none', () => {
+    // edp: 10·10 = 100, 5·30 = 150, 40·2 = 80, 20·4 = 80 (a tie with the third, broken by latency: 20 < 40).
+    const xs = [{ cycles: 10, energyPj: 10 }, { cycles: 5, energyPj: 30 }, { cycles: 40, energyPj: 2 }, { cycles: 20, energyPj: 4 }];
+    expect(best(parseObjective('edp'), xs)).toBe(xs[3]);
+    expect(best(parseObjective('energy'), xs)).toBe(xs[2]);
+    expect(best(parseObjective('latency'), xs)).toBe(xs[1]);
+    const same = [{ cycles: 1, energyPj: 1 }, { cycles: 1, energyPj: 1 }];
+    expect(best(parseObjective('edp'), same)).toBe(same[0]);
+    expect(best(parseObjective('edp'), [])).toBeUndefined();
+  });
+
+  it('the search returns its best mapping with that mapping\'s full cost', () => {
+    const arch = loadArch('simba');
+    const r = searchProblem(conv, arch, unconstrained(conv, arch), { strategy: 'hybrid', objective, budget: { evaluations: 2000 }, seed: 4 });
+    const again = costOf(conv, arch, r.mapping!);
+    expect(r.cost).toEqual(again);
+    expect([r.cost!.cycles, r.cost!.energyPj]).toEqual([r.cycles, r.energyPj]);
   });
 });

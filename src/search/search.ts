@@ -1,6 +1,6 @@
 import type { Architecture } from '../arch/types.js';
 import { cloneMapping, copyMapping, type MappingArrays } from '../mapping/mapping.js';
-import { invalidReason } from '../mapping/cost.js';
+import { describe, invalidReason, type Cost } from '../mapping/cost.js';
 import { CostModel, INVALID, type Convention } from '../mapping/model.js';
 import type { Problem } from '../problem/types.js';
 import { AccelmapError } from '../util/errors.js';
@@ -84,9 +84,11 @@ export interface SearchResult {
   constraints: string;
   /** Best mapping (null when no valid mapping was found). */
   mapping: MappingArrays | null;
+  /** The best mapping's cost in full (null with the mapping). */
+  cost: Cost | null;
+  /** The best mapping's cycles and energy (Infinity when there is none, which the objective never prefers). */
   cycles: number;
   energyPj: number;
-  utilization: number;
   evaluated: number;
   valid: number;
   /** Whether an exhaustive search visited every point. */
@@ -110,7 +112,6 @@ class Tracker {
   best: MappingArrays | null = null;
   bestCycles = Infinity;
   bestEnergy = Infinity;
-  bestUtil = 0;
   evaluated = 0;
   valid = 0;
   /** Evaluations made when the best so far was found. */
@@ -140,6 +141,12 @@ class Tracker {
   private reject(m: MappingArrays, key: number): false {
     if (this.rejected[key]!++ === 0) this.rejectedSample[key] = cloneMapping(m);
     return false;
+  }
+
+  /** The best mapping's cost in full, from this search's own model (not counted as an evaluation). */
+  describeBest(): Cost {
+    this.model.evaluate(this.best!);
+    return describe(this.model, this.best!);
   }
 
   /**
@@ -185,7 +192,6 @@ class Tracker {
     if (compare(this.options.objective, model.cycles, model.totalEnergyPj, this.bestCycles, this.bestEnergy) < 0) {
       this.bestCycles = model.cycles;
       this.bestEnergy = model.totalEnergyPj;
-      this.bestUtil = model.utilization;
       this.improvedAt = this.evaluated;
       if (this.best) copyMapping(m, this.best);
       else this.best = cloneMapping(m);
@@ -507,9 +513,9 @@ export function searchProblem(problem: Problem, arch: Architecture, constraints:
   return {
     constraints: constraints.name,
     mapping: t.best,
+    cost: t.best && t.describeBest(),
     cycles: t.bestCycles,
     energyPj: t.bestEnergy,
-    utilization: t.bestUtil,
     evaluated: t.evaluated,
     valid: t.valid,
     complete,

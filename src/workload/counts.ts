@@ -42,16 +42,22 @@ export function nodeCounts(graph: Graph, node: Node): NodeCounts {
     else activationBytes += bytes;
   });
   const bytesWritten = c.bytesWritten ?? outputs.reduce((s, t) => s + bytesFor(numel(t.shape), t.dtype), 0);
+  return countsFrom({ macs: c.macs, otherFlops: c.otherFlops, weightBytes, activationBytes, bytesWritten });
+}
+
+/** The counts that follow from MACs, other FLOPs and bytes moved: FLOPs, bytes read and the intensity. */
+export function countsFrom(c: Pick<NodeCounts, 'macs' | 'otherFlops' | 'weightBytes' | 'activationBytes' | 'bytesWritten'>): NodeCounts {
   const flops = 2 * c.macs + c.otherFlops;
-  const bytes = weightBytes + activationBytes + bytesWritten;
+  const bytesRead = c.weightBytes + c.activationBytes;
+  const bytes = bytesRead + c.bytesWritten;
   return {
     macs: c.macs,
     otherFlops: c.otherFlops,
     flops,
-    weightBytes,
-    activationBytes,
-    bytesRead: weightBytes + activationBytes,
-    bytesWritten,
+    weightBytes: c.weightBytes,
+    activationBytes: c.activationBytes,
+    bytesRead,
+    bytesWritten: c.bytesWritten,
     intensity: bytes > 0 ? flops / bytes : flops > 0 ? Infinity : 0,
   };
 }

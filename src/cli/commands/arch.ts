@@ -1,13 +1,9 @@
 import type { Command } from 'commander';
 import { listPresets, loadArch } from '../../arch/load.js';
 import { summarizeArch } from '../../arch/summary.js';
-import { renderTable } from '../../util/table.js';
-import { formatBytes, formatCount } from '../../util/units.js';
+import { renderArch, renderPresets } from '../../report/arch-report.js';
 import { fraction } from '../flags.js';
 import { toJson, type Io } from '../io.js';
-
-const num = (x: number | null, digits = 3) => (x === null ? '∞' : formatCount(x, digits));
-const pj = (x: number) => String(Number(x.toPrecision(3)));
 
 export function registerArch(program: Command, io: Io): void {
   program
@@ -23,47 +19,10 @@ export function registerArch(program: Command, io: Io): void {
           return { name, description: a.description };
         });
         if (opts.json) return io.out(toJson(rows));
-        return io.out(renderTable(['preset', 'description'], rows.map((r) => [r.name, r.description])));
+        return io.out(renderPresets(rows));
       }
       const s = summarizeArch(loadArch(ref), opts.utilization);
       if (opts.json) return io.out(toJson(s));
-      const lines: string[] = [];
-      lines.push(`${s.name} — ${s.description}`);
-      lines.push(`${s.technologyNm} nm, ${formatCount(s.clockHz)}Hz, ${s.macUnits} MAC units, area ${formatCount(s.areaUm2 / 1e6)} mm²${s.ridgeMacsPerByte !== null ? `, ridge ${s.ridgeMacsPerByte.toFixed(0)} MAC/B of DRAM bandwidth` : ''}`);
-      lines.push('');
-      lines.push(renderTable(['precision', 'MACs/cycle', 'peak MAC/s', 'peak OPS (2/MAC)', 'pJ/MAC'], s.peaks.map((p) => [p.precision, p.macsPerCycle, formatCount(p.macsPerSecond), formatCount(p.opsPerSecond), pj(p.energyPerMacPj)])));
-      lines.push('');
-      lines.push(`efficiency, all ${s.cores.count} core(s), at ${(100 * s.utilization).toFixed(0)}% utilization: MACs plus operand reads and partial-sum updates at ${s.levels.at(-1)!.name} (bits moved), plus leakage; traffic above it depends on the mapping (see map)`);
-      lines.push(renderTable(['precision', 'peak TOPS', 'TOPS at util.', 'pJ/op MAC', 'pJ/op operands', 'pJ/op leakage', 'TOPS/W', 'TOPS/mm²'], s.efficiency.map((e) => [e.precision, e.peakTops.toFixed(2), e.tops.toFixed(2), pj(e.pjPerOp.mac), pj(e.pjPerOp.operands), pj(e.pjPerOp.leakage), pj(e.topsPerWatt), pj(e.topsPerMm2)])));
-      lines.push('');
-      lines.push(
-        renderTable(
-          ['level', 'class', 'instances', 'fan-out', 'capacity', 'word bits', 'block', 'read/write/shared words/cycle', 'holds', 'pJ read/fill/update per block', 'area µm²/instance'],
-          s.levels.map((l) => [
-            l.name,
-            l.class,
-            l.instances,
-            l.fanOut,
-            l.capacityBytes === null ? '∞' : `${formatBytes(l.capacityBytes)}${l.multipleBuffering > 1 ? ` ÷${l.multipleBuffering}` : ''}`,
-            l.wordBits,
-            l.blockSize,
-            `${num(l.readBandwidth)}/${num(l.writeBandwidth)}/${num(l.sharedBandwidth)}`,
-            Array.isArray(l.dataSpaces) ? l.dataSpaces.join(',') : 'all',
-            `${pj(l.energyPj.read)}/${pj(l.energyPj.fill)}/${pj(l.energyPj.update)}`,
-            formatCount(l.areaUm2),
-          ]),
-        ),
-      );
-      lines.push('');
-      lines.push(`vector unit: ${s.vector.lanes} lanes, ${s.vector.opsPerCycle} ops/cycle, ${pj(s.vector.energyPerOpPj)} pJ/op`);
-      if (s.cores.count > 1) lines.push(`cores: ${s.cores.count} on a ${s.cores.topology}, ${num(s.cores.linkBandwidthBytesPerCycle)} B/cycle per link, ${s.cores.linkLatencyCycles} cycles latency`);
-      lines.push('energy sources:');
-      for (const l of s.levels) lines.push(`  ${l.name}: ${l.energySource}`);
-      for (const p of s.peaks) lines.push(`  MAC ${p.precision}: ${p.energySource}`);
-      if (s.sources.length) {
-        lines.push('sources:');
-        for (const src of s.sources) lines.push(`  - ${src}`);
-      }
-      io.out(lines.join('\n'));
+      io.out(renderArch(s));
     });
 }

@@ -3,7 +3,7 @@ import { compare } from '../../api/characterize.js';
 import { loadDevice } from '../../device/load.js';
 import { AccelmapError } from '../../util/errors.js';
 import { stderrProgress } from '../../util/progress.js';
-import { renderTable } from '../../util/table.js';
+import { renderCompare } from '../../report/compare-report.js';
 import { loadGraph } from '../../workload/load.js';
 import { addDeviceOption } from '../device-options.js';
 import { oneOf, positiveInt } from '../flags.js';
@@ -25,13 +25,7 @@ export function registerCompare(program: Command, io: Io): void {
     const graphs = models.map((m) => loadGraph(m, { batch: opts.batch, mode: opts.mode, optimizer: opts.optimizer, loss: opts.loss }));
     const c = compare(graphs, { device, by: opts.by, names: models, onProgress: (m) => progress.update(m) });
     progress.done();
-    const { matrix } = c;
-    if (opts.json) return io.out(toJson({ models, mode: opts.mode, batch: opts.batch ?? 1, device: c.device, metric: c.metric, matrix, order: c.order, merges: c.merges }));
-    const order = c.order.map((name) => models.indexOf(name));
-    const names = (ix: number[]) => ix.map((i) => models[i]!);
-    io.out(`cosine similarity of op-${opts.by} profiles (fraction of modeled time per op ${opts.by}; ${device.name}, ${opts.mode === 'train' ? 'training' : 'inference'}, batch ${opts.batch ?? 1}), in grouped order\n`);
-    io.out(renderTable(['', ...names(order)], order.map((i) => [models[i]!, ...order.map((j) => matrix[i]![j]!.toFixed(2))])));
-    io.out('\ngrouping (average linkage, most similar first):');
-    io.out(c.merges.map((m) => `  ${m.similarity.toFixed(2)}  ${m.left.join(' + ')}  ←→  ${m.right.join(' + ')}`).join('\n'));
+    if (opts.json) return io.out(toJson({ models, mode: opts.mode, batch: opts.batch ?? 1, device: c.device, metric: c.metric, matrix: c.matrix, order: c.order, merges: c.merges }));
+    io.out(renderCompare(c, { by: opts.by, mode: opts.mode, batch: opts.batch ?? 1 }));
   });
 }

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import { loadArch } from '../../arch/load.js';
 import { compileGraph, DEFAULT_PASSES, graphFigures, PASSES } from '../../compile/index.js';
-import { renderTable } from '../../util/table.js';
-import { formatBytes, formatCount } from '../../util/units.js';
+import { renderCompile, type CompileSummary } from '../../report/compile-report.js';
 import type { Graph } from '../../workload/graph.js';
 import type { FusedAttrs } from '../../workload/ops/fused.js';
 import { loadGraph } from '../../workload/load.js';
@@ -45,7 +44,7 @@ export function registerCompile(program: Command, io: Io): void {
     const arch = loadArch(opts.arch);
     const graph = loadGraph(model, loadOptions(opts));
     const c = compileGraph(graph, { passes: opts.passes as unknown as string[] | undefined, dumpAfter: opts.dumpAfter, block: opts.block });
-    const report = {
+    const report: CompileSummary = {
       model: graph.name,
       mode: graph.mode,
       arch: arch.name,
@@ -58,19 +57,6 @@ export function registerCompile(program: Command, io: Io): void {
       dumps: c.snapshots.map((s) => ({ pass: s.pass, nodes: graphListing(s.graph) })),
     };
     if (opts.json) return io.out(toJson(report));
-    const lines = [`${report.model} (${report.mode}): passes ${c.applied.join(', ') || 'none'}${c.skipped.map((s) => `; ${s.pass} skipped (${s.reason})`).join('')}`];
-    for (const d of report.dumps) {
-      lines.push('', `graph after ${d.pass}:`, renderTable(['node', 'op', 'output shape'], d.nodes.map((n) => [n.name, n.op, `[${n.shape.join(',')}]`]), { align: ['left', 'left', 'left'] }));
-    }
-    if (report.fusedGroups.length) {
-      lines.push('', `fused groups (${report.fusedGroups.length}):`, renderTable(['group', 'anchor', 'members'], report.fusedGroups.map((f) => [f.name, f.anchor ?? '(element-wise)', f.members.map((m) => m.op).join(' → ')]), { align: ['left', 'left', 'left'] }));
-    }
-    const b = report.before, a = report.after;
-    lines.push('', renderTable(['', 'nodes', 'DRAM bytes', `vector-unit cycles (${arch.name})`], [
-      ['before', b.nodes, formatBytes(b.dramBytes), formatCount(b.vectorCycles)],
-      ['after', a.nodes, formatBytes(a.dramBytes), formatCount(a.vectorCycles)],
-    ]));
-    lines.push('DRAM bytes: every node reads its inputs from and writes its outputs to memory; a fused group only its own inputs and output');
-    io.out(lines.join('\n'));
+    io.out(renderCompile(report));
   });
 }

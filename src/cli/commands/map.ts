@@ -2,13 +2,14 @@ import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { loadArch } from '../../arch/load.js';
 import type { Architecture } from '../../arch/types.js';
-import { MAP_DEFAULTS } from '../../api/mapping.js';
+import { evaluationBudget, MAP_DEFAULTS } from '../../api/mapping.js';
 import { mapNetwork } from '../../api/network.js';
 import { layerWork, problemWork, type LayerWork } from '../../network/layers.js';
 import type { NetworkResult } from '../../network/map.js';
 import { parseLayerSpec } from '../../problem/parse.js';
 import { problemKey, type Problem } from '../../problem/types.js';
-import { mapReportHtml, objectiveScore } from '../../report/map-report.js';
+import { mapReportHtml } from '../../report/map-report.js';
+import { renderMap, renderMapCsv } from '../../report/map-table.js';
 import { timeloopMappingYaml } from '../../interop/timeloop/mapping.js';
 import { mappingFromDirectives } from '../../mapping/directives.js';
 import { applyUserConstraints, loadConstraintsFile, type UserConstraints } from '../../search/constraints-file.js';
@@ -19,8 +20,6 @@ import { MapSpace } from '../../search/space.js';
 import { AccelmapError } from '../../util/errors.js';
 import { makeDirectory, writeTextFile } from '../../util/files.js';
 import { stderrProgress } from '../../util/progress.js';
-import { renderTable } from '../../util/table.js';
-import { formatCount, formatEnergy, formatPercent, formatSeconds } from '../../util/units.js';
 import { loadGraph } from '../../workload/load.js';
 import { MAX_THREADS, oneOf, outputFile, outputFolder, positiveInt, threadsFlag } from '../flags.js';
 import { toJson, type Io } from '../io.js';
@@ -53,7 +52,7 @@ function budgetFlag(value: string): Budget {
   if (m[2]) return { seconds: Number(m[1]) };
   const evaluations = Math.round(Number(m[1]));
   if (evaluations < 1 || !Number.isSafeInteger(evaluations)) throw new AccelmapError('bad-flag', `--budget '${value}' rounds to ${evaluations} evaluations`, {}, 'give a whole number of evaluations ≥ 1, e.g. --budget 20000, or seconds, e.g. --budget 10s');
-  return { evaluations, patience: MAP_DEFAULTS.budget.patience };
+  return evaluationBudget(evaluations);
 }
 
 /** Also validates the user constraints against every problem (errors point into the file). */
@@ -137,77 +136,9 @@ export function registerMap(program: Command, io: Io): void {
       io.err(`wrote ${files} Timeloop mappings into ${opts.timeloopOut}`);
     }
     if (opts.json) return io.out(toJson(result));
-    if (opts.csv) return io.out(renderCsv(result));
+    if (opts.csv) return io.out(renderMapCsv(result));
     io.out(renderMap(result));
   });
-}
-
-const num = (x: number) => formatCount(x, 3);
-
-export function renderMap(r: NetworkResult): string {
-  const mapped = r.layers.filter((l) => l.kind === 'mapped');
-  const all = r.dataflow === 'all';
-  const multi = r.cores > 1;
-  const fused = mapped.some((l) => l.epilogue);
-  const header = ['layer', 'op', 'shape', 'dataflow', ...(multi ? ['partition'] : []), 'cycles', ...(fused ? ['epilogue cyc'] : []), 'energy', 'util', 'bound', 'ratio', ...(all ? ['runner-up (margin)'] : [])];
-  const rows = mapped.map((l) => {
-    const p = l.problems[0]!;
-    const shape = l.problem ? l.problem.dims.map((d, i) => `${d}${l.problem!.bounds[i]}`).join(' ') : '';
-    let runnerUp = '';
-    if (all && p.comparison && p.comparison.length > 1) {
-      const score = (x: { cycles: number; energyPj: number }) => objectiveScore(r.objective, x);
-      const sorted = [...p.comparison].sort((a, b) => score(a) - score(b));
-      const second = sorted[1]!;
-      runnerUp = `${second.dataflow} (+${formatPercent(score(second) / score(sorted[0]!) - 1)})`;
-    }
-    return [
-      l.name, l.op, shape, l.dataflow ?? '', ...(multi ? [`${p.partition.kind}${p.partition.dim ? ` ${p.partition.dim}` : ''}`] : []),
-      num(l.cycles), ...(fused ? [l.epilogue ? num(l.epilogue.cycles) : ''] : []), formatEnergy(l.energyPj), formatPercent(l.utilization), l.bound, l.ratio.toFixed(2), ...(all ? [runnerUp] : []),
-    ];
-  });
-  const vector = r.layers.filter((l) => l.kind === 'vector');
-  const vCycles = vector.reduce((s, l) => s + l.cycles, 0), vEnergy = vector.reduce((s, l) => s + l.energyPj, 0);
-  const t = r.totals;
-  const lines = [
-    `${r.model} (${r.mode}, batch ${r.batch}) on ${r.arch}${multi ? ` × ${r.cores} cores` : ''}: dataflow ${r.dataflow}, objective ${r.objective}, strategy ${r.strategy}`,
-    '',
-    renderTable(header, rows),
-    '',
-    `other ops on the vector unit: ${vector.length} ops, ${num(vCycles)} cycles (${formatPercent(t.cycles > 0 ? vCycles / t.cycles : 0)}), ${formatEnergy(vEnergy)}`,
-    `total: ${num(t.cycles)} cycles (${formatSeconds(t.seconds)}), ${formatEnergy(t.energyPj)}, ${num(t.macs)} MACs, utilization ${formatPercent(t.utilization)}; ${t.distinctProblems} distinct loop nests, ${t.evaluations.toLocaleString('en-US')} mappings evaluated`,
-  ];
-  const epilogues = mapped.filter((l) => l.epilogue);
-  if (epilogues.length) {
-    const eCycles = epilogues.reduce((s, l) => s + l.epilogue!.cycles, 0), eEnergy = epilogues.reduce((s, l) => s + l.epilogue!.energyPj, 0);
-    lines.push(`fused groups: ${epilogues.length} loop nests with an epilogue on the vector unit, ${num(eCycles)} cycles, ${formatEnergy(eEnergy)} (included above)`);
-  }
-  if (r.uncompiled) {
-    const u = r.uncompiled;
-    lines.push(`without compilation (--no-fuse): ${u.layers} layers, ${num(u.cycles)} cycles, ${formatEnergy(u.energyPj)}, ${num(u.dramWords)} DRAM words; compiled: ${t.layers} layers, ${num(t.cycles)} cycles, ${formatEnergy(t.energyPj)}, ${num(t.dramWords)} DRAM words`);
-  }
-  if (t.incompleteSearches > 0) lines.push(`note: ${t.incompleteSearches} exhaustive searches stopped at the budget before covering their space (raise --budget or constrain with --dataflow)`);
-  if (all) {
-    const wins = new Map<string, number>();
-    for (const l of mapped) wins.set(l.dataflow ?? '', (wins.get(l.dataflow ?? '') ?? 0) + 1);
-    lines.push(`dataflow wins: ${[...wins].sort((a, b) => b[1] - a[1]).map(([d, n]) => `${d} ${n}`).join(', ')}`);
-  }
-  return lines.join('\n');
-}
-
-function csvCell(x: string | number): string {
-  const s = String(x);
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-export function renderCsv(r: NetworkResult): string {
-  const header = ['layer', 'op', 'kind', 'phase', 'shape', 'dataflow', 'partition', 'macs', 'words', 'cycles', 'energy_pj', 'utilization', 'bound', 'bound_cycles', 'ratio'];
-  const rows = r.layers.map((l) => [l.name, l.op, l.kind, l.phase, shapeOf(l.problems[0]?.problem ?? null), l.dataflow ?? '', l.problems[0]?.partition.kind ?? '', l.macs, l.words, l.cycles, l.energyPj, l.utilization, l.bound, l.boundCycles, l.ratio]);
-  return [header, ...rows].map((row) => row.map(csvCell).join(',')).join('\n');
-}
-
-/** A loop nest's bounds, `N=1 K=64 C=64 …` ('' for ops without one). */
-function shapeOf(p: Problem | null): string {
-  return p ? p.dims.map((d, i) => `${d}=${p.bounds[i]}`).join(' ') : '';
 }
 
 /** Writes every mapped layer's mapping (each of its loop nests) into `dir` as `<n>-<layer>.mapping.yaml`; returns how many. */

@@ -5,7 +5,7 @@ import type { ConvAlgorithm } from '../../memory/conv-algos.js';
 import { POLICIES, type MemoryPlan, type PolicyName } from '../../memory/plan.js';
 import { planMemory, type PlanMemoryOptions } from '../../api/planning.js';
 import { memoryHtml, renderMemoryPlan } from '../../report/memory-report.js';
-import { chromeTrace } from '../../memory/trace.js';
+import { chromeTrace } from '../../report/memory-trace.js';
 import { AccelmapError } from '../../util/errors.js';
 import { writeTextFile } from '../../util/files.js';
 import { stderrProgress } from '../../util/progress.js';
@@ -61,10 +61,7 @@ export function registerMemory(program: Command, io: Io): void {
       if (f.json) {
         const { steps, transfers, memory, ...summary } = plan;
         io.out(toJson({ ...summary, ...(maxBatch !== undefined ? { maxBatch } : {}), policies }));
-      } else {
-        if (!plan.fits) io.out(`note: ${plan.model} at batch ${plan.batch} does not fit ${formatBytes(plan.device.capacityBytes)} under ${plan.policy}; see the policies below`);
-        io.out(renderMemoryPlan(plan, policies, maxBatch));
-      }
+      } else io.out(renderMemoryPlan(plan, policies, maxBatch));
       for (const file of [f.trace, f.out]) if (file) io.err(`wrote ${file}`);
     });
 }

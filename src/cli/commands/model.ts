@@ -1,11 +1,10 @@
 import type { Command } from 'commander';
 import { loadArch } from '../../arch/load.js';
-import { costOf, type Cost } from '../../mapping/cost.js';
+import { costOf } from '../../mapping/cost.js';
 import { loadMappingFile } from '../../mapping/directives.js';
 import type { Convention } from '../../mapping/model.js';
 import { loadLayer } from '../../problem/load.js';
-import { renderTable } from '../../util/table.js';
-import { formatCount, formatEnergy, formatPercent, formatSeconds } from '../../util/units.js';
+import { formatCost } from '../../report/cost-report.js';
 import { timeloopMappingYaml, type TimeloopMappingFormat } from '../../interop/timeloop/mapping.js';
 import { conventionOption } from '../convention-option.js';
 import { oneOf, outputFile } from '../flags.js';
@@ -43,36 +42,4 @@ export function registerModel(program: Command, io: Io): void {
       if (opts.timeloopOut) writeTextFile(opts.timeloopOut, timeloopMappingYaml(problem, arch, mapping, opts.timeloopFormat), 'Timeloop mapping');
       io.out(opts.json ? toJson({ layer: opts.layer, problem, ...cost }) : formatCost(cost, `${opts.layer} on ${arch.name}`));
     });
-}
-
-/** The text report: summary, then per level and data space (Timeloop's stats fields). */
-export function formatCost(c: Cost, title: string): string {
-  const lines = [
-    title,
-    `cycles ${formatCount(c.cycles)} (compute ${formatCount(c.computeCycles)}), ${formatSeconds(c.seconds)}; utilization ${formatPercent(c.utilization)}`,
-    `energy ${formatEnergy(c.energyPj)} = ${c.pjPerMac.toPrecision(4)} pJ/MAC (MACs ${formatEnergy(c.macEnergyPj)}${c.leakEnergyPj ? `, leakage ${formatEnergy(c.leakEnergyPj)}` : ''}); EDP ${c.edp.toPrecision(4)} pJ·cycles`,
-    `MACs ${formatCount(c.macs)}${c.paddedMacs !== c.macs ? ` (executed with padding: ${formatCount(c.paddedMacs)})` : ''}, precision ${c.precision}`,
-    '',
-  ];
-  const rows: (string | number)[][] = [];
-  for (const l of c.levels) {
-    for (const d of l.dataSpaces) {
-      if (!d.keep) continue;
-      rows.push([
-        l.level,
-        d.dataSpace,
-        l.utilizedInstances,
-        d.tileSize,
-        d.partitionSize ?? '',
-        d.reads,
-        d.fills,
-        d.updates,
-        formatCount(d.totalReads + d.totalFills + d.totalUpdates),
-        formatEnergy(d.energyPj),
-      ]);
-    }
-    rows.push([l.level, '(level)', '', l.utilizedCapacity, '', '', '', '', `slowdown ${l.slowdown === 1 ? '1' : l.slowdown.toFixed(3)}`, formatEnergy(l.energyPj + l.networkEnergyPj)]);
-  }
-  lines.push(renderTable(['level', 'data space', 'instances', 'tile (words)', 'partition', 'reads/inst', 'fills/inst', 'updates/inst', 'accesses (all)', 'energy'], rows));
-  return lines.join('\n');
 }

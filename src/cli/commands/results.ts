@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { paretoFront } from '../../explore/pareto.js';
 import type { ExploreObjective } from '../../explore/explore.js';
-import { renderDesigns, resultsReportHtml } from '../../report/explore.js';
+import { renderDesignsCsv, renderStoredDesigns, resultsReportHtml } from '../../report/explore.js';
 import { checkWritable, writeTextFile } from '../../util/files.js';
 import { ResultsStore, type StoredDesign } from '../../store/store.js';
 import { AccelmapError } from '../../util/errors.js';
@@ -24,11 +24,6 @@ const value = (d: StoredDesign, o: ExploreObjective) => (o === 'latency' ? d.lat
 export function storedFront(designs: StoredDesign[], objectives: readonly ExploreObjective[]): StoredDesign[] {
   const ok = designs.filter((d) => d.status === 'ok');
   return paretoFront(ok.map((d) => objectives.map((o) => value(d, o)))).map((i) => ok[i]!);
-}
-
-function csvCell(x: unknown): string {
-  const s = x === null || x === undefined ? '' : String(x);
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 export function registerResults(program: Command, io: Io): void {
@@ -64,10 +59,6 @@ export function registerResults(program: Command, io: Io): void {
 
 function printDesigns(file: string, designs: StoredDesign[], knobNames: string[], opts: ResultsFlags, io: Io): void {
   if (opts.json) return io.out(toJson({ designs: designs.map(({ layers: _layers, ...d }) => d) }));
-  if (opts.csv) {
-    const header = ['hash', 'space', ...knobNames, 'status', 'latency_s', 'energy_pj', 'area_mm2', 'sram_bytes'];
-    const rows = designs.map((d) => [d.hash, d.space, ...knobNames.map((k) => d.knobs[k]), d.status, d.latencyS, d.energyPj, d.areaMm2, d.sramBytes]);
-    return io.out([header, ...rows].map((r) => r.map(csvCell).join(',')).join('\n'));
-  }
-  io.out(`${file}: ${designs.length} designs${opts.pareto ? ` on the Pareto front over ${opts.objectives.join(', ')}` : ''}\n\n${renderDesigns(designs, knobNames)}`);
+  if (opts.csv) return io.out(renderDesignsCsv(designs, knobNames));
+  io.out(renderStoredDesigns(file, designs, knobNames, opts.pareto ? opts.objectives : undefined));
 }

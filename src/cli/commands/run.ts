@@ -2,10 +2,10 @@ import type { Command } from 'commander';
 import { execute, checkExecutable } from '../../execute/execute.js';
 import { bindInputs, seededInputs } from '../../execute/inputs.js';
 import { onnxParams, seededParams } from '../../execute/params.js';
-import { summarize, type ValueSummary } from '../../execute/summary.js';
+import { summarize } from '../../execute/summary.js';
 import { readTensorFile, tensorFileFormat, writeTensorFile } from '../../execute/tensor-files.js';
 import { stderrProgress } from '../../util/progress.js';
-import { renderTable } from '../../util/table.js';
+import { renderRun } from '../../report/run-report.js';
 import { isModelFile, loadGraph } from '../../workload/load.js';
 import { nonNegativeInt, outputFile } from '../flags.js';
 import { toJson, type Io } from '../io.js';
@@ -55,13 +55,7 @@ export function registerRun(program: Command, io: Io): void {
       outputs: Object.fromEntries(Object.entries(outputs).map(([n, v]) => [n, summarize(v)])),
     };
     if (opts.json) return io.out(toJson(report));
-    io.out(`${report.model} · weights from ${report.weights} · inputs from ${opts.inputs ?? `seed ${opts.seed}`}`);
-    io.out(renderTable(['output', 'shape', 'type', 'min', 'max', 'mean', 'first values'], Object.entries(report.outputs).map(([n, s]) => row(n, s))));
+    io.out(renderRun(report, opts.inputs ?? `seed ${opts.seed}`));
     if (opts.outputs) io.out(`outputs written to ${opts.outputs}`);
   });
-}
-
-function row(name: string, s: ValueSummary): (string | number)[] {
-  const f = (x: number) => (Number.isInteger(x) ? String(x) : x.toPrecision(5));
-  return [name, `[${s.shape.join(',')}]`, s.dtype, f(s.min), f(s.max), f(s.mean), s.first.map(f).join(' ')];
 }

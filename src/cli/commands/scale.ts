@@ -1,14 +1,11 @@
 import { Option, type Command } from 'commander';
 import { AccelmapError } from '../../util/errors.js';
 import { writeTextFile } from '../../util/files.js';
-import { renderTable } from '../../util/table.js';
-import { formatBytes, formatPercent, formatSeconds } from '../../util/units.js';
 import { isModelFile, loadGraph } from '../../workload/load.js';
 import { ALL_REDUCE_ALGORITHMS, type AllReduceAlgorithm } from '../../scaleout/collectives.js';
 import { COMPRESSION_METHODS, type CompressionMethod } from '../../scaleout/compress/compressors.js';
 import { EXCHANGE_MODES, type ExchangeSpec } from '../../scaleout/exchange.js';
-import { describeAlgorithms, sweepOf } from '../../scaleout/scale.js';
-import { BREAKDOWN_HEADER, breakdownRows, efficiencyTable, scaleHtml } from '../../report/scale-report.js';
+import { renderScale, scaleHtml } from '../../report/scale-report.js';
 import type { ParallelMode } from '../../scaleout/step.js';
 import { TOPOLOGY_NAMES, type TopologyName } from '../../scaleout/system.js';
 import { fraction, nonNegativeNumber, oneOf, outputFile, positiveInt, positiveNumber } from '../flags.js';
@@ -90,34 +87,14 @@ export function registerScale(program: Command, io: Io): void {
       const graph = loadGraph(model, { ...loadOptions(f), batch: f.batch ?? (isModelFile(model) ? undefined : DEFAULT_BATCH), mode: 'train' });
       const device = loadDevice(f.device);
       const report = planScale(graph, { ...f, device, layerSeconds: await layerSeconds(graph, f, io) });
-      const r = report.result;
-      const timeToTrainSeconds = f.trainSamples !== undefined ? f.trainSamples / r.samplesPerSecond : undefined;
+      const timeToTrainSeconds = f.trainSamples !== undefined ? f.trainSamples / report.result.samplesPerSecond : undefined;
       if (f.out) writeTextFile(f.out, scaleHtml(report), 'HTML report');
       if (f.json) {
         const { sweeps, result, ...head } = report;
         io.out(toJson({ ...head, ...result, timeToTrainSeconds, sweeps }));
         return;
       }
-      io.out(
-        `${report.model} · batch ${report.batchPerDevice} per device · ${r.devices} devices (${r.dataParallel} data × ${r.tensorParallel} tensor × ${r.pipelineStages} pipeline) · ${report.topology} ${f.linkGbps} Gb/s ${f.latencyUs} µs · compression ${report.compress}`,
-      );
-      io.out(`compute from ${report.profileSource}`);
-      io.out(`exchange: ${report.exchange}`);
-      io.out(`gradient buckets at ${r.devices} devices: ${describeAlgorithms(r)}`);
-      io.out(
-        `step ${formatSeconds(r.stepSeconds)} = compute ${formatSeconds(r.computeSeconds)} + exposed communication ${formatSeconds(r.exposedCommSeconds)}` +
-          (r.bubbleSeconds > 0 ? ` + bubble ${formatSeconds(r.bubbleSeconds)}` : '') +
-          ` (hidden ${formatSeconds(r.hiddenCommSeconds)}; codec ${formatSeconds(r.codecSeconds)}; ${formatBytes(r.bytesSentPerDevice)} sent per device); ` +
-          `${Math.round(r.samplesPerSecond)} samples/s; scaling efficiency ${formatPercent(r.scalingEfficiency)}` +
-          (timeToTrainSeconds !== undefined ? `; time to train ${(timeToTrainSeconds / 3600).toFixed(2)} h` : ''),
-      );
-      io.out('');
-      io.out(`step breakdown (${report.compress})`);
-      io.out(renderTable(BREAKDOWN_HEADER, breakdownRows(sweepOf(report, report.compress))));
-      io.out('');
-      io.out('scaling efficiency by compression method');
-      const eff = efficiencyTable(report);
-      io.out(renderTable(eff.header, eff.rows));
+      io.out(renderScale(report, { linkGbps: f.linkGbps, latencyUs: f.latencyUs, timeToTrainSeconds }));
       if (f.out) io.out(`\nwrote ${f.out}`);
     });
 }

@@ -1,12 +1,9 @@
 import type { Command } from 'commander';
 import { readScaleSim, replayScaleSim, simulateSystolic, type ScaleSimInputs } from '../../api/interop.js';
-import type { ScaleSimConfig } from '../../interop/scalesim/config.js';
-import type { ScaleSimLayer } from '../../interop/scalesim/replay.js';
-import { REPORTS, SCALESIM_REPORTS, reportLine, type Report } from '../../interop/scalesim/reports.js';
+import { REPORTS, SCALESIM_REPORTS, scaleSimReportFiles, type Report } from '../../report/scalesim-reports.js';
 import { writeFolder } from '../../util/files.js';
 import { stderrProgress } from '../../util/progress.js';
-import { renderTable } from '../../util/table.js';
-import { formatCount, formatPercent } from '../../util/units.js';
+import { renderScaleSimReplay, renderSystolic } from '../../report/systolic-report.js';
 import { oneOf, outputFolder } from '../flags.js';
 import { toJson, warn, type Io } from '../io.js';
 
@@ -55,64 +52,23 @@ function layerSinks(): { onProgress: (m: string) => void; done: () => void } {
 
 /** The `--csv` reports, written once every layer is done, each file whole: an interrupted run leaves none that look complete. */
 function writeReports<R>(flags: SystolicFlags, reports: Report<R>[], results: R[]): void {
-  if (flags.csv) writeFolder(flags.csv, reports.map((r) => ({ name: r.file, text: [r.header, ...results.map((x, i) => r.row(i, x))].map(reportLine).join('') })), 'reports');
-}
-
-function configLine(config: ScaleSimConfig, bandwidth: string): string {
-  const df = config.dataflow;
-  return `${config.runName}: ${config.arrayHeight}×${config.arrayWidth} array, ${df} dataflow, SRAM ifmap/filter/ofmap ${config.ifmapSramKb}/${config.filterSramKb}/${config.ofmapSramKb} kB, DRAM bandwidth ${bandwidth}\n`;
+  if (flags.csv) writeFolder(flags.csv, scaleSimReportFiles(reports, results), 'reports');
 }
 
 function runScaleSim(flags: SystolicFlags, io: Io): void {
   const { config, layers } = readInputs(flags, io);
   const sinks = layerSinks();
-  const { layers: results, totals } = replayScaleSim(config, layers, sinks);
+  const replay = replayScaleSim(config, layers, sinks);
   sinks.done();
-  writeReports(flags, SCALESIM_REPORTS, results);
-  if (flags.json) return io.out(toJson({ config, convention: 'scalesim', layers: results, totals }));
-  io.out(configLine(config, config.interfaceBandwidth === 'CALC' ? 'as SCALE-Sim sizes it (CALC)' : `${config.bandwidthWordsPerCycle} words/cycle per SRAM (USER)`));
-  const rows = results.map((r: ScaleSimLayer) => [
-    r.name,
-    r.totalCycles,
-    r.stallCycles,
-    `${r.overallUtilization.toFixed(2)}%`,
-    `${r.mappingEfficiency.toFixed(2)}%`,
-    `${r.computeUtilization.toFixed(2)}%`,
-    formatCount(r.sram.ifmap.words + r.sram.filter.words),
-    formatCount(r.sram.ofmap.words),
-    formatCount(r.dram.ifmap.words + r.dram.filter.words),
-    formatCount(r.dram.ofmap.words),
-  ]);
-  rows.push(['total', totals.totalCycles, totals.stallCycles, '', '', '', '', '', '', '']);
-  io.out(renderTable(['layer', 'cycles', 'stalls', 'overall util', 'mapping eff', 'compute util', 'SRAM reads', 'SRAM writes', 'DRAM reads', 'DRAM writes'], rows));
-  io.out(
-    `\nSCALE-Sim v2's figures and conventions: cycles as it prints them (the last cycle's index), every ofmap SRAM write also a DRAM write; --convention accelmap for accelmap's own model. MACs: ${formatCount(totals.macs)}`,
-  );
+  writeReports(flags, SCALESIM_REPORTS, replay.layers);
+  io.out(flags.json ? toJson({ config, convention: 'scalesim', ...replay }) : renderScaleSimReplay(config, replay));
 }
 
 function runAccelmap(flags: SystolicFlags, io: Io): void {
-  const { config, array: spec, layers } = readInputs(flags, io);
+  const { config, array, layers } = readInputs(flags, io);
   const sinks = layerSinks();
-  const { layers: results, totals } = simulateSystolic(spec, layers, sinks);
+  const result = simulateSystolic(array, layers, sinks);
   sinks.done();
-  writeReports(flags, REPORTS, results);
-  if (flags.json) return io.out(toJson({ config, convention: 'accelmap', array: spec, layers: results, totals }));
-  io.out(configLine(config, spec.dramBandwidth === 'calc' ? 'computed per operand (CALC)' : `${spec.dramBandwidth} words/cycle per SRAM (USER)`));
-  const rows = results.map((r) => [
-    r.name,
-    `${r.gemm.m}×${r.gemm.n}×${r.gemm.k}`,
-    r.folds.total,
-    r.totalCycles,
-    r.stallCycles,
-    formatPercent(r.overallUtilization, 2),
-    formatPercent(r.mappingEfficiency, 2),
-    formatPercent(r.computeUtilization, 2),
-    formatCount(r.sram.ifmapReads.words + r.sram.filterReads.words),
-    formatCount(r.sram.ofmapWrites.words),
-    formatCount(r.dram.ifmapReads.words + r.dram.filterReads.words + r.dram.ofmapReads),
-    formatCount(r.dram.ofmapWrites.words),
-  ]);
-  rows.push(['total', '', results.reduce((a, r) => a + r.folds.total, 0), totals.totalCycles, totals.stallCycles, formatPercent(totals.overallUtilization, 2), '', '', '', '', '', '']);
-  io.out(renderTable(['layer', 'GEMM m×n×k', 'folds', 'cycles', 'stalls', 'overall util', 'mapping eff', 'compute util', 'SRAM reads', 'SRAM writes', 'DRAM reads', 'DRAM writes'], rows));
-  io.out(`\nwords are 1 byte; cycles count every cycle (SCALE-Sim prints one less per layer); MACs: ${formatCount(totals.macs)}`);
+  writeReports(flags, REPORTS, result.layers);
+  io.out(flags.json ? toJson({ config, convention: 'accelmap', ...result }) : renderSystolic(config, result));
 }

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { ERT_MODES, type ErtMode } from '../../interop/timeloop/ert.js';
 import { readTimeloop } from '../../api/interop.js';
 import type { Convention } from '../../mapping/model.js';
-import { formatTimeloopStats } from '../../interop/timeloop/stats.js';
+import { formatTimeloopStats } from '../../report/timeloop-stats.js';
 import { conventionOption } from '../convention-option.js';
 import { oneOf } from '../flags.js';
 import { toJson, warn, type Io } from '../io.js';

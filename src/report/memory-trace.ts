@@ -1,32 +1,15 @@
-import type { MemoryPlan } from './plan.js';
-
-/**
- * The plan's schedule in the Chrome trace-event format (JSON object form),
- * which chrome://tracing and Perfetto open: one process with a compute
- * thread (each step, and the time it waits for copies), a thread per copy
- * direction, and a counter of device memory. Times in microseconds.
- */
-export interface TraceEvent {
-  name: string;
-  ph: 'X' | 'C' | 'M';
-  pid: number;
-  tid?: number;
-  ts?: number;
-  dur?: number;
-  cat?: string;
-  args?: Record<string, string | number>;
-}
-
-export interface ChromeTrace {
-  traceEvents: TraceEvent[];
-  displayTimeUnit: 'ms';
-  otherData: Record<string, string | number>;
-}
+import type { MemoryPlan } from '../memory/plan.js';
+import type { ChromeTrace, TraceEvent } from './trace.js';
 
 const PID = 1;
 export const THREADS = { compute: 1, offload: 2, prefetch: 3 } as const;
 const us = (seconds: number) => seconds * 1e6;
 
+/**
+ * The memory plan's schedule as a Chrome trace: one process with a compute
+ * thread (each step, and the time it waits for copies), a thread per copy
+ * direction, and a counter of device memory.
+ */
 export function chromeTrace(plan: MemoryPlan): ChromeTrace {
   const meta = (name: string, tid: number | undefined, value: string): TraceEvent => ({ name, ph: 'M', pid: PID, ...(tid === undefined ? {} : { tid }), args: { name: value } });
   const events: TraceEvent[] = [

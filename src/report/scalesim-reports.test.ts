@@ -1,11 +1,11 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { packageRoot } from '../../util/paths.js';
-import { readScaleSimConfig } from './config.js';
-import { replayLayer } from './replay.js';
-import { SCALESIM_REPORTS, pythonFloat, reportLine } from './reports.js';
-import { readTopology } from './topology.js';
+import { readScaleSimConfig } from '../interop/scalesim/config.js';
+import { replayLayer } from '../interop/scalesim/replay.js';
+import { readTopology } from '../interop/scalesim/topology.js';
+import { packageRoot } from '../util/paths.js';
+import { SCALESIM_REPORTS, pythonFloat, scaleSimReportFiles } from './scalesim-reports.js';
 
 /**
  * accelmap's SCALE-Sim reports against SCALE-Sim v2's own, file by file.
@@ -32,7 +32,7 @@ const FIXTURES = join(packageRoot(), 'test', 'fixtures', 'scalesim');
 function reportTexts(cfg: string, topology: string, gemm: boolean): Map<string, string> {
   const { config } = readScaleSimConfig(cfg);
   const layers = readTopology(topology, gemm ? 'gemm' : 'conv').map((layer) => replayLayer(config, layer));
-  return new Map(SCALESIM_REPORTS.map((r) => [r.file, reportLine(r.header) + layers.map((l, i) => reportLine(r.row(i, l))).join('')]));
+  return new Map(scaleSimReportFiles(SCALESIM_REPORTS, layers).map((f) => [f.name, f.text]));
 }
 
 const AVERAGED_COLUMNS = new Set([4, 5]);

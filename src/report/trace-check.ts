@@ -1,5 +1,3 @@
-/** Helpers for the memory planner's tests. */
-
 /**
  * Checks the Trace Event Format (the JSON object form chrome://tracing and
  * Perfetto read): a `traceEvents` array; every event a phase and a name;

@@ -1,5 +1,5 @@
-import type { LayerResult } from '../../sim/systolic/types.js';
-import type { ScaleSimLayer } from './replay.js';
+import type { ScaleSimLayer } from '../interop/scalesim/replay.js';
+import type { LayerResult } from '../sim/systolic/types.js';
 
 /**
  * SCALE-Sim's three report files, one line per layer, with its column names
@@ -81,6 +81,11 @@ export function pythonFloat(x: number): string {
 }
 
 /** One report line as SCALE-Sim writes it: `a, b, c,`. */
-export function reportLine(cells: (string | number)[]): string {
+function reportLine(cells: (string | number)[]): string {
   return cells.join(', ') + ',\n';
+}
+
+/** The report files of a run, each whole: its header line, then one line per layer. */
+export function scaleSimReportFiles<R>(reports: Report<R>[], results: R[]): { name: string; text: string }[] {
+  return reports.map((r) => ({ name: r.file, text: [r.header, ...results.map((x, i) => r.row(i, x))].map(reportLine).join('') }));
 }

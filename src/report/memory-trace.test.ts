@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { loadDevice } from '../device/load.js';
 import { loadGraph } from '../workload/load.js';
-import { planWith, preparePlanner } from './plan.js';
-import { traceProblems } from './test-util.js';
-import { chromeTrace, THREADS } from './trace.js';
+import { planWith, preparePlanner } from '../memory/plan.js';
+import { traceProblems } from './trace-check.js';
+import { chromeTrace, THREADS } from './memory-trace.js';
 
 describe('Chrome trace of a plan', () => {
   const plan = planWith(preparePlanner(loadGraph('alexnet', { batch: 128, mode: 'train' }), loadDevice('titan-x')), 'all');

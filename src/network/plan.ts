@@ -1,0 +1,95 @@
+import type { Architecture } from '../arch/types.js';
+import { dataSpaceFootprint, problemKey, type LoweredProblem, type Problem } from '../problem/types.js';
+import { partitions, type Partition } from './cores.js';
+import type { LayerWork } from './layers.js';
+
+/**
+ * The first stage of mapping a network: what each layer asks of the
+ * accelerator before anything is searched — its compulsory traffic, its
+ * roofline bound, and for each of its loop nests the ways to split it across
+ * the cores, each naming the (per-core) loop nest to search. Identical nests
+ * are listed once in `searches`, in the order they first appear.
+ */
+export interface PartitionPlan {
+  part: Partition;
+  /** The per-core problem's key in `NetworkPlan.searches`. */
+  key: string;
+}
+
+export interface NestPlan {
+  lowered: LoweredProblem;
+  partitions: PartitionPlan[];
+}
+
+export interface Roofline {
+  boundCycles: number;
+  bound: 'compute' | 'memory';
+}
+
+export interface LayerPlan {
+  work: LayerWork;
+  /** Elements read and written (compulsory traffic, one word each). */
+  read: number;
+  written: number;
+  roof: Roofline;
+  /** Empty for ops without MACs (the vector unit's). */
+  nests: NestPlan[];
+}
+
+export interface NetworkPlan {
+  layers: LayerPlan[];
+  /** Every distinct per-core loop nest to search, by key. */
+  searches: Map<string, Problem>;
+}
+
+/** DRAM words per cycle (one element of a tensor is one word). */
+export function dramWordsPerCycle(arch: Architecture): number {
+  const dram = arch.levels[0]!;
+  return Math.min(dram.readBandwidth, dram.sharedBandwidth);
+}
+
+/**
+ * Elements an op must move: for a compute op, the distinct elements of its
+ * loop nests' tensors; otherwise its byte counts over its element size.
+ */
+function elements(work: LayerWork): { read: number; written: number } {
+  if (work.problems.length > 0) {
+    let read = 0, written = 0;
+    for (const { problem, repeat } of work.problems) {
+      for (const ds of problem.dataSpaces) {
+        const n = dataSpaceFootprint(problem, ds) * repeat;
+        if (ds.readWrite) written += n;
+        else read += n;
+      }
+    }
+    return { read, written };
+  }
+  const b = work.elementBits / 8;
+  return { read: work.counts.bytesRead / b, written: work.counts.bytesWritten / b };
+}
+
+/** The larger of the compute time at peak (MACs, or the vector unit's ops) and the compulsory traffic at DRAM bandwidth, over all cores. */
+function roofline(arch: Architecture, peakMacs: number, work: LayerWork, words: number): Roofline {
+  const cores = arch.cores.count;
+  const memory = words / (dramWordsPerCycle(arch) * cores);
+  const compute = work.problems.length > 0 ? work.counts.macs / (peakMacs * cores) : work.counts.otherFlops / (arch.vector.lanes * arch.vector.opsPerCyclePerLane * cores);
+  return compute >= memory ? { boundCycles: compute, bound: 'compute' } : { boundCycles: memory, bound: 'memory' };
+}
+
+/** Plans every layer of `works` on `arch` (peak MACs per cycle per core in the precision mapped). */
+export function planNetwork(works: readonly LayerWork[], arch: Architecture, peakMacs: number): NetworkPlan {
+  const searches = new Map<string, Problem>();
+  const layers = works.map((work): LayerPlan => {
+    const { read, written } = elements(work);
+    const nests = work.problems.map((lowered) => ({
+      lowered,
+      partitions: partitions(lowered.problem, arch.cores).map((part) => {
+        const key = problemKey(part.problem);
+        if (!searches.has(key)) searches.set(key, part.problem);
+        return { part, key };
+      }),
+    }));
+    return { work, read, written, roof: roofline(arch, peakMacs, work, read + written), nests };
+  });
+  return { layers, searches };
+}
