@@ -14,7 +14,7 @@ import { Redis } from 'ioredis';
 import { loadLayer } from '../src/api/mapping.js';
 import { evaluatePoint, explore, EXPLORE_MAPPER_DEFAULTS, type ExploreOptions } from '../src/explore/explore.js';
 import { loadSpace } from '../src/explore/space.js';
-import { QueueCoordinator } from '../src/queue/coordinator.js';
+import { queueCoordinator } from '../src/api/queue.js';
 import { contextHash, decodeResult, encodeResult } from '../src/queue/jobs.js';
 import { accelmapVersion } from '../src/util/provenance.js';
 import { openStore } from '../src/store/store.js';
@@ -62,7 +62,7 @@ async function localRun(seed: number): Promise<{ s: number; front: string }> {
 /** The same through the queue with `n` fresh worker processes (warmed the same way); also the Redis commands per design, by command. */
 async function queueRun(n: number, seed: number): Promise<{ s: number; front: string; perCommand: (readonly [string, number])[] }> {
   const ps = await workers(n);
-  const coordinator = await QueueCoordinator.connect(redis.url);
+  const coordinator = await queueCoordinator(redis.url);
   try {
     await explore(space, workloads, { ...options, budget: 1, seed: 99, evaluator: coordinator });
     const before = await commands();

@@ -25,7 +25,7 @@
  * - the mapper: {@link searchMapping} (one loop nest), {@link mapNetwork} (a whole graph);
  * - planners: {@link planMemory}, {@link planScale};
  * - design-space exploration: {@link loadSpace}, {@link explore}, with results kept by {@link openStore};
- *   distributed over BullMQ workers on Redis by {@link QueueCoordinator} and {@link startQueueWorker};
+ *   distributed over BullMQ workers on Redis by {@link queueCoordinator} and {@link queueWorker};
  * - other tools: {@link simulateSystolic}, {@link replayScaleSim}, {@link readScaleSim}, {@link readTimeloop}.
  *
  * @packageDocumentation
@@ -79,8 +79,9 @@ export { DESIGN_STRATEGIES, type DesignStrategy } from './explore/search.js';
 export { loadSuite, type SuiteEntry } from './explore/suite.js';
 export { powerModel, powerAt, type PowerModel } from './explore/power.js';
 export { paretoFront, hypervolume } from './explore/pareto.js';
-export { QueueCoordinator, type QueueCoordinatorOptions, type CoordinatorEvent } from './queue/coordinator.js';
-export { startQueueWorker, type QueueWorker, type QueueWorkerOptions, type WorkerEvent, type WorkerSummary } from './queue/worker.js';
+export { queueCoordinator, queueWorker } from './api/queue.js';
+export type { QueueCoordinator, QueueCoordinatorOptions, CoordinatorEvent } from './queue/coordinator.js';
+export type { QueueWorker, QueueWorkerOptions, WorkerEvent, WorkerSummary } from './queue/worker.js';
 export { openStore, ResultsStore, type StoredDesign, type StoredLayer, type StoredWorkload } from './store/store.js';
 
 // Other tools: SCALE-Sim's systolic array, Timeloop's inputs

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Queue, QueueEvents } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
-import { EXPLORE_MAPPER_DEFAULTS, explore, loadLayer, loadSpace, openStore, QueueCoordinator, startQueueWorker, type ExploreOptions, type WorkerEvent } from '../src/index.js';
+import { EXPLORE_MAPPER_DEFAULTS, explore, loadLayer, loadSpace, openStore, queueCoordinator, queueWorker, type ExploreOptions, type WorkerEvent } from '../src/index.js';
 import { QUEUE_NAME, contextHash } from '../src/queue/jobs.js';
 import { accelmapVersion } from '../src/util/provenance.js';
 import { cli, cliJson } from './cli-helpers.js';
@@ -89,7 +89,7 @@ describe.skipIf(missing !== '')('explore on BullMQ workers', () => {
     const url = await redisDb(3);
     const localResult = await localRun();
     let evaluated = 0;
-    const worker = await startQueueWorker(url, { concurrency: 2, onEvent: (e) => void (e.kind === 'completed' && evaluated++) });
+    const worker = await queueWorker(url, { concurrency: 2, onEvent: (e) => void (e.kind === 'completed' && evaluated++) });
     cleanup.push(() => worker.close());
     const db = tempDb();
     const coordinator = cliProcess('explore', ...ARGS, '--queue', url, '--store', db);
@@ -118,7 +118,7 @@ describe.skipIf(missing !== '')('explore on BullMQ workers', () => {
     cleanup.push(() => queue.close());
     await queue.add('design', { context: 'nope', design: [0, 'x'] }, { jobId: 'malformed', attempts: 3 });
     const seen: WorkerEvent[] = [];
-    const worker = await startQueueWorker(url, { exitWhenIdle: true, idleSeconds: 3, onEvent: (e) => seen.push(e) });
+    const worker = await queueWorker(url, { exitWhenIdle: true, idleSeconds: 3, onEvent: (e) => seen.push(e) });
     while (!seen.some((e) => e.kind === 'failed')) await sleep(20);
     const failed = seen.filter((e) => e.kind === 'failed');
     expect(failed).toHaveLength(1);
@@ -130,7 +130,7 @@ describe.skipIf(missing !== '')('explore on BullMQ workers', () => {
     const space = loadSpace('test/fixtures/spaces/tiny.yaml');
     const workloads = [{ name: 'conv', workload: loadLayer(LAYER), options: {} }];
     const options: ExploreOptions = { objectives: ['latency', 'energy'], strategy: 'nsga2', budget: 4, population: 2, seed: 2, mapper: { ...EXPLORE_MAPPER_DEFAULTS, budget: { evaluations: 40 } } };
-    const coordinator = await QueueCoordinator.connect(url);
+    const coordinator = await queueCoordinator(url);
     const r = await explore(space, workloads, { ...options, evaluator: coordinator }).finally(() => coordinator.close());
     expect(r).toEqual(await explore(space, workloads, options));
     // a well-formed job of that run whose hash is not its design's
@@ -156,8 +156,8 @@ describe.skipIf(redisServerMissing !== '')('explore when Redis goes away', () =>
     const file = tempDb();
     const store = openStore(file);
     const lines: string[] = [];
-    const workers = await Promise.all([0, 1].map(() => startQueueWorker(redis.url, { lockSeconds: 2 })));
-    const coordinator = await QueueCoordinator.connect(redis.url, { checkSeconds: 1, onEvent: (e) => lines.push(e.kind) });
+    const workers = await Promise.all([0, 1].map(() => queueWorker(redis.url, { lockSeconds: 2 })));
+    const coordinator = await queueCoordinator(redis.url, { checkSeconds: 1, onEvent: (e) => lines.push(e.kind) });
     try {
       const restarted = (async () => {
         while (storedRows(file).designs < 2) await sleep(10);
@@ -185,8 +185,8 @@ describe.skipIf(redisServerMissing !== '')('explore when Redis goes away', () =>
     const redis = await PrivateRedis.start();
     const file = tempDb();
     const store = openStore(file);
-    const worker = await startQueueWorker(redis.url, { lockSeconds: 2 });
-    const coordinator = await QueueCoordinator.connect(redis.url, { giveUpSeconds: 1 });
+    const worker = await queueWorker(redis.url, { lockSeconds: 2 });
+    const coordinator = await queueCoordinator(redis.url, { giveUpSeconds: 1 });
     let before = 0;
     try {
       const gone = (async () => {
@@ -200,7 +200,7 @@ describe.skipIf(redisServerMissing !== '')('explore when Redis goes away', () =>
       expect(kept.designs).toBeGreaterThanOrEqual(before);
       expect(kept.designs).toBeLessThan(8);
       await redis.up();
-      const again = await QueueCoordinator.connect(redis.url);
+      const again = await queueCoordinator(redis.url);
       const r = await explore(space, workloads, { ...options, store, evaluator: again }).finally(() => again.close());
       expect(r.fromStore).toBe(kept.designs);
       expect(r.front).toEqual((await localRun()).front);

@@ -1,3 +1,4 @@
+import { queueCoordinator } from '../api/queue.js';
 import type { CoordinatorEvent, QueueCoordinator } from '../queue/coordinator.js';
 import type { WorkerEvent } from '../queue/worker.js';
 import { redacted } from '../queue/url.js';
@@ -34,9 +35,8 @@ export function workerLine(e: WorkerEvent): string | undefined {
   }
 }
 
-/** Connects a coordinator to the queue at `url` (the queue code is loaded only when asked for), its events written on stderr. */
-export async function queueCoordinator(url: string, io: Io, progress: boolean): Promise<QueueCoordinator> {
-  const { QueueCoordinator } = await import('../queue/coordinator.js');
+/** Connects a coordinator to the queue at `url`, its events written on stderr. */
+export async function stderrCoordinator(url: string, io: Io, progress: boolean): Promise<QueueCoordinator> {
   if (progress) io.err(`explore: designs go to the workers of ${redacted(url)} (accelmap worker --queue …)`);
-  return QueueCoordinator.connect(url, { onEvent: (e) => io.err(`explore: ${coordinatorLine(e)}`) });
+  return queueCoordinator(url, { onEvent: (e) => io.err(`explore: ${coordinatorLine(e)}`) });
 }

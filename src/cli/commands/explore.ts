@@ -13,7 +13,7 @@ import { loadGraph } from '../../workload/load.js';
 import { queueUrl } from '../../queue/url.js';
 import { oneOf, positiveInt } from '../flags.js';
 import { toJson, type Io } from '../io.js';
-import { queueCoordinator } from '../queue-events.js';
+import { stderrCoordinator } from '../queue-events.js';
 import { addModelOptions, loadOptions, type ModelFlags } from '../model-options.js';
 
 interface ExploreFlags extends ModelFlags {
@@ -96,7 +96,7 @@ export function registerExplore(program: Command, io: Io): void {
     if (opts.progress) io.err(`explore ${space.name}: ${space.knobs.length} knobs, ${spaceSize(space)} designs before constraints; ${opts.strategy}, budget ${budgetText}; mapper ${mapper.strategy}, ${opts.mapBudget} evaluations per loop nest (--map-budget)`);
     const progress = stderrProgress('explore', opts.progress);
     const start = Date.now();
-    const evaluator = opts.queue ? await queueCoordinator(opts.queue, io, opts.progress) : undefined;
+    const evaluator = opts.queue ? await stderrCoordinator(opts.queue, io, opts.progress) : undefined;
     try {
       const result = await explore(space, workloads, {
         objectives: opts.objectives, strategy: opts.strategy, budget: designs, seconds, seed: opts.seed, population: opts.population, mapper, threads: opts.threads, store, evaluator,

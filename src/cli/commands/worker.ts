@@ -1,4 +1,5 @@
 import { Option, type Command } from 'commander';
+import { queueWorker } from '../../api/queue.js';
 import { queueUrl, redacted } from '../../queue/url.js';
 import { stderrProgress } from '../../util/progress.js';
 import { positiveInt, positiveNumber } from '../flags.js';
@@ -25,10 +26,9 @@ export function registerWorker(program: Command, io: Io): void {
     .addOption(new Option('--lock <seconds>', "a job's lock: how long a job of a worker that died waits before another worker takes it").argParser(positiveNumber('--lock')).default(30))
     .option('--no-progress', 'no progress on stderr')
     .action(async (opts: WorkerFlags) => {
-      const { startQueueWorker } = await import('../../queue/worker.js');
       const progress = stderrProgress('worker', opts.progress);
       let completed = 0;
-      const worker = await startQueueWorker(opts.queue, {
+      const worker = await queueWorker(opts.queue, {
         concurrency: opts.concurrency, exitWhenIdle: opts.exitWhenIdle, idleSeconds: opts.idle, lockSeconds: opts.lock,
         onEvent: (e) => {
           if (e.kind === 'completed') return progress.update(`${++completed} designs done (last ${e.hash.slice(0, 10)} in ${e.seconds.toFixed(2)} s)`);
