@@ -6,7 +6,8 @@ import Database from 'better-sqlite3';
 import { Queue, QueueEvents } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EXPLORE_MAPPER_DEFAULTS, explore, loadLayer, loadSpace, openStore, queueCoordinator, queueWorker, type ExploreOptions, type WorkerEvent } from '../src/index.js';
-import { QUEUE_NAME, contextHash } from '../src/queue/jobs.js';
+import { JOB_OPTIONS, QUEUE_NAME, contextHash, contextKey, decodeResult, jobId } from '../src/queue/jobs.js';
+import { designHash } from '../src/explore/explore.js';
 import { accelmapVersion } from '../src/util/provenance.js';
 import { cli, cliJson } from './cli-helpers.js';
 import { PrivateRedis, redisDb, redisMissing, redisServerMissing } from './redis-helpers.js';
@@ -110,6 +111,29 @@ describe.skipIf(missing !== '')('explore on BullMQ workers', () => {
     expect(run.front).toEqual(localResult.front);
     expect(storedRows(db).perHash).toEqual(Array(8).fill(1));
     expect(evaluated, `${finishedMeanwhile} finished while no coordinator ran`).toBe(8);
+  }, 60_000);
+
+  it('retries a failed attempt after a backoff: a job whose run context is not in Redis yet completes once it is', async () => {
+    const url = await redisDb(4);
+    const queue = new Queue(QUEUE_NAME, { connection: { url } as never });
+    cleanup.push(() => queue.close());
+    const space = loadSpace('test/fixtures/spaces/tiny.yaml');
+    const context = { space, workloads: [{ name: 'conv', workload: loadLayer(LAYER), options: {} }], mapper: { ...EXPLORE_MAPPER_DEFAULTS, budget: { evaluations: 40 } }, version: accelmapVersion() };
+    const payload = { context: contextHash(context), hash: designHash(context, [1, 0, 1]), design: [1, 0, 1] };
+    await queue.add('design', payload, { ...JOB_OPTIONS, jobId: jobId(payload) });
+    const seen: WorkerEvent[] = [];
+    const worker = await queueWorker(url, { onEvent: (e) => seen.push(e) });
+    cleanup.push(() => worker.close());
+    while (!seen.some((e) => e.kind === 'failed')) await sleep(20);
+    expect(seen).toEqual([{ kind: 'failed', jobId: jobId(payload), final: false, reason: `the context ${payload.context} is not in Redis` }]);
+    await (await queue.client).set(contextKey(payload.context), JSON.stringify(context));
+    const retried = performance.now();
+    while (!seen.some((e) => e.kind === 'completed')) await sleep(20);
+    expect((performance.now() - retried) / 1000, 'the first backoff is 1 s').toBeLessThan(3);
+    const job = await queue.getJob(jobId(payload));
+    expect(job?.attemptsMade).toBe(2);
+    const result = decodeResult(job?.returnvalue);
+    expect(result?.record).toMatchObject({ hash: payload.hash, knobs: { pe_x: 14, glb: '32KiB', clock: '400MHz' }, status: 'ok' });
   }, 60_000);
 
   it('moves a malformed job to the failed set with one clear error, and the worker goes on', async () => {
