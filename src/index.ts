@@ -26,6 +26,7 @@
  * - planners: {@link planMemory}, {@link planScale};
  * - design-space exploration: {@link loadSpace}, {@link explore}, with results kept by {@link openStore};
  *   distributed over BullMQ workers on Redis by {@link queueCoordinator} and {@link queueWorker};
+ * - the VTA backend: {@link compileForVta}, {@link runOnVta};
  * - other tools: {@link simulateSystolic}, {@link replayScaleSim}, {@link readScaleSim}, {@link readTimeloop}.
  *
  * @packageDocumentation
@@ -38,6 +39,9 @@ export type { Graph, Node, Tensor, TensorType, TensorKind, TensorValue, Phase, A
 export { OP_CLASSES, type OpClass } from './workload/op.js';
 export type { CountTotals, NodeCounts } from './workload/counts.js';
 export type { OptimizerName } from './workload/ops/optimizer.js';
+export { ZOO as ZOO_MODELS } from './workload/zoo/index.js';
+export type { ZooEntry } from './workload/zoo/types.js';
+export { compileGraph, type CompileOptions, type Compiled } from './compile/index.js';
 
 // Characterization
 export { profile, compare, DEFAULT_DEVICE, type DeviceRef, type ProfileOptions, type CompareOptions, type Comparison } from './api/characterize.js';
@@ -93,6 +97,12 @@ export type { ScaleSimLayer, SramSpan as ScaleSimSramSpan } from './interop/scal
 export type { DramStream as ScaleSimDramStream } from './interop/scalesim/buffers.js';
 export type { TimeloopStats, TimeloopLevelStats, TimeloopDataSpaceStats } from './interop/timeloop/stats.js';
 export type { ErtMode } from './interop/timeloop/ert.js';
+
+// The VTA backend: int8 compilation, simulation and schedule tuning
+export { compileForVta, runOnVta, type VtaCompileOptions, type VtaCompileResult } from './api/vta.js';
+export { loadVtaTarget, type VtaTarget } from './targets/vta/spec.js';
+export { TuningLog, type TuningRecord } from './targets/vta/tune.js';
+export type { LayerFigures as VtaLayerFigures, VtaCompiled } from './targets/vta/compile.js';
 
 // Errors and progress
 export { AccelmapError, isAccelmapError, type ErrorCode, type ErrorLocation } from './util/errors.js';

@@ -22,6 +22,7 @@ export const EXAMPLES: Record<string, string[]> = {
   explore: ['accelmap explore conv:K=16,C=16,P=8,Q=8,R=3,S=3 --space presets/spaces/eyeriss.yaml --budget 20', 'accelmap explore resnet18 --space presets/spaces/eyeriss.yaml --budget 100 --store results.db --json', 'accelmap explore resnet18 --space presets/spaces/eyeriss.yaml --budget 1000 --store results.db --queue redis://127.0.0.1:6379'],
   worker: ['accelmap worker --queue redis://127.0.0.1:6379 --concurrency 16', 'accelmap worker --queue rediss://:PASSWORD@redis.example.org:6380 --exit-when-idle'],
   results: ['accelmap results results.db --pareto', 'accelmap results results.db --csv > designs.csv', 'accelmap results results.db --out front.html'],
+  serve: ['accelmap serve', 'accelmap serve --port 9000 --data-dir ui-data --jobs 4 --max-upload 64MB', 'accelmap serve --host 0.0.0.0 --allow-remote'],
   'compress-demo': ['accelmap compress-demo', 'accelmap compress-demo --json'],
   vta: ['accelmap vta --dense 64x256x128', 'accelmap vta --dense 256x64x64 --virtual-threads 2 --set dma.bytesPerCycle=16 --out vta-prog --json'],
 };

@@ -23,6 +23,7 @@ import { registerQuantize } from './commands/quantize.js';
 import { registerExplore } from './commands/explore.js';
 import { registerResults } from './commands/results.js';
 import { registerWorker } from './commands/worker.js';
+import { registerServe } from './commands/serve.js';
 
 /** Every command registers itself here, one line each. */
 const COMMANDS: ((program: Command, io: Io) => void)[] = [
@@ -45,6 +46,7 @@ const COMMANDS: ((program: Command, io: Io) => void)[] = [
   registerExplore,
   registerResults,
   registerWorker,
+  registerServe,
 ];
 
 export function buildProgram(io: Io): Command {
