@@ -1,6 +1,6 @@
 import { parentPort } from 'node:worker_threads';
 import { evaluatePoint, type DesignPoint, type ExplorationContext, type MappingCache } from '../explore/explore.js';
-import { postedError } from '../util/worker-thread.js';
+import { postedError } from '../util/posted-error.js';
 import { encodeResult } from './jobs.js';
 
 /**

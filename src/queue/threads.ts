@@ -1,8 +1,8 @@
-import { fileURLToPath } from 'node:url';
 import type { Worker } from 'node:worker_threads';
 import type { DesignPoint, ExplorationContext } from '../explore/explore.js';
 import { AccelmapError, type ErrorCode } from '../util/errors.js';
-import { startWorkerThread, type PostedError } from '../util/worker-thread.js';
+import type { PostedError } from '../util/posted-error.js';
+import { startWorker } from '../util/worker.js';
 import type { EvaluateRequest } from './evaluate.worker.js';
 import type { JobResult } from './jobs.js';
 
@@ -27,7 +27,7 @@ export class EvaluationThreads {
   constructor(readonly size: number) {}
 
   private start(): Thread {
-    const t: Thread = { worker: startWorkerThread('queue/evaluate', fileURLToPath(import.meta.url).endsWith('.ts')), contexts: new Set() };
+    const t: Thread = { worker: startWorker('queue/evaluate'), contexts: new Set() };
     t.worker.on('message', (msg: { id: number; result?: JobResult; error?: PostedError }) => {
       const p = t.pending;
       if (!p || p.id !== msg.id) return;
