@@ -27,6 +27,7 @@
  *   {@link assembleNetwork} (each replaceable by a user's own, since all pass plain data);
  * - planners: {@link planMemory}, {@link planScale};
  * - design-space exploration: {@link loadSpace}, {@link explore}, with results kept by {@link openStore};
+ *   distributed over BullMQ workers on Redis by {@link queueCoordinator} and {@link queueWorker};
  * - the VTA backend: {@link compileForVta}, {@link runOnVta};
  * - other tools: {@link simulateSystolic}, {@link replayScaleSim}, {@link readScaleSim}, {@link readTimeloop}.
  *
@@ -80,11 +81,14 @@ export { TOPOLOGY_NAMES, type TopologyName } from './scaleout/system.js';
 
 // Design-space exploration and its results store
 export { loadSpace, spaceSize, designKnobs, type DesignSpace, type Knob, type KnobValue, type Design } from './explore/space.js';
-export { explore, EXPLORE_OBJECTIVES, EXPLORE_MAPPER_DEFAULTS, type ExploreObjective, type ExploreOptions, type ExploreWorkload, type ExploreProgress, type ExploredDesign, type ExploreResult, type InnerMapper, type DesignStore } from './explore/explore.js';
+export { explore, EXPLORE_OBJECTIVES, EXPLORE_MAPPER_DEFAULTS, type ExploreObjective, type ExploreOptions, type ExploreWorkload, type ExploreProgress, type ExploredDesign, type ExploreResult, type InnerMapper, type DesignStore, type DesignEvaluator, type DesignPoint, type EvaluatedPoint, type ExplorationContext } from './explore/explore.js';
 export { DESIGN_STRATEGIES, type DesignStrategy } from './explore/search.js';
 export { loadSuite, type SuiteEntry } from './explore/suite.js';
 export { powerModel, powerAt, type PowerModel } from './explore/power.js';
 export { paretoFront, hypervolume } from './explore/pareto.js';
+export { queueCoordinator, queueWorker } from './api/queue.js';
+export type { QueueCoordinator, QueueCoordinatorOptions, CoordinatorEvent } from './queue/coordinator.js';
+export type { QueueWorker, QueueWorkerOptions, WorkerEvent, WorkerSummary } from './queue/worker.js';
 export { openStore, ResultsStore, type StoredDesign, type StoredLayer, type StoredWorkload } from './store/store.js';
 
 // Other tools: SCALE-Sim's systolic array, Timeloop's inputs
