@@ -11,13 +11,13 @@ import { alloc, type Value } from '../value.js';
  * needs no window copy, only a transpose; a depthwise one is a direct
  * window sum.
  */
-interface Conv2d {
+export interface Conv2d {
   N: number; C: number; K: number; G: number;
   H: number; W: number; P: number; Q: number; R: number; S: number;
   sh: number; sw: number; dh: number; dw: number; padT: number; padL: number;
 }
 
-function as2d(geo: ConvGeometry): Conv2d {
+export function as2d(geo: ConvGeometry): Conv2d {
   const two = geo.inSize.length === 2;
   const pick = (xs: number[], i: number, one: number) => (two ? xs[i]! : i === 0 ? one : xs[0]!);
   return {

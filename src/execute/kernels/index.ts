@@ -10,6 +10,7 @@ import { NORM_KERNELS, NORMALIZATION_KERNELS } from './normalization.js';
 import { POOL_KERNELS } from './pool.js';
 import { REDUCE_KERNELS } from './reduce.js';
 import { RNN_KERNELS } from './rnn.js';
+import { TRAINING_KERNELS } from './training.js';
 
 /** Every kernel of the reference executor. Adding one: a kernel in a file here and its list below. */
 export const kernels = new KernelRegistry();
@@ -17,7 +18,7 @@ export const kernels = new KernelRegistry();
 for (const k of [
   ...CONV_KERNELS, ...MATMUL_KERNELS, ...RNN_KERNELS,
   ...ELEMENTWISE_KERNELS, ...NORMALIZATION_KERNELS, ...NORM_KERNELS, ...POOL_KERNELS, ...REDUCE_KERNELS,
-  ...MOVEMENT_KERNELS, ...INDEXING_KERNELS, ...GENERATE_KERNELS, ...FUSED_KERNELS, ...LAYOUT_KERNELS,
+  ...MOVEMENT_KERNELS, ...INDEXING_KERNELS, ...GENERATE_KERNELS, ...FUSED_KERNELS, ...LAYOUT_KERNELS, ...TRAINING_KERNELS,
 ]) {
   kernels.register(k);
 }
