@@ -8,8 +8,8 @@ import { as2d, type Conv2d } from './conv.js';
 
 /**
  * The gradient ops of training graphs (workload/train): element-wise
- * derivatives, SumToShape, global-pool and convolution gradients, and the
- * MSE loss with its gradient — enough to run a training step's forward and
+ * derivatives, SumToShape, global-pool and convolution gradients (the
+ * losses are in loss.ts) — enough to run a training step's forward and
  * backward passes, so that compiler passes on training graphs are checked
  * by running them. Optimizer updates act by side effect and are not run.
  */
@@ -129,29 +129,4 @@ const convGradWeight = defineKernel<ConvGradWeightAttrs>('ConvGradWeight', (call
   return [out];
 });
 
-type Reduction = { reduction: 'mean' | 'sum' | 'none' };
-
-/** (p − t)², reduced as asked. */
-const mseLoss = defineKernel<Reduction>('MSELoss', (call) => {
-  const p = input(call, 0).data, t = input(call, 1).data;
-  const out = alloc(call.outputs[0]!.shape, call.outputs[0]!.dtype);
-  let sum = 0;
-  for (let i = 0; i < p.length; i++) {
-    const e = (p[i]! - t[i]!) ** 2;
-    if (call.attrs.reduction === 'none') out.data[i] = e;
-    sum += e;
-  }
-  if (call.attrs.reduction !== 'none') out.data[0] = call.attrs.reduction === 'mean' ? sum / p.length : sum;
-  return [out];
-});
-
-/** dP = dLoss · 2(p − t), divided by the element count for a mean. */
-const mseLossGrad = defineKernel<Reduction>('MSELossGrad', (call) => {
-  const g = input(call, 0).data, p = input(call, 1).data, t = input(call, 2).data;
-  const out = alloc(call.outputs[0]!.shape, call.outputs[0]!.dtype);
-  const scale = call.attrs.reduction === 'mean' ? 2 / p.length : 2;
-  for (let i = 0; i < p.length; i++) out.data[i] = g[call.attrs.reduction === 'none' ? i : 0]! * scale * (p[i]! - t[i]!);
-  return [out];
-});
-
-export const TRAINING_KERNELS: Kernel[] = [elementwiseGrad, sumToShape, poolGrad, convGradInput, convGradWeight, mseLoss, mseLossGrad];
+export const TRAINING_KERNELS: Kernel[] = [elementwiseGrad, sumToShape, poolGrad, convGradInput, convGradWeight];
