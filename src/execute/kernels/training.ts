@@ -4,7 +4,7 @@ import type { PoolGradAttrs } from '../../workload/ops/pool_grad.js';
 import { alignedStrides } from '../broadcast.js';
 import { defineKernel, input, unsupported, type Kernel, type KernelCall } from '../kernel.js';
 import { alloc, type Value } from '../value.js';
-import { as2d, type Conv2d } from './conv.js';
+import { as2d, eachTap, type Conv2d } from './conv.js';
 
 /**
  * The gradient ops of training graphs (workload/train): element-wise
@@ -73,33 +73,6 @@ const poolGrad = defineKernel<PoolGradAttrs>('PoolGrad', (call) => {
   for (let i = 0; i < out.data.length; i++) out.data[i] = dy[Math.floor(i / plane)]! / plane;
   return [out];
 });
-
-/** Visits every (image, group-local filter, input channel, output pixel, tap) of a convolution with its input and output offsets. */
-function eachTap(d: Conv2d, visit: (xAt: number, wAt: number, yAt: number) => void): void {
-  const { N, C, K, G, H, W, P, Q, R, S, sh, sw, dh, dw, padT, padL } = d;
-  const Cg = C / G, Kg = K / G;
-  for (let n = 0; n < N; n++) {
-    for (let k = 0; k < K; k++) {
-      const g = Math.floor(k / Kg);
-      for (let c = 0; c < Cg; c++) {
-        const xPlane = (n * C + g * Cg + c) * H * W, wBase = (k * Cg + c) * R * S;
-        for (let p = 0; p < P; p++) {
-          for (let q = 0; q < Q; q++) {
-            const yAt = ((n * K + k) * P + p) * Q + q;
-            for (let r = 0; r < R; r++) {
-              const ih = p * sh - padT + r * dh;
-              if (ih < 0 || ih >= H) continue;
-              for (let s = 0; s < S; s++) {
-                const iw = q * sw - padL + s * dw;
-                if (iw >= 0 && iw < W) visit(xPlane + ih * W + iw, wBase + r * S + s, yAt);
-              }
-            }
-          }
-        }
-      }
-    }
-  }
-}
 
 function geometry2d(call: KernelCall<any>, x: { shape: number[] }, w: { shape: number[] }): Conv2d {
   const geo = convGeometry({ shape: x.shape, dtype: 'float32' }, { shape: w.shape, dtype: 'float32' }, call.attrs);
