@@ -5,7 +5,7 @@
 // package's `exports`; incremental, so a second run costs a few seconds).
 import { build } from 'esbuild';
 import asc from 'assemblyscript/asc';
-import { readdirSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 
 // The constants the kernel and its host share, written out for each side from
@@ -88,6 +88,30 @@ await build({
   sourcemap: 'linked',
   logLevel: 'warning',
 });
+
+// The web app (web/: Preact, ECharts, dagre) bundled by Vite into dist/web,
+// which `accelmap serve` serves; skipped when nothing under web/ is newer
+// than the last bundle.
+function newest(dir) {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = `${dir}/${e.name}`;
+    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+  }
+  return t;
+}
+const webIndex = 'dist/web/index.html';
+if (existsSync('web') && (!existsSync(webIndex) || statSync(webIndex).mtimeMs < newest('web'))) {
+  const vite = await import('vite');
+  await vite.build({
+    configFile: false,
+    root: 'web',
+    base: '/',
+    logLevel: 'warn',
+    esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
+    build: { outDir: '../dist/web', emptyOutDir: true, reportCompressedSize: false, chunkSizeWarningLimit: 2048 },
+  });
+}
 
 if (process.argv.includes('--types')) {
   const tsc = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.types.json'], { stdio: 'inherit' });

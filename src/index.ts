@@ -22,9 +22,12 @@
  * - workloads: {@link loadGraph}, {@link toTraining};
  * - characterization: {@link profile}, {@link compare};
  * - accelerators and one mapping's cost: {@link loadArch}, {@link loadLayer}, {@link evaluate};
- * - the mapper: {@link searchMapping} (one loop nest), {@link mapNetwork} (a whole graph);
+ * - the mapper: {@link searchMapping} (one loop nest), {@link mapNetwork} (a whole graph), or
+ *   its four stages one by one: {@link planNetwork}, {@link searchNetwork}, {@link pickNetwork},
+ *   {@link assembleNetwork} (each replaceable by a user's own, since all pass plain data);
  * - planners: {@link planMemory}, {@link planScale};
  * - design-space exploration: {@link loadSpace}, {@link explore}, with results kept by {@link openStore};
+ * - the VTA backend: {@link compileForVta}, {@link runOnVta};
  * - other tools: {@link simulateSystolic}, {@link replayScaleSim}, {@link readScaleSim}, {@link readTimeloop}.
  *
  * @packageDocumentation
@@ -37,6 +40,9 @@ export type { Graph, Node, Tensor, TensorType, TensorKind, TensorValue, Phase, A
 export { OP_CLASSES, type OpClass } from './workload/op.js';
 export type { CountTotals, NodeCounts } from './workload/counts.js';
 export type { OptimizerName } from './workload/ops/optimizer.js';
+export { ZOO as ZOO_MODELS } from './workload/zoo/index.js';
+export type { ZooEntry } from './workload/zoo/types.js';
+export { compileGraph, type CompileOptions, type Compiled } from './compile/index.js';
 
 // Characterization
 export { profile, compare, DEFAULT_DEVICE, type DeviceRef, type ProfileOptions, type CompareOptions, type Comparison } from './api/characterize.js';
@@ -55,10 +61,11 @@ export type { Directive } from './mapping/directives.js';
 
 // The mapper
 export { searchMapping, MAP_DEFAULTS, type SearchSettings, type SearchMappingOptions, type LayerMapping } from './api/mapping.js';
-export { mapNetwork, type MapNetworkOptions } from './api/network.js';
+export { mapNetwork, planNetwork, searchNetwork, pickNetwork, assembleNetwork, type MapNetworkOptions, type PlanNetworkOptions, type SearchNetworkOptions } from './api/network.js';
+export type { NetworkPlan, LayerPlan, NestPlan, PartitionPlan, Roofline, Searched, NestSearch, FoundMapping, SearchFailure, Picked, Partition, PartitionKind, LayerWork } from './api/network.js';
 export { DATAFLOW_CHOICES, type DataflowChoice } from './search/dataflows.js';
 export { STRATEGIES, type Strategy, type Budget } from './search/search.js';
-export type { NetworkResult, LayerResult, ProblemResult, DataflowCost } from './network/map.js';
+export type { NetworkResult, LayerResult, ProblemResult, DataflowCost, LayerTotals } from './network/map.js';
 
 // Planners
 export { planMemory, planScale, SCALE_DEFAULTS, type PlanMemoryOptions, type MemoryPlanResult, type PlanScaleOptions, type LayerSeconds } from './api/planning.js';
@@ -89,6 +96,12 @@ export type { ScaleSimLayer, SramSpan as ScaleSimSramSpan } from './interop/scal
 export type { DramStream as ScaleSimDramStream } from './interop/scalesim/buffers.js';
 export type { TimeloopStats, TimeloopLevelStats, TimeloopDataSpaceStats } from './interop/timeloop/stats.js';
 export type { ErtMode } from './interop/timeloop/ert.js';
+
+// The VTA backend: int8 compilation, simulation and schedule tuning
+export { compileForVta, runOnVta, type VtaCompileOptions, type VtaCompileResult } from './api/vta.js';
+export { loadVtaTarget, type VtaTarget } from './targets/vta/spec.js';
+export { TuningLog, type TuningRecord } from './targets/vta/tune.js';
+export type { LayerFigures as VtaLayerFigures, VtaCompiled } from './targets/vta/compile.js';
 
 // Errors and progress
 export { AccelmapError, isAccelmapError, type ErrorCode, type ErrorLocation } from './util/errors.js';

@@ -51,6 +51,8 @@ describe.skipIf(npmMissing !== '')('the packed package', () => {
     expect(files).toContain('dist/index.js');
     expect(files).toContain('dist/types/index.d.ts');
     expect(files).toContain('dist/search/search.worker.js');
+    expect(files).toContain('dist/serve/job.worker.js');
+    expect(files).toContain('dist/web/index.html');
     expect(files).toContain('presets/arch/eyeriss.yaml');
     // Nothing a user does not run: no sources, tests, source maps or build state.
     expect(files.filter((f) => /^(src|test|bench|scripts|assembly|docs)\/|\.test\.|\.map$|tsbuildinfo/.test(f))).toEqual([]);

@@ -21,6 +21,7 @@ export const EXAMPLES: Record<string, string[]> = {
   quantize: ['accelmap quantize resnet18 --precision int8', 'accelmap quantize mobilenet_v2 --precision int4 --calibrate 4 --json', 'accelmap quantize --demo --out accuracy.html'],
   explore: ['accelmap explore conv:K=16,C=16,P=8,Q=8,R=3,S=3 --space presets/spaces/eyeriss.yaml --budget 20', 'accelmap explore resnet18 --space presets/spaces/eyeriss.yaml --budget 100 --store results.db --json'],
   results: ['accelmap results results.db --pareto', 'accelmap results results.db --csv > designs.csv', 'accelmap results results.db --out front.html'],
+  serve: ['accelmap serve', 'accelmap serve --port 9000 --data-dir ui-data --jobs 4 --max-upload 64MB', 'accelmap serve --host 0.0.0.0 --allow-remote'],
   'compress-demo': ['accelmap compress-demo', 'accelmap compress-demo --json'],
   vta: ['accelmap vta --dense 64x256x128', 'accelmap vta --dense 256x64x64 --virtual-threads 2 --set dma.bytesPerCycle=16 --out vta-prog --json'],
 };

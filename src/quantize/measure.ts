@@ -140,7 +140,8 @@ export function measureQuantization(graph: Graph, feeds: Feeds, params: ParamSou
   return { layers, outputs, weightBytesFp32, weightBytes, activations };
 }
 
-function agreement(name: string, ref: Value, q: Value): OutputAgreement {
+/** How a quantized output agrees with the fp32 one: top-1 over the batch rows, largest absolute error, SQNR. */
+export function agreement(name: string, ref: Value, q: Value): OutputAgreement {
   const cols = ref.shape.at(-1) ?? 1;
   const rows = ref.data.length / Math.max(1, cols);
   let agree = 0;

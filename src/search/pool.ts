@@ -1,33 +1,15 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { AccelmapError, type ErrorCode } from '../util/errors.js';
-import { packageRoot } from '../util/paths.js';
+import { startWorker } from '../util/worker.js';
 import { runTask, type JobOutcome, type SearchTask } from './job.js';
 
 /**
  * Runs search tasks on worker threads (or in this thread for one thread),
  * from one queue: an idle worker takes the next task, urgent ones first.
- * From the built package the worker is dist/search/search.worker.js; from
- * the sources (tests) it is the .ts file, imported after registering tsx's
- * loader inside the worker.
  */
 interface Pending {
   resolve(r: JobOutcome): void;
   reject(e: Error): void;
-}
-
-function startWorker(): Worker {
-  const here = fileURLToPath(import.meta.url);
-  if (here.endsWith('.ts')) {
-    const entry = pathToFileURL(join(packageRoot(), 'src', 'search', 'search.worker.ts')).href;
-    const boot = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
-    return new Worker(boot, { eval: true });
-  }
-  const built = join(packageRoot(), 'dist', 'search', 'search.worker.js');
-  if (!existsSync(built)) throw new Error(`worker bundle missing: ${built} (run npm run build)`);
-  return new Worker(built);
 }
 
 export class SearchPool {
@@ -41,7 +23,7 @@ export class SearchPool {
 
   /** Workers start when there is a job for them, so a large thread count costs nothing beyond the jobs. */
   private addWorker(): void {
-    const w = startWorker();
+    const w = startWorker('search/search');
     w.on('message', (msg: { id: number; result?: JobOutcome; error?: { message: string; code?: string; hint?: string } }) => {
       const p = this.pending.get(msg.id)!;
       this.pending.delete(msg.id);

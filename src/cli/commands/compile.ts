@@ -8,8 +8,9 @@ import { loadGraph } from '../../workload/load.js';
 import { positiveInt } from '../flags.js';
 import { toJson, type Io } from '../io.js';
 import { addModelOptions, loadOptions, type ModelFlags } from '../model-options.js';
+import { addVtaOptions, compileVtaCommand, type VtaFlags } from './compile-vta.js';
 
-interface CompileFlags extends ModelFlags {
+interface CompileFlags extends ModelFlags, VtaFlags {
   passes?: string;
   dumpAfter?: string[];
   block: number;
@@ -33,14 +34,16 @@ function fusedGroups(g: Graph) {
 export function registerCompile(program: Command, io: Io): void {
   const cmd = program
     .command('compile')
-    .description(`run the graph compiler's passes on a model (${PASSES.map((p) => p.name).join(', ')}) and compare the graph before and after`)
+    .description(`run the graph compiler's passes on a model (${PASSES.map((p) => p.name).join(', ')}) and compare the graph before and after; with --target vta, compile its int8 graph to VTA programs`)
     .argument('<model>', 'zoo model name or .onnx file')
     .option('--passes <list>', `passes to run, comma-separated (default: ${DEFAULT_PASSES.join(',')}; layout only when named)`, list)
     .option('--block <n>', 'channel block of the layout pass (NCHW[n]c)', positiveInt('--block'), 16)
     .option('--dump-after <pass>', 'print the graph after this pass (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--arch <arch>', 'accelerator whose vector unit prices the ops without MACs', 'eyeriss')
     .option('--json', 'print JSON');
+  addVtaOptions(cmd);
   addModelOptions(cmd).action((model: string, opts: CompileFlags) => {
+    if (opts.target) return compileVtaCommand(model, opts, io);
     const arch = loadArch(opts.arch);
     const graph = loadGraph(model, loadOptions(opts));
     const c = compileGraph(graph, { passes: opts.passes as unknown as string[] | undefined, dumpAfter: opts.dumpAfter, block: opts.block });

@@ -65,7 +65,7 @@ describe('VTA dense lowering', () => {
         const t = loadVtaTarget('vta', [`dma.bytesPerCycle=${p.bytesPerCycle}`, `dma.latency=${p.latency}`, `alu.initiationInterval=${p.ii}`, `batch=${p.batch}`, 'buffers.input=1KiB', 'buffers.acc=2KiB']);
         const shape = { m: p.rows * p.batch, k: p.kb * 16, n: p.nb * 16 };
         const maxRows = Math.min(Math.floor(Math.floor(1024 / (16 * p.batch) / p.vt) / p.kb), Math.floor(Math.floor(2048 / (64 * p.batch) / p.vt) / p.nb), p.rows);
-        const lowering = lowerDense(t, shape, { virtualThreads: p.vt, tileRows: 1 + Math.floor(p.tileFrac * (maxRows - 1)), epilogue: p.epilogue });
+        const lowering = lowerDense(t, shape, { virtualThreads: p.vt, tileRows: 1 + Math.floor(p.tileFrac * (maxRows - 1)) }, { epilogue: p.epilogue });
         const run = simulate(t, lowering.program, packDense(t, shape, lowering, a, w));
         expect(unpackDense(t, shape, run.dram.out)).toEqual(reference(shape, a, w, p.epilogue));
         const insns = lowering.program.insns;
@@ -76,6 +76,59 @@ describe('VTA dense lowering', () => {
         expect(run.modules.compute.busy).toBeGreaterThanOrEqual(computeBound);
       }),
       { numRuns: 30, seed: 18 },
+    );
+  });
+
+  it('tiled over rows, output channels and the reduction, with per-channel bias and shift: equals the brute-force reference', () => {
+    const arb = fc
+      .record({
+        rows: fc.integer({ min: 1, max: 6 }),
+        kb: fc.integer({ min: 1, max: 5 }),
+        nb: fc.integer({ min: 1, max: 4 }),
+        vt: fc.constantFrom(1 as const, 2 as const),
+        order: fc.constantFrom('rows' as const, 'channels' as const),
+        tileFrac: fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true })),
+      })
+      .chain((p) =>
+        fc.record({
+          p: fc.constant(p),
+          a: int8Array(p.rows * p.kb * 16),
+          w: int8Array(p.nb * 16 * p.kb * 16),
+          bias: fc.array(fc.integer({ min: -50000, max: 50000 }), { minLength: p.nb * 16, maxLength: p.nb * 16 }),
+          shift: fc.array(fc.integer({ min: 0, max: 12 }), { minLength: p.nb * 16, maxLength: p.nb * 16 }),
+        }),
+      );
+    fc.assert(
+      fc.property(arb, ({ p, a, w, bias, shift }) => {
+        // small buffers so that weights and inputs must be tiled: 8 input vectors, 4 weight blocks, 16 + 2·nb accumulators
+        const t = loadVtaTarget('vta', ['buffers.input=128', 'buffers.weight=1KiB', `buffers.acc=${64 * (16 + 2 * p.nb)}`]);
+        const shape = { m: p.rows, k: p.kb * 16, n: p.nb * 16 };
+        const half = (n: number) => Math.floor(n / p.vt);
+        const tileK = 1 + Math.floor(p.tileFrac[0] * (Math.min(p.kb, half(8), half(4)) - 1));
+        const tileN = 1 + Math.floor(p.tileFrac[1] * (Math.min(p.nb, Math.floor(half(4) / tileK), half(16)) - 1));
+        const tileRows = 1 + Math.floor(p.tileFrac[2] * (Math.min(p.rows, Math.floor(half(8) / tileK), Math.floor(half(16) / tileN)) - 1));
+        const epilogue = [{ op: 'max' as const, imm: 0 }, { op: 'min' as const, imm: 127 }];
+        const lowering = lowerDense(t, shape, { virtualThreads: p.vt, tileK, tileN, tileRows, order: p.order }, { channelOps: ['add', 'shr'], epilogue });
+        const run = simulate(t, lowering.program, packDense(t, shape, lowering, a, w, [bias, shift]));
+        const expected = new Int8Array(shape.m * shape.n);
+        for (let m = 0; m < shape.m; m++)
+          for (let n = 0; n < shape.n; n++) {
+            let sum = bias[n]!;
+            for (let k = 0; k < shape.k; k++) sum += a[m * shape.k + k]! * w[n * shape.k + k]!;
+            expected[m * shape.n + n] = Math.min(127, Math.max(0, Math.floor(sum / 2 ** shift[n]!)));
+          }
+        expect(unpackDense(t, shape, run.dram.out)).toEqual(expected);
+        // every step loads its input tile and its weight tile (so inputs once per channel tile, weights once per row tile),
+        // except weights that are resident (loaded once) and, with one reduction tile, the outer loop's operand (once)
+        const [rowTiles, nTiles, single] = [Math.ceil(p.rows / tileRows), Math.ceil(p.nb / tileN), tileK === p.kb];
+        const resident = tileN === p.nb && single && p.nb * p.kb <= 4;
+        expect(run.counters.inpBytesLoaded).toBe((single && p.order === 'rows' ? 1 : nTiles) * shape.m * shape.k);
+        expect(run.counters.wgtBytesLoaded).toBe((resident || (single && p.order === 'channels') ? 1 : rowTiles) * shape.n * shape.k);
+        const insns = lowering.program.insns;
+        expect(run.cycles).toBeGreaterThanOrEqual(run.counters.gemmUops + insns.reduce((s, i) => s + (i.op === 'alu' ? aluIssueCycles(t, i) : 0), 0));
+        expect(run.cycles).toBeGreaterThanOrEqual(insns.reduce((s, i) => s + dmaBytes(t, i), 0) / t.dma.bytesPerCycle);
+      }),
+      { numRuns: 60, seed: 7 },
     );
   });
 

@@ -1,0 +1,47 @@
+/**
+ * The VTA schedule tuner on resnet18 (224×224, seeded weights, int8
+ * calibrated on two seeded inputs): for the default target and two knob
+ * settings (a fully pipelined ALU, initiation interval 1; a (1,32)×(32,32)
+ * GEMM intrinsic), the simulated cycles of the whole network under the
+ * default schedules and after tuning, and their ratio, all in this run.
+ * Also the timing half's speed: simulated cycles per second of wall time
+ * while tuning (noisy on a shared machine). TRIALS (default 16) schedules
+ * per layer; SEED (default 1) fixes the order they are tried in.
+ */
+import { seededInputs } from '../src/execute/inputs.js';
+import { seededParams } from '../src/execute/params.js';
+import { compileVta, timeLayers, totals } from '../src/targets/vta/compile.js';
+import { quantizeGraph } from '../src/targets/vta/qgraph.js';
+import { loadVtaTarget } from '../src/targets/vta/spec.js';
+import { TuningLog, tuneLayer } from '../src/targets/vta/tune.js';
+import { loadGraph } from '../src/workload/load.js';
+
+const TRIALS = Number(process.env.TRIALS ?? 16);
+const SEED = Number(process.env.SEED ?? 1);
+const SETTINGS: [string, string[]][] = [
+  ['default vta', []],
+  ['fully pipelined ALU (alu.initiationInterval=1)', ['alu.initiationInterval=1']],
+  ['(1,32)x(32,32) GEMM (blockIn=32, blockOut=32)', ['blockIn=32', 'blockOut=32']],
+];
+
+const graph = loadGraph('resnet18');
+const q = quantizeGraph(graph, seededParams(graph, 1), { calibration: [seededInputs(graph, 2), seededInputs(graph, 3)], method: 'max' });
+console.log(`resnet18: ${q.layers.filter((l) => l.kind !== 'host').length} layers on VTA, ${q.layers.filter((l) => l.kind === 'host').length} on the host; ${TRIALS} schedules per layer, seed ${SEED}`);
+for (const [label, set] of SETTINGS) {
+  const t = loadVtaTarget('vta', set);
+  const before = timeLayers(compileVta(t, q));
+  const log = new TuningLog();
+  const t0 = performance.now();
+  let simulated = 0;
+  for (const cl of compileVta(t, q).layers) simulated += tuneLayer(t, cl.layer, cl.elements, log, TRIALS, SEED).reduce((s, r) => s + r.cycles, 0);
+  const seconds = (performance.now() - t0) / 1000;
+  const after = timeLayers(compileVta(t, q, log));
+  const [b, a] = [totals(t, before), totals(t, after)];
+  console.log(`\n${label}`);
+  console.log(`  default schedules: ${b.cycles} cycles, ${b.gops.toFixed(1)} GOPS of ${b.peakGops.toFixed(1)} peak (${((100 * b.gops) / b.peakGops).toFixed(1)}%)`);
+  console.log(`  tuned:             ${a.cycles} cycles, ${a.gops.toFixed(1)} GOPS (${((100 * a.gops) / a.peakGops).toFixed(1)}%)`);
+  console.log(`  default / tuned:   ${(b.cycles / a.cycles).toFixed(2)}×`);
+  console.log(`  tuner: ${log.records().length} schedules in ${seconds.toFixed(1)} s, ${(simulated / seconds / 1e6).toFixed(1)} M simulated cycles/s (timing half, lowering included)`);
+  const worst = after.map((l, i) => ({ name: l.name, kind: l.kind, util: l.utilization.compute, ratio: before[i]!.cycles / l.cycles })).sort((x, y) => x.util - y.util).slice(0, 3);
+  console.log(`  lowest compute utilization after tuning: ${worst.map((w) => `${w.name} (${w.kind}) ${(100 * w.util).toFixed(0)}%`).join(', ')}`);
+}

@@ -1,0 +1,74 @@
+import type { Feeds } from '../../execute/execute.js';
+import { kernels } from '../../execute/kernels/index.js';
+import { fromNumbers, type Value } from '../../execute/value.js';
+import { AccelmapError } from '../../util/errors.js';
+import { numel } from '../../workload/graph.js';
+import type { VtaLayer } from './lower.js';
+import { quantizer, type HostLayer, type QGraph } from './qgraph.js';
+
+/** Runs one VTA layer on its inputs' int8 codes (in the layer's input order); `elements` is the output's size. */
+export type LayerRunner = (layer: VtaLayer, inputs: Int8Array[], elements: number) => Int8Array;
+
+export interface QRun {
+  /** Graph outputs, dequantized to float32 (value = code · 2^exp). */
+  outputs: Record<string, Value>;
+  /** Every activation's int8 codes, by tensor name. */
+  codes: Map<string, Int8Array>;
+}
+
+/**
+ * Runs the int8 graph: inputs quantized at their calibrated scales, each
+ * VTA layer by `runLayer`, each host layer in fp32 on dequantized inputs
+ * (the reference executor's kernel) with its outputs quantized again.
+ */
+export function runQGraph(q: QGraph, feeds: Feeds, runLayer: LayerRunner, progress?: (done: number, total: number) => void): QRun {
+  const codes = new Map<string, Int8Array>();
+  const raw = new Map<string, Value>();
+  const exp = (t: string) => q.exps.get(t)!;
+  for (const name of q.graph.inputs) {
+    const v = feeds[name];
+    if (!v) throw new AccelmapError('bad-input', `no value for graph input '${name}'`, {}, `the graph's inputs: ${q.graph.inputs.join(', ')}`);
+    codes.set(name, Int8Array.from(v.data, quantizer(exp(name))));
+  }
+  const codesOf = (t: string) => {
+    const c = codes.get(t);
+    if (!c) throw new Error(`VTA run: no codes for '${t}'`);
+    return c;
+  };
+  q.layers.forEach((l, i) => {
+    if (l.kind === 'host') runHost(q, l, codes, raw);
+    else codes.set(l.output, runLayer(l, l.inputs.map(codesOf), numel(q.graph.tensors[l.output]!.shape)));
+    progress?.(i + 1, q.layers.length);
+  });
+  const outputs: Record<string, Value> = {};
+  for (const name of q.graph.outputs) outputs[name] = dequantize(q, name, codesOf(name));
+  return { outputs, codes };
+}
+
+function dequantize(q: QGraph, name: string, c: Int8Array): Value {
+  const scale = 2 ** q.exps.get(name)!;
+  return fromNumbers({ shape: q.graph.tensors[name]!.shape, dtype: 'float32' }, Float32Array.from(c, (x) => x * scale));
+}
+
+/** A host layer: fp32 on dequantized inputs, float outputs quantized; outputs of other types (shapes, indices) kept in `raw`. */
+function runHost(q: QGraph, l: HostLayer, codes: Map<string, Int8Array>, raw: Map<string, Value>): void {
+  const { node } = l;
+  const graph = q.graph;
+  const inputs = node.inputs.map((name) => {
+    if (!name) return undefined;
+    const c = codes.get(name);
+    if (c) return dequantize(q, name, c);
+    if (raw.has(name)) return raw.get(name);
+    const t = graph.tensors[name]!;
+    const v = t.value ? fromNumbers(t, t.value) : q.params(t);
+    if (!v) throw new AccelmapError('bad-input', `tensor '${name}' (read by ${node.name}) has no values`);
+    return v;
+  });
+  const outputs = node.outputs.map((name) => graph.tensors[name] ?? { shape: [0], dtype: 'float32' as const });
+  const results = kernels.get(node.op)!.run({ node, inputs, attrs: node.attrs, outputs, kernels });
+  node.outputs.forEach((name, i) => {
+    const e = q.exps.get(name);
+    if (name && e !== undefined) codes.set(name, Int8Array.from(results[i]!.data, quantizer(e)));
+    else if (name) raw.set(name, results[i]!);
+  });
+}
