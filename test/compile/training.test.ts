@@ -19,7 +19,9 @@ function trainingNet(): Graph {
   const b = new GraphBuilder('train', { batch: 2 });
   const x = b.input('x', [2, 3, 7, 7]);
   const c1 = b.relu(b.conv(x, 4, { kernel: 3, pad: 'same', bias: true, name: 'c1' }));
-  const c2 = b.op('Tanh', [b.conv(c1, 6, { kernel: 3, stride: 2, group: 2, name: 'c2' })]);
+  // a residual block: the gradient reaching c1's ReLU adds the skip's and the convolutions'
+  const r = b.relu(b.add(b.conv(b.relu(b.conv(c1, 4, { kernel: 3, pad: 'same', name: 'r1' })), 4, { kernel: 1, name: 'r2' }), c1));
+  const c2 = b.op('Tanh', [b.conv(r, 6, { kernel: 3, stride: 2, group: 2, name: 'c2' })]);
   const fc = b.linear(b.flatten(b.globalAvgPool(c2)), 5, { name: 'fc' });
   return toTraining(b.build([b.op('Sigmoid', [fc])]), { loss: 'mse' });
 }
@@ -51,8 +53,13 @@ describe('fusion on a training graph', () => {
     expect(groups).toContainEqual(['c1', 'relu']);
     expect(groups).toContainEqual(['c2', 'tanh']);
     expect(groups).toContainEqual(['fc', 'sigmoid']);
-    // backward: the ReLU's derivative becomes the epilogue of the data gradient of c2 that feeds it
-    expect(groups).toContainEqual(['c2.ConvGradInput', 'relu.ElementwiseGrad']);
+    // backward: a ReLU's derivative becomes the epilogue of the data gradient that feeds it, after the
+    // gradient from the skip is added in where there is one
+    expect(groups).toContainEqual(['c2.ConvGradInput', 'relu_2.ElementwiseGrad']);
+    expect(groups).toContainEqual(['r2.ConvGradInput', 'relu_1.ElementwiseGrad']);
+    expect(groups).toContainEqual(['r1.ConvGradInput', 'relu.grad_accum', 'relu.ElementwiseGrad']);
+    // forward, the residual Add and the ReLU after it join the second convolution of the block
+    expect(groups).toContainEqual(['r2', 'add', 'relu_2']);
   });
 
   it('keeps the loss and every weight gradient', () => {
