@@ -43,7 +43,7 @@ export type { CountTotals, NodeCounts } from './workload/counts.js';
 export type { OptimizerName } from './workload/ops/optimizer.js';
 export { ZOO as ZOO_MODELS } from './workload/zoo/index.js';
 export type { ZooEntry } from './workload/zoo/types.js';
-export { compileGraph, type CompileOptions, type Compiled } from './compile/index.js';
+export { compileGraph, graphToCost, type CompileOptions, type Compiled } from './compile/index.js';
 
 // Characterization
 export { profile, compare, DEFAULT_DEVICE, type DeviceRef, type ProfileOptions, type CompareOptions, type Comparison } from './api/characterize.js';

@@ -84,3 +84,8 @@ export function graphFigures(graph: Graph, arch: Architecture): GraphFigures {
   }
   return { ...all, layoutTransforms };
 }
+
+/** The graph a costing command works on: compiled (only training-valid passes for a training graph), or as exported when `fuse` is false (the CLI's `--no-fuse`). */
+export function graphToCost(graph: Graph, fuse: boolean): Graph {
+  return fuse ? compileGraph(graph).graph : graph;
+}

@@ -6,7 +6,8 @@ import { renderProfile } from '../../report/profile-report.js';
 import { addDeviceOption } from '../device-options.js';
 import { toJson, type Io } from '../io.js';
 import { addModelOptions, loadOptions, type ModelFlags } from '../model-options.js';
-import { addFuseOption, graphToCost } from '../compile-options.js';
+import { graphToCost } from '../../compile/index.js';
+import { addFuseOption } from '../compile-options.js';
 
 /** What the counts mean, printed with every profile. */
 export const UNITS = {
