@@ -4,15 +4,15 @@ import { canonicalJson } from '../../explore/hash.js';
 import { AccelmapError } from '../../util/errors.js';
 import { readTextFile } from '../../util/files.js';
 import { Rng } from '../../util/rng.js';
-import { clipOps, gemmShape, lowerLayer, vectorForm, type LayerSchedule, type VtaLayer } from './lower.js';
+import { clipOps, gemmShape, hasActivation, lowerLayer, vectorForm, type EpiloguePlace, type LayerSchedule, type VtaLayer } from './lower.js';
+import { timeLowered } from './passes.js';
 import type { VtaTarget } from './spec.js';
 import { scheduleSpace } from './tiling.js';
-import { runTiming } from './timing.js';
 import { vectorSpace } from './vector.js';
 
 /**
  * Schedule autotuning: for each layer, schedules from its space (tile sizes
- * per axis, virtual threads) are tried in a seeded random order, each scored
+ * per axis, loop order, virtual threads, where the activation runs) are tried in a seeded random order, each scored
  * by the timing half of the simulator; the fewest cycles wins. Every tried
  * configuration is one JSON line of the tuning log, keyed by the layer's
  * shape and the target's knobs, so that a later compile (or tuning run)
@@ -84,9 +84,11 @@ export class TuningLog {
   }
 }
 
-/** Every schedule of a layer's space. */
+/** Every schedule of a layer's space (a GEMM layer with an activation: each tiling with the activation fused and run apart). */
 export function layerSpace(t: VtaTarget, l: VtaLayer, elements: number): LayerSchedule[] {
-  return l.kind === 'gemm' ? scheduleSpace(t, gemmShape(t, l), 2) : vectorSpace(t, vectorForm(t, l, elements));
+  if (l.kind !== 'gemm') return vectorSpace(t, vectorForm(t, l, elements));
+  const places: EpiloguePlace[] = hasActivation(l.bounds) ? ['fused', 'separate'] : ['fused'];
+  return scheduleSpace(t, gemmShape(t, l), 2).flatMap((s) => places.map((epilogue): LayerSchedule => (hasActivation(l.bounds) ? { ...s, epilogue } : s)));
 }
 
 /**
@@ -101,7 +103,7 @@ export function tuneLayer(t: VtaTarget, l: VtaLayer, elements: number, log: Tuni
   const score = (s: LayerSchedule | undefined): void => {
     const lowered = lowerLayer(t, l, elements, s);
     if (log.tried(key, lowered.schedule)) return;
-    const r: TuningRecord = { key, layer: l.name, schedule: lowered.schedule, cycles: runTiming(t, lowered.program).cycles };
+    const r: TuningRecord = { key, layer: l.name, schedule: lowered.schedule, cycles: timeLowered(t, lowered).cycles };
     log.add(r);
     added.push(r);
   };
