@@ -12,7 +12,7 @@ import { vtaTrace } from '../../report/vta-trace.js';
 import { runTiming } from '../../targets/vta/timing.js';
 import { encodeProgram, encodeUop } from '../../targets/vta/isa.js';
 import type { VtaCompiled } from '../../targets/vta/compile.js';
-import { TuningLog } from '../../targets/vta/tune.js';
+import { TUNE_STRATEGIES, TuningLog, type TuneStrategy } from '../../targets/vta/tune.js';
 import { AccelmapError } from '../../util/errors.js';
 import { fileErrorReason, makeDirectory, writeBinaryFile, writeTextFile } from '../../util/files.js';
 import { stderrProgress } from '../../util/progress.js';
@@ -26,6 +26,7 @@ export interface VtaFlags {
   target?: string;
   set: string[];
   tune?: number;
+  tuneStrategy: TuneStrategy;
   tuningLog?: string;
   calibrate: number;
   calibration: CalibrationMethod;
@@ -42,6 +43,7 @@ export function addVtaOptions(cmd: Command): Command {
     .option('--target <vta|file.yaml>', 'compile the int8-quantized graph for a VTA target (preset or spec file) instead of comparing passes')
     .option('--set <KEY=VALUE>', 'with --target: override a target field, e.g. alu.initiationInterval=1 (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option('--tune <n>', 'with --target: try up to N schedules per layer on the timing simulator', positiveInt('--tune'))
+    .addOption(new Option('--tune-strategy <name>', `with --tune: how each layer's schedule space is searched (${TUNE_STRATEGIES.join(' or ')})`).argParser(oneOf('--tune-strategy', TUNE_STRATEGIES)).default('nsga2'))
     .option('--tuning-log <file>', 'with --target: JSON lines of tried schedules, read first and appended to by --tune')
     .option('--calibrate <n>', 'with --target: input sets (seeds seed+1…) that calibrate the activation scales', positiveInt('--calibrate'), 2)
     .addOption(new Option('--calibration <method>', 'with --target: activation clip from max, percentile (99.99th of |x|) or mse').argParser(oneOf('--calibration', ['max', 'percentile', 'mse'] as const)).default('max'))
@@ -54,14 +56,14 @@ export function addVtaOptions(cmd: Command): Command {
 }
 
 /** `compile MODEL --target vta …`. */
-export function compileVtaCommand(model: string, flags: VtaFlags & ModelFlags & { json?: boolean }, io: Io): void {
+export async function compileVtaCommand(model: string, flags: VtaFlags & ModelFlags & { json?: boolean }, io: Io): Promise<void> {
   if (!flags.target) throw new Error('compileVtaCommand without --target');
   if (!flags.run && (flags.inputs || flags.outputs)) throw new AccelmapError('bad-flag', `${flags.inputs ? '--inputs' : '--outputs'} needs --run`, {}, 'add --run to run the program on the simulator');
   if (flags.outputs) tensorFileFormat(flags.outputs, '--outputs');
   const graph = loadGraph(model, loadOptions(flags));
   const log = flags.tuningLog ? TuningLog.read(flags.tuningLog) : undefined;
   const progress = stderrProgress(`compile ${graph.name} for ${flags.target}`);
-  const result = compileForVta(graph, { weightsFrom: isModelFile(model) ? model : undefined, target: flags.target, set: flags.set, calibrate: flags.calibrate, calibration: flags.calibration, seed: flags.seed, tune: flags.tune, log, onProgress: (m) => progress.update(m) });
+  const result = await compileForVta(graph, { weightsFrom: isModelFile(model) ? model : undefined, target: flags.target, set: flags.set, calibrate: flags.calibrate, calibration: flags.calibration, seed: flags.seed, tune: flags.tune, tuneStrategy: flags.tuneStrategy, log, onProgress: (m) => progress.update(m) });
   if (flags.tuningLog && result.tuned.length) {
     try {
       appendFileSync(flags.tuningLog, result.tuned.map((r) => JSON.stringify(r) + '\n').join(''));

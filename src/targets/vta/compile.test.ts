@@ -111,7 +111,7 @@ describe('VTA compile of resnet18 (32×32 input, seeded weights)', () => {
     const ref = runReference(q, feeds);
     const log = new TuningLog();
     const compiled = compileVta(t, q);
-    for (const cl of compiled.layers) tuneLayer(t, cl.layer, cl.elements, log, 3, 1);
+    for (const cl of compiled.layers) await tuneLayer(t, cl.layer, cl.elements, log, 3, 1);
     for (const c of [compiled, compileVta(t, q, log)]) {
       const run = runVta(c, feeds);
       for (const l of q.layers) expect([l.name, run.codes.get(l.output)]).toEqual([l.name, ref.codes.get(l.output)]);
