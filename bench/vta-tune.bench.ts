@@ -2,7 +2,8 @@
  * The VTA schedule tuner on resnet18 (224×224, seeded weights, int8
  * calibrated on two seeded inputs): for the default target and two knob
  * settings (a fully pipelined ALU, initiation interval 1; a (1,32)×(32,32)
- * GEMM intrinsic), the simulated cycles of the whole network under the
+ * GEMM intrinsic; 32 ALU lanes, alone and fully pipelined; another buffer
+ * split; a faster clock with a deeper GEMM pipeline), the simulated cycles of the whole network under the
  * default schedules (the activations fused into the GEMM epilogue, and run
  * as separate ALU passes) and after tuning with each of the tuner's
  * strategies at the same budget (nsga2 and random), and their ratios, all
@@ -26,6 +27,10 @@ const SETTINGS: [string, string[]][] = [
   ['default vta', []],
   ['fully pipelined ALU (alu.initiationInterval=1)', ['alu.initiationInterval=1']],
   ['(1,32)x(32,32) GEMM (blockIn=32, blockOut=32)', ['blockIn=32', 'blockOut=32']],
+  ['32 ALU lanes (alu.lanes=32)', ['alu.lanes=32']],
+  ['32 ALU lanes, fully pipelined', ['alu.lanes=32', 'alu.initiationInterval=1']],
+  ['buffer split: input 96KiB, weight 192KiB', ['buffers.input=96KiB', 'buffers.weight=192KiB']],
+  ['clock 250MHz, GEMM pipeline depth 8', ['clock=250MHz', 'gemm.pipelineDepth=8']],
 ];
 
 const graph = loadGraph('resnet18');

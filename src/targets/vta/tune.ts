@@ -93,7 +93,9 @@ export type TuneStrategy = DesignStrategy;
  * Tunes one layer with `trials` evaluations: the default schedule first,
  * then points of the layer's space (`space.ts`) chosen by the design
  * explorer's search (`strategy`, seeded by `seed`; points that do not fit
- * the buffers cost nothing), each scored by the timing half. Every schedule
+ * the buffers cost nothing; NSGA-II's population is a third of the budget,
+ * at least 4, so that a small budget still breeds generations), each scored
+ * by the timing half. Every schedule
  * new to the log is added to it and returned; one the log already holds is
  * read from it instead of simulated, so a rerun with the same seed retraces
  * the same points without simulating, and a new seed searches further.
@@ -114,7 +116,7 @@ export async function tuneLayer(t: VtaTarget, l: VtaLayer, elements: number, log
   const space = layerSpace(t, l, elements);
   await searchDesigns(
     { cardinalities: space.axes.map((a) => a.values.length), admissible: (d) => space.fits(scheduleAt(space, d)), evaluate: async (d) => [score(scheduleAt(space, d))] },
-    { strategy, budget: trials - 1, seed },
+    { strategy, budget: trials - 1, seed, population: Math.max(4, Math.floor((trials - 1) / 3)) },
   );
   return added;
 }
