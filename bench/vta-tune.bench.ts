@@ -29,7 +29,7 @@ const SETTINGS: [string, string[]][] = [
   ['(1,32)x(32,32) GEMM (blockIn=32, blockOut=32)', ['blockIn=32', 'blockOut=32']],
   ['32 ALU lanes (alu.lanes=32)', ['alu.lanes=32']],
   ['32 ALU lanes, fully pipelined', ['alu.lanes=32', 'alu.initiationInterval=1']],
-  ['buffer split: input 96KiB, weight 192KiB', ['buffers.input=96KiB', 'buffers.weight=192KiB']],
+  ['buffer split: input 16KiB, weight 128KiB, acc 64KiB', ['buffers.input=16KiB', 'buffers.weight=128KiB', 'buffers.acc=64KiB']],
   ['clock 250MHz, GEMM pipeline depth 8', ['clock=250MHz', 'gemm.pipelineDepth=8']],
 ];
 
