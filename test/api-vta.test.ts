@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { compileForVta, loadGraph, runOnVta, TuningLog } from '../src/index.js';
 
 describe('the VTA backend through the library entry', () => {
-  it('compiles, tunes into a log, runs bit-exact, and every result survives JSON', () => {
+  it('compiles, tunes into a log, runs bit-exact, and every result survives JSON', async () => {
     const graph = loadGraph('deepq', { imageSize: 36 });
     const log = new TuningLog();
-    const r = compileForVta(graph, { tune: 4, log, seed: 2 });
+    const r = await compileForVta(graph, { tune: 4, log, seed: 2 });
     expect(r.layers.map((l) => l.name)).toEqual(['conv1', 'conv2', 'conv3', 'fc4', 'fc5']);
     expect(r.compiled.host.map((h) => h.op)).toEqual(['Flatten']);
     expect(log.records()).toHaveLength(r.tuned.length);

@@ -26,7 +26,7 @@ describe('accelmap compile --target vta', () => {
     expect(json.run.fp32[0].name).toBe('fc5');
     expect(json.host).toEqual([{ name: 'flatten', op: 'Flatten', reason: 'Flatten is not a VTA operator' }]);
     expect(json.layers.map((l: { name: string }) => l.name)).toEqual(['conv1', 'conv2', 'conv3', 'fc4', 'fc5']);
-    const lib = runOnVta(compileForVta(graph).compiled, feeds);
+    const lib = runOnVta((await compileForVta(graph)).compiled, feeds);
     const written = decodeNpz(new Uint8Array(readFileSync(out)), out);
     expect(Array.from(written.fc5!.data)).toEqual(Array.from(lib.reference.outputs.fc5!.data));
   });
@@ -81,6 +81,7 @@ describe('accelmap compile --target vta', () => {
   it('rejects bad flags and files with one line', async () => {
     expect(await cliError('compile', ...model, '--target', 'vta', '--inputs', 'x.npz')).toMatch(/--inputs needs --run/);
     expect(await cliError('compile', ...model, '--target', 'vta', '--set', 'alu.lane=4')).toMatch(/did you mean alu.lanes/);
+    expect(await cliError('compile', ...model, '--target', 'vta', '--tune', '2', '--tune-strategy', 'anneal')).toMatch(/--tune-strategy/);
     expect(await cliError('compile', ...model, '--target', 'nope')).toMatch(/unknown VTA target 'nope'/);
     expect(await cliError('compile', ...model, '--target', 'vta', '--set', 'buffers.acc=64')).toMatch(/layer conv1 \(n\): 2 per-channel vectors of 2 blocks fill the 1-element accumulator buffer/);
     const bad = join(tmp(), 'bad.jsonl');

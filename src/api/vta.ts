@@ -6,7 +6,7 @@ import type { CalibrationMethod } from '../quantize/calibrate.js';
 import { compileVta, runReference, runVta, timeLayers, totals, type LayerFigures, type VtaCompiled, type VtaModelRun } from '../targets/vta/compile.js';
 import { quantizeGraph, type QGraph } from '../targets/vta/qgraph.js';
 import { loadVtaTarget } from '../targets/vta/spec.js';
-import { TuningLog, tuneLayer, type TuningRecord } from '../targets/vta/tune.js';
+import { TuningLog, tuneLayer, type TuneStrategy, type TuningRecord } from '../targets/vta/tune.js';
 import type { Graph } from '../workload/graph.js';
 import type { OnProgress } from './progress.js';
 
@@ -34,6 +34,8 @@ export interface VtaCompileOptions extends VtaQuantizeOptions {
   set?: readonly string[];
   /** Schedules tried per layer by the tuner (0: none). */
   tune?: number;
+  /** How the tuner searches each layer's space (default nsga2). */
+  tuneStrategy?: TuneStrategy;
   /** A tuning log read before compiling; tuning adds to it. */
   log?: TuningLog;
 }
@@ -54,7 +56,7 @@ export interface VtaCompileResult {
  * power-of-two scales), lowered layer by layer to VTA programs with tiling
  * and virtual threads, optionally autotuned; every layer checked and timed.
  */
-export function compileForVta(graph: Graph, o: VtaCompileOptions = {}): VtaCompileResult {
+export async function compileForVta(graph: Graph, o: VtaCompileOptions = {}): Promise<VtaCompileResult> {
   const t = loadVtaTarget(o.target ?? 'vta', o.set ?? []);
   const seed = o.seed ?? 1;
   const q = quantizeForVta(graph, o);
@@ -62,10 +64,10 @@ export function compileForVta(graph: Graph, o: VtaCompileOptions = {}): VtaCompi
   const tuned: TuningRecord[] = [];
   if (o.tune) {
     const vtaLayers = compileVta(t, q).layers;
-    vtaLayers.forEach((cl, i) => {
-      tuned.push(...tuneLayer(t, cl.layer, cl.elements, log, o.tune!, seed));
+    for (const [i, cl] of vtaLayers.entries()) {
+      tuned.push(...(await tuneLayer(t, cl.layer, cl.elements, log, o.tune, seed, o.tuneStrategy)));
       o.onProgress?.(`tuned ${i + 1}/${vtaLayers.length} layers`);
-    });
+    }
   }
   const compiled = compileVta(t, q, log);
   const layers = timeLayers(compiled);

@@ -7,7 +7,7 @@ import { formatCount, formatPercent } from '../util/units.js';
 function schedule(s: LayerSchedule): string {
   const vt = `vt${s.virtualThreads ?? 1}`;
   if (s.tileVectors !== undefined) return `${s.tileVectors} vec, ${vt}`;
-  return `${s.tileRows}r×${s.tileN}n×${s.tileK}k, ${vt}`;
+  return `${s.tileRows}r×${s.tileN}n×${s.tileK}k, ${s.order ?? 'rows'} first, ${vt}${s.epilogue === 'separate' ? ', act. apart' : ''}`;
 }
 
 /** The per-layer table of a VTA compile (tuned against default cycles when both are there), host layers, totals. */

@@ -5,8 +5,10 @@ import { GraphBuilder } from '../../workload/builder.js';
 import type { Graph } from '../../workload/graph.js';
 import { clippedRelu, convBnRelu } from '../../workload/zoo/layers.js';
 import { compileVta, runReference, runVta, timeLayers } from './compile.js';
+import { hasActivation, lowerLayer } from './lower.js';
 import { quantizeGraph } from './qgraph.js';
 import { loadVtaTarget } from './spec.js';
+import { TuningLog } from './tune.js';
 
 /** A small residual CNN: conv-bn-relu, max pool, two conv-bn(-relu) with a residual add and ReLU, a strided 1×1 conv clipped to [0, 0.5], global pool (host), flatten, linear. */
 function smallCnn(): Graph {
@@ -65,6 +67,30 @@ describe('VTA compile of an int8 graph', () => {
     expect(new Set(conv2).size).toBeGreaterThan(20);
   });
 
+  it('the activation run apart (store, load back, an ALU pass) gives the same bits, and moves the output once more each way', () => {
+    const t = loadVtaTarget('vta');
+    const feeds = seededInputs(graph, 9);
+    const fused = compileVta(t, q);
+    const withAct = fused.layers.filter((cl) => cl.layer.kind === 'gemm' && hasActivation(cl.layer.bounds));
+    const log = new TuningLog(withAct.map((cl) => ({ key: cl.key, layer: cl.layer.name, schedule: { epilogue: 'separate' }, cycles: 0 })));
+    const apart = compileVta(t, q, log);
+    // conv3 feeds the residual add (no activation of its own) and fc has none
+    expect(apart.layers.filter((cl) => cl.lowered.passes.length === 2).map((cl) => cl.layer.name)).toEqual(['conv1', 'conv2', 'conv4']);
+    const ref = runReference(q, feeds);
+    const run = runVta(apart, feeds);
+    for (const [name, codes] of ref.codes) expect([name, run.codes.get(name)]).toEqual([name, codes]);
+    // the ALU pass loads the m·n output codes as int32 and stores them as int8, in whole vectors of BATCH × BLOCK_OUT = 16
+    const [a, f] = [timeLayers(apart), timeLayers(fused)];
+    for (const cl of withAct) {
+      const i = fused.layers.indexOf(cl);
+      const vectors = Math.ceil(cl.elements / 16) * 16;
+      expect(a[i]!.counters.outBytesStored - f[i]!.counters.outBytesStored).toBe(vectors);
+      expect(a[i]!.counters.accBytesLoaded - f[i]!.counters.accBytesLoaded).toBe(4 * vectors);
+    }
+    const conv3 = fused.layers.find((cl) => cl.layer.name === 'conv3')!;
+    expect(() => lowerLayer(t, conv3.layer, conv3.elements, { epilogue: 'separate' })).toThrow(/no activation to run apart/);
+  });
+
   it('timing per layer: cycles never below the GEMM micro-ops, utilization within [0, 1]', () => {
     const t = loadVtaTarget('vta');
     for (const f of timeLayers(compileVta(t, q))) {
@@ -85,7 +111,7 @@ describe('VTA compile of resnet18 (32×32 input, seeded weights)', () => {
     const ref = runReference(q, feeds);
     const log = new TuningLog();
     const compiled = compileVta(t, q);
-    for (const cl of compiled.layers) tuneLayer(t, cl.layer, cl.elements, log, 3, 1);
+    for (const cl of compiled.layers) await tuneLayer(t, cl.layer, cl.elements, log, 3, 1);
     for (const c of [compiled, compileVta(t, q, log)]) {
       const run = runVta(c, feeds);
       for (const l of q.layers) expect([l.name, run.codes.get(l.output)]).toEqual([l.name, ref.codes.get(l.output)]);

@@ -2,15 +2,14 @@ import type { Feeds } from '../../execute/execute.js';
 import type { Value } from '../../execute/value.js';
 import { AccelmapError } from '../../util/errors.js';
 import { numel } from '../../workload/graph.js';
-import { checkProgram } from './check.js';
-import { runFunctional } from './functional.js';
 import { lowerLayer, type LayerSchedule, type LoweredLayer, type VtaLayer } from './lower.js';
+import { checkLowered, runLowered, timeLowered } from './passes.js';
 import type { ModuleName } from './program.js';
 import type { QGraph, QLayer } from './qgraph.js';
 import { runQGraph } from './qrun.js';
 import { referenceLayer } from './reference.js';
 import { peakOps, type VtaTarget } from './spec.js';
-import { runTiming, type VtaCounters, type VtaTiming } from './timing.js';
+import type { VtaCounters, VtaTiming } from './timing.js';
 import { layerKey, type TuningLog } from './tune.js';
 
 /** A VTA layer's program, the schedule it was lowered with and where that schedule came from. */
@@ -82,7 +81,7 @@ function figures(t: VtaTarget, c: CompiledLayer, timing: VtaTiming): LayerFigure
     nodes: c.layer.nodes,
     schedule: c.lowered.schedule,
     scheduleFrom: c.scheduleFrom,
-    instructions: c.lowered.program.insns.length,
+    instructions: c.lowered.passes.reduce((s, p) => s + p.program.insns.length, 0),
     cycles: timing.cycles,
     macs: timing.macs,
     gops: (2 * timing.macs * t.clockHz) / timing.cycles / 1e9,
@@ -95,9 +94,8 @@ function figures(t: VtaTarget, c: CompiledLayer, timing: VtaTiming): LayerFigure
 /** Checks and times every layer's program (the DRAM image built from zero inputs: timing does not depend on the data). */
 export function timeLayers(c: VtaCompiled): LayerFigures[] {
   return c.layers.map((cl) => {
-    const dram = cl.lowered.dram(cl.layer.inputs.map((name) => new Int8Array(sizeOf(c.qgraph, name))));
-    checkProgram(c.target, cl.lowered.program, dram);
-    return figures(c.target, cl, runTiming(c.target, cl.lowered.program));
+    checkLowered(c.target, cl.lowered, cl.layer.inputs.map((name) => sizeOf(c.qgraph, name)));
+    return figures(c.target, cl, timeLowered(c.target, cl.lowered));
   });
 }
 
@@ -123,11 +121,9 @@ export function runVta(c: VtaCompiled, feeds: Feeds, progress?: (done: number, t
     feeds,
     (l, inputs) => {
       const cl = byName.get(l.name)!;
-      const dram = cl.lowered.dram(inputs);
-      checkProgram(c.target, cl.lowered.program, dram);
-      const after = runFunctional(c.target, cl.lowered.program, dram).dram;
-      layers.push(figures(c.target, cl, runTiming(c.target, cl.lowered.program)));
-      return cl.lowered.output(after.out);
+      const out = runLowered(c.target, cl.lowered, inputs);
+      layers.push(figures(c.target, cl, timeLowered(c.target, cl.lowered)));
+      return out;
     },
     progress,
   );

@@ -1,3 +1,4 @@
+import { AccelmapError } from '../../util/errors.js';
 import { lowerDense, packDense, unpackDense, type DenseShape } from './dense.js';
 import type { Uop } from './isa.js';
 import type { VtaDram, VtaProgram } from './program.js';
@@ -9,20 +10,39 @@ import { lowerVector, packVector, type VectorLayer, type VectorOp, type VectorSc
 /** A layer VTA runs (not a host op). */
 export type VtaLayer = Exclude<QLayer, { kind: 'host' }>;
 
-/** The knobs of either kind of layer; those that do not apply are ignored. */
-export type LayerSchedule = DenseSchedule & VectorSchedule;
+/**
+ * Where a GEMM layer's activation (its ReLU or clip bounds) runs: `fused`
+ * in the GEMM's epilogue on each output tile while it is on chip, or
+ * `separate`: the GEMM pass saturates to ±127 and stores, and an ALU pass
+ * loads the stored codes back and applies the bounds (bit-identical, as
+ * clamping to ±127 and then to [lo, hi] within it equals clamping to [lo, hi]).
+ */
+export type EpiloguePlace = 'fused' | 'separate';
 
-/** A layer's program and what it needs to run: the DRAM image is built from the layer's int8 inputs. */
-export interface LoweredLayer {
+/** The knobs of either kind of layer; those that do not apply are ignored. */
+export type LayerSchedule = DenseSchedule & VectorSchedule & { epilogue?: EpiloguePlace };
+
+/** One program of a layer and what it needs to run: the DRAM image is built from the pass's int8 inputs. */
+export interface LoweredPass {
   program: VtaProgram;
   uops: Uop[];
-  /** The schedule as chosen (every knob filled in). */
-  schedule: LayerSchedule;
   /** DRAM before the run, from the inputs' codes. */
   dram(inputs: Int8Array[]): VtaDram;
   /** The output's codes (the graph tensor's layout) from DRAM after the run. */
   output(out: Int8Array): Int8Array;
+  /** Output elements. */
+  elements: number;
 }
+
+/** A layer's passes, run one after another: the first reads the layer's inputs, each later one the previous pass's output. */
+export interface LoweredLayer {
+  passes: LoweredPass[];
+  /** The schedule as chosen (every knob filled in). */
+  schedule: LayerSchedule;
+}
+
+/** Whether a GEMM layer has an activation that can run apart from its epilogue (bounds narrower than ±127). */
+export const hasActivation = (b: Bounds): boolean => b.lo !== -QMAX || b.hi !== QMAX;
 
 const roundUp = (v: number, b: number) => Math.ceil(v / b) * b;
 
@@ -78,15 +98,18 @@ function gemmRows(l: GemmLayer, shape: DenseShape, x: Int8Array): Int8Array {
 
 function lowerGemm(t: VtaTarget, l: GemmLayer, s: LayerSchedule): LoweredLayer {
   const shape = gemmShape(t, l);
-  const lowering = lowerDense(t, shape, s, { channelOps: ['add', 'shr'], epilogue: clipOps(l.bounds) });
+  const epilogue = s.epilogue ?? 'fused';
+  if (epilogue === 'separate' && !hasActivation(l.bounds)) throw new AccelmapError('bad-input', 'epilogue = separate: the layer has no activation to run apart (its bounds are ±127)', { path: 'epilogue' }, 'use epilogue = fused');
+  const apart = epilogue === 'separate';
+  const lowering = lowerDense(t, shape, s, { channelOps: ['add', 'shr'], epilogue: clipOps(apart ? { lo: -QMAX, hi: QMAX } : l.bounds) });
   const w = new Int8Array(shape.n * shape.k);
   for (let n = 0; n < l.n; n++) w.set(l.weight.subarray(n * l.k, (n + 1) * l.k), n * shape.k);
   const pad = (v: Int32Array) => Int32Array.from({ length: shape.n }, (_, i) => v[i] ?? 0);
   const { tileRows, tileN, tileK, virtualThreads, order }: GemmTiles = lowering.tiles;
-  return {
+  const gemm: LoweredPass = {
     program: lowering.program,
     uops: lowering.uops,
-    schedule: { tileRows, tileN, tileK, virtualThreads, order },
+    elements: l.m * l.n,
     dram: ([x]) => packDense(t, shape, lowering, gemmRows(l, shape, x!), w, [pad(l.bias), pad(l.shift)]),
     output: (out) => {
       const c = unpackDense(t, shape, out);
@@ -96,6 +119,22 @@ function lowerGemm(t: VtaTarget, l: GemmLayer, s: LayerSchedule): LoweredLayer {
         for (let n = 0; n < l.n; n++) y[l.conv ? (Math.floor(m / pq) * l.n + n) * pq + (m % pq) : m * l.n + n] = c[m * shape.n + n]!;
       return y;
     },
+  };
+  const schedule: LayerSchedule = { tileRows, tileN, tileK, virtualThreads, order, ...(hasActivation(l.bounds) ? { epilogue } : {}) };
+  if (!apart) return { passes: [gemm], schedule };
+  const form: VectorLayer = { vectors: Math.ceil(gemm.elements / (t.batch * t.blockOut)), operands: 1, ops: clipOps(l.bounds) };
+  return { passes: [gemm, vectorPass(t, form, gemm.elements, {}, (inputs) => inputs)], schedule };
+}
+
+function vectorPass(t: VtaTarget, form: VectorLayer, elements: number, s: VectorSchedule, operands: (inputs: Int8Array[]) => Int8Array[]): LoweredPass & { tileVectors: number } {
+  const lowering = lowerVector(t, form, s);
+  return {
+    program: lowering.program,
+    uops: lowering.uops,
+    elements,
+    tileVectors: lowering.tileVectors,
+    dram: (inputs) => packVector(t, form, lowering, operands(inputs)),
+    output: (out) => out.slice(0, elements),
   };
 }
 
@@ -118,13 +157,6 @@ function poolOperands(l: MaxPoolLayer, x: Int8Array): Int8Array[] {
 /** Lowers one layer under a schedule (knobs left out are chosen by the tiler). */
 export function lowerLayer(t: VtaTarget, l: VtaLayer, elements: number, s: LayerSchedule = {}): LoweredLayer {
   if (l.kind === 'gemm') return lowerGemm(t, l, s);
-  const form = vectorForm(t, l, elements);
-  const lowering = lowerVector(t, form, s);
-  return {
-    program: lowering.program,
-    uops: lowering.uops,
-    schedule: { tileVectors: lowering.tileVectors, virtualThreads: s.virtualThreads ?? 1 },
-    dram: (inputs) => packVector(t, form, lowering, l.kind === 'maxpool' ? poolOperands(l, inputs[0]!) : inputs),
-    output: (out) => out.slice(0, elements),
-  };
+  const { tileVectors, ...pass } = vectorPass(t, vectorForm(t, l, elements), elements, s, (inputs) => (l.kind === 'maxpool' ? poolOperands(l, inputs[0]!) : inputs));
+  return { passes: [pass], schedule: { tileVectors, virtualThreads: s.virtualThreads ?? 1 } };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runFunctional } from './functional.js';
+import { runLowered } from './passes.js';
 import { lowerLayer, type VtaLayer } from './lower.js';
 import type { AddLayer, GemmLayer, MaxPoolLayer } from './qgraph.js';
 import { referenceLayer, requantize } from './reference.js';
@@ -20,8 +20,7 @@ function conv(pad: number, stride: number, p: number): GemmLayer {
 /** Runs a layer through its VTA program on the functional simulator. */
 function onVta(l: VtaLayer, inputs: Int8Array[], elements: number): Int8Array {
   const t = loadVtaTarget('vta');
-  const lowered = lowerLayer(t, l, elements);
-  return lowered.output(runFunctional(t, lowered.program, lowered.dram(inputs)).dram.out);
+  return runLowered(t, lowerLayer(t, l, elements), inputs);
 }
 
 describe('integer reference (hand-derived values), and the VTA programs on the same cases', () => {

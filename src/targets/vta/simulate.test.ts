@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { errorOf } from '../../util/test-util.js';
-import { finishInsn, gemmInsn, memInsn, type VtaDram, type VtaProgram } from './program.js';
+import { aluInsn, finishInsn, gemmInsn, memInsn, type VtaDram, type VtaProgram } from './program.js';
 import { simulate } from './simulate.js';
 import { loadVtaTarget } from './spec.js';
 import { checkProgram } from './check.js';
+import { aluIssueCycles } from './timing.js';
 
 const t = loadVtaTarget('vta');
 
@@ -62,6 +63,14 @@ describe('VTA simulator', () => {
         expect(run.dram.out[m * 16 + n]).toBe(((sum << 24) >> 24));
       }
     expect(run.peakGops).toBeCloseTo(51.2, 10);
+  });
+
+  it('ALU issue cycles: vectors of BATCH × BLOCK_OUT = 16 elements, lanes elements per issue, one issue every initiation interval', () => {
+    const add = aluInsn({ aluOp: 'add', uopBegin: 0, uopEnd: 1, iterOut: 10, dstFactorOut: 1, srcFactorOut: 1 });
+    const at = (lanes: number, ii = 2) => aluIssueCycles(loadVtaTarget('vta', [`alu.lanes=${lanes}`, `alu.initiationInterval=${ii}`]), add);
+    // 10 vectors: 16 lanes, one issue each (10 × 2); 8 lanes, two issues each (20 × 2); 32 lanes, two vectors per issue (5 × 2);
+    // 64 lanes, four per issue (⌈10 / 4⌉ = 3 issues, × 2); a fully pipelined ALU with 32 lanes: 5 × 1
+    expect([at(16), at(8), at(32), at(64), at(32, 1)]).toEqual([20, 40, 10, 6, 5]);
   });
 
   it('rejects a deadlock, a hazard, leftover tokens and bad flags before simulating', () => {

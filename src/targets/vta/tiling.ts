@@ -83,29 +83,9 @@ export function chooseTiles(t: VtaTarget, shape: DenseShape, s: DenseSchedule, c
   return { tileRows, tileN, tileK, virtualThreads: vt, order: s.order ?? 'rows', inpHalf, wgtHalf, accHalf, chanBase, weightsResident: wantResident && tileN === nb && tileK === kb };
 }
 
-/** Candidate values of one tile axis of `n` blocks: powers of two below n, and n. */
-function axisValues(n: number): number[] {
+/** Powers of two below `n` (a tile axis's candidate sizes besides the largest that fits). */
+export function powersBelow(n: number): number[] {
   const out: number[] = [];
   for (let v = 1; v < n; v *= 2) out.push(v);
-  out.push(n);
-  return out;
-}
-
-/** Every schedule in the tuner's space that fits (tile axes over powers of two and the whole axis, the largest rows that fit, 1 or 2 threads, both loop orders). */
-export function scheduleSpace(t: VtaTarget, shape: DenseShape, channelOps = 0): DenseSchedule[] {
-  const { rows, kb, nb } = gemmBlocks(t, shape);
-  const out: DenseSchedule[] = [];
-  for (const virtualThreads of [1, 2] as const)
-    for (const tileK of axisValues(kb))
-      for (const tileN of axisValues(nb)) {
-        let base: GemmTiles;
-        try {
-          base = chooseTiles(t, shape, { virtualThreads, tileK, tileN }, channelOps);
-        } catch {
-          continue;
-        }
-        const rowValues = new Set([...axisValues(rows).filter((r) => r < base.tileRows), base.tileRows]);
-        for (const tileRows of rowValues) for (const order of LOOP_ORDERS) out.push({ virtualThreads, tileK, tileN, tileRows, order });
-      }
   return out;
 }

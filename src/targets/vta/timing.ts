@@ -39,9 +39,20 @@ export function loopUops(insn: GemmInsn | AluInsn): number {
   return (insn.uopEnd - insn.uopBegin) * insn.iterOut * insn.iterIn;
 }
 
-/** Cycles an ALU loop occupies the ALU, excluding pipeline fill: each micro-op needs ceil(vector / lanes) issues, one every initiation interval. */
+/**
+ * Cycles an ALU loop occupies the ALU, excluding pipeline fill. Each
+ * micro-op execution works on one vector of BATCH × BLOCK_OUT elements; the
+ * ALU takes `lanes` elements per issue, one issue every initiation interval:
+ * a vector wider than the lanes takes ceil(vector / lanes) issues, and lanes
+ * a multiple of the vector take lanes / vector consecutive executions of the
+ * loop per issue (the lowering's ALU loops never write one accumulator twice
+ * in a loop, so their executions are independent).
+ */
 export function aluIssueCycles(t: VtaTarget, insn: AluInsn): number {
-  return loopUops(insn) * Math.ceil((t.batch * t.blockOut) / t.alu.lanes) * t.alu.initiationInterval;
+  const vector = t.batch * t.blockOut;
+  const n = loopUops(insn);
+  const issues = t.alu.lanes >= vector ? Math.ceil(n / Math.floor(t.alu.lanes / vector)) : n * Math.ceil(vector / t.alu.lanes);
+  return issues * t.alu.initiationInterval;
 }
 
 /** DRAM bytes an instruction moves (padding is written on chip, not read). */

@@ -3,17 +3,17 @@ import { existsSync } from 'node:fs';
 import { canonicalJson } from '../../explore/hash.js';
 import { AccelmapError } from '../../util/errors.js';
 import { readTextFile } from '../../util/files.js';
-import { Rng } from '../../util/rng.js';
+import { DESIGN_STRATEGIES, searchDesigns, type DesignStrategy } from '../../explore/search.js';
 import { clipOps, gemmShape, lowerLayer, vectorForm, type LayerSchedule, type VtaLayer } from './lower.js';
+import { timeLowered } from './passes.js';
 import type { VtaTarget } from './spec.js';
-import { scheduleSpace } from './tiling.js';
-import { runTiming } from './timing.js';
-import { vectorSpace } from './vector.js';
+import { layerSpace, scheduleAt } from './space.js';
 
 /**
  * Schedule autotuning: for each layer, schedules from its space (tile sizes
- * per axis, virtual threads) are tried in a seeded random order, each scored
- * by the timing half of the simulator; the fewest cycles wins. Every tried
+ * per axis, loop order, virtual threads, where the activation runs) are
+ * searched with the design explorer's strategies (seeded), each scored by
+ * the timing half of the simulator; the fewest cycles wins. Every tried
  * configuration is one JSON line of the tuning log, keyed by the layer's
  * shape and the target's knobs, so that a later compile (or tuning run)
  * reads them back instead of simulating again.
@@ -70,8 +70,9 @@ export class TuningLog {
     this.byKey.set(r.key, [...(this.byKey.get(r.key) ?? []), r]);
   }
 
-  tried(key: string, s: LayerSchedule): boolean {
-    return (this.byKey.get(key) ?? []).some((r) => scheduleId(r.schedule) === scheduleId(s));
+  /** The cycles the log holds for a schedule of a key, if it holds it. */
+  cycles(key: string, s: LayerSchedule): number | undefined {
+    return (this.byKey.get(key) ?? []).find((r) => scheduleId(r.schedule) === scheduleId(s))?.cycles;
   }
 
   /** The fewest-cycles record of a key (the first of equals). */
@@ -84,32 +85,38 @@ export class TuningLog {
   }
 }
 
-/** Every schedule of a layer's space. */
-export function layerSpace(t: VtaTarget, l: VtaLayer, elements: number): LayerSchedule[] {
-  return l.kind === 'gemm' ? scheduleSpace(t, gemmShape(t, l), 2) : vectorSpace(t, vectorForm(t, l, elements));
-}
+/** The search strategies the tuner offers: the design explorer's (uniform random sampling, or NSGA-II, a genetic search, on the single objective of cycles). */
+export const TUNE_STRATEGIES = DESIGN_STRATEGIES;
+export type TuneStrategy = DesignStrategy;
 
 /**
- * Tries up to `trials` new schedules of one layer (the default first, then
- * the space in an order drawn from `seed`), adding each to the log; returns
- * the records it added. Schedules the log already holds for the key are not
- * simulated again.
+ * Tunes one layer with `trials` evaluations: the default schedule first,
+ * then points of the layer's space (`space.ts`) chosen by the design
+ * explorer's search (`strategy`, seeded by `seed`; points that do not fit
+ * the buffers cost nothing; NSGA-II's population is a third of the budget,
+ * at least 4, so that a small budget still breeds generations), each scored
+ * by the timing half. Every schedule
+ * new to the log is added to it and returned; one the log already holds is
+ * read from it instead of simulated, so a rerun with the same seed retraces
+ * the same points without simulating, and a new seed searches further.
  */
-export function tuneLayer(t: VtaTarget, l: VtaLayer, elements: number, log: TuningLog, trials: number, seed: number): TuningRecord[] {
+export async function tuneLayer(t: VtaTarget, l: VtaLayer, elements: number, log: TuningLog, trials: number, seed: number, strategy: TuneStrategy = 'nsga2'): Promise<TuningRecord[]> {
   const key = layerKey(t, l, elements);
   const added: TuningRecord[] = [];
-  const score = (s: LayerSchedule | undefined): void => {
+  const score = (s: LayerSchedule): number => {
     const lowered = lowerLayer(t, l, elements, s);
-    if (log.tried(key, lowered.schedule)) return;
-    const r: TuningRecord = { key, layer: l.name, schedule: lowered.schedule, cycles: runTiming(t, lowered.program).cycles };
+    const known = log.cycles(key, lowered.schedule);
+    if (known !== undefined) return known;
+    const r: TuningRecord = { key, layer: l.name, schedule: lowered.schedule, cycles: timeLowered(t, lowered).cycles };
     log.add(r);
     added.push(r);
+    return r.cycles;
   };
-  score(undefined);
-  const space = new Rng(seed).shuffle(layerSpace(t, l, elements));
-  for (const s of space) {
-    if (added.length >= trials) break;
-    score(s);
-  }
+  score({});
+  const space = layerSpace(t, l, elements);
+  await searchDesigns(
+    { cardinalities: space.axes.map((a) => a.values.length), admissible: (d) => space.fits(scheduleAt(space, d)), evaluate: async (d) => [score(scheduleAt(space, d))] },
+    { strategy, budget: trials - 1, seed, population: Math.max(4, Math.floor((trials - 1) / 3)) },
+  );
   return added;
 }

@@ -28,7 +28,7 @@ export interface VectorLowering {
 }
 
 /** The most output vectors a tile can hold: every operand in one accumulator half, within the 14-bit loop count. */
-function maxTileVectors(t: VtaTarget, layer: VectorLayer, vt: number): number {
+export function maxTileVectors(t: VtaTarget, layer: VectorLayer, vt: number): number {
   return Math.min(Math.floor(Math.floor(bufferDepths(t).acc / vt) / layer.operands), layer.vectors, 2 ** 14 - 1);
 }
 
@@ -81,17 +81,4 @@ export function packVector(t: VtaTarget, layer: VectorLayer, lowering: VectorLow
     for (let i = 0; i < o.length; i++) acc[j * layer.vectors * lanes + i] = o[i]!;
   });
   return { inp: new Int8Array(0), wgt: new Int8Array(0), acc, uop: lowering.uops, out: new Int8Array(layer.vectors * lanes) };
-}
-
-/** The tuner's space for an element-wise layer: tile sizes over powers of two and the largest that fits, 1 or 2 threads. */
-export function vectorSpace(t: VtaTarget, layer: VectorLayer): VectorSchedule[] {
-  const out: VectorSchedule[] = [];
-  for (const virtualThreads of [1, 2] as const) {
-    const max = maxTileVectors(t, layer, virtualThreads);
-    const sizes = new Set<number>();
-    for (let v = 1; v < max; v *= 2) sizes.add(v);
-    if (max >= 1) sizes.add(max);
-    for (const tileVectors of sizes) out.push({ tileVectors, virtualThreads });
-  }
-  return out;
 }
