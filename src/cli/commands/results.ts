@@ -5,6 +5,7 @@ import type { ExploreObjective } from '../../explore/explore.js';
 import { renderDesignsCsv, renderStoredDesigns, resultsReportHtml } from '../../report/explore.js';
 import { checkWritable, writeTextFile } from '../../util/files.js';
 import { ResultsStore, type StoredDesign } from '../../store/store.js';
+import { filterDesigns } from '../../store/where.js';
 import { AccelmapError } from '../../util/errors.js';
 import { toJson, type Io } from '../io.js';
 import { objectivesFlag } from './explore.js';
@@ -13,6 +14,8 @@ interface ResultsFlags {
   pareto?: boolean;
   objectives: ExploreObjective[];
   space?: string;
+  where?: string;
+  design?: string;
   csv?: boolean;
   json?: boolean;
   out?: string;
@@ -34,6 +37,7 @@ export function registerResults(program: Command, io: Io): void {
     .option('--pareto', 'only the non-dominated designs')
     .addOption(new Option('--objectives <list>', 'objectives of --pareto, each minimized').argParser(objectivesFlag).default(['latency', 'energy', 'area'], 'latency,energy,area'))
     .option('--space <name>', 'only designs of this space')
+    .option('--where <expr>', 'only designs matching a filter over knobs and figures (latency s, energy pJ, area mm², sram bytes, status, space, hash), e.g. "area<=2 and pe_x=14"; --pareto then takes the front of these')
     .addOption(new Option('--csv', 'print CSV').conflicts('json'))
     .option('--json', 'print JSON')
     .option('--out <file.html>', 'write an HTML page: scatter plots of the objectives with the front, the front, and each front design\'s layers')
@@ -44,6 +48,7 @@ export function registerResults(program: Command, io: Io): void {
       try {
         let designs = store.all();
         if (opts.space !== undefined) designs = designs.filter((d) => d.space === opts.space);
+        if (opts.where !== undefined) designs = filterDesigns(designs, opts.where);
         const front = storedFront(designs, opts.objectives);
         const knobNames = [...new Set(designs.flatMap((d) => Object.keys(d.knobs)))];
         if (opts.out) {
