@@ -76,6 +76,14 @@ describe('explore and results', () => {
     const page = readFileSync(html, 'utf8');
     expect(page).toContain(`Pareto front: ${plain.front.length} of 6 designs`);
     for (const d of plain.front) expect(page).toContain(d.hash.slice(0, 10));
+    expect(page).toContain('parallel coordinates');
+    const chosen = pareto.designs[0] as { hash: string };
+    expect((await cli('results', db, '--out', html, '--design', chosen.hash.slice(0, 12))).code).toBe(0);
+    expect(readFileSync(html, 'utf8')).toContain(`Layers of design ${chosen.hash.slice(0, 10)}`);
+    const one = await cliJson('results', db, '--design', chosen.hash.slice(0, 12), '--json');
+    expect(one.design.hash).toBe(chosen.hash);
+    expect(one.design.layers.map((l: { name: string }) => l.name)).toHaveLength(1); // the one conv layer
+    expect(await cliError('results', db, '--design', 'zz')).toMatch(/--design 'zz' matches no listed design/);
   }, 60_000);
 
   it('resumes a run killed with SIGKILL and ends with the uninterrupted front, nothing stored twice', async () => {

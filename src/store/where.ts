@@ -128,7 +128,8 @@ function literal(word: string): number | string {
 
 const HZ: Record<string, number> = { '': 1, k: 1e3, m: 1e6, g: 1e9 };
 
-function asNumber(v: WhereValue): number | undefined {
+/** A value as a number: numbers, numeric text, sizes (64KiB) and clocks (200MHz); undefined otherwise. */
+export function asNumber(v: WhereValue): number | undefined {
   if (typeof v === 'number') return v;
   if (typeof v !== 'string' || !/^[-+]?[0-9.]/.test(v)) return undefined;
   if (/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(v)) return Number(v);
