@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AccelmapError } from '../util/errors.js';
+import { presetPath } from '../util/paths.js';
 import { pipelineClockHz, pipelineOverhead } from './knob-models.js';
 import { designArch, loadSpace } from './space.js';
 import type { Architecture } from '../arch/types.js';
@@ -46,6 +47,15 @@ describe('knob models', () => {
     expect(four.compute.precisions[0]!.energyPerMacPj).toBeCloseTo(2 * 1.3, 12);
     // the 16-bit MAC of the loader's table (see above) × 1.45
     expect(four.compute.areaUm2).toBeCloseTo((282 * 4 + 68.5) * SCALE_65 * 1.45, 6);
+  });
+
+  it('ships a space with both knobs, whose one-stage clock is the Eyeriss preset\'s 200 MHz', () => {
+    const s = loadSpace(presetPath('spaces', 'eyeriss-pipeline.yaml'));
+    const at = (bits: number, depth: number) => s.knobs.map((k) => k.values.indexOf(k.name === 'bits' ? bits : k.name === 'depth' ? depth : k.values[0]!));
+    // 1 / (4.5 ns + 0.5 ns) = 200 MHz; 1 / (4.5/4 + 0.5) ns ≈ 615.4 MHz
+    expect(arch(designArch(s, at(16, 1))).clockHz).toBeCloseTo(200e6, 0);
+    expect(arch(designArch(s, at(16, 4))).clockHz).toBeCloseTo(1e9 / 1.625, 0);
+    expect(arch(designArch(s, at(8, 4))).compute.precisions[0]!.energyPerMacPj).toBeCloseTo(((2 * 0.25) / 0.85) * 1.3, 12);
   });
 
   it('refuses a depth knob without its model, or a depth that is not a whole number of stages', () => {
