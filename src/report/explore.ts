@@ -21,7 +21,7 @@ export function formatObjective(name: ExploreObjective, v: number): string {
 }
 
 /** A table of designs: short hash, each knob, latency, energy, area. */
-function renderDesigns(designs: DesignRowView[], knobNames: string[]): string {
+export function renderDesigns(designs: DesignRowView[], knobNames: string[]): string {
   const rows = designs.map((d) => [
     d.hash.slice(0, 10),
     ...knobNames.map((k) => String(d.knobs[k] ?? '')),

@@ -26,7 +26,7 @@ type Token = { t: 'word'; v: string } | { t: 'str'; v: string } | { t: 'op'; v: 
 const FLAG = '--where';
 
 function bad(expr: string, why: string): AccelmapError {
-  return new AccelmapError('bad-flag', `${FLAG} '${expr}': ${why}`, { path: FLAG }, "write e.g. --where \"area<=2 and pe_x=14\" (fields: knob names, latency, energy, area, sram, status, space, hash)");
+  return new AccelmapError('bad-flag', `${FLAG} '${expr}': ${why}`, {}, "write e.g. --where \"area<=2 and pe_x=14\" (fields: knob names, latency, energy, area, sram, status, space, hash)");
 }
 
 const WORD = /^[A-Za-z0-9_.\-[\]+]+/;

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { paretoFront } from '../../explore/pareto.js';
 import type { ExploreObjective } from '../../explore/explore.js';
-import { renderDesignLayers, renderDesignsCsv, renderLayersCsv, renderStoredDesigns, resultsReportHtml } from '../../report/explore.js';
+import { renderDesignLayers, renderDesigns, renderDesignsCsv, renderLayersCsv, renderStoredDesigns, resultsReportHtml } from '../../report/explore.js';
 import { checkWritable, writeTextFile } from '../../util/files.js';
 import { ResultsStore, type StoredDesign, type StoredLayer } from '../../store/store.js';
 import { filterDesigns } from '../../store/where.js';
@@ -49,9 +49,9 @@ export function registerResults(program: Command, io: Io): void {
       try {
         let designs = store.all();
         if (opts.space !== undefined) designs = designs.filter((d) => d.space === opts.space);
+        const knobNames = [...new Set(designs.flatMap((d) => Object.keys(d.knobs)))];
         if (opts.where !== undefined) designs = filterDesigns(designs, opts.where);
         const front = storedFront(designs, opts.objectives);
-        const knobNames = [...new Set(designs.flatMap((d) => Object.keys(d.knobs)))];
         const chosen = opts.design === undefined ? undefined : designByHash(designs, opts.design);
         if (opts.out) {
           writeTextFile(opts.out, resultsReportHtml(`accelmap results: ${file}`, designs, front, knobNames, (h) => store.layers(h), chosen), 'HTML page');
@@ -75,7 +75,7 @@ function designByHash(designs: StoredDesign[], prefix: string): StoredDesign {
 function printDesign(d: StoredDesign, layers: StoredLayer[], knobNames: string[], opts: ResultsFlags, io: Io): void {
   if (opts.json) return io.out(toJson({ design: { ...d, layers } }));
   if (opts.csv) return io.out(renderLayersCsv(layers));
-  io.out(`${renderStoredDesigns(d.hash, [d], knobNames)}\n\n${renderDesignLayers(layers)}`);
+  io.out(`design ${d.hash} (space ${d.space})\n\n${renderDesigns([d], knobNames)}\n\n${renderDesignLayers(layers)}`);
 }
 
 function printDesigns(file: string, designs: StoredDesign[], knobNames: string[], opts: ResultsFlags, io: Io): void {
