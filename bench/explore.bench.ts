@@ -1,12 +1,12 @@
 // Design-space search quality on a small space enumerated exhaustively: the
-// exact Pareto front comes from evaluating every design; NSGA-II and random
-// search (several seeds) then run over the same evaluations (kept in memory,
-// so only the first pass maps), and we report after how many evaluations each
+// exact Pareto front comes from evaluating every design; NSGA-II, ParEGO
+// (bayes) and random search (several seeds) then run over the same
+// evaluations (kept in memory, so only the first pass maps), and we report after how many evaluations each
 // has found every design of the exact front. Also: design points per second
 // of the exhaustive pass, and the share of time outside the mapper (a pass
 // that reads every evaluation back from memory), both from this run.
 // Then, on the shipped Eyeriss-like space (648 designs, also enumerated), the
-// hypervolume of NSGA-II's and random search's fronts at equal evaluations,
+// hypervolume of the three strategies' fronts at equal evaluations,
 // as a share of the exact front's (objectives scaled to [0, 1] over the
 // whole space, reference point 1.1 in each).
 import { loadLayer } from '../src/api/mapping.js';
@@ -52,7 +52,7 @@ const recall = (order: { hash: string }[], k: number) => order.slice(0, k).filte
 const quarter = Math.round(n / 4), half = Math.round(n / 2);
 
 console.log(`strategy  seed  evaluations to the exact front (of ${n})  front found after ${quarter} / ${half} evaluations`);
-for (const strategy of ['nsga2', 'random'] as const) {
+for (const strategy of ['nsga2', 'bayes', 'random'] as const) {
   const counts: number[] = [];
   for (const seed of [1, 2, 3, 4, 5]) {
     const r = await explore(space, workloads, { objectives, strategy, budget: n, seed, mapper, store });
@@ -74,12 +74,12 @@ const scaled = (ds: typeof ok) => ds.filter((d) => d.status === 'ok').map((d) =>
 const ref = objectives.map(() => 1.1);
 const exactHv = hypervolume(scaled(everything.front), ref);
 console.log(`\n${large.name}: ${spaceSize(large)} designs, ${everything.evaluated} pass the constraints; exact front ${everything.front.length} designs, hypervolume ${exactHv.toFixed(4)}`);
-console.log('evaluations  nsga2 hypervolume share (5 seeds, median)  random (median)');
+console.log('evaluations  nsga2 hypervolume share (5 seeds, median)  bayes (median)  random (median)');
 for (const budget of [24, 48, 96]) {
-  const share = async (strategy: 'nsga2' | 'random') => {
+  const share = async (strategy: 'nsga2' | 'bayes' | 'random') => {
     const v: number[] = [];
     for (const seed of [1, 2, 3, 4, 5]) v.push(hypervolume(scaled((await explore(large, workloads, { objectives, strategy, budget, seed, mapper, store })).front), ref) / exactHv);
     return v.sort((a, b) => a - b)[2]!;
   };
-  console.log(`${String(budget).padStart(11)}  ${(await share('nsga2')).toFixed(3).padStart(40)}  ${(await share('random')).toFixed(3).padStart(15)}`);
+  console.log(`${String(budget).padStart(11)}  ${(await share('nsga2')).toFixed(3).padStart(40)}  ${(await share('bayes')).toFixed(3).padStart(14)}  ${(await share('random')).toFixed(3).padStart(15)}`);
 }

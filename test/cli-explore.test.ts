@@ -67,11 +67,23 @@ describe('explore and results', () => {
     const csv = (await cli('results', db, '--csv')).out.split('\n');
     expect(csv[0]).toBe('hash,space,pe_x,glb,clock,status,latency_s,energy_pj,area_mm2,sram_bytes');
     expect(csv).toHaveLength(7);
+    const small = (await cliJson('results', db, '--where', 'pe_x=8 or glb<=32KiB', '--json')).designs as { knobs: { pe_x: number; glb: string } }[];
+    const all = (await cliJson('results', db, '--json')).designs as { knobs: { pe_x: number; glb: string } }[];
+    expect(small.length).toBeGreaterThanOrEqual(4); // 6 of the 8 designs are evaluated, 6 of the 8 match
+    expect(small).toEqual(all.filter((d) => d.knobs.pe_x === 8 || d.knobs.glb === '32KiB'));
     const html = join(mkdtempSync(join(tmpdir(), 'accelmap-results-')), 'front.html');
     expect((await cli('results', db, '--out', html)).code).toBe(0);
     const page = readFileSync(html, 'utf8');
     expect(page).toContain(`Pareto front: ${plain.front.length} of 6 designs`);
     for (const d of plain.front) expect(page).toContain(d.hash.slice(0, 10));
+    expect(page).toContain('parallel coordinates');
+    const chosen = pareto.designs[0] as { hash: string };
+    expect((await cli('results', db, '--out', html, '--design', chosen.hash.slice(0, 12))).code).toBe(0);
+    expect(readFileSync(html, 'utf8')).toContain(`Layers of design ${chosen.hash.slice(0, 10)}`);
+    const one = await cliJson('results', db, '--design', chosen.hash.slice(0, 12), '--json');
+    expect(one.design.hash).toBe(chosen.hash);
+    expect(one.design.layers.map((l: { name: string }) => l.name)).toHaveLength(1); // the one conv layer
+    expect(await cliError('results', db, '--design', 'zz')).toMatch(/--design 'zz' matches no listed design/);
   }, 60_000);
 
   it('resumes a run killed with SIGKILL and ends with the uninterrupted front, nothing stored twice', async () => {
@@ -153,6 +165,9 @@ describe('explore and results', () => {
     expect(await cliError('explore', LAYER, '--space', SPACE, '--budget', '0s')).toMatch(/--budget '0s'/);
     expect(await cliError('explore', LAYER, '--space', 'no/such.yaml')).toMatch(/no\/such\.yaml/);
     expect(await cliError('results', 'no/such.db')).toMatch(/no\/such\.db: no such results store/);
+    const stored = tempDb();
+    await cli('explore', ...ARGS, '--budget', '1', '--store', stored);
+    expect(await cliError('results', stored, '--where', 'area<<2')).toMatch(/--where 'area<<2': expected a value after 'area<'/);
     const tight = join(mkdtempSync(join(tmpdir(), 'accelmap-space-')), 'tight.yaml');
     writeFileSync(tight, `${readFileSync(SPACE, 'utf8')}constraints:\n  maxAreaMm2: 0.01\n`);
     expect(await cliError('explore', LAYER, '--space', tight, '--no-progress')).toMatch(/tight\.yaml constraints: none of the 8 designs meets the constraints/);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { hypervolume } from './pareto.js';
 import { searchDesigns, type SearchProblem } from './search.js';
 import type { Design } from './space.js';
 
@@ -23,7 +24,7 @@ const key = (d: Design) => d.join(',');
 describe('design search', () => {
   it('visits every admissible design once when the budget covers the space, so the front is exact', async () => {
     const admissible = (d: Design) => d[0]! + d[1]! <= 7;
-    for (const strategy of ['nsga2', 'random'] as const) {
+    for (const strategy of ['nsga2', 'random', 'bayes'] as const) {
       const p = synthetic(admissible);
       const r = await searchDesigns(p, { strategy, budget: 1000, seed: 3 });
       const all: Design[] = [];
@@ -35,13 +36,36 @@ describe('design search', () => {
   });
 
   it('is deterministic for a seed and differs across seeds', async () => {
-    const a = synthetic(), b = synthetic(), c = synthetic();
-    await searchDesigns(a, { strategy: 'nsga2', budget: 40, seed: 5 });
-    await searchDesigns(b, { strategy: 'nsga2', budget: 40, seed: 5 });
-    await searchDesigns(c, { strategy: 'nsga2', budget: 40, seed: 6 });
-    expect(a.calls).toHaveLength(40);
-    expect(b.calls).toEqual(a.calls);
-    expect(c.calls).not.toEqual(a.calls);
+    for (const strategy of ['nsga2', 'bayes'] as const) {
+      const a = synthetic(), b = synthetic(), c = synthetic();
+      await searchDesigns(a, { strategy, budget: 40, seed: 5 });
+      await searchDesigns(b, { strategy, budget: 40, seed: 5 });
+      await searchDesigns(c, { strategy, budget: 40, seed: 6 });
+      expect(a.calls).toHaveLength(40);
+      expect(b.calls).toEqual(a.calls);
+      expect(c.calls).not.toEqual(a.calls);
+    }
+  });
+
+  it('bayes covers more hypervolume than random search at equal evaluations on a smooth trade-off (median of 5 seeds)', async () => {
+    // 12×12×12 designs: a bigger array (a, b) is faster but costs area; c trades energy against latency smoothly
+    const smooth = (): SearchProblem => ({
+      cardinalities: [12, 12, 12],
+      admissible: () => true,
+      evaluate: async ([a, b, c]) => [100 / ((1 + a!) * (1 + b!)) + 0.5 * c!, (1 + a!) * (1 + b!) + 3 * (c! - 6) ** 2 / 12, 20 / (1 + c!) + 0.2 * (a! + b!)],
+    });
+    const points: number[][] = [];
+    for (let a = 0; a < 12; a++) for (let b = 0; b < 12; b++) for (let c = 0; c < 12; c++) points.push((await smooth().evaluate([a, b, c]))!);
+    const lo = [0, 1, 2].map((i) => Math.min(...points.map((q) => q[i]!)));
+    const hi = [0, 1, 2].map((i) => Math.max(...points.map((q) => q[i]!)));
+    const hv = (r: Awaited<ReturnType<typeof searchDesigns>>) => hypervolume(r.front.map((i) => r.evaluated[i]!.objectives!.map((v, k) => (v - lo[k]!) / (hi[k]! - lo[k]!))), [1.1, 1.1, 1.1]);
+    const median = async (strategy: 'bayes' | 'random') => {
+      const v: number[] = [];
+      for (const seed of [1, 2, 3, 4, 5]) v.push(hv(await searchDesigns(smooth(), { strategy, budget: 40, seed, population: 8 })));
+      return v.sort((x, y) => x - y)[2]!;
+    };
+    const [bayes, random] = [await median('bayes'), await median('random')];
+    expect(bayes).toBeGreaterThan(random);
   });
 
   it('proposes the same designs when a generation is evaluated at once, in batches of the population', async () => {

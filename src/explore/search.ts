@@ -1,8 +1,9 @@
 import { Rng } from '../util/rng.js';
+import { parEgoPick } from './bayes.js';
 import { crowdingDistance, nondominatedSort, paretoFront } from './pareto.js';
 import type { Design } from './space.js';
 
-export const DESIGN_STRATEGIES = ['nsga2', 'random'] as const;
+export const DESIGN_STRATEGIES = ['nsga2', 'random', 'bayes'] as const;
 export type DesignStrategy = (typeof DESIGN_STRATEGIES)[number];
 
 /** The design search's view of a space: how many values each knob has, and which designs pass the constraints. */
@@ -28,7 +29,7 @@ export interface DesignSearchOptions {
   /** Wall-clock seconds: no new design is started once they have passed (the first always runs; one under way finishes). */
   seconds?: number;
   seed: number;
-  /** NSGA-II population (default: min(budget, 16)). */
+  /** NSGA-II population, and the random designs `bayes` starts from (default: min(budget, 16)). */
   population?: number;
 }
 
@@ -47,11 +48,18 @@ export interface DesignSearchResult {
 
 const keyOf = (d: Design) => d.join(',');
 
+/** `bayes` scores every unseen design of a space up to this size, … */
+const ENUMERATE_UP_TO = 4096;
+/** … and this many random ones of a larger space. */
+const CANDIDATES = 256;
+
 /**
  * Searches a discrete design space: uniform random sampling, or NSGA-II
  * (Deb et al., 2002: non-dominated sorting, crowding distance, binary
  * tournaments, uniform crossover, per-knob mutation to a neighbouring or a
- * random value). Seeded: the same seed and the same evaluations give the same
+ * random value), or Bayesian optimization (ParEGO, explore/bayes.ts: a
+ * Gaussian process over a random scalarization per step, after a first
+ * generation of random designs). Seeded: the same seed and the same evaluations give the same
  * sequence of designs, so a rerun that reads stored evaluations retraces it.
  */
 export async function searchDesigns(p: SearchProblem, o: DesignSearchOptions): Promise<DesignSearchResult> {
@@ -88,6 +96,23 @@ export async function searchDesigns(p: SearchProblem, o: DesignSearchOptions): P
       if (admit(d)) return d;
     }
     return undefined;
+  };
+  /**
+   * Designs `bayes` may propose next: every admissible unseen design of a
+   * small space, or up to CANDIDATES drawn at random from a large one (not
+   * marked seen: only the one picked is). Inadmissible ones are rejected once.
+   */
+  const candidates = (): Design[] => {
+    const out = new Map<string, Design>();
+    const consider = (d: Design) => {
+      const k = keyOf(d);
+      if (seen.has(k) || out.has(k)) return;
+      if (p.admissible(d)) out.set(k, d);
+      else (seen.add(k), rejected++);
+    };
+    if (size <= ENUMERATE_UP_TO) for (let i = 0; i < size; i++) consider(decode(i, p.cardinalities));
+    else for (let tries = 0; tries < 4 * CANDIDATES && out.size < CANDIDATES && !exhausted(); tries++) consider(randomDesign());
+    return [...out.values()];
   };
   /** Fresh designs until the space runs out. */
   function* freshDesigns(): Generator<Design> {
@@ -137,6 +162,16 @@ export async function searchDesigns(p: SearchProblem, o: DesignSearchOptions): P
   if (o.strategy === 'random') {
     const source = freshDesigns();
     while ((await generation(source, p.evaluateBatch ? n : Infinity)).length > 0);
+  } else if (o.strategy === 'bayes') {
+    await generation(freshDesigns(), n);
+    while (more() && !exhausted()) {
+      const done = evaluated.flatMap((e) => (e.objectives ? [{ design: e.design, objectives: e.objectives }] : []));
+      const pool = candidates();
+      if (pool.length === 0) break;
+      const next = done.length < 2 ? pool[rng.int(pool.length)]! : pool[parEgoPick(done, pool, p.cardinalities, rng)]!;
+      seen.add(keyOf(next));
+      if ((await generation([next][Symbol.iterator](), 1)).length === 0) break;
+    }
   } else {
     let population = await generation(freshDesigns(), n);
     while (more() && !exhausted()) {

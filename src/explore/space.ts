@@ -9,6 +9,7 @@ import { presetPath } from '../util/paths.js';
 import { locatedError, readSourceFile, zodIssueError, type SourceDoc } from '../util/source-file.js';
 import { parseBytes } from '../util/units.js';
 import { powerAt, powerModel, unboundedLevel, type PowerModel } from './power.js';
+import { applyPipelineDepth, PIPELINE_DEPTH, rescaleMacBits, variesOperandBits, type PipelineModel } from './knob-models.js';
 
 /**
  * A hardware design space, written as YAML over an architecture spec: each
@@ -51,6 +52,17 @@ const spaceSchema = z
     /** A preset name or a spec file (relative to the space file). */
     arch: z.string().min(1),
     knobs: z.array(knobSchema).min(1),
+    /** The clock-vs-depth model a `pipelineDepth` knob uses (explore/knob-models.ts). */
+    pipeline: z
+      .object({
+        logicNs: z.number().positive(),
+        latchNs: z.number().positive(),
+        energyPerStage: z.number().min(0),
+        areaPerStage: z.number().min(0),
+        source: z.string().optional(),
+      })
+      .strict()
+      .optional(),
     constraints: z
       .object({
         /** Total area of all cores, mm² (the arch module's area model). */
@@ -80,6 +92,8 @@ export interface DesignSpace {
   baseSpec: Record<string, unknown>;
   knobs: Knob[];
   constraints: { maxAreaMm2?: number; maxSramBytes?: number; maxPower?: { watts: number; activity: number } };
+  /** The clock-vs-depth model of a `pipelineDepth` knob, when the space has one. */
+  pipeline?: PipelineModel;
 }
 
 /** One design: an index into each knob's values. */
@@ -170,6 +184,12 @@ export function loadSpace(file: string): DesignSpace {
   const knobs: Knob[] = s.knobs.map((k, i) => {
     const values = k.values ?? rangeValues(k.range!);
     if (new Set(values.map(String)).size !== values.length) throw locatedError('bad-spec', 'values repeat', src, ['knobs', i, k.values ? 'values' : 'range'], SPACE_HINT);
+    if (k.path === PIPELINE_DEPTH) {
+      if (!s.pipeline) throw locatedError('bad-spec', `a ${PIPELINE_DEPTH} knob needs the space's pipeline: section (logicNs, latchNs, energyPerStage, areaPerStage)`, src, ['knobs', i, 'path'], SPACE_HINT);
+      const bad = values.findIndex((v) => typeof v !== 'number' || !Number.isInteger(v) || v < 1);
+      if (bad >= 0) throw locatedError('bad-spec', `pipeline depth ${String(values[bad])} is not a whole number of stages ≥ 1`, src, ['knobs', i, k.values ? 'values' : 'range'], SPACE_HINT);
+      return { name: k.name ?? k.path, path: k.path, values };
+    }
     for (const [j, v] of values.entries()) {
       const spec = structuredClone(baseSpec);
       const reason = setPath(spec, k.path, v);
@@ -192,7 +212,8 @@ export function loadSpace(file: string): DesignSpace {
   const unbounded = c.maxPower && unboundedLevel(base);
   if (unbounded) throw locatedError('bad-spec', `a power cap needs every on-chip level's bandwidth, and ${unbounded}'s is unbounded`, src, ['constraints', 'maxPower'], `give ${unbounded} a readBandwidth and writeBandwidth, or a sharedBandwidth, in the arch`);
   const maxSramBytes = c.maxSram === undefined ? undefined : typeof c.maxSram === 'number' ? c.maxSram : sramLimit(c.maxSram, src);
-  return { name: s.name, file, baseSpec, knobs, constraints: { maxAreaMm2: c.maxAreaMm2, maxSramBytes, maxPower: c.maxPower } };
+  const pipeline = s.pipeline && { logicNs: s.pipeline.logicNs, latchNs: s.pipeline.latchNs, energyPerStage: s.pipeline.energyPerStage, areaPerStage: s.pipeline.areaPerStage };
+  return { name: s.name, file, baseSpec, knobs, constraints: { maxAreaMm2: c.maxAreaMm2, maxSramBytes, maxPower: c.maxPower }, pipeline };
 }
 
 function sramLimit(text: string, src: SourceDoc): number {
@@ -214,10 +235,31 @@ export function designKnobs(space: DesignSpace, d: Design): Record<string, KnobV
   return Object.fromEntries(space.knobs.map((k, i) => [k.name, k.values[d[i]!]!]));
 }
 
-/** The spec a design describes: the base spec with each knob's value written in. */
+/**
+ * The spec a design describes: the base spec with each knob's value written
+ * in, then what those knobs change by the models of explore/knob-models.ts
+ * (MAC energy and area vs operand bits; clock, MAC energy and area vs
+ * pipeline depth).
+ */
 export function designSpec(space: DesignSpace, d: Design): Record<string, unknown> {
   const spec = structuredClone(space.baseSpec);
-  space.knobs.forEach((k, i) => setPath(spec, k.path, k.values[d[i]!]!));
+  let depth: number | undefined;
+  space.knobs.forEach((k, i) => {
+    const v = k.values[d[i]!]!;
+    if (k.path === PIPELINE_DEPTH) depth = v as number;
+    else setPath(spec, k.path, v);
+  });
+  if (space.knobs.some((k) => variesOperandBits(k.path))) rescaleMacBits(space.baseSpec, spec);
+  if (depth !== undefined && space.pipeline) {
+    let oneStage;
+    try {
+      oneStage = archFromSpec(spec, space.name);
+    } catch (e) {
+      if (e instanceof AccelmapError) return spec; // the combination is invalid whatever the depth: designArch says why
+      throw e;
+    }
+    applyPipelineDepth(spec, space.pipeline, depth, { energyPerMacPj: oneStage.compute.precisions.map((p) => p.energyPerMacPj), areaUm2: oneStage.compute.areaUm2 });
+  }
   return spec;
 }
 

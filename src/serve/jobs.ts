@@ -40,7 +40,7 @@ export class JobManager {
   constructor(
     private readonly data: DataDir,
     private readonly runs: RunLog,
-    private readonly o: { concurrency: number; threads: number },
+    private readonly o: { concurrency: number; threads: number; queue?: string },
   ) {}
 
   submit(kind: JobKind, params: JobParams): JobInfo {
@@ -116,7 +116,7 @@ export class JobManager {
       if (j.status === 'running') this.end(j, 'failed', { error: 'internal error: the job\'s worker stopped' });
       this.pump();
     });
-    w.postMessage({ data: this.data, kind: j.kind, params: j.params, threads: this.o.threads });
+    w.postMessage({ data: this.data, kind: j.kind, params: j.params, threads: this.o.threads, queue: this.o.queue });
   }
 
   private end(j: Job, status: Exclude<RunStatus, 'running'>, outcome: { result?: unknown; error?: string }): void {

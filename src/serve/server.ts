@@ -27,6 +27,8 @@ export interface ServeOptions {
   concurrency?: number;
   /** Mapper threads per job (default 1). */
   threads?: number;
+  /** A BullMQ queue (redis://…): explore jobs send their designs to its workers (accelmap worker) instead of mapping here. */
+  queue?: string;
   /** Where the built app lives (default dist/web). */
   assetsDir?: string;
 }
@@ -208,7 +210,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const token = options.token ?? (loopback ? undefined : randomBytes(18).toString('base64url'));
   const data = openDataDir(options.dataDir);
   const runs = new RunLog(data.store);
-  const jobs = new JobManager(data, runs, { concurrency: options.concurrency ?? SERVE_DEFAULTS.concurrency, threads: options.threads ?? SERVE_DEFAULTS.threads });
+  const jobs = new JobManager(data, runs, { concurrency: options.concurrency ?? SERVE_DEFAULTS.concurrency, threads: options.threads ?? SERVE_DEFAULTS.threads, queue: options.queue });
   const app = buildApp({ maxUploadBytes: options.maxUploadBytes ?? SERVE_DEFAULTS.maxUploadBytes, token, loopback }, data, jobs, runs, loadAssets(options.assetsDir));
   const server: ServerType = await new Promise((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: options.port ?? SERVE_DEFAULTS.port, hostname: host }, () => resolve(s));

@@ -37,6 +37,9 @@ import {
   type SweepRow,
 } from '../index.js';
 import { presetPath } from '../util/paths.js';
+import { queueCoordinator } from '../api/queue.js';
+import { redacted } from '../queue/url.js';
+import { coordinatorLine } from '../report/queue-events.js';
 import { uploadPath, type DataDir } from './data-dir.js';
 
 /**
@@ -204,8 +207,12 @@ function graphView(g: Graph): GraphView {
   return { name: g.name, nodes: g.nodes.map((n) => ({ name: n.name, op: n.op, inputs: n.inputs.filter((t) => t !== ''), outputs: n.outputs })) };
 }
 
-/** Runs one job through the library; long ones report progress through `onProgress`. */
-export async function runJob(data: DataDir, kind: JobKind, params: JobParams, onProgress: OnProgress, threads: number): Promise<unknown> {
+/**
+ * Runs one job through the library; long ones report progress through
+ * `onProgress`. With a `queue` (redis://…), an explore job's designs are
+ * evaluated by that queue's workers, and the job only runs the search.
+ */
+export async function runJob(data: DataDir, kind: JobKind, params: JobParams, onProgress: OnProgress, threads: number, queue?: string): Promise<unknown> {
   switch (kind) {
     case 'profile': {
       const p = params as JobParams<'profile'>;
@@ -270,6 +277,8 @@ export async function runJob(data: DataDir, kind: JobKind, params: JobParams, on
         const options = { batch: ep.batch, mode: 'infer' as const };
         return { name: refPath(data, m, 'onnx'), workload: graphOf(data, { model: m, batch: ep.batch }), options };
       });
+      const evaluator = queue === undefined ? undefined : await queueCoordinator(queue, { onEvent: (e) => onProgress(coordinatorLine(e)) });
+      if (queue !== undefined) onProgress(`designs go to the workers of ${redacted(queue)}`);
       const store = openStore(data.store);
       try {
         const result = await explore(space, workloads, {
@@ -278,13 +287,14 @@ export async function runJob(data: DataDir, kind: JobKind, params: JobParams, on
           budget: ep.budget,
           seed: ep.seed,
           mapper: { ...EXPLORE_MAPPER_DEFAULTS, budget: { evaluations: ep.mapBudget }, seed: ep.seed },
-          threads,
+          ...(evaluator ? { evaluator } : { threads }),
           store,
           onDesign: (d) => onProgress(`${d.done}/${d.budget} designs (${d.fromStore} from the store)`),
         });
         return { space: result.space, evaluated: result.evaluated, fromStore: result.fromStore, objectives: result.objectives, front: result.front.map((d) => d.hash) };
       } finally {
         store.close();
+        await evaluator?.close();
       }
     }
   }

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { isLoopback, SERVE_DEFAULTS, startServer } from '../../serve/server.js';
 import { bytesFlag, positiveInt, threadsFlag } from '../flags.js';
 import { warn, type Io } from '../io.js';
+import { queueUrl } from '../../queue/url.js';
 
 interface ServeFlags {
   port: number;
@@ -13,6 +14,7 @@ interface ServeFlags {
   maxUpload: number;
   jobs: number;
   threads: number;
+  queue?: string;
 }
 
 export function registerServe(program: Command, io: Io): void {
@@ -26,6 +28,7 @@ export function registerServe(program: Command, io: Io): void {
     .option('--max-upload <size>', 'largest upload, e.g. 64MB', bytesFlag('--max-upload'), SERVE_DEFAULTS.maxUploadBytes)
     .option('--jobs <n>', 'jobs running at once (the rest wait)', positiveInt('--jobs'), SERVE_DEFAULTS.concurrency)
     .option('--threads <n>', 'mapper worker threads per job', threadsFlag, SERVE_DEFAULTS.threads)
+    .option('--queue <redis-url>', 'explore jobs send their designs to the workers (accelmap worker) of a BullMQ queue on this Redis server instead of mapping here: redis://HOST:PORT, rediss:// for TLS', (v) => queueUrl('--queue', v))
     .action(async (opts: ServeFlags) => {
       const server = await startServer({
         port: opts.port,
@@ -36,6 +39,7 @@ export function registerServe(program: Command, io: Io): void {
         maxUploadBytes: opts.maxUpload,
         concurrency: opts.jobs,
         threads: opts.threads,
+        queue: opts.queue,
       });
       if (!isLoopback(opts.host)) warn(io, `serving on ${opts.host}: other machines can reach this server and run jobs on it; every request needs the token`);
       io.out(`accelmap serve: ${server.url}${server.token ? `?token=${server.token}` : ''} (data in ${server.data.root}; Ctrl-C stops)`);

@@ -4,7 +4,7 @@ import { queueUrl, redacted } from '../../queue/url.js';
 import { stderrProgress } from '../../util/progress.js';
 import { positiveInt, positiveNumber } from '../flags.js';
 import type { Io } from '../io.js';
-import { workerLine } from '../queue-events.js';
+import { workerLine } from '../../report/queue-events.js';
 
 interface WorkerFlags {
   queue: string;

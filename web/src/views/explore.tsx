@@ -33,7 +33,7 @@ export function ExploreView({ meta }: { meta: Meta }) {
     fields: [
       { key: 'space', label: 'design space', type: 'select', options: meta.spaces },
       { key: 'model', label: 'model', type: 'model' },
-      { key: 'strategy', label: 'strategy', type: 'select', options: ['nsga2', 'random'] },
+      { key: 'strategy', label: 'strategy', type: 'select', options: ['nsga2', 'random', 'bayes'] },
       { key: 'budget', label: 'designs', type: 'number' },
       { key: 'mapBudget', label: 'mapper evaluations per loop nest', type: 'number' },
     ],
