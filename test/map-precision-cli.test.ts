@@ -29,12 +29,13 @@ describe('map with a precision per layer', () => {
     expect(mixed.layers[1].cycles).toBeLessThan(mixed.layers[1].baselineCycles);
   });
 
-  it('refuses a plan naming a mode the architecture lacks, auto without a budget, and a single layer', async () => {
+  it('refuses a plan naming a mode the architecture lacks, auto without a budget, a budget without auto, and a single layer', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'accelmap-'));
     const plan = join(dir, 'plan.yaml');
     writeFileSync(plan, 'layers:\n  conv2: int8\n');
     expect(await cliError('map', 'deepq', '--plan', plan, '--arch', 'rapid')).toMatch(/layer conv2 is planned at int8, which rapid has no mode for/);
     expect(await cliError('map', 'deepq', '--precision', 'auto', '--arch', 'rapid')).toMatch(/--precision auto needs --max-sqnr-drop/);
+    expect(await cliError('map', 'deepq', '--max-sqnr-drop', '3', '--arch', 'rapid')).toMatch(/--max-sqnr-drop goes with --precision auto/);
     expect(await cliError('map', 'deepq', '--precision', 'auto', '--max-sqnr-drop', '3', '--arch', 'eyeriss')).toMatch(/eyeriss has no 8-bit precision mode/);
     expect(await cliError('map', 'conv:K=8,C=8,P=4,Q=4,R=3,S=3', '--plan', plan, '--arch', 'rapid')).toMatch(/--plan needs a model/);
   });

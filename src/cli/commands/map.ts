@@ -113,6 +113,7 @@ export function registerMap(program: Command, io: Io): void {
     const workload = timeloop?.design.problem ?? graph ?? parseLayerSpec(name);
     const works = 'nodes' in workload ? layerWork(workload) : problemWork(name, workload);
     const user = timeloop?.constraints ?? (opts.constraints ? loadConstraintsFile(opts.constraints) : undefined);
+    if (opts.maxSqnrDrop !== undefined && opts.precision !== 'auto') throw new AccelmapError('bad-flag', '--max-sqnr-drop goes with --precision auto', {}, 'add --precision auto, or drop --max-sqnr-drop');
     if (opts.precision === 'auto' || opts.plan) {
       if (!exported || !graph) throw new AccelmapError('bad-flag', `${opts.plan ? '--plan' : '--precision auto'} needs a model (zoo name or .onnx file), not a single layer or --timeloop`);
       const progress = stderrProgress('map', opts.progress);
