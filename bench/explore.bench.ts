@@ -9,30 +9,15 @@
 // hypervolume of NSGA-II's and random search's fronts at equal evaluations,
 // as a share of the exact front's (objectives scaled to [0, 1] over the
 // whole space, reference point 1.1 in each).
-import { writeFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { loadLayer } from '../src/api/mapping.js';
 import { explore, EXPLORE_MAPPER_DEFAULTS, type DesignStore, type ExploreObjective } from '../src/explore/explore.js';
 import { hypervolume } from '../src/explore/pareto.js';
 import { loadSpace, spaceSize } from '../src/explore/space.js';
 import { presetPath } from '../src/util/paths.js';
+import { smallEyerissSpace } from './small-space.js';
 import type { StoredDesign } from '../src/store/store.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'accelmap-bench-explore-'));
-const file = join(dir, 'space.yaml');
-writeFileSync(
-  file,
-  `name: bench-small
-arch: eyeriss
-knobs:
-  - { name: pe_x, path: "levels[name=InputSpad].fanOut.x", values: [8, 12, 14, 16] }
-  - { name: pe_y, path: "levels[name=InputSpad].fanOut.y", values: [8, 12, 16] }
-  - { name: glb, path: "levels[name=GlobalBuffer].capacity", values: [16KiB, 32KiB, 64KiB, 128KiB] }
-  - { name: dram_bw, path: "levels[name=DRAM].sharedBandwidth", values: [2, 4, 8] }
-`,
-);
-const space = loadSpace(file);
+const space = smallEyerissSpace('bench-small');
 const n = spaceSize(space);
 const layer = 'conv:K=32,C=32,P=14,Q=14,R=3,S=3';
 const workloads = [{ name: layer, workload: loadLayer(layer), options: {} }];

@@ -9,9 +9,13 @@
  *     beside it, the same work with whole nests as the unit (as the pool
  *     once ran it), each nest's tasks summed, on 2 workers in nest order;
  *   - wall clock: `mapGraph` on 1 and on 2 threads, as measured here (on a
- *     shared machine this moves with the other load).
+ *     shared machine this moves with the other load), and the CPU time of
+ *     each run, its worker threads included: the 2-thread run's extra CPU
+ *     time (worker start-up, messages) with the replayed schedule's balance
+ *     gives the speedup on two idle cores.
  * `npm run bench -- mapper-threads`; ACCELMAP_THREADS_MODELS=resnet50 one model.
  */
+import { availableParallelism, loadavg } from 'node:os';
 import { loadArch } from '../src/arch/load.js';
 import { MAP_DEFAULTS } from '../src/api/mapping.js';
 import { partitions } from '../src/network/cores.js';
@@ -99,11 +103,13 @@ for (const model of MODELS) {
   }
   const whole = Math.max(...free);
   console.log(`${model} on eyeriss: ${nests.size} nests, ${recorded.size} tasks, ${total.toFixed(2)} CPU-s; replayed makespan 1 worker ${one.toFixed(2)} s, 2 workers ${two.toFixed(2)} s: ${(one / two).toFixed(2)}× (whole nests as the unit: ${whole.toFixed(2)} s, ${(one / whole).toFixed(2)}×)`);
+  // Wall clock, and CPU time of the whole process (its worker threads included): what threads add to the work.
   const wall = async (threads: number) => {
-    const t0 = performance.now();
+    const t0 = performance.now(), c0 = cpuSeconds();
     await mapGraph(loadGraph(model), arch, { dataflow: 'auto', metrics, strategy: 'hybrid', budget: { ...MAP_DEFAULTS.budget }, seed: 1, threads });
-    return (performance.now() - t0) / 1000;
+    return { wall: (performance.now() - t0) / 1000, cpu: cpuSeconds() - c0 };
   };
   const [w1, w2] = [await wall(1), await wall(2)];
-  console.log(`${model} on eyeriss: wall clock 1 thread ${w1.toFixed(2)} s, 2 threads ${w2.toFixed(2)} s: ${(w1 / w2).toFixed(2)}× (shared machine: moves with the other load)`);
+  console.log(`${model} on eyeriss: wall clock 1 thread ${w1.wall.toFixed(2)} s, 2 threads ${w2.wall.toFixed(2)} s: ${(w1.wall / w2.wall).toFixed(2)}× (shared machine: moves with the other load, ${loadavg()[0]!.toFixed(1)} load on ${availableParallelism()} cores)`);
+  console.log(`${model} on eyeriss: CPU time 1 thread ${w1.cpu.toFixed(2)} s, 2 threads ${w2.cpu.toFixed(2)} s (all threads); spread as the replayed schedule spreads the tasks, 2 threads on 2 idle cores: ${(w1.cpu / ((two / one) * w2.cpu)).toFixed(2)}×`);
 }

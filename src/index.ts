@@ -22,9 +22,12 @@
  * - workloads: {@link loadGraph}, {@link toTraining};
  * - characterization: {@link profile}, {@link compare};
  * - accelerators and one mapping's cost: {@link loadArch}, {@link loadLayer}, {@link evaluate};
- * - the mapper: {@link searchMapping} (one loop nest), {@link mapNetwork} (a whole graph);
+ * - the mapper: {@link searchMapping} (one loop nest), {@link mapNetwork} (a whole graph), or
+ *   its four stages one by one: {@link planNetwork}, {@link searchNetwork}, {@link pickNetwork},
+ *   {@link assembleNetwork} (each replaceable by a user's own, since all pass plain data);
  * - planners: {@link planMemory}, {@link planScale};
  * - design-space exploration: {@link loadSpace}, {@link explore}, with results kept by {@link openStore};
+ *   distributed over BullMQ workers on Redis by {@link queueCoordinator} and {@link queueWorker};
  * - the VTA backend: {@link compileForVta}, {@link runOnVta};
  * - other tools: {@link simulateSystolic}, {@link replayScaleSim}, {@link readScaleSim}, {@link readTimeloop}.
  *
@@ -40,7 +43,7 @@ export type { CountTotals, NodeCounts } from './workload/counts.js';
 export type { OptimizerName } from './workload/ops/optimizer.js';
 export { ZOO as ZOO_MODELS } from './workload/zoo/index.js';
 export type { ZooEntry } from './workload/zoo/types.js';
-export { compileGraph, type CompileOptions, type Compiled } from './compile/index.js';
+export { compileGraph, graphToCost, type CompileOptions, type Compiled } from './compile/index.js';
 
 // Characterization
 export { profile, compare, DEFAULT_DEVICE, type DeviceRef, type ProfileOptions, type CompareOptions, type Comparison } from './api/characterize.js';
@@ -59,10 +62,11 @@ export type { Directive } from './mapping/directives.js';
 
 // The mapper
 export { searchMapping, MAP_DEFAULTS, type SearchSettings, type SearchMappingOptions, type LayerMapping } from './api/mapping.js';
-export { mapNetwork, type MapNetworkOptions } from './api/network.js';
+export { mapNetwork, planNetwork, searchNetwork, pickNetwork, assembleNetwork, type MapNetworkOptions, type PlanNetworkOptions, type SearchNetworkOptions } from './api/network.js';
+export type { NetworkPlan, LayerPlan, NestPlan, PartitionPlan, Roofline, Searched, NestSearch, FoundMapping, SearchFailure, Picked, Partition, PartitionKind, LayerWork } from './api/network.js';
 export { DATAFLOW_CHOICES, type DataflowChoice } from './search/dataflows.js';
 export { STRATEGIES, type Strategy, type Budget } from './search/search.js';
-export type { NetworkResult, LayerResult, ProblemResult, DataflowCost } from './network/map.js';
+export type { NetworkResult, LayerResult, ProblemResult, DataflowCost, LayerTotals } from './network/map.js';
 
 // Planners
 export { planMemory, planScale, SCALE_DEFAULTS, type PlanMemoryOptions, type MemoryPlanResult, type PlanScaleOptions, type LayerSeconds } from './api/planning.js';
@@ -77,11 +81,14 @@ export { TOPOLOGY_NAMES, type TopologyName } from './scaleout/system.js';
 
 // Design-space exploration and its results store
 export { loadSpace, spaceSize, designKnobs, type DesignSpace, type Knob, type KnobValue, type Design } from './explore/space.js';
-export { explore, EXPLORE_OBJECTIVES, EXPLORE_MAPPER_DEFAULTS, type ExploreObjective, type ExploreOptions, type ExploreWorkload, type ExploreProgress, type ExploredDesign, type ExploreResult, type InnerMapper, type DesignStore } from './explore/explore.js';
+export { explore, EXPLORE_OBJECTIVES, EXPLORE_MAPPER_DEFAULTS, type ExploreObjective, type ExploreOptions, type ExploreWorkload, type ExploreProgress, type ExploredDesign, type ExploreResult, type InnerMapper, type DesignStore, type DesignEvaluator, type DesignPoint, type EvaluatedPoint, type ExplorationContext } from './explore/explore.js';
 export { DESIGN_STRATEGIES, type DesignStrategy } from './explore/search.js';
 export { loadSuite, type SuiteEntry } from './explore/suite.js';
 export { powerModel, powerAt, type PowerModel } from './explore/power.js';
 export { paretoFront, hypervolume } from './explore/pareto.js';
+export { queueCoordinator, queueWorker } from './api/queue.js';
+export type { QueueCoordinator, QueueCoordinatorOptions, CoordinatorEvent } from './queue/coordinator.js';
+export type { QueueWorker, QueueWorkerOptions, WorkerEvent, WorkerSummary } from './queue/worker.js';
 export { openStore, ResultsStore, type StoredDesign, type StoredLayer, type StoredWorkload } from './store/store.js';
 
 // Other tools: SCALE-Sim's systolic array, Timeloop's inputs

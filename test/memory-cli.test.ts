@@ -23,7 +23,7 @@ describe('accelmap memory', () => {
   });
 
   it('gives every element-wise result its own buffer with --no-in-place', async () => {
-    const argv = ['memory', 'vgg16', '--batch', '2', '--device', 'titan-x', '--policy', 'none'];
+    const argv = ['memory', 'vgg16', '--batch', '2', '--device', 'titan-x', '--policy', 'none', '--no-fuse'];
     const [shared, own] = [await json(argv), await json([...argv, '--no-in-place'])];
     // In place, VGG-16's 15 ReLUs (13 convolutions, fc6, fc7) write over their input, which nothing else reads,
     // and so do the ReLU gradients and the two dropout gradients over the gradient they receive. Dropout itself
@@ -32,6 +32,20 @@ describe('accelmap memory', () => {
     const dropoutGradients = 2 * 2 * 4096 * 4;
     expect(own.networkWideBytes - shared.networkWideBytes).toBe(2 * relus + dropoutGradients);
     expect(own.peakBytes).toBeGreaterThanOrEqual(shared.peakBytes);
+  });
+
+  it('plans the compiled graph by default, and the graph as exported with --no-fuse, in the same JSON shape', async () => {
+    const argv = ['memory', 'vgg16', '--batch', '2', '--device', 'titan-x', '--policy', 'none', '--no-in-place'];
+    const [compiled, exported] = [await json(argv), await json([...argv, '--no-fuse'])];
+    expect(Object.keys(compiled)).toEqual(Object.keys(exported));
+    // Each buffer a fused group keeps inside is gone, at batch 2, float32:
+    // - forward: the 13 convolutions' and fc6's and fc7's outputs, before the ReLU each group applies to them;
+    const preActivations = 2 * 4 * (2 * 64 * 224 * 224 + 2 * 128 * 112 * 112 + 3 * 256 * 56 * 56 + 3 * 512 * 28 * 28 + 3 * 512 * 14 * 14 + 2 * 4096);
+    // - backward: the data gradients of fc8 and fc7 before the dropout's and ReLU's derivatives (two each),
+    const classifier = 2 * 2 * (2 * 4096 * 4);
+    // and those of the 8 convolutions whose input is a ReLU's output (not a pool's or the image), before that ReLU's derivative.
+    const convolutions = 2 * 4 * (64 * 224 * 224 + 128 * 112 * 112 + 2 * 256 * 56 * 56 + 2 * 512 * 28 * 28 + 2 * 512 * 14 * 14);
+    expect(exported.networkWideBytes - compiled.networkWideBytes).toBe(preActivations + classifier + convolutions);
   });
 
   it.skipIf(!hasShared('memory on an ONNX model', 'models', 'squeezenet1_1.onnx'))('plans an ONNX model', async () => {
@@ -84,7 +98,8 @@ describe('accelmap memory', () => {
     const file = join(dir, 'times.json');
     const nodes = loadGraph('alexnet', { batch: 4, mode: 'train' }).nodes;
     writeFileSync(file, JSON.stringify(Object.fromEntries(nodes.map((n) => [n.name, 0.001]))));
-    const { code, out, err } = await cli('memory', 'alexnet', '--batch', '4', '--device', 'titan-x', '--policy', 'none', '--layer-times', file, '--json');
+    // the nodes as exported: the file names them
+    const { code, out, err } = await cli('memory', 'alexnet', '--batch', '4', '--device', 'titan-x', '--policy', 'none', '--no-fuse', '--layer-times', file, '--json');
     expect(code).toBe(0);
     const r = JSON.parse(out);
     expect(r.baselineStepSeconds).toBeCloseTo(nodes.length * 0.001, 12);

@@ -27,6 +27,15 @@ describe('accelmap scale', () => {
     expect(r.bytesSentPerDevice).toBeCloseTo(((2 * 15) / 16) * 4 * 25_557_032, 0);
   });
 
+  it('models the compiled step by default and the step as exported with --no-fuse, in the same JSON shape', async () => {
+    const [compiled, exported] = [await cliJson(...base, '--json'), await cliJson(...base, '--no-fuse', '--json')];
+    expect(Object.keys(compiled)).toEqual(Object.keys(exported));
+    // fusion changes no weight: the same 25,557,032 gradients travel
+    for (const r of [compiled, exported]) expect(r.bytesSentPerDevice).toBeCloseTo(((2 * 15) / 16) * 4 * 25_557_032, 0);
+    // the element-wise ops fused into convolutions and gradient products no longer round-trip through memory
+    expect(compiled.computeSeconds).toBeLessThan(exported.computeSeconds);
+  });
+
   it('gives the time to train a number of samples', async () => {
     const r = await cliJson(...base, '--train-samples', '1281167', '--json');
     expect(r.timeToTrainSeconds).toBeCloseTo(1281167 / r.samplesPerSecond, 6);

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileGraph, loadArch, loadGraph, mapNetwork } from '../src/index.js';
 import { startServer, CLIENT_HEADER, type RunningServer } from '../src/serve/server.js';
 import { encodeModel } from '../src/workload/onnx/write.js';
-import { cli, cliError } from './cli-helpers.js';
+import { cli, cliError, cliJson } from './cli-helpers.js';
 import { model, node, tensor, valueInfo } from './onnx/build.js';
 
 const CAP = 64 * 1024;
@@ -180,6 +180,30 @@ describe('accelmap serve: the API', () => {
     }
     const runs = (await api('GET', '/api/runs')).json as { id: string; status: string; command: string }[];
     expect(runs.find((r) => r.id === one.json.id)?.status).toBe('done');
+  });
+
+  it('gives for memory and scale jobs what their command lines give, compiled by default and as exported on request', async () => {
+    const jobs = {
+      memory: { model: 'deepq' },
+      scale: { model: 'deepq', devices: 4, topology: 'ring', linkGbps: 100 },
+    };
+    for (const [kind, params] of Object.entries(jobs)) {
+      const steps: number[] = [];
+      for (const fuse of [true, false]) {
+        const job = await api('POST', '/api/jobs', { kind, params: { ...params, fuse } });
+        expect(job.status).toBe(202);
+        expect((await events(job.json.id)).end.status).toBe('done');
+        const got = JSON.parse((await raw('GET', `/api/runs/${job.json.id}/result`)).text);
+        const [name, ...argv] = (job.json.command as string).split(' ');
+        expect(name).toBe('accelmap');
+        const want = await cliJson(...argv);
+        const gotStep = kind === 'memory' ? got.plan.stepSeconds : got.result.stepSeconds;
+        expect(gotStep).toBe(want.stepSeconds);
+        steps.push(gotStep);
+      }
+      // the compiled graph's step is not the exported one's: the flag reached the planner
+      expect(steps[0]).not.toBe(steps[1]);
+    }
   });
 
   it('cancels a running job: its stream ends cancelled, the run log says so, and its slot goes to the next job', async () => {

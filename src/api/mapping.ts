@@ -50,7 +50,7 @@ export interface SearchSettings {
   /** `latency`, `energy`, `edp` (default) or a lexicographic list such as `energy,latency`. */
   objective?: string;
   strategy?: Strategy;
-  /** Per distinct loop nest (and per dataflow for `all`): at most N evaluations (deterministic; with `patience`, descents stop once the best has not improved for that many) or N seconds (spent in full). Default 80,000 evaluations, patience 4,000. */
+  /** Per distinct loop nest (and per dataflow for `all`): at most N evaluations (deterministic; with `patience`, descents stop once the best has not improved for that many; with `gap`, a search stops once its best is within that fraction of the nest's lower bound) or N seconds (spent in full). Default 80,000 evaluations, patience 4,000, no gap. */
   budget?: Budget;
   seed?: number;
   precision?: string;
@@ -77,12 +77,19 @@ export function evaluationBudget(evaluations: number): Budget {
 /** Settings with defaults filled in and the objective and constraints parsed. */
 export type ResolvedSettings = Omit<SearchJob, 'problem' | 'arch' | 'constraints'> & { constraints?: UserConstraints };
 
-export function resolveSettings(s: SearchSettings): ResolvedSettings {
-  const c = s.constraints;
+/** What the searches look for (dataflow, objective, strategy) with defaults filled in: all that picking and assembling need. */
+export function resolveChoice(s: Pick<SearchSettings, 'dataflow' | 'objective' | 'strategy'>): Pick<ResolvedSettings, 'dataflow' | 'metrics' | 'strategy'> {
   return {
     dataflow: s.dataflow ?? MAP_DEFAULTS.dataflow,
     metrics: parseObjective(s.objective ?? MAP_DEFAULTS.objective).metrics,
     strategy: s.strategy ?? MAP_DEFAULTS.strategy,
+  };
+}
+
+export function resolveSettings(s: SearchSettings): ResolvedSettings {
+  const c = s.constraints;
+  return {
+    ...resolveChoice(s),
     budget: s.budget ?? MAP_DEFAULTS.budget,
     seed: s.seed ?? MAP_DEFAULTS.seed,
     precision: s.precision,

@@ -3,7 +3,7 @@ import { dtypeBits, isFloat, type DType } from '../workload/dtype.js';
 import { addCounts, emptyTotals, nodeCounts, type CountTotals, type NodeCounts } from '../workload/counts.js';
 import { paramCount, type Graph, type Node, type Phase } from '../workload/graph.js';
 import type { OpClass } from '../workload/op.js';
-import { registry } from '../workload/ops/index.js';
+import { opClassOf } from '../workload/ops/index.js';
 import { tensorBytes } from '../workload/shape.js';
 import { producers, storageRoot } from '../workload/train/saved.js';
 
@@ -120,7 +120,7 @@ export function countsOnDevice(graph: Graph, node: Node, device: Device, c: Node
 export function profileNode(graph: Graph, node: Node, device: Device, c: NodeCounts = countsOnDevice(graph, node, device)): NodeProfile {
   const dtype = computeDtype(graph, node);
   const peak = peakFor(device, dtype);
-  const opClass = registry.get(node.op).opClass;
+  const opClass = opClassOf(node);
   const bytes = c.bytesRead + c.bytesWritten;
   const compute = c.flops / peak.flopsPerSecond, memory = bytes / device.memoryBandwidthBytesPerSecond;
   return {

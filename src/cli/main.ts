@@ -22,6 +22,7 @@ import { registerVta } from './commands/vta.js';
 import { registerQuantize } from './commands/quantize.js';
 import { registerExplore } from './commands/explore.js';
 import { registerResults } from './commands/results.js';
+import { registerWorker } from './commands/worker.js';
 import { registerServe } from './commands/serve.js';
 
 /** Every command registers itself here, one line each. */
@@ -44,6 +45,7 @@ const COMMANDS: ((program: Command, io: Io) => void)[] = [
   registerQuantize,
   registerExplore,
   registerResults,
+  registerWorker,
   registerServe,
 ];
 

@@ -1,8 +1,7 @@
-import { numel, type Graph, type Node, type Tensor } from '../workload/graph.js';
-import { computeDerived, type DerivedWeight } from './derived.js';
+import type { Graph, Node } from '../workload/graph.js';
+import { knownValue, type DerivedWeight } from './derived.js';
 import { consumersOf, copyGraph, freshName, producersOf, pruneTensors } from './edit.js';
 import type { CompileState, Pass } from './pass.js';
-import { fromNumbers } from '../execute/value.js';
 
 /**
  * BatchNormalization folding (inference): a BatchNormalization whose input
@@ -78,19 +77,6 @@ function fold(s: CompileState): CompileState {
   g.nodes = g.nodes.filter((_, i) => !dropped.has(i));
   pruneTensors(g);
   return { graph: g, derived };
-}
-
-/** When every source is small enough to carry its value in the graph, the derived weight carries its value too. */
-function knownValue(g: Graph, d: DerivedWeight): void {
-  const t: Tensor = g.tensors[d.name]!;
-  const sources = d.from.filter(Boolean).map((n) => g.tensors[n]!);
-  if (!sources.every((x) => x.value)) return;
-  const get = (name: string) => {
-    const x = g.tensors[name];
-    return x?.value ? fromNumbers(x, x.value) : undefined;
-  };
-  if (numel(t.shape) === 0) return;
-  t.value = Array.from(computeDerived(d, get, t).data);
 }
 
 export const foldBatchNorm: Pass = {

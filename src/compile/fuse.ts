@@ -16,6 +16,9 @@ export type Pattern = 'out-fusable' | 'elementwise' | 'injective' | 'reduction' 
 
 const PATTERN: Record<string, Pattern> = {
   Conv: 'out-fusable', Blocked: 'out-fusable', ConvTranspose: 'out-fusable', Gemm: 'out-fusable', MatMul: 'out-fusable',
+  // training: the gradient convolutions and products are loop nests too; the derivative of the activation before them
+  // (an ElementwiseGrad, element-wise) becomes their epilogue
+  ConvGradInput: 'out-fusable', ConvGradWeight: 'out-fusable', TransposedMatMul: 'out-fusable',
   // inference BatchNormalization is a per-channel scale and shift
   BatchNormalization: 'elementwise', Cast: 'elementwise', Clip: 'elementwise',
   Reshape: 'injective', Flatten: 'injective', Squeeze: 'injective', Unsqueeze: 'injective', Transpose: 'injective', Slice: 'injective', Expand: 'injective',

@@ -64,15 +64,28 @@ export interface GraphFigures {
   dramBytes: number;
   /** Vector-unit cycles of ops without MACs and of fused groups' epilogues (none for a graph without them). */
   vectorCycles: number;
+  /** The layout rewrite's price, included in the totals above: its LayoutTransform nodes, their DRAM bytes and vector-unit cycles (a copy each). */
+  layoutTransforms: { nodes: number; dramBytes: number; vectorCycles: number };
 }
 
 export function graphFigures(graph: Graph, arch: Architecture): GraphFigures {
-  let dramBytes = 0, vectorCycles = 0;
+  const all = { nodes: graph.nodes.length, dramBytes: 0, vectorCycles: 0 };
+  const layoutTransforms = { nodes: 0, dramBytes: 0, vectorCycles: 0 };
   for (const n of graph.nodes) {
     const c = nodeCounts(graph, n);
-    dramBytes += c.bytesRead + c.bytesWritten;
-    if (c.macs === 0) vectorCycles += vectorCost(arch, { ops: c.otherFlops, bytesRead: c.bytesRead, bytesWritten: c.bytesWritten }).cycles;
-    else if (n.op === 'FusedGroup') vectorCycles += vectorCost(arch, { ...fusedEpilogue(nodeInputTypes(graph, n), n.attrs as FusedAttrs), bytesWritten: 0 }).cycles;
+    let cycles = 0;
+    if (c.macs === 0) cycles = vectorCost(arch, { ops: c.otherFlops, bytesRead: c.bytesRead, bytesWritten: c.bytesWritten }).cycles;
+    else if (n.op === 'FusedGroup') cycles = vectorCost(arch, { ...fusedEpilogue(nodeInputTypes(graph, n), n.attrs as FusedAttrs), bytesWritten: 0 }).cycles;
+    for (const f of n.op === 'LayoutTransform' ? [all, layoutTransforms] : [all]) {
+      f.dramBytes += c.bytesRead + c.bytesWritten;
+      f.vectorCycles += cycles;
+    }
+    if (n.op === 'LayoutTransform') layoutTransforms.nodes++;
   }
-  return { nodes: graph.nodes.length, dramBytes, vectorCycles };
+  return { ...all, layoutTransforms };
+}
+
+/** The graph a costing command works on: compiled (only training-valid passes for a training graph), or as exported when `fuse` is false (the CLI's `--no-fuse`). */
+export function graphToCost(graph: Graph, fuse: boolean): Graph {
+  return fuse ? compileGraph(graph).graph : graph;
 }

@@ -50,7 +50,7 @@ function deadCode(g: Graph): Graph {
   return out;
 }
 
-function commonSubexpressions(g: Graph): Graph {
+export function commonSubexpressions(g: Graph): Graph {
   const out = copyGraph(g);
   const seen = new Map<string, Node>();
   const outputs = new Set(g.outputs);

@@ -34,6 +34,36 @@ export interface ExploreWorkload {
   weight?: number;
 }
 
+/** What every design of a run is evaluated against: plain data (JSON), so that it can be sent as is to the workers of a queue. */
+export interface ExplorationContext {
+  space: DesignSpace;
+  workloads: ExploreWorkload[];
+  mapper: InnerMapper;
+  /** The accelmap version, part of each design's content hash: a worker of another version refuses the design. */
+  version: string;
+}
+
+/** A design to evaluate, with the content hash its record is stored under. */
+export interface DesignPoint {
+  hash: string;
+  design: Design;
+}
+
+/** A design's record, and how many workload mappings it took from the evaluator's cache. */
+export interface EvaluatedPoint {
+  record: StoredDesign;
+  mapperCacheHits: number;
+}
+
+/**
+ * Evaluates designs somewhere else than in this thread (the BullMQ queue of
+ * src/queue): `explore` hands it each generation's designs that are not in
+ * the store, and stores each record as `onResult` receives it.
+ */
+export interface DesignEvaluator {
+  evaluate(context: ExplorationContext, points: DesignPoint[], onResult: (r: EvaluatedPoint) => void): Promise<void>;
+}
+
 /** Where evaluated designs are kept between runs (the SQLite store implements it). */
 export interface DesignStore {
   get(hash: string): StoredDesign | undefined;
@@ -52,6 +82,8 @@ export interface ExploreOptions {
   mapper: InnerMapper;
   threads?: number;
   store?: DesignStore;
+  /** Evaluates designs elsewhere, a generation at a time (default: one by one in this process); the designs and the front are the same. */
+  evaluator?: DesignEvaluator;
   /** Called after each design with the count so far and the objective values of the best design per objective. */
   onDesign?: (p: ExploreProgress) => void;
 }
@@ -113,11 +145,8 @@ function explored(d: StoredDesign, objectives: readonly ExploreObjective[]): Exp
  */
 export async function explore(space: DesignSpace, workloads: ExploreWorkload[], o: ExploreOptions): Promise<ExploreResult> {
   if (!Number.isFinite(o.budget) && o.seconds === undefined) throw new AccelmapError('bad-input', 'explore needs a finite budget of designs or of seconds', { path: 'budget' }, 'set budget to a count, or seconds');
-  const version = accelmapVersion();
-  const identity = workloads.map((w) => ({ name: w.name, options: w.options, ...(w.weight !== undefined && { weight: w.weight }) }));
-  const settings = { workloads: identity, mapper: o.mapper };
-  /** Mapping results by (workload, architecture without the clock): the clock alone changes seconds, not cycles or energy. */
-  const mapped = new Map<string, NetworkResult>();
+  const context: ExplorationContext = { space, workloads, mapper: o.mapper, version: accelmapVersion() };
+  const cache: MappingCache = new Map();
   const archs = new Map<string, Architecture | { invalid: string }>();
   let fromStore = 0, cacheHits = 0;
   const stored: StoredDesign[] = [];
@@ -133,26 +162,61 @@ export async function explore(space: DesignSpace, workloads: ExploreWorkload[], 
     const a = archOf(d);
     return !('invalid' in a) && constraintViolation(space, designStatic(a)) === undefined;
   };
+  /** Notes a design's objective values in the best so far and reports progress. */
+  const arrived = (rec: StoredDesign, done: number) => {
+    const v = objectiveValues(rec, o.objectives);
+    if (v) o.objectives.forEach((name, i) => (best[name] = Math.min(best[name] ?? Infinity, v[i]!)));
+    o.onDesign?.({ done, budget: o.budget, fromStore, best: { ...best } });
+  };
+  const fromTheStore = (hash: string) => {
+    const rec = o.store?.get(hash);
+    if (rec) fromStore++;
+    return rec;
+  };
 
   const evaluate = async (d: Design): Promise<number[] | null> => {
-    const arch = archOf(d) as Architecture;
-    const spec = designSpec(space, d);
-    const hash = contentHash({ spec, workloads: identity, mapper: o.mapper, version });
-    let rec = o.store?.get(hash);
-    if (rec) fromStore++;
-    else {
-      rec = await evaluateDesign(space, d, arch, workloads, o, hash, settings, mapped, () => cacheHits++);
+    const point = { hash: designHash(context, d), design: d };
+    let rec = fromTheStore(point.hash);
+    if (!rec) {
+      const r = await evaluatePoint(context, point, cache, o.threads ?? 1);
+      cacheHits += r.mapperCacheHits;
+      rec = r.record;
       o.store?.put(rec);
     }
     stored.push(rec);
-    const v = objectiveValues(rec, o.objectives);
-    if (v) o.objectives.forEach((name, i) => (best[name] = Math.min(best[name] ?? Infinity, v[i]!)));
-    o.onDesign?.({ done: stored.length, budget: o.budget, fromStore, best: { ...best } });
-    return v;
+    arrived(rec, stored.length);
+    return objectiveValues(rec, o.objectives);
+  };
+
+  /** A generation through `o.evaluator`: records are stored as they arrive, and kept in the order of the designs. */
+  const evaluateBatch = async (ds: Design[]): Promise<(number[] | null)[]> => {
+    const points = ds.map((d) => ({ hash: designHash(context, d), design: d }));
+    const records = new Map<string, StoredDesign>();
+    for (const p of points) {
+      const rec = fromTheStore(p.hash);
+      if (rec) records.set(p.hash, rec), arrived(rec, stored.length + records.size);
+    }
+    const missing = [...new Map(points.filter((p) => !records.has(p.hash)).map((p) => [p.hash, p])).values()];
+    const wanted = new Set(missing.map((p) => p.hash));
+    if (missing.length > 0) {
+      await o.evaluator!.evaluate(context, missing, ({ record, mapperCacheHits }) => {
+        if (records.has(record.hash) || !wanted.has(record.hash)) return;
+        o.store?.put(record);
+        records.set(record.hash, record);
+        cacheHits += mapperCacheHits;
+        arrived(record, stored.length + records.size);
+      });
+    }
+    return points.map((p) => {
+      const rec = records.get(p.hash);
+      if (!rec) throw new Error(`the evaluator returned no record for design ${p.hash}`);
+      stored.push(rec);
+      return objectiveValues(rec, o.objectives);
+    });
   };
 
   const cards = space.knobs.map((k) => k.values.length);
-  const r = await searchDesigns({ cardinalities: cards, admissible, evaluate }, { strategy: o.strategy, budget: o.budget, seconds: o.seconds, seed: o.seed, population: o.population });
+  const r = await searchDesigns({ cardinalities: cards, admissible, evaluate, ...(o.evaluator && { evaluateBatch }) }, { strategy: o.strategy, budget: o.budget, seconds: o.seconds, seed: o.seed, population: o.population });
   const designs = stored.map((d) => explored(d, o.objectives));
   return {
     space: space.name,
@@ -170,28 +234,44 @@ export async function explore(space: DesignSpace, workloads: ExploreWorkload[], 
   };
 }
 
-async function evaluateDesign(
-  space: DesignSpace, d: Design, arch: Architecture, workloads: ExploreWorkload[], o: ExploreOptions,
-  hash: string, settings: unknown, mapped: Map<string, NetworkResult>, onCacheHit: () => void,
-): Promise<StoredDesign> {
+/** Mapping results by (workload, architecture without the clock): the clock alone changes seconds, not cycles or energy. */
+export type MappingCache = Map<string, NetworkResult>;
+
+const identity = (workloads: ExploreWorkload[]) => workloads.map((w) => ({ name: w.name, options: w.options, ...(w.weight !== undefined && { weight: w.weight }) }));
+
+/** The content hash a design's record is stored under: of its full spec, the workloads, the mapper settings and the accelmap version. */
+export function designHash(context: ExplorationContext, d: Design): string {
+  return contentHash({ spec: designSpec(context.space, d), workloads: identity(context.workloads), mapper: context.mapper, version: context.version });
+}
+
+/**
+ * Evaluates one design: maps every workload onto its architecture (through
+ * `cache`) and sums the weighted results. A design the workloads cannot be
+ * mapped onto gets an `infeasible` record.
+ */
+export async function evaluatePoint(context: ExplorationContext, point: DesignPoint, cache: MappingCache, threads = 1): Promise<EvaluatedPoint> {
+  const { space, workloads, mapper } = context;
+  const arch = designArch(space, point.design);
+  if ('invalid' in arch) throw new AccelmapError('bad-input', `design ${point.hash} is not a valid spec of space '${space.name}': ${arch.invalid}`);
   const st = designStatic(arch);
-  const base = { hash, space: space.name, knobs: designKnobs(space, d), areaMm2: st.areaMm2, sramBytes: st.sramBytes, settings };
+  const base = { hash: point.hash, space: space.name, knobs: designKnobs(space, point.design), areaMm2: st.areaMm2, sramBytes: st.sramBytes, settings: { workloads: identity(workloads), mapper } };
   // The normalized architecture with the clock left out: bandwidths are per cycle there, so only a clock that changes nothing else is ignored.
   const mappingRelevant = { ...arch, clockHz: 0 };
   const results: StoredWorkload[] = [];
   const layers: StoredLayer[] = [];
+  let mapperCacheHits = 0;
   for (const w of workloads) {
     const key = canonicalJson({ w: w.name, arch: mappingRelevant });
-    let net = mapped.get(key);
-    if (net) onCacheHit();
+    let net = cache.get(key);
+    if (net) mapperCacheHits++;
     else {
       try {
-        net = await mapNetwork(w.workload, arch, { name: w.name, strategy: o.mapper.strategy, budget: o.mapper.budget, objective: o.mapper.objective, seed: o.mapper.seed, threads: o.threads ?? 1 });
+        net = await mapNetwork(w.workload, arch, { name: w.name, strategy: mapper.strategy, budget: mapper.budget, objective: mapper.objective, seed: mapper.seed, threads });
       } catch (e) {
-        if (e instanceof AccelmapError && e.code === 'infeasible') return { ...base, status: 'infeasible', reason: `${w.name}: ${e.message}`, latencyS: null, energyPj: null, workloads: [], layers: [] };
+        if (e instanceof AccelmapError && e.code === 'infeasible') return { record: { ...base, status: 'infeasible', reason: `${w.name}: ${e.message}`, latencyS: null, energyPj: null, workloads: [], layers: [] }, mapperCacheHits };
         throw e;
       }
-      mapped.set(key, net);
+      cache.set(key, net);
     }
     const t = net.totals;
     results.push({ name: w.name, weight: w.weight ?? 1, cycles: t.cycles, seconds: t.cycles / arch.clockHz, energyPj: t.energyPj, utilization: t.utilization });
@@ -199,5 +279,5 @@ async function evaluateDesign(
   }
   const latencyS = results.reduce((s, w) => s + w.weight * w.seconds, 0);
   const energyPj = results.reduce((s, w) => s + w.weight * w.energyPj, 0);
-  return { ...base, status: 'ok', reason: null, latencyS, energyPj, workloads: results, layers };
+  return { record: { ...base, status: 'ok', reason: null, latencyS, energyPj, workloads: results, layers }, mapperCacheHits };
 }

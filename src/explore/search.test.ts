@@ -44,6 +44,20 @@ describe('design search', () => {
     expect(c.calls).not.toEqual(a.calls);
   });
 
+  it('proposes the same designs when a generation is evaluated at once, in batches of the population', async () => {
+    for (const strategy of ['nsga2', 'random'] as const) {
+      const one = synthetic(), all = synthetic();
+      const batches: number[] = [];
+      // a batch evaluator that finishes its designs in reverse order: the order of completion must not matter
+      const batched: SearchProblem = { ...all, evaluateBatch: async (ds) => (batches.push(ds.length), (await Promise.all([...ds].reverse().map((d) => all.evaluate(d)))).reverse()) };
+      const a = await searchDesigns(one, { strategy, budget: 30, seed: 4, population: 8 });
+      const b = await searchDesigns(batched, { strategy, budget: 30, seed: 4, population: 8 });
+      expect(b.evaluated).toEqual(a.evaluated);
+      expect(b.front).toEqual(a.front);
+      expect(batches).toEqual([8, 8, 8, 6]);
+    }
+  });
+
   it('returns the non-dominated feasible designs among those evaluated', async () => {
     const p = synthetic();
     const r = await searchDesigns(p, { strategy: 'nsga2', budget: 50, seed: 2 });

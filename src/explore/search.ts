@@ -12,6 +12,13 @@ export interface SearchProblem {
   admissible(d: Design): boolean;
   /** Objective values (lower is better), or null when the design cannot run the workloads. */
   evaluate(d: Design): Promise<number[] | null>;
+  /**
+   * Evaluates a whole generation at once (same values, in the same order), for
+   * evaluators that run designs side by side. The designs proposed do not
+   * depend on which one finishes first, so the search is the same as with
+   * `evaluate` one design at a time.
+   */
+  evaluateBatch?(ds: Design[]): Promise<(number[] | null)[]>;
 }
 
 export interface DesignSearchOptions {
@@ -82,43 +89,60 @@ export async function searchDesigns(p: SearchProblem, o: DesignSearchOptions): P
     }
     return undefined;
   };
-  const run = async (d: Design): Promise<Evaluated> => {
-    const e = { design: d, objectives: await p.evaluate(d) };
-    evaluated.push(e);
-    return e;
+  /** Fresh designs until the space runs out. */
+  function* freshDesigns(): Generator<Design> {
+    for (let d = fresh(); d; d = fresh()) yield d;
+  }
+  /** A generation's children: each from a tournament, crossover and mutation (or fresh when those give nothing new). They depend on the parents only. */
+  function* children(ranked: Ranked[]): Generator<Design> {
+    for (;;) {
+      const a = tournament(ranked, rng), b = tournament(ranked, rng);
+      let child = a && b ? crossover(a.design, b.design, rng) : randomDesign();
+      let ok = false;
+      for (let tries = 0; tries < 16 && !ok; tries++) {
+        child = mutate(child, p.cardinalities, rng);
+        ok = admit(child);
+      }
+      const d = ok ? child : fresh();
+      if (!d) return;
+      yield d;
+    }
+  }
+  /**
+   * Evaluates up to `limit` designs drawn from `source`. One at a time, the
+   * next is drawn only while budget and time are left; with `evaluateBatch`,
+   * as many as the budget allows are drawn first (the time is checked once,
+   * before), then evaluated together.
+   */
+  const generation = async (source: Iterator<Design>, limit: number): Promise<Evaluated[]> => {
+    const out: Evaluated[] = [];
+    if (!p.evaluateBatch) {
+      for (let next; out.length < limit && more() && !(next = source.next()).done; ) {
+        const e = { design: next.value, objectives: await p.evaluate(next.value) };
+        evaluated.push(e);
+        out.push(e);
+      }
+      return out;
+    }
+    if (!more()) return out;
+    const ds: Design[] = [];
+    for (let next; ds.length < limit && evaluated.length + ds.length < o.budget && !(next = source.next()).done; ) ds.push(next.value);
+    const values = ds.length > 0 ? await p.evaluateBatch(ds) : [];
+    ds.forEach((design, i) => out.push({ design, objectives: values[i]! }));
+    evaluated.push(...out);
+    return out;
   };
 
+  const n = Math.max(2, Math.min(o.budget, o.population ?? 16));
   if (o.strategy === 'random') {
-    while (more()) {
-      const d = fresh();
-      if (!d) break;
-      await run(d);
-    }
+    const source = freshDesigns();
+    while ((await generation(source, p.evaluateBatch ? n : Infinity)).length > 0);
   } else {
-    const n = Math.max(2, Math.min(o.budget, o.population ?? 16));
-    let population: Evaluated[] = [];
-    while (population.length < n && more()) {
-      const d = fresh();
-      if (!d) break;
-      population.push(await run(d));
-    }
+    let population = await generation(freshDesigns(), n);
     while (more() && !exhausted()) {
-      const ranked = rankPopulation(population);
-      const children: Evaluated[] = [];
-      while (children.length < n && more()) {
-        const a = tournament(ranked, rng), b = tournament(ranked, rng);
-        let child = a && b ? crossover(a.design, b.design, rng) : randomDesign();
-        let ok = false;
-        for (let tries = 0; tries < 16 && !ok; tries++) {
-          child = mutate(child, p.cardinalities, rng);
-          ok = admit(child);
-        }
-        const d = ok ? child : fresh();
-        if (!d) break;
-        children.push(await run(d));
-      }
-      if (children.length === 0) break;
-      population = select([...population, ...children], n);
+      const born = await generation(children(rankPopulation(population)), n);
+      if (born.length === 0) break;
+      population = select([...population, ...born], n);
     }
   }
   const feasible = evaluated.flatMap((e, i) => (e.objectives ? [i] : []));

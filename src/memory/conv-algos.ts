@@ -1,9 +1,10 @@
 import type { TransformMethod } from '../device/device.js';
 import { bytesFor, type DType } from '../workload/dtype.js';
 import type { NodeCounts } from '../workload/counts.js';
-import type { Graph, Node } from '../workload/graph.js';
+import type { Graph, Node, TensorType } from '../workload/graph.js';
 import { nodeInputTypes } from '../workload/infer.js';
 import { convGeometry, type ConvAttrs, type ConvGeometry } from '../workload/ops/conv.js';
+import { fusedAnchor, loopOp, type FusedAttrs } from '../workload/ops/fused.js';
 import type { LayerTimes } from '../characterize/times.js';
 
 /**
@@ -52,13 +53,22 @@ export type ConvOptions = Record<ConvAlgorithm, ConvOption>;
 
 const CONV_OPS: ReadonlySet<string> = new Set(['Conv', 'ConvGradInput', 'ConvGradWeight']);
 
+/** A convolution node, or a fused group anchored on one (its epilogue runs on the convolution's outputs). */
 export function isConvolution(node: Node): boolean {
-  return CONV_OPS.has(node.op);
+  return CONV_OPS.has(loopOp(node));
 }
 
-/** The forward convolution a Conv, ConvGradInput or ConvGradWeight node runs over. */
-function convolutionGeometry(graph: Graph, node: Node): ConvGeometry {
+/** The convolution member of a node: the node itself, or a fused group's anchor. */
+function convolutionOf(graph: Graph, node: Node): { node: Node; inputs: (TensorType | undefined)[] } {
   const inputs = nodeInputTypes(graph, node);
+  if (node.op !== 'FusedGroup') return { node, inputs };
+  const anchor = fusedAnchor(inputs, node.attrs as FusedAttrs)!;
+  return { node: anchor.node, inputs: anchor.inputs };
+}
+
+/** The forward convolution a Conv, ConvGradInput or ConvGradWeight node (or a group anchored on one) runs over. */
+function convolutionGeometry(graph: Graph, fused: Node): ConvGeometry {
+  const { node, inputs } = convolutionOf(graph, fused);
   const attrs = node.attrs as unknown as ConvAttrs & { input_shape?: number[]; weight_shape?: number[] };
   switch (node.op) {
     case 'Conv':
@@ -119,7 +129,7 @@ export function convOptions(graph: Graph, node: Node, counts: NodeCounts, times:
   let fast = lean;
   if (times.secondsFor) {
     const g = convolutionGeometry(graph, node);
-    const dtype = nodeInputTypes(graph, node)[0]!.dtype as DType;
+    const dtype = convolutionOf(graph, node).inputs[0]!.dtype as DType;
     for (const cost of [winogradCost(g), fftCost(g)]) {
       if (!cost) continue;
       const workspaceBytes = bytesFor(cost.workspaceElements, dtype);

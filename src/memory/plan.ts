@@ -2,6 +2,7 @@ import { hostBandwidthBytesPerSecond, type Device } from '../device/device.js';
 import { AccelmapError } from '../util/errors.js';
 import { nodeCounts } from '../workload/counts.js';
 import type { Graph } from '../workload/graph.js';
+import { loopOp } from '../workload/ops/fused.js';
 import { convOptions, isConvolution, type ConvAlgorithm, type ConvMethod, type ConvOptions } from './conv-algos.js';
 import { planRecompute, type RecomputePlan } from './recompute.js';
 import { BUFFER_CATEGORIES, buildSchedule, graphSteps, type BufferCategory, type Schedule, type StepPhase } from './schedule.js';
@@ -128,7 +129,7 @@ function offloadSet(schedule: Schedule, kind: OffloadKind): Set<number> {
   if (kind === 'none') return set;
   for (const b of schedule.buffers) {
     if (b.persistent || !offloadUse(schedule, b.id)) continue;
-    if (kind === 'conv' && !b.readers.some((s) => schedule.steps[s]!.phase === 'forward' && schedule.steps[s]!.node.op === 'Conv' && schedule.steps[s]!.inputs[0] === b.id)) continue;
+    if (kind === 'conv' && !b.readers.some((s) => schedule.steps[s]!.phase === 'forward' && loopOp(schedule.steps[s]!.node) === 'Conv' && schedule.steps[s]!.inputs[0] === b.id)) continue;
     set.add(b.id);
   }
   return set;

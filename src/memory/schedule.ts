@@ -1,7 +1,7 @@
 import { tensorBytes } from '../workload/shape.js';
 import type { Graph, Node, Tensor, TensorKind } from '../workload/graph.js';
 import type { OpClass } from '../workload/op.js';
-import { registry } from '../workload/ops/index.js';
+import { opClassOf } from '../workload/ops/index.js';
 import { VIEW_OPS } from '../workload/train/saved.js';
 
 /**
@@ -147,7 +147,7 @@ export function buildSchedule(graph: Graph, specs: StepSpec[], options: Schedule
   if (options.inPlace ?? true) {
     specs.forEach((spec, s) => {
       const out = spec.outputs[0];
-      if (!out || VIEW_OPS.has(spec.node.op) || !IN_PLACE.has(registry.get(spec.node.op).opClass)) return;
+      if (!out || VIEW_OPS.has(spec.node.op) || !IN_PLACE.has(opClassOf(spec.node))) return;
       const go = groupOf.get(out)!;
       const outT = tensor(out);
       if (isOutput(groups[go]!)) return;

@@ -1,7 +1,13 @@
 import type { Architecture } from '../arch/types.js';
 import { vectorCost } from '../arch/vector.js';
 import { sumCosts } from '../mapping/cost.js';
-import type { LayerPlan } from './plan.js';
+import { AccelmapError } from '../util/errors.js';
+import type { Objective } from '../search/objective.js';
+import type { DataflowChoice } from '../search/dataflows.js';
+import type { Strategy } from '../search/search.js';
+import type { Picked } from './pick.js';
+import { dramWordsPerCycle, type LayerPlan, type NetworkPlan } from './plan.js';
+import type { Searched } from './searches.js';
 import type { LayerResult, LayerTotals, NetworkResult, ProblemResult } from './result.js';
 
 /**
@@ -50,16 +56,8 @@ export function layerTotals(layers: readonly LayerResult[]): LayerTotals {
   return { ...sumCosts(layers), dramWords: layers.reduce((s, l) => s + l.words, 0), layers: layers.length };
 }
 
-/** What the searches cost, for the totals. */
-export interface SearchTally {
-  distinctProblems: number;
-  evaluations: number;
-  validEvaluations: number;
-  incompleteSearches: number;
-}
-
 /** The network's totals; `peakMacs` per core. */
-export function networkTotals(layers: readonly LayerResult[], arch: Architecture, peakMacs: number, searches: SearchTally): NetworkResult['totals'] {
+function networkTotals(layers: readonly LayerResult[], arch: Architecture, peakMacs: number, searched: Searched): NetworkResult['totals'] {
   const { cycles, energyPj, dramWords } = layerTotals(layers);
   const macs = layers.reduce((s, l) => s + l.macs, 0);
   return {
@@ -69,7 +67,36 @@ export function networkTotals(layers: readonly LayerResult[], arch: Architecture
     macs,
     utilization: cycles > 0 ? macs / (cycles * peakMacs * arch.cores.count) : 0,
     layers: layers.length,
-    ...searches,
+    distinctProblems: Object.keys(searched.results).length,
+    evaluations: searched.evaluations,
+    validEvaluations: searched.valid,
+    incompleteSearches: searched.incomplete,
     dramWords,
+  };
+}
+
+/** How the searches were asked for, as the result states it. */
+export interface AssembleOptions extends Objective {
+  dataflow: DataflowChoice;
+  strategy: Strategy;
+}
+
+/** Layers from the plan and its picks, with the totals (and the baseline's, as `uncompiled`). */
+export function assembleNetwork(plan: NetworkPlan, picked: Picked, searched: Searched, arch: Architecture, o: AssembleOptions): NetworkResult {
+  const { peakMacs } = plan;
+  const assemble = (layers: readonly LayerPlan[], picks: readonly ProblemResult[][]) =>
+    layers.map((l, i) => {
+      const problems = picks[i];
+      if (problems === undefined || problems.length !== l.nests.length) throw new AccelmapError('bad-input', `layer ${l.work.name}: ${problems?.length ?? 0} picks for its ${l.nests.length} loop nest(s)`, {}, 'pick one result per loop nest of every layer of the plan');
+      return l.nests.length === 0 ? vectorLayer(l, arch) : mappedLayer(l, problems, arch, peakMacs);
+    });
+  const layers = assemble(plan.layers, picked.layers);
+  return {
+    model: plan.model, arch: arch.name, mode: plan.mode, batch: plan.batch, cores: arch.cores.count, dataflow: o.dataflow, objective: o.metrics.join(','), strategy: o.strategy,
+    peakMacsPerCycle: peakMacs * arch.cores.count,
+    dramWordsPerCycle: dramWordsPerCycle(arch) * arch.cores.count,
+    totals: networkTotals(layers, arch, peakMacs, searched),
+    layers,
+    ...(plan.baseline ? { uncompiled: layerTotals(assemble(plan.baseline, picked.baseline ?? [])) } : {}),
   };
 }

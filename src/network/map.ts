@@ -1,17 +1,18 @@
-import { findPrecision, peakMacsPerCycle, type Architecture } from '../arch/types.js';
+import type { Architecture } from '../arch/types.js';
 import { silentProgress } from '../util/progress.js';
 import type { Graph } from '../workload/graph.js';
-import { layerTotals, mappedLayer, networkTotals, vectorLayer } from './assemble.js';
-import { layerWork, type LayerWork } from './layers.js';
-import { pickNest } from './pick.js';
-import { dramWordsPerCycle, planNetwork } from './plan.js';
+import { assembleNetwork } from './assemble.js';
+import { layerWork } from './layers.js';
+import { pickAll } from './pick.js';
+import { planNetwork, type WorkList } from './plan.js';
 import type { NetworkResult } from './result.js';
 import { searchAll, type NetworkSearchOptions } from './searches.js';
 
 export type { DataflowCost, LayerResult, LayerTotals, NetworkResult, ProblemResult } from './result.js';
 
 /**
- * Maps every layer of a graph onto an architecture, in four stages:
+ * Maps every layer of a graph onto an architecture, in four stages, each
+ * taking and giving plain data (the library exports each of them):
  *   plan     — each layer's traffic, roofline and loop nests, each nest's
  *              partitions across the cores (plan.ts);
  *   search   — every distinct (per-core) loop nest searched once, on the
@@ -25,34 +26,14 @@ export type { DataflowCost, LayerResult, LayerTotals, NetworkResult, ProblemResu
  * whatever the graph's dtype (the accelerator computes at its own
  * precision). A compute op's own non-MAC FLOPs (a bias add) are not costed.
  */
-export interface MapOptions extends NetworkSearchOptions {
-  /** Layers of the graph as exported, priced with the same searches for comparison (`uncompiled` totals). */
-  baseline?: LayerWork[];
+export async function mapGraph(graph: Graph, arch: Architecture, o: NetworkSearchOptions, baseline?: Graph): Promise<NetworkResult> {
+  return mapWork({ model: graph.name, mode: graph.mode, batch: graph.batch, layers: layerWork(graph), ...(baseline ? { baseline: layerWork(baseline) } : {}) }, arch, o);
 }
 
-export async function mapGraph(graph: Graph, arch: Architecture, o: MapOptions): Promise<NetworkResult> {
-  return mapWork(graph.name, graph.mode, graph.batch, layerWork(graph), arch, o);
-}
-
-export async function mapWork(model: string, mode: string, batch: number, works: LayerWork[], arch: Architecture, o: MapOptions): Promise<NetworkResult> {
-  const peakMacs = peakMacsPerCycle(arch, findPrecision(arch, o.precision));
-  const cores = arch.cores.count;
-  const plan = planNetwork([...works, ...(o.baseline ?? [])], arch, peakMacs);
+export async function mapWork(works: WorkList, arch: Architecture, o: NetworkSearchOptions): Promise<NetworkResult> {
+  const plan = planNetwork(works, arch, o.precision);
   const searched = await searchAll(plan.searches, arch, o);
-  const pickOptions = { metrics: o.metrics, dataflow: o.dataflow, peakMacs };
-  const layers = plan.layers.map((l) => {
-    if (l.nests.length === 0) return vectorLayer(l, arch);
-    const problems = l.nests.map((nest) => pickNest(nest, searched.results, arch, pickOptions));
-    return mappedLayer(l, problems, arch, peakMacs);
-  });
+  const picked = pickAll(plan, searched, arch, o);
   (o.progress ?? silentProgress).done();
-  const baseline = layers.splice(works.length);
-  return {
-    model, arch: arch.name, mode, batch, cores, dataflow: o.dataflow, objective: o.metrics.join(','), strategy: o.strategy,
-    peakMacsPerCycle: peakMacs * cores,
-    dramWordsPerCycle: dramWordsPerCycle(arch) * cores,
-    totals: networkTotals(layers, arch, peakMacs, { distinctProblems: plan.searches.size, evaluations: searched.evaluations, validEvaluations: searched.valid, incompleteSearches: searched.incomplete }),
-    layers,
-    ...(o.baseline ? { uncompiled: layerTotals(baseline) } : {}),
-  };
+  return assembleNetwork(plan, picked, searched, arch, o);
 }

@@ -1,15 +1,13 @@
 import type { Architecture } from '../arch/types.js';
 import type { Cost } from '../mapping/cost.js';
-import { mappingToDirectives } from '../mapping/directives.js';
-import { mappingFromBytes } from '../mapping/mapping.js';
 import { problemMacs } from '../problem/types.js';
 import type { DataflowChoice } from '../search/dataflows.js';
-import { noValidMapping, type JobResult } from '../search/job.js';
+import { noValidMapping } from '../search/job.js';
 import { best, type Objective } from '../search/objective.js';
 import type { Partition } from './cores.js';
-import type { NestPlan } from './plan.js';
+import type { NestPlan, NetworkPlan } from './plan.js';
 import type { ProblemResult } from './result.js';
-import type { Searched } from './searches.js';
+import { nestResult, type Searched } from './searches.js';
 
 /**
  * The third stage: for each loop nest of a layer, the best of its partitions
@@ -22,13 +20,6 @@ export interface PickOptions extends Objective {
   peakMacs: number;
 }
 
-/** A nest's search result, or the error its search ended in. */
-function resultOf(results: Searched['results'], key: string): JobResult {
-  const r = results.get(key)!;
-  if (r.status === 'rejected') throw r.reason;
-  return r.value;
-}
-
 /** Energy per storage level (with its fan-out network), the MACs, leakage and the interconnect, over `n` cores. */
 function energyByLevel(arch: Architecture, cost: Cost, n: number, part: Partition): Record<string, number> {
   const out: Record<string, number> = {};
@@ -39,17 +30,18 @@ function energyByLevel(arch: Architecture, cost: Cost, n: number, part: Partitio
   return out;
 }
 
-export function pickNest(nest: NestPlan, results: Searched['results'], arch: Architecture, o: PickOptions): ProblemResult {
+/** One loop nest's pick (its search's error thrown, or an `infeasible` error when no partition found a mapping). */
+export function pickNest(nest: NestPlan, searched: Searched, arch: Architecture, o: PickOptions): ProblemResult {
   const cores = arch.cores.count;
   const coresOf = (part: Partition) => (part.kind === 'single' ? 1 : cores);
   const candidates = nest.partitions.flatMap(({ part, key }) => {
-    const r = resultOf(results, key);
+    const r = nestResult(searched, key);
     if (!r.best.mapping) return [];
     return [{ part, r, cycles: r.best.cycles + part.transferCycles, energyPj: r.best.energyPj * coresOf(part) + part.transferEnergyPj }];
   });
   const chosen = best(o, candidates);
   const { problem, repeat } = nest.lowered;
-  if (!chosen) throw noValidMapping(problem, arch.name, resultOf(results, nest.partitions[0]!.key), nest.partitions.length > 1 ? 'any core partition' : undefined);
+  if (!chosen) throw noValidMapping(problem, arch.name, nestResult(searched, nest.partitions[0]!.key), nest.partitions.length > 1 ? 'any core partition' : undefined);
   const { part, r, cycles, energyPj } = chosen;
   const n = coresOf(part);
   return {
@@ -57,7 +49,7 @@ export function pickNest(nest: NestPlan, results: Searched['results'], arch: Arc
     problem,
     repeat,
     dataflow: r.best.dataflow,
-    mapping: mappingToDirectives(part.problem, arch, mappingFromBytes(part.problem, arch, r.best.mapping!)),
+    mapping: r.best.mapping,
     cycles,
     energyPj,
     utilization: problemMacs(problem) / (cycles * o.peakMacs * cores),
@@ -66,4 +58,17 @@ export function pickNest(nest: NestPlan, results: Searched['results'], arch: Arc
     energyByLevelPj: energyByLevel(arch, r.best.cost!, n, part),
     ...(o.dataflow === 'all' ? { comparison: r.byDataflow.filter((x) => x.mapping).map((x) => ({ dataflow: x.dataflow, cycles: x.cycles + part.transferCycles, energyPj: x.energyPj * n + part.transferEnergyPj })) } : {}),
   };
+}
+
+/** Each layer's picks, one per loop nest (none for a layer without MACs), for the plan's layers and its baseline's. */
+export interface Picked {
+  layers: ProblemResult[][];
+  baseline?: ProblemResult[][];
+}
+
+/** Picks every loop nest of the plan, layer by layer (so that the first layer whose search failed throws). */
+export function pickAll(plan: NetworkPlan, searched: Searched, arch: Architecture, o: Omit<PickOptions, 'peakMacs'>): Picked {
+  const options = { ...o, peakMacs: plan.peakMacs };
+  const pickLayers = (layers: NetworkPlan['layers']) => layers.map((l) => l.nests.map((nest) => pickNest(nest, searched, arch, options)));
+  return { layers: pickLayers(plan.layers), ...(plan.baseline ? { baseline: pickLayers(plan.baseline) } : {}) };
 }

@@ -1,4 +1,4 @@
-import type { Architecture } from '../arch/types.js';
+import { findPrecision, peakMacsPerCycle, type Architecture } from '../arch/types.js';
 import { dataSpaceFootprint, problemKey, type LoweredProblem, type Problem } from '../problem/types.js';
 import { partitions, type Partition } from './cores.js';
 import type { LayerWork } from './layers.js';
@@ -8,7 +8,8 @@ import type { LayerWork } from './layers.js';
  * accelerator before anything is searched — its compulsory traffic, its
  * roofline bound, and for each of its loop nests the ways to split it across
  * the cores, each naming the (per-core) loop nest to search. Identical nests
- * are listed once in `searches`, in the order they first appear.
+ * are listed once in `searches`, in the order they first appear. All of it
+ * plain data.
  */
 export interface PartitionPlan {
   part: Partition;
@@ -36,10 +37,31 @@ export interface LayerPlan {
   nests: NestPlan[];
 }
 
+/** The layers of a workload, as `layerWork` gives them. */
+export interface WorkList {
+  model: string;
+  mode: string;
+  batch: number;
+  layers: LayerWork[];
+  /** The graph as exported, when `layers` are its compiled form: planned alongside, for the totals without compilation. */
+  baseline?: LayerWork[];
+}
+
 export interface NetworkPlan {
+  model: string;
+  mode: string;
+  batch: number;
+  /** The architecture's name. */
+  arch: string;
+  /** The compute unit's precision mode mapped (absent: the first). */
+  precision?: string;
+  /** Peak MACs per cycle of one core in that precision. */
+  peakMacs: number;
   layers: LayerPlan[];
-  /** Every distinct per-core loop nest to search, by key. */
-  searches: Map<string, Problem>;
+  /** `WorkList.baseline`'s layers, planned the same way. */
+  baseline?: LayerPlan[];
+  /** Every distinct per-core loop nest to search (of `layers` and `baseline`), by key, in the order they first appear. */
+  searches: Record<string, Problem>;
 }
 
 /** DRAM words per cycle (one element of a tensor is one word). */
@@ -76,20 +98,25 @@ function roofline(arch: Architecture, peakMacs: number, work: LayerWork, words: 
   return compute >= memory ? { boundCycles: compute, bound: 'compute' } : { boundCycles: memory, bound: 'memory' };
 }
 
-/** Plans every layer of `works` on `arch` (peak MACs per cycle per core in the precision mapped). */
-export function planNetwork(works: readonly LayerWork[], arch: Architecture, peakMacs: number): NetworkPlan {
-  const searches = new Map<string, Problem>();
-  const layers = works.map((work): LayerPlan => {
+/** Plans every layer of `w` on `arch`, in the compute unit's precision mode `precision` (default: the first). */
+export function planNetwork(w: WorkList, arch: Architecture, precision?: string): NetworkPlan {
+  const peakMacs = peakMacsPerCycle(arch, findPrecision(arch, precision));
+  const searches: Record<string, Problem> = {};
+  const plan = (work: LayerWork): LayerPlan => {
     const { read, written } = elements(work);
     const nests = work.problems.map((lowered) => ({
       lowered,
       partitions: partitions(lowered.problem, arch.cores).map((part) => {
         const key = problemKey(part.problem);
-        if (!searches.has(key)) searches.set(key, part.problem);
+        if (!Object.hasOwn(searches, key)) searches[key] = part.problem;
         return { part, key };
       }),
     }));
     return { work, read, written, roof: roofline(arch, peakMacs, work, read + written), nests };
-  });
-  return { layers, searches };
+  };
+  const layers = w.layers.map(plan);
+  return {
+    model: w.model, mode: w.mode, batch: w.batch, arch: arch.name, ...(precision !== undefined ? { precision } : {}), peakMacs,
+    layers, ...(w.baseline ? { baseline: w.baseline.map(plan) } : {}), searches,
+  };
 }

@@ -31,5 +31,7 @@ export function renderCompile(r: CompileSummary): string {
     ['after', a.nodes, formatBytes(a.dramBytes), formatCount(a.vectorCycles)],
   ]));
   lines.push('DRAM bytes: every node reads its inputs from and writes its outputs to memory; a fused group only its own inputs and output');
+  const t = a.layoutTransforms;
+  if (t.nodes) lines.push(`layout transforms (included above): ${t.nodes}, ${formatBytes(t.dramBytes)} of DRAM traffic, ${formatCount(t.vectorCycles)} vector-unit cycles; filters are blocked when compiling, at no run-time cost`);
   return lines.join('\n');
 }

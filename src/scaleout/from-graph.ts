@@ -2,7 +2,8 @@ import { rooflineTimes, type LayerTimes } from '../characterize/times.js';
 import type { Device } from '../device/device.js';
 import { bytesFor } from '../workload/dtype.js';
 import { numel, type Graph, type Node } from '../workload/graph.js';
-import { registry } from '../workload/ops/index.js';
+import { memberNodes } from '../workload/ops/fused.js';
+import { opClassOf } from '../workload/ops/index.js';
 import type { LayerProfile, StepProfile } from './profile.js';
 
 /**
@@ -23,8 +24,11 @@ export function stepProfileFromGraph(graph: Graph, device: Device, times: LayerT
   const forward = graph.nodes.filter((n) => n.phase === 'forward');
   const layerOf = new Map<string, number>();
   forward.forEach((n, i) => {
-    layerOf.set(n.name, i);
-    for (const o of n.outputs) if (o && !layerOf.has(o)) layerOf.set(o, i);
+    // a fused group answers to its members' names and tensors too
+    for (const m of memberNodes(n)) {
+      layerOf.set(m.name, i);
+      for (const o of m.outputs) if (o && !layerOf.has(o)) layerOf.set(o, i);
+    }
   });
   // A weight used by several nodes (tied embeddings) counts at its first use:
   // its gradient is complete when that node's backward, the last, is done.
@@ -41,7 +45,7 @@ export function stepProfileFromGraph(graph: Graph, device: Device, times: LayerT
     }
     return {
       name: node.name,
-      layerClass: registry.get(node.op).opClass,
+      layerClass: opClassOf(node),
       forwardSeconds: times.seconds(graph, node),
       backwardSeconds: 0,
       gradientElements,

@@ -103,7 +103,7 @@ export function runTask(task: SearchTask, onProgress?: (p: SearchProgress & { da
  * the layer, the constraints leave nothing, the budget is too small): an
  * `infeasible` error saying why the mappings tried failed.
  */
-export function noValidMapping(problem: Problem, archName: string, r: JobResult, partitions?: string): AccelmapError {
+export function noValidMapping(problem: Problem, archName: string, r: { byDataflow: readonly Pick<JobOutcome, 'dataflow' | 'emptyReason' | 'evaluated'>[] }, partitions?: string): AccelmapError {
   const why = r.byDataflow.map((x) => `${r.byDataflow.length > 1 ? `${x.dataflow}: ` : ''}${x.emptyReason ?? 'no valid mapping'}`).join('; ');
   return new AccelmapError(
     'infeasible',

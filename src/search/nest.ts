@@ -1,7 +1,8 @@
 import { AccelmapError } from '../util/errors.js';
+import { gapTarget, lowerBound } from './bounds.js';
 import { applicable, DATAFLOWS, type Dataflow } from './dataflows.js';
 import { derivedSeed, type JobOutcome, type JobResult, type SearchJob, type SearchTask } from './job.js';
-import { best, type Objective } from './objective.js';
+import { best, metricValue, type Objective } from './objective.js';
 import { CHAINS, type Budget } from './search.js';
 
 /**
@@ -14,7 +15,9 @@ import { CHAINS, type Budget } from './search.js';
  *     starting points;
  *   - the annealing steps of the plan, each a task of its own;
  *   - then the plan's descent from the best annealed point and, where a
- *     dataflow's point is better still, a second descent from that.
+ *     dataflow's point is better still, a second descent from that — none
+ *     when the best so far is already within the budget's `gap` of the
+ *     nest's lower bound.
  * Its result is the best of all of these, so that (for a budget in
  * evaluations) `auto` never loses to ws, os or rs, nor to the plan alone.
  * `run` runs a task (on a pool); `urgent` tasks are the tail of a nest that
@@ -33,12 +36,13 @@ function bestOf(o: Objective, xs: JobOutcome[]): JobOutcome {
   return best(o, xs.filter((x) => x.mapping)) ?? xs[0]!;
 }
 
-/** A budget cut to `share` of the given one (evaluations rounded down; patience kept). */
+/** A budget cut to `share` of the given one (evaluations rounded down; patience and gap kept). */
 function scaled(b: Budget, share: number): Budget {
   return {
     ...(b.evaluations !== undefined ? { evaluations: Math.max(1, Math.floor(b.evaluations * share)) } : {}),
     ...(b.seconds !== undefined ? { seconds: b.seconds * share } : {}),
     ...(b.patience !== undefined ? { patience: b.patience } : {}),
+    ...(b.gap !== undefined ? { gap: b.gap } : {}),
   };
 }
 
@@ -59,6 +63,13 @@ function merged(o: Objective, dataflow: string, parts: JobOutcome[]): JobOutcome
     complete: false,
     log10Size: parts[parts.length - 1]!.log10Size,
   };
+}
+
+/** Whether an outcome is within the budget's gap of the nest's lower bound (see Budget.gap). */
+function closeEnough(job: SearchJob, x: JobOutcome): boolean {
+  const { gap } = job.budget;
+  if (gap === undefined || !x.mapping) return false;
+  return metricValue(job.metrics[0]!, x.cycles, x.energyPj) <= gapTarget({ metrics: job.metrics }, lowerBound(job.problem, job.arch, job), gap);
 }
 
 /** A round of a nest's tasks, independent of each other; `urgent` marks a nest's tail. */
@@ -118,7 +129,7 @@ function* nestPlan(job: SearchJob, key: string): Generator<Round, JobResult, Out
   const fromSeed = quick.length > 0 ? bestOf(o, quick) : fromAnnealed;
   // The plan's own descent starts from the annealed best; a second one from the dataflows' best where that is better.
   const top = bestOf(o, [fromAnnealed, fromSeed]);
-  const starts = [fromAnnealed, ...(top !== fromAnnealed ? [top] : [])].filter((x) => x.mapping);
+  const starts = closeEnough(job, top) ? [] : [fromAnnealed, ...(top !== fromAnnealed ? [top] : [])].filter((x) => x.mapping);
   // Each descent takes the plan's share of evaluations (the first is the plan's own descent); with a seconds budget they
   // share what the other tasks left of it.
   const spent = [...quick, ...annealed].reduce((sum, x) => sum + x.seconds, 0);

@@ -6,6 +6,7 @@ import { namedWidths } from '../mapping/widths.js';
 import type { Problem } from '../problem/types.js';
 import { AccelmapError } from '../util/errors.js';
 import { Rng } from '../util/rng.js';
+import { gapTarget, lowerBound } from './bounds.js';
 import type { Constraints } from './constraints.js';
 import { compare, metricValue, type Objective } from './objective.js';
 import { MapSpace } from './space.js';
@@ -50,12 +51,16 @@ export const STRATEGIES: readonly Strategy[] = ['hybrid', 'descent', 'anneal', '
  * When a search stops: after `evaluations` (a cap, deterministic) or
  * `seconds` (spent in full: the strategies run until the time is out), or,
  * with `patience`, once that many evaluations have passed without the best
- * improving (only after a valid point is found), whichever comes first.
+ * improving (only after a valid point is found), or, with `gap`, as soon as
+ * the best is within that fraction of the problem's lower bound
+ * (`bounds.ts`, on the objective's first metric: then no mapping is better
+ * by more than `gap`), whichever comes first.
  */
 export interface Budget {
   evaluations?: number;
   seconds?: number;
   patience?: number;
+  gap?: number;
 }
 
 export interface SearchOptions {
@@ -117,6 +122,10 @@ class Tracker {
   valid = 0;
   /** Evaluations made when the best so far was found. */
   improvedAt = 0;
+  /** Whether the best is within the budget's gap of the lower bound (the search is done). */
+  closeEnough = false;
+  /** The objective's first metric at or under which the best is close enough (-Infinity without a gap). */
+  private readonly target: number;
   private readonly started = performance.now();
   private readonly minUnits: number;
   /** Rejections per reason (`rejectionKey`), and the first mapping rejected for each, to explain an empty result. */
@@ -132,6 +141,8 @@ class Tracker {
     this.model = new CostModel(problem, arch, { precision: options.precision, convention: options.convention });
     this.minUnits = constraints.minUtilization * arch.compute.instances;
     this.rejected = new Float64Array(this.rejectionKey(INVALID_CODES, 0) + 1);
+    const gap = options.budget.gap;
+    this.target = gap === undefined ? -Infinity : gapTarget(options.objective, lowerBound(problem, arch, options), gap);
   }
 
   /** Reasons are an invalid code and the level or dim it names; code `INVALID_CODES` is a too-low utilization. */
@@ -167,6 +178,7 @@ class Tracker {
   }
 
   exhausted(): boolean {
+    if (this.closeEnough) return true;
     const b = this.options.budget;
     if (b.evaluations !== undefined && this.evaluated >= b.evaluations) return true;
     return b.seconds !== undefined && (this.evaluated & 255) === 0 && (performance.now() - this.started) / 1000 >= b.seconds;
@@ -194,6 +206,7 @@ class Tracker {
       this.bestCycles = model.cycles;
       this.bestEnergy = model.totalEnergyPj;
       this.improvedAt = this.evaluated;
+      this.closeEnough = primary(this.options.objective, model.cycles, model.totalEnergyPj) <= this.target;
       if (this.best) copyMapping(m, this.best);
       else this.best = cloneMapping(m);
     }
@@ -499,7 +512,7 @@ export function searchProblem(problem: Problem, arch: Architecture, constraints:
         // With a seconds budget a chain ends at its cumulative share of the time, so that what one chain leaves goes to the next.
         sharesBefore += shares;
         const chainDeadline = seconds !== undefined ? (seconds * sharesBefore) / CHAINS : Infinity;
-        const deadline = () => t.evaluated - start >= share || t.seconds() >= chainDeadline;
+        const deadline = () => t.closeEnough || t.evaluated - start >= share || t.seconds() >= chainDeadline;
         const evaluations = Number.isFinite(share) ? share : TIMED_CHAIN_EVALUATIONS;
         const elapsed = seconds !== undefined ? () => (t.seconds() - startSeconds) / Math.max(1e-9, chainDeadline - startSeconds) : undefined;
         // A hybrid's last chain descends from the best so far (the annealing chains' or the starts').

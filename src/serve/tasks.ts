@@ -12,7 +12,7 @@ import {
   SCALE_DEFAULTS,
   STRATEGIES,
   TOPOLOGY_NAMES,
-  compileGraph,
+  graphToCost,
   devicePresets,
   explore,
   isAccelmapError,
@@ -73,7 +73,7 @@ export const JOB_SCHEMAS = {
     seed: positive.default(MAP_DEFAULTS.seed),
     fuse: z.boolean().default(true),
   }),
-  memory: z.strictObject({ ...modelFields, device: devicePreset.optional(), policy: z.enum(POLICIES).default('dyn') }),
+  memory: z.strictObject({ ...modelFields, device: devicePreset.optional(), policy: z.enum(POLICIES).default('dyn'), fuse: z.boolean().default(true) }),
   scale: z.strictObject({
     ...modelFields,
     device: devicePreset.optional(),
@@ -81,6 +81,7 @@ export const JOB_SCHEMAS = {
     topology: z.enum(TOPOLOGY_NAMES),
     linkGbps: z.number().positive(),
     parallel: z.enum(['dp', 'tp', 'pp']).default(SCALE_DEFAULTS.parallel),
+    fuse: z.boolean().default(true),
   }),
   explore: z.strictObject({
     models: z.array(modelRef).min(1).max(8),
@@ -136,6 +137,8 @@ export function commandLine(data: DataDir, kind: JobKind, params: JobParams): st
     case 'profile':
       words.push('profile');
       model(p.model);
+      // the page profiles (and draws) the graph as exported
+      words.push('--no-fuse');
       break;
     case 'map':
       words.push('map');
@@ -148,6 +151,7 @@ export function commandLine(data: DataDir, kind: JobKind, params: JobParams): st
       words.push('memory');
       model(p.model);
       flag('policy', p.policy);
+      if (!p.fuse) words.push('--no-fuse');
       break;
     case 'scale':
       words.push('scale');
@@ -156,6 +160,7 @@ export function commandLine(data: DataDir, kind: JobKind, params: JobParams): st
       flag('topology', p.topology);
       flag('link-gbps', p.linkGbps);
       flag('parallel', p.parallel);
+      if (!p.fuse) words.push('--no-fuse');
       break;
     case 'explore':
       words.push('explore');
@@ -214,7 +219,7 @@ export async function runJob(data: DataDir, kind: JobKind, params: JobParams, on
     case 'map': {
       const mp = params as JobParams<'map'>;
       const exported = graphOf(data, mp);
-      const graph = mp.fuse ? compileGraph(exported).graph : exported;
+      const graph = graphToCost(exported, mp.fuse);
       const arch = loadArch(refPath(data, mp.arch, 'arch'));
       const result = await mapNetwork(graph, arch, {
         dataflow: mp.dataflow,
@@ -230,7 +235,7 @@ export async function runJob(data: DataDir, kind: JobKind, params: JobParams, on
     }
     case 'memory': {
       const p = params as JobParams<'memory'>;
-      const graph = graphOf(data, p, { mode: 'train' });
+      const graph = graphToCost(graphOf(data, p, { mode: 'train' }), p.fuse);
       const chosen = planMemory(graph, { device: p.device, policy: p.policy });
       // device memory over the step under every policy, for the chart
       const timelines = chosen.policies.map(({ policy }) => {
@@ -241,7 +246,7 @@ export async function runJob(data: DataDir, kind: JobKind, params: JobParams, on
     }
     case 'scale': {
       const sp = params as JobParams<'scale'>;
-      const graph = graphOf(data, { model: sp.model, batch: sp.batch ?? (sp.model.startsWith('upload:') ? undefined : SCALE_DEFAULT_BATCH) }, { mode: 'train' });
+      const graph = graphToCost(graphOf(data, { model: sp.model, batch: sp.batch ?? (sp.model.startsWith('upload:') ? undefined : SCALE_DEFAULT_BATCH) }, { mode: 'train' }), sp.fuse);
       const on = (topology: (typeof TOPOLOGY_NAMES)[number]) => planScale(graph, { device: sp.device, devices: sp.devices, topology, linkGbps: sp.linkGbps, parallel: sp.parallel });
       const report = on(sp.topology);
       // the same study on every topology, without compression, for the curves per topology

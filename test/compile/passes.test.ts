@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { derivedParams } from '../../src/compile/derived.js';
-import { compileGraph, PASS_NAMES } from '../../src/compile/index.js';
+import { loadArch } from '../../src/arch/load.js';
+import { computeDerived, derivedParams } from '../../src/compile/derived.js';
+import { compileGraph, graphFigures, PASS_NAMES } from '../../src/compile/index.js';
 import { execute } from '../../src/execute/execute.js';
 import { kernels } from '../../src/execute/kernels/index.js';
 import { seededInputs } from '../../src/execute/inputs.js';
 import { seededParams } from '../../src/execute/params.js';
+import { fromNumbers } from '../../src/execute/value.js';
 import { errorOf } from '../../src/util/test-util.js';
 import { GraphBuilder } from '../../src/workload/builder.js';
 import type { Graph } from '../../src/workload/graph.js';
@@ -165,6 +167,52 @@ describe('layout rewrite (NCHW → NCHW[b]c)', () => {
     expect(registry.get('FusedGroup').lower!(nodeInputTypes(c.graph, group), [c.graph.tensors[group.outputs[0]!]!], group.attrs))
       .toEqual(registry.get('Conv').lower!(nodeInputTypes(g, conv), [g.tensors[conv.outputs[0]!]!], registry.get('Conv').attrs(conv.attrs)));
     expect(maxRelDiff(g, c)).toBeLessThan(1e-5);
+  });
+
+  it('blocks the filters too, once when compiling: OIHW → OIHW[16]i[16]o', () => {
+    const c = compileGraph(chain(), { passes: ['layout'] });
+    expect(c.derived.map((d) => [d.rule, d.from[0]])).toEqual([['block-weight', 'c1.weight'], ['block-weight', 'c2.weight']]);
+    const convs = c.graph.nodes.filter((n) => n.op === 'Blocked');
+    // c1: 32 filters of 16 channels; c2: 16 of 32
+    expect(convs.map((n) => c.graph.tensors[n.inputs[1]!]!.shape)).toEqual([[2, 1, 3, 3, 16, 16], [1, 2, 3, 3, 16, 16]]);
+    expect(convs.map((n) => n.attrs.weight_block)).toEqual([16, 16]);
+  });
+
+  it('a BatchNorm-folded filter is blocked after folding, and the outputs stay', () => {
+    const b = new GraphBuilder('folded', { batch: 2 });
+    const x = b.input('x', [2, 16, 5, 5]);
+    const y = b.conv(b.relu(b.batchNorm(b.conv(x, 16, { kernel: 3, pad: 'same', name: 'c1' }), 'bn')), 16, { kernel: 1, name: 'c2' });
+    const g = b.build([y]);
+    const c = compileGraph(g, { passes: ['bn-fold', 'layout'] });
+    expect(c.derived.map((d) => d.rule)).toEqual(['bn-weight', 'bn-bias', 'block-weight', 'block-weight']);
+    expect(c.derived[2]!.from).toEqual([c.derived[0]!.name]);
+    expect(maxRelDiff(g, c)).toBeLessThan(1e-5);
+  });
+
+  it('an activation after an NCHW convolution stays its epilogue; the pool after it goes blocked', () => {
+    const b = new GraphBuilder('edge', { batch: 1 });
+    const x = b.input('x', [1, 3, 8, 8]);
+    const g = b.build([b.maxPool(b.relu(b.conv(x, 16, { kernel: 3, pad: 'same', name: 'c' })), { kernel: 2, stride: 2 })]);
+    const c = compileGraph(g, { passes: ['layout', 'fuse'] });
+    expect(ops(c.graph)).toEqual(['FusedGroup', 'LayoutTransform', 'Blocked', 'LayoutTransform']);
+    expect(maxRelDiff(g, c)).toBeLessThan(1e-5);
+  });
+
+  it("compile's figures price the transforms: two copies of a 16 × 6 × 6 float32 tensor, each read and written", () => {
+    const c = compileGraph(chain(), { passes: ['layout'] });
+    const f = graphFigures(c.graph, loadArch('eyeriss'));
+    expect(f.layoutTransforms.nodes).toBe(2);
+    expect(f.layoutTransforms.dramBytes).toBe(2 * 2 * 16 * 6 * 6 * 4);
+    expect(f.layoutTransforms.vectorCycles).toBeGreaterThan(0);
+    expect(graphFigures(chain(), loadArch('eyeriss')).layoutTransforms).toEqual({ nodes: 0, dramBytes: 0, vectorCycles: 0 });
+  });
+
+  it('block-weight puts filter (o, i) at block (o/b, i/b), lane (i%b, o%b)', () => {
+    // [4, 4, 1, 1] holding 4·o + i, blocked by 2 → [2, 2, 1, 1, 2, 2] in (ob, ib, i%2, o%2) order
+    const w = { name: 'w', shape: [4, 4, 1, 1], dtype: 'float32' as const, kind: 'weight' as const };
+    const blocked = computeDerived({ name: 'wb', rule: 'block-weight', from: ['w'], block: 2 }, () => fromNumbers(w, Array.from({ length: 16 }, (_, k) => k)));
+    expect(blocked.shape).toEqual([2, 2, 1, 1, 2, 2]);
+    expect(Array.from(blocked.data)).toEqual([0, 4, 1, 5, 2, 6, 3, 7, 8, 12, 9, 13, 10, 14, 11, 15]);
   });
 
   it('is not in the default pipeline', () => {

@@ -10,8 +10,10 @@ import { AccelmapError } from '../../util/errors.js';
 import { stderrProgress } from '../../util/progress.js';
 import { formatSeconds } from '../../util/units.js';
 import { loadGraph } from '../../workload/load.js';
+import { queueUrl } from '../../queue/url.js';
 import { oneOf, positiveInt } from '../flags.js';
 import { toJson, type Io } from '../io.js';
+import { stderrCoordinator } from '../queue-events.js';
 import { addModelOptions, loadOptions, type ModelFlags } from '../model-options.js';
 
 interface ExploreFlags extends ModelFlags {
@@ -25,6 +27,7 @@ interface ExploreFlags extends ModelFlags {
   store?: string;
   seed: number;
   threads?: number;
+  queue?: string;
   json?: boolean;
   progress: boolean;
 }
@@ -78,12 +81,14 @@ export function registerExplore(program: Command, io: Io): void {
     .option('--store <file.db>', 'SQLite results store: evaluated designs are kept there and skipped on a rerun')
     .addOption(new Option('--seed <n>', 'random seed (designs and mappings)').argParser(positiveInt('--seed')).default(1))
     .option('--threads <n>', 'mapper worker threads per design (default 1)', positiveInt('--threads'))
+    .addOption(new Option('--queue <redis-url>', 'coordinate workers (accelmap worker) over a BullMQ queue on this Redis server instead of mapping here: redis://HOST:PORT, redis://:PASSWORD@HOST:PORT, rediss:// for TLS').argParser((v) => queueUrl('--queue', v)))
     .option('--json', 'print JSON: evaluated, front[] with hash, knobs, objectives')
     .option('--no-progress', 'no progress on stderr');
   addModelOptions(cmd).action(async (models: string[], opts: ExploreFlags) => {
     const space = loadSpace(opts.space);
     const workloads = loadWorkloads(models, opts);
     const mapper = { ...EXPLORE_MAPPER_DEFAULTS, budget: { evaluations: opts.mapBudget }, seed: opts.seed };
+    if (opts.queue && opts.threads) throw new AccelmapError('bad-flag', '--threads sets the threads of a local run; with --queue each worker sets its own', {}, 'give the workers --concurrency instead');
     const store = opts.store ? new ResultsStore(opts.store) : undefined;
     const designs = 'designs' in opts.budget ? opts.budget.designs : Infinity;
     const seconds = 'seconds' in opts.budget ? opts.budget.seconds : undefined;
@@ -91,9 +96,10 @@ export function registerExplore(program: Command, io: Io): void {
     if (opts.progress) io.err(`explore ${space.name}: ${space.knobs.length} knobs, ${spaceSize(space)} designs before constraints; ${opts.strategy}, budget ${budgetText}; mapper ${mapper.strategy}, ${opts.mapBudget} evaluations per loop nest (--map-budget)`);
     const progress = stderrProgress('explore', opts.progress);
     const start = Date.now();
+    const evaluator = opts.queue ? await stderrCoordinator(opts.queue, io, opts.progress) : undefined;
     try {
       const result = await explore(space, workloads, {
-        objectives: opts.objectives, strategy: opts.strategy, budget: designs, seconds, seed: opts.seed, population: opts.population, mapper, threads: opts.threads, store,
+        objectives: opts.objectives, strategy: opts.strategy, budget: designs, seconds, seed: opts.seed, population: opts.population, mapper, threads: opts.threads, store, evaluator,
         onDesign: (p) => {
           const elapsed = (Date.now() - start) / 1000;
           const fresh = p.done - p.fromStore;
@@ -108,6 +114,7 @@ export function registerExplore(program: Command, io: Io): void {
       io.out(renderExplore(result));
     } finally {
       store?.close();
+      await evaluator?.close();
     }
   });
 }

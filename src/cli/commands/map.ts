@@ -27,7 +27,8 @@ import { MAX_THREADS, nonNegativeNumber, oneOf, outputFile, outputFolder, positi
 import { toJson, type Io } from '../io.js';
 import { addModelOptions, loadOptions, type ModelFlags } from '../model-options.js';
 import { addTimeloopMapOptions, timeloopTarget, writeTimeloopOut, type TimeloopMapFlags } from './map-timeloop.js';
-import { addFuseOption, graphToCost } from '../compile-options.js';
+import { graphToCost } from '../../compile/index.js';
+import { addFuseOption } from '../compile-options.js';
 
 
 export interface MapFlags extends ModelFlags, TimeloopMapFlags {

@@ -12,12 +12,15 @@ import { stderrProgress } from '../../util/progress.js';
 import { formatBytes } from '../../util/units.js';
 import { loadGraph } from '../../workload/load.js';
 import { bytesFlag, oneOf, outputFile, positiveInt } from '../flags.js';
+import { graphToCost } from '../../compile/index.js';
+import { addFuseOption } from '../compile-options.js';
 import { addDeviceOption } from '../device-options.js';
 import { toJson, type Io } from '../io.js';
 import { addModelOptions, loadOptions, type ModelFlags } from '../model-options.js';
 import { addTimesOptions, layerSeconds, type TimesFlags } from '../layer-times.js';
 
 interface MemoryFlags extends ModelFlags, TimesFlags {
+  fuse: boolean;
   device: string;
   capacity?: number;
   policy: PolicyName;
@@ -37,7 +40,7 @@ export function registerMemory(program: Command, io: Io): void {
     .command('memory')
     .description('plan training memory: liveness, offload/prefetch (vDNN), recomputation, convolution algorithms; peak, average, step time')
     .argument('<model>', 'zoo model name (accelmap models) or .onnx file');
-  addTimesOptions(addDeviceOption(addModelOptions(cmd, ['train'])))
+  addFuseOption(addTimesOptions(addDeviceOption(addModelOptions(cmd, ['train']))))
     .option('--capacity <size>', 'device memory available (default: the device’s), e.g. 12GB', bytesFlag('--capacity'))
     .addOption(new Option('--policy <name>', 'none, conv, all (vDNN offload), dyn (vDNN_dyn), recompute, recompute+conv, recompute+all').argParser(oneOf('--policy', POLICIES)).default('dyn'))
     .addOption(new Option('--algo <class>', 'convolution algorithms for every policy but dyn: fast (with workspace) or lean (none)').argParser(oneOf('--algo', ['fast', 'lean'] as const)).default('fast'))
@@ -50,7 +53,7 @@ export function registerMemory(program: Command, io: Io): void {
     .action(async (model: string, f: MemoryFlags) => {
       if (f.maxBatch && (f.arch || f.layerTimes)) throw new AccelmapError('bad-flag', `--max-batch needs the roofline's times: ${f.arch ? '--arch' : '--layer-times'} times one batch only`);
       const device = loadDevice(f.device);
-      const load = (batch?: number) => loadGraph(model, { ...loadOptions(f), batch, mode: 'train' });
+      const load = (batch?: number) => graphToCost(loadGraph(model, { ...loadOptions(f), batch, mode: 'train' }), f.fuse);
       const graph = load(f.batch);
       const options: PlanMemoryOptions = { device, capacityBytes: f.capacity, policy: f.policy, algorithm: f.algo, checkpointEvery: f.checkpointEvery, inPlace: f.inPlace, layerSeconds: await layerSeconds(graph, f, io) };
       const { plan, policies, leastCapacity } = planMemory(graph, options);

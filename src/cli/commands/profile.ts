@@ -6,7 +6,8 @@ import { renderProfile } from '../../report/profile-report.js';
 import { addDeviceOption } from '../device-options.js';
 import { toJson, type Io } from '../io.js';
 import { addModelOptions, loadOptions, type ModelFlags } from '../model-options.js';
-import { addFuseOption, graphToCost } from '../compile-options.js';
+import { graphToCost } from '../../compile/index.js';
+import { addFuseOption } from '../compile-options.js';
 
 /** What the counts mean, printed with every profile. */
 export const UNITS = {
@@ -25,9 +26,7 @@ export function registerProfile(program: Command, io: Io): void {
   addFuseOption(cmd);
   addDeviceOption(addModelOptions(cmd)).action((model: string, opts: ModelFlags & { device: string; json?: boolean; fuse: boolean }) => {
     const device = loadDevice(opts.device);
-    const exported = loadGraph(model, loadOptions(opts));
-    // training graphs are profiled as built: their backward nodes are read by name
-    const graph = exported.mode === 'infer' ? graphToCost(exported, opts.fuse) : exported;
+    const graph = graphToCost(loadGraph(model, loadOptions(opts)), opts.fuse);
     const p = profile(graph, { device });
     if (!p.device.exactPrecision) io.err(`note: ${device.name} has no fp32 peak; float ops costed at its ${p.device.precision} peak, their bytes at ${p.device.precision} elements`);
     if (opts.json) return io.out(toJson({ ...p, units: UNITS }));

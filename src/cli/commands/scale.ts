@@ -10,6 +10,8 @@ import type { ParallelMode } from '../../scaleout/step.js';
 import { TOPOLOGY_NAMES, type TopologyName } from '../../scaleout/system.js';
 import { fraction, nonNegativeNumber, oneOf, outputFile, positiveInt, positiveNumber } from '../flags.js';
 import { toJson, type Io } from '../io.js';
+import { graphToCost } from '../../compile/index.js';
+import { addFuseOption } from '../compile-options.js';
 import { addModelOptions, loadOptions, type ModelFlags } from '../model-options.js';
 import { addTimesOptions, layerSeconds, type TimesFlags } from '../layer-times.js';
 import { planScale, SCALE_DEFAULTS } from '../../api/planning.js';
@@ -40,6 +42,7 @@ interface ScaleFlags extends ModelFlags, TimesFlags {
   trainSamples?: number;
   json?: boolean;
   out?: string;
+  fuse: boolean;
 }
 
 /** Per-device batch of a zoo model when --batch is not given (a file keeps its own). */
@@ -56,7 +59,7 @@ export function registerScale(program: Command, io: Io): void {
     .command('scale')
     .description('training step time, exposed communication and scaling efficiency on many devices, with and without gradient compression')
     .argument('<model>', 'zoo model name (accelmap models) or .onnx file');
-  addTimesOptions(addDeviceOption(addModelOptions(cmd, ['train'], `${DEFAULT_BATCH} per device for zoo models; a file keeps its own`)))
+  addFuseOption(addTimesOptions(addDeviceOption(addModelOptions(cmd, ['train'], `${DEFAULT_BATCH} per device for zoo models; a file keeps its own`))))
     .requiredOption('--devices <n>', 'number of devices', positiveInt('--devices'))
     .addOption(new Option('--topology <t>', 'ring, torus2d, torus3d, switch or hier (nodes with a fast switch inside)').argParser(oneOf('--topology', TOPOLOGY_NAMES)).makeOptionMandatory())
     .requiredOption('--link-gbps <g>', 'link bandwidth per direction in Gb/s (between nodes for hier)', positiveNumber('--link-gbps'))
@@ -84,7 +87,7 @@ export function registerScale(program: Command, io: Io): void {
     .option('--json', 'print JSON')
     .option('--out <file>', 'write a self-contained HTML report with charts', outputFile('--out', 'HTML report'))
     .action(async (model: string, f: ScaleFlags) => {
-      const graph = loadGraph(model, { ...loadOptions(f), batch: f.batch ?? (isModelFile(model) ? undefined : DEFAULT_BATCH), mode: 'train' });
+      const graph = graphToCost(loadGraph(model, { ...loadOptions(f), batch: f.batch ?? (isModelFile(model) ? undefined : DEFAULT_BATCH), mode: 'train' }), f.fuse);
       const device = loadDevice(f.device);
       const report = planScale(graph, { ...f, device, layerSeconds: await layerSeconds(graph, f, io) });
       const timeToTrainSeconds = f.trainSamples !== undefined ? f.trainSamples / report.result.samplesPerSecond : undefined;

@@ -1,4 +1,5 @@
 import { convGeometry, type ConvAttrs, type ConvGeometry } from '../../workload/ops/conv.js';
+import type { ConvTransposeAttrs } from '../../workload/ops/conv_transpose.js';
 import { gemm, transposeInto } from '../gemm.js';
 import { defineKernel, input, unsupported, type Kernel, type KernelCall } from '../kernel.js';
 import { alloc, type Value } from '../value.js';
@@ -11,13 +12,13 @@ import { alloc, type Value } from '../value.js';
  * needs no window copy, only a transpose; a depthwise one is a direct
  * window sum.
  */
-interface Conv2d {
+export interface Conv2d {
   N: number; C: number; K: number; G: number;
   H: number; W: number; P: number; Q: number; R: number; S: number;
   sh: number; sw: number; dh: number; dw: number; padT: number; padL: number;
 }
 
-function as2d(geo: ConvGeometry): Conv2d {
+export function as2d(geo: ConvGeometry): Conv2d {
   const two = geo.inSize.length === 2;
   const pick = (xs: number[], i: number, one: number) => (two ? xs[i]! : i === 0 ? one : xs[0]!);
   return {
@@ -113,4 +114,74 @@ function run(call: KernelCall<ConvAttrs>): Value[] {
   return [out];
 }
 
-export const CONV_KERNELS: Kernel[] = [defineKernel<ConvAttrs>('Conv', run)];
+/** Visits every (image, group-local filter, input channel, output pixel, tap) of a convolution with its input and output offsets. */
+export function eachTap(d: Conv2d, visit: (xAt: number, wAt: number, yAt: number) => void): void {
+  const { N, C, K, G, H, W, P, Q, R, S, sh, sw, dh, dw, padT, padL } = d;
+  const Cg = C / G, Kg = K / G;
+  for (let n = 0; n < N; n++) {
+    for (let k = 0; k < K; k++) {
+      const g = Math.floor(k / Kg);
+      for (let c = 0; c < Cg; c++) {
+        const xPlane = (n * C + g * Cg + c) * H * W, wBase = (k * Cg + c) * R * S;
+        for (let p = 0; p < P; p++) {
+          for (let q = 0; q < Q; q++) {
+            const yAt = ((n * K + k) * P + p) * Q + q;
+            for (let r = 0; r < R; r++) {
+              const ih = p * sh - padT + r * dh;
+              if (ih < 0 || ih >= H) continue;
+              for (let s = 0; s < S; s++) {
+                const iw = q * sw - padL + s * dw;
+                if (iw >= 0 && iw < W) visit(xPlane + ih * W + iw, wBase + r * S + s, yAt);
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
+ * ConvTranspose: the data gradient of the convolution whose output is X —
+ * its filters [C_in, C_out/group, R, S] are that convolution's [K, C/group,
+ * R, S]; each input element adds its filter, scaled, into the output window
+ * it came from. Begin pads as given, or from auto_pad / output_shape as ONNX
+ * places the total padding (SAME_UPPER: the extra one at the end).
+ */
+function convTranspose(call: KernelCall<ConvTransposeAttrs>): Value[] {
+  const x = input(call, 0), w = input(call, 1), bias = call.inputs[2];
+  const a = call.attrs;
+  const inSize = x.shape.slice(2), nsp = inSize.length;
+  if (nsp > 2) throw unsupported(call, `a ${nsp}-D transposed convolution`);
+  const outShape = call.outputs[0]!.shape, outSize = outShape.slice(2);
+  const kernel = w.shape.slice(2);
+  const ones = kernel.map(() => 1);
+  const strides = a.strides.length ? a.strides : ones, dil = a.dilations.length ? a.dilations : ones;
+  const outPad = a.output_padding.length ? a.output_padding : kernel.map(() => 0);
+  const begin = kernel.map((k, i) => {
+    if (a.auto_pad === 'NOTSET' && !a.output_shape.length) return a.pads[i] ?? 0;
+    if (a.auto_pad === 'VALID') return 0;
+    const total = strides[i]! * (inSize[i]! - 1) + outPad[i]! + (k - 1) * dil[i]! + 1 - outSize[i]!;
+    if (a.auto_pad === 'NOTSET') return a.pads.length ? a.pads[i]! : total - Math.floor(total / 2);
+    return a.auto_pad === 'SAME_UPPER' ? Math.floor(total / 2) : total - Math.floor(total / 2);
+  });
+  const two = nsp === 2;
+  const at = (xs: number[], i: number, one: number) => (two ? xs[i]! : i === 0 ? one : xs[0]!);
+  const d: Conv2d = {
+    N: x.shape[0]!, C: outShape[1]!, K: x.shape[1]!, G: a.group,
+    H: at(outSize, 0, 1), W: at(outSize, 1, 1), P: at(inSize, 0, 1), Q: at(inSize, 1, 1), R: at(kernel, 0, 1), S: at(kernel, 1, 1),
+    sh: at(strides, 0, 1), sw: at(strides, 1, 1), dh: at(dil, 0, 1), dw: at(dil, 1, 1), padT: at(begin, 0, 0), padL: at(begin, 1, 0),
+  };
+  const out = alloc(outShape, call.outputs[0]!.dtype);
+  const o = out.data, xd = x.data, wd = w.data;
+  eachTap(d, (oAt, wAt, xAt) => {
+    o[oAt] = o[oAt]! + xd[xAt]! * wd[wAt]!;
+  });
+  if (bias) {
+    const plane = d.H * d.W;
+    for (let i = 0; i < o.length; i++) o[i] = o[i]! + bias.data[Math.floor(i / plane) % d.C]!;
+  }
+  return [out];
+}
+
+export const CONV_KERNELS: Kernel[] = [defineKernel<ConvAttrs>('Conv', run), defineKernel<ConvTransposeAttrs>('ConvTranspose', convTranspose)];

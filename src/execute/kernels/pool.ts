@@ -4,60 +4,67 @@ import { defineKernel, input, unsupported, type Kernel, type KernelCall } from '
 import { alloc } from '../value.js';
 
 /**
- * Pooling over 1-D and 2-D windows: MaxPool (dilations, ceil_mode, the
+ * Pooling over windows of any rank (1-D, 2-D, 3-D): MaxPool (dilations, ceil_mode, the
  * optional Indices output flattened row- or column-major as storage_order says), AveragePool
  * (count_include_pad counts padded positions inside the padded input, not
  * those a ceil_mode window hangs past it), LpPool; and the global pools.
  */
 type Reducer = 'max' | 'avg' | 'lp';
 
+/** A list of per-axis values for 1, 2 or 3 spatial axes as 3 (leading axes of size `fill`). */
+const as3 = (xs: readonly number[], fill: number) => [...new Array<number>(3 - xs.length).fill(fill), ...xs] as [number, number, number];
+
 function windowed(op: string, kind: Reducer): Kernel {
   return defineKernel<PoolAttrs>(op, (call: KernelCall<PoolAttrs>) => {
     const x = input(call, 0);
     const a = call.attrs;
-    const nsp = x.shape.length - 2;
-    if (nsp > 2) throw unsupported(call, `a ${nsp}-D window`);
+    const inSize = x.shape.slice(2), nsp = inSize.length;
+    if (nsp > 3) throw unsupported(call, `a ${nsp}-D window`);
     const ones = a.kernel_shape.map(() => 1);
-    const { pads } = slidingWindow(x.shape.slice(2), { kernel: a.kernel_shape, strides: a.strides.length ? a.strides : ones, dilations: a.dilations.length ? a.dilations : ones, pads: a.pads, autoPad: a.auto_pad, ceilMode: a.ceil_mode === 1 });
-    const two = nsp === 2;
-    const at = (xs: number[], i: number, one: number) => (two ? xs[i]! : i === 0 ? one : xs[0]!);
+    const strides = a.strides.length ? a.strides : ones, dilations = a.dilations.length ? a.dilations : ones;
+    const { pads } = slidingWindow(inSize, { kernel: a.kernel_shape, strides, dilations, pads: a.pads, autoPad: a.auto_pad, ceilMode: a.ceil_mode === 1 });
     const [N, C] = x.shape as [number, number];
-    const H = at(x.shape.slice(2), 0, 1), W = at(x.shape.slice(2), 1, 1);
     const outShape = call.outputs[0]!.shape;
-    const P = at(outShape.slice(2), 0, 1), Q = at(outShape.slice(2), 1, 1);
-    const R = at(a.kernel_shape, 0, 1), S = at(a.kernel_shape, 1, 1);
-    const sh = at(a.strides.length ? a.strides : ones, 0, 1), sw = at(a.strides.length ? a.strides : ones, 1, 1);
-    const dh = at(a.dilations.length ? a.dilations : ones, 0, 1), dw = at(a.dilations.length ? a.dilations : ones, 1, 1);
-    const padT = two ? pads[0]! : 0, padL = two ? pads[1]! : pads[0]!;
-    const padB = two ? pads[2]! : 0, padR = two ? pads[3]! : pads[1]!;
+    // every window as 3-D: depth × height × width, unused leading axes of size 1
+    const [D, H, W] = as3(inSize, 1), [OD, OH, OW] = as3(outShape.slice(2), 1), [KD, KH, KW] = as3(a.kernel_shape, 1);
+    const [sd, sh, sw] = as3(strides, 1), [dd, dh, dw] = as3(dilations, 1);
+    const [padF, padT, padL] = as3(pads.slice(0, nsp), 0), [padK, padB, padR] = as3(pads.slice(nsp), 0);
     const out = alloc(outShape, x.dtype);
     const idx = call.outputs[1] ? alloc(call.outputs[1].shape, 'int64') : undefined;
     const xd = x.data, od = out.data, p = a.p;
+    // column-major position of (z, y, x) for storage_order 1 (ONNX defines it for 2-D)
+    const columnMajor = a.storage_order === 1;
+    let o = 0;
     for (let plane = 0; plane < N * C; plane++) {
-      const base = plane * H * W;
-      for (let oh = 0; oh < P; oh++) {
-        for (let ow = 0; ow < Q; ow++) {
-          let acc = kind === 'max' ? -Infinity : 0, arg = -1, count = 0, padded = 0;
-          for (let r = 0; r < R; r++) {
-            const ih = oh * sh - padT + r * dh;
-            for (let s = 0; s < S; s++) {
-              const iw = ow * sw - padL + s * dw;
-              if (ih >= -padT && ih < H + padB && iw >= -padL && iw < W + padR) padded++;
-              if (ih < 0 || ih >= H || iw < 0 || iw >= W) continue;
-              const v = xd[base + ih * W + iw]!;
-              count++;
-              if (kind === 'max') {
-                if (v > acc || arg < 0) {
-                  acc = v;
-                  arg = a.storage_order ? iw * H + ih : ih * W + iw;
+      const base = plane * D * H * W;
+      for (let oz = 0; oz < OD; oz++) {
+        for (let oy = 0; oy < OH; oy++) {
+          for (let ox = 0; ox < OW; ox++, o++) {
+            let acc = kind === 'max' ? -Infinity : 0, arg = -1, count = 0, padded = 0;
+            for (let r = 0; r < KD; r++) {
+              const iz = oz * sd - padF + r * dd;
+              for (let s = 0; s < KH; s++) {
+                const iy = oy * sh - padT + s * dh;
+                for (let t = 0; t < KW; t++) {
+                  const ix = ox * sw - padL + t * dw;
+                  if (iz >= -padF && iz < D + padK && iy >= -padT && iy < H + padB && ix >= -padL && ix < W + padR) padded++;
+                  if (iz < 0 || iz >= D || iy < 0 || iy >= H || ix < 0 || ix >= W) continue;
+                  const at = (iz * H + iy) * W + ix;
+                  const v = xd[base + at]!;
+                  count++;
+                  if (kind === 'max') {
+                    if (v > acc || arg < 0) {
+                      acc = v;
+                      arg = columnMajor ? (ix * H + iy) * D + iz : at;
+                    }
+                  } else if (kind === 'avg') acc += v;
+                  else acc += Math.abs(v) ** p;
                 }
-              } else if (kind === 'avg') acc += v;
-              else acc += Math.abs(v) ** p;
+              }
             }
+            od[o] = kind === 'max' ? acc : kind === 'avg' ? acc / (a.count_include_pad ? padded : count) : acc ** (1 / p);
+            if (idx) idx.data[o] = base + arg;
           }
-          const o = (plane * P + oh) * Q + ow;
-          od[o] = kind === 'max' ? acc : kind === 'avg' ? acc / (a.count_include_pad ? padded : count) : acc ** (1 / p);
-          if (idx) idx.data[o] = base + arg;
         }
       }
     }

@@ -79,11 +79,32 @@ export const FusedGroup = defineOp<FusedAttrs>({
     return { macs, otherFlops };
   },
   lower(inputs, _outputs, a) {
-    const anchor = fusedMembers(inputs, a).find((m) => m.node.op === a.anchor);
+    const anchor = fusedAnchor(inputs, a);
     const kind = anchor && kinds!(anchor.node.op);
     return kind?.lower ? kind.lower(anchor!.inputs, anchor!.outputs, anchor!.node.attrs) : [];
   },
 });
+
+/** The member that carries an anchored group's loop nest, with its types; none for an element-wise group. */
+export function fusedAnchor(inputs: (TensorType | undefined)[], a: FusedAttrs): FusedMember | undefined {
+  return a.anchor ? fusedMembers(inputs, a).find((m) => m.node.op === a.anchor) : undefined;
+}
+
+/** The members of a fused node, as nodes (their own names and tensors); a plain node is its own only member. */
+export function memberNodes(node: Node): Node[] {
+  return node.op === 'FusedGroup' ? (JSON.parse((node.attrs as FusedAttrs).body) as Node[]) : [node];
+}
+
+/**
+ * The op a node runs as: a fused group's anchor, or its first member's op
+ * for a group without one (an element-wise chain runs as its first op's
+ * loop); a plain node's own op. Planners that treat op kinds differently
+ * (convolution algorithms, op classes) see a fused group through it.
+ */
+export function loopOp(node: Node): string {
+  if (node.op !== 'FusedGroup') return node.op;
+  return (node.attrs as FusedAttrs).anchor || memberNodes(node)[0]!.op;
+}
 
 /**
  * The epilogue of an anchored group, for the vector unit: the other FLOPs of

@@ -1,4 +1,6 @@
 import { OpRegistry } from '../registry.js';
+import type { Node } from '../graph.js';
+import type { OpClass } from '../op.js';
 import { ConvGradInput, ConvGradWeight } from './conv_grad.js';
 import { ElementwiseGrad } from './elementwise_grad.js';
 import { GatherGrad } from './gather_grad.js';
@@ -52,7 +54,7 @@ import { DFT, MelWeightMatrix, STFT, WINDOW_OPS } from './signal.js';
 import { DepthToSpace, SpaceToDepth } from './space_depth.js';
 import { TopK } from './topk.js';
 import { Trilu } from './trilu.js';
-import { bindFusedRegistry, FusedGroup } from './fused.js';
+import { bindFusedRegistry, FusedGroup, loopOp } from './fused.js';
 import { Blocked, LayoutTransform } from './layout.js';
 
 /** The registry of every op kind accelmap knows. Adding an op: one file under ops/ and one entry here. */
@@ -84,6 +86,11 @@ for (const kind of [
 // compiled graphs
 registry.register(FusedGroup);
 bindFusedRegistry((op) => registry.get(op));
+
+/** A node's op class; a fused group's is that of the op it runs as (`loopOp`: its anchor's, or an element-wise chain's first op's). */
+export function opClassOf(node: Node): OpClass {
+  return registry.get(loopOp(node)).opClass;
+}
 
 // training
 for (const kind of [

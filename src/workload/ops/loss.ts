@@ -1,5 +1,5 @@
-import { numel, type TensorType } from '../graph.js';
-import { defineOp, enumAttr, req, shapeError } from '../op.js';
+import { numel, type Attrs, type TensorType } from '../graph.js';
+import { defineOp, enumAttr, intAttr, req, shapeError } from '../op.js';
 import { isInteger } from '../dtype.js';
 
 /**
@@ -24,6 +24,15 @@ import { isInteger } from '../dtype.js';
  */
 const REDUCTIONS = ['mean', 'sum', 'none'] as const;
 
+export type ClassLossAttrs = { reduction: (typeof REDUCTIONS)[number]; ignore_index?: number };
+
+/** A classification loss's attributes: the reduction, and `ignore_index`, a label that contributes nothing (absent: none). */
+function classLossAttrs(raw: Attrs): ClassLossAttrs {
+  const a: ClassLossAttrs = { reduction: enumAttr(raw, 'reduction', REDUCTIONS, 'mean') };
+  if (raw.ignore_index !== undefined && raw.ignore_index !== null) a.ignore_index = intAttr(raw, 'ignore_index');
+  return a;
+}
+
 function checkLabels(scores: TensorType, labels: TensorType, op: string): void {
   if (!isInteger(labels.dtype)) throw shapeError(`${op} labels must be integers, got ${labels.dtype}`);
   const expected = [scores.shape[0]!, ...scores.shape.slice(2)];
@@ -45,7 +54,7 @@ export const SoftmaxCrossEntropyLoss = defineOp({
   op: 'SoftmaxCrossEntropyLoss',
   opClass: 'loss',
   flopConvention: '5 FLOPs per score (log-softmax) + 1 per label',
-  attrs: (raw) => ({ reduction: enumAttr(raw, 'reduction', REDUCTIONS, 'mean') }),
+  attrs: classLossAttrs,
   infer(inputs, a) {
     const scores = req(inputs, 0, 'scores');
     return [classLoss(inputs, a.reduction, 'SoftmaxCrossEntropyLoss'), { shape: [...scores.shape], dtype: scores.dtype }];
@@ -57,7 +66,7 @@ export const SoftmaxCrossEntropyLossGrad = defineOp({
   op: 'SoftmaxCrossEntropyLossGrad',
   opClass: 'loss',
   flopConvention: '3 FLOPs per score',
-  attrs: (raw) => ({ reduction: enumAttr(raw, 'reduction', REDUCTIONS, 'mean') }),
+  attrs: classLossAttrs,
   infer(inputs) {
     req(inputs, 0, 'dLoss');
     const logProb = req(inputs, 1, 'log_prob');
@@ -71,7 +80,7 @@ export const NegativeLogLikelihoodLoss = defineOp({
   op: 'NegativeLogLikelihoodLoss',
   opClass: 'loss',
   flopConvention: '1 FLOP per target (pick and reduce), 2 with class weights',
-  attrs: (raw) => ({ reduction: enumAttr(raw, 'reduction', REDUCTIONS, 'mean') }),
+  attrs: classLossAttrs,
   infer: (inputs, a) => [classLoss(inputs, a.reduction, 'NegativeLogLikelihoodLoss')],
   counts: (inputs) => ({ macs: 0, otherFlops: (inputs[2] ? 2 : 1) * numel(req(inputs, 1, 'target').shape) }),
 });

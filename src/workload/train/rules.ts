@@ -307,9 +307,9 @@ const pool: GradRule = (ctx, a) => {
 
 // ---------------------------------------------------------------- losses
 
-const softmaxCrossEntropy: GradRule = (ctx, a) => only(ctx, [() => one(ctx, 'SoftmaxCrossEntropyLossGrad', [outGrad(ctx), ctx.node.outputs[1]!, ctx.node.inputs[1]!], { reduction: a.reduction as string })]);
+const softmaxCrossEntropy: GradRule = (ctx, a) => only(ctx, [() => one(ctx, 'SoftmaxCrossEntropyLossGrad', [outGrad(ctx), ctx.node.outputs[1]!, ctx.node.inputs[1]!], { reduction: a.reduction as string, ...(a.ignore_index !== undefined ? { ignore_index: a.ignore_index } : {}) })]);
 
-const mse: GradRule = (ctx, a) => only(ctx, [() => one(ctx, 'MSELossGrad', [outGrad(ctx), ctx.node.inputs[0]!, ctx.node.inputs[1]!], { reduction: a.reduction as string })]);
+const mse: GradRule = (ctx, a) => only(ctx, [() => one(ctx, 'MSELossGrad', [outGrad(ctx), ctx.node.inputs[0]!, ctx.node.inputs[1]!], { reduction: a.reduction as string, ...(a.ignore_index !== undefined ? { ignore_index: a.ignore_index } : {}) })]);
 
 export const RULES: Readonly<Record<string, GradRule>> = {
   ...Object.fromEntries(Object.keys(SAVES).map((op) => [op, elementwise])),

@@ -103,7 +103,9 @@ export function gpt2(o: ZooOptions): Graph {
   const ids = g.input('input_ids', [B, L], 'int64');
   const tokens = g.embedding(ids, vocab, d.width, 'wte');
   let x = g.dropout(g.add(tokens, positions(g, L, 1024, d.width, 'wpe'), 'embed'), 0.1, 'embed.dropout');
-  const causal = g.buffer('causal_mask', [1, 1, L, L], 'bool');
+  // HuggingFace's registered `bias` buffer, lower-triangular ones: built here as the graph computes it, so it has values
+  const ones = g.op('ConstantOfShape', [g.constant('causal_shape', [1, 1, L, L])], { value: { shape: [1], dtype: 'bool', value: [1] } }, 'causal_ones');
+  const causal = g.op('Trilu', [ones], { upper: 0 }, 'causal_mask');
   for (let l = 0; l < LAYERS; l++) {
     x = g.scope(`h${l}`, () => {
       const a = g.scope('attn', () => g.dropout(attention(g, g.layerNorm(x, 'ln_1'), d, { fusedQkv: true, causalMask: causal, dropout: 0.1 }), 0.1, 'dropout'));

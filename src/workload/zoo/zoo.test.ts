@@ -136,6 +136,13 @@ describe('zoo options', () => {
     expect(graphTotals(buildZooModel('resnet18', { batch: 4 })).macs).toBe(4 * graphTotals(buildZooModel('resnet18')).macs);
   });
 
+  it("gpt2's causal mask has values: position i attends to positions 0…i", () => {
+    const g = buildZooModel('gpt2', { seqLen: 4 });
+    const mask = Object.values(g.tensors).find((t) => t.name.endsWith('causal_mask'))!;
+    expect(mask.shape).toEqual([1, 1, 4, 4]);
+    expect(mask.value).toEqual([1, 0, 0, 0, 1, 1, 0, 0, 1, 1, 1, 0, 1, 1, 1, 1]);
+  });
+
   it('takes --image-size and --seq-len where they apply', () => {
     expect(buildZooModel('vit_b_16', { imageSize: 384 }).tensors['encoder.pos_embedding']!.shape).toEqual([1, 24 * 24 + 1, 768]);
     expect(buildZooModel('gpt2', { seqLen: 64 }).tensors.logits!.shape).toEqual([1, 64, 50257]);

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { loadArch, loadLayer, searchMapping } from '../api/mapping.js';
+import type { Convention } from '../mapping/model.js';
+import { lowerBound } from './bounds.js';
+
+describe('lower bounds of a loop nest', () => {
+  // Brute force: every mapping of a dataflow's space, the best by cycles and the best by energy, against the bound.
+  const cases = ['conv:K=4,C=4,P=4,Q=4,R=3,S=3', 'matmul:M=1,N=64,K=64', 'conv:K=8,C=2,P=2,Q=2,R=1,S=1'];
+  for (const archName of ['simple-ws', 'eyeriss', 'simba']) {
+    for (const convention of ['accelmap', 'timeloop'] as Convention[]) {
+      it(`no mapping beats them (${archName}, ${convention}'s convention, every point of ws)`, () => {
+        const arch = loadArch(archName);
+        for (const spec of cases) {
+          const problem = loadLayer(spec);
+          const bound = lowerBound(problem, arch, { convention });
+          for (const objective of ['latency', 'energy']) {
+            const m = searchMapping(problem, arch, { strategy: 'exhaustive', dataflow: 'ws', objective, convention, budget: { evaluations: 100000 } });
+            expect(m.complete).toBe(true);
+            if (objective === 'latency') expect(m.cost.cycles).toBeGreaterThanOrEqual(bound.cycles);
+            else expect(m.cost.energyPj).toBeGreaterThanOrEqual(bound.energyPj);
+          }
+        }
+      });
+    }
+  }
+
+  it('a memory-bound nest is bounded by its compulsory DRAM traffic (hand count)', () => {
+    const arch = loadArch('eyeriss');
+    // weights N·K and inputs K read once, outputs N written once
+    const b = lowerBound(loadLayer('matmul:M=1,N=1000,K=512'), arch);
+    const dram = arch.levels[0]!;
+    const words = 1000 * 512 + 512 + 1000;
+    expect(b.cycles).toBe(Math.max(words / dram.sharedBandwidth, (1000 * 512 + 512) / dram.readBandwidth, 1000 / dram.writeBandwidth));
+    expect(b.energyPj).toBeGreaterThanOrEqual(((1000 * 512 + 512) / dram.blockSize) * dram.energy.readPj);
+  });
+
+  it('with a gap, a search stops once its best is that close to the bound, and spends less', () => {
+    const arch = loadArch('eyeriss');
+    const problem = loadLayer('matmul:M=1,N=1000,K=512');
+    const b = lowerBound(problem, arch);
+    const budget = { evaluations: 20000, patience: 4000 };
+    const full = searchMapping(problem, arch, { budget });
+    const early = searchMapping(problem, arch, { budget: { ...budget, gap: 0.02 } });
+    expect(early.cost.cycles * early.cost.energyPj).toBeLessThanOrEqual(1.02 * b.cycles * b.energyPj);
+    expect(early.evaluated).toBeLessThan(full.evaluated);
+    expect(full.cost.cycles * full.cost.energyPj).toBeGreaterThanOrEqual(b.cycles * b.energyPj);
+  });
+});
