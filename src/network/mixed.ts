@@ -1,7 +1,8 @@
 import type { Architecture } from '../arch/types.js';
 import { sumCosts } from '../mapping/cost.js';
 import type { LayerWork } from './layers.js';
-import { mapWork, type MapOptions, type NetworkResult } from './map.js';
+import { mapWork, type NetworkResult } from './map.js';
+import type { NetworkSearchOptions } from './searches.js';
 
 /**
  * A network mapped with a precision mode per layer: the layers are mapped at
@@ -37,8 +38,8 @@ export function planName(layerName: string): string {
   return layerName.split('+')[0]!;
 }
 
-export async function mapMixed(model: string, mode: string, batch: number, works: LayerWork[], arch: Architecture, o: MapOptions, baseline: string, modeOf: (name: string) => string | undefined): Promise<MixedResult> {
-  const base = await mapWork(model, mode, batch, works, arch, { ...o, precision: baseline, baseline: undefined });
+export async function mapMixed(model: string, mode: string, batch: number, works: LayerWork[], arch: Architecture, o: NetworkSearchOptions, baseline: string, modeOf: (name: string) => string | undefined): Promise<MixedResult> {
+  const base = await mapWork({ model, mode, batch, layers: works }, arch, { ...o, precision: baseline });
   const byMode = new Map<string, LayerWork[]>();
   for (const w of works) {
     const m = w.problems.length > 0 ? (modeOf(planName(w.name)) ?? baseline) : baseline;
@@ -46,7 +47,7 @@ export async function mapMixed(model: string, mode: string, batch: number, works
   }
   const remapped = new Map<number, { precision: string; layer: NetworkResult['layers'][number] }>();
   for (const [m, ws] of byMode) {
-    const r = await mapWork(model, mode, batch, ws, arch, { ...o, precision: m, baseline: undefined });
+    const r = await mapWork({ model, mode, batch, layers: ws }, arch, { ...o, precision: m });
     r.layers.forEach((layer, i) => remapped.set(works.indexOf(ws[i]!), { precision: m, layer }));
   }
   const counts: Record<string, number> = {};

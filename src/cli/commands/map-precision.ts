@@ -4,7 +4,7 @@ import { seededInputs } from '../../execute/inputs.js';
 import { checkExecutable } from '../../execute/execute.js';
 import { layerWork } from '../../network/layers.js';
 import { mapMixed, type MixedResult } from '../../network/mixed.js';
-import type { MapOptions } from '../../network/map.js';
+import type { NetworkSearchOptions } from '../../network/searches.js';
 import { choosePrecisions, type AutoChoice } from '../../quantize/auto.js';
 import { isPrecision, type Precision } from '../../quantize/formats.js';
 import { measureQuantization } from '../../quantize/measure.js';
@@ -38,7 +38,7 @@ function baselineMode(arch: Architecture): Precision {
   return m.name as Precision;
 }
 
-export async function mapPerLayer(model: string, exported: Graph, costGraph: Graph, arch: Architecture, flags: PerLayerFlags, o: MapOptions, progress: Progress, io: Io): Promise<void> {
+export async function mapPerLayer(model: string, exported: Graph, costGraph: Graph, arch: Architecture, flags: PerLayerFlags, o: NetworkSearchOptions, progress: Progress, io: Io): Promise<void> {
   const baseline = baselineMode(arch);
   const modes = new Set(arch.compute.precisions.map((p) => p.name));
   const notes: string[] = [];
