@@ -1,5 +1,8 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cliError, cliJson } from './cli-helpers.js';
+import { cli, cliError, cliJson } from './cli-helpers.js';
 
 describe('accelmap compile', () => {
   it('reports passes, fused groups and before/after figures', async () => {
@@ -29,6 +32,20 @@ describe('accelmap compile', () => {
     expect(nodes.filter((n) => n.op === 'LayoutTransform')).toHaveLength(2);
     expect(nodes.filter((n) => n.op === 'Blocked')).toHaveLength(19 + 1);
     expect(await cliError('compile', 'resnet18', '--passes', 'layout', '--block', '0')).toMatch(/--block/);
+  });
+
+  it("takes the block from a target's GEMM intrinsic, says so, and --block overrides it", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'gemm32-')), 'gemm32.yaml');
+    writeFileSync(file, readFileSync('presets/targets/vta.yaml', 'utf8').replace('name: vta', 'name: gemm32').replace('blockIn: 16', 'blockIn: 32').replace('blockOut: 16', 'blockOut: 32'));
+    const args = ['compile', 'resnet18', '--passes', 'simplify,bn-fold,layout'];
+    const r = await cliJson(...args, '--json', '--block-from', file, '--dump-after', 'layout');
+    expect(r.layoutBlock).toEqual({ block: 32, from: "target gemm32's GEMM intrinsic (BLOCK_IN = BLOCK_OUT = 32)" });
+    const blocked = r.dumps[0].nodes.filter((n: { op: string }) => n.op === 'Blocked');
+    expect(blocked[0].shape).toEqual([1, 2, 56, 56, 32]);
+    // the stem ReLU's [1,64,112,112] blocked and layer4's [1,512,7,7] unblocked, each read and written as float32
+    expect(r.after.layoutTransforms.dramBytes).toBe(2 * 4 * (64 * 112 * 112 + 512 * 7 * 7));
+    const text = (await cli(...args, '--block-from', file, '--block', '8')).out;
+    expect(text).toMatch(/^layout block: 8 \(NCHW\[8\]c\), from --block$/m);
   });
 });
 

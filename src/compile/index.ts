@@ -8,6 +8,7 @@ import { fusedEpilogue, type FusedAttrs } from '../workload/ops/fused.js';
 import { foldBatchNorm } from './bn-fold.js';
 import { fuseOps } from './fuse.js';
 import { layout } from './layout.js';
+import { DEFAULT_BLOCK } from './layout-block.js';
 import type { CompileState, Pass } from './pass.js';
 import { simplify } from './simplify.js';
 
@@ -34,7 +35,7 @@ export interface CompileOptions {
   /** Pass names to run, in pipeline order whatever their order here (default: all but layout). */
   passes?: readonly string[];
   dumpAfter?: readonly string[];
-  /** Channel block of the layout pass (default 16). */
+  /** Channel block of the layout pass (default DEFAULT_BLOCK; layout-block.ts says where a command takes it from). */
   block?: number;
 }
 
@@ -51,7 +52,7 @@ export function compileGraph(graph: Graph, o: CompileOptions = {}): Compiled {
       out.skipped.push({ pass: pass.name, reason: 'not valid for a training graph' });
       continue;
     }
-    state = pass.run(state, { block: o.block ?? 16 });
+    state = pass.run(state, { block: o.block ?? DEFAULT_BLOCK });
     out.applied.push(pass.name);
     if (o.dumpAfter?.includes(pass.name)) out.snapshots.push({ pass: pass.name, graph: state.graph });
   }

@@ -123,7 +123,7 @@ export function cancelTransforms(g: Graph): Graph {
 
 export const layout: Pass = {
   name: 'layout',
-  description: 'run Conv, pools and element-wise activations on channels blocked by --block (NCHW[b]c), filters as OIHW[b]i[b]o, transforms only where the layout changes',
+  description: 'run Conv, pools and element-wise activations on channels blocked by the target GEMM block or --block (NCHW[b]c), filters as OIHW[b]i[b]o, transforms only where the layout changes',
   training: false,
   run: (s: CompileState, o: PassOptions) => {
     const derived = [...s.derived];

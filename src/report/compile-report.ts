@@ -1,4 +1,5 @@
 import type { GraphFigures } from '../compile/index.js';
+import type { LayoutBlock } from '../compile/layout-block.js';
 import { formatBytes, formatCount } from '../util/units.js';
 import { renderTable } from './table.js';
 
@@ -9,6 +10,8 @@ export interface CompileSummary {
   arch: string;
   applied: string[];
   skipped: { pass: string; reason: string }[];
+  /** The layout pass's channel block and its source (when the pass ran). */
+  layoutBlock?: LayoutBlock;
   before: GraphFigures;
   after: GraphFigures;
   fusedGroups: { name: string; anchor: string | null; members: { name: string; op: string }[] }[];
@@ -19,6 +22,7 @@ export interface CompileSummary {
 /** The passes run, each dumped graph, the fused groups, and the graph's figures before and after. */
 export function renderCompile(r: CompileSummary): string {
   const lines = [`${r.model} (${r.mode}): passes ${r.applied.join(', ') || 'none'}${r.skipped.map((s) => `; ${s.pass} skipped (${s.reason})`).join('')}`];
+  if (r.layoutBlock) lines.push(`layout block: ${r.layoutBlock.block} (NCHW[${r.layoutBlock.block}]c), from ${r.layoutBlock.from}`);
   for (const d of r.dumps) {
     lines.push('', `graph after ${d.pass}:`, renderTable(['node', 'op', 'output shape'], d.nodes.map((n) => [n.name, n.op, `[${n.shape.join(',')}]`]), { align: ['left', 'left', 'left'] }));
   }

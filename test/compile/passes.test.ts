@@ -2,10 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { loadArch } from '../../src/arch/load.js';
 import { computeDerived, derivedParams } from '../../src/compile/derived.js';
 import { compileGraph, graphFigures, PASS_NAMES } from '../../src/compile/index.js';
+import { layoutBlock, targetBlock } from '../../src/compile/layout-block.js';
 import { execute } from '../../src/execute/execute.js';
 import { kernels } from '../../src/execute/kernels/index.js';
 import { seededInputs } from '../../src/execute/inputs.js';
 import { seededParams } from '../../src/execute/params.js';
+import { loadVtaTarget } from '../../src/targets/vta/spec.js';
 import { fromNumbers } from '../../src/execute/value.js';
 import { errorOf } from '../../src/util/test-util.js';
 import { GraphBuilder } from '../../src/workload/builder.js';
@@ -230,5 +232,38 @@ describe('layout rewrite (NCHW → NCHW[b]c)', () => {
     expect(blocked.shape).toEqual([1, 2, 1, 2, 2]);
     expect(Array.from(blocked.data)).toEqual([0, 2, 1, 3, 4, 6, 5, 7]);
     expect(Array.from(run(blocked as typeof v, 'unblock', [1, 4, 1, 2]).data)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+  });
+});
+
+describe("the layout block comes from the target's GEMM intrinsic", () => {
+  const vta32 = () => loadVtaTarget('vta', ['blockIn=32', 'blockOut=32']);
+
+  it('a 32 × 32 GEMM core blocks by 32: NCHW[32]c, transforms of 8 KiB in all, the same outputs', () => {
+    const { block, from } = targetBlock(vta32(), 'vta32');
+    expect(block).toBe(32);
+    expect(from).toMatch(/BLOCK_IN = BLOCK_OUT = 32/);
+    const b = new GraphBuilder('gemm32', { batch: 1 });
+    const x = b.input('x', [1, 32, 4, 4]);
+    const g = b.build([b.conv(b.relu(b.conv(x, 64, { kernel: 3, pad: 'same', name: 'c1' })), 32, { kernel: 1, name: 'c2' })]);
+    const c = compileGraph(g, { passes: ['layout'], block });
+    expect(ops(c.graph)).toEqual(['LayoutTransform', 'Blocked', 'Relu', 'Blocked', 'LayoutTransform']);
+    // x [1,32,4,4] → [1,1,4,4,32]; c1's 64 channels → [1,2,4,4,32]; c2's 32 → [1,1,4,4,32]
+    expect(c.graph.nodes.map((n) => c.graph.tensors[n.outputs[0]!]!.shape)).toEqual([[1, 1, 4, 4, 32], [1, 2, 4, 4, 32], [1, 2, 4, 4, 32], [1, 1, 4, 4, 32], [1, 32, 4, 4]]);
+    // filters: c1 [64,32,3,3] → [2,1,3,3,32,32]; c2 [32,64,1,1] → [1,2,1,1,32,32]
+    expect(c.derived.map((d) => c.graph.tensors[d.name]!.shape)).toEqual([[2, 1, 3, 3, 32, 32], [1, 2, 1, 1, 32, 32]]);
+    // each transform reads and writes 32·4·4 float32 = 2 KiB: 2 transforms × 4 KiB
+    expect(graphFigures(c.graph, loadArch('vta')).layoutTransforms).toMatchObject({ nodes: 2, dramBytes: 2 * 2 * 32 * 4 * 4 * 4 });
+    expect(maxRelDiff(g, c)).toBeLessThan(1e-5);
+  });
+
+  it('one width for every activation: BLOCK_IN ≠ BLOCK_OUT is refused, naming --block', () => {
+    expect(errorOf(() => targetBlock(loadVtaTarget('vta', ['blockIn=32']), 'wide')).render()).toMatch(/'wide'.*BLOCK_IN 32 ≠ BLOCK_OUT 16.*--block/);
+  });
+
+  it('--block overrides; else --block-from; else the target preset describing --arch; else 16', () => {
+    expect(layoutBlock({ block: 8, blockFrom: 'vta', arch: 'vta' })).toEqual({ block: 8, from: '--block' });
+    expect(layoutBlock({ blockFrom: 'vta', arch: 'eyeriss' }).block).toBe(16);
+    expect(layoutBlock({ arch: 'vta' }).from).toMatch(/target vta/);
+    expect(layoutBlock({ arch: 'eyeriss' })).toEqual({ block: 16, from: 'default (no target describes arch eyeriss)' });
   });
 });

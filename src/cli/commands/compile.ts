@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { loadArch } from '../../arch/load.js';
 import { compileGraph, DEFAULT_PASSES, graphFigures, PASSES } from '../../compile/index.js';
+import { layout } from '../../compile/layout.js';
+import { DEFAULT_BLOCK, layoutBlock } from '../../compile/layout-block.js';
 import { renderCompile, type CompileSummary } from '../../report/compile-report.js';
 import type { Graph } from '../../workload/graph.js';
 import type { FusedAttrs } from '../../workload/ops/fused.js';
@@ -13,7 +15,8 @@ import { addVtaOptions, compileVtaCommand, type VtaFlags } from './compile-vta.j
 interface CompileFlags extends ModelFlags, VtaFlags {
   passes?: string;
   dumpAfter?: string[];
-  block: number;
+  block?: number;
+  blockFrom?: string;
   arch: string;
   json?: boolean;
 }
@@ -37,7 +40,8 @@ export function registerCompile(program: Command, io: Io): void {
     .description(`run the graph compiler's passes on a model (${PASSES.map((p) => p.name).join(', ')}) and compare the graph before and after; with --target vta, compile its int8 graph to VTA programs`)
     .argument('<model>', 'zoo model name or .onnx file')
     .option('--passes <list>', `passes to run, comma-separated (default: ${DEFAULT_PASSES.join(',')}; layout only when named)`, list)
-    .option('--block <n>', 'channel block of the layout pass (NCHW[n]c)', positiveInt('--block'), 16)
+    .option('--block <n>', `channel block of the layout pass (NCHW[n]c); overrides the target's (default: the GEMM block of --block-from or of the target preset describing --arch, else ${DEFAULT_BLOCK})`, positiveInt('--block'))
+    .option('--block-from <vta|file.yaml>', 'take the layout pass\'s channel block from this VTA target\'s GEMM intrinsic (BLOCK_IN = BLOCK_OUT)')
     .option('--dump-after <pass>', 'print the graph after this pass (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--arch <arch>', 'accelerator whose vector unit prices the ops without MACs', 'eyeriss')
     .option('--json', 'print JSON');
@@ -46,13 +50,16 @@ export function registerCompile(program: Command, io: Io): void {
     if (opts.target) return compileVtaCommand(model, opts, io);
     const arch = loadArch(opts.arch);
     const graph = loadGraph(model, loadOptions(opts));
-    const c = compileGraph(graph, { passes: opts.passes as unknown as string[] | undefined, dumpAfter: opts.dumpAfter, block: opts.block });
+    const passes = opts.passes as unknown as string[] | undefined;
+    const block = passes?.includes(layout.name) ? layoutBlock({ block: opts.block, blockFrom: opts.blockFrom, arch: arch.name }) : undefined;
+    const c = compileGraph(graph, { passes, dumpAfter: opts.dumpAfter, block: block?.block });
     const report: CompileSummary = {
       model: graph.name,
       mode: graph.mode,
       arch: arch.name,
       applied: c.applied,
       skipped: c.skipped,
+      ...(block && c.applied.includes(layout.name) ? { layoutBlock: block } : {}),
       before: graphFigures(graph, arch),
       after: graphFigures(c.graph, arch),
       fusedGroups: fusedGroups(c.graph),
