@@ -46,6 +46,7 @@ describe('accelmap compile', () => {
     expect(r.after.layoutTransforms.dramBytes).toBe(2 * 4 * (64 * 112 * 112 + 512 * 7 * 7));
     const text = (await cli(...args, '--block-from', file, '--block', '8')).out;
     expect(text).toMatch(/^layout block: 8 \(NCHW\[8\]c\), from --block$/m);
+    expect(await cliError(...args, '--block-from', 'nope')).toMatch(/^accelmap: --block-from: unknown VTA target 'nope'/);
   });
 });
 

@@ -35,6 +35,15 @@ function presetTargetOf(arch: string): string | undefined {
     .find((name) => loadVtaTarget(name).arch === arch);
 }
 
+/** The target `--block-from` names; a load error says which flag gave the name. */
+function targetOfFlag(ref: string): VtaTarget {
+  try {
+    return loadVtaTarget(ref);
+  } catch (e) {
+    throw e instanceof AccelmapError ? e.at({ path: '--block-from' }) : e;
+  }
+}
+
 /**
  * The block the layout pass uses: `--block` when given; else the GEMM
  * intrinsic of the target named by `--block-from`; else that of the target
@@ -44,7 +53,7 @@ function presetTargetOf(arch: string): string | undefined {
  */
 export function layoutBlock(o: { block?: number; blockFrom?: string; arch: string }): LayoutBlock {
   if (o.block !== undefined) return { block: o.block, from: '--block' };
-  if (o.blockFrom) return targetBlock(loadVtaTarget(o.blockFrom), o.blockFrom);
+  if (o.blockFrom) return targetBlock(targetOfFlag(o.blockFrom), o.blockFrom);
   const preset = presetTargetOf(o.arch);
   if (preset) return targetBlock(loadVtaTarget(preset), preset);
   return { block: DEFAULT_BLOCK, from: `default (no target describes arch ${o.arch})` };
