@@ -236,9 +236,11 @@ export class MapSpace {
 
   /**
    * A random local move, written into `m` (a copy of the current point):
-   * move a prime factor of a dim between two of its levels, change a spatial
-   * factor (re-spreading the dim's remainder), swap two loops of a level
-   * whose order is searched, or flip a keep bit. Returns false if no move applies.
+   * move a prime factor of a dim between two of its levels or between one
+   * of its levels and one of its fan-outs, change a spatial factor
+   * (re-spreading the dim's remainder), swap two loops (both iterating) of
+   * a level whose order is searched, or flip a keep bit. Returns false if
+   * no move applies.
    */
   move(m: MappingArrays, rng: Rng): boolean {
     const { D, DS } = this;
@@ -262,6 +264,10 @@ export class MapSpace {
         m.temporal[to * D + d]! *= p;
         return true;
       }
+      if (kind < 0.65) {
+        if (this.shiftSpatialPrime(m, rng.int(D), rng)) return true;
+        continue;
+      }
       if (kind < 0.75) {
         const d = rng.int(D);
         const spatial = this.dims[d]!.spatial;
@@ -282,8 +288,13 @@ export class MapSpace {
       if (kind < 0.9) {
         const l = rng.int(this.L);
         if (this.constraints.levels[l]!.order) continue;
-        const a = rng.int(D), b = rng.int(D);
-        if (a === b) continue;
+        // Only loops that iterate: swapping a loop of one step changes nothing.
+        const iterating: number[] = [];
+        for (let k = 0; k < D; k++) if (m.temporal[l * D + m.order[l * D + k]!]! > 1) iterating.push(k);
+        if (iterating.length < 2) continue;
+        const a = iterating[rng.int(iterating.length)]!;
+        let b = iterating[rng.int(iterating.length - 1)]!;
+        if (b === a) b = iterating[iterating.length - 1]!;
         const t = m.order[l * D + a]!;
         m.order[l * D + a] = m.order[l * D + b]!;
         m.order[l * D + b] = t;
@@ -295,6 +306,40 @@ export class MapSpace {
       return true;
     }
     return false;
+  }
+
+  /**
+   * Moves one prime factor of dim d from a temporal level to one of its
+   * fan-out slots (where the slot has room) or back from a slot to a random
+   * temporal level; the dim's factors are then re-spread to its remainder
+   * (a padded bound may shrink). Returns false when d has no such move.
+   */
+  private shiftSpatialPrime(m: MappingArrays, d: number, rng: Rng): boolean {
+    const { D } = this;
+    const { spatial, temporal } = this.dims[d]!;
+    if (spatial.length === 0 || temporal.length === 0) return false;
+    const slot = spatial[rng.int(spatial.length)]!;
+    if (this.otherAxis(m, slot, d) > 1) return false;
+    const arr = slot.axis === 0 ? m.spatialX : m.spatialY;
+    const i = slot.level * D + d;
+    if (slot.coarse) return false;
+    if (arr[i]! > 1 && rng.next() < 0.5) {
+      const primes = primeFactors(arr[i]!);
+      const p = primes[rng.int(primes.length)]!;
+      arr[i] = arr[i]! / p;
+      m.temporal[temporal[rng.int(temporal.length)]! * D + d]! *= p;
+    } else {
+      const from = temporal.filter((l) => m.temporal[l * D + d]! > 1);
+      if (from.length === 0) return false;
+      const j = from[rng.int(from.length)]! * D + d;
+      const primes = primeFactors(m.temporal[j]!);
+      const p = primes[rng.int(primes.length)]!;
+      if (arr[i]! * p > this.slotRoom(m, slot, d)) return false;
+      m.temporal[j] = m.temporal[j]! / p;
+      arr[i] = arr[i]! * p;
+    }
+    this.respread(m, d);
+    return true;
   }
 
   /**
