@@ -311,35 +311,62 @@ export class MapSpace {
   /**
    * Moves one prime factor of dim d from a temporal level to one of its
    * fan-out slots (where the slot has room) or back from a slot to a random
-   * temporal level; the dim's factors are then re-spread to its remainder
-   * (a padded bound may shrink). Returns false when d has no such move.
+   * temporal level, or hands a prime of a slot from d to another dim (d's
+   * back to one of its temporal levels, the other's from one of its own),
+   * as when the innermost fan-out should reduce over C rather than split K.
+   * Returns false when d has no such move.
    */
   private shiftSpatialPrime(m: MappingArrays, d: number, rng: Rng): boolean {
-    const { D } = this;
     const { spatial, temporal } = this.dims[d]!;
     if (spatial.length === 0 || temporal.length === 0) return false;
     const slot = spatial[rng.int(spatial.length)]!;
-    if (this.otherAxis(m, slot, d) > 1) return false;
+    if (slot.coarse || this.otherAxis(m, slot, d) > 1) return false;
+    const factor = (slot.axis === 0 ? m.spatialX : m.spatialY)[slot.level * this.D + d]!;
+    const kind = rng.next();
+    if (factor === 1 || kind < 0.35) return this.primeToSlot(m, d, slot, rng);
+    this.primeFromSlot(m, d, slot, rng);
+    if (kind < 0.7) return true;
+    const others = this.dims.flatMap((_, e) => (e !== d && this.sameSlot(e, slot) ? [e] : []));
+    if (others.length === 0) return true;
+    const e = others[rng.int(others.length)]!;
+    this.primeToSlot(m, e, this.sameSlot(e, slot)!, rng);
+    return true;
+  }
+
+  /** Dim e's own slot on the fan-out axis of `slot`, if it has one. */
+  private sameSlot(e: number, slot: SpatialSlot): SpatialSlot | undefined {
+    return this.dims[e]!.spatial.find((x) => x.level === slot.level && x.axis === slot.axis);
+  }
+
+  /** A prime of one of dim d's temporal factors onto its slot, if the slot has room; the dim re-spread (a padded bound may shrink). */
+  private primeToSlot(m: MappingArrays, d: number, slot: SpatialSlot, rng: Rng): boolean {
+    const { D } = this;
+    if (slot.coarse || this.otherAxis(m, slot, d) > 1) return false;
     const arr = slot.axis === 0 ? m.spatialX : m.spatialY;
     const i = slot.level * D + d;
-    if (slot.coarse) return false;
-    if (arr[i]! > 1 && rng.next() < 0.5) {
-      const primes = primeFactors(arr[i]!);
-      const p = primes[rng.int(primes.length)]!;
-      arr[i] = arr[i]! / p;
-      m.temporal[temporal[rng.int(temporal.length)]! * D + d]! *= p;
-    } else {
-      const from = temporal.filter((l) => m.temporal[l * D + d]! > 1);
-      if (from.length === 0) return false;
-      const j = from[rng.int(from.length)]! * D + d;
-      const primes = primeFactors(m.temporal[j]!);
-      const p = primes[rng.int(primes.length)]!;
-      if (arr[i]! * p > this.slotRoom(m, slot, d)) return false;
-      m.temporal[j] = m.temporal[j]! / p;
-      arr[i] = arr[i]! * p;
-    }
+    const from = this.dims[d]!.temporal.filter((l) => m.temporal[l * D + d]! > 1);
+    if (from.length === 0) return false;
+    const j = from[rng.int(from.length)]! * D + d;
+    const primes = primeFactors(m.temporal[j]!);
+    const p = primes[rng.int(primes.length)]!;
+    if (arr[i]! * p > this.slotRoom(m, slot, d)) return false;
+    m.temporal[j] = m.temporal[j]! / p;
+    arr[i] = arr[i]! * p;
     this.respread(m, d);
     return true;
+  }
+
+  /** A prime of dim d's factor on its slot (> 1) to one of its temporal levels, at random; the dim re-spread. */
+  private primeFromSlot(m: MappingArrays, d: number, slot: SpatialSlot, rng: Rng): void {
+    const { D } = this;
+    const arr = slot.axis === 0 ? m.spatialX : m.spatialY;
+    const i = slot.level * D + d;
+    const primes = primeFactors(arr[i]!);
+    const p = primes[rng.int(primes.length)]!;
+    const temporal = this.dims[d]!.temporal;
+    arr[i] = arr[i]! / p;
+    m.temporal[temporal[rng.int(temporal.length)]! * D + d]! *= p;
+    this.respread(m, d);
   }
 
   /**
