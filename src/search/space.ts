@@ -246,7 +246,7 @@ export class MapSpace {
     const { D, DS } = this;
     for (let tries = 0; tries < 64; tries++) {
       const kind = rng.next();
-      if (kind < 0.55) {
+      if (kind < 0.45) {
         const d = rng.int(D);
         const slots = this.dims[d]!.temporal;
         if (slots.length < 2) continue;
@@ -264,7 +264,7 @@ export class MapSpace {
         m.temporal[to * D + d]! *= p;
         return true;
       }
-      if (kind < 0.65) {
+      if (kind < 0.7) {
         if (this.shiftSpatialPrime(m, rng.int(D), rng)) return true;
         continue;
       }
