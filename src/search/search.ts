@@ -290,7 +290,8 @@ interface ChainSpan {
  * local moves accepted when better, or worse with probability exp(−Δ/T)
  * where Δ is the relative change of the primary metric (log ratio) and T
  * falls geometrically over the chain's budget to 0.001, from 0.3 (or from
- * 0.1 after a start, a good point that a hot chain would soon leave).
+ * 0.1 after a start, a good point that a hot chain would soon leave); after
+ * RESTART_STEPS steps without beating its own best, the chain goes back to it.
  */
 function runChain(space: MapSpace, t: Tracker, rng: Rng, span: ChainSpan, start?: MappingArrays): void {
   const o = t.options.objective;
@@ -303,9 +304,17 @@ function runChain(space: MapSpace, t: Tracker, rng: Rng, span: ChainSpan, start?
   let curScore = primary(o, cur.cycles, cur.energy);
   const steps = Math.max(1, span.evaluations - draws);
   const t0 = start ? 0.1 : 0.3, t1 = 0.001;
+  const best = new Incumbent(t, space.base());
+  best.take(cur.point, cur.cycles, cur.energy);
+  let bestAt = 0;
   for (let k = 0; !span.deadline(); k++) {
     const done = span.elapsed ? span.elapsed() : k / steps;
     if (done >= 1) break;
+    if (k - bestAt >= RESTART_STEPS) {
+      cur.take(best.point, best.cycles, best.energy);
+      curScore = primary(o, cur.cycles, cur.energy);
+      bestAt = k;
+    }
     copyMapping(cur.point, cand);
     if (!space.move(cand, rng)) break;
     if (!t.evaluate(cand)) continue;
@@ -316,9 +325,16 @@ function runChain(space: MapSpace, t: Tracker, rng: Rng, span: ChainSpan, start?
     if (compare(o, c, e, cur.cycles, cur.energy) < 0 || (delta >= 0 && rng.next() < Math.exp(-delta / temp))) {
       cur.take(cand, c, e);
       curScore = score;
+      if (cur.beats(best.cycles, best.energy)) {
+        best.take(cand, c, e);
+        bestAt = k;
+      }
     }
   }
 }
+
+/** Steps an annealing chain may go without beating its best before it goes back to it. */
+const RESTART_STEPS = 600;
 
 /**
  * For every pair of dims sharing a fan-out axis and every split of the axis
