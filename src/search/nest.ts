@@ -13,7 +13,9 @@ import { CHAINS, type Budget } from './search.js';
  *   - the search `--dataflow d` runs, for each of the usual dataflows that
  *     applies (SEED_DATAFLOWS: weight, output and row stationary): its
  *     starting points;
- *   - the annealing steps of the plan, each a task of its own;
+ *   - then the annealing steps of the plan, each a task of its own that
+ *     starts from one of those dataflows' best points (from random points
+ *     where none applies);
  *   - then the plan's descent from the best annealed point and, where a
  *     dataflow's point is better still, a second descent from that — none
  *     when the best so far is already within the budget's `gap` of the
@@ -104,8 +106,7 @@ function* nestPlan(job: SearchJob, key: string): Generator<Round, JobResult, Out
   const tasks: SearchTask[] = named.map((d) => dataflowTask(d, job.budget));
   const shared = flows.map((d) => (named.includes(d) && !timed ? named.indexOf(d) : tasks.push(dataflowTask(d, seedBudget)) - 1));
   const firstChain = tasks.length;
-  if (hybridAuto) for (let chain = 0; chain < CHAINS - 1; chain++) tasks.push({ ...base, space: 'auto', chain, seed: autoSeed, budget: scaled(job.budget, share(1 / CHAINS)) });
-  else if (dataflow === 'auto' || dataflow === 'all') tasks.push({ ...base, space: 'auto', seed: autoSeed });
+  if (!hybridAuto && (dataflow === 'auto' || dataflow === 'all')) tasks.push({ ...base, space: 'auto', seed: autoSeed });
   const out = yield { tasks, urgent: false };
   // A dataflow asked for by name fails as it would alone; as a starting point, one the constraints leave no room for gives none.
   const byDataflow = named.map((_, i) => {
@@ -121,7 +122,10 @@ function* nestPlan(job: SearchJob, key: string): Generator<Round, JobResult, Out
     return { best: bestOf(o, byDataflow), byDataflow };
   }
   const quick = shared.map((i) => out[i]).filter(found);
-  const chains = out.slice(firstChain);
+  // The annealing steps of the plan, each from one dataflow's point where there is one (else from random points).
+  const seedPoints = quick.filter((x) => x.mapping).map((x) => x.mapping!);
+  const chainTasks = Array.from({ length: CHAINS - 1 }, (_, chain): SearchTask => ({ ...base, space: 'auto', chain, seed: autoSeed, budget: scaled(job.budget, share(1 / CHAINS)), ...(seedPoints.length > 0 ? { starts: [seedPoints[chain % seedPoints.length]!] } : {}) }));
+  const chains = yield { tasks: chainTasks, urgent: false };
   const unmappable = chains.find((x) => x instanceof AccelmapError);
   if (unmappable) throw unmappable;
   const annealed = chains.filter(found);

@@ -287,24 +287,35 @@ interface ChainSpan {
 }
 
 /**
- * One annealing chain: the best of some random points, then local moves
- * accepted when better, or worse with probability exp(−Δ/T) where Δ is the
- * relative change of the primary metric (log ratio) and T falls geometrically
- * from 0.3 to 0.001 over the chain's budget.
+ * One annealing chain: from `start`, or else the best of some random points,
+ * local moves accepted when better, or worse with probability exp(−Δ/T)
+ * where Δ is the relative change of the primary metric (log ratio) and T
+ * falls geometrically over the chain's budget to 0.001, from 0.3 (or from
+ * 0.1 after a start, a good point that a hot chain would soon leave); after
+ * RESTART_STEPS steps without beating its own best, the chain goes back to it.
  */
-function runChain(space: MapSpace, t: Tracker, rng: Rng, span: ChainSpan): void {
+function runChain(space: MapSpace, t: Tracker, rng: Rng, span: ChainSpan, start?: MappingArrays): void {
   const o = t.options.objective;
   const model = t.model;
-  const draws = Math.max(8, Math.floor(span.evaluations * 0.15));
-  const cur = seed(space, t, rng, draws, span.deadline);
+  const draws = start ? 0 : Math.max(8, Math.floor(span.evaluations * 0.15));
+  const cur = start ? new Incumbent(t, space.base()) : seed(space, t, rng, draws, span.deadline);
+  if (start) cur.offer(start);
   if (!cur.found) return;
   const cand = space.base();
   let curScore = primary(o, cur.cycles, cur.energy);
   const steps = Math.max(1, span.evaluations - draws);
-  const t0 = 0.3, t1 = 0.001;
+  const t0 = start ? 0.1 : 0.3, t1 = 0.001;
+  const best = new Incumbent(t, space.base());
+  best.take(cur.point, cur.cycles, cur.energy);
+  let bestAt = 0;
   for (let k = 0; !span.deadline(); k++) {
     const done = span.elapsed ? span.elapsed() : k / steps;
     if (done >= 1) break;
+    if (k - bestAt >= RESTART_STEPS) {
+      cur.take(best.point, best.cycles, best.energy);
+      curScore = primary(o, cur.cycles, cur.energy);
+      bestAt = k;
+    }
     copyMapping(cur.point, cand);
     if (!space.move(cand, rng)) break;
     if (!t.evaluate(cand)) continue;
@@ -315,9 +326,16 @@ function runChain(space: MapSpace, t: Tracker, rng: Rng, span: ChainSpan): void 
     if (compare(o, c, e, cur.cycles, cur.energy) < 0 || (delta >= 0 && rng.next() < Math.exp(-delta / temp))) {
       cur.take(cand, c, e);
       curScore = score;
+      if (cur.beats(best.cycles, best.energy)) {
+        best.take(cand, c, e);
+        bestAt = k;
+      }
     }
   }
 }
+
+/** Steps an annealing chain may go without beating its best before it goes back to it. */
+const RESTART_STEPS = 600;
 
 /**
  * For every pair of dims sharing a fan-out axis and every split of the axis
@@ -515,11 +533,12 @@ export function searchProblem(problem: Problem, arch: Architecture, constraints:
         const deadline = () => t.closeEnough || t.evaluated - start >= share || t.seconds() >= chainDeadline;
         const evaluations = Number.isFinite(share) ? share : TIMED_CHAIN_EVALUATIONS;
         const elapsed = seconds !== undefined ? () => (t.seconds() - startSeconds) / Math.max(1e-9, chainDeadline - startSeconds) : undefined;
-        // A hybrid's last chain descends from the best so far (the annealing chains' or the starts').
-        const from = options.strategy === 'hybrid' && !ordersFixed && chain === plan.length - 1 ? (t.best ?? undefined) : undefined;
+        // A hybrid's last chain descends from the best so far (the annealing chains' or the starts'); its annealing chains
+        // start from the best start, where there is one.
+        const from = options.strategy === 'hybrid' && !ordersFixed && (chain === plan.length - 1 || options.starts?.length) ? (t.best ?? undefined) : undefined;
         if (kind === 'spatial') runSpatialStarts(space, t, deadline);
         else if (kind === 'descent') runDescent(space, t, chainRng, evaluations, deadline, from && cloneMapping(from));
-        else runChain(space, t, chainRng, { evaluations, elapsed, deadline });
+        else runChain(space, t, chainRng, { evaluations, elapsed, deadline }, from && cloneMapping(from));
       });
       break;
     }

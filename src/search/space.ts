@@ -241,15 +241,17 @@ export class MapSpace {
 
   /**
    * A random local move, written into `m` (a copy of the current point):
-   * move a prime factor of a dim between two of its levels, change a spatial
-   * factor (re-spreading the dim's remainder), swap two loops of a level
-   * whose order is searched, or flip a keep bit. Returns false if no move applies.
+   * move a prime factor of a dim between two of its levels or between one
+   * of its levels and one of its fan-outs, change a spatial factor
+   * (re-spreading the dim's remainder), swap two loops (both iterating) of
+   * a level whose order is searched, or flip a keep bit. Returns false if
+   * no move applies.
    */
   move(m: MappingArrays, rng: Rng): boolean {
     const { D, DS } = this;
     for (let tries = 0; tries < 64; tries++) {
       const kind = rng.next();
-      if (kind < 0.55) {
+      if (kind < 0.45) {
         const d = rng.int(D);
         const slots = this.dims[d]!.temporal;
         if (slots.length < 2) continue;
@@ -266,6 +268,10 @@ export class MapSpace {
         m.temporal[from * D + d] = f / p;
         m.temporal[to * D + d]! *= p;
         return true;
+      }
+      if (kind < 0.7) {
+        if (this.shiftSpatialPrime(m, rng.int(D), rng)) return true;
+        continue;
       }
       if (kind < 0.75) {
         const d = rng.int(D);
@@ -287,8 +293,13 @@ export class MapSpace {
       if (kind < 0.9) {
         const l = rng.int(this.L);
         if (this.constraints.levels[l]!.order) continue;
-        const a = rng.int(D), b = rng.int(D);
-        if (a === b) continue;
+        // Only loops that iterate: swapping a loop of one step changes nothing.
+        const iterating: number[] = [];
+        for (let k = 0; k < D; k++) if (m.temporal[l * D + m.order[l * D + k]!]! > 1) iterating.push(k);
+        if (iterating.length < 2) continue;
+        const a = iterating[rng.int(iterating.length)]!;
+        let b = iterating[rng.int(iterating.length - 1)]!;
+        if (b === a) b = iterating[iterating.length - 1]!;
         const t = m.order[l * D + a]!;
         m.order[l * D + a] = m.order[l * D + b]!;
         m.order[l * D + b] = t;
@@ -300,6 +311,67 @@ export class MapSpace {
       return true;
     }
     return false;
+  }
+
+  /**
+   * Moves one prime factor of dim d from a temporal level to one of its
+   * fan-out slots (where the slot has room) or back from a slot to a random
+   * temporal level, or hands a prime of a slot from d to another dim (d's
+   * back to one of its temporal levels, the other's from one of its own),
+   * as when the innermost fan-out should reduce over C rather than split K.
+   * Returns false when d has no such move.
+   */
+  private shiftSpatialPrime(m: MappingArrays, d: number, rng: Rng): boolean {
+    const { spatial, temporal } = this.dims[d]!;
+    if (spatial.length === 0 || temporal.length === 0) return false;
+    const slot = spatial[rng.int(spatial.length)]!;
+    if (slot.coarse || this.otherAxis(m, slot, d) > 1) return false;
+    const factor = (slot.axis === 0 ? m.spatialX : m.spatialY)[slot.level * this.D + d]!;
+    const kind = rng.next();
+    if (factor === 1 || kind < 0.35) return this.primeToSlot(m, d, slot, rng);
+    this.primeFromSlot(m, d, slot, rng);
+    if (kind < 0.7) return true;
+    const others = this.dims.flatMap((_, e) => (e !== d && this.sameSlot(e, slot) ? [e] : []));
+    if (others.length === 0) return true;
+    const e = others[rng.int(others.length)]!;
+    this.primeToSlot(m, e, this.sameSlot(e, slot)!, rng);
+    return true;
+  }
+
+  /** Dim e's own slot on the fan-out axis of `slot`, if it has one. */
+  private sameSlot(e: number, slot: SpatialSlot): SpatialSlot | undefined {
+    return this.dims[e]!.spatial.find((x) => x.level === slot.level && x.axis === slot.axis);
+  }
+
+  /** A prime of one of dim d's temporal factors onto its slot, if the slot has room; the dim re-spread (a padded bound may shrink). */
+  private primeToSlot(m: MappingArrays, d: number, slot: SpatialSlot, rng: Rng): boolean {
+    const { D } = this;
+    if (slot.coarse || this.otherAxis(m, slot, d) > 1) return false;
+    const arr = slot.axis === 0 ? m.spatialX : m.spatialY;
+    const i = slot.level * D + d;
+    const from = this.dims[d]!.temporal.filter((l) => m.temporal[l * D + d]! > 1);
+    if (from.length === 0) return false;
+    const j = from[rng.int(from.length)]! * D + d;
+    const primes = primeFactors(m.temporal[j]!);
+    const p = primes[rng.int(primes.length)]!;
+    if (arr[i]! * p > this.slotRoom(m, slot, d)) return false;
+    m.temporal[j] = m.temporal[j]! / p;
+    arr[i] = arr[i]! * p;
+    this.respread(m, d);
+    return true;
+  }
+
+  /** A prime of dim d's factor on its slot (> 1) to one of its temporal levels, at random; the dim re-spread. */
+  private primeFromSlot(m: MappingArrays, d: number, slot: SpatialSlot, rng: Rng): void {
+    const { D } = this;
+    const arr = slot.axis === 0 ? m.spatialX : m.spatialY;
+    const i = slot.level * D + d;
+    const primes = primeFactors(arr[i]!);
+    const p = primes[rng.int(primes.length)]!;
+    const temporal = this.dims[d]!.temporal;
+    arr[i] = arr[i]! / p;
+    m.temporal[temporal[rng.int(temporal.length)]! * D + d]! *= p;
+    this.respread(m, d);
   }
 
   /**
