@@ -15,6 +15,9 @@ import { constraintViolation, designArch, designKnobs, designSpec, designStatic,
 export const EXPLORE_OBJECTIVES = ['latency', 'energy', 'area'] as const;
 export type ExploreObjective = (typeof EXPLORE_OBJECTIVES)[number];
 
+/** The objectives when none are asked for: all three, or latency and area on a compile target (it has no energy model). */
+export const defaultObjectives = (space: DesignSpace): ExploreObjective[] => (space.target ? ['latency', 'area'] : [...EXPLORE_OBJECTIVES]);
+
 /** Mapper settings of the inner loop: a small budget per distinct loop nest by default, so that a design costs seconds, not minutes. */
 export interface InnerMapper {
   strategy: Strategy;

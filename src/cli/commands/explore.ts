@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { EXPLORE_MAPPER_DEFAULTS, EXPLORE_OBJECTIVES, explore, type ExploreObjective, type ExploreWorkload } from '../../explore/explore.js';
+import { defaultObjectives, EXPLORE_MAPPER_DEFAULTS, EXPLORE_OBJECTIVES, explore, type ExploreObjective, type ExploreWorkload } from '../../explore/explore.js';
 import { DESIGN_STRATEGIES, type DesignStrategy } from '../../explore/search.js';
 import { loadSpace, spaceSize } from '../../explore/space.js';
 import { loadSuite } from '../../explore/suite.js';
@@ -86,7 +86,7 @@ export function registerExplore(program: Command, io: Io): void {
     .option('--no-progress', 'no progress on stderr');
   addModelOptions(cmd).action(async (models: string[], opts: ExploreFlags) => {
     const space = loadSpace(opts.space);
-    const objectives: ExploreObjective[] = opts.objectives ?? (space.target ? ['latency', 'area'] : ['latency', 'energy', 'area']);
+    const objectives = opts.objectives ?? defaultObjectives(space);
     const workloads = loadWorkloads(models, opts);
     const mapper = { ...EXPLORE_MAPPER_DEFAULTS, budget: { evaluations: opts.mapBudget }, seed: opts.seed };
     if (opts.queue && opts.threads) throw new AccelmapError('bad-flag', '--threads sets the threads of a local run; with --queue each worker sets its own', {}, 'give the workers --concurrency instead');
