@@ -75,6 +75,10 @@ export let leakPj = changetype<StaticArray<f64>>(0);
 /** Clusters per level (instances ÷ cluster size): Timeloop's convention charges an access once per utilized cluster. */
 export let clusters = changetype<StaticArray<f64>>(0);
 export let allowed = changetype<StaticArray<u8>>(0);
+/** [l*DS+s]: data space s's word width at level l in the level's words (its bits ÷ the level's word bits; 1 when no precision is named). Scales capacity, bandwidth and access energy. */
+export let width = changetype<StaticArray<f64>>(0);
+/** [s]: a read-write data space's final values at the outermost level in its words (partial sums spilled there keep width[s]). */
+export let finalWidth = changetype<StaticArray<f64>>(0);
 
 // ---- scratch (reused by every evaluation)
 /** Tile dims: T[l*D+d] = product of every factor of d at levels ≥ l; row L is all ones. */
@@ -218,7 +222,7 @@ export function evaluate(): i32 {
       if (unchecked(keep[i]) || l == 0) {
         const size = box(s, l);
         unchecked((tileSize[i] = size));
-        kept += size;
+        kept += size * unchecked(width[i]);
       } else {
         unchecked((tileSize[i] = 0));
       }
@@ -519,12 +523,17 @@ function cyclesAndEnergy(compute: f64): void {
     const rPj = unchecked(readPj[l]), fPj = unchecked(fillPj[l]), uPj = unchecked(updatePj[l]);
     for (let s = 0; s < DS; s++) {
       const i = l * DS + s;
-      net += unchecked(networkWords[i]);
-      const r = unchecked(reads[i]), f = unchecked(fills[i]), u = unchecked(updates[i]);
-      if (r + f + u == 0) {
+      // Words crossing the fan-out below l are as wide as the child's (the MACs': the innermost level's).
+      net += unchecked(networkWords[i]) * unchecked(width[l + 1 < L ? i + DS : i]);
+      const r0 = unchecked(reads[i]), f0 = unchecked(fills[i]), u0 = unchecked(updates[i]);
+      if (r0 + f0 + u0 == 0) {
         unchecked((energyPj[i] = 0));
         continue;
       }
+      // In level words: accesses × width; at the outermost level a read-write data space's updates are
+      // its spilled partial sums (as many as its reads) at width and its final values at finalWidth.
+      const w = unchecked(width[i]), fw = l == 0 ? unchecked(finalWidth[s]) : w;
+      const r = r0 * w, f = f0 * w, u = fw == w ? u0 * w : r0 * w + (u0 - r0) * fw;
       rd += r;
       wr += f + u;
       const e = (Math.ceil(r / block) * rPj + Math.ceil(f / block) * fPj + Math.ceil(u / block) * uPj) * used;

@@ -11,6 +11,8 @@ export const EXAMPLES: Record<string, string[]> = {
     'accelmap map conv:K=64,C=64,P=56,Q=56,R=3,S=3 --arch simba --dataflow all --budget 20000',
     'accelmap map bert_base --arch tpu-v1 --objective latency --out bert.html --timeloop-out mappings/',
     'accelmap map resnet18 --arch eyeriss --mode train --csv > layers.csv',
+    'accelmap map resnet50 --arch rapid --precision int4',
+    'accelmap map resnet18 --arch rapid --precision auto --max-sqnr-drop 20',
   ],
   timeloop: ['accelmap timeloop presets/timeloop/simple-os/arch.yaml presets/timeloop/problems/alexnet-conv1.problem.yaml presets/timeloop/simple-os/alexnet-conv1.mapping.yaml --ert presets/timeloop/simple-os/ERT.yaml'],
   systolic: ['accelmap systolic -c presets/scalesim/scale_ws.cfg -t presets/scalesim/alexnet.csv', 'accelmap systolic -c presets/scalesim/scale_is.cfg -t presets/scalesim/transformer_gemm.csv --gemm --json'],

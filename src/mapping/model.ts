@@ -4,6 +4,7 @@ import { INVALID, MANY, NONE } from '../generated/kernel-contract.js';
 import { coveredPositions, distinctPositions, type RankMove, type SpatialMove } from './general-cases.js';
 import { instantiate, kernelViews, O, P, type KernelExports, type Views } from './kernel.js';
 import { mappingBytes, type MappingArrays } from './mapping.js';
+import { namedWidths } from './widths.js';
 import { AccelmapError } from '../util/errors.js';
 
 /** Largest loop bound of a problem (mapping factors are 32-bit integers). */
@@ -49,8 +50,11 @@ export function checkLoopBounds(problem: Problem): void {
  *   updates, and all of them) per instance ÷ its read (write, shared)
  *   bandwidth — Timeloop's compute cycles ÷ slowdown, computed without the
  *   round trip through a ratio; total = the slowest level.
- * - Energy: per level, data space and action, ceil(accesses per instance ÷
- *   block size) × energy per block × instances used; plus network words ×
+ * - Word widths: under a named precision a tensor's accesses, tiles and
+ *   network words count in the level's words by the tensor's bits (widths.ts);
+ *   capacity, bandwidth and access energy then follow the precision.
+ * - Energy: per level, data space and action, ceil(accesses per instance ×
+ *   width ÷ block size) × energy per block × instances used; plus network words ×
  *   energy per word for every fan-out crossed, MACs × energy per MAC, and
  *   leakage per instance per cycle.
  */
@@ -60,7 +64,11 @@ export { INVALID } from '../generated/kernel-contract.js';
 export type InvalidCode = (typeof INVALID)[keyof typeof INVALID];
 
 export interface ModelOptions {
-  /** Precision mode name; the architecture's first mode by default. */
+  /**
+   * Precision mode name; the architecture's first mode by default. A named
+   * mode also sets every tensor's word width at every level (widths.ts):
+   * operands at its operand bits, partial sums at its accumulator bits.
+   */
   precision?: string;
   /**
    * Fills of read-write data at a level below the backing store.
@@ -235,6 +243,9 @@ export class CostModel {
       v.clusters[l] = Math.max(1, Math.floor(x.instances / x.clusterSize));
       problem.dataSpaces.forEach((s, si) => (v.allowed[l * DS + si] = x.dataSpaces === null || x.dataSpaces.includes(s.name) ? 1 : 0));
     });
+    const widths = namedWidths(problem, arch, options.precision);
+    v.width.set(widths.width);
+    v.finalWidth.set(widths.finalWidth);
     v.params[P.macsPerCycle] = this.precision.macsPerCycle;
     v.params[P.energyPerMac] = this.precision.energyPerMacPj;
     v.params[P.leakPjPerCycle] = lv.reduce((sum, x) => sum + x.energy.leakPjPerCycle * x.instances, 0);

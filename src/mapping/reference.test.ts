@@ -20,9 +20,10 @@ import { randomCase } from './testing/random-cases.js';
 const at = (model: CostModel, arr: Float64Array, level: number, ds: number) => arr[level * model.DS + ds]!;
 
 describe('analytical counts equal a brute-force walk of the loop nest', () => {
-  const check = (kinds: string[]) => (seed: number) => {
-    const c = randomCase(seed, kinds);
-    const model = new CostModel(c.problem, c.arch);
+  const check = (kinds: string[], withPrecision = false) => (seed: number) => {
+    const c = withPrecision ? withRandomPrecision(randomCase(seed, kinds), seed) : randomCase(seed, kinds);
+    const named = withPrecision ? { name: 'p', readWrite: c.problem.dataSpaces.map((s) => s.readWrite) } : undefined;
+    const model = new CostModel(c.problem, c.arch, named && { precision: named.name });
     expect(model.evaluate(c.mapping)).toBe(true);
     const ref = referenceCounts(c.problem, c.arch, c.mapping);
     expect(ref.nonUniform).toEqual([]);
@@ -37,7 +38,7 @@ describe('analytical counts equal a brute-force walk of the loop nest', () => {
       }
     }
     const close = (actual: number, expected: number, what: string) => expect(Math.abs(actual - expected), `seed ${seed}: ${what} ${actual} vs ${expected}`).toBeLessThanOrEqual(1e-12 * Math.abs(expected));
-    const cost = referenceCost(c.arch, ref);
+    const cost = referenceCost(c.arch, ref, named);
     for (let l = 0; l < model.L; l++) {
       for (let s = 0; s < model.DS; s++) {
         expect(at(model, model.networkWords, l, s), `seed ${seed}: level ${l} data space ${s} network words`).toBe(ref.networkWords[l]![s]);
@@ -61,7 +62,24 @@ describe('analytical counts equal a brute-force walk of the loop nest', () => {
   it('input-gradient nests: outputs with a sliding window (500 random mappings)', () => {
     fc.assert(fc.property(fc.noShrink(fc.integer({ min: 1, max: 2 ** 31 - 1 })), check(['conv-grad-input'])), { numRuns: 500, seed: 5 });
   });
+  it('under a named precision: random word bits per level, operand and accumulator bits (300 random mappings)', () => {
+    fc.assert(fc.property(fc.noShrink(fc.integer({ min: 1, max: 2 ** 31 - 1 })), check(['conv', 'matmul', 'conv-grad-input'], true)), { numRuns: 300, seed: 8 });
+  });
 });
+
+/**
+ * The case's architecture with each level's words 8, 16 or 32 bits wide and
+ * one precision mode 'p' of 2–16 operand bits and 16 or 32 accumulator bits
+ * (powers of two: widths are exact binary fractions, so the model's counts in
+ * level words and the reference's in bits agree exactly).
+ */
+function withRandomPrecision<C extends { arch: Architecture }>(c: C, seed: number): C {
+  const rng = new Rng(seed ^ 0x2545f491);
+  const pick = (xs: number[]) => xs[rng.int(xs.length)]!;
+  const levels = c.arch.levels.map((x) => ({ ...x, wordBits: pick([8, 16, 32]) }));
+  const mode = { ...c.arch.compute.precisions[0]!, name: 'p', operandBits: pick([2, 4, 8, 16]), accumulatorBits: pick([16, 32]), macsPerCycle: pick([1, 2, 4]) };
+  return { ...c, arch: { ...c.arch, levels, compute: { ...c.arch.compute, precisions: [c.arch.compute.precisions[0]!, mode] } } };
+}
 
 /**
  * A random case broken on purpose, one or two rules at a time: a loop order

@@ -1,4 +1,4 @@
-import type { Architecture } from '../arch/types.js';
+import { findPrecision, type Architecture, type PrecisionMode } from '../arch/types.js';
 import type { Problem } from '../problem/types.js';
 import { paddedBound, type MappingArrays } from './mapping.js';
 import { INVALID, type InvalidCode } from './model.js';
@@ -250,35 +250,65 @@ export interface ReferenceCost {
 }
 
 /**
+ * The bits one word of data space s occupies at level l: the level's word bits
+ * when no precision is named; under a named mode, its operand bits for inputs
+ * and weights and its accumulator bits for outputs (partial sums).
+ */
+function wordBitsOf(arch: Architecture, l: number, readWrite: boolean, precision: PrecisionMode | undefined): number {
+  return precision === undefined ? arch.levels[l]!.wordBits : readWrite ? precision.accumulatorBits : precision.operandBits;
+}
+
+/** A named precision mode and which data spaces are read-write (outputs). */
+export interface ReferencePrecision {
+  name: string;
+  readWrite: boolean[];
+}
+
+/**
  * Cycles and energy from the walked counts, by the definitions (Timeloop's):
  * compute cycles = temporal iterations ÷ MACs per cycle; a level needs its
  * per-instance reads ÷ read bandwidth, fills and updates ÷ write bandwidth,
  * all ÷ shared bandwidth; the slowest sets the cycles. Energy: every
  * instance's ceil(accesses ÷ block) × energy per block action, each network
  * word × the fan-out's energy per word, every MAC (padding included) × the
- * energy per MAC, and every instance's leakage per cycle.
+ * energy per MAC, and every instance's leakage per cycle. Under a named
+ * precision every count is of bits moved: a block carries block size × the
+ * level's word bits, a bandwidth moves that many bits per word, a network word
+ * costs its share of the child's word bits; at the backing store, updates that
+ * are read back (partial sums: as many as the reads) carry accumulator bits
+ * and the rest, the final outputs, operand bits.
  */
-export function referenceCost(arch: Architecture, c: ReferenceCounts, precisionName?: string): ReferenceCost {
-  const precision = arch.compute.precisions.find((p) => p.name === precisionName) ?? arch.compute.precisions[0]!;
+export function referenceCost(arch: Architecture, c: ReferenceCounts, named?: ReferencePrecision): ReferenceCost {
+  const precision = named === undefined ? arch.compute.precisions[0]! : findPrecision(arch, named.name);
+  const mode = named === undefined ? undefined : precision;
   const L = arch.levels.length;
   const fanBelow = (l: number) => (l + 1 < L ? arch.levels[l + 1]!.fanOut : arch.compute.fanOut);
   const computeCycles = Math.ceil(c.temporalIterations / precision.macsPerCycle);
   let cycles = computeCycles;
   const levelCycles: number[] = [], networkEnergyPj: number[] = [];
   const energyPj = arch.levels.map((level, l) => {
+    const levelWordBits = level.wordBits;
+    let readBits = 0, writeBits = 0, networkPj = 0;
     const row = c.reads[l]!.map((_, s) => {
+      const rw = named?.readWrite[s] ?? false;
+      const bits = wordBitsOf(arch, l, rw, mode);
+      const reads = c.reads[l]![s]! * bits, fills = c.fills[l]![s]! * bits;
+      const updates = l === 0 && rw && mode !== undefined ? c.reads[l]![s]! * bits + (c.updates[l]![s]! - c.reads[l]![s]!) * mode.operandBits : c.updates[l]![s]! * bits;
+      readBits += reads;
+      writeBits += fills + updates;
+      const child = l + 1 < L ? l + 1 : l;
+      networkPj += ((c.networkWords[l]![s]! * wordBitsOf(arch, child, rw, mode)) / arch.levels[child]!.wordBits) * fanBelow(l).energyPerWordPj;
+      const blockBits = level.blockSize * levelWordBits;
       let perInstance = 0;
-      for (const [count, pj] of [[c.reads[l]![s]!, level.energy.readPj], [c.fills[l]![s]!, level.energy.fillPj], [c.updates[l]![s]!, level.energy.updatePj]] as const) perInstance += Math.ceil(count / level.blockSize) * pj;
+      for (const [count, pj] of [[reads, level.energy.readPj], [fills, level.energy.fillPj], [updates, level.energy.updatePj]] as const) perInstance += Math.ceil(count / blockBits) * pj;
       let all = 0;
       for (let i = 0; i < c.instances[l]!; i++) all += perInstance;
       return all;
     });
-    const reads = c.reads[l]!.reduce((a, x) => a + x, 0);
-    const writes = c.fills[l]!.reduce((a, x) => a + x, 0) + c.updates[l]!.reduce((a, x) => a + x, 0);
-    const need = Math.max(computeCycles, Math.ceil(reads / level.readBandwidth), Math.ceil(writes / level.writeBandwidth), Math.ceil((reads + writes) / level.sharedBandwidth));
+    const need = Math.max(computeCycles, Math.ceil(readBits / (level.readBandwidth * levelWordBits)), Math.ceil(writeBits / (level.writeBandwidth * levelWordBits)), Math.ceil((readBits + writeBits) / (level.sharedBandwidth * levelWordBits)));
     levelCycles.push(need);
     cycles = Math.max(cycles, need);
-    networkEnergyPj.push(c.networkWords[l]!.reduce((a, x) => a + x, 0) * fanBelow(l).energyPerWordPj);
+    networkEnergyPj.push(networkPj);
     return row;
   });
   const macEnergyPj = c.paddedMacs * precision.energyPerMacPj;
@@ -302,7 +332,8 @@ export interface Violation {
  * (every data space at the outermost level) fit each level's capacity over
  * its multiple buffering.
  */
-export function referenceViolations(problem: Problem, arch: Architecture, m: MappingArrays): Violation[] {
+export function referenceViolations(problem: Problem, arch: Architecture, m: MappingArrays, precisionName?: string): Violation[] {
+  const mode = precisionName === undefined ? undefined : findPrecision(arch, precisionName);
   const L = m.levels, D = m.dims, DS = m.dataSpaces;
   const fanBelow = (l: number) => (l + 1 < L ? arch.levels[l + 1]!.fanOut : arch.compute.fanOut);
   const found: Violation[] = [];
@@ -332,11 +363,12 @@ export function referenceViolations(problem: Problem, arch: Architecture, m: Map
       for (let k = l; k < L; k++) t *= m.temporal[k * D + d]! * m.spatialX[k * D + d]! * m.spatialY[k * D + d]!;
       return t;
     });
-    let kept = 0;
+    let keptBits = 0;
     problem.dataSpaces.forEach((ds, s) => {
-      if (l === 0 || m.keep[l * DS + s]) kept += tileWords(ds.projection, dimTiles);
+      if (l === 0 || m.keep[l * DS + s]) keptBits += tileWords(ds.projection, dimTiles) * wordBitsOf(arch, l, ds.readWrite, mode);
     });
     const level = arch.levels[l]!;
+    const kept = keptBits / level.wordBits;
     if (kept > level.capacityWords / level.multipleBuffering) found.push({ code: INVALID.capacity, where: l, value: kept });
   }
   return found;

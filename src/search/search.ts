@@ -2,6 +2,7 @@ import type { Architecture } from '../arch/types.js';
 import { cloneMapping, copyMapping, type MappingArrays } from '../mapping/mapping.js';
 import { describe, invalidReason, type Cost } from '../mapping/cost.js';
 import { CostModel, INVALID, type Convention } from '../mapping/model.js';
+import { namedWidths } from '../mapping/widths.js';
 import type { Problem } from '../problem/types.js';
 import { AccelmapError } from '../util/errors.js';
 import { Rng } from '../util/rng.js';
@@ -471,7 +472,7 @@ function runSpatialStarts(space: MapSpace, t: Tracker, deadline: () => boolean):
 }
 
 export function searchProblem(problem: Problem, arch: Architecture, constraints: Constraints, options: SearchOptions): SearchResult {
-  const space = new MapSpace(problem, arch, constraints);
+  const space = new MapSpace(problem, arch, constraints, namedWidths(problem, arch, options.precision));
   const t = new Tracker(problem, arch, constraints, options);
   const rng = new Rng(options.seed);
   let complete = false;

@@ -2,6 +2,7 @@ import type { Architecture } from '../arch/types.js';
 import { copyMapping, mappingFor, type MappingArrays } from '../mapping/mapping.js';
 import { checkLoopBounds } from '../mapping/model.js';
 import { tileWords } from '../mapping/tile.js';
+import { namedWidths, type TensorWidths } from '../mapping/widths.js';
 import type { Problem } from '../problem/types.js';
 import { AccelmapError } from '../util/errors.js';
 import type { Rng } from '../util/rng.js';
@@ -117,8 +118,12 @@ export class MapSpace {
   /** Tensor ranks per data space as (dim, coef) terms, for capacity checks while enumerating. */
   private readonly ranks: { dim: number; coef: number }[][][];
 
-  constructor(problem: Problem, arch: Architecture, constraints: Constraints) {
+  /** [l*DS+s]: data space s's word width at level l in level words (mapping/widths.ts), for capacity checks. */
+  private readonly width: number[];
+
+  constructor(problem: Problem, arch: Architecture, constraints: Constraints, widths: TensorWidths = namedWidths(problem, arch, undefined)) {
     checkLoopBounds(problem);
+    this.width = widths.width;
     this.problem = problem;
     this.arch = arch;
     this.constraints = constraints;
@@ -555,7 +560,7 @@ export class MapSpace {
       let kept = 0;
       for (let s = 0; s < DS; s++) {
         if (!m.keep[l * DS + s]) continue;
-        kept += tileWords(this.ranks[s]!, tile, l * D);
+        kept += tileWords(this.ranks[s]!, tile, l * D) * this.width[l * DS + s]!;
       }
       return kept <= capacity[l]!;
     };

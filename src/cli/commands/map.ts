@@ -2,7 +2,9 @@ import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { loadArch } from '../../arch/load.js';
 import type { Architecture } from '../../arch/types.js';
-import { evaluationBudget, MAP_DEFAULTS } from '../../api/mapping.js';
+import { evaluationBudget, MAP_DEFAULTS, resolveSettings } from '../../api/mapping.js';
+import { availableParallelism } from 'node:os';
+import { mapPerLayer } from './map-precision.js';
 import { mapNetwork } from '../../api/network.js';
 import { layerWork, problemWork, type LayerWork } from '../../network/layers.js';
 import type { NetworkResult } from '../../network/map.js';
@@ -21,7 +23,7 @@ import { AccelmapError } from '../../util/errors.js';
 import { makeDirectory, writeTextFile } from '../../util/files.js';
 import { stderrProgress } from '../../util/progress.js';
 import { loadGraph } from '../../workload/load.js';
-import { MAX_THREADS, oneOf, outputFile, outputFolder, positiveInt, threadsFlag } from '../flags.js';
+import { MAX_THREADS, nonNegativeNumber, oneOf, outputFile, outputFolder, positiveInt, threadsFlag } from '../flags.js';
 import { toJson, type Io } from '../io.js';
 import { addModelOptions, loadOptions, type ModelFlags } from '../model-options.js';
 import { addTimeloopMapOptions, timeloopTarget, writeTimeloopOut, type TimeloopMapFlags } from './map-timeloop.js';
@@ -45,6 +47,8 @@ export interface MapFlags extends ModelFlags, TimeloopMapFlags {
   timeloopOut?: string;
   progress: boolean;
   fuse: boolean;
+  plan?: string;
+  maxSqnrDrop?: number;
 }
 
 function budgetFlag(value: string): Budget {
@@ -84,7 +88,9 @@ export function registerMap(program: Command, io: Io): void {
     .addOption(new Option('--budget <n|Ns>', 'per distinct loop nest: at most N evaluations (deterministic; descents stop earlier once they stop improving) or N seconds (spent in full)').argParser(budgetFlag).default({ ...MAP_DEFAULTS.budget }, String(MAP_DEFAULTS.budget.evaluations)))
     .addOption(new Option('--seed <n>', 'random seed').argParser(positiveInt('--seed')).default(MAP_DEFAULTS.seed))
     .option('--threads <n>', `worker threads, at most ${MAX_THREADS} (default: the cores of this machine)`, threadsFlag)
-    .option('--precision <name>', 'precision mode of the compute unit')
+    .option('--precision <name>', 'precision mode of the compute unit (its word widths, MAC rate and MAC energy), or auto: per layer by measured SQNR (--max-sqnr-drop)')
+    .option('--max-sqnr-drop <dB>', 'with --precision auto: the largest drop of a layer\'s output SQNR against the 8-bit mode', nonNegativeNumber('--max-sqnr-drop'))
+    .option('--plan <file>', 'per-layer precision modes (YAML as quantize reads: precision, first-last, layers)')
     .addOption(new Option('--json', 'print JSON').conflicts('csv'))
     .option('--csv', 'print one CSV row per layer')
     .option('--out <file.html>', 'write a self-contained HTML report', outputFile('--out', 'HTML report'))
@@ -108,6 +114,14 @@ export function registerMap(program: Command, io: Io): void {
     const workload = timeloop?.design.problem ?? graph ?? parseLayerSpec(name);
     const works = 'nodes' in workload ? layerWork(workload) : problemWork(name, workload);
     const user = timeloop?.constraints ?? (opts.constraints ? loadConstraintsFile(opts.constraints) : undefined);
+    if (opts.maxSqnrDrop !== undefined && opts.precision !== 'auto') throw new AccelmapError('bad-flag', '--max-sqnr-drop goes with --precision auto', {}, 'add --precision auto, or drop --max-sqnr-drop');
+    if (opts.precision === 'auto' || opts.plan) {
+      if (!exported || !graph) throw new AccelmapError('bad-flag', `${opts.plan ? '--plan' : '--precision auto'} needs a model (zoo name or .onnx file), not a single layer or --timeloop`);
+      const progress = stderrProgress('map', opts.progress);
+      const s = resolveSettings({ ...opts, precision: undefined, constraints: opts.constraints });
+      const o = { ...s, threads: opts.threads ?? Math.max(1, availableParallelism()), progress: { update: (m: string) => progress.update(m), done: () => undefined } };
+      return mapPerLayer(name, exported, graph, arch, opts, o, progress, io);
+    }
     const summary = spaceSummary(works, arch, opts.dataflow, user);
     if (opts.progress) io.err(`map ${name} on ${arch.name}: ${summary}`);
     const progress = stderrProgress('map', opts.progress);
