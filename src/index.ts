@@ -81,7 +81,7 @@ export { TOPOLOGY_NAMES, type TopologyName } from './scaleout/system.js';
 
 // Design-space exploration and its results store
 export { loadSpace, spaceSize, designKnobs, type DesignSpace, type Knob, type KnobValue, type Design } from './explore/space.js';
-export { explore, EXPLORE_OBJECTIVES, EXPLORE_MAPPER_DEFAULTS, type ExploreObjective, type ExploreOptions, type ExploreWorkload, type ExploreProgress, type ExploredDesign, type ExploreResult, type InnerMapper, type DesignStore, type DesignEvaluator, type DesignPoint, type EvaluatedPoint, type ExplorationContext } from './explore/explore.js';
+export { explore, defaultObjectives, EXPLORE_OBJECTIVES, EXPLORE_MAPPER_DEFAULTS, type ExploreObjective, type ExploreOptions, type ExploreWorkload, type ExploreProgress, type ExploredDesign, type ExploreResult, type InnerMapper, type DesignStore, type DesignEvaluator, type DesignPoint, type EvaluatedPoint, type ExplorationContext } from './explore/explore.js';
 export { DESIGN_STRATEGIES, type DesignStrategy } from './explore/search.js';
 export { loadSuite, type SuiteEntry } from './explore/suite.js';
 export { powerModel, powerAt, type PowerModel } from './explore/power.js';

@@ -38,6 +38,8 @@ export interface VtaCompileOptions extends VtaQuantizeOptions {
   tuneStrategy?: TuneStrategy;
   /** A tuning log read before compiling; tuning adds to it. */
   log?: TuningLog;
+  /** The graph already quantized by quantizeForVta (it does not depend on the target): skips calibration. */
+  qgraph?: QGraph;
 }
 
 export interface VtaCompileResult {
@@ -59,7 +61,7 @@ export interface VtaCompileResult {
 export async function compileForVta(graph: Graph, o: VtaCompileOptions = {}): Promise<VtaCompileResult> {
   const t = loadVtaTarget(o.target ?? 'vta', o.set ?? []);
   const seed = o.seed ?? 1;
-  const q = quantizeForVta(graph, o);
+  const q = o.qgraph ?? quantizeForVta(graph, o);
   const log = o.log ?? new TuningLog();
   const tuned: TuningRecord[] = [];
   if (o.tune) {

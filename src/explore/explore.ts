@@ -8,11 +8,15 @@ import { AccelmapError } from '../util/errors.js';
 import { accelmapVersion } from '../util/provenance.js';
 import type { Graph } from '../workload/graph.js';
 import { canonicalJson, contentHash } from './hash.js';
+import { evaluateOnTarget } from './target-space.js';
 import { searchDesigns, type DesignStrategy } from './search.js';
 import { constraintViolation, designArch, designKnobs, designSpec, designStatic, type Design, type DesignSpace, type KnobValue } from './space.js';
 
 export const EXPLORE_OBJECTIVES = ['latency', 'energy', 'area'] as const;
 export type ExploreObjective = (typeof EXPLORE_OBJECTIVES)[number];
+
+/** The objectives when none are asked for: all three, or latency and area on a compile target (it has no energy model). */
+export const defaultObjectives = (space: DesignSpace): ExploreObjective[] => (space.target ? ['latency', 'area'] : [...EXPLORE_OBJECTIVES]);
 
 /** Mapper settings of the inner loop: a small budget per distinct loop nest by default, so that a design costs seconds, not minutes. */
 export interface InnerMapper {
@@ -145,6 +149,7 @@ function explored(d: StoredDesign, objectives: readonly ExploreObjective[]): Exp
  */
 export async function explore(space: DesignSpace, workloads: ExploreWorkload[], o: ExploreOptions): Promise<ExploreResult> {
   if (!Number.isFinite(o.budget) && o.seconds === undefined) throw new AccelmapError('bad-input', 'explore needs a finite budget of designs or of seconds', { path: 'budget' }, 'set budget to a count, or seconds');
+  if (space.target && o.objectives.includes('energy')) throw new AccelmapError('bad-flag', `space '${space.name}' is simulated on a compile target, which has no energy model: energy is not an objective there`, { path: 'objectives' }, 'use --objectives latency,area');
   const context: ExplorationContext = { space, workloads, mapper: o.mapper, version: accelmapVersion() };
   const cache: MappingCache = new Map();
   const archs = new Map<string, Architecture | { invalid: string }>();
@@ -255,6 +260,7 @@ export async function evaluatePoint(context: ExplorationContext, point: DesignPo
   if ('invalid' in arch) throw new AccelmapError('bad-input', `design ${point.hash} is not a valid spec of space '${space.name}': ${arch.invalid}`);
   const st = designStatic(arch);
   const base = { hash: point.hash, space: space.name, knobs: designKnobs(space, point.design), areaMm2: st.areaMm2, sramBytes: st.sramBytes, settings: { workloads: identity(workloads), mapper } };
+  if (space.target) return { record: await evaluateOnTarget(space, point.design, workloads, mapper.seed, base), mapperCacheHits: 0 };
   // The normalized architecture with the clock left out: bandwidths are per cycle there, so only a clock that changes nothing else is ignored.
   const mappingRelevant = { ...arch, clockHz: 0 };
   const results: StoredWorkload[] = [];
@@ -278,6 +284,6 @@ export async function evaluatePoint(context: ExplorationContext, point: DesignPo
     for (const l of net.layers) layers.push({ workload: w.name, name: l.name, op: l.op, cycles: l.cycles, energyPj: l.energyPj, utilization: l.utilization, dataflow: l.dataflow, mapping: l.mapping });
   }
   const latencyS = results.reduce((s, w) => s + w.weight * w.seconds, 0);
-  const energyPj = results.reduce((s, w) => s + w.weight * w.energyPj, 0);
+  const energyPj = results.reduce((s, w) => s + w.weight * w.energyPj!, 0);
   return { record: { ...base, status: 'ok', reason: null, latencyS, energyPj, workloads: results, layers }, mapperCacheHits };
 }

@@ -9,6 +9,8 @@ import { presetPath } from '../util/paths.js';
 import { locatedError, readSourceFile, zodIssueError, type SourceDoc } from '../util/source-file.js';
 import { parseBytes } from '../util/units.js';
 import { powerAt, powerModel, unboundedLevel, type PowerModel } from './power.js';
+import { designTarget, targetArch, type TargetSpace } from './target-space.js';
+import { applyOverrides, targetSource } from '../targets/vta/spec.js';
 import { applyPipelineDepth, PIPELINE_DEPTH, rescaleMacBits, variesOperandBits, type PipelineModel } from './knob-models.js';
 
 /**
@@ -50,7 +52,11 @@ const spaceSchema = z
     name: z.string().min(1),
     description: z.string().optional(),
     /** A preset name or a spec file (relative to the space file). */
-    arch: z.string().min(1),
+    arch: z.string().min(1).optional(),
+    /** Or a compile target (preset or spec file): knobs are its `--set` keys, designs are compiled and simulated (explore/target-space.ts). */
+    target: z.string().min(1).optional(),
+    /** With a target: schedules the tuner tries per layer (default 0, the default schedules). */
+    tune: z.number().int().min(0).optional(),
     knobs: z.array(knobSchema).min(1),
     /** The clock-vs-depth model a `pipelineDepth` knob uses (explore/knob-models.ts). */
     pipeline: z
@@ -75,7 +81,9 @@ const spaceSchema = z
       .strict()
       .optional(),
   })
-  .strict();
+  .strict()
+  .refine((s) => (s.arch === undefined) !== (s.target === undefined), { error: 'give exactly one of arch or target' })
+  .refine((s) => s.target !== undefined || s.tune === undefined, { error: 'tune goes with a target' });
 
 export type KnobValue = number | string | boolean;
 
@@ -94,6 +102,8 @@ export interface DesignSpace {
   constraints: { maxAreaMm2?: number; maxSramBytes?: number; maxPower?: { watts: number; activity: number } };
   /** The clock-vs-depth model of a `pipelineDepth` knob, when the space has one. */
   pipeline?: PipelineModel;
+  /** Set when designs are compiled for a target and simulated instead of mapped. */
+  target?: TargetSpace;
 }
 
 /** One design: an index into each knob's values. */
@@ -173,12 +183,14 @@ export function loadSpace(file: string): DesignSpace {
   const parsed = spaceSchema.safeParse(src.value);
   if (!parsed.success) throw zodIssueError(parsed.error, src, 'bad-spec', SPACE_HINT);
   const s = parsed.data;
-  const baseSpec = resolveArch(s.arch, file).value as Record<string, unknown>;
+  if (s.target !== undefined) return loadTargetSpace(s, src, file);
+  const arch = s.arch!;
+  const baseSpec = resolveArch(arch, file).value as Record<string, unknown>;
   let base;
   try {
-    base = archFromSpec(baseSpec, s.arch);
+    base = archFromSpec(baseSpec, arch);
   } catch (e) {
-    if (e instanceof AccelmapError) throw new AccelmapError('bad-spec', `base architecture '${s.arch}' is not valid: ${e.message}`, { file, path: 'arch' });
+    if (e instanceof AccelmapError) throw new AccelmapError('bad-spec', `base architecture '${arch}' is not valid: ${e.message}`, { file, path: 'arch' });
     throw e;
   }
   const knobs: Knob[] = s.knobs.map((k, i) => {
@@ -195,7 +207,7 @@ export function loadSpace(file: string): DesignSpace {
       const reason = setPath(spec, k.path, v);
       if (reason) throw locatedError('bad-spec', reason, src, ['knobs', i, 'path'], SPACE_HINT);
       try {
-        archFromSpec(spec, s.arch);
+        archFromSpec(spec, arch);
       } catch (e) {
         if (e instanceof AccelmapError) throw locatedError('bad-spec', `${k.path} = ${String(v)} gives an invalid spec: ${e.message}`, src, ['knobs', i, k.values ? 'values' : 'range', ...(k.values ? [j] : [])]);
         throw e;
@@ -203,17 +215,53 @@ export function loadSpace(file: string): DesignSpace {
     }
     return { name: k.name ?? k.path, path: k.path, values };
   });
+  uniqueNames(knobs, src);
+  const c = s.constraints ?? {};
+  const unbounded = c.maxPower && unboundedLevel(base);
+  if (unbounded) throw locatedError('bad-spec', `a power cap needs every on-chip level's bandwidth, and ${unbounded}'s is unbounded`, src, ['constraints', 'maxPower'], `give ${unbounded} a readBandwidth and writeBandwidth, or a sharedBandwidth, in the arch`);
+  const maxSramBytes = sramBytesLimit(c, src);
+  const pipeline = s.pipeline && { logicNs: s.pipeline.logicNs, latchNs: s.pipeline.latchNs, energyPerStage: s.pipeline.energyPerStage, areaPerStage: s.pipeline.areaPerStage };
+  return { name: s.name, file, baseSpec, knobs, constraints: { maxAreaMm2: c.maxAreaMm2, maxSramBytes, maxPower: c.maxPower }, pipeline };
+}
+
+type SpaceFile = z.infer<typeof spaceSchema>;
+
+function uniqueNames(knobs: Knob[], src: SourceDoc): void {
   const names = new Set<string>();
   for (const [i, k] of knobs.entries()) {
     if (names.has(k.name)) throw locatedError('bad-spec', `knob '${k.name}' appears twice`, src, ['knobs', i], SPACE_HINT);
     names.add(k.name);
   }
+}
+
+const sramBytesLimit = (c: NonNullable<SpaceFile['constraints']>, src: SourceDoc) => (c.maxSram === undefined ? undefined : typeof c.maxSram === 'number' ? c.maxSram : sramLimit(c.maxSram, src));
+
+/** A space over a compile target: every knob path must be a key of the target spec; a combination of values the target refuses (a buffer too deep for the instruction fields, …) is a design the search skips, like one over a constraint. A power cap needs the mapper's access counts, so it is refused. */
+function loadTargetSpace(s: SpaceFile, src: SourceDoc, file: string): DesignSpace {
+  const ref = /[/\\]/.test(s.target!) || /\.(ya?ml|json)$/i.test(s.target!) ? (isAbsolute(s.target!) ? s.target! : join(dirname(file), s.target!)) : s.target!;
+  let base: unknown;
+  try {
+    base = targetSource(ref).value;
+  } catch (e) {
+    if (e instanceof AccelmapError) throw locatedError('bad-spec', `target '${s.target}': ${e.message}`, src, ['target'], 'give a target preset (vta) or a target spec file');
+    throw e;
+  }
+  if (s.pipeline) throw locatedError('bad-spec', 'a target space takes its pipeline depths from the target (gemm.pipelineDepth, alu.pipelineDepth); drop pipeline:', src, ['pipeline'], SPACE_HINT);
+  if (s.constraints?.maxPower) throw locatedError('bad-spec', 'a power cap needs an energy model, and the compile target has none', src, ['constraints', 'maxPower'], 'use maxAreaMm2 or maxSram');
+  const knobs: Knob[] = s.knobs.map((k, i) => {
+    const values = k.values ?? rangeValues(k.range!);
+    if (new Set(values.map(String)).size !== values.length) throw locatedError('bad-spec', 'values repeat', src, ['knobs', i, k.values ? 'values' : 'range'], SPACE_HINT);
+    try {
+      applyOverrides(base, values.map((v) => `${k.path}=${String(v)}`));
+    } catch (e) {
+      if (e instanceof AccelmapError) throw locatedError('bad-spec', `${k.path}: ${e.message}`, src, ['knobs', i, 'path'], 'knob paths are --set keys of the target spec, e.g. blockOut, buffers.input, alu.lanes');
+      throw e;
+    }
+    return { name: k.name ?? k.path, path: k.path, values };
+  });
+  uniqueNames(knobs, src);
   const c = s.constraints ?? {};
-  const unbounded = c.maxPower && unboundedLevel(base);
-  if (unbounded) throw locatedError('bad-spec', `a power cap needs every on-chip level's bandwidth, and ${unbounded}'s is unbounded`, src, ['constraints', 'maxPower'], `give ${unbounded} a readBandwidth and writeBandwidth, or a sharedBandwidth, in the arch`);
-  const maxSramBytes = c.maxSram === undefined ? undefined : typeof c.maxSram === 'number' ? c.maxSram : sramLimit(c.maxSram, src);
-  const pipeline = s.pipeline && { logicNs: s.pipeline.logicNs, latchNs: s.pipeline.latchNs, energyPerStage: s.pipeline.energyPerStage, areaPerStage: s.pipeline.areaPerStage };
-  return { name: s.name, file, baseSpec, knobs, constraints: { maxAreaMm2: c.maxAreaMm2, maxSramBytes, maxPower: c.maxPower }, pipeline };
+  return { name: s.name, file, baseSpec: {}, knobs, constraints: { maxAreaMm2: c.maxAreaMm2, maxSramBytes: sramBytesLimit(c, src) }, target: { ref, tune: s.tune ?? 0 } };
 }
 
 function sramLimit(text: string, src: SourceDoc): number {
@@ -242,6 +290,10 @@ export function designKnobs(space: DesignSpace, d: Design): Record<string, KnobV
  * pipeline depth).
  */
 export function designSpec(space: DesignSpace, d: Design): Record<string, unknown> {
+  if (space.target) {
+    const t = designTarget(space, d);
+    return { target: t, tune: space.target.tune };
+  }
   const spec = structuredClone(space.baseSpec);
   let depth: number | undefined;
   space.knobs.forEach((k, i) => {
@@ -265,6 +317,10 @@ export function designSpec(space: DesignSpace, d: Design): Record<string, unknow
 
 /** The architecture of a design, or the reason its combination of knobs is not a valid spec. */
 export function designArch(space: DesignSpace, d: Design): Architecture | { invalid: string } {
+  if (space.target) {
+    const t = designTarget(space, d);
+    return 'invalid' in t ? t : targetArch(t);
+  }
   try {
     return archFromSpec(designSpec(space, d), space.name);
   } catch (e) {

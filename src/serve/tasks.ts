@@ -5,6 +5,7 @@ import {
   archPresets,
   DATAFLOW_CHOICES,
   DESIGN_STRATEGIES,
+  defaultObjectives,
   EXPLORE_MAPPER_DEFAULTS,
   EXPLORE_OBJECTIVES,
   MAP_DEFAULTS,
@@ -90,7 +91,8 @@ export const JOB_SCHEMAS = {
     models: z.array(modelRef).min(1).max(8),
     batch: positive.optional(),
     space: known('design space preset', spacePresets, false),
-    objectives: z.array(z.enum(EXPLORE_OBJECTIVES)).min(1).default(['latency', 'energy', 'area']),
+    /** Default: latency, energy and area; latency and area on a compile target. */
+    objectives: z.array(z.enum(EXPLORE_OBJECTIVES)).min(1).optional(),
     strategy: z.enum(DESIGN_STRATEGIES).default('nsga2'),
     budget: positive.max(100_000).default(40),
     // explore --map-budget's default
@@ -169,7 +171,7 @@ export function commandLine(data: DataDir, kind: JobKind, params: JobParams): st
       words.push('explore');
       for (const m of p.models as string[]) model(m);
       flag('space', `presets/spaces/${p.space}.yaml`);
-      flag('objectives', (p.objectives as string[]).join(','));
+      flag('objectives', (p.objectives as string[] | undefined)?.join(','));
       flag('strategy', p.strategy);
       flag('budget', p.budget);
       flag('map-budget', p.mapBudget);
@@ -282,7 +284,7 @@ export async function runJob(data: DataDir, kind: JobKind, params: JobParams, on
       const store = openStore(data.store);
       try {
         const result = await explore(space, workloads, {
-          objectives: ep.objectives,
+          objectives: ep.objectives ?? defaultObjectives(space),
           strategy: ep.strategy,
           budget: ep.budget,
           seed: ep.seed,

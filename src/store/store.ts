@@ -27,7 +27,8 @@ export interface StoredWorkload {
   weight: number;
   cycles: number;
   seconds: number;
-  energyPj: number;
+  /** Null where the evaluator has no energy model (a target space). */
+  energyPj: number | null;
   utilization: number;
 }
 

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { EXPLORE_MAPPER_DEFAULTS, EXPLORE_OBJECTIVES, explore, type ExploreObjective, type ExploreWorkload } from '../../explore/explore.js';
+import { defaultObjectives, EXPLORE_MAPPER_DEFAULTS, EXPLORE_OBJECTIVES, explore, type ExploreObjective, type ExploreWorkload } from '../../explore/explore.js';
 import { DESIGN_STRATEGIES, type DesignStrategy } from '../../explore/search.js';
 import { loadSpace, spaceSize } from '../../explore/space.js';
 import { loadSuite } from '../../explore/suite.js';
@@ -19,7 +19,7 @@ import { addModelOptions, loadOptions, type ModelFlags } from '../model-options.
 interface ExploreFlags extends ModelFlags {
   space: string;
   suite?: string;
-  objectives: ExploreObjective[];
+  objectives?: ExploreObjective[];
   strategy: DesignStrategy;
   budget: ExploreBudget;
   population?: number;
@@ -73,7 +73,7 @@ export function registerExplore(program: Command, io: Io): void {
     .argument('[model...]', 'zoo models, .onnx files or layers (conv:K=16,C=16,P=8,Q=8,R=3,S=3); latency and energy are summed over them')
     .requiredOption('--space <file>', 'design space (YAML; see presets/spaces/)')
     .option('--suite <file.yaml>', 'weighted workload suite instead of models: a list of {model, weight}; latency and energy are the weighted sums')
-    .addOption(new Option('--objectives <list>', `comma-separated, each minimized: ${EXPLORE_OBJECTIVES.join(', ')}`).argParser(objectivesFlag).default(['latency', 'energy', 'area'], 'latency,energy,area'))
+    .addOption(new Option('--objectives <list>', `comma-separated, each minimized: ${EXPLORE_OBJECTIVES.join(', ')}`).argParser(objectivesFlag).default(undefined, 'latency,energy,area; latency,area on a target space'))
     .addOption(new Option('--strategy <name>', DESIGN_STRATEGIES.join('|')).argParser(oneOf('--strategy', DESIGN_STRATEGIES)).default('nsga2'))
     .addOption(new Option('--budget <n|Ns>', 'designs to evaluate, or seconds: no new design starts once they have passed (a rerun with --store goes on from there)').argParser(exploreBudgetFlag).default({ designs: 40 }, '40'))
     .option('--population <n>', 'NSGA-II population (default: min(budget, 16))', positiveInt('--population'))
@@ -86,6 +86,7 @@ export function registerExplore(program: Command, io: Io): void {
     .option('--no-progress', 'no progress on stderr');
   addModelOptions(cmd).action(async (models: string[], opts: ExploreFlags) => {
     const space = loadSpace(opts.space);
+    const objectives = opts.objectives ?? defaultObjectives(space);
     const workloads = loadWorkloads(models, opts);
     const mapper = { ...EXPLORE_MAPPER_DEFAULTS, budget: { evaluations: opts.mapBudget }, seed: opts.seed };
     if (opts.queue && opts.threads) throw new AccelmapError('bad-flag', '--threads sets the threads of a local run; with --queue each worker sets its own', {}, 'give the workers --concurrency instead');
@@ -93,18 +94,18 @@ export function registerExplore(program: Command, io: Io): void {
     const designs = 'designs' in opts.budget ? opts.budget.designs : Infinity;
     const seconds = 'seconds' in opts.budget ? opts.budget.seconds : undefined;
     const budgetText = seconds === undefined ? `${designs} designs` : formatSeconds(seconds);
-    if (opts.progress) io.err(`explore ${space.name}: ${space.knobs.length} knobs, ${spaceSize(space)} designs before constraints; ${opts.strategy}, budget ${budgetText}; mapper ${mapper.strategy}, ${opts.mapBudget} evaluations per loop nest (--map-budget)`);
+    if (opts.progress) io.err(`explore ${space.name}: ${space.knobs.length} knobs, ${spaceSize(space)} designs before constraints; ${opts.strategy}, budget ${budgetText}; ${space.target ? `compiled for target ${space.target.ref} and simulated${space.target.tune ? `, tuned ${space.target.tune} schedules per layer` : ''}` : `mapper ${mapper.strategy}, ${opts.mapBudget} evaluations per loop nest (--map-budget)`}`);
     const progress = stderrProgress('explore', opts.progress);
     const start = Date.now();
     const evaluator = opts.queue ? await stderrCoordinator(opts.queue, io, opts.progress) : undefined;
     try {
       const result = await explore(space, workloads, {
-        objectives: opts.objectives, strategy: opts.strategy, budget: designs, seconds, seed: opts.seed, population: opts.population, mapper, threads: opts.threads, store, evaluator,
+        objectives, strategy: opts.strategy, budget: designs, seconds, seed: opts.seed, population: opts.population, mapper, threads: opts.threads, store, evaluator,
         onDesign: (p) => {
           const elapsed = (Date.now() - start) / 1000;
           const fresh = p.done - p.fromStore;
           const eta = seconds !== undefined ? Math.max(0, seconds - elapsed) : fresh > 0 ? ((p.budget - p.done) * elapsed) / fresh : 0;
-          const best = opts.objectives.flatMap((o) => (p.best[o] === undefined ? [] : [`${o} ${formatObjective(o, p.best[o])}`])).join(', ');
+          const best = objectives.flatMap((o) => (p.best[o] === undefined ? [] : [`${o} ${formatObjective(o, p.best[o])}`])).join(', ');
           progress.update(`${seconds === undefined ? `${p.done}/${p.budget}` : p.done} designs (${p.fromStore} from store); best ${best || 'none yet'}; ETA ${formatSeconds(eta)}`);
         },
       });

@@ -89,11 +89,16 @@ function presetFile(name: string): string {
  * (dotted keys such as `dma.bytesPerCycle=16`) applied before validation.
  */
 export function loadVtaTarget(ref: string, overrides: readonly string[] = []): VtaTarget {
+  const src = targetSource(ref);
+  return vtaTargetFromSource({ ...src, value: applyOverrides(src.value, overrides) });
+}
+
+/** The parsed, unchecked spec of a target preset name or spec file. */
+export function targetSource(ref: string): SourceDoc {
   const looksLikeFile = /[/\\]/.test(ref) || /\.(ya?ml|json)$/i.test(ref);
   const file = looksLikeFile ? ref : presetFile(ref);
   if (!looksLikeFile && !existsSync(file)) throw new AccelmapError('bad-input', `unknown VTA target '${ref}'`, {}, 'presets: vta; or give a spec file (.yaml)');
-  const src = readSourceFile(file, 'bad-spec');
-  return vtaTargetFromSource({ ...src, value: applyOverrides(src.value, overrides) });
+  return readSourceFile(file, 'bad-spec');
 }
 
 /** Applies `KEY=VALUE` overrides to a parsed spec; a key must name an existing field. */
