@@ -4,6 +4,7 @@ import { renderTable } from './table.js';
 import { formatEnergy, formatPercent, formatSeconds } from '../util/units.js';
 import { htmlPage, type HtmlSection } from './html.js';
 import { asNumber } from '../store/where.js';
+import type { StoredLayer } from '../store/store.js';
 
 /** One design as the tables show it. */
 export interface DesignRowView {
@@ -120,14 +121,7 @@ export function resultsReportHtml(title: string, designs: DesignRowView[], front
 }
 
 /** A stored layer as the tables show it. */
-export interface LayerRowView {
-  workload: string;
-  name: string;
-  op: string;
-  cycles: number;
-  energyPj: number;
-  utilization: number;
-}
+export type LayerRowView = Pick<StoredLayer, 'workload' | 'name' | 'op' | 'cycles' | 'energyPj' | 'utilization'>;
 
 const LAYER_HEADER = ['workload', 'layer', 'op', 'cycles', 'energy', 'utilization'];
 const layerRows = (layers: LayerRowView[]) => layers.map((l) => [l.workload, l.name, l.op, l.cycles, formatEnergy(l.energyPj), formatPercent(l.utilization)]);
