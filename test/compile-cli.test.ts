@@ -47,6 +47,8 @@ describe('accelmap compile', () => {
     const text = (await cli(...args, '--block-from', file, '--block', '8')).out;
     expect(text).toMatch(/^layout block: 8 \(NCHW\[8\]c\), from --block$/m);
     expect(await cliError(...args, '--block-from', 'nope')).toMatch(/^accelmap: --block-from: unknown VTA target 'nope'/);
+    expect(await cliError('compile', 'resnet18', '--block', '8')).toMatch(/--block .*layout pass is not run/);
+    expect(await cliError('compile', 'resnet18', '--passes', 'simplify,fuse', '--block-from', file)).toMatch(/--block-from .*layout pass is not run/);
   });
 });
 

@@ -7,6 +7,7 @@ import { renderCompile, type CompileSummary } from '../../report/compile-report.
 import type { Graph } from '../../workload/graph.js';
 import type { FusedAttrs } from '../../workload/ops/fused.js';
 import { loadGraph } from '../../workload/load.js';
+import { AccelmapError } from '../../util/errors.js';
 import { positiveInt } from '../flags.js';
 import { toJson, type Io } from '../io.js';
 import { addModelOptions, loadOptions, type ModelFlags } from '../model-options.js';
@@ -51,6 +52,9 @@ export function registerCompile(program: Command, io: Io): void {
     const arch = loadArch(opts.arch);
     const graph = loadGraph(model, loadOptions(opts));
     const passes = opts.passes as unknown as string[] | undefined;
+    if ((opts.block !== undefined || opts.blockFrom) && !passes?.includes(layout.name)) {
+      throw new AccelmapError('bad-flag', `${opts.block !== undefined ? '--block' : '--block-from'} sets the layout pass's block, and the layout pass is not run`, {}, 'add layout to --passes, e.g. --passes simplify,bn-fold,layout,fuse');
+    }
     const block = passes?.includes(layout.name) ? layoutBlock({ block: opts.block, blockFrom: opts.blockFrom, arch: arch.name }) : undefined;
     const c = compileGraph(graph, { passes, dumpAfter: opts.dumpAfter, block: block?.block });
     const report: CompileSummary = {
