@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadArch, loadLayer, searchMapping } from '../api/mapping.js';
+import { archFromSpec } from '../arch/load.js';
 import type { Convention } from '../mapping/model.js';
 import { lowerBound } from './bounds.js';
 
@@ -44,5 +45,27 @@ describe('lower bounds of a loop nest', () => {
     expect(early.cost.cycles * early.cost.energyPj).toBeLessThanOrEqual(1.02 * b.cycles * b.energyPj);
     expect(early.evaluated).toBeLessThan(full.evaluated);
     expect(full.cost.cycles * full.cost.energyPj).toBeGreaterThanOrEqual(b.cycles * b.energyPj);
+  });
+
+  it('under a narrower precision the bound counts words at their width, and no mapping beats it (every point)', () => {
+    // DRAM of 16-bit words at one word per cycle; int8 operands take half a word: 128 + 16 operand words and
+    // 8 final outputs are 72 + 4 = 76 DRAM words, so 76 cycles (compute: 128 MACs at 2 per cycle, 64).
+    const arch = archFromSpec({
+      name: 'two-level', technology: 45, clock: 1e9, wordBits: 16,
+      levels: [
+        { name: 'DRAM', class: 'dram', blockSize: 1, sharedBandwidth: 1, energy: { read: 10, fill: 10, update: 20 } },
+        { name: 'Buffer', class: 'sram', words: 1024, energy: { read: 1, fill: 2, update: 3 } },
+      ],
+      compute: { precisions: [{ name: 'int8', kind: 'int', operandBits: 8, accumulatorBits: 16, macsPerCycle: 2, energyPerMac: 0.25 }] },
+    });
+    const problem = loadLayer('matmul:M=1,N=8,K=16');
+    const bound = lowerBound(problem, arch, { precision: 'int8' });
+    expect(bound.cycles).toBe(76);
+    for (const objective of ['latency', 'energy']) {
+      const m = searchMapping(problem, arch, { strategy: 'exhaustive', objective, precision: 'int8', budget: { evaluations: 100000 } });
+      expect(m.complete).toBe(true);
+      if (objective === 'latency') expect(m.cost.cycles).toBeGreaterThanOrEqual(bound.cycles);
+      else expect(m.cost.energyPj).toBeGreaterThanOrEqual(bound.energyPj);
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { findPrecision, type Architecture } from '../arch/types.js';
 import type { Convention } from '../mapping/model.js';
+import { tensorWidths } from '../mapping/widths.js';
 import { dataSpaceFootprint, problemMacs, type Problem } from '../problem/types.js';
 import { metricValue, type Objective } from './objective.js';
 
@@ -19,6 +20,8 @@ import { metricValue, type Objective } from './objective.js';
  *            multicast), at that level's energy per word (the cheapest
  *            level). Timeloop's convention charges an access once per
  *            cluster, so there only the MACs and DRAM count.
+ * Under a named precision every word counted is a tensor's, at its width in
+ * the level's words (mapping/widths.ts), as the cost model counts them.
  * On-chip accesses, networks and padding only add to these, so a search
  * whose best is within a small gap of the bound may stop.
  */
@@ -29,25 +32,27 @@ export interface LowerBound {
 
 export function lowerBound(problem: Problem, arch: Architecture, o: { precision?: string; convention?: Convention } = {}): LowerBound {
   const mode = findPrecision(arch, o.precision);
+  const { width, finalWidth } = tensorWidths(problem, arch, o.precision === undefined ? undefined : mode);
+  const DS = problem.dataSpaces.length;
   const macs = problemMacs(problem);
   const dram = arch.levels[0]!;
   let read = 0, written = 0;
-  for (const ds of problem.dataSpaces) {
+  problem.dataSpaces.forEach((ds, s) => {
     const n = dataSpaceFootprint(problem, ds);
-    if (ds.readWrite) written += n;
-    else read += n;
-  }
+    if (ds.readWrite) written += n * finalWidth[s]!;
+    else read += n * width[s]!;
+  });
   const compute = macs / (Math.min(arch.compute.instances, macs) * mode.macsPerCycle);
   const cycles = Math.max(compute, read / dram.readBandwidth, written / dram.writeBandwidth, (read + written) / dram.sharedBandwidth);
   const blocks = (words: number) => words / dram.blockSize;
   const accelmap = o.convention !== 'timeloop';
   let operands = 0;
   if (accelmap) {
-    for (const ds of problem.dataSpaces) {
-      if (ds.readWrite) continue;
-      const perMac = arch.levels.filter((l) => l.dataSpaces === null || l.dataSpaces.includes(ds.name)).map((l) => ((l.instances / arch.compute.instances) * l.energy.readPj) / l.blockSize);
+    problem.dataSpaces.forEach((ds, s) => {
+      if (ds.readWrite) return;
+      const perMac = arch.levels.flatMap((l, i) => (l.dataSpaces === null || l.dataSpaces.includes(ds.name) ? [((l.instances / arch.compute.instances) * l.energy.readPj * width[i * DS + s]!) / l.blockSize] : []));
       operands += macs * Math.min(...perMac);
-    }
+    });
   }
   const leakPerCycle = accelmap ? arch.levels.reduce((s, l) => s + l.energy.leakPjPerCycle * l.instances, 0) : 0;
   const energyPj = macs * mode.energyPerMacPj + blocks(read) * dram.energy.readPj + blocks(written) * Math.min(dram.energy.fillPj, dram.energy.updatePj) + operands + leakPerCycle * cycles;
