@@ -82,12 +82,23 @@ export function copyStrided(src: ArrayLike<number>, base: number, strides: reado
   let off = base;
   for (let start = 0; start < n; start += inner) {
     for (let i = 0; i < inner; i++) o[start + i] = src[off + i * is]!;
-    for (let ax = rank - 2; ax >= 0; ax--) {
-      coord[ax]!++;
-      off += strides[ax]!;
-      if (coord[ax]! < out.shape[ax]!) break;
-      off -= coord[ax]! * strides[ax]!;
-      coord[ax] = 0;
-    }
+    off += nextCoordinate(coord, out.shape, strides, rank - 2);
   }
+}
+
+/**
+ * Steps `coord` to the next coordinate of `shape` in row-major order,
+ * counting from axis `last` down (axes after it are left alone), and
+ * returns how far an offset with these strides moves.
+ */
+export function nextCoordinate(coord: number[], shape: readonly number[], strides: readonly number[], last: number): number {
+  let move = 0;
+  for (let ax = last; ax >= 0; ax--) {
+    coord[ax]!++;
+    move += strides[ax]!;
+    if (coord[ax]! < shape[ax]!) break;
+    move -= coord[ax]! * strides[ax]!;
+    coord[ax] = 0;
+  }
+  return move;
 }

@@ -1,7 +1,7 @@
 import type { ConvGradInputAttrs, ConvGradWeightAttrs } from '../../workload/ops/conv_grad.js';
 import { convGeometry } from '../../workload/ops/conv.js';
 import type { PoolGradAttrs } from '../../workload/ops/pool_grad.js';
-import { alignedStrides } from '../broadcast.js';
+import { alignedStrides, nextCoordinate } from '../broadcast.js';
 import { defineKernel, input, unsupported, type Kernel, type KernelCall } from '../kernel.js';
 import { alloc, type Value } from '../value.js';
 import { as2d, eachTap, type Conv2d } from './conv.js';
@@ -48,13 +48,7 @@ function sumTo(x: Value, out: Value): void {
   let at = 0;
   for (let i = 0; i < x.data.length; i++) {
     out.data[at] = out.data[at]! + x.data[i]!;
-    for (let d = rank - 1; d >= 0; d--) {
-      index[d]!++;
-      at += strides[d]!;
-      if (index[d]! < x.shape[d]!) break;
-      at -= index[d]! * strides[d]!;
-      index[d] = 0;
-    }
+    at += nextCoordinate(index, x.shape, strides, rank - 1);
   }
 }
 

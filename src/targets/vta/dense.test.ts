@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { lowerDense, packDense, unpackDense, type DenseShape } from './dense.js';
-import { ALU_OPS, type AluOp } from './isa.js';
+import { ALU_OPS, type AluOp, type Insn } from './isa.js';
 import { simulate } from './simulate.js';
-import { loadVtaTarget } from './spec.js';
+import { loadVtaTarget, type VtaTarget } from './spec.js';
 import { aluIssueCycles, dmaBytes } from './timing.js';
 
 /** Reference epilogue op, written from the ALU's definition in docs/vta-isa.md. */
@@ -26,6 +26,14 @@ function reference(s: DenseShape, a: Int8Array, w: Int8Array, epilogue: { op: Al
       c[m * s.n + n] = ((sum % 256) + 256) % 256;
     }
   return c;
+}
+
+/** A run takes at least its GEMM micro-ops plus ALU issue cycles, and at least its DMA bytes at the link's rate; returns the compute bound. */
+function expectWithinBounds(t: VtaTarget, insns: readonly Insn[], run: ReturnType<typeof simulate>): number {
+  const computeBound = run.counters.gemmUops + insns.reduce((s, i) => s + (i.op === 'alu' ? aluIssueCycles(t, i) : 0), 0);
+  expect(run.cycles).toBeGreaterThanOrEqual(computeBound);
+  expect(run.cycles).toBeGreaterThanOrEqual(insns.reduce((s, i) => s + dmaBytes(t, i), 0) / t.dma.bytesPerCycle);
+  return computeBound;
 }
 
 const int8Array = (n: number) => fc.array(fc.integer({ min: -128, max: 127 }), { minLength: n, maxLength: n }).map((v) => Int8Array.from(v));
@@ -68,11 +76,7 @@ describe('VTA dense lowering', () => {
         const lowering = lowerDense(t, shape, { virtualThreads: p.vt, tileRows: 1 + Math.floor(p.tileFrac * (maxRows - 1)) }, { epilogue: p.epilogue });
         const run = simulate(t, lowering.program, packDense(t, shape, lowering, a, w));
         expect(unpackDense(t, shape, run.dram.out)).toEqual(reference(shape, a, w, p.epilogue));
-        const insns = lowering.program.insns;
-        const computeBound = run.counters.gemmUops + insns.reduce((s, i) => s + (i.op === 'alu' ? aluIssueCycles(t, i) : 0), 0);
-        const dmaBound = insns.reduce((s, i) => s + dmaBytes(t, i), 0) / p.bytesPerCycle;
-        expect(run.cycles).toBeGreaterThanOrEqual(computeBound);
-        expect(run.cycles).toBeGreaterThanOrEqual(dmaBound);
+        const computeBound = expectWithinBounds(t, lowering.program.insns, run);
         expect(run.modules.compute.busy).toBeGreaterThanOrEqual(computeBound);
       }),
       { numRuns: 30, seed: 18 },
@@ -124,9 +128,7 @@ describe('VTA dense lowering', () => {
         const resident = tileN === p.nb && single && p.nb * p.kb <= 4;
         expect(run.counters.inpBytesLoaded).toBe((single && p.order === 'rows' ? 1 : nTiles) * shape.m * shape.k);
         expect(run.counters.wgtBytesLoaded).toBe((resident || (single && p.order === 'channels') ? 1 : rowTiles) * shape.n * shape.k);
-        const insns = lowering.program.insns;
-        expect(run.cycles).toBeGreaterThanOrEqual(run.counters.gemmUops + insns.reduce((s, i) => s + (i.op === 'alu' ? aluIssueCycles(t, i) : 0), 0));
-        expect(run.cycles).toBeGreaterThanOrEqual(insns.reduce((s, i) => s + dmaBytes(t, i), 0) / t.dma.bytesPerCycle);
+        expectWithinBounds(t, lowering.program.insns, run);
       }),
       { numRuns: 60, seed: 7 },
     );

@@ -55,7 +55,7 @@ export function runFunctional(t: VtaTarget, program: VtaProgram, dram: VtaDram):
 }
 
 /** Calls `body(dst, src, wgt)` for each micro-op of the two-level loop, in order. */
-export function forEachUop(insn: GemmInsn | AluInsn, uops: readonly Uop[], body: (dst: number, src: number, wgt: number) => void): void {
+function forEachUop(insn: GemmInsn | AluInsn, uops: readonly Uop[], body: (dst: number, src: number, wgt: number) => void): void {
   const wgtOut = insn.op === 'gemm' ? insn.wgtFactorOut : 0;
   const wgtIn = insn.op === 'gemm' ? insn.wgtFactorIn : 0;
   for (let i = 0; i < insn.iterOut; i++) {
@@ -87,7 +87,7 @@ function gemm(t: VtaTarget, insn: GemmInsn, buf: VtaBuffers): void {
 }
 
 /** One ALU lane: `a op b` in int32. */
-export function aluLane(op: AluInsn['aluOp'], a: number, b: number): number {
+function aluLane(op: AluInsn['aluOp'], a: number, b: number): number {
   switch (op) {
     case 'min':
       return Math.min(a, b);

@@ -68,7 +68,7 @@ export interface FinishInsn extends DepFlags {
 
 export type Insn = MemInsn | GemmInsn | AluInsn | FinishInsn;
 export type Opcode = Insn['op'];
-export const OPCODES: readonly Opcode[] = ['load', 'store', 'gemm', 'finish', 'alu'];
+const OPCODES: readonly Opcode[] = ['load', 'store', 'gemm', 'finish', 'alu'];
 
 /** One micro-op: buffer indices added to the loop's affine offsets. */
 export interface Uop {

@@ -6,7 +6,7 @@ import type { VtaTarget } from './spec.js';
 import { runTiming, type VtaCounters, type VtaTiming } from './timing.js';
 
 /** The timing of passes run one after another: cycles, busy and stall cycles, counters and MACs add up; spans follow each other. */
-export function sequentialTiming(timings: readonly VtaTiming[]): VtaTiming {
+function sequentialTiming(timings: readonly VtaTiming[]): VtaTiming {
   if (timings.length === 1) return timings[0]!;
   const modules = Object.fromEntries(MODULES.map((m) => [m, { busy: 0, depStall: 0, fetchStall: 0 }])) as VtaTiming['modules'];
   const counters = { inpBytesLoaded: 0, wgtBytesLoaded: 0, accBytesLoaded: 0, uopBytesLoaded: 0, outBytesStored: 0, gemmUops: 0, aluUops: 0 } satisfies VtaCounters;

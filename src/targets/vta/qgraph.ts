@@ -122,7 +122,7 @@ export interface QuantizeOptions {
 }
 
 /** The exponent of the power-of-two scale that covers `clip` with codes up to 127. */
-export function scaleExp(clip: number): number {
+function scaleExp(clip: number): number {
   return clip > 0 ? Math.ceil(Math.log2(clip / QMAX) - 1e-12) : 0;
 }
 

@@ -1,11 +1,11 @@
-import type { AddLayer, GemmLayer, MaxPoolLayer, QLayer } from './qgraph.js';
-import { windowInput, type Bounds } from './qgraph.js';
+import { eachTap, type Conv2d } from '../../execute/kernels/conv.js';
+import { windowInput, type AddLayer, type Bounds, type GemmLayer, type MaxPoolLayer, type QLayer } from './qgraph.js';
 
 /**
  * The integer reference for the layers VTA runs, written straight from
  * their definitions (qgraph.ts), with no tiling, blocking or im2col: a
- * convolution is the direct seven-deep loop. Accumulators wrap at 32 bits;
- * a shift s ≥ 0 divides by 2^s rounding down, s < 0 multiplies.
+ * convolution is the executor's direct walk over every tap (eachTap).
+ * Accumulators wrap at 32 bits; a shift s ≥ 0 divides by 2^s rounding down, s < 0 multiplies.
  */
 
 /** Shift, then clamp to the layer's code bounds. */
@@ -26,20 +26,15 @@ function gemm(l: GemmLayer, x: Int8Array): Int8Array {
       }
     return out;
   }
-  for (let b = 0; b < c.n; b++)
-    for (let o = 0; o < c.k; o++)
-      for (let p = 0; p < c.p; p++)
-        for (let q = 0; q < c.q; q++) {
-          let acc = 0;
-          for (let ch = 0; ch < c.c; ch++)
-            for (let i = 0; i < c.kh; i++)
-              for (let j = 0; j < c.kw; j++) {
-                const at = windowInput(c, b * c.c + ch, p, q, i, j);
-                if (at >= 0) acc += x[at]! * l.weight[o * l.k + (ch * c.kh + i) * c.kw + j]!;
-              }
-          out[((b * c.k + o) * c.p + p) * c.q + q] = requantize((acc + l.bias[o]!) | 0, l.shift[o]!, l.bounds);
-        }
-  return out;
+  // the executor's direct convolution walk: weights [k, c, kh, kw] are l.weight's rows, outputs NCHW
+  const acc = new Int32Array(out.length);
+  const d: Conv2d = { N: c.n, C: c.c, K: c.k, G: 1, H: c.h, W: c.w, P: c.p, Q: c.q, R: c.kh, S: c.kw, sh: c.sh, sw: c.sw, dh: c.dh, dw: c.dw, padT: c.padTop, padL: c.padLeft };
+  eachTap(d, (xAt, wAt, yAt) => (acc[yAt] += x[xAt]! * l.weight[wAt]!));
+  const pq = c.p * c.q;
+  return Int8Array.from(acc, (v, i) => {
+    const o = Math.floor(i / pq) % c.k;
+    return requantize((v + l.bias[o]!) | 0, l.shift[o]!, l.bounds);
+  });
 }
 
 function add(l: AddLayer, a: Int8Array, b: Int8Array | undefined): Int8Array {

@@ -72,7 +72,7 @@ export function bufferDepths(t: VtaTarget): { input: number; weight: number; acc
 }
 
 /** Largest depth the instruction and micro-op fields can address (docs/vta-isa.md). */
-export const ADDRESSABLE = { input: 2 ** 11, weight: 2 ** 10, acc: 2 ** 11, uop: 2 ** 13 } as const;
+const ADDRESSABLE = { input: 2 ** 11, weight: 2 ** 10, acc: 2 ** 11, uop: 2 ** 13 } as const;
 
 /** Peak GEMM throughput in operations per second (a multiply-add counts 2). */
 export function peakOps(t: VtaTarget): number {
@@ -123,7 +123,7 @@ export function applyOverrides(value: unknown, overrides: readonly string[]): un
 }
 
 /** Validates a parsed spec and converts sizes and the clock. */
-export function vtaTargetFromSource(src: SourceDoc): VtaTarget {
+function vtaTargetFromSource(src: SourceDoc): VtaTarget {
   const parsed = targetSchema.safeParse(src.value);
   if (!parsed.success) throw zodIssueError(parsed.error, src, 'bad-spec', SPEC_HINT);
   const s = parsed.data;

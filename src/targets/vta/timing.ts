@@ -35,7 +35,7 @@ export interface VtaTiming {
 }
 
 /** Micro-op executions of a GEMM or ALU loop. */
-export function loopUops(insn: GemmInsn | AluInsn): number {
+function loopUops(insn: GemmInsn | AluInsn): number {
   return (insn.uopEnd - insn.uopBegin) * insn.iterOut * insn.iterIn;
 }
 
