@@ -70,22 +70,17 @@ export function parseWhere(expr: string): WhereExpr {
   const toks = tokenize(expr);
   let i = 0;
   const peekWord = (w: string) => toks[i]?.t === 'word' && (toks[i] as { v: string }).v.toLowerCase() === w;
-  const orExpr = (): WhereExpr => {
-    let left = andExpr();
-    while (peekWord('or')) {
+  /** Operands of `next` joined left to right by the keyword `kind`. */
+  const joined = (kind: 'and' | 'or', next: () => WhereExpr): WhereExpr => {
+    let left = next();
+    while (peekWord(kind)) {
       i++;
-      left = { kind: 'or', left, right: andExpr() };
+      left = { kind, left, right: next() };
     }
     return left;
   };
-  const andExpr = (): WhereExpr => {
-    let left = notExpr();
-    while (peekWord('and')) {
-      i++;
-      left = { kind: 'and', left, right: notExpr() };
-    }
-    return left;
-  };
+  const orExpr = (): WhereExpr => joined('or', andExpr);
+  const andExpr = (): WhereExpr => joined('and', notExpr);
   const notExpr = (): WhereExpr => {
     if (peekWord('not')) {
       i++;
