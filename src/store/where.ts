@@ -1,5 +1,5 @@
 import { AccelmapError } from '../util/errors.js';
-import { parseBytes } from '../util/units.js';
+import { hzOf, parseBytes } from '../util/units.js';
 import type { StoredDesign } from './store.js';
 
 /**
@@ -121,15 +121,13 @@ function literal(word: string): number | string {
   return asNumber(word) ?? word;
 }
 
-const HZ: Record<string, number> = { '': 1, k: 1e3, m: 1e6, g: 1e9 };
-
 /** A value as a number: numbers, numeric text, sizes (64KiB) and clocks (200MHz); undefined otherwise. */
 export function asNumber(v: WhereValue): number | undefined {
   if (typeof v === 'number') return v;
   if (typeof v !== 'string' || !/^[-+]?[0-9.]/.test(v)) return undefined;
   if (/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(v)) return Number(v);
-  const hz = /^(\d+\.?\d*|\.\d+)\s*([kMG]?)Hz$/i.exec(v);
-  if (hz) return Number(hz[1]) * HZ[hz[2]!.toLowerCase()]!;
+  const hz = hzOf(v);
+  if (hz !== undefined) return hz;
   try {
     return parseBytes(v);
   } catch {
