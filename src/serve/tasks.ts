@@ -102,7 +102,7 @@ export const JOB_SCHEMAS = {
 } as const;
 
 export type JobKind = keyof typeof JOB_SCHEMAS;
-export const JOB_KINDS = Object.keys(JOB_SCHEMAS) as JobKind[];
+const JOB_KINDS = Object.keys(JOB_SCHEMAS) as JobKind[];
 export type JobParams<K extends JobKind = JobKind> = z.output<(typeof JOB_SCHEMAS)[K]>;
 
 /** Checks a request's parameters; a bad field is a `bad-input` AccelmapError naming it. */
@@ -303,7 +303,7 @@ export async function runJob(data: DataDir, kind: JobKind, params: JobParams, on
 const SCALE_DEFAULT_BATCH = 32;
 
 /** A design-space preset's file (the job's schema checked the name). */
-export function spacePath(name: string): string {
+function spacePath(name: string): string {
   return presetPath('spaces', `${name}.yaml`);
 }
 

@@ -136,7 +136,7 @@ export function asNumber(v: WhereValue): number | undefined {
 }
 
 /** The names a filter refers to, so a caller can check them before evaluating. */
-export function whereFields(e: WhereExpr): string[] {
+function whereFields(e: WhereExpr): string[] {
   if (e.kind === 'cmp') return [e.field];
   if (e.kind === 'not') return whereFields(e.expr);
   return [...whereFields(e.left), ...whereFields(e.right)];
