@@ -3,7 +3,7 @@ import { AccelmapError } from '../util/errors.js';
 import { presetPath } from '../util/paths.js';
 import { locatedError, readSourceFile, zodIssueError, type SourceDoc } from '../util/source-file.js';
 import { rangeProblem, type Range } from '../util/ranges.js';
-import { parseBytes } from '../util/units.js';
+import { hzOf, parseBytes } from '../util/units.js';
 import {
   macArea,
   macEnergy,
@@ -73,12 +73,10 @@ function parseNm(v: number | string, src: SourceDoc): number {
   return inRange(m ? Number(m[1]) : (v as number), ARCH_RANGES.technologyNm, src, ['technology'], v);
 }
 
-const FREQ: Record<string, number> = { hz: 1, khz: 1e3, mhz: 1e6, ghz: 1e9 };
-
 function parseClock(v: number | string, src: SourceDoc): number {
-  const m = typeof v === 'number' ? undefined : /^\s*([0-9]*\.?[0-9]+(?:e[+-]?\d+)?)\s*([kmg]?hz)\s*$/i.exec(v);
-  if (typeof v === 'string' && !m) throw specError(src, ['clock'], `cannot read clock '${v}'`, 'write e.g. 700MHz, 1.5GHz or a number of Hz');
-  return inRange(m ? Number(m[1]) * FREQ[m[2]!.toLowerCase()]! : (v as number), ARCH_RANGES.clockHz, src, ['clock'], v);
+  const hz = typeof v === 'number' ? v : hzOf(v);
+  if (hz === undefined) throw specError(src, ['clock'], `cannot read clock '${v}'`, 'write e.g. 700MHz, 1.5GHz or a number of Hz');
+  return inRange(hz, ARCH_RANGES.clockHz, src, ['clock'], v);
 }
 
 /** Bandwidth in words per cycle (a link's in bytes, wordBits 8): a number already is; `34GB/s` and `128B/cycle` are converted. */

@@ -18,7 +18,12 @@ export interface EvaluationKey {
   version: string;
 }
 
+/** SHA-256 (hex, its first `chars` characters) of a value's canonical JSON. */
+export function canonicalHash(value: unknown, chars = 32): string {
+  return createHash('sha256').update(canonicalJson(value)).digest('hex').slice(0, chars);
+}
+
 /** SHA-256 (hex, first 32 characters) of the canonical JSON of the key. */
 export function contentHash(key: EvaluationKey): string {
-  return createHash('sha256').update(canonicalJson(key)).digest('hex').slice(0, 32);
+  return canonicalHash(key);
 }

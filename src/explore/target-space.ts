@@ -29,7 +29,7 @@ export interface TargetSpace {
 }
 
 /** The `--set` overrides a design stands for. */
-export function designOverrides(space: DesignSpace, d: Design): string[] {
+function designOverrides(space: DesignSpace, d: Design): string[] {
   return space.knobs.map((k, i) => `${k.path}=${String(k.values[d[i]!]!)}`);
 }
 

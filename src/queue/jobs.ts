@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { z } from 'zod';
 import type { ExplorationContext, EvaluatedPoint } from '../explore/explore.js';
-import { canonicalJson } from '../explore/hash.js';
+import { canonicalHash } from '../explore/hash.js';
 
 /**
  * What the coordinator and the workers agree on: the queue's name, a job's
@@ -22,7 +21,7 @@ export const contextKey = (contextHash: string) => `accelmap:context:${contextHa
 
 /** SHA-256 (hex, 32 characters) of a context's canonical JSON. */
 export function contextHash(context: ExplorationContext): string {
-  return createHash('sha256').update(canonicalJson(context)).digest('hex').slice(0, 32);
+  return canonicalHash(context);
 }
 
 export const jobPayload = z

@@ -102,7 +102,7 @@ export const JOB_SCHEMAS = {
 } as const;
 
 export type JobKind = keyof typeof JOB_SCHEMAS;
-export const JOB_KINDS = Object.keys(JOB_SCHEMAS) as JobKind[];
+const JOB_KINDS = Object.keys(JOB_SCHEMAS) as JobKind[];
 export type JobParams<K extends JobKind = JobKind> = z.output<(typeof JOB_SCHEMAS)[K]>;
 
 /** Checks a request's parameters; a bad field is a `bad-input` AccelmapError naming it. */
@@ -142,21 +142,17 @@ export function commandLine(data: DataDir, kind: JobKind, params: JobParams): st
     case 'profile':
       words.push('profile');
       model(p.model);
-      // the page profiles (and draws) the graph as exported
-      words.push('--no-fuse');
       break;
     case 'map':
       words.push('map');
       model(p.model);
       flag('arch', refPath(data, p.arch as string, 'arch'));
       for (const f of ['dataflow', 'objective', 'strategy', 'budget', 'seed']) flag(f, p[f]);
-      if (!p.fuse) words.push('--no-fuse');
       break;
     case 'memory':
       words.push('memory');
       model(p.model);
       flag('policy', p.policy);
-      if (!p.fuse) words.push('--no-fuse');
       break;
     case 'scale':
       words.push('scale');
@@ -165,7 +161,6 @@ export function commandLine(data: DataDir, kind: JobKind, params: JobParams): st
       flag('topology', p.topology);
       flag('link-gbps', p.linkGbps);
       flag('parallel', p.parallel);
-      if (!p.fuse) words.push('--no-fuse');
       break;
     case 'explore':
       words.push('explore');
@@ -179,6 +174,8 @@ export function commandLine(data: DataDir, kind: JobKind, params: JobParams): st
       flag('store', data.store);
       break;
   }
+  // the page profiles (and draws) the graph as exported; the other single-model jobs fuse unless told not to
+  if (kind === 'profile' || p.fuse === false) words.push('--no-fuse');
   flag('batch', p.batch);
   flag('device', p.device);
   words.push('--json');
@@ -306,7 +303,7 @@ export async function runJob(data: DataDir, kind: JobKind, params: JobParams, on
 const SCALE_DEFAULT_BATCH = 32;
 
 /** A design-space preset's file (the job's schema checked the name). */
-export function spacePath(name: string): string {
+function spacePath(name: string): string {
   return presetPath('spaces', `${name}.yaml`);
 }
 

@@ -1,5 +1,5 @@
 import { AccelmapError } from '../util/errors.js';
-import { parseBytes } from '../util/units.js';
+import { hzOf, parseBytes } from '../util/units.js';
 import type { StoredDesign } from './store.js';
 
 /**
@@ -70,22 +70,17 @@ export function parseWhere(expr: string): WhereExpr {
   const toks = tokenize(expr);
   let i = 0;
   const peekWord = (w: string) => toks[i]?.t === 'word' && (toks[i] as { v: string }).v.toLowerCase() === w;
-  const orExpr = (): WhereExpr => {
-    let left = andExpr();
-    while (peekWord('or')) {
+  /** Operands of `next` joined left to right by the keyword `kind`. */
+  const joined = (kind: 'and' | 'or', next: () => WhereExpr): WhereExpr => {
+    let left = next();
+    while (peekWord(kind)) {
       i++;
-      left = { kind: 'or', left, right: andExpr() };
+      left = { kind, left, right: next() };
     }
     return left;
   };
-  const andExpr = (): WhereExpr => {
-    let left = notExpr();
-    while (peekWord('and')) {
-      i++;
-      left = { kind: 'and', left, right: notExpr() };
-    }
-    return left;
-  };
+  const orExpr = (): WhereExpr => joined('or', andExpr);
+  const andExpr = (): WhereExpr => joined('and', notExpr);
   const notExpr = (): WhereExpr => {
     if (peekWord('not')) {
       i++;
@@ -126,15 +121,13 @@ function literal(word: string): number | string {
   return asNumber(word) ?? word;
 }
 
-const HZ: Record<string, number> = { '': 1, k: 1e3, m: 1e6, g: 1e9 };
-
 /** A value as a number: numbers, numeric text, sizes (64KiB) and clocks (200MHz); undefined otherwise. */
 export function asNumber(v: WhereValue): number | undefined {
   if (typeof v === 'number') return v;
   if (typeof v !== 'string' || !/^[-+]?[0-9.]/.test(v)) return undefined;
   if (/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(v)) return Number(v);
-  const hz = /^(\d+\.?\d*|\.\d+)\s*([kMG]?)Hz$/i.exec(v);
-  if (hz) return Number(hz[1]) * HZ[hz[2]!.toLowerCase()]!;
+  const hz = hzOf(v);
+  if (hz !== undefined) return hz;
   try {
     return parseBytes(v);
   } catch {
@@ -143,7 +136,7 @@ export function asNumber(v: WhereValue): number | undefined {
 }
 
 /** The names a filter refers to, so a caller can check them before evaluating. */
-export function whereFields(e: WhereExpr): string[] {
+function whereFields(e: WhereExpr): string[] {
   if (e.kind === 'cmp') return [e.field];
   if (e.kind === 'not') return whereFields(e.expr);
   return [...whereFields(e.left), ...whereFields(e.right)];

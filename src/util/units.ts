@@ -16,6 +16,14 @@ export function parseBytes(text: string, what = 'size'): number {
   return Number(m[1]) * scale;
 }
 
+const FREQ_UNITS: Record<string, number> = { hz: 1, khz: 1e3, mhz: 1e6, ghz: 1e9 };
+
+/** A clock such as `700MHz`, `1.5 GHz` or `2e8Hz` in Hz; undefined when the text is not one. */
+export function hzOf(text: string): number | undefined {
+  const m = /^\s*([0-9]*\.?[0-9]+(?:e[+-]?\d+)?)\s*([kmg]?hz)\s*$/i.exec(text);
+  return m ? Number(m[1]) * FREQ_UNITS[m[2]!.toLowerCase()]! : undefined;
+}
+
 /** Human-readable byte count with binary prefixes for memories (e.g. `1.5 GiB`). */
 export function formatBytes(bytes: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];

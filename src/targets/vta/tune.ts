@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { canonicalJson } from '../../explore/hash.js';
+import { canonicalHash, canonicalJson } from '../../explore/hash.js';
 import { AccelmapError } from '../../util/errors.js';
 import { readTextFile } from '../../util/files.js';
 import { DESIGN_STRATEGIES, searchDesigns, type DesignStrategy } from '../../explore/search.js';
@@ -29,7 +28,7 @@ export interface TuningRecord {
 /** The key of a layer: the target's knobs (hashed) and the layer's shape as lowered. */
 export function layerKey(t: VtaTarget, l: VtaLayer, elements: number): string {
   const { name: _name, arch: _arch, ...knobs } = t;
-  const hw = createHash('sha256').update(canonicalJson(knobs)).digest('hex').slice(0, 12);
+  const hw = canonicalHash(knobs, 12);
   if (l.kind === 'gemm') {
     const s = gemmShape(t, l);
     return `${hw}/gemm/${s.m}x${s.k}x${s.n}/${clipOps(l.bounds).length}`;
