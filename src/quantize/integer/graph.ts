@@ -52,10 +52,24 @@ export interface IntegerProfile {
   grouped: boolean;
   /** The widest accumulator (bits) a layer may need. */
   maxAccBits: number;
+  /** Why an op of this kind is not an integer layer. */
+  hostReason(op: string): string;
 }
 
+const HOST_REASONS: Record<string, string> = {
+  GlobalAveragePool: 'an average divides by the window size, not a power of two',
+  AveragePool: 'an average divides by the window size, not a power of two',
+  Concat: 'its operands are held at different scales',
+};
+
 /** The target-independent profile: what kernels.ts computes (accumulators exact in doubles up to 2^53). */
-export const INTEGER_KERNELS: IntegerProfile = { runner: 'the integer kernels', unsigned: true, grouped: true, maxAccBits: 64 };
+export const INTEGER_KERNELS: IntegerProfile = {
+  runner: 'the integer kernels',
+  unsigned: true,
+  grouped: true,
+  maxAccBits: 64,
+  hostReason: (op) => (MOVES.has(op) ? 'moves values only (exact: requantized at the same scale)' : HOST_REASONS[op] ?? `no integer kernel for ${op}`),
+};
 
 /** A 2-D sliding window over an NCHW input: n × c planes of h × w, kernel kh × kw, strides, dilations, leading padding, p × q outputs. */
 export interface WindowGeo {
@@ -337,7 +351,7 @@ function matchLayer(graph: Graph, node: Node, params: ParamSource, formats: Map<
     const [n, c, h, w] = x.shape as [number, number, number, number];
     return { kind: 'maxpool', ...base, pool: { n, c, h, w, kh: a.kernel_shape[0]!, kw: a.kernel_shape[1]!, sh: strides[0]!, sw: strides[1]!, dh: dil[0]!, dw: dil[1]!, padTop: g.pads[0]!, padLeft: g.pads[1]!, p: g.outSize[0]!, q: g.outSize[1]! } };
   }
-  return `${node.op} is not ${profile.runner === 'VTA' ? 'a VTA operator' : 'an integer layer'}`;
+  return profile.hostReason(node.op);
 }
 
 /** Power-of-two scale exponent of a weight channel: from its max |w| at 8 bits; below, the least squared error of four candidates. */
