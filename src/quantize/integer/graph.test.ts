@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest';
+import type { Feeds } from '../../execute/execute.js';
+import { seededInputs } from '../../execute/inputs.js';
+import { kernels } from '../../execute/kernels/index.js';
+import { seededParams } from '../../execute/params.js';
+import { fromNumbers, type Value } from '../../execute/value.js';
+import { Rng } from '../../util/rng.js';
+import { GraphBuilder } from '../../workload/builder.js';
+import type { Graph, Node } from '../../workload/graph.js';
+import { codeRange, quantizeGraph, quantizer, type GemmLayer, type QGraph } from './graph.js';
+import { runQGraph } from './run.js';
+
+/**
+ * The integer run against a float emulation of the same integer graph: every
+ * layer computed by the fp32 executor's kernels on dequantized values
+ * (codes · 2^exp; weights code · 2^exp per channel; the bias without its
+ * rounding half at the accumulator's scale), its output divided by 2^exp_out
+ * and rounded half up, as the shift with the added half does. The graphs are
+ * small enough that every float32 sum is exact, so the two must agree code
+ * for code.
+ */
+
+const pick = <T>(rng: Rng, xs: readonly T[]): T => xs[rng.int(xs.length)]!;
+
+/** A random small CNN: conv (ReLU), maybe a max pool, a plain or depthwise 3×3 conv with a residual add and ReLU, global pool, linear. */
+function randomGraph(rng: Rng, id: number): Graph {
+  const g = new GraphBuilder(`random${id}`, { batch: 1 });
+  const size = 6 + rng.int(5);
+  let x = g.input('x', [1, 1 + rng.int(4), size, size]);
+  const c = 2 + rng.int(6);
+  x = g.conv(x, c, { kernel: 1 + rng.int(3), stride: 1 + rng.int(2), pad: rng.int(2), bias: rng.next() < 0.5, name: 'conv1' });
+  if (rng.next() < 0.7) x = g.relu(x, 'relu1');
+  if (rng.next() < 0.5) x = g.maxPool(x, { kernel: 2, stride: 1, name: 'pool' });
+  const y = g.conv(x, c, { kernel: 3, pad: 1, group: rng.next() < 0.5 ? c : 1, bias: true, name: 'conv2' });
+  x = g.relu(g.add(y, x, 'residual'), 'relu2');
+  x = g.flatten(g.globalAvgPool(x, 'gap'), 1, 'flatten');
+  return g.build([g.linear(x, 2 + rng.int(5), { name: 'fc' })]);
+}
+
+const dequantized = (q: QGraph, t: string, codes: ArrayLike<number>): Value => {
+  const scale = 2 ** q.formats.get(t)!.exp;
+  return fromNumbers(q.graph.tensors[t]!, Array.from(codes, (c) => c * scale));
+};
+
+function runKernel(node: Node, inputs: (Value | undefined)[], q: QGraph): Value[] {
+  return kernels.get(node.op)!.run({ node, inputs, attrs: node.attrs, outputs: node.outputs.map((t) => q.graph.tensors[t]!), kernels });
+}
+
+/** The float emulation: codes per tensor. */
+function emulate(q: QGraph, feeds: Feeds): Map<string, number[]> {
+  const codes = new Map<string, number[]>();
+  const quantize = (t: string, v: ArrayLike<number>) => {
+    const f = q.formats.get(t)!;
+    codes.set(t, Array.from(v, quantizer(f.exp, codeRange(f))));
+  };
+  const roundHalfUp = (t: string, v: ArrayLike<number>, b: { lo: number; hi: number }) => {
+    const inv = 2 ** -q.formats.get(t)!.exp;
+    codes.set(t, Array.from(v, (y) => Math.min(b.hi, Math.max(b.lo, Math.floor(y * inv + 0.5)))));
+  };
+  const value = (t: string) => dequantized(q, t, codes.get(t)!);
+  const nodeOf = (name: string) => q.graph.nodes.find((n) => n.name === name)!;
+  for (const t of q.graph.inputs) quantize(t, feeds[t]!.data);
+  for (const l of q.layers) {
+    if (l.kind === 'gemm') {
+      const node = nodeOf(l.nodes[0]!);
+      const wt = q.graph.tensors[node.inputs[1]!]!;
+      const w = fromNumbers(wt, Array.from(l.weight, (c, i) => c * 2 ** l.weightExps[Math.floor(i / l.k)]!));
+      const accExp = (c: number) => q.formats.get(l.inputs[0]!)!.exp + l.weightExps[c]!;
+      const bias = fromNumbers({ shape: [l.n], dtype: 'float32' }, Array.from(l.bias, (b, c) => (b - (l.shift[c]! > 0 ? 2 ** (l.shift[c]! - 1) : 0)) * 2 ** accExp(c)));
+      roundHalfUp(l.output, runKernel(node, [value(l.inputs[0]!), w, bias], q)[0]!.data, l.bounds);
+    } else if (l.kind === 'add') {
+      const [a, b] = l.inputs.map((t) => value(t).data);
+      roundHalfUp(l.output, Array.from(a!, (v, i) => v + (b ? b[i]! : 0)), l.bounds);
+    } else if (l.kind === 'maxpool') {
+      const out = runKernel(nodeOf(l.nodes[0]!), [value(l.inputs[0]!)], q)[0]!;
+      codes.set(l.output, Array.from(out.data, (v) => v * 2 ** -q.formats.get(l.output)!.exp));
+    } else quantize(l.output, runKernel(l.node, l.node.inputs.map((t) => (codes.has(t) ? value(t) : q.params(q.graph.tensors[t]!))), q)[0]!.data);
+  }
+  return codes;
+}
+
+describe('the integer graph', () => {
+  it('runs code for code as its float emulation with the same scales and rounding, on random small graphs at random bits', () => {
+    const rng = new Rng(7);
+    for (let trial = 0; trial < 24; trial++) {
+      const graph = randomGraph(rng, trial);
+      const bits = new Map(graph.nodes.filter((n) => ['Conv', 'Gemm'].includes(n.op)).map((n) => [n.name, pick(rng, [8, 4, 2])]));
+      const q = quantizeGraph(graph, seededParams(graph, trial), { calibration: [seededInputs(graph, 100 + trial)], method: pick(rng, ['max', 'percentile', 'mse'] as const), bits });
+      const feeds = seededInputs(graph, trial);
+      const run = runQGraph(q, feeds);
+      const emulated = emulate(q, feeds);
+      for (const l of q.layers) expect(Array.from(run.codes.get(l.output)!), `trial ${trial}, layer ${l.name}`).toEqual(emulated.get(l.output));
+      const out = q.graph.outputs[0]!;
+      expect(Array.from(run.outputs[out]!.data)).toEqual(Array.from(dequantized(q, out, emulated.get(out)!).data));
+      expect(q.layers.filter((l) => l.kind === 'gemm').length, `trial ${trial}`).toBe(3);
+    }
+  });
+
+  it('holds codes in each tensor\'s format: int2 signed {−1, 0, 1}, unsigned {0, 1, 2, 3}; int4 weights within ±7', () => {
+    const rng = new Rng(11);
+    const seen2 = new Set<number>();
+    for (let trial = 0; trial < 6; trial++) {
+      const graph = randomGraph(rng, trial);
+      const bits = new Map(graph.nodes.filter((n) => ['Conv', 'Gemm'].includes(n.op)).map((n) => [n.name, n.name === 'conv2' ? 4 : 2]));
+      const q = quantizeGraph(graph, seededParams(graph, trial), { calibration: [seededInputs(graph, 50 + trial)], method: 'max', bits });
+      const run = runQGraph(q, seededInputs(graph, trial));
+      for (const [t, codes] of run.codes) {
+        const f = q.formats.get(t)!;
+        const allowed = f.bits === 2 ? (f.signed ? [-1, 0, 1] : [0, 1, 2, 3]) : undefined;
+        const { lo, hi } = codeRange(f);
+        for (const c of codes) {
+          expect(c >= lo && c <= hi, `${t}: code ${c} outside [${lo}, ${hi}]`).toBe(true);
+          if (allowed) expect(allowed).toContain(c);
+          if (f.bits === 2 && !f.signed) seen2.add(c);
+        }
+      }
+      for (const l of q.layers.filter((l): l is GemmLayer => l.kind === 'gemm')) {
+        const qmax = l.bits === 2 ? 1 : l.bits === 4 ? 7 : 127;
+        expect(l.bits).toBe(l.name === 'conv2' ? 4 : 2);
+        expect(l.weight.every((w) => Math.abs(w) <= qmax)).toBe(true);
+        // a layer reads its input at its own bits
+        expect(q.formats.get(l.inputs[0]!)!.bits).toBe(l.bits);
+      }
+    }
+    // the unsigned int2 grid is used whole, not only its signed half
+    expect([...seen2].sort()).toEqual([0, 1, 2, 3]);
+  });
+});
