@@ -21,7 +21,7 @@ export interface VtaQuantizeOptions {
   onProgress?: OnProgress;
 }
 
-/** The int8 graph VTA runs (power-of-two scales calibrated on seeded inputs); `accelmap run --precision int8` runs the same one. */
+/** The int8 graph VTA runs: the integer graph (quantize/integer) under VTA's profile, power-of-two scales calibrated on seeded inputs. */
 export function quantizeForVta(graph: Graph, o: VtaQuantizeOptions = {}): QGraph {
   const seed = o.seed ?? 1;
   const params = o.weightsFrom ? onnxParams(o.weightsFrom) : seededParams(graph, seed);

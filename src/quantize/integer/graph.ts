@@ -364,9 +364,12 @@ function weightExp(w: ArrayLike<number>, at: number, k: number, bits: number): n
   let best = top;
   let bestErr = Infinity;
   for (let e = top; e > top - 4; e--) {
-    const code = quantizer(e, { lo: -qmax, hi: qmax });
+    const [inv, step] = [2 ** -e, 2 ** e];
     let err = 0;
-    for (let j = 0; j < k; j++) err += (w[at + j]! - code(w[at + j]!) * 2 ** e) ** 2;
+    for (let j = 0; j < k; j++) {
+      const x = w[at + j]!;
+      err += (x - Math.max(-qmax, Math.min(qmax, roundHalfEven(x * inv))) * step) ** 2;
+    }
     if (err < bestErr) [best, bestErr] = [e, err];
   }
   return best;
