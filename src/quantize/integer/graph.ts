@@ -23,8 +23,11 @@ import { slidingWindow } from '../../workload/shape.js';
  *   unsigned codes and calibration never saw a negative value, [0, 2^bits − 1]
  *   (int2 after a ReLU: {0, 1, 2, 3}). exp is the smallest covering the
  *   calibrated clip with the largest code.
- * - A tensor's bits are those of the compute layers that read it (through
- *   non-compute ops; the largest when several do), 8 where none does.
+ * - A tensor's bits are those of the compute layers that read it, directly
+ *   or through shape ops and max pooling (the largest when several do); 8
+ *   where none does (a residual add's operands, a pooling's input). A
+ *   compute layer reading a tensor held at more bits reads it requantized to
+ *   its own (a one-operand add layer, `tensor@intB`).
  * - Weights are signed codes at the layer's bits, one power-of-two scale per
  *   output channel: 8 bits from the channel's max |w|; below 8, the exponent
  *   (of the one from the max and the three below it) with the least squared
@@ -206,13 +209,12 @@ export function quantizer(exp: number, r: Bounds): (x: number) => number {
 /** Shape ops that only move codes: their output keeps the input's format. */
 const MOVES: ReadonlySet<string> = new Set(['Flatten', 'Reshape', 'Identity', 'Dropout', 'Squeeze', 'Unsqueeze', 'Transpose', 'MaxPool']);
 
-/** Bits each tensor is held at: those of the compute layers reading it, through non-compute ops (the largest), else 8. */
+/** Bits each tensor is held at: those of the compute layers reading it, directly or through shape ops and max pooling (the largest), else 8. */
 function activationBits(graph: Graph, bitsOf: (n: Node) => number): Map<string, number> {
   const need = new Map<string, number>();
   for (const node of [...graph.nodes].reverse()) {
-    const compute = COMPUTE_OPS.has(node.op);
-    const through = Math.max(...node.outputs.map((t) => need.get(t) ?? 8));
-    for (const t of node.inputs) if (t) need.set(t, Math.max(need.get(t) ?? 0, compute ? bitsOf(node) : through));
+    const through = COMPUTE_OPS.has(node.op) ? bitsOf(node) : MOVES.has(node.op) ? Math.max(...node.outputs.map((t) => need.get(t) ?? 8)) : 8;
+    for (const t of node.inputs) if (t) need.set(t, Math.max(need.get(t) ?? 0, through));
   }
   return need;
 }
@@ -225,7 +227,8 @@ export function quantizeGraph(source: Graph, baseParams: ParamSource, o: Quantiz
     if (source.tensors[name]!.dtype !== 'float32') throw new AccelmapError('unsupported', `input '${name}' is ${source.tensors[name]!.dtype}; only float32 inputs are quantized`, {});
   }
   const compiled = compileGraph(source, { passes: ['simplify', 'bn-fold'] });
-  const graph = compiled.graph;
+  // its own tensor table: requantized inputs (narrowInput) add tensors to it
+  const graph = { ...compiled.graph, tensors: { ...compiled.graph.tensors } };
   const params = derivedParams(baseParams, compiled.derived, graph.tensors, source.tensors);
   if (!o.calibration.length) throw new AccelmapError('bad-input', 'no calibration inputs', {}, 'give at least one calibration set');
   const bitsOf = (n: Node) => o.bits?.get(n.name) ?? 8;
@@ -252,6 +255,20 @@ export function quantizeGraph(source: Graph, baseParams: ParamSource, o: Quantiz
     return { exp: scaleExp(calibrate(all, o.method, qmax), qmax), bits, signed };
   };
   for (const name of graph.inputs) formats.set(name, calibrated(name));
+  // A compute layer reading a tensor held at more bits than its own reads it requantized to its bits (a one-operand add layer).
+  const narrowInput = (t: string, bits: number): AddLayer | undefined => {
+    const from = formats.get(t)!;
+    if (from.bits <= bits) return undefined;
+    const name = `${t}@int${bits}`;
+    if (!formats.has(name)) {
+      graph.tensors[name] = { ...graph.tensors[t]!, name };
+      seen.set(name, seen.get(t) ?? []);
+      need.set(name, bits);
+      formats.set(name, calibrated(name));
+    }
+    const to = formats.get(name)!;
+    return { kind: 'add', name, nodes: [], inputs: [t], output: name, la: 0, lb: 0, shift: to.exp - from.exp, bounds: codeRange(to) };
+  };
 
   const layers: QLayer[] = [];
   const fusedActivation = new Set<number>();
@@ -269,6 +286,11 @@ export function quantizeGraph(source: Graph, baseParams: ParamSource, o: Quantiz
     const own = valueBounds(graph, node);
     const bounds = codeBounds(fused ?? (own && acts.length === 1 ? own : undefined), formats.get(output) ?? { exp: 0, bits: 8, signed: true });
     const base = { name: node.name, nodes: fused ? [node.name, reader!.name] : [node.name], inputs: acts, output };
+    const narrow = COMPUTE_OPS.has(node.op) && acts.length ? narrowInput(acts[0]!, bitsOf(node)) : undefined;
+    if (narrow) {
+      layers.push(narrow);
+      base.inputs = [narrow.output, ...acts.slice(1)];
+    }
     const layer = matchLayer(graph, node, params, formats, base, bounds, bitsOf(node), profile);
     if (typeof layer === 'string') {
       layers.push({ kind: 'host', name: node.name, nodes: [node.name], inputs: acts, output: out, node, reason: layer });
@@ -306,7 +328,7 @@ function matchLayer(graph: Graph, node: Node, params: ParamSource, formats: Map<
   const fmt = (t: string) => formats.get(t)!;
   const stored = (t: string | undefined) => !!t && ['weight', 'constant'].includes(graph.tensors[t]?.kind ?? '');
   const gemm = (dims: { m: number; k: number; n: number; conv?: ConvGeo }, w: ArrayLike<number>, b: ArrayLike<number> | undefined) =>
-    gemmLayer(base, dims, w, b, bits, fmt(node.inputs[0]!), fmt(base.output).exp, bounds, profile);
+    gemmLayer(base, dims, w, b, bits, fmt(base.inputs[0]!), fmt(base.output).exp, bounds, profile);
   if (node.op === 'Conv') {
     const a = node.attrs as ConvAttrs;
     const x = graph.tensors[node.inputs[0]!]!;
