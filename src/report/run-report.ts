@@ -1,5 +1,5 @@
 import type { ValueSummary } from '../execute/summary.js';
-import type { IntegerRunReport } from '../quantize/integer/model.js';
+import type { IntegerRunSummary } from '../quantize/integer/model.js';
 import { renderTable } from './table.js';
 
 function row(name: string, s: ValueSummary): (string | number)[] {
@@ -12,7 +12,7 @@ const codes = (b: { lo: number; hi: number } | undefined) => (b ? `[${b.lo}, ${b
 const db = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : 'exact');
 
 /** The integer run's part of the report: how it computes, each compute layer's precision and scales, the host ops, agreement with fp32. */
-function renderInteger(r: Omit<IntegerRunReport, 'outputs'> & { calibration: string }): string {
+function renderInteger(r: IntegerRunSummary): string {
   const lines = ['', 'integer arithmetic:', ...r.arithmetic.map((a) => `  ${a}`), `  ${r.calibration}`];
   const kept = r.layers.filter((l) => l.why.startsWith('first/last'));
   if (kept.length) lines.push(`  the first and last compute layers stay at ${kept[0]!.precision} (${kept.map((l) => l.name).join(', ')}); a plan file's first-last: same overrides it`);
@@ -28,7 +28,7 @@ function renderInteger(r: Omit<IntegerRunReport, 'outputs'> & { calibration: str
 }
 
 /** The terminal report of `accelmap run`: where weights and inputs came from, then each output summarized; at an integer precision, its layers and agreement with fp32. */
-export function renderRun(r: { model: string; weights: string; precision: string; outputs: Record<string, ValueSummary>; integer?: Omit<IntegerRunReport, 'outputs'> & { calibration: string } }, inputsFrom: string): string {
+export function renderRun(r: { model: string; weights: string; precision: string; outputs: Record<string, ValueSummary>; integer?: IntegerRunSummary }, inputsFrom: string): string {
   const head = `${r.model}${r.precision === 'fp32' ? '' : ` at ${r.precision}`} · weights from ${r.weights} · inputs from ${inputsFrom}\n${renderTable(['output', 'shape', 'type', 'min', 'max', 'mean', 'first values'], Object.entries(r.outputs).map(([n, s]) => row(n, s)))}`;
   return r.integer ? head + renderInteger(r.integer) : head;
 }

@@ -8,7 +8,7 @@ import { bindInputs, seededInputs } from '../../execute/inputs.js';
 import { onnxParams, seededParams } from '../../execute/params.js';
 import { summarize } from '../../execute/summary.js';
 import type { Value } from '../../execute/value.js';
-import type { IntegerRunReport } from '../../quantize/integer/model.js';
+import type { IntegerRunSummary } from '../../quantize/integer/model.js';
 import { readTensorFile, tensorFileFormat, writeTensorFile } from '../../execute/tensor-files.js';
 import { stderrProgress } from '../../util/progress.js';
 import { renderRun } from '../../report/run-report.js';
@@ -67,7 +67,7 @@ export function registerRun(program: Command, io: Io): void {
     const started = performance.now();
     const params = fromFile ? onnxParams(model) : seededParams(graph, opts.seed);
     let outputs: Record<string, Value>;
-    let integer: Omit<IntegerRunReport, 'outputs'> & { calibration: string } | undefined;
+    let integer: IntegerRunSummary | undefined;
     if (opts.precision === 'fp32') outputs = execute(graph, feeds, params, { progress: (k, n) => progress.update(`node ${k}/${n}`) });
     else {
       // calibration sets: seeds after the evaluated one, so that calibration and evaluation data differ

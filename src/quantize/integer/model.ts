@@ -47,6 +47,9 @@ export interface IntegerRunReport {
   agreement: OutputAgreement[];
 }
 
+/** What `accelmap run` reports of an integer run: the report less the output values, with where the calibration came from. */
+export type IntegerRunSummary = Omit<IntegerRunReport, 'outputs'> & { calibration: string };
+
 export interface IntegerRunOptions {
   plan: PrecisionPlan;
   calibration: Feeds[];
