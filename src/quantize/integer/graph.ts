@@ -25,7 +25,9 @@ import { slidingWindow } from '../../workload/shape.js';
  *   calibrated clip with the largest code.
  * - A tensor's bits are those of the compute layers that read it, directly
  *   or through shape ops and max pooling (the largest when several do); 8
- *   where none does (a residual add's operands, a pooling's input). A
+ *   where none does (a residual add's operands, a pooling's input); graph
+ *   outputs at the profile's output bits (16 for the integer kernels: the
+ *   logits' grid much finer than their differences, 8 on VTA). A
  *   compute layer reading a tensor held at more bits reads it requantized to
  *   its own (a one-operand add layer, `tensor@intB`).
  * - Weights are signed codes at the layer's bits, one power-of-two scale per
@@ -34,8 +36,9 @@ import { slidingWindow } from '../../workload/shape.js';
  *   error over the channel.
  * - Biases are integers at the accumulator's scale 2^(exp_in + exp_w), plus
  *   the rounding half of the shift. Accumulators are 32-bit where
- *   K · max|x code| · max|w code| + max|bias| fits, else 64-bit (a profile
- *   may refuse that and leave the layer on the host).
+ *   K · max|x code| · max|w code| + max|bias| (times 2^−shift where the shift
+ *   is a left one) fits, else 64-bit (a profile may refuse that and leave the
+ *   layer on the host).
  * - A layer's requantization is an add (bias and rounding half), an arithmetic
  *   shift right by exp_out − exp_in − exp_w per channel (floor: with the half,
  *   round half up), and a clamp to the output's code range, narrowed by a
@@ -55,6 +58,8 @@ export interface IntegerProfile {
   grouped: boolean;
   /** The widest accumulator (bits) a layer may need. */
   maxAccBits: number;
+  /** Bits of the graph's outputs (the logits, finer than the layers' codes where the runner allows). */
+  outputBits: number;
   /** Why an op of this kind is not an integer layer. */
   hostReason(op: string): string;
 }
@@ -71,6 +76,7 @@ export const INTEGER_KERNELS: IntegerProfile = {
   unsigned: true,
   grouped: true,
   maxAccBits: 64,
+  outputBits: 16,
   hostReason: (op) => (MOVES.has(op) ? 'moves values only (exact: requantized at the same scale)' : HOST_REASONS[op] ?? `no integer kernel for ${op}`),
 };
 
@@ -209,9 +215,9 @@ export function quantizer(exp: number, r: Bounds): (x: number) => number {
 /** Shape ops that only move codes: their output keeps the input's format. */
 const MOVES: ReadonlySet<string> = new Set(['Flatten', 'Reshape', 'Identity', 'Dropout', 'Squeeze', 'Unsqueeze', 'Transpose', 'MaxPool']);
 
-/** Bits each tensor is held at: those of the compute layers reading it, directly or through shape ops and max pooling (the largest), else 8. */
-function activationBits(graph: Graph, bitsOf: (n: Node) => number): Map<string, number> {
-  const need = new Map<string, number>();
+/** Bits each tensor is held at: those of the compute layers reading it, directly or through shape ops and max pooling (the largest); a graph output's `outputBits`; else 8. */
+function activationBits(graph: Graph, bitsOf: (n: Node) => number, outputBits: number): Map<string, number> {
+  const need = new Map<string, number>(graph.outputs.map((t) => [t, outputBits]));
   for (const node of [...graph.nodes].reverse()) {
     const through = COMPUTE_OPS.has(node.op) ? bitsOf(node) : MOVES.has(node.op) ? Math.max(...node.outputs.map((t) => need.get(t) ?? 8)) : 8;
     for (const t of node.inputs) if (t) need.set(t, Math.max(need.get(t) ?? 0, through));
@@ -232,7 +238,7 @@ export function quantizeGraph(source: Graph, baseParams: ParamSource, o: Quantiz
   const params = derivedParams(baseParams, compiled.derived, graph.tensors, source.tensors);
   if (!o.calibration.length) throw new AccelmapError('bad-input', 'no calibration inputs', {}, 'give at least one calibration set');
   const bitsOf = (n: Node) => o.bits?.get(n.name) ?? 8;
-  const need = activationBits(graph, bitsOf);
+  const need = activationBits(graph, bitsOf, profile.outputBits);
 
   // Calibration: every activation's values over all calibration runs.
   const seen = new Map<string, Float32Array[]>();
@@ -418,7 +424,8 @@ function gemmLayer(base: LayerBase, dims: { m: number; k: number; n: number; con
     maxBias = Math.max(maxBias, Math.abs(bq) + (s > 0 ? 2 ** (s - 1) : 0));
   }
   const r = codeRange(input);
-  const bound = k * Math.max(-r.lo, r.hi) * qmax + maxBias;
+  // a negative shift (the output's scale finer than the accumulator's) multiplies in the accumulator
+  const bound = (k * Math.max(-r.lo, r.hi) * qmax + maxBias) * 2 ** Math.max(0, -Math.min(...shift));
   const accBits = bound <= 2 ** 31 - 1 ? 32 : 64;
   if (maxBias > 2 ** 31 - 1) return 'the bias does not fit 32 bits at the accumulator\'s scale';
   if (bound > 2 ** 53 || accBits > profile.maxAccBits) return `the accumulator can reach ${bound.toExponential(2)}, past ${profile.maxAccBits}-bit`;

@@ -12,14 +12,14 @@ import { windowInput, type AddLayer, type Bounds, type GemmLayer, type MaxPoolLa
  * integer a 32- or 64-bit accumulator holds, with no wrap-around (the layer's
  * accumulator bound keeps it in range).
  */
-export type Codes = Int16Array;
+export type Codes = Int32Array;
 
 /** Every integer float32 holds exactly lies within ±2^24. */
 const EXACT = 2 ** 24;
 
-/** Shift, then clamp to the layer's code bounds. A shift s ≥ 0 divides by 2^s rounding down; s < 0 multiplies in 32 bits. */
+/** Shift, then clamp to the layer's code bounds. A shift s ≥ 0 divides by 2^s rounding down; s < 0 multiplies (the layer's accumulator bound covers the product). */
 export function requantize(acc: number, shift: number, b: Bounds): number {
-  const y = shift >= 0 ? Math.floor(acc / 2 ** shift) : (acc * 2 ** -shift) | 0;
+  const y = shift >= 0 ? Math.floor(acc / 2 ** shift) : acc * 2 ** -shift;
   return Math.min(b.hi, Math.max(b.lo, y));
 }
 
@@ -53,7 +53,7 @@ function gemmLayer(l: GemmLayer, x: ArrayLike<number>): Codes {
   const c = l.conv;
   if (!c) {
     exactProduct(l.m, l.n, l.k, Float32Array.from(x), w, acc, 0, l.n, maxProduct);
-    return Int16Array.from(acc, (v, i) => requantize(v + l.bias[i % l.n]!, l.shift[i % l.n]!, l.bounds));
+    return Int32Array.from(acc, (v, i) => requantize(v + l.bias[i % l.n]!, l.shift[i % l.n]!, l.bounds));
   }
   // per image and group: C[Kg, P·Q] = W_g [Kg, k] · colT [P·Q, k]ᵀ, straight into NCHW
   const d: Conv2d = { N: c.n, C: c.c, K: c.k, G: c.group, H: c.h, W: c.w, P: c.p, Q: c.q, R: c.kh, S: c.kw, sh: c.sh, sw: c.sw, dh: c.dh, dw: c.dw, padT: c.padTop, padL: c.padLeft };
@@ -64,7 +64,7 @@ function gemmLayer(l: GemmLayer, x: ArrayLike<number>): Codes {
       im2colT(x, (img * c.c + g * cg) * c.h * c.w, cg, d, col);
       exactProduct(kg, pq, l.k, w.subarray(g * kg * l.k, (g + 1) * kg * l.k), col, acc, (img * c.k + g * kg) * pq, pq, maxProduct);
     }
-  return Int16Array.from(acc, (v, i) => {
+  return Int32Array.from(acc, (v, i) => {
     const o = Math.floor(i / pq) % c.k;
     return requantize(v + l.bias[o]!, l.shift[o]!, l.bounds);
   });
@@ -72,12 +72,12 @@ function gemmLayer(l: GemmLayer, x: ArrayLike<number>): Codes {
 
 function add(l: AddLayer, a: ArrayLike<number>, b: ArrayLike<number> | undefined): Codes {
   const round = l.shift > 0 ? 2 ** (l.shift - 1) : 0;
-  return Int16Array.from(a, (v, i) => requantize(v * 2 ** l.la + (b ? b[i]! * 2 ** l.lb : 0) + round, l.shift, l.bounds));
+  return Int32Array.from(a, (v, i) => requantize(v * 2 ** l.la + (b ? b[i]! * 2 ** l.lb : 0) + round, l.shift, l.bounds));
 }
 
 function maxPool(l: MaxPoolLayer, x: ArrayLike<number>): Codes {
   const g = l.pool;
-  const out = new Int16Array(g.n * g.c * g.p * g.q);
+  const out = new Int32Array(g.n * g.c * g.p * g.q);
   for (let nc = 0; nc < g.n * g.c; nc++)
     for (let p = 0; p < g.p; p++)
       for (let q = 0; q < g.q; q++) {

@@ -68,9 +68,9 @@ export function planBits(plan: PrecisionPlan, where: string): Map<string, number
 }
 
 export const ARITHMETIC = [
-  'activations: codes · 2^exp per tensor (power-of-two scales, calibrated) at the bits of the compute layers reading it (8 for other tensors), unsigned [0, 2^b − 1] where calibration saw no negative value, else signed ±(2^(b−1) − 1)',
+  'activations: codes · 2^exp per tensor (power-of-two scales, calibrated) at the bits of the compute layers reading it (graph outputs 16, other tensors 8), unsigned [0, 2^b − 1] where calibration saw no negative value, else signed ±(2^(b−1) − 1)',
   'weights: signed ±(2^(b−1) − 1) codes, one power-of-two scale per output channel (8 bits: from max |w|; below: the least squared error)',
-  'biases: integers at the accumulator scale 2^(exp_in + exp_w); accumulators 32-bit where K · max|x| · max|w| + max|bias| < 2^31, else 64-bit',
+  'biases: integers at the accumulator scale 2^(exp_in + exp_w); accumulators 32-bit where K · max|x| · max|w| + max|bias| (times 2^−shift for a left shift) < 2^31, else 64-bit',
   'requantization: add the bias and half, arithmetic shift right by exp_out − exp_in − exp_w per channel (round half up), clamp to the output range (a fused Relu or Clip narrows it)',
   'adds: operands aligned by left shifts, added, shifted; max pooling and ReLU on codes; other ops dequantized, run in fp32, requantized (see host)',
 ];

@@ -27,7 +27,7 @@ export function runQGraph(q: QGraph, feeds: Feeds, runLayer: LayerRunner = (l, i
   const raw = new Map<string, Value>();
   const quantize = (t: string, v: ArrayLike<number>) => {
     const f = q.formats.get(t)!;
-    codes.set(t, Int16Array.from(v, quantizer(f.exp, codeRange(f))));
+    codes.set(t, Int32Array.from(v, quantizer(f.exp, codeRange(f))));
   };
   for (const name of q.graph.inputs) {
     const v = feeds[name];

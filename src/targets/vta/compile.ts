@@ -124,7 +124,7 @@ export function runVta(c: VtaCompiled, feeds: Feeds, progress?: (done: number, t
       // VTA's profile keeps every code within int8
       const out = runLowered(c.target, cl.lowered, inputs.map((x) => Int8Array.from(x)));
       layers.push(figures(c.target, cl, timeLowered(c.target, cl.lowered)));
-      return Int16Array.from(out);
+      return Int32Array.from(out);
     },
     progress,
   );
