@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeNpz } from '../src/execute/tensor-files.js';
-import { cliError, cliJson } from './cli-helpers.js';
+import { cli, cliError, cliJson } from './cli-helpers.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'accelmap-run-int-'));
 // deepq at 36×36: conv1 8×8/4, conv2 4×4/2, conv3 3×3, flatten, fc4, fc5
@@ -35,6 +35,15 @@ describe('accelmap run at an integer precision', () => {
     expect(a.sqnrDb).toBeGreaterThan(0);
     const written = decodeNpz(new Uint8Array(readFileSync(out)), out);
     expect(Array.from(written.fc5!.data)).toEqual(r.outputs.fc5.first);
+  });
+
+  it('the text report says which layers stayed at int8, what ran dequantized and why, and the agreement with fp32', async () => {
+    const r = await cli('run', ...model, '--precision', 'int2');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('deepq at int2');
+    expect(r.out).toContain('the first and last compute layers stay at int8 (conv1, fc5)');
+    expect(r.out).toMatch(/flatten\s+Flatten\s+moves values only/);
+    expect(r.out).toMatch(/fc5\s+\d+\.\d%\s+1\s/);
   });
 
   it('fewer bits, more error: output SQNR against fp32 falls from int8 to int2', async () => {
