@@ -96,6 +96,27 @@ describe('the integer graph', () => {
     }
   });
 
+  it('keeps token ids as they are and runs a MatMul over [batch, tokens, dim] as one GEMM, equal to a brute-force integer product', () => {
+    const g = new GraphBuilder('tokens', { batch: 2 });
+    const ids = g.input('ids', [2, 5], 'int64');
+    const h = g.embedding(ids, 11, 6);
+    const graph = g.build([g.linear(h, 4, { bias: false, name: 'proj' })]);
+    const q = quantizeGraph(graph, seededParams(graph, 1), { calibration: [seededInputs(graph, 2)], method: 'max', bits: new Map([['proj', 4]]) });
+    expect(q.layers.map((l) => [l.name, l.kind])).toEqual([['embedding', 'host'], ['proj', 'gemm']]);
+    const proj = q.layers[1] as GemmLayer;
+    expect([proj.m, proj.k, proj.n]).toEqual([10, 6, 4]);
+    const run = runQGraph(q, seededInputs(graph, 3));
+    const x = run.codes.get(proj.inputs[0]!)!;
+    const expected: number[] = [];
+    for (let m = 0; m < 10; m++)
+      for (let n = 0; n < 4; n++) {
+        let acc = proj.bias[n]!;
+        for (let k = 0; k < 6; k++) acc += x[m * 6 + k]! * proj.weight[n * 6 + k]!;
+        expected.push(Math.min(proj.bounds.hi, Math.max(proj.bounds.lo, Math.floor(acc / 2 ** proj.shift[n]!))));
+      }
+    expect(Array.from(run.codes.get(proj.output)!)).toEqual(expected);
+  });
+
   it('holds codes in each tensor\'s format: int2 signed {−1, 0, 1}, unsigned {0, 1, 2, 3}; int4 weights within ±7', () => {
     const rng = new Rng(11);
     const seen2 = new Set<number>();

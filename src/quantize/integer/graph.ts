@@ -7,7 +7,7 @@ import { calibrate, type CalibrationMethod } from '../calibrate.js';
 import { COMPUTE_OPS } from '../plan.js';
 import { roundHalfEven } from '../round.js';
 import { AccelmapError } from '../../util/errors.js';
-import type { Graph, Node } from '../../workload/graph.js';
+import { numel, type Graph, type Node } from '../../workload/graph.js';
 import { convGeometry, type ConvAttrs } from '../../workload/ops/conv.js';
 import type { PoolAttrs } from '../../workload/ops/pool.js';
 import { slidingWindow } from '../../workload/shape.js';
@@ -229,9 +229,6 @@ function activationBits(graph: Graph, bitsOf: (n: Node) => number, outputBits: n
 export function quantizeGraph(source: Graph, baseParams: ParamSource, o: QuantizeOptions): QGraph {
   const profile = o.profile ?? INTEGER_KERNELS;
   if (source.mode !== 'infer') throw new AccelmapError('unsupported', 'integer graphs are built from inference graphs', {}, 'drop --mode train');
-  for (const name of source.inputs) {
-    if (source.tensors[name]!.dtype !== 'float32') throw new AccelmapError('unsupported', `input '${name}' is ${source.tensors[name]!.dtype}; only float32 inputs are quantized`, {});
-  }
   const compiled = compileGraph(source, { passes: ['simplify', 'bn-fold'] });
   // its own tensor table: requantized inputs (narrowInput) add tensors to it
   const graph = { ...compiled.graph, tensors: { ...compiled.graph.tensors } };
@@ -260,7 +257,8 @@ export function quantizeGraph(source: Graph, baseParams: ParamSource, o: Quantiz
     const qmax = Math.max(-lo, hi);
     return { exp: scaleExp(calibrate(all, o.method, qmax), qmax), bits, signed };
   };
-  for (const name of graph.inputs) formats.set(name, calibrated(name));
+  // float32 inputs are quantized; others (token ids, masks) stay as they are, read by host layers
+  for (const name of graph.inputs) if (graph.tensors[name]!.dtype === 'float32') formats.set(name, calibrated(name));
   // A compute layer reading a tensor held at more bits than its own reads it requantized to its bits (a one-operand add layer).
   const narrowInput = (t: string, bits: number): AddLayer | undefined => {
     const from = formats.get(t)!;
@@ -350,14 +348,16 @@ function matchLayer(graph: Graph, node: Node, params: ParamSource, formats: Map<
   if (node.op === 'Gemm' || node.op === 'MatMul') {
     const x = graph.tensors[node.inputs[0]!]!;
     const w = graph.tensors[node.inputs[1]!]!;
-    if (!formats.has(node.inputs[0]!) || !stored(node.inputs[1]) || x.shape.length !== 2 || w.shape.length !== 2) return 'only a rank-2 input times a stored rank-2 weight is an integer layer';
+    // a MatMul over leading axes is one GEMM of all their rows
+    if (formats.has(node.inputs[1]!)) return 'a product of two activations (attention) has no integer layer here';
+    if (!formats.has(node.inputs[0]!) || !stored(node.inputs[1]) || (node.op === 'Gemm' ? x.shape.length !== 2 : x.shape.length < 2) || w.shape.length !== 2) return 'only an input times a stored rank-2 weight is an integer layer';
     const transB = node.op === 'Gemm' && node.attrs.transB ? 1 : 0;
     if (node.op === 'Gemm' && (node.attrs.transA || node.attrs.alpha !== 1 || (node.inputs[2] && (node.attrs.beta !== 1 || graph.tensors[node.inputs[2]]!.shape.length !== 1 || !stored(node.inputs[2]))))) return 'Gemm with transA, alpha/beta ≠ 1 or a non-vector C';
     const [kk, nn] = transB ? [w.shape[1]!, w.shape[0]!] : [w.shape[0]!, w.shape[1]!];
     const wd = params(w)!.data;
     const wt = transB ? wd : Float32Array.from({ length: kk * nn }, (_, i) => wd[(i % kk) * nn + Math.floor(i / kk)]!);
     const bias = node.op === 'Gemm' && node.inputs[2] ? params(graph.tensors[node.inputs[2]]!)!.data : undefined;
-    return gemm({ m: x.shape[0]!, k: kk, n: nn }, wt, bias);
+    return gemm({ m: numel(x.shape) / kk, k: kk, n: nn }, wt, bias);
   }
   if (COMPUTE_OPS.has(node.op)) return `${node.op} has no integer layer in ${profile.runner}`;
   if (node.op === 'Add') {

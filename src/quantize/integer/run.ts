@@ -32,7 +32,8 @@ export function runQGraph(q: QGraph, feeds: Feeds, runLayer: LayerRunner = (l, i
   for (const name of q.graph.inputs) {
     const v = feeds[name];
     if (!v) throw new AccelmapError('bad-input', `no value for graph input '${name}'`, {}, `the graph's inputs: ${q.graph.inputs.join(', ')}`);
-    quantize(name, v.data);
+    if (q.formats.has(name)) quantize(name, v.data);
+    else raw.set(name, v);
   }
   const codesOf = (t: string) => {
     const c = codes.get(t);
