@@ -259,22 +259,22 @@ export function quantizeGraph(source: Graph, baseParams: ParamSource, o: Quantiz
   };
   // float32 inputs are quantized; others (token ids, masks) stay as they are, read by host layers
   for (const name of graph.inputs) if (graph.tensors[name]!.dtype === 'float32') formats.set(name, calibrated(name));
-  // A compute layer reading a tensor held at more bits than its own reads it requantized to its bits (a one-operand add layer).
-  const narrowInput = (t: string, bits: number): AddLayer | undefined => {
+  const layers: QLayer[] = [];
+  // A compute layer reading a tensor held at more bits than its own reads it requantized to its bits (a one-operand add layer, made once).
+  const narrowed = (t: string, bits: number): string => {
     const from = formats.get(t)!;
-    if (from.bits <= bits) return undefined;
+    if (from.bits <= bits) return t;
     const name = `${t}@int${bits}`;
     if (!formats.has(name)) {
       graph.tensors[name] = { ...graph.tensors[t]!, name };
       seen.set(name, seen.get(t) ?? []);
       need.set(name, bits);
-      formats.set(name, calibrated(name));
+      const to = calibrated(name);
+      formats.set(name, to);
+      layers.push({ kind: 'add', name, nodes: [], inputs: [t], output: name, la: 0, lb: 0, shift: to.exp - from.exp, bounds: codeRange(to) });
     }
-    const to = formats.get(name)!;
-    return { kind: 'add', name, nodes: [], inputs: [t], output: name, la: 0, lb: 0, shift: to.exp - from.exp, bounds: codeRange(to) };
+    return name;
   };
-
-  const layers: QLayer[] = [];
   const fusedActivation = new Set<number>();
   graph.nodes.forEach((node, i) => {
     if (fusedActivation.has(i) || node.outputs.every((t) => !t || graph.tensors[t]?.value !== undefined)) return;
@@ -289,12 +289,8 @@ export function quantizeGraph(source: Graph, baseParams: ParamSource, o: Quantiz
     if (fused) formats.set(output, calibrated(output));
     const own = valueBounds(graph, node);
     const bounds = codeBounds(fused ?? (own && acts.length === 1 ? own : undefined), formats.get(output) ?? { exp: 0, bits: 8, signed: true });
-    const base = { name: node.name, nodes: fused ? [node.name, reader!.name] : [node.name], inputs: acts, output };
-    const narrow = COMPUTE_OPS.has(node.op) && acts.length ? narrowInput(acts[0]!, bitsOf(node)) : undefined;
-    if (narrow) {
-      layers.push(narrow);
-      base.inputs = [narrow.output, ...acts.slice(1)];
-    }
+    const inputs = COMPUTE_OPS.has(node.op) && acts.length ? [narrowed(acts[0]!, bitsOf(node)), ...acts.slice(1)] : acts;
+    const base = { name: node.name, nodes: fused ? [node.name, reader!.name] : [node.name], inputs, output };
     const layer = matchLayer(graph, node, params, formats, base, bounds, bitsOf(node), profile);
     if (typeof layer === 'string') {
       layers.push({ kind: 'host', name: node.name, nodes: [node.name], inputs: acts, output: out, node, reason: layer });
