@@ -9,7 +9,7 @@ const tmp = () => mkdtempSync(join(tmpdir(), 'accelmap-run-int-'));
 // deepq at 36×36: conv1 8×8/4, conv2 4×4/2, conv3 3×3, flatten, fc4, fc5
 const model = ['deepq', '--image-size', '36'];
 
-interface Layer { name: string; precision: string; why: string; integer: boolean; inputCodes: { lo: number; hi: number }; accumulatorBits: number }
+interface Layer { name: string; precision: string; why: string; integer: boolean; inputCodes: { lo: number; hi: number }; accumulatorBits: number; sqnrDb: number }
 
 describe('accelmap run at an integer precision', () => {
   it('int4: first and last compute layers kept at int8 and said so, the rest int4; scales, host ops and agreement with fp32 reported; outputs written', async () => {
@@ -31,6 +31,9 @@ describe('accelmap run at an integer precision', () => {
     expect(r.integer.host).toEqual([{ name: 'flatten', op: 'Flatten', reason: 'moves values only (exact: requantized at the same scale)' }]);
     const a = r.integer.agreement[0];
     expect(a.name).toBe('fc5');
+    // per-layer SQNR: every layer's output differs from fp32's; the last layer's output is the graph's
+    expect(layers.every((l) => l.sqnrDb > 0 && Number.isFinite(l.sqnrDb))).toBe(true);
+    expect(layers[4]!.sqnrDb).toBeCloseTo(a.sqnrDb, 9);
     expect(a.rows).toBe(1);
     expect(a.sqnrDb).toBeGreaterThan(0);
     const written = decodeNpz(new Uint8Array(readFileSync(out)), out);

@@ -17,10 +17,10 @@ function renderInteger(r: IntegerRunSummary): string {
   const kept = r.layers.filter((l) => l.why.startsWith('first/last'));
   if (kept.length) lines.push(`  the first and last compute layers stay at ${kept[0]!.precision} (${kept.map((l) => l.name).join(', ')}); a plan file's first-last: same overrides it`);
   lines.push('', renderTable(
-    ['layer', 'op', 'precision', 'in exp', 'weight exps', 'out exp', 'shifts', 'in codes', 'out codes', 'acc bits'],
+    ['layer', 'op', 'precision', 'in exp', 'weight exps', 'out exp', 'shifts', 'in codes', 'out codes', 'acc bits', 'out SQNR dB'],
     r.layers.map((l) => (l.integer
-      ? [l.name, l.op, l.precision, l.inputExp!, range(l.weightExps), l.outputExp!, range(l.shifts), codes(l.inputCodes), codes(l.outputCodes), l.accumulatorBits!]
-      : [l.name, l.op, `fp32: ${l.reason}`, '', '', '', '', '', '', ''])),
+      ? [l.name, l.op, l.precision, l.inputExp!, range(l.weightExps), l.outputExp!, range(l.shifts), codes(l.inputCodes), codes(l.outputCodes), l.accumulatorBits!, db(l.sqnrDb)]
+      : [l.name, l.op, `fp32: ${l.reason}`, '', '', '', '', '', '', '', db(l.sqnrDb)])),
   ));
   if (r.host.length) lines.push('', 'dequantized, run in fp32, requantized:', renderTable(['node', 'op', 'why'], r.host.map((h) => [h.name, h.op, h.reason]), { align: ['left', 'left', 'left'] }));
   lines.push('', 'against fp32 (the same graph, BatchNormalization folded):', renderTable(['output', 'top-1 agreement', 'rows', 'max |error|', 'SQNR dB'], r.agreement.map((o) => [o.name, `${(100 * o.top1Agreement).toFixed(1)}%`, o.rows, o.maxAbsError.toPrecision(3), db(o.sqnrDb)])));

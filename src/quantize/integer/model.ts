@@ -4,7 +4,7 @@ import { AccelmapError } from '../../util/errors.js';
 import type { Graph } from '../../workload/graph.js';
 import type { CalibrationMethod } from '../calibrate.js';
 import { isIntegerPrecision, precisionBits, type Precision } from '../formats.js';
-import { agreement, type OutputAgreement } from '../measure.js';
+import { agreement, sqnrDb, type OutputAgreement } from '../measure.js';
 import { COMPUTE_OPS, type PrecisionPlan } from '../plan.js';
 import { codeRange, quantizeGraph, type Bounds, type QGraph } from './graph.js';
 import { runQGraph } from './run.js';
@@ -33,6 +33,8 @@ export interface IntegerLayerReport {
   inputCodes?: Bounds;
   outputCodes?: Bounds;
   accumulatorBits?: number;
+  /** SQNR of the layer's output (dequantized) against the fp32 run's, error from every layer before included; Infinity when identical. */
+  sqnrDb: number;
 }
 
 export interface IntegerRunReport {
@@ -82,12 +84,12 @@ function span(a: ArrayLike<number>): [number, number] {
   return [lo, hi];
 }
 
-/** Per compute node of the integer graph: its precision, and scales or why it stayed in fp32. */
-function describe(q: QGraph, plan: PrecisionPlan): IntegerLayerReport[] {
+/** Per compute node of the integer graph: its precision, output SQNR (`sqnr` by output tensor), and scales or why it stayed in fp32. */
+function describe(q: QGraph, plan: PrecisionPlan, sqnr: Map<string, number>): IntegerLayerReport[] {
   const byNode = new Map(q.layers.flatMap((l) => l.nodes.map((n) => [n, l] as const)));
   return q.graph.nodes.filter((n) => COMPUTE_OPS.has(n.op) && byNode.has(n.name)).map((n) => {
     const l = byNode.get(n.name)!;
-    const head = { name: n.name, op: n.op, precision: plan.layers.get(n.name) ?? 'int8', why: plan.why.get(n.name) ?? 'made by BatchNormalization folding: int8' };
+    const head = { name: n.name, op: n.op, precision: plan.layers.get(n.name) ?? 'int8', why: plan.why.get(n.name) ?? 'made by BatchNormalization folding: int8', sqnrDb: sqnr.get(l.output) ?? Infinity };
     if (l.kind !== 'gemm') return { ...head, integer: false, reason: l.kind === 'host' ? l.reason : 'not a GEMM' };
     const input = q.formats.get(l.inputs[0]!)!;
     return {
@@ -107,11 +109,23 @@ function describe(q: QGraph, plan: PrecisionPlan): IntegerLayerReport[] {
 export function runIntegerModel(graph: Graph, feeds: Feeds, params: ParamSource, o: IntegerRunOptions): { qgraph: QGraph; report: IntegerRunReport } {
   const bits = planBits(o.plan, '--plan');
   const q = quantizeGraph(graph, params, { calibration: o.calibration, method: o.method, bits, progress: (d, n) => o.progress?.('calibration', d, n) });
+  const byName = new Map(q.graph.nodes.map((n) => [n.name, n]));
   const run = runQGraph(q, feeds, undefined, (d, n) => o.progress?.('integer', d, n));
-  const fp32 = execute(q.graph, feeds, q.params, { progress: (d, n) => o.progress?.('fp32', d, n) });
+  const layerOutputs = new Set(q.layers.filter((l) => l.nodes.some((n) => COMPUTE_OPS.has(byName.get(n)?.op ?? ''))).map((l) => l.output));
+  const sqnr = new Map<string, number>();
+  const fp32 = execute(q.graph, feeds, q.params, {
+    observe: (node, outs) =>
+      node.outputs.forEach((t, i) => {
+        const codes = run.codes.get(t);
+        if (!layerOutputs.has(t) || !codes || !outs[i]) return;
+        const scale = 2 ** q.formats.get(t)!.exp;
+        sqnr.set(t, sqnrDb(outs[i]!.data, Float64Array.from(codes, (c) => c * scale)));
+      }),
+    progress: (d, n) => o.progress?.('fp32', d, n),
+  });
   const host = q.layers.flatMap((l) => (l.kind === 'host' && !COMPUTE_OPS.has(l.node.op) ? [{ name: l.name, op: l.node.op, reason: l.reason }] : []));
   return {
     qgraph: q,
-    report: { arithmetic: ARITHMETIC, layers: describe(q, o.plan), host, outputs: run.outputs, agreement: q.graph.outputs.map((name) => agreement(name, fp32[name]!, run.outputs[name]!)) },
+    report: { arithmetic: ARITHMETIC, layers: describe(q, o.plan, sqnr), host, outputs: run.outputs, agreement: q.graph.outputs.map((name) => agreement(name, fp32[name]!, run.outputs[name]!)) },
   };
 }
