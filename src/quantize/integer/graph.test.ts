@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Feeds } from '../../execute/execute.js';
+import type { Feeds, ParamSource } from '../../execute/execute.js';
 import { seededInputs } from '../../execute/inputs.js';
 import { kernels } from '../../execute/kernels/index.js';
 import { seededParams } from '../../execute/params.js';
@@ -94,6 +94,35 @@ describe('the integer graph', () => {
       expect(Array.from(run.outputs[out]!.data)).toEqual(Array.from(dequantized(q, out, emulated.get(out)!).data));
       expect(q.layers.filter((l) => l.kind === 'gemm').length, `trial ${trial}`).toBe(3);
     }
+  });
+
+  it('a one-layer dense model with chosen values, at int4 and int2, worked by hand', () => {
+    // x = [0.8, −0.5], w = [0.5, 0.3], no bias; calibrated on x itself; fp32 y = 0.4 − 0.15 = 0.25
+    const g = new GraphBuilder('tiny', { batch: 1 });
+    const graph = g.build([g.linear(g.input('x', [1, 2]), 1, { bias: false, name: 'fc' })]);
+    const params: ParamSource = (t) => (t.name === 'fc.weight' ? fromNumbers(t, [0.5, 0.3]) : undefined);
+    const feeds = { x: fromNumbers({ shape: [1, 2], dtype: 'float32' }, [0.8, -0.5]) };
+    const at = (bits: number) => {
+      const q = quantizeGraph(graph, params, { calibration: [feeds], method: 'max', bits: new Map([['fc', bits]]) });
+      const fc = q.layers[0] as GemmLayer;
+      return { q, fc, run: runQGraph(q, feeds) };
+    };
+    // int4: x signed (it has a negative), qmax 7: exp = ⌈log2(0.8 / 7)⌉ = −3, codes 6.4 → 6, −4.
+    // w: exponent from the max ⌈log2(0.5 / 7)⌉ = −3 holds 0.5 → 4 exactly and 0.3 → 2.4 → 2 (error 0.0025; −4 would clip 0.5 to 7/16: 0.0041).
+    // acc = 6·4 − 4·2 = 16 at 2^−6 = 0.25. The output (a graph output: 16 bits, unsigned as y ≥ 0) has exp ⌈log2(0.25 / 65535)⌉ = −17,
+    // so the shift is −17 + 3 + 3 = −11: 16 · 2^11 = 32768, i.e. 0.25 exactly.
+    const four = at(4);
+    expect(four.q.formats.get('x')).toEqual({ exp: -3, bits: 4, signed: true });
+    expect([Array.from(four.fc.weight), Array.from(four.fc.weightExps), Array.from(four.fc.shift)]).toEqual([[4, 2], [-3], [-11]]);
+    expect(Array.from(four.run.codes.get('x')!)).toEqual([6, -4]);
+    expect(Array.from(four.run.codes.get(four.fc.output)!)).toEqual([32768]);
+    expect(Array.from(four.run.outputs[four.fc.output]!.data)).toEqual([0.25]);
+    // int2: x exp ⌈log2(0.8 / 1)⌉ = 0, codes 0.8 → 1 and −0.5 → −0 → 0 (ties to even). w: exponent −1 gives 0.5 → 1, 0.6 → 1 (error 0.04;
+    // −2: 0.0625 + 0.0025). acc = 1 at 2^−1 = 0.5; shift −17 − 0 + 1 = −16: 2^16 = 65536 clamps to 65535, i.e. 65535 · 2^−17.
+    const two = at(2);
+    expect([Array.from(two.run.codes.get('x')!), Array.from(two.fc.weight), Array.from(two.fc.weightExps)]).toEqual([[1, 0], [1, 1], [-1]]);
+    expect(Array.from(two.run.codes.get(two.fc.output)!)).toEqual([65535]);
+    expect(Array.from(two.run.outputs[two.fc.output]!.data)).toEqual([Math.fround(65535 * 2 ** -17)]);
   });
 
   it('keeps token ids as they are and runs a MatMul over [batch, tokens, dim] as one GEMM, equal to a brute-force integer product', () => {
