@@ -113,7 +113,8 @@ function roofline(arch: Architecture, peakMacs: number, work: LayerWork, words: 
 export function planNetwork(w: WorkList, arch: Architecture, precision?: string): NetworkPlan {
   const mode = findPrecision(arch, precision);
   const peakMacs = peakMacsPerCycle(arch, mode);
-  const width = storedWidth(arch, precision === undefined ? undefined : mode);
+  const named = precision === undefined ? undefined : mode;
+  const width = storedWidth(arch, named);
   const searches: Record<string, Problem> = {};
   const plan = (work: LayerWork): LayerPlan => {
     const e = elements(work);
@@ -121,7 +122,7 @@ export function planNetwork(w: WorkList, arch: Architecture, precision?: string)
     const epilogueRead = !work.epilogue ? 0 : precision === undefined ? dramWordsOf(arch, work.epilogue.bytesRead) : work.epilogue.elementsRead * width;
     const nests = work.problems.map((lowered) => ({
       lowered,
-      partitions: partitions(lowered.problem, arch.cores).map((part) => {
+      partitions: partitions(lowered.problem, arch.cores, named ? { operandBits: named.operandBits, resultBits: named.accumulatorBits } : lowered.problem).map((part) => {
         const key = problemKey(part.problem);
         if (!Object.hasOwn(searches, key)) searches[key] = part.problem;
         return { part, key };

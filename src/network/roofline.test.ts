@@ -52,6 +52,22 @@ describe('the roofline follows the precision', () => {
   });
 });
 
+describe('transfers between cores follow the precision', () => {
+  it('int4: an all-gather of 4-bit inputs and a reduce-scatter of 16-bit partial sums over the ring', () => {
+    // 4 cores on a ring of 128 bytes per cycle per link, 8 cycles latency: (n − 1)/n · S / B + (n − 1)·α.
+    const big = problemWork('big', parseLayerSpec('conv:K=64,C=64,P=56,Q=56,R=3,S=3'));
+    const [l] = planNetwork({ model: 'm', mode: 'infer', batch: 1, layers: big }, rapid, 'int4').layers;
+    const cycles = (kind: string) => l!.nests[0]!.partitions.find((x) => x.part.kind === kind)!.part.transferCycles;
+    // Inputs 64·58·58 = 215,296 elements at 4 bits = 107,648 bytes: 3/4 · 107648 / 128 + 24 = 654.75 → 655.
+    expect(cycles('output-channels')).toBe(655);
+    // Outputs 64·56·56 = 200,704 partial sums at 16 bits = 401,408 bytes: 3/4 · 401408 / 128 + 24 = 2376.
+    expect(cycles('input-channels')).toBe(2376);
+    // Without a precision: the problem's own 16-bit operands, 3/4 · 430592 / 128 + 24 = 2547.
+    const [plain] = planNetwork({ model: 'm', mode: 'infer', batch: 1, layers: big }, rapid).layers;
+    expect(plain!.nests[0]!.partitions.find((x) => x.part.kind === 'output-channels')!.part.transferCycles).toBe(2547);
+  });
+});
+
 describe('ops without MACs move their elements at the operand bits', () => {
   it('int4: a ReLU over 25,088 elements reads and writes 6,272 words each; its DRAM energy is a quarter of the unflagged one', () => {
     const g = new GraphBuilder('relu');
