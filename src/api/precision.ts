@@ -26,9 +26,11 @@ export interface SensitivityOptions {
  * fp32 with the whole network at `baseline`, and with only that layer at
  * each candidate (the rest still at the baseline), on the executor with a
  * generated input. Two runs of the network plus one more evaluation of each
- * layer per candidate. Feed the result to {@link choosePrecisions}.
+ * layer per candidate (between layers the event loop turns, so that a
+ * mapping can search meanwhile). Feed the result to {@link choosePrecisions}.
+ * The graph's ops must all have executor kernels (checked before anything runs).
  */
-export function measureSensitivity(graph: Graph, o: SensitivityOptions = {}): LayerSensitivity[] {
+export function measureSensitivity(graph: Graph, o: SensitivityOptions = {}): Promise<LayerSensitivity[]> {
   checkExecutable(graph);
   const seed = o.seed ?? 1;
   const baseline = parsePrecision(o.baseline ?? 'int8', 'baseline');

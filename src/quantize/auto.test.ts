@@ -70,9 +70,9 @@ describe('measureLayerSensitivity', () => {
     ['deepq on 44×44 frames, batch 2 (Conv and Gemm) at hfp8 against int4/int2', () => loadGraph('deepq', { imageSize: 44, batch: 2 }), 'hfp8', ['int4', 'int2']],
   ];
   for (const [what, make, baseline, candidates] of cases) {
-    it(`equals rerunning the whole network with only that layer at the candidate: ${what}`, () => {
+    it(`equals rerunning the whole network with only that layer at the candidate: ${what}`, async () => {
       const g = make();
-      const s = measureLayerSensitivity(g, seededInputs(g, 3), seededParams(g, 3), { baseline, candidates, method: 'mse' });
+      const s = await measureLayerSensitivity(g, seededInputs(g, 3), seededParams(g, 3), { baseline, candidates, method: 'mse' });
       expect(s.map((l) => l.name)).toEqual(computeNodes(g).map((n) => n.name));
       const uniform = measureQuantization(g, seededInputs(g, 3), seededParams(g, 3), makePlan(g, baseline, { firstLast: 'same', layers: {} }), { method: 'mse' });
       for (const l of s) {
@@ -85,9 +85,9 @@ describe('measureLayerSensitivity', () => {
     });
   }
 
-  it('the first layer\'s own drop is its drop in a uniform run (nothing before it); a later layer\'s is smaller', () => {
+  it('the first layer\'s own drop is its drop in a uniform run (nothing before it); a later layer\'s is smaller', async () => {
     const g = chain();
-    const s = measureLayerSensitivity(g, seededInputs(g, 3), seededParams(g, 3), { baseline: 'int8', candidates: ['int2'], method: 'mse' });
+    const s = await measureLayerSensitivity(g, seededInputs(g, 3), seededParams(g, 3), { baseline: 'int8', candidates: ['int2'], method: 'mse' });
     const at = (p: Precision) => measureQuantization(g, seededInputs(g, 3), seededParams(g, 3), makePlan(g, p, { firstLast: 'same', layers: {} }), { method: 'mse' }).layers;
     const [int8, int2] = [at('int8'), at('int2')];
     expect(s[0]!.candidates[0]!.dropDb).toBe(int8[0]!.sqnrDb - int2[0]!.sqnrDb);

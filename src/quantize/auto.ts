@@ -53,7 +53,7 @@ export interface SensitivityOptions {
   progress?: (stage: string, done: number, total: number) => void;
 }
 
-export function measureLayerSensitivity(graph: Graph, feeds: Feeds, params: ParamSource, o: SensitivityOptions): LayerSensitivity[] {
+export async function measureLayerSensitivity(graph: Graph, feeds: Feeds, params: ParamSource, o: SensitivityOptions): Promise<LayerSensitivity[]> {
   const layers = computeNodes(graph);
   const compute = new Set(layers.map((n) => n.name));
   const reference = new Map<string, Value>();
@@ -63,33 +63,37 @@ export function measureLayerSensitivity(graph: Graph, feeds: Feeds, params: Para
   });
   const quantize = layerInputQuantizer(graph, o.method);
   const read = new Map<string, (Value | undefined)[]>();
-  const measured = new Map<string, LayerSensitivity>();
+  const baselineSqnr = new Map<string, number>();
   execute(graph, feeds, params, {
     transformInput: (node, i, v) => {
       if (!compute.has(node.name)) return v;
-      const raw = read.get(node.name) ?? [];
+      const raw = read.get(node.name) ?? node.inputs.map(() => undefined);
       raw[i] = v;
       read.set(node.name, raw);
       return quantize(node, i, v, o.baseline);
     },
-    observe: (node, out) => {
-      if (!compute.has(node.name)) return;
-      const ref = reference.get(node.name)!.data;
-      const raw = node.inputs.map((_, i) => read.get(node.name)?.[i]);
-      read.delete(node.name);
-      reference.delete(node.name);
-      const baselineSqnrDb = sqnrDb(ref, out[0]!.data);
-      const candidates = o.candidates.map((p): CandidateDrop => {
-        const alone = runNode(graph, node, raw.map((v, i) => v && quantize(node, i, v, p)))[0]!;
-        const s = sqnrDb(ref, alone.data);
-        // Infinity − Infinity (both exact) is no drop
-        return { precision: p, sqnrDb: s, dropDb: s === baselineSqnrDb ? 0 : baselineSqnrDb - s };
-      });
-      measured.set(node.name, { name: node.name, op: node.op, baselineSqnrDb, candidates });
-    },
-    progress: (d, n) => o.progress?.(`${o.baseline}, each layer alone at ${o.candidates.join('/')}`, d, n),
+    observe: (node, out) => compute.has(node.name) && baselineSqnr.set(node.name, sqnrDb(reference.get(node.name)!.data, out[0]!.data)),
+    progress: (d, n) => o.progress?.(o.baseline, d, n),
   });
-  return layers.map((n) => measured.get(n.name)!);
+  const measured: LayerSensitivity[] = [];
+  for (const node of layers) {
+    // between layers, let work waiting on this thread (a mapper's pool) go on
+    await new Promise((resolve) => setImmediate(resolve));
+    const ref = reference.get(node.name)!.data;
+    const raw = read.get(node.name)!;
+    const baselineSqnrDb = baselineSqnr.get(node.name)!;
+    const candidates = o.candidates.map((p): CandidateDrop => {
+      const alone = runNode(graph, node, raw.map((v, i) => v && quantize(node, i, v, p)))[0]!;
+      const s = sqnrDb(ref, alone.data);
+      // Infinity − Infinity (both exact) is no drop
+      return { precision: p, sqnrDb: s, dropDb: s === baselineSqnrDb ? 0 : baselineSqnrDb - s };
+    });
+    measured.push({ name: node.name, op: node.op, baselineSqnrDb, candidates });
+    reference.delete(node.name);
+    read.delete(node.name);
+    o.progress?.(`each layer alone at ${o.candidates.join('/')}`, measured.length, layers.length);
+  }
+  return measured;
 }
 
 /** A compute layer's chosen precision, the drop it costs, and why. */

@@ -1,7 +1,7 @@
 import type { Architecture } from '../../arch/types.js';
 import { measureSensitivity } from '../../api/precision.js';
 import { layerWork } from '../../network/layers.js';
-import { mapMixed, type MixedResult } from '../../network/mixed.js';
+import { mapMixed, type MixedResult, type ModeOf } from '../../network/mixed.js';
 import type { NetworkSearchOptions } from '../../network/searches.js';
 import { autoPrecisions, choosePrecisions, type AutoChoice, type LayerSensitivity } from '../../quantize/auto.js';
 import type { Precision } from '../../quantize/formats.js';
@@ -33,16 +33,20 @@ export async function mapPerLayer(model: string, exported: Graph, costGraph: Gra
   const { baseline, candidates } = autoPrecisions(arch);
   const modes = new Set(arch.compute.precisions.map((p) => p.name));
   const notes: string[] = [];
-  let auto: { choices: AutoChoice[]; sensitivity: LayerSensitivity[] } | undefined;
-  let modeOf: (name: string) => string | undefined;
+  let auto: Promise<{ choices: AutoChoice[]; sensitivity: LayerSensitivity[] }> | undefined;
+  let modeOf: ModeOf | Promise<ModeOf>;
   if (flags.precision === 'auto') {
     if (flags.maxSqnrDrop === undefined) throw new AccelmapError('bad-flag', '--precision auto needs --max-sqnr-drop dB', {}, 'e.g. --precision auto --max-sqnr-drop 20');
     if (flags.plan) throw new AccelmapError('bad-flag', '--precision auto and --plan exclude each other', {}, 'give one of them');
-    const sensitivity = measureSensitivity(exported, { baseline, candidates, weightsFrom: isModelFile(model) ? model : undefined, seed: flags.seed, onProgress: (m) => progress.update(m) });
-    auto = { choices: choosePrecisions(sensitivity, { baseline, maxDropDb: flags.maxSqnrDrop, keepEnds: true }), sensitivity };
-    const chosen = new Map(auto.choices.map((c) => [c.name, c.precision as string]));
-    modeOf = (name) => chosen.get(name);
-    notes.push(`auto: per layer the lowest-bit mode whose own output SQNR drop (that layer alone at the mode, the rest at ${baseline}) is ≤ ${flags.maxSqnrDrop} dB (weights ${isModelFile(model) ? 'from the model file' : `seed ${flags.seed}`}, inputs seed ${flags.seed}); the first and last compute layers stay at ${baseline}`);
+    const budget = flags.maxSqnrDrop;
+    // the baseline is mapped while the layers are measured
+    auto = measureSensitivity(exported, { baseline, candidates, weightsFrom: isModelFile(model) ? model : undefined, seed: flags.seed, onProgress: (m) => progress.update(m) })
+      .then((sensitivity) => ({ choices: choosePrecisions(sensitivity, { baseline, maxDropDb: budget, keepEnds: true }), sensitivity }));
+    modeOf = auto.then(({ choices }) => {
+      const chosen = new Map(choices.map((c) => [c.name, c.precision as string]));
+      return (name: string) => chosen.get(name);
+    });
+    notes.push(`auto: per layer the lowest-bit mode whose own output SQNR drop (that layer alone at the mode, the rest at ${baseline}) is ≤ ${budget} dB (weights ${isModelFile(model) ? 'from the model file' : `seed ${flags.seed}`}, inputs seed ${flags.seed}); the first and last compute layers stay at ${baseline}`);
   } else {
     const file = readPlanFile(flags.plan!);
     const base = (flags.precision ?? baseline) as Precision;
@@ -52,6 +56,7 @@ export async function mapPerLayer(model: string, exported: Graph, costGraph: Gra
     if (!file.firstLast) notes.push(`plan ${flags.plan}: the first and last compute layers stay at ${baseline} (8 bits) unless the plan's first-last says otherwise`);
   }
   const r: MixedResult = await mapMixed(costGraph.name, costGraph.mode, costGraph.batch, layerWork(costGraph), arch, o, baseline, modeOf);
+  const measured = await auto;
   progress.done();
-  io.out(flags.json ? toJson({ ...r, notes, ...auto }) : renderMixed(r, notes, auto?.choices));
+  io.out(flags.json ? toJson({ ...r, notes, ...measured }) : renderMixed(r, notes, measured?.choices));
 }
