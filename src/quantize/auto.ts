@@ -43,7 +43,7 @@ export interface LayerSensitivity {
   candidates: CandidateDrop[];
 }
 
-export interface SensitivityOptions {
+export interface LayerSensitivityOptions {
   /** The precision every other layer runs at. */
   baseline: Precision;
   /** The precisions each layer is tried at alone. */
@@ -53,7 +53,8 @@ export interface SensitivityOptions {
   progress?: (stage: string, done: number, total: number) => void;
 }
 
-export async function measureLayerSensitivity(graph: Graph, feeds: Feeds, params: ParamSource, o: SensitivityOptions): Promise<LayerSensitivity[]> {
+/** Each compute layer's output SQNR at the baseline and alone at each candidate, in graph order (see above). */
+export async function measureLayerSensitivity(graph: Graph, feeds: Feeds, params: ParamSource, o: LayerSensitivityOptions): Promise<LayerSensitivity[]> {
   const layers = computeNodes(graph);
   const compute = new Set(layers.map((n) => n.name));
   const reference = new Map<string, Value>();
