@@ -53,7 +53,12 @@ export interface LayerSensitivityOptions {
   progress?: (stage: string, done: number, total: number) => void;
 }
 
-/** Each compute layer's output SQNR at the baseline and alone at each candidate, in graph order (see above). */
+/**
+ * Each compute layer's output SQNR at the baseline and alone at each
+ * candidate, in graph order (see above). It holds every compute layer's
+ * fp32 output and inputs (weights included) until that layer is measured:
+ * about a network's weights and activations at once.
+ */
 export async function measureLayerSensitivity(graph: Graph, feeds: Feeds, params: ParamSource, o: LayerSensitivityOptions): Promise<LayerSensitivity[]> {
   const layers = computeNodes(graph);
   const compute = new Set(layers.map((n) => n.name));
