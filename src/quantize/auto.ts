@@ -17,9 +17,9 @@ import { computeNodes } from './plan.js';
  * the network still at the baseline: its output SQNR again. The drop is the
  * difference, the error the layer adds by itself at that precision. Cheaply:
  * one fp32 run keeps each compute layer's output, one run at the baseline
- * hands each compute layer's inputs (as the baseline network computed them)
- * to that layer's kernel once more per candidate, quantized at the
- * candidate. Since the layers before it are unchanged, this is exactly what
+ * keeps each compute layer's inputs (as the baseline network computed
+ * them), then each layer's kernel runs once more per candidate on those
+ * inputs quantized at the candidate. Since the layers before it are unchanged, this is exactly what
  * rerunning the whole network with only that layer at the candidate gives
  * the layer (checked by a test against those reruns). The drop is judged at
  * the layer's output, not the network's: judging it there would take a
