@@ -4,12 +4,20 @@ import type { Architecture } from './types.js';
  * Efficiency per precision mode, chip-wide (all cores):
  * - peak TOPS: 2 ops per MAC × MACs per cycle × clock × cores;
  * - TOPS/W at a utilization u: ops per joule of a compute-bound steady state
- *   where each MAC reads its two operands from the innermost storage level
- *   and updates one partial sum there (energy per bit moved: the level's
- *   energy per block ÷ bits per block), plus every level's leakage spread
- *   over the MACs done (u × peak). Traffic above the innermost level, the
+ *   at the innermost storage level, plus every level's leakage spread over
+ *   the MACs done (u × peak). The access pattern assumed at peak follows the
+ *   cost model's lanes (mapping/model.ts): a MAC unit of m MACs per cycle is
+ *   m lanes that run m consecutive steps of one output's reduction together;
+ *   each lane reads its own two operands (operand bits each), the m products
+ *   are added, and the group reads and updates that one partial sum
+ *   (accumulator bits) once. Per MAC: 2 operand reads + (1 read + 1 update)
+ *   of a partial sum ÷ m, each at the level's energy per bit moved (energy
+ *   per block ÷ bits per block, as mapping/widths.ts prices a tensor's
+ *   words). Groups that share operands across outputs (output channels or
+ *   pixels among the lanes) read fewer operands and more partial sums; which
+ *   the mapper picks is per layer. Traffic above the innermost level, the
  *   vector unit and the ring depend on the mapping and are left out: this is
- *   the datapath's bound, which `map` refines per layer;
+ *   the datapath's figure, which `map` refines per layer;
  * - TOPS/mm²: peak TOPS over the modeled area of all cores (MAC units,
  *   storage, vector unit; no ring, I/O or clocking).
  */
@@ -34,7 +42,7 @@ export function precisionEfficiency(a: Architecture, utilization: number): Preci
     const macsPerCycle = a.compute.instances * p.macsPerCycle;
     const peakTops = (2 * macsPerCycle * a.clockHz * a.cores.count) / 1e12;
     const mac = p.energyPerMacPj / 2;
-    const operands = (2 * p.operandBits * pjPerBit + p.accumulatorBits * updatePjPerBit) / 2;
+    const operands = (2 * p.operandBits * pjPerBit + (p.accumulatorBits * (pjPerBit + updatePjPerBit)) / p.macsPerCycle) / 2;
     const leakage = leakPerCycle / (2 * utilization * macsPerCycle);
     const total = mac + operands + leakage;
     return { precision: p.name, peakTops, tops: peakTops * utilization, pjPerOp: { mac, operands, leakage, total }, topsPerWatt: 1 / total, topsPerMm2: peakTops / (coreAreaMm2 * a.cores.count) };
