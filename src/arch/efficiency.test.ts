@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { precisionEfficiency } from './efficiency.js';
 import { loadArch } from './load.js';
+import { mappingFor } from '../mapping/mapping.js';
+import { CostModel } from '../mapping/model.js';
+import { matmulProblem } from '../problem/builders.js';
 
 const byName = (u = 1) => Object.fromEntries(precisionEfficiency(loadArch('rapid'), u).map((e) => [e.precision, e]));
 
@@ -23,6 +26,25 @@ describe('RaPiD efficiency against the published chip figures (ISSCC 2021 / ISCA
     expect(e.hfp8!.topsPerWatt).toBeCloseTo(9.329, 2);
     expect(e.int4!.topsPerWatt).toBeCloseTo(29.76, 1);
     expect(2 * e.int4!.pjPerOp.operands).toBeCloseTo(0.0516493, 6);
+  });
+
+  it("is the cost model's count for a dot product in the PE registers: a 256-term reduction at int4 in groups of 64 lanes", () => {
+    const a = loadArch('rapid');
+    const q = matmulProblem({ M: 1, N: 1, K: 256 });
+    const m = mappingFor(q, a);
+    const D = m.dims, pe = a.levels.length - 1, at = (d: string) => q.dims.indexOf(d);
+    m.temporal[pe * D + at('K')] = 256; // everything in the PE registers, K the innermost loop
+    [...q.dims.filter((d) => d !== 'K'), 'K'].forEach((d, i) => (m.order[pe * D + i] = at(d)));
+    const model = new CostModel(q, a, { precision: 'int4' });
+    expect(model.evaluate(m)).toBe(true);
+    const [W, I, O] = ['Weights', 'Inputs', 'Outputs'].map((n) => pe * 3 + q.dataSpaces.findIndex((s) => s.name === n));
+    // 4 groups of 64: each lane its own weight and input; one partial-sum update per group, read but for the first
+    expect(model.laneIterations).toBe(64);
+    expect([model.reads[W!], model.reads[I!], model.updates[O!], model.reads[O!]]).toEqual([256, 256, 4, 3]);
+    // the same bits per MAC as the efficiency figure once the first write's read is counted as the steady state does
+    const { readPj, updatePj } = a.levels[pe]!.energy; // per 16-bit word
+    const pj = (((256 + 256) * 4 + (3 + 1) * 16) * readPj) / 16 + (4 * 16 * updatePj) / 16;
+    expect(pj / 256).toBeCloseTo(2 * byName().int4!.pjPerOp.operands, 12);
   });
 
   it('the energy model overshoots the published efficiencies (3.5 TFLOPS/W HFP8, 16.5 TOPS/W INT4), by more at HFP8 than at INT4', () => {
