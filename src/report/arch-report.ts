@@ -18,7 +18,7 @@ export function renderArch(s: ArchSummary): string {
   lines.push('');
   lines.push(renderTable(['precision', 'MACs/cycle', 'peak MAC/s', 'peak OPS (2/MAC)', 'pJ/MAC'], s.peaks.map((p) => [p.precision, p.macsPerCycle, formatCount(p.macsPerSecond), formatCount(p.opsPerSecond), pj(p.energyPerMacPj)])));
   lines.push('');
-  lines.push(`efficiency, all ${s.cores.count} core(s), at ${(100 * s.utilization).toFixed(0)}% utilization: MACs plus operand reads and partial-sum updates at ${s.levels.at(-1)!.name} (bits moved), plus leakage; traffic above it depends on the mapping (see map)`);
+  lines.push(`efficiency, all ${s.cores.count} core(s), at ${(100 * s.utilization).toFixed(0)}% utilization: MACs plus, at ${s.levels.at(-1)!.name} (bits moved), two operand reads per MAC and one partial-sum read and update per group of a MAC unit's lanes (a dot product over its MACs per cycle), plus leakage; traffic above it depends on the mapping (see map)`);
   lines.push(renderTable(['precision', 'peak TOPS', 'TOPS at util.', 'pJ/op MAC', 'pJ/op operands', 'pJ/op leakage', 'TOPS/W', 'TOPS/mm²'], s.efficiency.map((e) => [e.precision, e.peakTops.toFixed(2), e.tops.toFixed(2), pj(e.pjPerOp.mac), pj(e.pjPerOp.operands), pj(e.pjPerOp.leakage), pj(e.topsPerWatt), pj(e.topsPerMm2)])));
   lines.push('');
   lines.push(
