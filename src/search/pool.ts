@@ -1,3 +1,4 @@
+import type { Worker } from 'node:worker_threads';
 import { AccelmapError, type ErrorCode } from '../util/errors.js';
 import { startWorker } from '../util/worker.js';
 import { runTask, type JobOutcome, type SearchTask } from './job.js';
@@ -9,7 +10,8 @@ import { runTask, type JobOutcome, type SearchTask } from './job.js';
  * next rounds come in between; meanwhile each worker holds up to
  * WORKER_DEPTH tasks, so that it never waits for this thread to hand it the
  * next. One thread searches in this thread alone. The workers start with the
- * pool and load while this thread searches already.
+ * pool (or earlier: `startSearchWorkers`) and load while this thread searches
+ * already.
  */
 interface Queued {
   task: SearchTask;
@@ -26,9 +28,31 @@ interface WorkerMessage {
 /** Tasks a worker holds at once: the one it runs and the next. */
 const WORKER_DEPTH = 2;
 
+/** Workers started ahead of the pool that takes them (see startSearchWorkers). */
+const early: Worker[] = [];
+
+/**
+ * Starts the workers of a pool of `threads` threads now, so that they load
+ * while this thread prepares the work (reads the model, plans); the next
+ * SearchPool takes them. Until then they do not keep the process alive, and
+ * one that fails to start is dropped (the pool starts another).
+ */
+export function startSearchWorkers(threads: number): void {
+  while (early.length < threads - 1) {
+    const w = startWorker('search/search');
+    w.unref();
+    w.once('error', () => early.includes(w) && early.splice(early.indexOf(w), 1));
+    early.push(w);
+  }
+}
+
 class PoolWorker {
-  readonly worker = startWorker('search/search');
+  readonly worker = early.shift() ?? startWorker('search/search');
   readonly held = new Map<number, Queued>();
+
+  constructor() {
+    this.worker.ref();
+  }
 }
 
 export class SearchPool {

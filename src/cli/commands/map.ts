@@ -19,6 +19,7 @@ import { constraintSets, DATAFLOW_CHOICES, type DataflowChoice } from '../../sea
 import { parseObjective } from '../../search/objective.js';
 import { STRATEGIES, type Budget, type Strategy } from '../../search/search.js';
 import { MapSpace } from '../../search/space.js';
+import { startSearchWorkers } from '../../search/pool.js';
 import { AccelmapError } from '../../util/errors.js';
 import { makeDirectory, writeTextFile } from '../../util/files.js';
 import { stderrProgress } from '../../util/progress.js';
@@ -103,6 +104,9 @@ export function registerMap(program: Command, io: Io): void {
     const timeloop = opts.timeloop ? timeloopTarget(model, opts, io) : undefined;
     if (!timeloop && model === undefined) throw new AccelmapError('bad-flag', 'map needs a model, a layer or --timeloop FILE...', {}, 'e.g. accelmap map resnet50 --arch eyeriss');
     if (!timeloop && opts.arch === undefined) throw new AccelmapError('bad-flag', 'map needs --arch (or --timeloop FILE..., whose architecture is used)');
+    const threads = opts.threads ?? Math.max(1, availableParallelism());
+    // the search's workers load while the model is read and planned
+    startSearchWorkers(threads);
     const arch = timeloop?.design.arch.arch ?? loadArch(opts.arch!);
     parseObjective(opts.objective);
     // --timeloop-out was checked when the flags were read; made here, before the search
@@ -119,7 +123,7 @@ export function registerMap(program: Command, io: Io): void {
       if (!exported || !graph) throw new AccelmapError('bad-flag', `${opts.plan ? '--plan' : '--precision auto'} needs a model (zoo name or .onnx file), not a single layer or --timeloop`);
       const progress = stderrProgress('map', opts.progress);
       const s = resolveSettings({ ...opts, precision: undefined, constraints: opts.constraints });
-      const o = { ...s, threads: opts.threads ?? Math.max(1, availableParallelism()), progress: { update: (m: string) => progress.update(m), done: () => undefined } };
+      const o = { ...s, threads, progress: { update: (m: string) => progress.update(m), done: () => undefined } };
       return mapPerLayer(name, exported, graph, arch, opts, o, progress, io);
     }
     const summary = spaceSummary(works, arch, opts.dataflow, user);
@@ -132,7 +136,7 @@ export function registerMap(program: Command, io: Io): void {
       strategy: opts.strategy,
       budget: opts.budget,
       seed: opts.seed,
-      threads: opts.threads,
+      threads,
       precision: opts.precision,
       convention: opts.convention,
       constraints: timeloop ? { constraints: timeloop.constraints.entries } : opts.constraints,
