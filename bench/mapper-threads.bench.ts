@@ -46,15 +46,36 @@ const cpuSeconds = () => {
 };
 const taskKey = (key: string, t: SearchTask) => `${key}|${t.space}|${t.chain}|${t.seed}|${JSON.stringify(t.starts ?? null)}`;
 
-/** The built CLI's `map` on `threads` threads: wall seconds, CPU seconds of the whole process (reported by a hook at its exit), its stdout. */
-const CPU_AT_EXIT = 'data:text/javascript,process.on("exit",()=>{const u=process.cpuUsage();process.stderr.write(`\\ncpu-seconds ${(u.user+u.system)/1e6}\\n`)})';
-function cliRun(model: string, threads: number): { wall: number; cpu: number; out: string } {
+/**
+ * The built CLI's `map` on `threads` threads: wall seconds, and from a hook at
+ * the process's exit its CPU seconds (all threads) and its main thread's (from
+ * /proc, Linux; NaN elsewhere); its stdout without the command line.
+ */
+const CPU_AT_EXIT = `data:text/javascript,${encodeURIComponent(`
+import { readFileSync } from 'node:fs';
+process.on('exit', () => {
+  const u = process.cpuUsage();
+  let main = NaN;
+  try {
+    const stat = readFileSync('/proc/thread-self/stat', 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    main = (Number(f[11]) + Number(f[12])) / 100;
+  } catch {}
+  process.stderr.write('\\ncpu-seconds ' + (u.user + u.system) / 1e6 + ' ' + main + '\\n');
+});`)}`;
+interface CliRun {
+  wall: number;
+  cpu: number;
+  mainCpu: number;
+  out: string;
+}
+function cliRun(model: string, threads: number): CliRun {
   const t0 = performance.now();
   const r = spawnSync(process.execPath, ['--import', CPU_AT_EXIT, 'bin/accelmap.js', 'map', model, '--arch', 'eyeriss', '--threads', String(threads), '--json', '--no-progress'], { encoding: 'utf8', maxBuffer: 1 << 28 });
   const wall = (performance.now() - t0) / 1000;
-  const cpu = /cpu-seconds ([\d.]+)/.exec(r.stderr);
+  const cpu = /cpu-seconds ([\d.]+) ([\d.]+|NaN)/.exec(r.stderr);
   if (r.status !== 0 || !cpu) throw new Error(`accelmap map ${model} --threads ${threads} failed (${r.status}): ${r.stderr.trim().split('\n').slice(-3).join(' ')}`);
-  return { wall, cpu: Number(cpu[1]), out: r.stdout.replace(/"command": "[^"]*"/, '') };
+  return { wall, cpu: Number(cpu[1]), mainCpu: Number(cpu[2]), out: r.stdout.replace(/"command": "[^"]*"/, '') };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
@@ -136,7 +157,7 @@ for (const model of MODELS) {
   console.log(`${model} on eyeriss: wall clock 1 thread ${w1.wall.toFixed(2)} s, 2 threads ${w2.wall.toFixed(2)} s: ${(w1.wall / w2.wall).toFixed(2)}× (shared machine: moves with the other load, ${loadavg()[0]!.toFixed(1)} load on ${availableParallelism()} cores)`);
   console.log(`${model} on eyeriss: CPU time 1 thread ${w1.cpu.toFixed(2)} s, 2 threads ${w2.cpu.toFixed(2)} s (all threads); spread as the replayed schedule spreads the tasks, 2 threads on 2 idle cores: ${(w1.cpu / ((two / one) * w2.cpu)).toFixed(2)}×`);
   // End to end: the command a user runs, pairs back to back, alternating which goes first.
-  const pairs: { one: ReturnType<typeof cliRun>; two: ReturnType<typeof cliRun>; load: number }[] = [];
+  const pairs: { one: CliRun; two: CliRun; load: number }[] = [];
   for (let i = 0; i < PAIRS; i++) {
     const load = loadavg()[0]!;
     const [first, second] = i % 2 === 0 ? [1, 2] : [2, 1];
@@ -147,4 +168,8 @@ for (const model of MODELS) {
   }
   const runs = pairs.map((p) => `${p.one.wall.toFixed(2)}/${p.two.wall.toFixed(2)} s (CPU ${p.one.cpu.toFixed(2)}/${p.two.cpu.toFixed(2)} s, load ${p.load.toFixed(1)})`).join(', ');
   console.log(`${model} on eyeriss: end to end (accelmap map ${model} --arch eyeriss --json, 1 vs 2 threads, outputs identical): ${median(pairs.map((p) => p.one.wall / p.two.wall)).toFixed(2)}× (median of ${PAIRS} pairs' ratios; wall 1/2 threads: ${runs}; ${availableParallelism()} cores)`);
+  // On two idle cores the one-thread run takes about its main thread's CPU time (V8's compiler and GC threads run beside
+  // it on the other core); the two-thread run at least half its CPU time, all threads together (both cores full).
+  const est = median(pairs.map((p) => p.one.mainCpu / (p.two.cpu / 2)));
+  if (Number.isFinite(est)) console.log(`${model} on eyeriss: end to end from CPU times (1 thread: its main thread's CPU time; 2 threads: half the CPU time of all its threads): ${est.toFixed(2)}× on two idle cores at best (median of ${PAIRS} pairs; main-thread CPU at 1 thread ${pairs.map((p) => p.one.mainCpu.toFixed(2)).join('/')} s)`);
 }
