@@ -9,5 +9,11 @@ if (!existsSync(main)) {
   console.error(`accelmap: not built yet (${fileURLToPath(main)} is missing) — run \`npm run build\` in ${fileURLToPath(new URL('..', import.meta.url))}`);
   process.exit(2);
 }
+// A reader that stops early (`accelmap … | head`) closes the pipe: that ends
+// the output, not in an error.
+process.stdout.on('error', (e) => {
+  if (e.code !== 'EPIPE') throw e;
+  process.exit(0);
+});
 const { run } = await import(main.href);
 process.exitCode = await run(process.argv.slice(2));

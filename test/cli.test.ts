@@ -93,3 +93,14 @@ describe('an install that skipped the build', () => {
     expect(r.stderr).toMatch(/^accelmap: not built yet .* run `npm run build` in /);
   });
 });
+
+describe('a reader that stops early', () => {
+  it('ends quietly with exit code 0 when stdout is closed', () => {
+    const bin = new URL('../bin/accelmap.js', import.meta.url).pathname;
+    // `true` exits without reading, so every write meets a closed pipe
+    const r = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" "${bin}" ops | true`], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+});
+
