@@ -11,7 +11,7 @@ import { runTask, type JobOutcome, type SearchTask } from './job.js';
  * WORKER_DEPTH tasks, so that it never waits for this thread to hand it the
  * next. One thread searches in this thread alone. The workers start with the
  * pool (or earlier: `startSearchWorkers`) and load while this thread searches
- * already.
+ * already; a worker is handed tasks once it has loaded.
  */
 interface Queued {
   task: SearchTask;
@@ -31,6 +31,15 @@ const WORKER_DEPTH = 2;
 /** Workers started ahead of the pool that takes them (see startSearchWorkers). */
 const early: Worker[] = [];
 
+/** Workers that have loaded: only these are handed tasks, so that none sits on tasks this thread could run meanwhile. */
+const loaded = new WeakSet<Worker>();
+
+function launch(): Worker {
+  const w = startWorker('search/search');
+  w.on('message', (msg: { ready?: boolean }) => msg.ready && loaded.add(w));
+  return w;
+}
+
 /**
  * Starts the workers of a pool of `threads` threads now, so that they load
  * while this thread prepares the work (reads the model, plans); the next
@@ -39,7 +48,7 @@ const early: Worker[] = [];
  */
 export function startSearchWorkers(threads: number): void {
   while (early.length < threads - 1) {
-    const w = startWorker('search/search');
+    const w = launch();
     w.unref();
     w.once('error', () => early.includes(w) && early.splice(early.indexOf(w), 1));
     early.push(w);
@@ -47,7 +56,7 @@ export function startSearchWorkers(threads: number): void {
 }
 
 class PoolWorker {
-  readonly worker = early.shift() ?? startWorker('search/search');
+  readonly worker = early.shift() ?? launch();
   readonly held = new Map<number, Queued>();
 
   constructor() {
@@ -68,7 +77,8 @@ export class SearchPool {
 
   private addWorker(): void {
     const w = new PoolWorker();
-    w.worker.on('message', (msg: WorkerMessage) => {
+    w.worker.on('message', (msg: WorkerMessage | { ready: true }) => {
+      if ('ready' in msg) return this.pump();
       const q = w.held.get(msg.id)!;
       w.held.delete(msg.id);
       if (msg.error) q.reject(msg.error.code ? new AccelmapError(msg.error.code as ErrorCode, msg.error.message, {}, msg.error.hint) : new Error(msg.error.message));
@@ -96,7 +106,7 @@ export class SearchPool {
     for (let depth = 1; depth <= WORKER_DEPTH; depth++) {
       for (const w of this.workers) {
         if (this.queue.length === 0) break;
-        if (w.held.size >= depth) continue;
+        if (w.held.size >= depth || !loaded.has(w.worker)) continue;
         const q = this.queue.shift()!;
         const id = this.nextId++;
         w.held.set(id, q);
