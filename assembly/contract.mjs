@@ -19,10 +19,10 @@ export const INVALID = {
 };
 
 /** Scalar inputs: their indices in the kernel's `params` array. */
-export const PARAMS = ['macsPerCycle', 'energyPerMac', 'leakPjPerCycle', 'realMacs', 'macUnits', 'elide', 'timeloop'];
+export const PARAMS = ['macsPerCycle', 'energyPerMac', 'leakPjPerCycle', 'realMacs', 'macUnits', 'elide', 'timeloop', 'lanes'];
 
 /** Scalar results: their indices in the kernel's `out` array. */
-export const OUT = ['invalidCode', 'invalidWhere', 'invalidValue', 'computeCycles', 'cycles', 'paddedMacs', 'usedUnits', 'macEnergyPj', 'leakEnergyPj', 'totalEnergyPj', 'utilization', 'loops'];
+export const OUT = ['invalidCode', 'invalidWhere', 'invalidValue', 'computeCycles', 'cycles', 'paddedMacs', 'usedUnits', 'macEnergyPj', 'leakEnergyPj', 'totalEnergyPj', 'utilization', 'loops', 'laneIterations'];
 
 /** The rank of data space s that dim d indexes (dimRank): a rank ≥ 0, or one of these. */
 export const RANK = {

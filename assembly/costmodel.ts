@@ -20,9 +20,9 @@ declare function hostCoveredOnBitmap(s: i32, r: i32, first: i32, end: i32, ext: 
 // Invalid codes, scalar indices, NONE/MANY: one table shared with the host (assembly/contract.mjs).
 import {
   INVALID_FACTORS, INVALID_FAN_OUT, INVALID_CAPACITY, INVALID_KEEP, INVALID_ORDER,
-  P_MACS_PER_CYCLE, P_ENERGY_PER_MAC, P_LEAK_PJ_PER_CYCLE, P_REAL_MACS, P_MAC_UNITS, P_ELIDE, P_TIMELOOP,
+  P_MACS_PER_CYCLE, P_ENERGY_PER_MAC, P_LEAK_PJ_PER_CYCLE, P_REAL_MACS, P_MAC_UNITS, P_ELIDE, P_TIMELOOP, P_LANES,
   O_INVALID_CODE, O_INVALID_WHERE, O_INVALID_VALUE, O_COMPUTE_CYCLES, O_CYCLES, O_PADDED_MACS, O_USED_UNITS,
-  O_MAC_ENERGY_PJ, O_LEAK_ENERGY_PJ, O_TOTAL_ENERGY_PJ, O_UTILIZATION, O_LOOPS,
+  O_MAC_ENERGY_PJ, O_LEAK_ENERGY_PJ, O_TOTAL_ENERGY_PJ, O_UTILIZATION, O_LOOPS, O_LANE_ITERATIONS,
   NONE, MANY, MAX_RANK_TERMS,
 } from './generated/contract';
 
@@ -104,6 +104,8 @@ export let loopStride = changetype<StaticArray<f64>>(0);
 export let loopsFrom = changetype<StaticArray<i32>>(0);
 /** Per loop: (n − 1) × the iterations of every loop outside it = how often it steps. */
 export let loopSteps = changetype<StaticArray<f64>>(0);
+/** Per dim: how far the MAC unit's lane group spans it (laneGroup), in problem coordinates. */
+export let laneSpan = changetype<StaticArray<f64>>(0);
 /** Per level: the product of its spatial factors. */
 export let spatialProd = changetype<StaticArray<f64>>(0);
 /** Dims with a spatial factor > 1 at level l: spatialDims[l*D … l*D + spatialCount[l]). */
@@ -208,6 +210,8 @@ export function evaluate(): i32 {
   unchecked((usedInstances[L] = used));
   const computeCycles = Math.ceil(iters / unchecked(params[P_MACS_PER_CYCLE]));
   unchecked((out[O_COMPUTE_CYCLES] = computeCycles));
+  const group = laneGroup();
+  unchecked((out[O_LANE_ITERATIONS] = group));
   unchecked((out[O_PADDED_MACS] = iters * used));
   unchecked((out[O_USED_UNITS] = used));
 
@@ -247,7 +251,8 @@ export function evaluate(): i32 {
       if (child < L && !unchecked(keep[child * DS + s])) continue;
       // Fills per child instance; the MACs take one word per iteration (Timeloop's convention, below a
       // fan-out that spreads them: a MAC keeps its word while the loops leave it in place).
-      const childFills = child < L ? fillsOf(child, s, nLoops) : timeloop && spreadBelow(parent) ? fillsOf(L, s, nLoops) : iters;
+      // Under a named precision the MAC unit's lanes read a word once per lane group (laneGroup).
+      const childFills = child < L ? fillsOf(child, s, nLoops) : timeloop && spreadBelow(parent) ? fillsOf(L, s, nLoops) : (iters / group) * laneWords(s);
       // Children spread over fan-outs (more instances than the parent) may share words.
       const accesses = unchecked(usedInstances[child]) == unchecked(usedInstances[parent]) ? childFills : childFills * groups(parent, child, s, rw);
       const pi = parent * DS + s;
@@ -270,6 +275,48 @@ export function evaluate(): i32 {
   cyclesAndEnergy(computeCycles);
   unchecked((out[O_INVALID_CODE] = 0));
   return 0;
+}
+
+/**
+ * The iterations a MAC unit's lanes run together (1 with one lane): its
+ * innermost temporal loops at the innermost storage level, whole while their
+ * product stays within the lanes (params[P_LANES]), then the largest divisor
+ * of the next loop's iterations that still fits. Sets laneSpan: per dim, how
+ * far the group spans it.
+ */
+function laneGroup(): f64 {
+  for (let d = 0; d < D; d++) unchecked((laneSpan[d] = 0));
+  const lanes = unchecked(params[P_LANES]);
+  let group: f64 = 1;
+  for (let j = 0, end = unchecked(loopsFrom[L - 1]); j < end && group < lanes; j++) {
+    const n = unchecked(loopN[j]);
+    let take = n;
+    if (group * n > lanes) {
+      take = Math.floor(lanes / group);
+      while (take > 1 && n % take != 0) take--;
+    }
+    const d = unchecked(loopDim[j]);
+    unchecked((laneSpan[d] += (take - 1) * unchecked(loopStride[j])));
+    group *= take;
+    if (take < n) break;
+  }
+  return group;
+}
+
+/** Words of data space s one lane group reads: the box its iterations span, per rank 1 + Σ coef·span. Terms are sorted by rank. */
+function laneWords(s: i32): f64 {
+  let words: f64 = 1, ext: f64 = 1;
+  let r = -1;
+  for (let k = unchecked(sTermStart[s]), k1 = unchecked(sTermStart[s + 1]); k < k1; k++) {
+    const rank = unchecked(sTermRank[k]);
+    if (rank != r) {
+      words *= ext;
+      ext = 1;
+      r = rank;
+    }
+    ext += unchecked(sTermCoef[k]) * unchecked(laneSpan[unchecked(sTermDim[k])]);
+  }
+  return words * ext;
 }
 
 /** Size of data space s's tile at level l; writes each rank's extent to extent[l*R + r]. Terms are sorted by rank. */

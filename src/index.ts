@@ -1,7 +1,8 @@
 /**
  * accelmap as a library: one function per stage of the pipeline, each taking
  * and returning plain, JSON-serializable data (`JSON.stringify` keeps all of
- * it; `Infinity` appears nowhere but a roofline with no traffic). No stage
+ * it; `Infinity` appears nowhere but a roofline with no traffic and the SQNR
+ * of an exact result). No stage
  * prints: long ones report progress through an optional `onProgress`
  * callback. A user mistake (an unknown preset, a malformed file, an
  * impossible constraint) throws an {@link AccelmapError} with a code, a
@@ -25,6 +26,9 @@
  * - the mapper: {@link searchMapping} (one loop nest), {@link mapNetwork} (a whole graph), or
  *   its four stages one by one: {@link planNetwork}, {@link searchNetwork}, {@link pickNetwork},
  *   {@link assembleNetwork} (each replaceable by a user's own, since all pass plain data);
+ * - reduced precision: {@link measureSensitivity} (each layer's own SQNR drop at lower precisions),
+ *   {@link choosePrecisions} (a precision per layer within a budget), {@link autoPrecisions} (what an
+ *   architecture's modes offer);
  * - planners: {@link planMemory}, {@link planScale};
  * - design-space exploration: {@link loadSpace}, {@link explore}, with results kept by {@link openStore};
  *   distributed over BullMQ workers on Redis by {@link queueCoordinator} and {@link queueWorker};
@@ -67,6 +71,12 @@ export type { NetworkPlan, LayerPlan, NestPlan, PartitionPlan, Roofline, Searche
 export { DATAFLOW_CHOICES, type DataflowChoice } from './search/dataflows.js';
 export { STRATEGIES, type Strategy, type Budget } from './search/search.js';
 export type { NetworkResult, LayerResult, ProblemResult, DataflowCost, LayerTotals } from './network/map.js';
+
+// Reduced precision
+export { measureSensitivity, type SensitivityOptions } from './api/precision.js';
+export { choosePrecisions, autoPrecisions, type LayerSensitivity, type CandidateDrop, type AutoChoice, type ChooseOptions } from './quantize/auto.js';
+export { PRECISIONS as NUMBER_FORMATS, type Precision as NumberFormat } from './quantize/formats.js';
+export type { CalibrationMethod } from './quantize/calibrate.js';
 
 // Planners
 export { planMemory, planScale, SCALE_DEFAULTS, type PlanMemoryOptions, type MemoryPlanResult, type PlanScaleOptions, type LayerSeconds } from './api/planning.js';

@@ -4,7 +4,8 @@ import { onnxParams, seededParams } from '../execute/params.js';
 import { agreement, type OutputAgreement } from '../quantize/measure.js';
 import type { CalibrationMethod } from '../quantize/calibrate.js';
 import { compileVta, runReference, runVta, timeLayers, totals, type LayerFigures, type VtaCompiled, type VtaModelRun } from '../targets/vta/compile.js';
-import { quantizeGraph, type QGraph } from '../targets/vta/qgraph.js';
+import type { QGraph } from '../quantize/integer/graph.js';
+import { quantizeGraph } from '../targets/vta/qgraph.js';
 import { loadVtaTarget } from '../targets/vta/spec.js';
 import { TuningLog, tuneLayer, type TuneStrategy, type TuningRecord } from '../targets/vta/tune.js';
 import type { Graph } from '../workload/graph.js';
@@ -20,7 +21,7 @@ export interface VtaQuantizeOptions {
   onProgress?: OnProgress;
 }
 
-/** The int8 graph VTA runs (power-of-two scales calibrated on seeded inputs); `accelmap run --precision int8` runs the same one. */
+/** The int8 graph VTA runs: the integer graph (quantize/integer) under VTA's profile, power-of-two scales calibrated on seeded inputs. */
 export function quantizeForVta(graph: Graph, o: VtaQuantizeOptions = {}): QGraph {
   const seed = o.seed ?? 1;
   const params = o.weightsFrom ? onnxParams(o.weightsFrom) : seededParams(graph, seed);

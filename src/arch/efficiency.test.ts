@@ -31,6 +31,25 @@ describe('RaPiD efficiency against the published chip figures (ISSCC 2021 / ISCA
     expect(e.int4!.topsPerWatt / e.hfp8!.topsPerWatt).toBeLessThan(16.5 / 3.5);
   });
 
+  it('cannot be calibrated by per-precision MAC energies: the published figures and the model, per MAC and per PE-cycle (docs/precision.md)', () => {
+    const a = loadArch('rapid');
+    const e = byName();
+    const peCyclesPerSecond = a.compute.instances * a.cores.count * a.clockHz; // 512 PEs at 1.6 GHz
+    // published: power at peak = TOPS ÷ TOPS/W; 26.2 / 3.5 = 7.486 W and 104.9 / 16.5 = 6.358 W
+    const chipW = { hfp8: 26.2 / 3.5, int4: 104.9 / 16.5 };
+    expect(chipW.hfp8).toBeCloseTo(7.486, 3);
+    expect(chipW.int4).toBeCloseTo(6.358, 3);
+    // per PE-cycle: 7.486 W / 819.2 G PE-cycles/s = 9.14 pJ (16 MACs); 6.358 W → 7.76 pJ (64 MACs); per MAC 2 / (TOPS/W)
+    expect((chipW.hfp8 / peCyclesPerSecond) * 1e12).toBeCloseTo(9.14, 2);
+    expect((chipW.int4 / peCyclesPerSecond) * 1e12).toBeCloseTo(7.76, 2);
+    // the chip spends less per PE-cycle at INT4 than at HFP8; the model spends more (16-bit partial-sum updates per MAC, 4× the MACs)
+    const perPeCycle = (p: 'hfp8' | 'int4') => 2 * e[p]!.pjPerOp.total * a.compute.precisions.find((m) => m.name === p)!.macsPerCycle;
+    expect(perPeCycle('int4')).toBeGreaterThan(2 * perPeCycle('hfp8'));
+    // at INT4 the model's register traffic per MAC alone exceeds the chip's whole energy per MAC (2 / 16.5 = 0.121 pJ):
+    // no MAC energy ≥ 0 reaches 16.5 TOPS/W with these register energies
+    expect(2 * e.int4!.pjPerOp.operands).toBeGreaterThan(2 / 16.5);
+  });
+
   it('scales delivered TOPS with utilization; TOPS/mm² is peak over the modeled area of the four cores', () => {
     const a = loadArch('rapid');
     expect(byName(0.5).int4!.tops).toBeCloseTo(byName().int4!.peakTops / 2, 9);

@@ -165,11 +165,11 @@ describe('numbers outside their physical range are refused, naming the field, th
 describe('vector unit', () => {
   it('is compute- or bandwidth-bound, whichever is slower', () => {
     const a = loadArch('eyeriss'); // 14 lanes; DRAM 4 words (8 bytes) per cycle, 460 pJ per word
-    const relu = vectorCost(a, { ops: 1400, bytesRead: 2800, bytesWritten: 2800 });
+    const relu = vectorCost(a, { ops: 1400, readWords: 1400, writeWords: 1400 });
     expect(relu.computeCycles).toBe(100);
-    expect(relu.transferCycles).toBe(700); // 2800 words over a shared 4 words/cycle
+    expect(relu.transferCycles).toBe(700); // 1400 + 1400 words over a shared 4 words/cycle
     expect(relu.cycles).toBe(700);
     expect(relu.energyPj).toBeCloseTo(1400 * a.vector.energyPerOpPj + (350 + 350) * 1840, 6);
-    expect(vectorCost(a, { ops: 0, bytesRead: 0, bytesWritten: 0 }).cycles).toBe(0);
+    expect(vectorCost(a, { ops: 0, readWords: 0, writeWords: 0 }).cycles).toBe(0);
   });
 });

@@ -11,8 +11,9 @@ import type { Architecture } from './types.js';
 export interface VectorWork {
   /** Element operations (the op's non-MAC FLOPs). */
   ops: number;
-  bytesRead: number;
-  bytesWritten: number;
+  /** DRAM words read and written (the outermost level's words). */
+  readWords: number;
+  writeWords: number;
 }
 
 export interface VectorCost {
@@ -22,12 +23,16 @@ export interface VectorCost {
   energyPj: number;
 }
 
+/** DRAM words of `bytes` bytes. */
+export function dramWordsOf(arch: Architecture, bytes: number): number {
+  return bytes / (arch.levels[0]!.wordBits / 8);
+}
+
 export function vectorCost(arch: Architecture, work: VectorWork): VectorCost {
   const v = arch.vector;
   const dram = arch.levels[0]!;
   const computeCycles = work.ops > 0 ? Math.ceil(work.ops / (v.lanes * v.opsPerCyclePerLane)) : 0;
-  const wordBytes = dram.wordBits / 8;
-  const readWords = work.bytesRead / wordBytes, writeWords = work.bytesWritten / wordBytes;
+  const { readWords, writeWords } = work;
   const transferCycles = Math.ceil(
     Math.max(
       readWords / dram.readBandwidth,

@@ -1,5 +1,5 @@
 import type { Architecture } from '../arch/types.js';
-import { vectorCost } from '../arch/vector.js';
+import { dramWordsOf, vectorCost } from '../arch/vector.js';
 import { AccelmapError } from '../util/errors.js';
 import { nodeCounts } from '../workload/counts.js';
 import type { Graph } from '../workload/graph.js';
@@ -75,8 +75,11 @@ export function graphFigures(graph: Graph, arch: Architecture): GraphFigures {
   for (const n of graph.nodes) {
     const c = nodeCounts(graph, n);
     let cycles = 0;
-    if (c.macs === 0) cycles = vectorCost(arch, { ops: c.otherFlops, bytesRead: c.bytesRead, bytesWritten: c.bytesWritten }).cycles;
-    else if (n.op === 'FusedGroup') cycles = vectorCost(arch, { ...fusedEpilogue(nodeInputTypes(graph, n), n.attrs as FusedAttrs), bytesWritten: 0 }).cycles;
+    if (c.macs === 0) cycles = vectorCost(arch, { ops: c.otherFlops, readWords: dramWordsOf(arch, c.bytesRead), writeWords: dramWordsOf(arch, c.bytesWritten) }).cycles;
+    else if (n.op === 'FusedGroup') {
+      const e = fusedEpilogue(nodeInputTypes(graph, n), n.attrs as FusedAttrs);
+      cycles = vectorCost(arch, { ops: e.ops, readWords: dramWordsOf(arch, e.bytesRead), writeWords: 0 }).cycles;
+    }
     for (const f of n.op === 'LayoutTransform' ? [all, layoutTransforms] : [all]) {
       f.dramBytes += c.bytesRead + c.bytesWritten;
       f.vectorCycles += cycles;

@@ -76,26 +76,13 @@ export function execute(graph: Graph, feeds: Feeds, params: ParamSource, o: Exec
 
   graph.nodes.forEach((node, k) => {
     if (!folded(graph, node)) {
-      const kernel = kernels.get(node.op)!;
       const inputs = node.inputs.map((name, i) => {
         if (!name) return undefined;
         const v = valueOf(name, `node ${node.name}`);
         return o.transformInput ? o.transformInput(node, i, v) : v;
       });
-      // an omitted optional output ('') gets an empty placeholder type
-      const outputs = node.outputs.map((name) => graph.tensors[name] ?? { shape: [0], dtype: 'float32' as const });
-      let results: Value[];
-      try {
-        results = kernel.run({ node, inputs, attrs: node.attrs, outputs, kernels });
-      } catch (e) {
-        throw e instanceof AccelmapError && !e.location.path ? e.at({ path: `node ${node.name} (${node.op})` }) : e;
-      }
-      node.outputs.forEach((name, i) => {
-        if (!name) return;
-        const r = results[i];
-        if (!r || !sameShape(r.shape, outputs[i]!.shape)) throw new Error(`kernel ${node.op} gave node ${node.name} output ${i} shape [${r?.shape}], the graph says [${outputs[i]!.shape}]`);
-        env.set(name, r);
-      });
+      const results = runNode(graph, node, inputs);
+      node.outputs.forEach((name, i) => name && env.set(name, results[i]!));
       o.observe?.(node, results);
     }
     for (const name of node.inputs) {
@@ -109,4 +96,24 @@ export function execute(graph: Graph, feeds: Feeds, params: ParamSource, o: Exec
   const out: Record<string, Value> = {};
   for (const name of graph.outputs) out[name] = env.get(name) ?? valueOf(name, 'the graph outputs');
   return out;
+}
+
+/** Runs one node's kernel on its input values (undefined where an optional input is omitted): its outputs, each checked against the shape the graph gives it. */
+export function runNode(graph: Graph, node: Node, inputs: (Value | undefined)[]): Value[] {
+  const kernel = kernels.get(node.op);
+  if (!kernel) throw new AccelmapError('unsupported', `the executor has no kernel for ${node.op} (node ${node.name})`);
+  // an omitted optional output ('') gets an empty placeholder type
+  const outputs = node.outputs.map((name) => graph.tensors[name] ?? { shape: [0], dtype: 'float32' as const });
+  let results: Value[];
+  try {
+    results = kernel.run({ node, inputs, attrs: node.attrs, outputs, kernels });
+  } catch (e) {
+    throw e instanceof AccelmapError && !e.location.path ? e.at({ path: `node ${node.name} (${node.op})` }) : e;
+  }
+  node.outputs.forEach((name, i) => {
+    if (!name) return;
+    const r = results[i];
+    if (!r || !sameShape(r.shape, outputs[i]!.shape)) throw new Error(`kernel ${node.op} gave node ${node.name} output ${i} shape [${r?.shape}], the graph says [${outputs[i]!.shape}]`);
+  });
+  return results;
 }

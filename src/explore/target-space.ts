@@ -2,7 +2,7 @@ import { archFromSpec } from '../arch/load.js';
 import type { Architecture } from '../arch/types.js';
 import { compileForVta, quantizeForVta } from '../api/vta.js';
 import type { StoredDesign, StoredWorkload } from '../store/store.js';
-import type { QGraph } from '../targets/vta/qgraph.js';
+import type { QGraph } from '../quantize/integer/graph.js';
 import { archDisagreements, loadVtaTarget, type VtaTarget } from '../targets/vta/spec.js';
 import { AccelmapError } from '../util/errors.js';
 import { presetPath } from '../util/paths.js';

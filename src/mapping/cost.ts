@@ -54,6 +54,8 @@ export interface Cost {
   paddedMacs: number;
   cycles: number;
   computeCycles: number;
+  /** Iterations a MAC unit's lanes run together under a named precision, each word they span read once (1: every MAC reads its own). */
+  laneIterations: number;
   /** MACs ÷ (cycles × MAC units × MACs per cycle). */
   utilization: number;
   energyPj: number;
@@ -184,6 +186,7 @@ export function describe(model: CostModel, mapping: MappingArrays): Cost {
     paddedMacs: model.paddedMacs,
     cycles: model.cycles,
     computeCycles: model.computeCycles,
+    laneIterations: model.laneIterations,
     utilization: model.utilization,
     energyPj: model.totalEnergyPj,
     macEnergyPj: model.macEnergyPj,

@@ -71,6 +71,7 @@ const ARRAYS = {
   loopStride: [Float64Array, (z: Sizes) => z.L * z.D],
   loopsFrom: [Int32Array, (z: Sizes) => z.L + 1],
   loopSteps: [Float64Array, (z: Sizes) => z.L * z.D],
+  laneSpan: [Float64Array, (z: Sizes) => z.D],
   spatialProd: [Float64Array, (z: Sizes) => z.L],
   spatialDims: [Int32Array, (z: Sizes) => z.L * z.D],
   spatialCount: [Int32Array, (z: Sizes) => z.L],

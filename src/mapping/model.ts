@@ -39,7 +39,12 @@ export function checkLoopBounds(problem: Problem): void {
  *   time and are served by one read when the fan-out multicasts; read-write
  *   data from such children is added on the way up when the fan-out reduces.
  * - The MACs read every operand once per MAC (after multicast across MAC
- *   units) from the innermost level that keeps it.
+ *   units) from the innermost level that keeps it. Under a named precision a
+ *   MAC unit of m MACs per cycle is m lanes that run a group of consecutive
+ *   iterations together (its innermost loops at the innermost level, whole
+ *   while they fit in m, then the largest divisor of the next that fits), and
+ *   read each word that group spans once: its lanes share an operand, and
+ *   their products on one partial sum are added before it is updated.
  * - Read-write data: updates = accesses from the children; reads = updates −
  *   partition (the elements an instance holds: their first write needs no
  *   read); fills = parent's share − partition (or the whole share, as earlier
@@ -141,6 +146,8 @@ export class CostModel {
   paddedMacs = 0;
   /** MAC units the spatial factors use. */
   usedUnits = 0;
+  /** Iterations a MAC unit's lanes run together, each operand word read once for all of them (1 without a named precision). */
+  laneIterations = 0;
   macEnergyPj = 0;
   leakEnergyPj = 0;
   totalEnergyPj = 0;
@@ -253,6 +260,7 @@ export class CostModel {
     v.params[P.macUnits] = this.macUnits;
     v.params[P.elide] = options.readWriteFills !== 'parent-share' ? 1 : 0;
     v.params[P.timeloop] = options.convention === 'timeloop' ? 1 : 0;
+    v.params[P.lanes] = options.precision !== undefined && options.convention !== 'timeloop' ? this.precision.macsPerCycle : 1;
 
     this.rankStart = v.rankStart;
     this.extent = v.extent;
@@ -288,6 +296,7 @@ export class CostModel {
     this.cycles = out[O.cycles]!;
     this.paddedMacs = out[O.paddedMacs]!;
     this.usedUnits = out[O.usedUnits]!;
+    this.laneIterations = out[O.laneIterations]!;
     this.macEnergyPj = out[O.macEnergyPj]!;
     this.leakEnergyPj = out[O.leakEnergyPj]!;
     this.totalEnergyPj = out[O.totalEnergyPj]!;

@@ -25,7 +25,8 @@ describe('analytical counts equal a brute-force walk of the loop nest', () => {
     const named = withPrecision ? { name: 'p', readWrite: c.problem.dataSpaces.map((s) => s.readWrite) } : undefined;
     const model = new CostModel(c.problem, c.arch, named && { precision: named.name });
     expect(model.evaluate(c.mapping)).toBe(true);
-    const ref = referenceCounts(c.problem, c.arch, c.mapping);
+    const lanes = named ? c.arch.compute.precisions[1]!.macsPerCycle : 1;
+    const ref = referenceCounts(c.problem, c.arch, c.mapping, lanes);
     expect(ref.nonUniform).toEqual([]);
     for (let l = 0; l < model.L; l++) {
       for (let s = 0; s < model.DS; s++) {
@@ -48,6 +49,7 @@ describe('analytical counts equal a brute-force walk of the loop nest', () => {
       close(model.networkEnergyPj[l]!, cost.networkEnergyPj[l]!, `level ${l} network energy`);
     }
     expect(model.usedInstances[model.L], `seed ${seed}: MAC units used`).toBe(ref.instances[model.L]);
+    if (named) groupsSeen.add(model.laneIterations);
     expect(model.computeCycles, `seed ${seed}: compute cycles`).toBe(cost.computeCycles);
     expect(model.cycles, `seed ${seed}: cycles`).toBe(cost.cycles);
     expect(model.paddedMacs, `seed ${seed}: padded MACs`).toBe(ref.paddedMacs);
@@ -62,22 +64,26 @@ describe('analytical counts equal a brute-force walk of the loop nest', () => {
   it('input-gradient nests: outputs with a sliding window (500 random mappings)', () => {
     fc.assert(fc.property(fc.noShrink(fc.integer({ min: 1, max: 2 ** 31 - 1 })), check(['conv-grad-input'])), { numRuns: 500, seed: 5 });
   });
-  it('under a named precision: random word bits per level, operand and accumulator bits (300 random mappings)', () => {
+  const groupsSeen = new Set<number>();
+  it('under a named precision: random word bits per level, operand and accumulator bits, MAC lanes (300 random mappings)', () => {
     fc.assert(fc.property(fc.noShrink(fc.integer({ min: 1, max: 2 ** 31 - 1 })), check(['conv', 'matmul', 'conv-grad-input'], true)), { numRuns: 300, seed: 8 });
+    // The lanes grouped iterations in many of the cases (the check is not vacuous).
+    expect([...groupsSeen].filter((g) => g > 1).length).toBeGreaterThan(3);
   });
 });
 
 /**
  * The case's architecture with each level's words 8, 16 or 32 bits wide and
- * one precision mode 'p' of 2–16 operand bits and 16 or 32 accumulator bits
- * (powers of two: widths are exact binary fractions, so the model's counts in
- * level words and the reference's in bits agree exactly).
+ * one precision mode 'p' of 2–16 operand bits, 16 or 32 accumulator bits and
+ * 1–16 MACs per cycle (lanes) (bits powers of two: widths are exact binary
+ * fractions, so the model's counts in level words and the reference's in bits
+ * agree exactly).
  */
 function withRandomPrecision<C extends { arch: Architecture }>(c: C, seed: number): C {
   const rng = new Rng(seed ^ 0x2545f491);
   const pick = (xs: number[]) => xs[rng.int(xs.length)]!;
   const levels = c.arch.levels.map((x) => ({ ...x, wordBits: pick([8, 16, 32]) }));
-  const mode = { ...c.arch.compute.precisions[0]!, name: 'p', operandBits: pick([2, 4, 8, 16]), accumulatorBits: pick([16, 32]), macsPerCycle: pick([1, 2, 4]) };
+  const mode = { ...c.arch.compute.precisions[0]!, name: 'p', operandBits: pick([2, 4, 8, 16]), accumulatorBits: pick([16, 32]), macsPerCycle: pick([1, 2, 3, 4, 6, 8, 16]) };
   return { ...c, arch: { ...c.arch, levels, compute: { ...c.arch.compute, precisions: [c.arch.compute.precisions[0]!, mode] } } };
 }
 

@@ -124,7 +124,14 @@ function* odometer(bounds: number[]): Generator<number[]> {
   }
 }
 
-export function referenceCounts(problem: Problem, arch: Architecture, m: MappingArrays): ReferenceCounts {
+/**
+ * `lanes`: MACs per cycle of a MAC unit whose lanes run a group of
+ * consecutive iterations together (under a named precision): its innermost
+ * loops at the innermost storage level, whole while they fit, then the largest
+ * divisor of the next loop's iterations that fits. Each group reads the box
+ * its iterations' words span once (found here from the positions walked).
+ */
+export function referenceCounts(problem: Problem, arch: Architecture, m: MappingArrays, lanes = 1): ReferenceCounts {
   const L = m.levels, D = m.dims, DS = m.dataSpaces;
   const fanBelow = (l: number) => (l + 1 < L ? arch.levels[l + 1]!.fanOut : arch.compute.fanOut);
 
@@ -157,6 +164,13 @@ export function referenceCounts(problem: Problem, arch: Architecture, m: Mapping
     return t;
   };
 
+  let group = 1;
+  for (const lp of loops.filter((x) => x.level === L - 1 && !x.spatial).reverse()) {
+    let take = lp.n;
+    if (group * take > lanes) for (take = Math.floor(lanes / group); take > 1 && lp.n % take !== 0; ) take--;
+    group *= take;
+    if (take < lp.n) break;
+  }
   const grid = () => Array.from({ length: L }, () => new Array<number>(DS).fill(0));
   const instances = Array.from({ length: L + 1 }, (_, l) => loops.filter((lp) => lp.spatial && lp.level < l).reduce((n, lp) => n * lp.n, 1));
   const temporalIterations = loops.filter((lp) => !lp.spatial).reduce((n, lp) => n * lp.n, 1);
@@ -185,16 +199,32 @@ export function referenceCounts(problem: Problem, arch: Architecture, m: Mapping
       const seen = instances.map(() => new Set<string>());
       const parentAccesses = new Map<string, number>();
       const parentOf = (inst: number[]) => inst.filter((_, i) => spatial[i]!.level < parent).join(',');
+      // Per instance, the lowest and highest position of each rank in the current lane group.
+      const spans = instances.map(() => ({ lo: [] as number[], hi: [] as number[] }));
+      let step = 0;
       for (const t of odometer(temporal.map((lp) => lp.n))) {
         if (child === L && s === 0) out.paddedMacs += instances.length;
         const groups = new Map<string, number>();
+        const groupEnds = step++ % group === group - 1;
         instances.forEach((inst, ii) => {
           const pos = new Array<number>(D).fill(0);
           temporal.forEach((lp, i) => (pos[lp.dim]! += t[i]! * lp.stride));
           spatial.forEach((lp, i) => (pos[lp.dim]! += inst[i]! * lp.stride));
           const low = project(s, pos);
-          // The MACs use every operand at every iteration: no reuse below the innermost keeper.
-          const delta: Box | null = child === L ? { low, ext } : trackers[ii]!.step(low);
+          // The MACs read the box each lane group spans (one iteration's word per lane group of one): no reuse across groups.
+          let delta: Box | null;
+          if (child === L) {
+            const span = spans[ii]!;
+            low.forEach((x, r) => {
+              span.lo[r] = Math.min(span.lo[r] ?? x, x);
+              span.hi[r] = Math.max(span.hi[r] ?? x, x);
+            });
+            if (!groupEnds) return;
+            delta = { low: span.lo, ext: span.hi.map((x, r) => x - span.lo[r]! + 1) };
+            spans[ii] = { lo: [], hi: [] };
+          } else {
+            delta = trackers[ii]!.step(low);
+          }
           if (rw && child < L) {
             for (const p of odometer(ext)) seen[ii]!.add(low.map((x, r) => x + p[r]!).join(','));
           }

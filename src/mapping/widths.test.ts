@@ -105,3 +105,76 @@ describe('a named precision sets the width of each tensor at each level', () => 
     expect(plain.cycles).toBe(fp16.cycles);
   });
 });
+
+/**
+ * A MAC unit of 8 int4 MACs per cycle is 8 lanes: DRAM (wide) → a buffer of
+ * 16-bit words, 8 words per cycle each way → one MAC unit; int4 operands,
+ * 16-bit partial sums.
+ */
+const lanesArch = archFromSpec({
+  name: 'lanes',
+  technology: 45,
+  clock: 1e9,
+  wordBits: 16,
+  levels: [
+    { name: 'DRAM', class: 'dram', blockSize: 1, sharedBandwidth: 64, energy: { read: 10, fill: 10, update: 20 } },
+    { name: 'Buffer', class: 'sram', words: 1024, readBandwidth: 8, writeBandwidth: 8, energy: { read: 1, fill: 2, update: 3 } },
+  ],
+  compute: {
+    precisions: [
+      { name: 'fp16', kind: 'float', operandBits: 16, accumulatorBits: 16, energyPerMac: 1 },
+      { name: 'int4', kind: 'int', operandBits: 4, accumulatorBits: 16, macsPerCycle: 8, energyPerMac: 0.1 },
+    ],
+  },
+});
+
+/** M=1, N=8, K=`k` all at the buffer, `inner` the innermost loop. */
+function bufferLoops(k: number, inner: 'K' | 'N') {
+  const q = matmulProblem({ M: 1, N: 8, K: k });
+  const m = mappingFor(q, lanesArch);
+  const D = m.dims, at = (name: string) => q.dims.indexOf(name);
+  m.temporal[1 * D + at('N')] = 8;
+  m.temporal[1 * D + at('K')] = k;
+  const outer = inner === 'K' ? 'N' : 'K';
+  [...q.dims.filter((d) => d !== 'K' && d !== 'N'), outer, inner].forEach((name, i) => (m.order[1 * D + i] = at(name)));
+  return { q, m };
+}
+
+describe("a MAC unit's lanes read a word once per group of iterations they run together", () => {
+  it('K innermost: 8 lanes reduce into one partial sum, 16 updates instead of 128; compute-bound at 16 cycles', () => {
+    const { q, m } = bufferLoops(16, 'K');
+    const model = new CostModel(q, lanesArch, { precision: 'int4' });
+    expect(model.evaluate(m)).toBe(true);
+    expect(model.laneIterations).toBe(8);
+    // 16 groups of 8 iterations (k0..k0+7, one n): 8 weights, 8 inputs, 1 output each.
+    expect([model.reads[1 * 3 + W], model.reads[1 * 3 + I], model.updates[1 * 3 + O], model.reads[1 * 3 + O]]).toEqual([128, 128, 16, 16 - 8]);
+    // Buffer reads: 128·¼ + 128·¼ + 8 = 72 words ÷ 8 = 9 cycles; writes: fills 128·¼ + 16·¼ = 36 and 16 updates = 52 ÷ 8 → 7; compute 128 ÷ 8 = 16.
+    expect([model.computeCycles, model.levelCycles[1], model.cycles]).toEqual([16, 16, 16]);
+  });
+
+  it('N innermost: the lanes share one input but update 8 partial sums each cycle; write-bound at 21 cycles', () => {
+    const { q, m } = bufferLoops(16, 'N');
+    const model = new CostModel(q, lanesArch, { precision: 'int4' });
+    expect(model.evaluate(m)).toBe(true);
+    // 16 groups (n0..n7, one k): 8 weights, 1 input, 8 outputs each.
+    expect([model.reads[1 * 3 + W], model.reads[1 * 3 + I], model.updates[1 * 3 + O], model.reads[1 * 3 + O]]).toEqual([128, 16, 128, 120]);
+    // Reads 32 + 4 + 120 = 156 words → 20 cycles; writes 36 + 128 = 164 → 21.
+    expect(model.cycles).toBe(21);
+  });
+
+  it('K = 12: the lanes take 6 iterations at a time (the largest divisor of 12 within 8)', () => {
+    const { q, m } = bufferLoops(12, 'K');
+    const model = new CostModel(q, lanesArch, { precision: 'int4' });
+    expect(model.evaluate(m)).toBe(true);
+    expect(model.laneIterations).toBe(6);
+    // 96 MACs in 16 groups of 6: 16 partial-sum updates; compute still 96 ÷ 8 = 12 cycles.
+    expect([model.updates[1 * 3 + O], model.reads[1 * 3 + W], model.computeCycles]).toEqual([16, 96, 12]);
+  });
+
+  it('without a named precision every MAC reads its operands: 128 partial-sum updates', () => {
+    const { q, m } = bufferLoops(16, 'K');
+    const model = new CostModel(q, lanesArch);
+    expect(model.evaluate(m)).toBe(true);
+    expect([model.laneIterations, model.updates[1 * 3 + O]]).toEqual([1, 128]);
+  });
+});

@@ -26,9 +26,18 @@ export interface TensorWidths {
 export function tensorWidths(problem: Problem, arch: Architecture, precision: PrecisionMode | undefined): TensorWidths {
   const bits = (readWrite: boolean) => (precision === undefined ? undefined : readWrite ? precision.accumulatorBits : precision.operandBits);
   const width = arch.levels.flatMap((level) => problem.dataSpaces.map((s) => (bits(s.readWrite) ?? level.wordBits) / level.wordBits));
-  const outer = arch.levels[0]!.wordBits;
-  const finalWidth = problem.dataSpaces.map((s, i) => (precision !== undefined && s.readWrite ? precision.operandBits / outer : width[i]!));
+  const finalWidth = problem.dataSpaces.map((s, i) => (precision !== undefined && s.readWrite ? storedWidth(arch, precision) : width[i]!));
   return { width, finalWidth };
+}
+
+/**
+ * The width, in words of the outermost level (DRAM), of a tensor stored there
+ * between layers under a precision mode: every such tensor (inputs, weights,
+ * a layer's final outputs, the operands and results of ops without MACs) is
+ * kept at the mode's operand bits. One word without a named precision.
+ */
+export function storedWidth(arch: Architecture, precision: PrecisionMode | undefined): number {
+  return precision === undefined ? 1 : precision.operandBits / arch.levels[0]!.wordBits;
 }
 
 /** The widths under the precision mode of that name, or every width 1 when none is named. */

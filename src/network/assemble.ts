@@ -19,8 +19,7 @@ import type { LayerResult, LayerTotals, NetworkResult, ProblemResult } from './r
 /** A layer without MACs, on the vector unit (its ops and traffic split over the cores). */
 export function vectorLayer(plan: LayerPlan, arch: Architecture): LayerResult {
   const { work: w, read, written, roof } = plan;
-  const wordBytes = arch.levels[0]!.wordBits / 8;
-  const v = vectorCost(arch, { ops: w.counts.otherFlops, bytesRead: read * wordBytes, bytesWritten: written * wordBytes });
+  const v = vectorCost(arch, { ops: w.counts.otherFlops, readWords: read, writeWords: written });
   const cycles = Math.ceil(v.cycles / arch.cores.count);
   return {
     name: w.name, op: w.op, phase: w.phase, kind: 'vector', macs: 0, otherFlops: w.counts.otherFlops, words: read + written, cycles, energyPj: v.energyPj, utilization: 0,
@@ -30,20 +29,18 @@ export function vectorLayer(plan: LayerPlan, arch: Architecture): LayerResult {
 
 /** A layer with MACs: its loop nests (each `repeat` times), then its fused epilogue if any; `peakMacs` per core. */
 export function mappedLayer(plan: LayerPlan, problems: ProblemResult[], arch: Architecture, peakMacs: number): LayerResult {
-  const { work: w, read, written, roof } = plan;
+  const { work: w, read, written, epilogueRead, roof } = plan;
   const cores = arch.cores.count;
-  const wordBytes = arch.levels[0]!.wordBits / 8;
   let epilogue: LayerResult['epilogue'];
   if (w.epilogue) {
-    const v = vectorCost(arch, { ops: w.epilogue.ops, bytesRead: w.epilogue.bytesRead, bytesWritten: 0 });
+    const v = vectorCost(arch, { ops: w.epilogue.ops, readWords: epilogueRead, writeWords: 0 });
     epilogue = { ops: w.epilogue.ops, cycles: Math.ceil(v.cycles / cores), energyPj: v.energyPj };
   }
   const nests = sumCosts(problems, (p) => p.repeat);
   const { cycles, energyPj } = epilogue ? sumCosts([nests, epilogue]) : nests;
-  const epilogueWords = w.epilogue ? w.epilogue.bytesRead / wordBytes : 0;
   const first = problems[0]!;
   return {
-    name: w.name, op: w.op, phase: w.phase, kind: 'mapped', macs: w.counts.macs, otherFlops: w.counts.otherFlops, words: read + written + epilogueWords, cycles, energyPj,
+    name: w.name, op: w.op, phase: w.phase, kind: 'mapped', macs: w.counts.macs, otherFlops: w.counts.otherFlops, words: read + written + epilogueRead, cycles, energyPj,
     utilization: w.counts.macs / (cycles * peakMacs * cores),
     ...roof, ratio: cycles / roof.boundCycles,
     dataflow: first.dataflow, problem: first.partition.perCoreProblem, mapping: first.mapping, problems,

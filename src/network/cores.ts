@@ -48,8 +48,18 @@ function bytesOf(problem: Problem, name: string, bits: number): number {
   return ds ? (dataSpaceSize(problem, ds) * bits) / 8 : 0;
 }
 
-/** The ways to split a problem over the interconnect's cores (only dims large enough to split). */
-export function partitions(problem: Problem, net: Interconnect): Partition[] {
+/** Bits of an element moved between cores: inputs at `operandBits`, summed partial outputs at `resultBits`. */
+export interface TransferBits {
+  operandBits: number;
+  resultBits: number;
+}
+
+/**
+ * The ways to split a problem over the interconnect's cores (only dims large
+ * enough to split); transfers at `bits` (default: the problem's own operand
+ * and result bits; under a precision mode, its operand and accumulator bits).
+ */
+export function partitions(problem: Problem, net: Interconnect, bits: TransferBits = problem): Partition[] {
   const n = net.count;
   const single: Partition = { kind: 'single', problem, bytesPerCore: 0, transferCycles: 0, transferEnergyPj: 0 };
   if (n <= 1) return [single];
@@ -65,20 +75,20 @@ export function partitions(problem: Problem, net: Interconnect): Partition[] {
     ['input-channels', largest(roles.red.filter((d) => !windows.includes(d)))],
   ];
   const out: Partition[] = [single];
-  const bits = problem.operandBits;
+  const { operandBits, resultBits } = bits;
   for (const [kind, d] of choices) {
     if (d === undefined) continue;
     const sub = split(problem, d, n);
     let perCore = 0, cycles = 0;
     if (kind === 'output-channels') {
-      const s = bytesOf(problem, 'Inputs', bits);
+      const s = bytesOf(problem, 'Inputs', operandBits);
       perCore = ((n - 1) / n) * s;
       cycles = collectiveCycles(net, s);
     } else if (kind === 'spatial') {
-      perCore = Math.max(0, (n * bytesOf(sub, 'Inputs', bits) - bytesOf(problem, 'Inputs', bits)) / n);
+      perCore = Math.max(0, (n * bytesOf(sub, 'Inputs', operandBits) - bytesOf(problem, 'Inputs', operandBits)) / n);
       cycles = perCore / net.linkBandwidthBytesPerCycle + net.linkLatencyCycles;
     } else if (kind === 'input-channels') {
-      const s = bytesOf(problem, 'Outputs', problem.resultBits);
+      const s = bytesOf(problem, 'Outputs', resultBits);
       perCore = ((n - 1) / n) * s;
       cycles = collectiveCycles(net, s);
     }

@@ -21,8 +21,8 @@ export interface LayerWork {
   elementBits: number;
   /** Empty for ops without MACs. */
   problems: LoweredProblem[];
-  /** A fused group's epilogue on the vector unit (element operations, and bytes it reads beyond the anchor's inputs). */
-  epilogue?: { ops: number; bytesRead: number };
+  /** A fused group's epilogue on the vector unit (element operations, and the bytes and elements it reads beyond the anchor's inputs). */
+  epilogue?: { ops: number; bytesRead: number; elementsRead: number };
 }
 
 export function layerWork(graph: Graph): LayerWork[] {

@@ -24,7 +24,9 @@ export type { DataflowCost, LayerResult, LayerTotals, NetworkResult, ProblemResu
  * MACs ÷ peak and compulsory traffic ÷ DRAM bandwidth, over all cores) and
  * the ratio to it. Tensor elements are counted as one accelerator word
  * whatever the graph's dtype (the accelerator computes at its own
- * precision). A compute op's own non-MAC FLOPs (a bias add) are not costed.
+ * precision); under a named precision mode, as its operand bits, in the
+ * roofline and in the vector unit's traffic alike (plan.ts). A compute op's
+ * own non-MAC FLOPs (a bias add) are not costed.
  */
 export async function mapGraph(graph: Graph, arch: Architecture, o: NetworkSearchOptions, baseline?: Graph): Promise<NetworkResult> {
   return mapWork({ model: graph.name, mode: graph.mode, batch: graph.batch, layers: layerWork(graph), ...(baseline ? { baseline: layerWork(baseline) } : {}) }, arch, o);

@@ -34,24 +34,38 @@ export interface MixedResult {
   layersPerPrecision: Record<string, number>;
 }
 
+/** A layer's mode by its plan name (undefined: the baseline). */
+export type ModeOf = (name: string) => string | undefined;
+
 export function planName(layerName: string): string {
   return layerName.split('+')[0]!;
 }
 
-export async function mapMixed(model: string, mode: string, batch: number, works: LayerWork[], arch: Architecture, o: NetworkSearchOptions, baseline: string, modeOf: (name: string) => string | undefined): Promise<MixedResult> {
-  const base = await mapWork({ model, mode, batch, layers: works }, arch, { ...o, precision: baseline });
+/**
+ * `modeOf` may still be on its way (a measurement): the baseline is searched
+ * meanwhile, and the layers at other modes once it is known, all modes at
+ * once (a pool of threads each).
+ */
+export async function mapMixed(model: string, mode: string, batch: number, works: LayerWork[], arch: Architecture, o: NetworkSearchOptions, baseline: string, modeOf: ModeOf | Promise<ModeOf>): Promise<MixedResult> {
+  const mapAt = (precision: string, layers: LayerWork[]) => mapWork({ model, mode, batch, layers }, arch, { ...o, precision });
+  const basePromise = mapAt(baseline, works);
+  let planned: ModeOf;
+  try {
+    planned = await modeOf;
+  } catch (e) {
+    await basePromise.catch(() => undefined);
+    throw e;
+  }
   const byMode = new Map<string, LayerWork[]>();
   for (const w of works) {
-    const m = w.problems.length > 0 ? (modeOf(planName(w.name)) ?? baseline) : baseline;
+    const m = w.problems.length > 0 ? (planned(planName(w.name)) ?? baseline) : baseline;
     if (m !== baseline) byMode.set(m, [...(byMode.get(m) ?? []), w]);
   }
+  const [base, ...others] = await Promise.all([basePromise, ...[...byMode].map(([m, ws]) => mapAt(m, ws))]);
   const remapped = new Map<number, { precision: string; layer: NetworkResult['layers'][number] }>();
-  for (const [m, ws] of byMode) {
-    const r = await mapWork({ model, mode, batch, layers: ws }, arch, { ...o, precision: m });
-    r.layers.forEach((layer, i) => remapped.set(works.indexOf(ws[i]!), { precision: m, layer }));
-  }
+  [...byMode].forEach(([m, ws], k) => others[k]!.layers.forEach((layer, i) => remapped.set(works.indexOf(ws[i]!), { precision: m, layer })));
   const counts: Record<string, number> = {};
-  const layers = base.layers.map((b, i): MixedLayer => {
+  const layers = base!.layers.map((b, i): MixedLayer => {
     const r = remapped.get(i);
     const precision = r?.precision ?? baseline;
     if (b.kind === 'mapped') counts[precision] = (counts[precision] ?? 0) + 1;
@@ -61,7 +75,7 @@ export async function mapMixed(model: string, mode: string, batch: number, works
   return {
     model, arch: arch.name, baseline, layers,
     totals: sumCosts(layers),
-    baselineTotals: sumCosts(base.layers),
+    baselineTotals: sumCosts(base!.layers),
     layersPerPrecision: counts,
   };
 }

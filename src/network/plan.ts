@@ -1,4 +1,6 @@
 import { findPrecision, peakMacsPerCycle, type Architecture } from '../arch/types.js';
+import { dramWordsOf } from '../arch/vector.js';
+import { storedWidth } from '../mapping/widths.js';
 import { dataSpaceFootprint, problemKey, type LoweredProblem, type Problem } from '../problem/types.js';
 import { partitions, type Partition } from './cores.js';
 import type { LayerWork } from './layers.js';
@@ -29,9 +31,15 @@ export interface Roofline {
 
 export interface LayerPlan {
   work: LayerWork;
-  /** Elements read and written (compulsory traffic, one word each). */
+  /**
+   * Compulsory DRAM traffic read and written, in DRAM words: one word per
+   * element without a named precision; under one, each element at the mode's
+   * operand bits (`storedWidth`: tensors between layers are stored at them).
+   */
   read: number;
   written: number;
+  /** DRAM words a fused group's epilogue reads beyond its anchor's inputs (0 without one): as `read`, but without a named precision the graph's bytes in DRAM words. */
+  epilogueRead: number;
   roof: Roofline;
   /** Empty for ops without MACs (the vector unit's). */
   nests: NestPlan[];
@@ -64,7 +72,7 @@ export interface NetworkPlan {
   searches: Record<string, Problem>;
 }
 
-/** DRAM words per cycle (one element of a tensor is one word). */
+/** DRAM words per cycle. */
 export function dramWordsPerCycle(arch: Architecture): number {
   const dram = arch.levels[0]!;
   return Math.min(dram.readBandwidth, dram.sharedBandwidth);
@@ -90,7 +98,7 @@ function elements(work: LayerWork): { read: number; written: number } {
   return { read: work.counts.bytesRead / b, written: work.counts.bytesWritten / b };
 }
 
-/** The larger of the compute time at peak (MACs, or the vector unit's ops) and the compulsory traffic at DRAM bandwidth, over all cores. */
+/** The larger of the compute time at peak (MACs at the mode's rate, or the vector unit's ops) and the compulsory traffic (DRAM words) at DRAM bandwidth, over all cores. */
 function roofline(arch: Architecture, peakMacs: number, work: LayerWork, words: number): Roofline {
   const cores = arch.cores.count;
   const memory = words / (dramWordsPerCycle(arch) * cores);
@@ -98,21 +106,29 @@ function roofline(arch: Architecture, peakMacs: number, work: LayerWork, words: 
   return compute >= memory ? { boundCycles: compute, bound: 'compute' } : { boundCycles: memory, bound: 'memory' };
 }
 
-/** Plans every layer of `w` on `arch`, in the compute unit's precision mode `precision` (default: the first). */
+/**
+ * Plans every layer of `w` on `arch`, in the compute unit's precision mode
+ * `precision` (default: the first, with every element one DRAM word).
+ */
 export function planNetwork(w: WorkList, arch: Architecture, precision?: string): NetworkPlan {
-  const peakMacs = peakMacsPerCycle(arch, findPrecision(arch, precision));
+  const mode = findPrecision(arch, precision);
+  const peakMacs = peakMacsPerCycle(arch, mode);
+  const named = precision === undefined ? undefined : mode;
+  const width = storedWidth(arch, named);
   const searches: Record<string, Problem> = {};
   const plan = (work: LayerWork): LayerPlan => {
-    const { read, written } = elements(work);
+    const e = elements(work);
+    const read = e.read * width, written = e.written * width;
+    const epilogueRead = !work.epilogue ? 0 : precision === undefined ? dramWordsOf(arch, work.epilogue.bytesRead) : work.epilogue.elementsRead * width;
     const nests = work.problems.map((lowered) => ({
       lowered,
-      partitions: partitions(lowered.problem, arch.cores).map((part) => {
+      partitions: partitions(lowered.problem, arch.cores, named ? { operandBits: named.operandBits, resultBits: named.accumulatorBits } : lowered.problem).map((part) => {
         const key = problemKey(part.problem);
         if (!Object.hasOwn(searches, key)) searches[key] = part.problem;
         return { part, key };
       }),
     }));
-    return { work, read, written, roof: roofline(arch, peakMacs, work, read + written), nests };
+    return { work, read, written, epilogueRead, roof: roofline(arch, peakMacs, work, read + written), nests };
   };
   const layers = w.layers.map(plan);
   return {

@@ -38,7 +38,7 @@ export interface LayerResult extends CostSum {
   kind: 'mapped' | 'vector';
   macs: number;
   otherFlops: number;
-  /** Elements read and written (compulsory traffic, one word each). */
+  /** Compulsory DRAM traffic in DRAM words (one per element; under a named precision, each element at the operand bits). */
   words: number;
   utilization: number;
   boundCycles: number;
@@ -56,7 +56,7 @@ export interface LayerResult extends CostSum {
 
 /** Totals of a set of layers. */
 export interface LayerTotals extends CostSum {
-  /** Compulsory DRAM traffic: every layer's tensors once, in words. */
+  /** Compulsory DRAM traffic: every layer's tensors once, in DRAM words. */
   dramWords: number;
   layers: number;
 }

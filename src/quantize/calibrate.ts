@@ -24,7 +24,10 @@ export function percentileAbs(values: ArrayLike<number>, p: number): number {
 
 /** Mean squared error of clipping |x| at c and rounding to `levels` steps of c / levels (symmetric grid, or [0, c] when unsigned). */
 export function clipMse(values: ArrayLike<number>, c: number, levels: number): number {
-  if (values.length === 0) return 0;
+  return values.length === 0 ? 0 : squaredClipError(values, c, levels) / values.length;
+}
+
+function squaredClipError(values: ArrayLike<number>, c: number, levels: number): number {
   const step = c / levels;
   let s = 0;
   for (let i = 0; i < values.length; i++) {
@@ -32,17 +35,22 @@ export function clipMse(values: ArrayLike<number>, c: number, levels: number): n
     const q = step > 0 ? Math.min(levels, Math.max(-levels, roundHalfEven(x / step))) * step : 0;
     s += (x - q) ** 2;
   }
-  return s / values.length;
+  return s;
 }
 
-/** The clip in (0, max|x|] minimizing `clipMse`, searched over `candidates` evenly spaced fractions of max|x|. */
+/**
+ * The clip in (0, max|x|] minimizing `clipMse`, searched over `candidates`
+ * evenly spaced fractions of max|x|. Zeros cost nothing at any clip, so the
+ * search sums over the other values only (the same sums, exactly).
+ */
 export function mseClip(values: ArrayLike<number>, levels: number, candidates = 200): number {
   const m = maxAbs(values);
+  const nonzero = Float64Array.from(values).filter((x) => x !== 0);
   let best = m;
   let bestErr = Infinity;
   for (let k = 1; k <= candidates; k++) {
     const c = (m * k) / candidates;
-    const e = clipMse(values, c, levels);
+    const e = values.length === 0 ? 0 : squaredClipError(nonzero, c, levels) / values.length;
     if (e < bestErr) {
       bestErr = e;
       best = c;

@@ -18,9 +18,13 @@ import { roundHalfEven } from './round.js';
 
 /** PACT forward: clip to [0, α], then round to one of 2^bits levels over [0, α]. */
 export function pact(x: number, alpha: number, bits: number): number {
+  return pactQuantizer(alpha, bits)(x);
+}
+
+/** `pact` at one α and width, its constants worked out once. */
+export function pactQuantizer(alpha: number, bits: number): (x: number) => number {
   const levels = 2 ** bits - 1;
-  const y = Math.min(alpha, Math.max(0, x));
-  return (roundHalfEven((y * levels) / alpha) * alpha) / levels;
+  return (x) => (roundHalfEven((Math.min(alpha, Math.max(0, x)) * levels) / alpha) * alpha) / levels;
 }
 
 /** ∂pact/∂α by the straight-through estimator: 1 where the input is clipped at α, else 0. */
@@ -50,8 +54,12 @@ export function sawbAlpha(weights: ArrayLike<number>, bits: number): number {
 
 /** The 2^bits-level mid-rise quantizer SAWB uses, outermost level ±α: levels (2k + 1)·α / (2^bits − 1). */
 export function midRise(x: number, alpha: number, bits: number): number {
+  return midRiseQuantizer(alpha, bits)(x);
+}
+
+/** `midRise` at one α and width, its constants worked out once. */
+export function midRiseQuantizer(alpha: number, bits: number): (x: number) => number {
   const half = 2 ** (bits - 1);
   const step = (2 * alpha) / (2 ** bits - 1);
-  const k = Math.min(half - 1, Math.max(-half, Math.floor(x / step)));
-  return (k + 0.5) * step;
+  return (x) => (Math.min(half - 1, Math.max(-half, Math.floor(x / step))) + 0.5) * step;
 }

@@ -46,27 +46,46 @@ export function minSubnormal(f: FloatFormat): number {
   return 2 ** (1 - f.bias - f.mantissaBits);
 }
 
-/** floor(log2(a)) for a > 0, exactly. */
+const bits64 = new Float64Array(1);
+const words = new Uint32Array(bits64.buffer);
+/** Which 32-bit word of a double holds its sign and exponent (1 on little-endian machines). */
+const HIGH = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
+
+/** floor(log2(a)) for a > 0, exactly: a normal double's biased exponent field, a subnormal's by search. */
 function exponentOf(a: number): number {
+  bits64[0] = a;
+  const biased = (words[HIGH]! >>> 20) & 0x7ff;
+  if (biased !== 0) return biased - 1023;
   let e = Math.floor(Math.log2(a));
   while (2 ** e > a) e--;
   while (2 ** (e + 1) <= a) e++;
   return e;
 }
 
+/** 2^k for every k a double holds exactly (−1074 … 1023), by table. */
+const POW2 = Float64Array.from({ length: 2098 }, (_, i) => 2 ** (i - 1074));
+const pow2 = (k: number): number => (k >= -1074 && k <= 1023 ? POW2[k + 1074]! : 2 ** k);
+
 /** Rounds x to the nearest value of the format, ties to even. */
 export function roundToFormat(f: FloatFormat, x: number): number {
-  if (Number.isNaN(x)) return f.ieee ? NaN : 0;
-  if (x === 0) return x;
-  const a = Math.abs(x);
+  return formatRounder(f)(x);
+}
+
+/** `roundToFormat` for one format, its constants worked out once (what quantizing a tensor element by element calls). */
+export function formatRounder(f: FloatFormat): (x: number) => number {
   const max = maxFinite(f);
-  if (a === Infinity) return f.ieee ? x : Math.sign(x) * max;
-  const e = Math.max(exponentOf(a), 1 - f.bias);
-  const step = 2 ** (e - f.mantissaBits);
-  const r = roundHalfEven(a / step) * step;
-  // past the largest value: IEEE formats round to infinity (r > max only once a ≥ max + half a step), others saturate
-  if (r > max) return Math.sign(x) * (f.ieee ? Infinity : max);
-  return Math.sign(x) * r;
+  const smallest = 1 - f.bias;
+  return (x) => {
+    if (Number.isNaN(x)) return f.ieee ? NaN : 0;
+    if (x === 0) return x;
+    const a = Math.abs(x);
+    if (a === Infinity) return f.ieee ? x : Math.sign(x) * max;
+    const step = pow2(Math.max(exponentOf(a), smallest) - f.mantissaBits);
+    const r = roundHalfEven(a / step) * step;
+    // past the largest value: IEEE formats round to infinity (r > max only once a ≥ max + half a step), others saturate
+    if (r > max) return Math.sign(x) * (f.ieee ? Infinity : max);
+    return Math.sign(x) * r;
+  };
 }
 
 /** The bit pattern of a value the format holds (round first with `roundToFormat`). */

@@ -1,7 +1,7 @@
 import { AccelmapError } from '../util/errors.js';
 import { calibrate, maxAbs, type CalibrationMethod } from './calibrate.js';
-import { midRise, pact, sawbAlpha } from './clipping.js';
-import { BF16, FP16, hfp8Forward, roundToFormat, type FloatFormat } from './float.js';
+import { midRiseQuantizer, pactQuantizer, sawbAlpha } from './clipping.js';
+import { BF16, FP16, formatRounder, hfp8Forward, type FloatFormat } from './float.js';
 import { decode, encode, symmetric } from './uniform.js';
 
 /**
@@ -38,7 +38,7 @@ export function isIntegerPrecision(p: Precision): boolean {
 /** Elementwise quantizer for a weight channel (or tensor) with the given elements. */
 export function weightQuantizer(p: Precision, values: ArrayLike<number>): (x: number) => number {
   const f = FLOATS[p];
-  if (f) return (x) => roundToFormat(f, x);
+  if (f) return formatRounder(f);
   if (p === 'fp32') return (x) => Math.fround(x);
   const bits = precisionBits(p);
   if (bits === 8) {
@@ -47,7 +47,7 @@ export function weightQuantizer(p: Precision, values: ArrayLike<number>): (x: nu
   }
   const alpha = sawbAlpha(values, bits);
   if (!(alpha > 0)) return () => 0;
-  return (x) => midRise(x, alpha, bits);
+  return midRiseQuantizer(alpha, bits);
 }
 
 /** What calibration observed of an activation tensor: its clip and whether it was ever negative. */
@@ -68,11 +68,11 @@ export function activationRange(p: Precision, values: ArrayLike<number>, method:
 /** Elementwise quantizer for an activation with a calibrated range. */
 export function activationQuantizer(p: Precision, range: ActivationRange): (x: number) => number {
   const f = FLOATS[p];
-  if (f) return (x) => roundToFormat(f, x);
+  if (f) return formatRounder(f);
   if (p === 'fp32') return (x) => Math.fround(x);
   const bits = precisionBits(p);
   if (!(range.clip > 0)) return () => 0;
-  if (!range.signed) return (x) => pact(x, range.clip, bits);
+  if (!range.signed) return pactQuantizer(range.clip, bits);
   const q = symmetric(bits, range.clip);
   return (x) => decode(q, encode(q, x));
 }

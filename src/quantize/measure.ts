@@ -76,6 +76,26 @@ function quantizeActivation(v: Value, p: Precision, range: ActivationRange): Val
   return { shape: v.shape, dtype: v.dtype, data: Float32Array.from(v.data, activationQuantizer(p, range)) };
 }
 
+/** Quantizes what a compute layer reads at input `index` at precision `p`. */
+export type LayerInputQuantizer = (node: Node, index: number, value: Value, p: Precision) => Value;
+
+/**
+ * How a compute layer's inputs are quantized: inputs 0 and 1 (a weight per
+ * output channel, an activation per tensor with the calibrated range of the
+ * layer, or its own values' range by `method`); biases and fp32 unchanged.
+ * With `weightCache`, a weight is quantized once per precision.
+ */
+export function layerInputQuantizer(graph: Graph, method: CalibrationMethod, ranges?: Map<string, ActivationRange>, weightCache?: Map<string, Value>): LayerInputQuantizer {
+  return (node, i, v, p) => {
+    if (p === 'fp32' || i > 1) return v;
+    if (graph.tensors[node.inputs[i]!]!.kind !== 'weight') return quantizeActivation(v, p, ranges?.get(node.name) ?? activationRange(p, v.data, method));
+    if (!weightCache) return quantizeWeight(node, i, v, p);
+    const key = `${node.inputs[i]}@${p}`;
+    if (!weightCache.has(key)) weightCache.set(key, quantizeWeight(node, i, v, p));
+    return weightCache.get(key)!;
+  };
+}
+
 export interface MeasureOptions {
   /** Feeds to calibrate activation clips on (fp32 runs); none: each activation's clip from its own values at run time. */
   calibration?: Feeds[];
@@ -107,18 +127,11 @@ export function measureQuantization(graph: Graph, feeds: Feeds, params: ParamSou
   const refOut = run('fp32', { observe: (node, out) => plan.layers.has(node.name) && reference.set(node.name, out[0]!) });
 
   const layerSqnr = new Map<string, number>();
-  const weightCache = new Map<string, Value>();
+  const quantize = layerInputQuantizer(graph, o.method, ranges, new Map());
   const qOut = run('quantized', {
     transformInput: (node, i, v) => {
       const p = plan.layers.get(node.name);
-      if (!p || p === 'fp32' || i > 1) return v;
-      const t = graph.tensors[node.inputs[i]!]!;
-      if (t.kind === 'weight') {
-        const key = `${node.inputs[i]}@${p}`;
-        if (!weightCache.has(key)) weightCache.set(key, quantizeWeight(node, i, v, p));
-        return weightCache.get(key)!;
-      }
-      return quantizeActivation(v, p, ranges?.get(node.name) ?? activationRange(p, v.data, o.method));
+      return p ? quantize(node, i, v, p) : v;
     },
     observe: (node, out) => {
       const ref = reference.get(node.name);

@@ -8,7 +8,7 @@ export function formatCost(c: Cost, title: string): string {
     title,
     `cycles ${formatCount(c.cycles)} (compute ${formatCount(c.computeCycles)}), ${formatSeconds(c.seconds)}; utilization ${formatPercent(c.utilization)}`,
     `energy ${formatEnergy(c.energyPj)} = ${c.pjPerMac.toPrecision(4)} pJ/MAC (MACs ${formatEnergy(c.macEnergyPj)}${c.leakEnergyPj ? `, leakage ${formatEnergy(c.leakEnergyPj)}` : ''}); EDP ${c.edp.toPrecision(4)} pJ·cycles`,
-    `MACs ${formatCount(c.macs)}${c.paddedMacs !== c.macs ? ` (executed with padding: ${formatCount(c.paddedMacs)})` : ''}, precision ${c.precision}`,
+    `MACs ${formatCount(c.macs)}${c.paddedMacs !== c.macs ? ` (executed with padding: ${formatCount(c.paddedMacs)})` : ''}, precision ${c.precision}${c.laneIterations > 1 ? `; a MAC unit's lanes run ${c.laneIterations} iterations together` : ''}`,
     '',
   ];
   const rows: (string | number)[][] = [];

@@ -86,7 +86,7 @@ export function mapReportHtml(r: NetworkResult): string {
     },
     {
       heading: 'Roofline',
-      text: 'Each point is a layer: MACs per word of compulsory traffic (one tensor element is one word) against the MACs per cycle its mapping achieves; the line is min(peak, intensity × DRAM words per cycle).',
+      text: 'Each point is a layer: MACs per DRAM word of compulsory traffic (one tensor element is one word; under a named precision, its operand bits) against the MACs per cycle its mapping achieves; the line is min(peak at the precision\'s MAC rate, intensity × DRAM words per cycle).',
       chart: {
         type: 'scatter',
         data: {

@@ -18,8 +18,10 @@ import { metricValue, type Objective } from './objective.js';
  *            for every MAC from some level that may hold it, one read of a
  *            level with n instances feeding at most MAC units ÷ n MACs (its
  *            multicast), at that level's energy per word (the cheapest
- *            level). Timeloop's convention charges an access once per
- *            cluster, so there only the MACs and DRAM count.
+ *            level); under a named precision one read feeds a MAC unit's
+ *            lanes too (at most MACs per cycle of them: mapping/model.ts).
+ *            Timeloop's convention charges an access once per cluster, so
+ *            there only the MACs and DRAM count.
  * Under a named precision every word counted is a tensor's, at its width in
  * the level's words (mapping/widths.ts), as the cost model counts them.
  * On-chip accesses, networks and padding only add to these, so a search
@@ -47,11 +49,12 @@ export function lowerBound(problem: Problem, arch: Architecture, o: { precision?
   const blocks = (words: number) => words / dram.blockSize;
   const accelmap = o.convention !== 'timeloop';
   let operands = 0;
+  const lanes = o.precision === undefined ? 1 : Math.max(1, mode.macsPerCycle);
   if (accelmap) {
     problem.dataSpaces.forEach((ds, s) => {
       if (ds.readWrite) return;
       const perMac = arch.levels.flatMap((l, i) => (l.dataSpaces === null || l.dataSpaces.includes(ds.name) ? [((l.instances / arch.compute.instances) * l.energy.readPj * width[i * DS + s]!) / l.blockSize] : []));
-      operands += macs * Math.min(...perMac);
+      operands += (macs / lanes) * Math.min(...perMac);
     });
   }
   const leakPerCycle = accelmap ? arch.levels.reduce((s, l) => s + l.energy.leakPjPerCycle * l.instances, 0) : 0;

@@ -81,7 +81,7 @@ function runArch(f: SeedFile): Violations {
     check(out, Number.isFinite(peakMacsPerCycle(arch, p)) && peakMacsPerCycle(arch, p) > 0, `precision ${p.name}: ${peakMacsPerCycle(arch, p)} MACs per cycle`);
     check(out, Number.isFinite(p.energyPerMacPj) && p.energyPerMacPj > 0, `precision ${p.name}: ${p.energyPerMacPj} pJ per MAC`);
   }
-  const v = vectorCost(arch, { ops: 1000, bytesRead: 4000, bytesWritten: 4000 });
+  const v = vectorCost(arch, { ops: 1000, readWords: 1000, writeWords: 1000 });
   check(out, Number.isFinite(v.cycles) && v.cycles > 0 && Number.isFinite(v.energyPj) && v.energyPj > 0, `vector unit: ${v.cycles} cycles, ${v.energyPj} pJ for 1000 operations`);
   const problem = parseLayerSpec(LAYER);
   const found = searchProblem(problem, arch, unconstrained(problem, arch), { strategy: 'random', objective: parseObjective('edp'), budget: { evaluations: 60 }, seed: 1 });

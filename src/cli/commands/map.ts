@@ -91,7 +91,7 @@ export function registerMap(program: Command, io: Io): void {
     .addOption(new Option('--seed <n>', 'random seed').argParser(positiveInt('--seed')).default(MAP_DEFAULTS.seed))
     .option('--threads <n>', `threads that search: this one and n - 1 workers, at most ${MAX_THREADS} (default: the cores of this machine); the result does not depend on it`, threadsFlag)
     .option('--precision <name>', 'precision mode of the compute unit (its word widths, MAC rate and MAC energy), or auto: per layer by measured SQNR (--max-sqnr-drop)')
-    .option('--max-sqnr-drop <dB>', 'with --precision auto: the largest drop of a layer\'s output SQNR against the 8-bit mode', nonNegativeNumber('--max-sqnr-drop'))
+    .option('--max-sqnr-drop <dB>', 'with --precision auto: the largest drop of a layer\'s output SQNR, that layer alone at a lower mode, against the 8-bit mode', nonNegativeNumber('--max-sqnr-drop'))
     .option('--plan <file>', 'per-layer precision modes (YAML as quantize reads: precision, first-last, layers)')
     .addOption(new Option('--json', 'print JSON').conflicts('csv'))
     .option('--csv', 'print one CSV row per layer')

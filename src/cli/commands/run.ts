@@ -1,11 +1,14 @@
 import { Option, type Command } from 'commander';
-import { quantizeForVta } from '../../api/vta.js';
 import type { CalibrationMethod } from '../../quantize/calibrate.js';
-import { runReference } from '../../targets/vta/compile.js';
+import { runIntegerModel } from '../../quantize/integer/model.js';
+import { makePlan, readPlanFile } from '../../quantize/plan.js';
+import { AccelmapError } from '../../util/errors.js';
 import { execute, checkExecutable } from '../../execute/execute.js';
 import { bindInputs, seededInputs } from '../../execute/inputs.js';
 import { onnxParams, seededParams } from '../../execute/params.js';
 import { summarize } from '../../execute/summary.js';
+import type { Value } from '../../execute/value.js';
+import type { IntegerRunSummary } from '../../quantize/integer/model.js';
 import { readTensorFile, tensorFileFormat, writeTensorFile } from '../../execute/tensor-files.js';
 import { stderrProgress } from '../../util/progress.js';
 import { renderRun } from '../../report/run-report.js';
@@ -17,13 +20,18 @@ import { addModelOptions, loadOptions, type ModelFlags } from '../model-options.
 /**
  * `accelmap run`: the reference executor on a model. Weights come from the
  * ONNX file; a zoo model's are drawn from the seed. Inputs come from a file
- * (--inputs .npz/.npy/.pb) or from the seed.
+ * (--inputs .npz/.npy/.pb) or from the seed. At an integer precision the
+ * model runs as an integer graph (quantize/integer) at the plan's bits per
+ * compute layer, and the report adds its scales and its agreement with fp32.
  */
+const RUN_PRECISIONS = ['fp32', 'int8', 'int4', 'int2'] as const;
+
 interface RunFlags extends ModelFlags {
   inputs?: string;
   seed: number;
   outputs?: string;
-  precision: 'fp32' | 'int8';
+  precision: (typeof RUN_PRECISIONS)[number];
+  plan?: string;
   calibrate: number;
   calibration: CalibrationMethod;
   json?: boolean;
@@ -32,17 +40,20 @@ interface RunFlags extends ModelFlags {
 export function registerRun(program: Command, io: Io): void {
   const cmd = program
     .command('run')
-    .description('run a model numerically with the reference executor (fp32, or the int8 graph VTA runs)')
+    .description('run a model numerically with the reference executor: fp32, or in integer arithmetic at int8/int4/int2 (per-layer plan) with its agreement with fp32')
     .argument('<model>', 'zoo model name (weights drawn from --seed) or .onnx file (its own weights)')
     .option('--inputs <file>', 'input values: .npz (arrays named after the inputs), .npy or .pb (a model with one input)')
     .option('--seed <n>', 'seed for generated inputs (and a zoo model\'s weights)', nonNegativeInt('--seed'), 1)
     .option('--outputs <file>', 'write every output: .npz by name, or .npy / .pb for a model with one output', outputFile('--outputs', 'outputs'))
-    .addOption(new Option('--precision <p>', 'fp32, or int8: the integer graph `compile --target vta` runs (power-of-two scales calibrated as there), by the integer reference').argParser(oneOf('--precision', ['fp32', 'int8'] as const)).default('fp32'))
-    .option('--calibrate <n>', 'with --precision int8: input sets (seeds seed+1…) that calibrate the activation scales', positiveInt('--calibrate'), 2)
-    .addOption(new Option('--calibration <method>', 'with --precision int8: activation clip from max, percentile or mse').argParser(oneOf('--calibration', ['max', 'percentile', 'mse'] as const)).default('max'))
+    .addOption(new Option('--precision <p>', 'fp32, or int8/int4/int2: integer codes and power-of-two scales at every compute layer (below 8 bits the first and last compute layers stay int8 unless a plan says otherwise)').argParser(oneOf('--precision', RUN_PRECISIONS)).default('fp32'))
+    .option('--plan <file>', 'with an integer --precision: per-layer precisions (YAML: precision, first-last, layers: {name: int8|int4|int2}), as quantize --plan')
+    .option('--calibrate <n>', 'with an integer --precision: input sets (seeds seed+1…) that calibrate the activation scales', positiveInt('--calibrate'), 2)
+    .addOption(new Option('--calibration <method>', 'with an integer --precision: activation clip from max, percentile (99.99th of |x|) or mse').argParser(oneOf('--calibration', ['max', 'percentile', 'mse'] as const)).default('max'))
     .option('--json', 'print JSON');
   addModelOptions(cmd, ['infer']).action((model: string, opts: RunFlags) => {
     if (opts.outputs) tensorFileFormat(opts.outputs, '--outputs');
+    if (opts.plan && opts.precision === 'fp32') throw new AccelmapError('bad-flag', '--plan needs an integer --precision', {}, 'add --precision int8, int4 or int2');
+    const planFile = opts.plan ? readPlanFile(opts.plan) : undefined;
     const graph = loadGraph(model, loadOptions(opts));
     checkExecutable(graph);
     const fromFile = isModelFile(model);
@@ -55,18 +66,28 @@ export function registerRun(program: Command, io: Io): void {
     const progress = stderrProgress(`run ${graph.name}`);
     const started = performance.now();
     const params = fromFile ? onnxParams(model) : seededParams(graph, opts.seed);
-    const outputs =
-      opts.precision === 'int8'
-        ? runReference(quantizeForVta(graph, { weightsFrom: fromFile ? model : undefined, calibrate: opts.calibrate, calibration: opts.calibration, seed: opts.seed, onProgress: (m) => progress.update(m) }), feeds, (k, n) => progress.update(`int8 layer ${k}/${n}`)).outputs
-        : execute(graph, feeds, params, { progress: (k, n) => progress.update(`node ${k}/${n}`) });
+    let outputs: Record<string, Value>;
+    let integer: IntegerRunSummary | undefined;
+    if (opts.precision === 'fp32') outputs = execute(graph, feeds, params, { progress: (k, n) => progress.update(`node ${k}/${n}`) });
+    else {
+      // calibration sets: seeds after the evaluated one, so that calibration and evaluation data differ
+      const calibration = Array.from({ length: opts.calibrate }, (_, k) => seededInputs(graph, opts.seed + 1 + k));
+      const plan = makePlan(graph, opts.precision, planFile, opts.plan);
+      const { report } = runIntegerModel(graph, feeds, params, { plan, calibration, method: opts.calibration, progress: (stage, k, n) => progress.update(`${stage}: ${k}/${n}`) });
+      const { outputs: out, ...rest } = report;
+      outputs = out;
+      integer = { calibration: `activation clips (${opts.calibration}) from ${opts.calibrate} input set(s) drawn from seeds ${opts.seed + 1}…${opts.seed + opts.calibrate}`, ...rest };
+    }
     progress.done(`${graph.nodes.length} nodes in ${((performance.now() - started) / 1000).toFixed(2)} s`);
     if (opts.outputs) writeTensorFile(opts.outputs, outputs, '--outputs');
     const report = {
       model: graph.name,
       weights: fromFile ? 'model file' : `seed ${opts.seed}`,
-      precision: opts.precision,
+      precision: planFile?.precision ?? opts.precision,
+      ...(opts.plan ? { plan: opts.plan } : {}),
       inputs: Object.fromEntries(Object.entries(feeds).map(([n, v]) => [n, { ...summarize(v), source: opts.inputs ?? `seed ${opts.seed}` }])),
       outputs: Object.fromEntries(Object.entries(outputs).map(([n, v]) => [n, summarize(v)])),
+      ...(integer ? { integer } : {}),
     };
     if (opts.json) return io.out(toJson(report));
     io.out(renderRun(report, opts.inputs ?? `seed ${opts.seed}`));

@@ -33,7 +33,7 @@ export function as2d(geo: ConvGeometry): Conv2d {
 }
 
 /** colT[pq, (c·R + r)·S + s] for channels [c0, c0 + Cg) of image data at `xOff`. */
-function im2colT(x: ArrayLike<number>, xOff: number, Cg: number, d: Conv2d, col: Float32Array): void {
+export function im2colT(x: ArrayLike<number>, xOff: number, Cg: number, d: Conv2d, col: Float32Array): void {
   const { H, W, P, Q, R, S, sh, sw, dh, dw, padT, padL } = d;
   const crs = Cg * R * S;
   for (let p = 0; p < P; p++) {

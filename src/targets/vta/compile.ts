@@ -5,9 +5,9 @@ import { numel } from '../../workload/graph.js';
 import { lowerLayer, type LayerSchedule, type LoweredLayer, type VtaLayer } from './lower.js';
 import { checkLowered, runLowered, timeLowered } from './passes.js';
 import type { ModuleName } from './program.js';
-import type { QGraph, QLayer } from './qgraph.js';
-import { runQGraph } from './qrun.js';
-import { referenceLayer } from './reference.js';
+import type { QGraph, QLayer } from '../../quantize/integer/graph.js';
+import type { Codes } from '../../quantize/integer/kernels.js';
+import { runQGraph } from '../../quantize/integer/run.js';
 import { peakOps, type VtaTarget } from './spec.js';
 import type { VtaCounters, VtaTiming } from './timing.js';
 import { layerKey, type TuningLog } from './tune.js';
@@ -108,7 +108,7 @@ export function totals(t: VtaTarget, layers: readonly LayerFigures[]): { cycles:
 
 export interface VtaModelRun {
   outputs: Record<string, Value>;
-  codes: Map<string, Int8Array>;
+  codes: Map<string, Codes>;
   layers: LayerFigures[];
 }
 
@@ -121,16 +121,17 @@ export function runVta(c: VtaCompiled, feeds: Feeds, progress?: (done: number, t
     feeds,
     (l, inputs) => {
       const cl = byName.get(l.name)!;
-      const out = runLowered(c.target, cl.lowered, inputs);
+      // VTA's profile keeps every code within int8
+      const out = runLowered(c.target, cl.lowered, inputs.map((x) => Int8Array.from(x)));
       layers.push(figures(c.target, cl, timeLowered(c.target, cl.lowered)));
-      return out;
+      return Int32Array.from(out);
     },
     progress,
   );
   return { ...run, layers };
 }
 
-/** Runs the same int8 graph with the integer reference in place of the simulator. */
-export function runReference(q: QGraph, feeds: Feeds, progress?: (done: number, total: number) => void): { outputs: Record<string, Value>; codes: Map<string, Int8Array> } {
-  return runQGraph(q, feeds, (l, inputs) => referenceLayer(l, inputs), progress);
+/** Runs the same int8 graph with the integer kernels in place of the simulator. */
+export function runReference(q: QGraph, feeds: Feeds, progress?: (done: number, total: number) => void): { outputs: Record<string, Value>; codes: Map<string, Codes> } {
+  return runQGraph(q, feeds, undefined, progress);
 }

@@ -108,19 +108,23 @@ export function loopOp(node: Node): string {
 
 /**
  * The epilogue of an anchored group, for the vector unit: the other FLOPs of
- * every member but the anchor, and the bytes of the group inputs the anchor
- * does not read (a residual): the epilogue's only memory traffic.
+ * every member but the anchor, and the bytes (and elements) of the group
+ * inputs the anchor does not read (a residual): the epilogue's only memory
+ * traffic.
  */
-export function fusedEpilogue(inputs: (TensorType | undefined)[], a: FusedAttrs): { ops: number; bytesRead: number } {
+export function fusedEpilogue(inputs: (TensorType | undefined)[], a: FusedAttrs): { ops: number; bytesRead: number; elementsRead: number } {
   const members = fusedMembers(inputs, a);
   const anchor = a.anchor ? members.find((m) => m.node.op === a.anchor) : undefined;
   let ops = 0;
   for (const m of members) if (m !== anchor) ops += kinds!(m.node.op).counts(m.inputs, m.outputs, m.node.attrs).otherFlops;
   const anchorInputs = new Set(anchor?.node.inputs ?? []);
-  let bytesRead = 0;
+  let bytesRead = 0, elementsRead = 0;
   a.inputs.forEach((t, i) => {
     const type = inputs[i];
-    if (type && !anchorInputs.has(t)) bytesRead += bytesFor(numel(type.shape), type.dtype);
+    if (type && !anchorInputs.has(t)) {
+      bytesRead += bytesFor(numel(type.shape), type.dtype);
+      elementsRead += numel(type.shape);
+    }
   });
-  return { ops, bytesRead };
+  return { ops, bytesRead, elementsRead };
 }

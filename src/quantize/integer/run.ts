@@ -3,40 +3,45 @@ import { kernels } from '../../execute/kernels/index.js';
 import { fromNumbers, type Value } from '../../execute/value.js';
 import { AccelmapError } from '../../util/errors.js';
 import { numel } from '../../workload/graph.js';
-import type { VtaLayer } from './lower.js';
-import { quantizer, type HostLayer, type QGraph } from './qgraph.js';
+import { codeRange, quantizer, type HostLayer, type QGraph, type QLayer } from './graph.js';
+import { referenceLayer, type Codes } from './kernels.js';
 
-/** Runs one VTA layer on its inputs' int8 codes (in the layer's input order); `elements` is the output's size. */
-export type LayerRunner = (layer: VtaLayer, inputs: Int8Array[], elements: number) => Int8Array;
+/** Runs one integer layer on its inputs' codes (in the layer's input order); `elements` is the output's size. */
+export type LayerRunner = (layer: Exclude<QLayer, { kind: 'host' }>, inputs: Codes[], elements: number) => Codes;
 
 export interface QRun {
   /** Graph outputs, dequantized to float32 (value = code · 2^exp). */
   outputs: Record<string, Value>;
-  /** Every activation's int8 codes, by tensor name. */
-  codes: Map<string, Int8Array>;
+  /** Every activation's codes, by tensor name. */
+  codes: Map<string, Codes>;
 }
 
 /**
- * Runs the int8 graph: inputs quantized at their calibrated scales, each
- * VTA layer by `runLayer`, each host layer in fp32 on dequantized inputs
- * (the reference executor's kernel) with its outputs quantized again.
+ * Runs the integer graph: inputs quantized at their calibrated formats, each
+ * integer layer by `runLayer` (default: the integer kernels), each host layer
+ * in fp32 on dequantized inputs (the reference executor's kernel) with its
+ * outputs quantized again.
  */
-export function runQGraph(q: QGraph, feeds: Feeds, runLayer: LayerRunner, progress?: (done: number, total: number) => void): QRun {
-  const codes = new Map<string, Int8Array>();
+export function runQGraph(q: QGraph, feeds: Feeds, runLayer: LayerRunner = (l, inputs) => referenceLayer(l, inputs), progress?: (done: number, total: number) => void): QRun {
+  const codes = new Map<string, Codes>();
   const raw = new Map<string, Value>();
-  const exp = (t: string) => q.exps.get(t)!;
+  const quantize = (t: string, v: ArrayLike<number>) => {
+    const f = q.formats.get(t)!;
+    codes.set(t, Int32Array.from(v, quantizer(f.exp, codeRange(f))));
+  };
   for (const name of q.graph.inputs) {
     const v = feeds[name];
     if (!v) throw new AccelmapError('bad-input', `no value for graph input '${name}'`, {}, `the graph's inputs: ${q.graph.inputs.join(', ')}`);
-    codes.set(name, Int8Array.from(v.data, quantizer(exp(name))));
+    if (q.formats.has(name)) quantize(name, v.data);
+    else raw.set(name, v);
   }
   const codesOf = (t: string) => {
     const c = codes.get(t);
-    if (!c) throw new Error(`VTA run: no codes for '${t}'`);
+    if (!c) throw new Error(`integer run: no codes for '${t}'`);
     return c;
   };
   q.layers.forEach((l, i) => {
-    if (l.kind === 'host') runHost(q, l, codes, raw);
+    if (l.kind === 'host') runHost(q, l, codes, raw, quantize);
     else codes.set(l.output, runLayer(l, l.inputs.map(codesOf), numel(q.graph.tensors[l.output]!.shape)));
     progress?.(i + 1, q.layers.length);
   });
@@ -45,13 +50,13 @@ export function runQGraph(q: QGraph, feeds: Feeds, runLayer: LayerRunner, progre
   return { outputs, codes };
 }
 
-function dequantize(q: QGraph, name: string, c: Int8Array): Value {
-  const scale = 2 ** q.exps.get(name)!;
+function dequantize(q: QGraph, name: string, c: Codes): Value {
+  const scale = 2 ** q.formats.get(name)!.exp;
   return fromNumbers({ shape: q.graph.tensors[name]!.shape, dtype: 'float32' }, Float32Array.from(c, (x) => x * scale));
 }
 
 /** A host layer: fp32 on dequantized inputs, float outputs quantized; outputs of other types (shapes, indices) kept in `raw`. */
-function runHost(q: QGraph, l: HostLayer, codes: Map<string, Int8Array>, raw: Map<string, Value>): void {
+function runHost(q: QGraph, l: HostLayer, codes: Map<string, Codes>, raw: Map<string, Value>, quantize: (t: string, v: ArrayLike<number>) => void): void {
   const { node } = l;
   const graph = q.graph;
   const inputs = node.inputs.map((name) => {
@@ -67,8 +72,7 @@ function runHost(q: QGraph, l: HostLayer, codes: Map<string, Int8Array>, raw: Ma
   const outputs = node.outputs.map((name) => graph.tensors[name] ?? { shape: [0], dtype: 'float32' as const });
   const results = kernels.get(node.op)!.run({ node, inputs, attrs: node.attrs, outputs, kernels });
   node.outputs.forEach((name, i) => {
-    const e = q.exps.get(name);
-    if (name && e !== undefined) codes.set(name, Int8Array.from(results[i]!.data, quantizer(e)));
+    if (name && q.formats.has(name)) quantize(name, results[i]!.data);
     else if (name) raw.set(name, results[i]!);
   });
 }

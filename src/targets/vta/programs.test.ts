@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { runLowered } from './passes.js';
 import { lowerLayer, type VtaLayer } from './lower.js';
-import type { AddLayer, GemmLayer, MaxPoolLayer } from './qgraph.js';
-import { referenceLayer, requantize } from './reference.js';
+import type { AddLayer, GemmLayer, MaxPoolLayer } from '../../quantize/integer/graph.js';
+import { referenceLayer, requantize } from '../../quantize/integer/kernels.js';
 import { loadVtaTarget } from './spec.js';
 
 const x3 = Int8Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9]);
@@ -12,8 +12,8 @@ const base = { nodes: [], inputs: ['x'], output: 'y' };
 function conv(pad: number, stride: number, p: number): GemmLayer {
   return {
     kind: 'gemm', name: 'conv', ...base, m: p * p, k: 4, n: 1,
-    conv: { n: 1, c: 1, h: 3, w: 3, k: 1, kh: 2, kw: 2, sh: stride, sw: stride, dh: 1, dw: 1, padTop: pad, padLeft: pad, p, q: p },
-    weight: Int8Array.from([1, 0, 0, -1]), bias: Int32Array.from([10]), shift: Int32Array.from([1]), bounds: { lo: -127, hi: 127 },
+    conv: { n: 1, c: 1, h: 3, w: 3, k: 1, group: 1, kh: 2, kw: 2, sh: stride, sw: stride, dh: 1, dw: 1, padTop: pad, padLeft: pad, p, q: p },
+    bits: 8, weight: Int8Array.from([1, 0, 0, -1]), weightExps: new Int32Array(1), bias: Int32Array.from([10]), shift: Int32Array.from([1]), accBits: 32, bounds: { lo: -127, hi: 127 },
   };
 }
 
@@ -23,7 +23,7 @@ function onVta(l: VtaLayer, inputs: Int8Array[], elements: number): Int8Array {
   return runLowered(t, lowerLayer(t, l, elements), inputs);
 }
 
-describe('integer reference (hand-derived values), and the VTA programs on the same cases', () => {
+describe('integer kernels (hand-derived values), and the VTA programs on the same cases', () => {
   it('requantization: floor shift, left shift, clip, ReLU, ReLU6-style upper bound', () => {
     const all = { lo: -127, hi: 127 };
     expect([requantize(100, 2, all), requantize(-5, 1, all), requantize(1000, 0, all), requantize(-1000, 0, all), requantize(-3, 0, { lo: 0, hi: 127 }), requantize(3, -2, all), requantize(50, 0, { lo: 0, hi: 48 })]).toEqual([25, -3, 127, -127, 0, 12, 48]);

@@ -1,0 +1,178 @@
+import { describe, expect, it } from 'vitest';
+import type { Feeds, ParamSource } from '../../execute/execute.js';
+import { seededInputs } from '../../execute/inputs.js';
+import { kernels } from '../../execute/kernels/index.js';
+import { seededParams } from '../../execute/params.js';
+import { fromNumbers, type Value } from '../../execute/value.js';
+import { Rng } from '../../util/rng.js';
+import { GraphBuilder } from '../../workload/builder.js';
+import type { Graph, Node } from '../../workload/graph.js';
+import { codeRange, quantizeGraph, quantizer, type GemmLayer, type QGraph } from './graph.js';
+import { runQGraph } from './run.js';
+
+/**
+ * The integer run against a float emulation of the same integer graph: every
+ * layer computed by the fp32 executor's kernels on dequantized values
+ * (codes · 2^exp; weights code · 2^exp per channel; the bias without its
+ * rounding half at the accumulator's scale), its output divided by 2^exp_out
+ * and rounded half up, as the shift with the added half does. The graphs are
+ * small enough that every float32 sum is exact, so the two must agree code
+ * for code.
+ */
+
+const pick = <T>(rng: Rng, xs: readonly T[]): T => xs[rng.int(xs.length)]!;
+
+/** A random small CNN: conv (ReLU), maybe a max pool, a plain or depthwise 3×3 conv with a residual add and ReLU, global pool, linear. */
+function randomGraph(rng: Rng, id: number): Graph {
+  const g = new GraphBuilder(`random${id}`, { batch: 1 });
+  const size = 6 + rng.int(5);
+  let x = g.input('x', [1, 1 + rng.int(4), size, size]);
+  const c = 2 + rng.int(6);
+  x = g.conv(x, c, { kernel: 1 + rng.int(3), stride: 1 + rng.int(2), pad: rng.int(2), bias: rng.next() < 0.5, name: 'conv1' });
+  if (rng.next() < 0.7) x = g.relu(x, 'relu1');
+  if (rng.next() < 0.5) x = g.maxPool(x, { kernel: 2, stride: 1, name: 'pool' });
+  const y = g.conv(x, c, { kernel: 3, pad: 1, group: rng.next() < 0.5 ? c : 1, bias: true, name: 'conv2' });
+  x = g.relu(g.add(y, x, 'residual'), 'relu2');
+  x = g.flatten(g.globalAvgPool(x, 'gap'), 1, 'flatten');
+  return g.build([g.linear(x, 2 + rng.int(5), { name: 'fc' })]);
+}
+
+const dequantized = (q: QGraph, t: string, codes: ArrayLike<number>): Value => {
+  const scale = 2 ** q.formats.get(t)!.exp;
+  return fromNumbers(q.graph.tensors[t]!, Array.from(codes, (c) => c * scale));
+};
+
+function runKernel(node: Node, inputs: (Value | undefined)[], q: QGraph): Value[] {
+  return kernels.get(node.op)!.run({ node, inputs, attrs: node.attrs, outputs: node.outputs.map((t) => q.graph.tensors[t]!), kernels });
+}
+
+/** The float emulation: codes per tensor. */
+function emulate(q: QGraph, feeds: Feeds): Map<string, number[]> {
+  const codes = new Map<string, number[]>();
+  const quantize = (t: string, v: ArrayLike<number>) => {
+    const f = q.formats.get(t)!;
+    codes.set(t, Array.from(v, quantizer(f.exp, codeRange(f))));
+  };
+  const roundHalfUp = (t: string, v: ArrayLike<number>, b: { lo: number; hi: number }) => {
+    const inv = 2 ** -q.formats.get(t)!.exp;
+    codes.set(t, Array.from(v, (y) => Math.min(b.hi, Math.max(b.lo, Math.floor(y * inv + 0.5)))));
+  };
+  const value = (t: string) => dequantized(q, t, codes.get(t)!);
+  const nodeOf = (name: string) => q.graph.nodes.find((n) => n.name === name)!;
+  for (const t of q.graph.inputs) quantize(t, feeds[t]!.data);
+  for (const l of q.layers) {
+    if (l.kind === 'gemm') {
+      const node = nodeOf(l.nodes[0]!);
+      const wt = q.graph.tensors[node.inputs[1]!]!;
+      const w = fromNumbers(wt, Array.from(l.weight, (c, i) => c * 2 ** l.weightExps[Math.floor(i / l.k)]!));
+      const accExp = (c: number) => q.formats.get(l.inputs[0]!)!.exp + l.weightExps[c]!;
+      const bias = fromNumbers({ shape: [l.n], dtype: 'float32' }, Array.from(l.bias, (b, c) => (b - (l.shift[c]! > 0 ? 2 ** (l.shift[c]! - 1) : 0)) * 2 ** accExp(c)));
+      roundHalfUp(l.output, runKernel(node, [value(l.inputs[0]!), w, bias], q)[0]!.data, l.bounds);
+    } else if (l.kind === 'add') {
+      const [a, b] = l.inputs.map((t) => value(t).data);
+      roundHalfUp(l.output, Array.from(a!, (v, i) => v + (b ? b[i]! : 0)), l.bounds);
+    } else if (l.kind === 'maxpool') {
+      const out = runKernel(nodeOf(l.nodes[0]!), [value(l.inputs[0]!)], q)[0]!;
+      codes.set(l.output, Array.from(out.data, (v) => v * 2 ** -q.formats.get(l.output)!.exp));
+    } else quantize(l.output, runKernel(l.node, l.node.inputs.map((t) => (codes.has(t) ? value(t) : q.params(q.graph.tensors[t]!))), q)[0]!.data);
+  }
+  return codes;
+}
+
+describe('the integer graph', () => {
+  it('runs code for code as its float emulation with the same scales and rounding, on random small graphs at random bits', () => {
+    const rng = new Rng(7);
+    for (let trial = 0; trial < 24; trial++) {
+      const graph = randomGraph(rng, trial);
+      const bits = new Map(graph.nodes.filter((n) => ['Conv', 'Gemm'].includes(n.op)).map((n) => [n.name, pick(rng, [8, 4, 2])]));
+      const q = quantizeGraph(graph, seededParams(graph, trial), { calibration: [seededInputs(graph, 100 + trial)], method: pick(rng, ['max', 'percentile', 'mse'] as const), bits });
+      const feeds = seededInputs(graph, trial);
+      const run = runQGraph(q, feeds);
+      const emulated = emulate(q, feeds);
+      for (const l of q.layers) expect(Array.from(run.codes.get(l.output)!), `trial ${trial}, layer ${l.name}`).toEqual(emulated.get(l.output));
+      const out = q.graph.outputs[0]!;
+      expect(Array.from(run.outputs[out]!.data)).toEqual(Array.from(dequantized(q, out, emulated.get(out)!).data));
+      expect(q.layers.filter((l) => l.kind === 'gemm').length, `trial ${trial}`).toBe(3);
+    }
+  });
+
+  it('a one-layer dense model with chosen values, at int4 and int2, worked by hand', () => {
+    // x = [0.8, −0.5], w = [0.5, 0.3], no bias; calibrated on x itself; fp32 y = 0.4 − 0.15 = 0.25
+    const g = new GraphBuilder('tiny', { batch: 1 });
+    const graph = g.build([g.linear(g.input('x', [1, 2]), 1, { bias: false, name: 'fc' })]);
+    const params: ParamSource = (t) => (t.name === 'fc.weight' ? fromNumbers(t, [0.5, 0.3]) : undefined);
+    const feeds = { x: fromNumbers({ shape: [1, 2], dtype: 'float32' }, [0.8, -0.5]) };
+    const at = (bits: number) => {
+      const q = quantizeGraph(graph, params, { calibration: [feeds], method: 'max', bits: new Map([['fc', bits]]) });
+      const fc = q.layers[0] as GemmLayer;
+      return { q, fc, run: runQGraph(q, feeds) };
+    };
+    // int4: x signed (it has a negative), qmax 7: exp = ⌈log2(0.8 / 7)⌉ = −3, codes 6.4 → 6, −4.
+    // w: exponent from the max ⌈log2(0.5 / 7)⌉ = −3 holds 0.5 → 4 exactly and 0.3 → 2.4 → 2 (error 0.0025; −4 would clip 0.5 to 7/16: 0.0041).
+    // acc = 6·4 − 4·2 = 16 at 2^−6 = 0.25. The output (a graph output: 16 bits, unsigned as y ≥ 0) has exp ⌈log2(0.25 / 65535)⌉ = −17,
+    // so the shift is −17 + 3 + 3 = −11: 16 · 2^11 = 32768, i.e. 0.25 exactly.
+    const four = at(4);
+    expect(four.q.formats.get('x')).toEqual({ exp: -3, bits: 4, signed: true });
+    expect([Array.from(four.fc.weight), Array.from(four.fc.weightExps), Array.from(four.fc.shift)]).toEqual([[4, 2], [-3], [-11]]);
+    expect(Array.from(four.run.codes.get('x')!)).toEqual([6, -4]);
+    expect(Array.from(four.run.codes.get(four.fc.output)!)).toEqual([32768]);
+    expect(Array.from(four.run.outputs[four.fc.output]!.data)).toEqual([0.25]);
+    // int2: x exp ⌈log2(0.8 / 1)⌉ = 0, codes 0.8 → 1 and −0.5 → −0 → 0 (ties to even). w: exponent −1 gives 0.5 → 1, 0.6 → 1 (error 0.04;
+    // −2: 0.0625 + 0.0025). acc = 1 at 2^−1 = 0.5; shift −17 − 0 + 1 = −16: 2^16 = 65536 clamps to 65535, i.e. 65535 · 2^−17.
+    const two = at(2);
+    expect([Array.from(two.run.codes.get('x')!), Array.from(two.fc.weight), Array.from(two.fc.weightExps)]).toEqual([[1, 0], [1, 1], [-1]]);
+    expect(Array.from(two.run.codes.get(two.fc.output)!)).toEqual([65535]);
+    expect(Array.from(two.run.outputs[two.fc.output]!.data)).toEqual([Math.fround(65535 * 2 ** -17)]);
+  });
+
+  it('keeps token ids as they are and runs a MatMul over [batch, tokens, dim] as one GEMM, equal to a brute-force integer product', () => {
+    const g = new GraphBuilder('tokens', { batch: 2 });
+    const ids = g.input('ids', [2, 5], 'int64');
+    const h = g.embedding(ids, 11, 6);
+    const graph = g.build([g.linear(h, 4, { bias: false, name: 'proj' })]);
+    const q = quantizeGraph(graph, seededParams(graph, 1), { calibration: [seededInputs(graph, 2)], method: 'max', bits: new Map([['proj', 4]]) });
+    expect(q.layers.map((l) => [l.name, l.kind])).toEqual([['embedding', 'host'], ['proj', 'gemm']]);
+    const proj = q.layers[1] as GemmLayer;
+    expect([proj.m, proj.k, proj.n]).toEqual([10, 6, 4]);
+    const run = runQGraph(q, seededInputs(graph, 3));
+    const x = run.codes.get(proj.inputs[0]!)!;
+    const expected: number[] = [];
+    for (let m = 0; m < 10; m++)
+      for (let n = 0; n < 4; n++) {
+        let acc = proj.bias[n]!;
+        for (let k = 0; k < 6; k++) acc += x[m * 6 + k]! * proj.weight[n * 6 + k]!;
+        expected.push(Math.min(proj.bounds.hi, Math.max(proj.bounds.lo, Math.floor(acc / 2 ** proj.shift[n]!))));
+      }
+    expect(Array.from(run.codes.get(proj.output)!)).toEqual(expected);
+  });
+
+  it('holds codes in each tensor\'s format: int2 signed {−1, 0, 1}, unsigned {0, 1, 2, 3}; int4 weights within ±7', () => {
+    const rng = new Rng(11);
+    const seen2 = new Set<number>();
+    for (let trial = 0; trial < 6; trial++) {
+      const graph = randomGraph(rng, trial);
+      const bits = new Map(graph.nodes.filter((n) => ['Conv', 'Gemm'].includes(n.op)).map((n) => [n.name, n.name === 'conv2' ? 4 : 2]));
+      const q = quantizeGraph(graph, seededParams(graph, trial), { calibration: [seededInputs(graph, 50 + trial)], method: 'max', bits });
+      const run = runQGraph(q, seededInputs(graph, trial));
+      for (const [t, codes] of run.codes) {
+        const f = q.formats.get(t)!;
+        const allowed = f.bits === 2 ? (f.signed ? [-1, 0, 1] : [0, 1, 2, 3]) : undefined;
+        const { lo, hi } = codeRange(f);
+        for (const c of codes) {
+          expect(c >= lo && c <= hi, `${t}: code ${c} outside [${lo}, ${hi}]`).toBe(true);
+          if (allowed) expect(allowed).toContain(c);
+          if (f.bits === 2 && !f.signed) seen2.add(c);
+        }
+      }
+      for (const l of q.layers.filter((l): l is GemmLayer => l.kind === 'gemm')) {
+        const qmax = l.bits === 2 ? 1 : l.bits === 4 ? 7 : 127;
+        expect(l.bits).toBe(l.name === 'conv2' ? 4 : 2);
+        expect(l.weight.every((w) => Math.abs(w) <= qmax)).toBe(true);
+        // a layer reads its input at its own bits
+        expect(q.formats.get(l.inputs[0]!)!.bits).toBe(l.bits);
+      }
+    }
+    // the unsigned int2 grid is used whole, not only its signed half
+    expect([...seen2].sort()).toEqual([0, 1, 2, 3]);
+  });
+});
