@@ -50,3 +50,8 @@ export function mulShiftRound(acc: number, m0: number, n: number): number {
   const r = pLo - qLo * 65536;
   return t * 2 ** (16 - n) + Math.floor((r + (n > 0 ? 2 ** (n - 1) : 0)) / 2 ** n) + 0;
 }
+
+/** round(x / 2^n), half up, for an integer |x| < 2^51 and any n ≥ 0: below n = 53 every sum is exact; from it on, |x| < 2^(n−2) and the result is 0 however the sum rounds. */
+export function shiftRound(x: number, n: number): number {
+  return Math.floor((x + (n > 0 ? 2 ** (n - 1) : 0)) / 2 ** n) + 0;
+}
