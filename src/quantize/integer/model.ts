@@ -6,7 +6,7 @@ import type { CalibrationMethod } from '../calibrate.js';
 import { isIntegerPrecision, precisionBits, type Precision } from '../formats.js';
 import { agreement, sqnrDb, type OutputAgreement } from '../measure.js';
 import { COMPUTE_OPS, type PrecisionPlan } from '../plan.js';
-import { codeRange, quantizeGraph, type Bounds, type QGraph, type ScaleScheme } from './graph.js';
+import { codeRange, INTEGER_KERNELS, quantizeGraph, type Bounds, type QGraph, type ScaleScheme } from './graph.js';
 import { runQGraph } from './run.js';
 
 /**
@@ -60,6 +60,8 @@ export interface IntegerRunOptions {
   plan: PrecisionPlan;
   calibration: Feeds[];
   method: CalibrationMethod;
+  /** Scale scheme of the integer kernels (default real scales, fixed-point requantization). */
+  scales?: ScaleScheme;
   progress?: (stage: string, done: number, total: number) => void;
 }
 
@@ -129,7 +131,8 @@ function describe(q: QGraph, plan: PrecisionPlan, sqnr: Map<string, number>): In
 
 export function runIntegerModel(graph: Graph, feeds: Feeds, params: ParamSource, o: IntegerRunOptions): { qgraph: QGraph; report: IntegerRunReport } {
   const bits = planBits(o.plan, '--plan');
-  const q = quantizeGraph(graph, params, { calibration: o.calibration, method: o.method, bits, progress: (d, n) => o.progress?.('calibration', d, n) });
+  const profile = { ...INTEGER_KERNELS, scales: o.scales ?? INTEGER_KERNELS.scales };
+  const q = quantizeGraph(graph, params, { calibration: o.calibration, method: o.method, bits, profile, progress: (d, n) => o.progress?.('calibration', d, n) });
   const byName = new Map(q.graph.nodes.map((n) => [n.name, n]));
   const run = runQGraph(q, feeds, undefined, (d, n) => o.progress?.('integer', d, n));
   const layerOutputs = new Set(q.layers.filter((l) => l.nodes.some((n) => COMPUTE_OPS.has(byName.get(n)?.op ?? ''))).map((l) => l.output));
