@@ -302,7 +302,10 @@ export function quantizeGraph(source: Graph, baseParams: ParamSource, o: Quantiz
       need.set(name, bits);
       const to = calibrated(name);
       formats.set(name, to);
-      layers.push(addLayer({ name, nodes: [], inputs: [t], output: name }, [from], to, codeRange(to)) as AddLayer);
+      const layer = addLayer({ name, nodes: [], inputs: [t], output: name }, [from], to, codeRange(to), false);
+      // a scale ratio of 2^31 between one tensor's two widths is out of reach of any calibration
+      if (typeof layer === 'string') throw new Error(`integer graph: ${name}: ${layer}`);
+      layers.push(layer);
     }
     return name;
   };
@@ -406,8 +409,8 @@ function matchLayer(graph: Graph, node: Node, params: ParamSource, formats: Map<
   return profile.hostReason(node.op);
 }
 
-/** An add of one or two operands into `out`: by shifts under power-of-two scales, by fixed-point multipliers under real ones. */
-function addLayer(base: LayerBase, ins: TensorFormat[], out: TensorFormat, bounds: Bounds): AddLayer | string {
+/** An add of one or two operands into `out`: by shifts under power-of-two scales (within 16-bit shifts where `limitShifts`), by fixed-point multipliers under real ones. */
+function addLayer(base: LayerBase, ins: TensorFormat[], out: TensorFormat, bounds: Bounds, limitShifts = true): AddLayer | string {
   if (out.exp === undefined) {
     // a common shift that gives the larger ratio S_in / S_out a 31-bit multiplier; the other, fewer bits
     const fp = fixedPointMultiplier(Math.max(...ins.map((f) => f.scale)) / out.scale);
@@ -418,7 +421,7 @@ function addLayer(base: LayerBase, ins: TensorFormat[], out: TensorFormat, bound
   const exps = ins.map((f) => f.exp!);
   const lo = Math.min(...exps);
   const shift = out.exp - lo;
-  if (exps.some((e) => e - lo > 15) || shift > 15 || shift < -15) return 'the scales differ by more than 16-bit shifts';
+  if (limitShifts && (exps.some((e) => e - lo > 15) || shift > 15 || shift < -15)) return 'the scales differ by more than 16-bit shifts';
   return { kind: 'add', ...base, la: exps[0]! - lo, lb: (exps[1] ?? lo) - lo, shift, bounds };
 }
 
