@@ -12,9 +12,18 @@
  *     shared machine this moves with the other load), and the CPU time of
  *     each run, its worker threads included: the 2-thread run's extra CPU
  *     time (worker start-up, messages) with the replayed schedule's balance
- *     gives the speedup on two idle cores.
- * `npm run bench -- mapper-threads`; ACCELMAP_THREADS_MODELS=resnet50 one model.
+ *     gives the speedup on two idle cores;
+ *   - end to end: the real command, `accelmap map M --arch eyeriss --threads
+ *     1|2 --json`, as a user runs it (process start, module load, graph,
+ *     plan, search, output), in pairs run back to back, the order alternating
+ *     from pair to pair so that a drift of the other load cancels; the median
+ *     of the pairs' ratios, each run's CPU time (all its threads) and the
+ *     load average beside it. The two outputs must be identical but for the
+ *     command line they record.
+ * `npm run bench -- mapper-threads`; ACCELMAP_THREADS_MODELS=resnet50 one model,
+ * ACCELMAP_THREADS_PAIRS=n pairs of end-to-end runs (default 3).
  */
+import { spawnSync } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
 import { loadArch } from '../src/arch/load.js';
 import { MAP_DEFAULTS } from '../src/api/mapping.js';
@@ -28,6 +37,7 @@ import { parseObjective } from '../src/search/objective.js';
 import { loadGraph } from '../src/workload/load.js';
 
 const MODELS = (process.env.ACCELMAP_THREADS_MODELS ?? 'resnet50,mobilenet_v2').split(',');
+const PAIRS = Number(process.env.ACCELMAP_THREADS_PAIRS ?? 3);
 const arch = loadArch('eyeriss');
 const metrics = parseObjective('edp').metrics;
 const cpuSeconds = () => {
@@ -35,6 +45,40 @@ const cpuSeconds = () => {
   return (u.user + u.system) / 1e6;
 };
 const taskKey = (key: string, t: SearchTask) => `${key}|${t.space}|${t.chain}|${t.seed}|${JSON.stringify(t.starts ?? null)}`;
+
+/**
+ * The built CLI's `map` on `threads` threads: wall seconds, and from a hook at
+ * the process's exit its CPU seconds (all threads) and its main thread's (from
+ * /proc, Linux; NaN elsewhere); its stdout without the command line.
+ */
+const CPU_AT_EXIT = `data:text/javascript,${encodeURIComponent(`
+import { readFileSync } from 'node:fs';
+process.on('exit', () => {
+  const u = process.cpuUsage();
+  let main = NaN;
+  try {
+    const stat = readFileSync('/proc/thread-self/stat', 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    main = (Number(f[11]) + Number(f[12])) / 100;
+  } catch {}
+  process.stderr.write('\\ncpu-seconds ' + (u.user + u.system) / 1e6 + ' ' + main + '\\n');
+});`)}`;
+interface CliRun {
+  wall: number;
+  cpu: number;
+  mainCpu: number;
+  out: string;
+}
+function cliRun(model: string, threads: number): CliRun {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, ['--import', CPU_AT_EXIT, 'bin/accelmap.js', 'map', model, '--arch', 'eyeriss', '--threads', String(threads), '--json', '--no-progress'], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const wall = (performance.now() - t0) / 1000;
+  const cpu = /cpu-seconds ([\d.]+) ([\d.]+|NaN)/.exec(r.stderr);
+  if (r.status !== 0 || !cpu) throw new Error(`accelmap map ${model} --threads ${threads} failed (${r.status}): ${r.stderr.trim().split('\n').slice(-3).join(' ')}`);
+  return { wall, cpu: Number(cpu[1]), mainCpu: Number(cpu[2]), out: r.stdout.replace(/"command": "[^"]*"/, '') };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 
 /** Simulated workers taking tasks from one queue (urgent ones first), in virtual time. */
 class Replay {
@@ -112,4 +156,20 @@ for (const model of MODELS) {
   const [w1, w2] = [await wall(1), await wall(2)];
   console.log(`${model} on eyeriss: wall clock 1 thread ${w1.wall.toFixed(2)} s, 2 threads ${w2.wall.toFixed(2)} s: ${(w1.wall / w2.wall).toFixed(2)}× (shared machine: moves with the other load, ${loadavg()[0]!.toFixed(1)} load on ${availableParallelism()} cores)`);
   console.log(`${model} on eyeriss: CPU time 1 thread ${w1.cpu.toFixed(2)} s, 2 threads ${w2.cpu.toFixed(2)} s (all threads); spread as the replayed schedule spreads the tasks, 2 threads on 2 idle cores: ${(w1.cpu / ((two / one) * w2.cpu)).toFixed(2)}×`);
+  // End to end: the command a user runs, pairs back to back, alternating which goes first.
+  const pairs: { one: CliRun; two: CliRun; load: number }[] = [];
+  for (let i = 0; i < PAIRS; i++) {
+    const load = loadavg()[0]!;
+    const [first, second] = i % 2 === 0 ? [1, 2] : [2, 1];
+    const a = cliRun(model, first), b = cliRun(model, second);
+    const [on1, on2] = first === 1 ? [a, b] : [b, a];
+    if (on1.out !== on2.out) throw new Error(`accelmap map ${model}: the output on 2 threads differs from the output on 1`);
+    pairs.push({ one: on1, two: on2, load });
+  }
+  const runs = pairs.map((p) => `${p.one.wall.toFixed(2)}/${p.two.wall.toFixed(2)} s (CPU ${p.one.cpu.toFixed(2)}/${p.two.cpu.toFixed(2)} s, load ${p.load.toFixed(1)})`).join(', ');
+  console.log(`${model} on eyeriss: end to end (accelmap map ${model} --arch eyeriss --json, 1 vs 2 threads, outputs identical): ${median(pairs.map((p) => p.one.wall / p.two.wall)).toFixed(2)}× (median of ${PAIRS} pairs' ratios; wall 1/2 threads: ${runs}; ${availableParallelism()} cores)`);
+  // On two idle cores the one-thread run takes about its main thread's CPU time (V8's compiler and GC threads run beside
+  // it on the other core); the two-thread run at least half its CPU time, all threads together (both cores full).
+  const est = median(pairs.map((p) => p.one.mainCpu / (p.two.cpu / 2)));
+  if (Number.isFinite(est)) console.log(`${model} on eyeriss: end to end from CPU times (1 thread: its main thread's CPU time; 2 threads: half the CPU time of all its threads): ${est.toFixed(2)}× on two idle cores at best (median of ${PAIRS} pairs; main-thread CPU at 1 thread ${pairs.map((p) => p.one.mainCpu.toFixed(2)).join('/')} s)`);
 }

@@ -55,6 +55,17 @@ describe('accelmap run at an integer precision', () => {
     expect(i8).toBeGreaterThan(i2);
   });
 
+  it('--requantization shift: power-of-two scales and shifts, said so; fixed-point by default, with 31-bit multipliers', async () => {
+    const fixed = await cliJson('run', ...model, '--precision', 'int8', '--json');
+    const shift = await cliJson('run', ...model, '--precision', 'int8', '--requantization', 'shift', '--json');
+    expect([fixed.integer.requantization, shift.integer.requantization]).toEqual(['fixed-point multiplier and shift', 'power-of-two shift']);
+    for (const l of fixed.integer.layers) expect(l.multipliers.every((m: number) => m >= 2 ** 30 && m < 2 ** 31)).toBe(true);
+    for (const l of shift.integer.layers) {
+      expect(l.multipliers).toBeUndefined();
+      expect([l.inputScale, l.outputScale, ...l.weightScales].every((s: number) => Number.isInteger(Math.log2(s)))).toBe(true);
+    }
+  });
+
   it('a plan file sets layers; first-last: same lets the ends go below 8 bits', async () => {
     const dir = tmp();
     const plan = join(dir, 'plan.yaml');
@@ -71,6 +82,8 @@ describe('accelmap run at an integer precision', () => {
     writeFileSync(plan, 'layers:\n  flatten: int4\n');
     expect(await cliError('run', ...model, '--precision', 'int4', '--plan', plan)).toMatch(/layers\.flatten is not a compute layer of deepq/);
     expect(await cliError('run', ...model, '--plan', plan)).toMatch(/--plan needs an integer --precision/);
+    expect(await cliError('run', ...model, '--requantization', 'shift')).toMatch(/--requantization needs an integer --precision/);
+    expect(await cliError('run', ...model, '--precision', 'int8', '--requantization', 'float')).toMatch(/--requantization 'float' is not one of fixed-point, shift/);
     const half = join(dir, 'half.yaml');
     writeFileSync(half, 'layers:\n  conv2: fp16\n');
     expect(await cliError('run', ...model, '--precision', 'int8', '--plan', half)).toMatch(/layer conv2 is planned at fp16; an integer run takes int8, int4 or int2/);

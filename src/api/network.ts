@@ -53,7 +53,7 @@ export interface PlanNetworkOptions {
 }
 
 export interface SearchNetworkOptions extends Omit<SearchSettings, 'precision'> {
-  /** Worker threads (default: the cores of this machine; 1 searches in this thread). Results do not depend on it. */
+  /** Threads that search: this one and `threads - 1` worker threads (default: the cores of this machine; 1 searches in this thread alone). Results do not depend on it. */
   threads?: number;
   onProgress?: OnProgress;
 }

@@ -1,8 +1,11 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { AccelmapError } from '../util/errors.js';
+import { lazyPackage } from '../util/lazy-package.js';
 import { redacted } from './url.js';
 
 /** Connections to the Redis server behind a queue (its URL: url.ts). */
+
+const ioredis = lazyPackage<typeof import('ioredis')>('ioredis');
 
 /**
  * A client that retries commands across reconnections (what BullMQ's
@@ -10,7 +13,7 @@ import { redacted } from './url.js';
  * the client reconnects every second at most.
  */
 export function redisClient(url: string): Redis {
-  const client = new Redis(url, { maxRetriesPerRequest: null, retryStrategy: (times) => Math.min(100 * times, 1000) });
+  const client = new (ioredis().Redis)(url, { maxRetriesPerRequest: null, retryStrategy: (times) => Math.min(100 * times, 1000) });
   // errors while the server is away are expected: watchConnection reports the outage once
   client.on('error', () => {});
   return client;

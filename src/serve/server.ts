@@ -7,6 +7,7 @@ import { streamSSE } from 'hono/streaming';
 import { archPresets, AccelmapError, DATAFLOW_CHOICES, devicePresets, isAccelmapError, openStore, paretoFront, POLICIES, STRATEGIES, TOPOLOGY_NAMES, ZOO_MODELS } from '../index.js';
 import { RunLog } from '../store/runs.js';
 import { loadAssets, type Asset } from './assets.js';
+import { isLoopback, SERVE_DEFAULTS } from './defaults.js';
 import { openDataDir, UPLOAD_KINDS, type DataDir, type UploadKind } from './data-dir.js';
 import { JobManager, type JobEvent } from './jobs.js';
 import { JOB_SCHEMAS, parseJob, spacePresets } from './tasks.js';
@@ -41,11 +42,6 @@ export interface RunningServer {
   jobs: JobManager;
   close(): Promise<void>;
 }
-
-export const SERVE_DEFAULTS = { port: 8080, host: '127.0.0.1', maxUploadBytes: 256 * 1024 * 1024, concurrency: 2, threads: 1 } as const;
-
-const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
-export const isLoopback = (host: string): boolean => LOOPBACK.has(host) || host.startsWith('127.');
 
 /** Requests that change something must carry this header: a page on another site cannot send it without a CORS preflight, which the server never grants. */
 export const CLIENT_HEADER = 'x-accelmap-client';

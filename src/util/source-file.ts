@@ -2,6 +2,9 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type
 import type { ZodError } from 'zod';
 import { AccelmapError, type ErrorCode } from './errors.js';
 import { readTextFile } from './files.js';
+import { locatedError } from './located-error.js';
+
+export { formatPath, locatedError } from './located-error.js';
 
 /**
  * A YAML or JSON document (JSON is read as YAML 1.2) that remembers where each
@@ -76,13 +79,6 @@ function isNode(x: unknown): x is YamlNode {
   return isMap(x) || isSeq(x) || isScalar(x);
 }
 
-/** `levels[2].capacity` from a path. */
-export function formatPath(path: readonly PropertyKey[]): string {
-  let s = '';
-  for (const k of path) s += typeof k === 'number' ? `[${k}]` : s ? `.${String(k)}` : String(k);
-  return s;
-}
-
 /** The first issue of a Zod validation error as an AccelmapError located in the source. */
 export function zodIssueError(err: ZodError, src: SourceDoc | undefined, code: ErrorCode, hint?: string): AccelmapError {
   const issue = err.issues[0]!;
@@ -94,9 +90,4 @@ export function zodIssueError(err: ZodError, src: SourceDoc | undefined, code: E
     message = `unknown field${keys.length > 1 ? 's' : ''} ${keys.map((k) => `'${k}'`).join(', ')}`;
   }
   return locatedError(code, message, src, path, hint);
-}
-
-export function locatedError(code: ErrorCode, message: string, src: SourceDoc | undefined, path: readonly PropertyKey[], hint?: string): AccelmapError {
-  const pos = src?.locate(path);
-  return new AccelmapError(code, message, { file: src?.file, line: pos?.line, col: pos?.col, path: path.length ? formatPath(path) : undefined }, hint);
 }

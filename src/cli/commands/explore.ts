@@ -80,7 +80,7 @@ export function registerExplore(program: Command, io: Io): void {
     .addOption(new Option('--map-budget <n>', 'mapper evaluations per distinct loop nest of each design (small by default: a design costs seconds)').argParser(positiveInt('--map-budget')).default(500))
     .option('--store <file.db>', 'SQLite results store: evaluated designs are kept there and skipped on a rerun')
     .addOption(new Option('--seed <n>', 'random seed (designs and mappings)').argParser(positiveInt('--seed')).default(1))
-    .option('--threads <n>', 'mapper worker threads per design (default 1)', positiveInt('--threads'))
+    .option('--threads <n>', 'mapper threads per design: the evaluation\'s own and n - 1 workers (default 1)', positiveInt('--threads'))
     .addOption(new Option('--queue <redis-url>', 'coordinate workers (accelmap worker) over a BullMQ queue on this Redis server instead of mapping here: redis://HOST:PORT, redis://:PASSWORD@HOST:PORT, rediss:// for TLS').argParser((v) => queueUrl('--queue', v)))
     .option('--json', 'print JSON: evaluated, front[] with hash, knobs, objectives')
     .option('--no-progress', 'no progress on stderr');

@@ -14,11 +14,13 @@ import { mapReportHtml } from '../../report/map-report.js';
 import { renderMap, renderMapCsv } from '../../report/map-table.js';
 import { timeloopMappingYaml } from '../../interop/timeloop/mapping.js';
 import { mappingFromDirectives } from '../../mapping/directives.js';
-import { applyUserConstraints, loadConstraintsFile, type UserConstraints } from '../../search/constraints-file.js';
+import { loadConstraintsFile, type UserConstraints } from '../../search/constraints-file.js';
+import { applyUserConstraints } from '../../search/user-constraints.js';
 import { constraintSets, DATAFLOW_CHOICES, type DataflowChoice } from '../../search/dataflows.js';
 import { parseObjective } from '../../search/objective.js';
 import { STRATEGIES, type Budget, type Strategy } from '../../search/search.js';
 import { MapSpace } from '../../search/space.js';
+import { startSearchWorkers } from '../../search/pool.js';
 import { AccelmapError } from '../../util/errors.js';
 import { makeDirectory, writeTextFile } from '../../util/files.js';
 import { stderrProgress } from '../../util/progress.js';
@@ -87,7 +89,7 @@ export function registerMap(program: Command, io: Io): void {
     .addOption(new Option('--strategy <name>', `${STRATEGIES.join('|')}`).argParser(oneOf('--strategy', STRATEGIES)).default(MAP_DEFAULTS.strategy))
     .addOption(new Option('--budget <n|Ns>', 'per distinct loop nest: at most N evaluations (deterministic; descents stop earlier once they stop improving) or N seconds (spent in full)').argParser(budgetFlag).default({ ...MAP_DEFAULTS.budget }, String(MAP_DEFAULTS.budget.evaluations)))
     .addOption(new Option('--seed <n>', 'random seed').argParser(positiveInt('--seed')).default(MAP_DEFAULTS.seed))
-    .option('--threads <n>', `worker threads, at most ${MAX_THREADS} (default: the cores of this machine)`, threadsFlag)
+    .option('--threads <n>', `threads that search: this one and n - 1 workers, at most ${MAX_THREADS} (default: the cores of this machine); the result does not depend on it`, threadsFlag)
     .option('--precision <name>', 'precision mode of the compute unit (its word widths, MAC rate and MAC energy), or auto: per layer by measured SQNR (--max-sqnr-drop)')
     .option('--max-sqnr-drop <dB>', 'with --precision auto: the largest drop of a layer\'s output SQNR, that layer alone at a lower mode, against the 8-bit mode', nonNegativeNumber('--max-sqnr-drop'))
     .option('--plan <file>', 'per-layer precision modes (YAML as quantize reads: precision, first-last, layers)')
@@ -103,6 +105,9 @@ export function registerMap(program: Command, io: Io): void {
     const timeloop = opts.timeloop ? timeloopTarget(model, opts, io) : undefined;
     if (!timeloop && model === undefined) throw new AccelmapError('bad-flag', 'map needs a model, a layer or --timeloop FILE...', {}, 'e.g. accelmap map resnet50 --arch eyeriss');
     if (!timeloop && opts.arch === undefined) throw new AccelmapError('bad-flag', 'map needs --arch (or --timeloop FILE..., whose architecture is used)');
+    const threads = opts.threads ?? Math.max(1, availableParallelism());
+    // the search's workers load while the model is read and planned
+    startSearchWorkers(threads);
     const arch = timeloop?.design.arch.arch ?? loadArch(opts.arch!);
     parseObjective(opts.objective);
     // --timeloop-out was checked when the flags were read; made here, before the search
@@ -119,7 +124,7 @@ export function registerMap(program: Command, io: Io): void {
       if (!exported || !graph) throw new AccelmapError('bad-flag', `${opts.plan ? '--plan' : '--precision auto'} needs a model (zoo name or .onnx file), not a single layer or --timeloop`);
       const progress = stderrProgress('map', opts.progress);
       const s = resolveSettings({ ...opts, precision: undefined, constraints: opts.constraints });
-      const o = { ...s, threads: opts.threads ?? Math.max(1, availableParallelism()), progress: { update: (m: string) => progress.update(m), done: () => undefined } };
+      const o = { ...s, threads, progress: { update: (m: string) => progress.update(m), done: () => undefined } };
       return mapPerLayer(name, exported, graph, arch, opts, o, progress, io);
     }
     const summary = spaceSummary(works, arch, opts.dataflow, user);
@@ -132,7 +137,7 @@ export function registerMap(program: Command, io: Io): void {
       strategy: opts.strategy,
       budget: opts.budget,
       seed: opts.seed,
-      threads: opts.threads,
+      threads,
       precision: opts.precision,
       convention: opts.convention,
       constraints: timeloop ? { constraints: timeloop.constraints.entries } : opts.constraints,

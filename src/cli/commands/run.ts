@@ -25,6 +25,8 @@ import { addModelOptions, loadOptions, type ModelFlags } from '../model-options.
  * compute layer, and the report adds its scales and its agreement with fp32.
  */
 const RUN_PRECISIONS = ['fp32', 'int8', 'int4', 'int2'] as const;
+/** --requantization: real scales with a fixed-point multiplier and shift, or power-of-two scales with a shift (as VTA). */
+const REQUANTIZATIONS = ['fixed-point', 'shift'] as const;
 
 interface RunFlags extends ModelFlags {
   inputs?: string;
@@ -34,6 +36,7 @@ interface RunFlags extends ModelFlags {
   plan?: string;
   calibrate: number;
   calibration: CalibrationMethod;
+  requantization: (typeof REQUANTIZATIONS)[number];
   json?: boolean;
 }
 
@@ -45,14 +48,16 @@ export function registerRun(program: Command, io: Io): void {
     .option('--inputs <file>', 'input values: .npz (arrays named after the inputs), .npy or .pb (a model with one input)')
     .option('--seed <n>', 'seed for generated inputs (and a zoo model\'s weights)', nonNegativeInt('--seed'), 1)
     .option('--outputs <file>', 'write every output: .npz by name, or .npy / .pb for a model with one output', outputFile('--outputs', 'outputs'))
-    .addOption(new Option('--precision <p>', 'fp32, or int8/int4/int2: integer codes and power-of-two scales at every compute layer (below 8 bits the first and last compute layers stay int8 unless a plan says otherwise)').argParser(oneOf('--precision', RUN_PRECISIONS)).default('fp32'))
+    .addOption(new Option('--precision <p>', 'fp32, or int8/int4/int2: integer codes and scales at every compute layer (below 8 bits the first and last compute layers stay int8 unless a plan says otherwise)').argParser(oneOf('--precision', RUN_PRECISIONS)).default('fp32'))
     .option('--plan <file>', 'with an integer --precision: per-layer precisions (YAML: precision, first-last, layers: {name: int8|int4|int2}), as quantize --plan')
     .option('--calibrate <n>', 'with an integer --precision: input sets (seeds seed+1…) that calibrate the activation scales', positiveInt('--calibrate'), 2)
     .addOption(new Option('--calibration <method>', 'with an integer --precision: activation clip from max, percentile (99.99th of |x|) or mse').argParser(oneOf('--calibration', ['max', 'percentile', 'mse'] as const)).default('max'))
+    .addOption(new Option('--requantization <scheme>', 'with an integer --precision: fixed-point (real scales, a 31-bit multiplier and a shift) or shift (power-of-two scales, as VTA)').argParser(oneOf('--requantization', REQUANTIZATIONS)).default('fixed-point'))
     .option('--json', 'print JSON');
   addModelOptions(cmd, ['infer']).action((model: string, opts: RunFlags) => {
     if (opts.outputs) tensorFileFormat(opts.outputs, '--outputs');
     if (opts.plan && opts.precision === 'fp32') throw new AccelmapError('bad-flag', '--plan needs an integer --precision', {}, 'add --precision int8, int4 or int2');
+    if (opts.requantization !== 'fixed-point' && opts.precision === 'fp32') throw new AccelmapError('bad-flag', '--requantization needs an integer --precision', {}, 'add --precision int8, int4 or int2');
     const planFile = opts.plan ? readPlanFile(opts.plan) : undefined;
     const graph = loadGraph(model, loadOptions(opts));
     checkExecutable(graph);
@@ -73,7 +78,7 @@ export function registerRun(program: Command, io: Io): void {
       // calibration sets: seeds after the evaluated one, so that calibration and evaluation data differ
       const calibration = Array.from({ length: opts.calibrate }, (_, k) => seededInputs(graph, opts.seed + 1 + k));
       const plan = makePlan(graph, opts.precision, planFile, opts.plan);
-      const { report } = runIntegerModel(graph, feeds, params, { plan, calibration, method: opts.calibration, progress: (stage, k, n) => progress.update(`${stage}: ${k}/${n}`) });
+      const { report } = runIntegerModel(graph, feeds, params, { plan, calibration, method: opts.calibration, scales: opts.requantization === 'shift' ? 'power-of-two' : 'real', progress: (stage, k, n) => progress.update(`${stage}: ${k}/${n}`) });
       const { outputs: out, ...rest } = report;
       outputs = out;
       integer = { calibration: `activation clips (${opts.calibration}) from ${opts.calibrate} input set(s) drawn from seeds ${opts.seed + 1}…${opts.seed + opts.calibrate}`, ...rest };

@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { isLoopback, SERVE_DEFAULTS, startServer } from '../../serve/server.js';
+import { isLoopback, SERVE_DEFAULTS } from '../../serve/defaults.js';
 import { bytesFlag, positiveInt, threadsFlag } from '../flags.js';
 import { warn, type Io } from '../io.js';
 import { queueUrl } from '../../queue/url.js';
@@ -27,9 +27,11 @@ export function registerServe(program: Command, io: Io): void {
     .option('--data-dir <dir>', 'the server\'s folder: uploads and the results store (runs, explored designs)', join(homedir(), '.accelmap', 'serve'))
     .option('--max-upload <size>', 'largest upload, e.g. 64MB', bytesFlag('--max-upload'), SERVE_DEFAULTS.maxUploadBytes)
     .option('--jobs <n>', 'jobs running at once (the rest wait)', positiveInt('--jobs'), SERVE_DEFAULTS.concurrency)
-    .option('--threads <n>', 'mapper worker threads per job', threadsFlag, SERVE_DEFAULTS.threads)
+    .option('--threads <n>', 'mapper threads per job (the job\'s own and n - 1 workers)', threadsFlag, SERVE_DEFAULTS.threads)
     .option('--queue <redis-url>', 'explore jobs send their designs to the workers (accelmap worker) of a BullMQ queue on this Redis server instead of mapping here: redis://HOST:PORT, rediss:// for TLS', (v) => queueUrl('--queue', v))
     .action(async (opts: ServeFlags) => {
+      // the HTTP stack loads only for this command
+      const { startServer } = await import('../../serve/server.js');
       const server = await startServer({
         port: opts.port,
         host: opts.host,

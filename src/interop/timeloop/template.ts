@@ -1,5 +1,6 @@
-import nunjucks from 'nunjucks';
+import type nunjucks from 'nunjucks';
 import { AccelmapError } from '../../util/errors.js';
+import { lazyPackage } from '../../util/lazy-package.js';
 
 /**
  * Jinja2-templated Timeloop files (timeloopfe renders them before reading):
@@ -9,7 +10,8 @@ import { AccelmapError } from '../../util/errors.js';
  * that cannot be rendered (timeloopfe's include(), an unknown filter) is
  * refused in one line naming the file.
  */
-const env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: false, trimBlocks: false });
+const engine = lazyPackage<typeof nunjucks>('nunjucks');
+let env: nunjucks.Environment | undefined;
 const PYTHON = { True: true, False: false, None: null };
 
 export function isTemplate(text: string): boolean {
@@ -18,6 +20,7 @@ export function isTemplate(text: string): boolean {
 
 export function renderTemplate(text: string, file: string): string {
   try {
+    env ??= new (engine().Environment)(null, { autoescape: false, throwOnUndefined: false, trimBlocks: false });
     return env.renderString(text, PYTHON);
   } catch (e) {
     const message = String((e as Error).message ?? e).replace(/\s+/g, ' ').replace(/^\(unknown path\)\s*/, '').replace(/^Error:\s*/, '').trim();

@@ -7,17 +7,18 @@ import { fromNumbers, type Value } from '../../execute/value.js';
 import { Rng } from '../../util/rng.js';
 import { GraphBuilder } from '../../workload/builder.js';
 import type { Graph, Node } from '../../workload/graph.js';
-import { codeRange, quantizeGraph, quantizer, type GemmLayer, type QGraph } from './graph.js';
+import { codeRange, INTEGER_KERNELS, quantizeGraph, quantizer, type GemmLayer, type IntegerProfile, type QGraph } from './graph.js';
 import { runQGraph } from './run.js';
 
 /**
  * The integer run against a float emulation of the same integer graph: every
- * layer computed by the fp32 executor's kernels on dequantized values
- * (codes · 2^exp; weights code · 2^exp per channel; the bias without its
- * rounding half at the accumulator's scale), its output divided by 2^exp_out
- * and rounded half up, as the shift with the added half does. The graphs are
- * small enough that every float32 sum is exact, so the two must agree code
- * for code.
+ * GEMM, add and max pool computed by the fp32 executor's kernels on the
+ * codes (as numbers; integer weights and biases), the result times the
+ * layer's requantization factor (M0 · 2^−n for fixed-point requantization,
+ * 2^−shift for a power-of-two shift, the bias without its rounding half)
+ * and rounded half up; host layers on values dequantized with each tensor's
+ * scale. The graphs are small enough that every float sum and product is
+ * exact, so the two must agree code for code.
  */
 
 const pick = <T>(rng: Rng, xs: readonly T[]): T => xs[rng.int(xs.length)]!;
@@ -38,7 +39,7 @@ function randomGraph(rng: Rng, id: number): Graph {
 }
 
 const dequantized = (q: QGraph, t: string, codes: ArrayLike<number>): Value => {
-  const scale = 2 ** q.formats.get(t)!.exp;
+  const scale = q.formats.get(t)!.scale;
   return fromNumbers(q.graph.tensors[t]!, Array.from(codes, (c) => c * scale));
 };
 
@@ -46,64 +47,76 @@ function runKernel(node: Node, inputs: (Value | undefined)[], q: QGraph): Value[
   return kernels.get(node.op)!.run({ node, inputs, attrs: node.attrs, outputs: node.outputs.map((t) => q.graph.tensors[t]!), kernels });
 }
 
+const halfUp = (y: number, factor: number, b: { lo: number; hi: number }) => Math.min(b.hi, Math.max(b.lo, Math.floor(y * factor + 0.5)));
+
 /** The float emulation: codes per tensor. */
 function emulate(q: QGraph, feeds: Feeds): Map<string, number[]> {
   const codes = new Map<string, number[]>();
   const quantize = (t: string, v: ArrayLike<number>) => {
     const f = q.formats.get(t)!;
-    codes.set(t, Array.from(v, quantizer(f.exp, codeRange(f))));
+    codes.set(t, Array.from(v, quantizer(f.scale, codeRange(f))));
   };
-  const roundHalfUp = (t: string, v: ArrayLike<number>, b: { lo: number; hi: number }) => {
-    const inv = 2 ** -q.formats.get(t)!.exp;
-    codes.set(t, Array.from(v, (y) => Math.min(b.hi, Math.max(b.lo, Math.floor(y * inv + 0.5)))));
-  };
-  const value = (t: string) => dequantized(q, t, codes.get(t)!);
+  const asValue = (t: string) => fromNumbers(q.graph.tensors[t]!, codes.get(t)!);
   const nodeOf = (name: string) => q.graph.nodes.find((n) => n.name === name)!;
   for (const t of q.graph.inputs) quantize(t, feeds[t]!.data);
   for (const l of q.layers) {
     if (l.kind === 'gemm') {
       const node = nodeOf(l.nodes[0]!);
-      const wt = q.graph.tensors[node.inputs[1]!]!;
-      const w = fromNumbers(wt, Array.from(l.weight, (c, i) => c * 2 ** l.weightExps[Math.floor(i / l.k)]!));
-      const accExp = (c: number) => q.formats.get(l.inputs[0]!)!.exp + l.weightExps[c]!;
-      const bias = fromNumbers({ shape: [l.n], dtype: 'float32' }, Array.from(l.bias, (b, c) => (b - (l.shift[c]! > 0 ? 2 ** (l.shift[c]! - 1) : 0)) * 2 ** accExp(c)));
-      roundHalfUp(l.output, runKernel(node, [value(l.inputs[0]!), w, bias], q)[0]!.data, l.bounds);
+      const w = fromNumbers(q.graph.tensors[node.inputs[1]!]!, Array.from(l.weight));
+      const half = (c: number) => (!l.multiplier && l.shift[c]! > 0 ? 2 ** (l.shift[c]! - 1) : 0);
+      const bias = fromNumbers({ shape: [l.n], dtype: 'float32' }, Array.from(l.bias, (b, c) => b - half(c)));
+      const y = runKernel(node, [asValue(l.inputs[0]!), w, bias], q)[0]!.data;
+      const pq = l.conv ? l.conv.p * l.conv.q : 1;
+      const ch = (i: number) => (l.conv ? Math.floor(i / pq) : i) % l.n;
+      codes.set(l.output, Array.from(y, (v, i) => halfUp(v, (l.multiplier?.[ch(i)] ?? 1) * 2 ** -l.shift[ch(i)]!, l.bounds)));
     } else if (l.kind === 'add') {
-      const [a, b] = l.inputs.map((t) => value(t).data);
-      roundHalfUp(l.output, Array.from(a!, (v, i) => v + (b ? b[i]! : 0)), l.bounds);
+      const [a, b] = l.inputs.map((t) => codes.get(t)!);
+      const [ma, mb] = l.multipliers ?? [2 ** l.la, 2 ** l.lb];
+      codes.set(l.output, Array.from(a!, (v, i) => halfUp(v * ma + (b ? b[i]! * mb : 0), 2 ** -l.shift, l.bounds)));
     } else if (l.kind === 'maxpool') {
-      const out = runKernel(nodeOf(l.nodes[0]!), [value(l.inputs[0]!)], q)[0]!;
-      codes.set(l.output, Array.from(out.data, (v) => v * 2 ** -q.formats.get(l.output)!.exp));
-    } else quantize(l.output, runKernel(l.node, l.node.inputs.map((t) => (codes.has(t) ? value(t) : q.params(q.graph.tensors[t]!))), q)[0]!.data);
+      codes.set(l.output, Array.from(runKernel(nodeOf(l.nodes[0]!), [asValue(l.inputs[0]!)], q)[0]!.data));
+    } else quantize(l.output, runKernel(l.node, l.node.inputs.map((t) => (codes.has(t) ? dequantized(q, t, codes.get(t)!) : q.params(q.graph.tensors[t]!))), q)[0]!.data);
   }
   return codes;
 }
 
-describe('the integer graph', () => {
-  it('runs code for code as its float emulation with the same scales and rounding, on random small graphs at random bits', () => {
-    const rng = new Rng(7);
-    for (let trial = 0; trial < 24; trial++) {
-      const graph = randomGraph(rng, trial);
-      const bits = new Map(graph.nodes.filter((n) => ['Conv', 'Gemm'].includes(n.op)).map((n) => [n.name, pick(rng, [8, 4, 2])]));
-      const q = quantizeGraph(graph, seededParams(graph, trial), { calibration: [seededInputs(graph, 100 + trial)], method: pick(rng, ['max', 'percentile', 'mse'] as const), bits });
-      const feeds = seededInputs(graph, trial);
-      const run = runQGraph(q, feeds);
-      const emulated = emulate(q, feeds);
-      for (const l of q.layers) expect(Array.from(run.codes.get(l.output)!), `trial ${trial}, layer ${l.name}`).toEqual(emulated.get(l.output));
-      const out = q.graph.outputs[0]!;
-      expect(Array.from(run.outputs[out]!.data)).toEqual(Array.from(dequantized(q, out, emulated.get(out)!).data));
-      expect(q.layers.filter((l) => l.kind === 'gemm').length, `trial ${trial}`).toBe(3);
-    }
-  });
+const POWER_OF_TWO: IntegerProfile = { ...INTEGER_KERNELS, scales: 'power-of-two' };
 
-  it('a one-layer dense model with chosen values, at int4 and int2, worked by hand', () => {
+describe('the integer graph', () => {
+  for (const profile of [INTEGER_KERNELS, POWER_OF_TWO])
+    it(`runs code for code as its float emulation with the same scales and rounding, on random small graphs at random bits (${profile.scales} scales)`, () => {
+      const rng = new Rng(7);
+      for (let trial = 0; trial < 24; trial++) {
+        const graph = randomGraph(rng, trial);
+        const bits = new Map(graph.nodes.filter((n) => ['Conv', 'Gemm'].includes(n.op)).map((n) => [n.name, pick(rng, [8, 4, 2])]));
+        const q = quantizeGraph(graph, seededParams(graph, trial), { calibration: [seededInputs(graph, 100 + trial)], method: pick(rng, ['max', 'percentile', 'mse'] as const), bits, profile });
+        const feeds = seededInputs(graph, trial);
+        const run = runQGraph(q, feeds);
+        const emulated = emulate(q, feeds);
+        for (const l of q.layers) expect(Array.from(run.codes.get(l.output)!), `trial ${trial}, layer ${l.name}`).toEqual(emulated.get(l.output));
+        const out = q.graph.outputs[0]!;
+        expect(Array.from(run.outputs[out]!.data)).toEqual(Array.from(dequantized(q, out, emulated.get(out)!).data));
+        const gemms = q.layers.filter((l): l is GemmLayer => l.kind === 'gemm');
+        expect(gemms.length, `trial ${trial}`).toBe(3);
+        // the requantization factor is the scales' ratio: exactly under power-of-two scales, within 2^−30 (31-bit M0) under real ones
+        for (const l of gemms)
+          l.weightScales.forEach((ws, c) => {
+            const m = (q.formats.get(l.inputs[0]!)!.scale * ws) / q.formats.get(l.output)!.scale;
+            const factor = (l.multiplier?.[c] ?? 1) * 2 ** -l.shift[c]!;
+            if (profile.scales === 'real') expect(Math.abs(factor / m - 1), `trial ${trial}, ${l.name}[${c}]`).toBeLessThan(2 ** -30);
+            else expect(factor).toBe(m);
+          });
+      }
+    });
+
+  it('a one-layer dense model with chosen values, at int4 and int2, power-of-two scales, worked by hand', () => {
     // x = [0.8, −0.5], w = [0.5, 0.3], no bias; calibrated on x itself; fp32 y = 0.4 − 0.15 = 0.25
     const g = new GraphBuilder('tiny', { batch: 1 });
     const graph = g.build([g.linear(g.input('x', [1, 2]), 1, { bias: false, name: 'fc' })]);
     const params: ParamSource = (t) => (t.name === 'fc.weight' ? fromNumbers(t, [0.5, 0.3]) : undefined);
     const feeds = { x: fromNumbers({ shape: [1, 2], dtype: 'float32' }, [0.8, -0.5]) };
     const at = (bits: number) => {
-      const q = quantizeGraph(graph, params, { calibration: [feeds], method: 'max', bits: new Map([['fc', bits]]) });
+      const q = quantizeGraph(graph, params, { calibration: [feeds], method: 'max', bits: new Map([['fc', bits]]), profile: POWER_OF_TWO });
       const fc = q.layers[0] as GemmLayer;
       return { q, fc, run: runQGraph(q, feeds) };
     };
@@ -112,15 +125,15 @@ describe('the integer graph', () => {
     // acc = 6·4 − 4·2 = 16 at 2^−6 = 0.25. The output (a graph output: 16 bits, unsigned as y ≥ 0) has exp ⌈log2(0.25 / 65535)⌉ = −17,
     // so the shift is −17 + 3 + 3 = −11: 16 · 2^11 = 32768, i.e. 0.25 exactly.
     const four = at(4);
-    expect(four.q.formats.get('x')).toEqual({ exp: -3, bits: 4, signed: true });
-    expect([Array.from(four.fc.weight), Array.from(four.fc.weightExps), Array.from(four.fc.shift)]).toEqual([[4, 2], [-3], [-11]]);
+    expect(four.q.formats.get('x')).toEqual({ scale: 2 ** -3, exp: -3, bits: 4, signed: true });
+    expect([Array.from(four.fc.weight), Array.from(four.fc.weightScales, Math.log2), Array.from(four.fc.shift)]).toEqual([[4, 2], [-3], [-11]]);
     expect(Array.from(four.run.codes.get('x')!)).toEqual([6, -4]);
     expect(Array.from(four.run.codes.get(four.fc.output)!)).toEqual([32768]);
     expect(Array.from(four.run.outputs[four.fc.output]!.data)).toEqual([0.25]);
     // int2: x exp ⌈log2(0.8 / 1)⌉ = 0, codes 0.8 → 1 and −0.5 → −0 → 0 (ties to even). w: exponent −1 gives 0.5 → 1, 0.6 → 1 (error 0.04;
     // −2: 0.0625 + 0.0025). acc = 1 at 2^−1 = 0.5; shift −17 − 0 + 1 = −16: 2^16 = 65536 clamps to 65535, i.e. 65535 · 2^−17.
     const two = at(2);
-    expect([Array.from(two.run.codes.get('x')!), Array.from(two.fc.weight), Array.from(two.fc.weightExps)]).toEqual([[1, 0], [1, 1], [-1]]);
+    expect([Array.from(two.run.codes.get('x')!), Array.from(two.fc.weight), Array.from(two.fc.weightScales, Math.log2)]).toEqual([[1, 0], [1, 1], [-1]]);
     expect(Array.from(two.run.codes.get(two.fc.output)!)).toEqual([65535]);
     expect(Array.from(two.run.outputs[two.fc.output]!.data)).toEqual([Math.fround(65535 * 2 ** -17)]);
   });
@@ -141,7 +154,8 @@ describe('the integer graph', () => {
       for (let n = 0; n < 4; n++) {
         let acc = proj.bias[n]!;
         for (let k = 0; k < 6; k++) acc += x[m * 6 + k]! * proj.weight[n * 6 + k]!;
-        expected.push(Math.min(proj.bounds.hi, Math.max(proj.bounds.lo, Math.floor(acc / 2 ** proj.shift[n]!))));
+        // fixed-point: round half up of acc · M0 / 2^n (acc · M0 < 2^53 here: six products of 8-bit codes)
+        expected.push(Math.min(proj.bounds.hi, Math.max(proj.bounds.lo, Math.floor((acc * proj.multiplier![n]!) / 2 ** proj.shift[n]! + 0.5))));
       }
     expect(Array.from(run.codes.get(proj.output)!)).toEqual(expected);
   });

@@ -6,16 +6,21 @@ import type { Value } from '../../execute/value.js';
 import { calibrate, type CalibrationMethod } from '../calibrate.js';
 import { COMPUTE_OPS } from '../plan.js';
 import { roundHalfEven } from '../round.js';
+import { sawbAlpha } from '../clipping.js';
 import { AccelmapError } from '../../util/errors.js';
 import { numel, type Graph, type Node } from '../../workload/graph.js';
 import { convGeometry, type ConvAttrs } from '../../workload/ops/conv.js';
 import type { PoolAttrs } from '../../workload/ops/pool.js';
 import { slidingWindow } from '../../workload/shape.js';
+import { fixedPointMultiplier, MAX_ACC } from './fixed-point.js';
 
 /**
- * The integer graph: a model as integer layers with explicit power-of-two
- * scales, independent of what runs it (the integer kernels of kernels.ts,
- * or a target's programs, such as VTA's).
+ * The integer graph: a model as integer layers with explicit scales,
+ * independent of what runs it (the integer kernels of kernels.ts, or a
+ * target's programs, such as VTA's). A profile's scales are real numbers
+ * with fixed-point requantization (the integer kernels), or powers of two
+ * with shifts (VTA, whose hardware shifts but does not multiply); what
+ * follows describes the power-of-two scheme, and the real-scale one after it.
  *
  * - Every activation tensor is integer codes times 2^exp, at `bits` bits:
  *   signed codes in ±(2^(bits−1) − 1) (the grid symmetric, the most
@@ -52,6 +57,8 @@ import { slidingWindow } from '../../workload/shape.js';
 /** What an integer graph may use: who runs it (for the reasons host layers give), and what that runner allows. */
 export interface IntegerProfile {
   runner: string;
+  /** Real scales with fixed-point requantization (a multiplier and a shift), or power-of-two scales with shifts only. */
+  scales: ScaleScheme;
   /** Unsigned activation codes for tensors calibration saw non-negative. */
   unsigned: boolean;
   /** Grouped (and depthwise) convolutions as integer layers. */
@@ -73,6 +80,7 @@ const HOST_REASONS: Record<string, string> = {
 /** The target-independent profile: what kernels.ts computes (accumulators exact in doubles up to 2^53). */
 export const INTEGER_KERNELS: IntegerProfile = {
   runner: 'the integer kernels',
+  scales: 'real',
   unsigned: true,
   grouped: true,
   maxAccBits: 64,
@@ -111,9 +119,13 @@ export function windowInput(g: WindowGeo, plane: number, p: number, q: number, i
   return y >= 0 && y < g.h && x >= 0 && x < g.w ? (plane * g.h + y) * g.w + x : -1;
 }
 
-/** How a tensor is held: codes in [lo, hi] standing for code · 2^exp. */
+export type ScaleScheme = 'real' | 'power-of-two';
+
+/** How a tensor is held: codes in [lo, hi] standing for code · scale (scale = 2^exp under power-of-two scales). */
 export interface TensorFormat {
-  exp: number;
+  scale: number;
+  /** Under power-of-two scales: log2 of the scale. */
+  exp?: number;
   bits: number;
   signed: boolean;
 }
@@ -136,7 +148,11 @@ interface LayerBase {
   output: string;
 }
 
-/** out = clamp((Σ a·w + bias) >> shift, lo, hi) per output channel; a convolution is a GEMM over its window rows, per group. */
+/**
+ * Per output channel, power-of-two scales: out = clamp((Σ a·w + bias) >> shift, lo, hi), the bias holding the rounding half;
+ * real scales: out = clamp(round_half_up((Σ a·w + bias) · multiplier / 2^shift), lo, hi) (fixed-point.ts).
+ * A convolution is a GEMM over its window rows, per group.
+ */
 export interface GemmLayer extends LayerBase {
   kind: 'gemm';
   conv?: ConvGeo;
@@ -148,22 +164,30 @@ export interface GemmLayer extends LayerBase {
   bits: number;
   /** n × k signed codes, row-major. */
   weight: Int8Array;
-  /** Per output channel: weight = code · 2^weightExps[c]. */
-  weightExps: Int32Array;
-  /** Bias at the accumulator's scale, plus the rounding half of the shift. */
+  /** Per output channel: weight = code · weightScales[c]. */
+  weightScales: Float64Array;
+  /** Bias at the accumulator's scale (plus the rounding half of the shift under power-of-two scales). */
   bias: Int32Array;
   shift: Int32Array;
+  /** Real scales: the 31-bit multiplier M0 per channel, M0 · 2^−shift = S_in · S_w / S_out. */
+  multiplier?: Int32Array;
   /** Accumulator width the layer needs: 32, or 64 when the bound exceeds 2^31 − 1. */
   accBits: number;
   bounds: Bounds;
 }
 
-/** out = clamp(((a << la) + (b << lb) + round) >> shift, lo, hi), or the same for one operand (a lone Relu or Clip). */
+/**
+ * Power-of-two scales: out = clamp(((a << la) + (b << lb) + round) >> shift, lo, hi);
+ * real scales: out = clamp(round_half_up((a · ma + b · mb) / 2^shift), lo, hi), ma = S_a / S_out · 2^shift (31 bits).
+ * Or the same for one operand (a lone Relu or Clip, a requantization to fewer bits).
+ */
 export interface AddLayer extends LayerBase {
   kind: 'add';
   la: number;
   lb: number;
   shift: number;
+  /** Real scales: the operands' multipliers. */
+  multipliers?: [number, number];
   bounds: Bounds;
 }
 
@@ -206,10 +230,18 @@ function scaleExp(clip: number, qmax: number): number {
   return clip > 0 ? Math.ceil(Math.log2(clip / qmax) - 1e-12) : 0;
 }
 
-/** The code of x at scale 2^exp: round half to even, clamped to the range. */
-export function quantizer(exp: number, r: Bounds): (x: number) => number {
-  const inv = 2 ** -exp;
-  return (x) => Math.max(r.lo, Math.min(r.hi, roundHalfEven(x * inv)));
+/** The code of x at a scale: round half to even, clamped to the range. */
+export function quantizer(scale: number, r: Bounds): (x: number) => number {
+  return (x) => Math.max(r.lo, Math.min(r.hi, roundHalfEven(x / scale)));
+}
+
+/** A tensor's format for a clip: the scale that reaches it with the largest code (under power-of-two scales, the smallest covering it). */
+function formatFor(clip: number, bits: number, signed: boolean, scales: ScaleScheme): TensorFormat {
+  const { lo, hi } = codeRange({ bits, signed });
+  const qmax = Math.max(-lo, hi);
+  if (scales === 'real') return { scale: clip > 0 ? clip / qmax : 1, bits, signed };
+  const exp = scaleExp(clip, qmax);
+  return { scale: 2 ** exp, exp, bits, signed };
 }
 
 /** Shape ops that only move codes: their output keeps the input's format. */
@@ -254,8 +286,7 @@ export function quantizeGraph(source: Graph, baseParams: ParamSource, o: Quantiz
     const bits = need.get(t) ?? 8;
     const signed = !profile.unsigned || all.some((v) => v < 0);
     const { lo, hi } = codeRange({ bits, signed });
-    const qmax = Math.max(-lo, hi);
-    return { exp: scaleExp(calibrate(all, o.method, qmax), qmax), bits, signed };
+    return formatFor(calibrate(all, o.method, Math.max(-lo, hi)), bits, signed, profile.scales);
   };
   // float32 inputs are quantized; others (token ids, masks) stay as they are, read by host layers
   for (const name of graph.inputs) if (graph.tensors[name]!.dtype === 'float32') formats.set(name, calibrated(name));
@@ -271,7 +302,10 @@ export function quantizeGraph(source: Graph, baseParams: ParamSource, o: Quantiz
       need.set(name, bits);
       const to = calibrated(name);
       formats.set(name, to);
-      layers.push({ kind: 'add', name, nodes: [], inputs: [t], output: name, la: 0, lb: 0, shift: to.exp - from.exp, bounds: codeRange(to) });
+      const layer = addLayer({ name, nodes: [], inputs: [t], output: name }, [from], to, codeRange(to), false);
+      // a scale ratio of 2^31 between one tensor's two widths is out of reach of any calibration
+      if (typeof layer === 'string') throw new Error(`integer graph: ${name}: ${layer}`);
+      layers.push(layer);
     }
     return name;
   };
@@ -288,7 +322,7 @@ export function quantizeGraph(source: Graph, baseParams: ParamSource, o: Quantiz
     const output = fused ? reader!.outputs[0]! : out;
     if (fused) formats.set(output, calibrated(output));
     const own = valueBounds(graph, node);
-    const bounds = codeBounds(fused ?? (own && acts.length === 1 ? own : undefined), formats.get(output) ?? { exp: 0, bits: 8, signed: true });
+    const bounds = codeBounds(fused ?? (own && acts.length === 1 ? own : undefined), formats.get(output) ?? { scale: 1, exp: 0, bits: 8, signed: true });
     const inputs = COMPUTE_OPS.has(node.op) && acts.length ? [narrowed(acts[0]!, bitsOf(node)), ...acts.slice(1)] : acts;
     const base = { name: node.name, nodes: fused ? [node.name, reader!.name] : [node.name], inputs, output };
     const layer = matchLayer(graph, node, params, formats, base, bounds, bitsOf(node), profile);
@@ -319,7 +353,7 @@ function valueBounds(graph: Graph, node: Node): [number, number] | undefined {
 function codeBounds(range: [number, number] | undefined, f: TensorFormat): Bounds {
   const whole = codeRange(f);
   if (!range) return whole;
-  const code = quantizer(f.exp, whole);
+  const code = quantizer(f.scale, whole);
   return { lo: range[0] === -Infinity ? whole.lo : code(range[0]), hi: range[1] === Infinity ? whole.hi : code(range[1]) };
 }
 
@@ -328,7 +362,7 @@ function matchLayer(graph: Graph, node: Node, params: ParamSource, formats: Map<
   const fmt = (t: string) => formats.get(t)!;
   const stored = (t: string | undefined) => !!t && ['weight', 'constant'].includes(graph.tensors[t]?.kind ?? '');
   const gemm = (dims: { m: number; k: number; n: number; conv?: ConvGeo }, w: ArrayLike<number>, b: ArrayLike<number> | undefined) =>
-    gemmLayer(base, dims, w, b, bits, fmt(base.inputs[0]!), fmt(base.output).exp, bounds, profile);
+    gemmLayer(base, dims, w, b, bits, fmt(base.inputs[0]!), fmt(base.output), bounds, profile);
   if (node.op === 'Conv') {
     const a = node.attrs as ConvAttrs;
     const x = graph.tensors[node.inputs[0]!]!;
@@ -359,12 +393,9 @@ function matchLayer(graph: Graph, node: Node, params: ParamSource, formats: Map<
   if (node.op === 'Add') {
     const [a, b] = node.inputs as [string, string];
     if (!formats.has(a) || !formats.has(b) || graph.tensors[a]!.shape.join() !== graph.tensors[b]!.shape.join()) return 'only an add of two activations of one shape is an integer layer';
-    const lo = Math.min(fmt(a).exp, fmt(b).exp);
-    const shift = fmt(base.output).exp - lo;
-    if (fmt(a).exp - lo > 15 || fmt(b).exp - lo > 15 || shift > 15 || shift < -15) return 'the scales differ by more than 16-bit shifts';
-    return { kind: 'add', ...base, la: fmt(a).exp - lo, lb: fmt(b).exp - lo, shift, bounds };
+    return addLayer(base, [fmt(a), fmt(b)], fmt(base.output), bounds);
   }
-  if (valueBounds(graph, node) && base.inputs.length === 1) return { kind: 'add', ...base, la: 0, lb: 0, shift: fmt(base.output).exp - fmt(base.inputs[0]!).exp, bounds };
+  if (valueBounds(graph, node) && base.inputs.length === 1) return addLayer(base, [fmt(base.inputs[0]!)], fmt(base.output), bounds);
   if (node.op === 'MaxPool') {
     const a = node.attrs as PoolAttrs;
     const x = graph.tensors[node.inputs[0]!]!;
@@ -378,13 +409,43 @@ function matchLayer(graph: Graph, node: Node, params: ParamSource, formats: Map<
   return profile.hostReason(node.op);
 }
 
-/** Power-of-two scale exponent of a weight channel: from its max |w| at 8 bits; below, the least squared error of four candidates. */
-function weightExp(w: ArrayLike<number>, at: number, k: number, bits: number): number {
-  const qmax = 2 ** (bits - 1) - 1;
+/** An add of one or two operands into `out`: by shifts under power-of-two scales (within 16-bit shifts where `limitShifts`), by fixed-point multipliers under real ones. */
+function addLayer(base: LayerBase, ins: TensorFormat[], out: TensorFormat, bounds: Bounds, limitShifts = true): AddLayer | string {
+  if (out.exp === undefined) {
+    // a common shift that gives the larger ratio S_in / S_out a 31-bit multiplier; the other, fewer bits
+    const fp = fixedPointMultiplier(Math.max(...ins.map((f) => f.scale)) / out.scale);
+    if (!fp) return 'an operand\'s scale is 2^31 times the output\'s or more';
+    const [ma, mb] = [0, 1].map((i) => (ins[i] ? Math.round((ins[i]!.scale / out.scale) * 2 ** fp.n) : 0)) as [number, number];
+    return { kind: 'add', ...base, la: 0, lb: 0, shift: fp.n, multipliers: [ma, mb], bounds };
+  }
+  const exps = ins.map((f) => f.exp!);
+  const lo = Math.min(...exps);
+  const shift = out.exp - lo;
+  if (limitShifts && (exps.some((e) => e - lo > 15) || shift > 15 || shift < -15)) return 'the scales differ by more than 16-bit shifts';
+  return { kind: 'add', ...base, la: exps[0]! - lo, lb: (exps[1] ?? lo) - lo, shift, bounds };
+}
+
+/** Largest |w| of a weight channel. */
+function channelMax(w: ArrayLike<number>, at: number, k: number): number {
   let max = 0;
   for (let j = 0; j < k; j++) max = Math.max(max, Math.abs(w[at + j]!));
+  return max;
+}
+
+/**
+ * A weight channel's scale. Real scales: max |w| / qmax at 8 bits; below, SAWB's clip α* / qmax (the clip quantize uses,
+ * here on the symmetric grid with a zero code). Power-of-two: the exponent from max |w| at 8 bits; below, the least
+ * squared error of the one from the max and the three below it.
+ */
+function weightScale(w: ArrayLike<number>, at: number, k: number, bits: number, scales: ScaleScheme): number {
+  const qmax = 2 ** (bits - 1) - 1;
+  const max = channelMax(w, at, k);
+  if (scales === 'real') {
+    const clip = bits >= 8 || !(max > 0) ? max : Math.min(max, sawbAlpha(Array.prototype.slice.call(w, at, at + k) as number[], bits));
+    return clip > 0 ? clip / qmax : 1;
+  }
   const top = scaleExp(max, qmax);
-  if (bits >= 8) return top;
+  if (bits >= 8) return 2 ** top;
   let best = top;
   let bestErr = Infinity;
   for (let e = top; e > top - 4; e--) {
@@ -396,34 +457,45 @@ function weightExp(w: ArrayLike<number>, at: number, k: number, bits: number): n
     }
     if (err < bestErr) [best, bestErr] = [e, err];
   }
-  return best;
+  return 2 ** best;
 }
 
-/** Quantizes a GEMM's weights per output channel (power-of-two scales), derives its bias and shifts, and sizes its accumulator. */
-function gemmLayer(base: LayerBase, dims: { m: number; k: number; n: number; conv?: ConvGeo }, w: ArrayLike<number>, b: ArrayLike<number> | undefined, bits: number, input: TensorFormat, outExp: number, bounds: Bounds, profile: IntegerProfile): GemmLayer | string {
+/** Quantizes a GEMM's weights per output channel, derives its bias and requantization (shifts, or multipliers and shifts), and sizes its accumulator. */
+function gemmLayer(base: LayerBase, dims: { m: number; k: number; n: number; conv?: ConvGeo }, w: ArrayLike<number>, b: ArrayLike<number> | undefined, bits: number, input: TensorFormat, output: TensorFormat, bounds: Bounds, profile: IntegerProfile): GemmLayer | string {
   const { k, n } = dims;
   const weight = new Int8Array(n * k);
-  const weightExps = new Int32Array(n);
+  const weightScales = new Float64Array(n);
   const bias = new Int32Array(n);
   const shift = new Int32Array(n);
+  const real = profile.scales === 'real';
+  const multiplier = real ? new Int32Array(n) : undefined;
   const qmax = 2 ** (bits - 1) - 1;
   let maxBias = 0;
   for (let c = 0; c < n; c++) {
-    const we = weightExp(w, c * k, k, bits);
-    weightExps[c] = we;
-    const code = quantizer(we, { lo: -qmax, hi: qmax });
+    const ws = weightScale(w, c * k, k, bits, profile.scales);
+    weightScales[c] = ws;
+    const code = quantizer(ws, { lo: -qmax, hi: qmax });
     for (let j = 0; j < k; j++) weight[c * k + j] = code(w[c * k + j]!);
-    const s = Math.min(31, outExp - input.exp - we);
-    shift[c] = s;
-    const bq = b ? roundHalfEven(b[c]! / 2 ** (input.exp + we)) : 0;
-    bias[c] = (bq + (s > 0 ? 2 ** (s - 1) : 0)) | 0;
-    maxBias = Math.max(maxBias, Math.abs(bq) + (s > 0 ? 2 ** (s - 1) : 0));
+    const bq = b ? roundHalfEven(b[c]! / (input.scale * ws)) : 0;
+    let half = 0;
+    if (multiplier) {
+      const fp = fixedPointMultiplier((input.scale * ws) / output.scale);
+      if (!fp) return `channel ${c}'s requantization multiplier S_in · S_w / S_out is not in (0, 2^31)`;
+      [multiplier[c], shift[c]] = [fp.m0, fp.n];
+    } else {
+      const s = Math.min(31, output.exp! - input.exp! - Math.round(Math.log2(ws)));
+      shift[c] = s;
+      half = s > 0 ? 2 ** (s - 1) : 0;
+    }
+    bias[c] = (bq + half) | 0;
+    maxBias = Math.max(maxBias, Math.abs(bq) + half);
   }
   const r = codeRange(input);
-  // a negative shift (the output's scale finer than the accumulator's) multiplies in the accumulator
-  const bound = (k * Math.max(-r.lo, r.hi) * qmax + maxBias) * 2 ** Math.max(0, -Math.min(...shift));
+  // a negative shift (power-of-two scales, the output's finer than the accumulator's) multiplies in the accumulator
+  const bound = (k * Math.max(-r.lo, r.hi) * qmax + maxBias) * (real ? 1 : 2 ** Math.max(0, -Math.min(...shift)));
   const accBits = bound <= 2 ** 31 - 1 ? 32 : 64;
   if (maxBias > 2 ** 31 - 1) return 'the bias does not fit 32 bits at the accumulator\'s scale';
+  if (real && bound >= MAX_ACC) return `the accumulator can reach ${bound.toExponential(2)}, past the 2^37 the fixed-point requantization is exact for`;
   if (bound > 2 ** 53 || accBits > profile.maxAccBits) return `the accumulator can reach ${bound.toExponential(2)}, past ${profile.maxAccBits}-bit`;
-  return { kind: 'gemm', ...base, ...dims, bits, weight, weightExps, bias, shift, accBits, bounds };
+  return { kind: 'gemm', ...base, ...dims, bits, weight, weightScales, bias, shift, ...(multiplier ? { multiplier } : {}), accBits, bounds };
 }

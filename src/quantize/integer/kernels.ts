@@ -1,5 +1,6 @@
 import { gemm } from '../../execute/gemm.js';
 import { im2colT, type Conv2d } from '../../execute/kernels/conv.js';
+import { mulShiftRound, shiftRound } from './fixed-point.js';
 import { windowInput, type AddLayer, type Bounds, type GemmLayer, type MaxPoolLayer, type QLayer } from './graph.js';
 
 /**
@@ -21,6 +22,12 @@ const EXACT = 2 ** 24;
 export function requantize(acc: number, shift: number, b: Bounds): number {
   const y = shift >= 0 ? Math.floor(acc / 2 ** shift) : acc * 2 ** -shift;
   return Math.min(b.hi, Math.max(b.lo, y));
+}
+
+/** A GEMM's requantization of channel c: a shift, or a fixed-point multiplier and shift; then the clamp. */
+function requantizeChannel(l: GemmLayer, acc: number, c: number): number {
+  if (!l.multiplier) return requantize(acc + l.bias[c]!, l.shift[c]!, l.bounds);
+  return Math.min(l.bounds.hi, Math.max(l.bounds.lo, mulShiftRound(acc + l.bias[c]!, l.multiplier[c]!, l.shift[c]!)));
 }
 
 function maxAbs(a: ArrayLike<number>): number {
@@ -53,7 +60,7 @@ function gemmLayer(l: GemmLayer, x: ArrayLike<number>): Codes {
   const c = l.conv;
   if (!c) {
     exactProduct(l.m, l.n, l.k, Float32Array.from(x), w, acc, 0, l.n, maxProduct);
-    return Int32Array.from(acc, (v, i) => requantize(v + l.bias[i % l.n]!, l.shift[i % l.n]!, l.bounds));
+    return Int32Array.from(acc, (v, i) => requantizeChannel(l, v, i % l.n));
   }
   // per image and group: C[Kg, P·Q] = W_g [Kg, k] · colT [P·Q, k]ᵀ, straight into NCHW
   const d: Conv2d = { N: c.n, C: c.c, K: c.k, G: c.group, H: c.h, W: c.w, P: c.p, Q: c.q, R: c.kh, S: c.kw, sh: c.sh, sw: c.sw, dh: c.dh, dw: c.dw, padT: c.padTop, padL: c.padLeft };
@@ -64,13 +71,15 @@ function gemmLayer(l: GemmLayer, x: ArrayLike<number>): Codes {
       im2colT(x, (img * c.c + g * cg) * c.h * c.w, cg, d, col);
       exactProduct(kg, pq, l.k, w.subarray(g * kg * l.k, (g + 1) * kg * l.k), col, acc, (img * c.k + g * kg) * pq, pq, maxProduct);
     }
-  return Int32Array.from(acc, (v, i) => {
-    const o = Math.floor(i / pq) % c.k;
-    return requantize(v + l.bias[o]!, l.shift[o]!, l.bounds);
-  });
+  return Int32Array.from(acc, (v, i) => requantizeChannel(l, v, Math.floor(i / pq) % c.k));
 }
 
 function add(l: AddLayer, a: ArrayLike<number>, b: ArrayLike<number> | undefined): Codes {
+  if (l.multipliers) {
+    // codes within ±2^16 times 31-bit multipliers: each product below 2^47, the sum below 2^48
+    const [ma, mb] = l.multipliers;
+    return Int32Array.from(a, (v, i) => Math.min(l.bounds.hi, Math.max(l.bounds.lo, shiftRound(v * ma + (b ? b[i]! * mb : 0), l.shift))));
+  }
   const round = l.shift > 0 ? 2 ** (l.shift - 1) : 0;
   return Int32Array.from(a, (v, i) => requantize(v * 2 ** l.la + (b ? b[i]! * 2 ** l.lb : 0) + round, l.shift, l.bounds));
 }

@@ -6,7 +6,7 @@ import type { CalibrationMethod } from '../calibrate.js';
 import { isIntegerPrecision, precisionBits, type Precision } from '../formats.js';
 import { agreement, sqnrDb, type OutputAgreement } from '../measure.js';
 import { COMPUTE_OPS, type PrecisionPlan } from '../plan.js';
-import { codeRange, quantizeGraph, type Bounds, type QGraph } from './graph.js';
+import { codeRange, INTEGER_KERNELS, quantizeGraph, type Bounds, type QGraph, type ScaleScheme } from './graph.js';
 import { runQGraph } from './run.js';
 
 /**
@@ -23,12 +23,14 @@ export interface IntegerLayerReport {
   /** False: the layer ran dequantized in fp32, for `reason`. */
   integer: boolean;
   reason?: string;
-  /** Scale exponents: input and output value = code · 2^exp; weights per output channel (least, largest). */
-  inputExp?: number;
-  outputExp?: number;
-  weightExps?: [number, number];
+  /** Scales: input and output value = code · scale; weights per output channel (least, largest). */
+  inputScale?: number;
+  outputScale?: number;
+  weightScales?: [number, number];
   /** Right shifts of the requantization per output channel (least, largest); negative: a left shift. */
   shifts?: [number, number];
+  /** Fixed-point requantization: the 31-bit multipliers M0 per output channel (least, largest). */
+  multipliers?: [number, number];
   /** Input and output code ranges, the output's narrowed by a fused Relu or Clip. */
   inputCodes?: Bounds;
   outputCodes?: Bounds;
@@ -38,6 +40,8 @@ export interface IntegerLayerReport {
 }
 
 export interface IntegerRunReport {
+  /** How layers requantize: 'fixed-point multiplier and shift' (real scales) or 'power-of-two shift'. */
+  requantization: string;
   /** How scales, accumulators and rounding work, in words. */
   arithmetic: string[];
   layers: IntegerLayerReport[];
@@ -56,6 +60,8 @@ export interface IntegerRunOptions {
   plan: PrecisionPlan;
   calibration: Feeds[];
   method: CalibrationMethod;
+  /** Scale scheme of the integer kernels (default real scales, fixed-point requantization). */
+  scales?: ScaleScheme;
   progress?: (stage: string, done: number, total: number) => void;
 }
 
@@ -69,13 +75,29 @@ export function planBits(plan: PrecisionPlan, where: string): Map<string, number
   return bits;
 }
 
-export const ARITHMETIC = [
-  'activations: codes · 2^exp per tensor (power-of-two scales, calibrated) at the bits of the compute layers reading it (graph outputs 16, other tensors 8), unsigned [0, 2^b − 1] where calibration saw no negative value, else signed ±(2^(b−1) − 1)',
-  'weights: signed ±(2^(b−1) − 1) codes, one power-of-two scale per output channel (8 bits: from max |w|; below: the least squared error)',
-  'biases: integers at the accumulator scale 2^(exp_in + exp_w); accumulators 32-bit where K · max|x| · max|w| + max|bias| (times 2^−shift for a left shift) < 2^31, else 64-bit',
-  'requantization: add the bias and half, arithmetic shift right by exp_out − exp_in − exp_w per channel (round half up), clamp to the output range (a fused Relu or Clip narrows it)',
-  'adds: operands aligned by left shifts, added, shifted; max pooling and ReLU on codes; other ops dequantized, run in fp32, requantized (see host)',
-];
+/** The integer run's arithmetic in words, per scale scheme. */
+export const ARITHMETIC: Record<ScaleScheme, { requantization: string; lines: string[] }> = {
+  real: {
+    requantization: 'fixed-point multiplier and shift',
+    lines: [
+      'activations: codes · S per tensor (a real scale: calibrated clip / largest code) at the bits of the compute layers reading it (graph outputs 16, other tensors 8), unsigned [0, 2^b − 1] where calibration saw no negative value, else signed ±(2^(b−1) − 1)',
+      'weights: signed ±(2^(b−1) − 1) codes, one real scale per output channel (8 bits: max |w| / 127; below: SAWB\'s clip α* / (2^(b−1) − 1))',
+      'biases: integers at the accumulator scale S_in · S_w; accumulators 32-bit where K · max|x| · max|w| + max|bias| < 2^31, else 64-bit (at most 2^37)',
+      'requantization: M = S_in · S_w / S_out per channel as a 31-bit integer M0 and right shift n (M ≈ M0 · 2^−n); out = round(acc · M0 / 2^n), half up, exact in integer arithmetic; clamp to the output range (a fused Relu or Clip narrows it)',
+      'adds: each operand times its own 31-bit multiplier S_a / S_out · 2^n, summed, shifted right by n (half up); max pooling and ReLU on codes; other ops dequantized, run in fp32, requantized (see host)',
+    ],
+  },
+  'power-of-two': {
+    requantization: 'power-of-two shift',
+    lines: [
+      'activations: codes · 2^exp per tensor (power-of-two scales, calibrated) at the bits of the compute layers reading it (graph outputs 16, other tensors 8), unsigned [0, 2^b − 1] where calibration saw no negative value, else signed ±(2^(b−1) − 1)',
+      'weights: signed ±(2^(b−1) − 1) codes, one power-of-two scale per output channel (8 bits: from max |w|; below: the least squared error)',
+      'biases: integers at the accumulator scale 2^(exp_in + exp_w); accumulators 32-bit where K · max|x| · max|w| + max|bias| (times 2^−shift for a left shift) < 2^31, else 64-bit',
+      'requantization: add the bias and half, arithmetic shift right by exp_out − exp_in − exp_w per channel (round half up), clamp to the output range (a fused Relu or Clip narrows it)',
+      'adds: operands aligned by left shifts, added, shifted; max pooling and ReLU on codes; other ops dequantized, run in fp32, requantized (see host)',
+    ],
+  },
+};
 
 function span(a: ArrayLike<number>): [number, number] {
   let lo = Infinity;
@@ -95,10 +117,11 @@ function describe(q: QGraph, plan: PrecisionPlan, sqnr: Map<string, number>): In
     return {
       ...head,
       integer: true,
-      inputExp: input.exp,
-      outputExp: q.formats.get(l.output)!.exp,
-      weightExps: span(l.weightExps),
+      inputScale: input.scale,
+      outputScale: q.formats.get(l.output)!.scale,
+      weightScales: span(l.weightScales),
       shifts: span(l.shift),
+      ...(l.multiplier ? { multipliers: span(l.multiplier) } : {}),
       inputCodes: codeRange(input),
       outputCodes: l.bounds,
       accumulatorBits: l.accBits,
@@ -108,7 +131,8 @@ function describe(q: QGraph, plan: PrecisionPlan, sqnr: Map<string, number>): In
 
 export function runIntegerModel(graph: Graph, feeds: Feeds, params: ParamSource, o: IntegerRunOptions): { qgraph: QGraph; report: IntegerRunReport } {
   const bits = planBits(o.plan, '--plan');
-  const q = quantizeGraph(graph, params, { calibration: o.calibration, method: o.method, bits, progress: (d, n) => o.progress?.('calibration', d, n) });
+  const profile = { ...INTEGER_KERNELS, scales: o.scales ?? INTEGER_KERNELS.scales };
+  const q = quantizeGraph(graph, params, { calibration: o.calibration, method: o.method, bits, profile, progress: (d, n) => o.progress?.('calibration', d, n) });
   const byName = new Map(q.graph.nodes.map((n) => [n.name, n]));
   const run = runQGraph(q, feeds, undefined, (d, n) => o.progress?.('integer', d, n));
   const layerOutputs = new Set(q.layers.filter((l) => l.nodes.some((n) => COMPUTE_OPS.has(byName.get(n)?.op ?? ''))).map((l) => l.output));
@@ -118,14 +142,15 @@ export function runIntegerModel(graph: Graph, feeds: Feeds, params: ParamSource,
       node.outputs.forEach((t, i) => {
         const codes = run.codes.get(t);
         if (!layerOutputs.has(t) || !codes || !outs[i]) return;
-        const scale = 2 ** q.formats.get(t)!.exp;
-        sqnr.set(t, sqnrDb(outs[i]!.data, Float64Array.from(codes, (c) => c * scale)));
+        const scale = q.formats.get(t)!.scale;
+        // dequantized to float32, as the run's outputs are
+        sqnr.set(t, sqnrDb(outs[i]!.data, Float32Array.from(codes, (c) => c * scale)));
       }),
     progress: (d, n) => o.progress?.('fp32', d, n),
   });
   const host = q.layers.flatMap((l) => (l.kind === 'host' && !COMPUTE_OPS.has(l.node.op) ? [{ name: l.name, op: l.node.op, reason: l.reason }] : []));
   return {
     qgraph: q,
-    report: { arithmetic: ARITHMETIC, layers: describe(q, o.plan, sqnr), host, outputs: run.outputs, agreement: q.graph.outputs.map((name) => agreement(name, fp32[name]!, run.outputs[name]!)) },
+    report: { requantization: ARITHMETIC[q.profile.scales].requantization, arithmetic: ARITHMETIC[q.profile.scales].lines, layers: describe(q, o.plan, sqnr), host, outputs: run.outputs, agreement: q.graph.outputs.map((name) => agreement(name, fp32[name]!, run.outputs[name]!)) },
   };
 }

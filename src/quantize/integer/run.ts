@@ -10,7 +10,7 @@ import { referenceLayer, type Codes } from './kernels.js';
 export type LayerRunner = (layer: Exclude<QLayer, { kind: 'host' }>, inputs: Codes[], elements: number) => Codes;
 
 export interface QRun {
-  /** Graph outputs, dequantized to float32 (value = code · 2^exp). */
+  /** Graph outputs, dequantized to float32 (value = code · scale). */
   outputs: Record<string, Value>;
   /** Every activation's codes, by tensor name. */
   codes: Map<string, Codes>;
@@ -27,7 +27,7 @@ export function runQGraph(q: QGraph, feeds: Feeds, runLayer: LayerRunner = (l, i
   const raw = new Map<string, Value>();
   const quantize = (t: string, v: ArrayLike<number>) => {
     const f = q.formats.get(t)!;
-    codes.set(t, Int32Array.from(v, quantizer(f.exp, codeRange(f))));
+    codes.set(t, Int32Array.from(v, quantizer(f.scale, codeRange(f))));
   };
   for (const name of q.graph.inputs) {
     const v = feeds[name];
@@ -51,7 +51,7 @@ export function runQGraph(q: QGraph, feeds: Feeds, runLayer: LayerRunner = (l, i
 }
 
 function dequantize(q: QGraph, name: string, c: Codes): Value {
-  const scale = 2 ** q.formats.get(name)!.exp;
+  const scale = q.formats.get(name)!.scale;
   return fromNumbers({ shape: q.graph.tensors[name]!.shape, dtype: 'float32' }, Float32Array.from(c, (x) => x * scale));
 }
 

@@ -45,7 +45,7 @@ describe('VTA compile of an int8 graph', () => {
     const conv4 = q.layers.find((l) => l.name === 'conv4')!;
     expect(conv4.nodes).toEqual(['conv4', 'conv4.relu6']);
     // the clip's 0.5 at the output's scale 2^e: the upper code bound is 0.5 / 2^e, below 127 when the calibrated range exceeds 0.5
-    const e = q.formats.get(conv4.output)!.exp;
+    const e = q.formats.get(conv4.output)!.exp!;
     expect(conv4.kind === 'gemm' && conv4.bounds).toEqual({ lo: 0, hi: Math.min(127, Math.round(0.5 / 2 ** e)) });
     const gap = q.layers.find((l) => l.name === 'gap');
     expect(gap?.kind === 'host' && gap.reason).toBe('GlobalAveragePool is not a VTA operator');

@@ -10,7 +10,7 @@ export const QMAX = 127;
  * input and weight buffers hold int8), 32-bit accumulators, no grouped
  * convolution on the GEMM core.
  */
-export const VTA_PROFILE: IntegerProfile = { runner: 'VTA', unsigned: false, grouped: false, maxAccBits: 32, outputBits: 8, hostReason: (op) => `${op} is not a VTA operator` };
+export const VTA_PROFILE: IntegerProfile = { runner: 'VTA', scales: 'power-of-two', unsigned: false, grouped: false, maxAccBits: 32, outputBits: 8, hostReason: (op) => `${op} is not a VTA operator` };
 
 /** The int8 graph VTA runs: the target-independent integer graph under VTA's profile. */
 export function quantizeGraph(graph: Graph, params: ParamSource, o: Omit<QuantizeOptions, 'profile' | 'bits'>): QGraph {
