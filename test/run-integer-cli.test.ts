@@ -9,7 +9,7 @@ const tmp = () => mkdtempSync(join(tmpdir(), 'accelmap-run-int-'));
 // deepq at 36×36: conv1 8×8/4, conv2 4×4/2, conv3 3×3, flatten, fc4, fc5
 const model = ['deepq', '--image-size', '36'];
 
-interface Layer { name: string; precision: string; why: string; integer: boolean; inputCodes: { lo: number; hi: number }; accumulatorBits: number; sqnrDb: number }
+interface Layer { name: string; precision: string; why: string; integer: boolean; inputCodes: { lo: number; hi: number }; weightCodes: { lo: number; hi: number; odd: boolean }; accumulatorBits: number; sqnrDb: number }
 
 describe('accelmap run at an integer precision', () => {
   it('int4: first and last compute layers kept at int8 and said so, the rest int4; scales, host ops and agreement with fp32 reported; outputs written', async () => {
@@ -28,6 +28,8 @@ describe('accelmap run at an integer precision', () => {
     // conv2 reads conv1's ReLU output at conv2's 4 bits: unsigned [0, 15]; fc5 reads fc4's at its own 8 bits: [0, 255]
     expect(layers[1]!.inputCodes).toEqual({ lo: 0, hi: 15 });
     expect(layers[4]!.inputCodes).toEqual({ lo: 0, hi: 255 });
+    // weights: int8 ±127 with a zero; int4 on SAWB's grid, odd codes ±1 … ±15
+    expect(layers.map((l) => l.weightCodes)).toEqual([127, 15, 15, 15, 127].map((hi) => ({ lo: -hi, hi, odd: hi === 15 })));
     expect(r.integer.host).toEqual([{ name: 'flatten', op: 'Flatten', reason: 'moves values only (exact: requantized at the same scale)' }]);
     const a = r.integer.agreement[0];
     expect(a.name).toBe('fc5');
@@ -46,6 +48,8 @@ describe('accelmap run at an integer precision', () => {
     expect(r.out).toContain('deepq at int2');
     expect(r.out).toContain('the first and last compute layers stay at int8 (conv1, fc5)');
     expect(r.out).toMatch(/flatten\s+Flatten\s+moves values only/);
+    // int2 weights: SAWB's odd codes {−3, −1, 1, 3}
+    expect(r.out).toMatch(/conv2\s+Conv\s+int2\s.*odd \[-3, 3\]/);
     expect(r.out).toMatch(/fc5\s+\d+\.\d%\s+1\s/);
   });
 

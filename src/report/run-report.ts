@@ -9,6 +9,7 @@ function row(name: string, s: ValueSummary): (string | number)[] {
 
 const range = (r: [number, number] | undefined) => (r ? (r[0] === r[1] ? String(r[0]) : `${r[0]}…${r[1]}`) : '');
 const codes = (b: { lo: number; hi: number } | undefined) => (b ? `[${b.lo}, ${b.hi}]` : '');
+const weights = (b: { lo: number; hi: number; odd: boolean } | undefined) => (b ? `${b.odd ? 'odd ' : ''}${codes(b)}` : '');
 const g = (x: number | undefined) => (x === undefined ? '' : x.toPrecision(4));
 const scales = (r: [number, number] | undefined) => (r ? (r[0] === r[1] ? g(r[0]) : `${g(r[0])}…${g(r[1])}`) : '');
 const db = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : 'exact');
@@ -19,10 +20,10 @@ function renderInteger(r: IntegerRunSummary): string {
   const kept = r.layers.filter((l) => l.why.startsWith('first/last'));
   if (kept.length) lines.push(`  the first and last compute layers stay at ${kept[0]!.precision} (${kept.map((l) => l.name).join(', ')}); a plan file's first-last: same overrides it`);
   lines.push('', renderTable(
-    ['layer', 'op', 'precision', 'in scale', 'weight scales', 'out scale', 'multipliers', 'shifts', 'in codes', 'out codes', 'acc bits', 'out SQNR dB'],
+    ['layer', 'op', 'precision', 'in scale', 'weight scales', 'out scale', 'multipliers', 'shifts', 'in codes', 'weight codes', 'out codes', 'acc bits', 'out SQNR dB'],
     r.layers.map((l) => (l.integer
-      ? [l.name, l.op, l.precision, g(l.inputScale), scales(l.weightScales), g(l.outputScale), range(l.multipliers), range(l.shifts), codes(l.inputCodes), codes(l.outputCodes), l.accumulatorBits!, db(l.sqnrDb)]
-      : [l.name, l.op, `fp32: ${l.reason}`, '', '', '', '', '', '', '', '', db(l.sqnrDb)])),
+      ? [l.name, l.op, l.precision, g(l.inputScale), scales(l.weightScales), g(l.outputScale), range(l.multipliers), range(l.shifts), codes(l.inputCodes), weights(l.weightCodes), codes(l.outputCodes), l.accumulatorBits!, db(l.sqnrDb)]
+      : [l.name, l.op, `fp32: ${l.reason}`, '', '', '', '', '', '', '', '', '', db(l.sqnrDb)])),
   ));
   if (r.host.length) lines.push('', 'dequantized, run in fp32, requantized:', renderTable(['node', 'op', 'why'], r.host.map((h) => [h.name, h.op, h.reason]), { align: ['left', 'left', 'left'] }));
   lines.push('', 'against fp32 (the same graph, BatchNormalization folded):', renderTable(['output', 'top-1 agreement', 'rows', 'max |error|', 'SQNR dB'], r.agreement.map((o) => [o.name, `${(100 * o.top1Agreement).toFixed(1)}%`, o.rows, o.maxAbsError.toPrecision(3), db(o.sqnrDb)])));

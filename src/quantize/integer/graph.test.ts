@@ -138,6 +138,25 @@ describe('the integer graph', () => {
     expect(Array.from(two.run.outputs[two.fc.output]!.data)).toEqual([Math.fround(65535 * 2 ** -17)]);
   });
 
+  it('puts a dense layer\'s weights on SAWB\'s odd grid under real scales, worked by hand', () => {
+    // w = [0.5, 0.3]: E[w²] = 0.17, √ = 0.4123106, E[|w|] = 0.4.
+    // int2: α* = 3.212 · 0.4123106 − 2.178 · 0.4 = 0.4531415 (< max 0.5); scale Δ/2 = α*/3 = 0.1510472, Δ = 0.3020943.
+    //   levels ⌊w / Δ⌋ clamped to [−2, 1]: 0.5 → ⌊1.655⌋ = 1, 0.3 → ⌊0.993⌋ = 0; odd codes 2i + 1: [3, 1].
+    // int4: α* = 12.68 · 0.4123106 − 12.8 · 0.4 = 0.1080983; scale α*/15 = 0.0072066, Δ = 0.0144131;
+    //   0.5 → ⌊34.7⌋ and 0.3 → ⌊20.8⌋ both clamp to level 7: codes [15, 15].
+    const g = new GraphBuilder('tiny', { batch: 1 });
+    const graph = g.build([g.linear(g.input('x', [1, 2]), 1, { bias: false, name: 'fc' })]);
+    const params: ParamSource = (t) => (t.name === 'fc.weight' ? fromNumbers(t, [0.5, 0.3]) : undefined);
+    const feeds = { x: fromNumbers({ shape: [1, 2], dtype: 'float32' }, [0.8, -0.5]) };
+    const fc = (bits: number) => quantizeGraph(graph, params, { calibration: [feeds], method: 'max', bits: new Map([['fc', bits]]) }).layers[0] as GemmLayer;
+    const two = fc(2);
+    expect(Array.from(two.weight)).toEqual([3, 1]);
+    expect(two.weightScales[0]).toBeCloseTo(0.4531415 / 3, 6);
+    const four = fc(4);
+    expect(Array.from(four.weight)).toEqual([15, 15]);
+    expect(four.weightScales[0]).toBeCloseTo(0.1080983 / 15, 7);
+  });
+
   it('keeps token ids as they are and runs a MatMul over [batch, tokens, dim] as one GEMM, equal to a brute-force integer product', () => {
     const g = new GraphBuilder('tokens', { batch: 2 });
     const ids = g.input('ids', [2, 5], 'int64');
@@ -160,9 +179,10 @@ describe('the integer graph', () => {
     expect(Array.from(run.codes.get(proj.output)!)).toEqual(expected);
   });
 
-  it('holds codes in each tensor\'s format: int2 signed {−1, 0, 1}, unsigned {0, 1, 2, 3}; int4 weights within ±7', () => {
+  it('holds codes in each tensor\'s format: int2 signed {−1, 0, 1}, unsigned {0, 1, 2, 3}; weights on SAWB\'s odd grid, int2 {−3, −1, 1, 3}, int4 odd within ±15', () => {
     const rng = new Rng(11);
     const seen2 = new Set<number>();
+    const seenW2 = new Set<number>();
     for (let trial = 0; trial < 6; trial++) {
       const graph = randomGraph(rng, trial);
       const bits = new Map(graph.nodes.filter((n) => ['Conv', 'Gemm'].includes(n.op)).map((n) => [n.name, n.name === 'conv2' ? 4 : 2]));
@@ -179,14 +199,18 @@ describe('the integer graph', () => {
         }
       }
       for (const l of q.layers.filter((l): l is GemmLayer => l.kind === 'gemm')) {
-        const qmax = l.bits === 2 ? 1 : l.bits === 4 ? 7 : 127;
         expect(l.bits).toBe(l.name === 'conv2' ? 4 : 2);
-        expect(l.weight.every((w) => Math.abs(w) <= qmax)).toBe(true);
+        const allowedW = l.bits === 2 ? [-3, -1, 1, 3] : [-15, -13, -11, -9, -7, -5, -3, -1, 1, 3, 5, 7, 9, 11, 13, 15];
+        for (const w of l.weight) {
+          expect(allowedW, `${l.name}: weight code ${w}`).toContain(w);
+          if (l.bits === 2) seenW2.add(w);
+        }
         // a layer reads its input at its own bits
         expect(q.formats.get(l.inputs[0]!)!.bits).toBe(l.bits);
       }
     }
-    // the unsigned int2 grid is used whole, not only its signed half
+    // the unsigned int2 grid is used whole, not only its signed half; so is the int2 weight grid
     expect([...seen2].sort()).toEqual([0, 1, 2, 3]);
+    expect([...seenW2].sort((a, b) => a - b)).toEqual([-3, -1, 1, 3]);
   });
 });

@@ -162,8 +162,13 @@ export interface GemmLayer extends LayerBase {
   n: number;
   /** Bits of the weights and of the input codes. */
   bits: number;
-  /** n × k signed codes, row-major. */
+  /**
+   * n × k signed codes, row-major: ±(2^(bits−1) − 1) with a zero, or, below 8 bits under real scales, SAWB's odd codes
+   * ±1, ±3, …, ±(2^bits − 1) (b-bit values as an offset code; the product takes them as (b+1)-bit signed).
+   */
   weight: Int8Array;
+  /** The weights are SAWB's odd codes (see `weightCodes`). */
+  oddWeights: boolean;
   /** Per output channel: weight = code · weightScales[c]. */
   weightScales: Float64Array;
   /** Bias at the accumulator's scale (plus the rounding half of the shift under power-of-two scales). */
@@ -432,20 +437,41 @@ function channelMax(w: ArrayLike<number>, at: number, k: number): number {
   return max;
 }
 
+/** A channel's weight codes: its scale (weight = code · scale), the code of each weight, and whether the codes are SAWB's odd ones. */
+interface WeightGrid {
+  scale: number;
+  code: (w: number) => number;
+  odd: boolean;
+}
+
+/** The range of a GEMM's weight codes: ±(2^(bits−1) − 1) with a zero, or SAWB's odd codes ±1, ±3, …, ±(2^bits − 1). */
+export function weightCodes(l: { bits: number; oddWeights: boolean }): Bounds {
+  const hi = l.oddWeights ? 2 ** l.bits - 1 : 2 ** (l.bits - 1) - 1;
+  return { lo: -hi, hi };
+}
+
 /**
- * A weight channel's scale. Real scales: max |w| / qmax at 8 bits; below, SAWB's clip α* / qmax (the clip quantize uses,
- * here on the symmetric grid with a zero code). Power-of-two: the exponent from max |w| at 8 bits; below, the least
- * squared error of the one from the max and the three below it.
+ * A weight channel's grid. Real scales at 8 bits: max |w| / 127, codes ±127 with a zero. Real scales below 8: SAWB's,
+ * the grid `quantize` uses: 2^b levels at odd multiples of half a step Δ with the outermost at the clip α* (here at most
+ * max |w|), as odd codes ±1, ±3, …, ±(2^b − 1) at scale Δ/2 = α* / (2^b − 1); a channel whose α* is not positive has
+ * all codes 0, as `quantize` zeroes it. Power-of-two scales: codes ±(2^(b−1) − 1) with a zero, the exponent from
+ * max |w| at 8 bits; below, the least squared error of the one from the max and the three below it.
  */
-function weightScale(w: ArrayLike<number>, at: number, k: number, bits: number, scales: ScaleScheme): number {
+function weightGrid(w: ArrayLike<number>, at: number, k: number, bits: number, scales: ScaleScheme): WeightGrid {
   const qmax = 2 ** (bits - 1) - 1;
   const max = channelMax(w, at, k);
+  const zeroGrid = (scale: number): WeightGrid => ({ scale, code: quantizer(scale, { lo: -qmax, hi: qmax }), odd: false });
   if (scales === 'real') {
-    const clip = bits >= 8 || !(max > 0) ? max : Math.min(max, sawbAlpha(Array.prototype.slice.call(w, at, at + k) as number[], bits));
-    return clip > 0 ? clip / qmax : 1;
+    if (bits >= 8) return zeroGrid(max > 0 ? max / qmax : 1);
+    const clip = max > 0 ? Math.min(max, sawbAlpha(Array.prototype.slice.call(w, at, at + k) as number[], bits)) : 0;
+    if (!(clip > 0)) return { scale: 1, code: () => 0, odd: true };
+    const scale = clip / weightCodes({ bits, oddWeights: true }).hi;
+    const half = 2 ** (bits - 1);
+    // level i of the mid-rise quantizer (floor of w / Δ, clamped to [−2^(b−1), 2^(b−1) − 1]) is the odd code 2i + 1
+    return { scale, code: (x) => 2 * Math.min(half - 1, Math.max(-half, Math.floor(x / (2 * scale)))) + 1, odd: true };
   }
   const top = scaleExp(max, qmax);
-  if (bits >= 8) return 2 ** top;
+  if (bits >= 8) return zeroGrid(2 ** top);
   let best = top;
   let bestErr = Infinity;
   for (let e = top; e > top - 4; e--) {
@@ -457,7 +483,7 @@ function weightScale(w: ArrayLike<number>, at: number, k: number, bits: number, 
     }
     if (err < bestErr) [best, bestErr] = [e, err];
   }
-  return 2 ** best;
+  return zeroGrid(2 ** best);
 }
 
 /** Quantizes a GEMM's weights per output channel, derives its bias and requantization (shifts, or multipliers and shifts), and sizes its accumulator. */
@@ -469,13 +495,14 @@ function gemmLayer(base: LayerBase, dims: { m: number; k: number; n: number; con
   const shift = new Int32Array(n);
   const real = profile.scales === 'real';
   const multiplier = real ? new Int32Array(n) : undefined;
-  const qmax = 2 ** (bits - 1) - 1;
   let maxBias = 0;
+  let oddWeights = false;
   for (let c = 0; c < n; c++) {
-    const ws = weightScale(w, c * k, k, bits, profile.scales);
+    const grid = weightGrid(w, c * k, k, bits, profile.scales);
+    const ws = grid.scale;
     weightScales[c] = ws;
-    const code = quantizer(ws, { lo: -qmax, hi: qmax });
-    for (let j = 0; j < k; j++) weight[c * k + j] = code(w[c * k + j]!);
+    oddWeights = grid.odd;
+    for (let j = 0; j < k; j++) weight[c * k + j] = grid.code(w[c * k + j]!);
     const bq = b ? roundHalfEven(b[c]! / (input.scale * ws)) : 0;
     let half = 0;
     if (multiplier) {
@@ -492,10 +519,10 @@ function gemmLayer(base: LayerBase, dims: { m: number; k: number; n: number; con
   }
   const r = codeRange(input);
   // a negative shift (power-of-two scales, the output's finer than the accumulator's) multiplies in the accumulator
-  const bound = (k * Math.max(-r.lo, r.hi) * qmax + maxBias) * (real ? 1 : 2 ** Math.max(0, -Math.min(...shift)));
+  const bound = (k * Math.max(-r.lo, r.hi) * weightCodes({ bits, oddWeights }).hi + maxBias) * (real ? 1 : 2 ** Math.max(0, -Math.min(...shift)));
   const accBits = bound <= 2 ** 31 - 1 ? 32 : 64;
   if (maxBias > 2 ** 31 - 1) return 'the bias does not fit 32 bits at the accumulator\'s scale';
   if (real && bound >= MAX_ACC) return `the accumulator can reach ${bound.toExponential(2)}, past the 2^37 the fixed-point requantization is exact for`;
   if (bound > 2 ** 53 || accBits > profile.maxAccBits) return `the accumulator can reach ${bound.toExponential(2)}, past ${profile.maxAccBits}-bit`;
-  return { kind: 'gemm', ...base, ...dims, bits, weight, weightScales, bias, shift, ...(multiplier ? { multiplier } : {}), accBits, bounds };
+  return { kind: 'gemm', ...base, ...dims, bits, weight, oddWeights, weightScales, bias, shift, ...(multiplier ? { multiplier } : {}), accBits, bounds };
 }

@@ -5,7 +5,7 @@ import { referenceLayer } from './kernels.js';
 const base = { nodes: [], inputs: ['x'], output: 'y' };
 
 function layer(o: { m: number; k: number; n: number; bits: number; weight: number[]; bias: number[]; shift: number[]; bounds: Bounds; conv?: ConvGeo }): GemmLayer {
-  return { kind: 'gemm', name: 'l', ...base, ...o, weight: Int8Array.from(o.weight), weightScales: new Float64Array(o.n).fill(1), bias: Int32Array.from(o.bias), shift: Int32Array.from(o.shift), accBits: 32 };
+  return { kind: 'gemm', name: 'l', ...base, ...o, weight: Int8Array.from(o.weight), oddWeights: false, weightScales: new Float64Array(o.n).fill(1), bias: Int32Array.from(o.bias), shift: Int32Array.from(o.shift), accBits: 32 };
 }
 
 const window = (o: Partial<ConvGeo> & Pick<ConvGeo, 'c' | 'h' | 'w' | 'k' | 'group' | 'kh' | 'kw' | 'p' | 'q'>): ConvGeo => ({ n: 1, sh: 1, sw: 1, dh: 1, dw: 1, padTop: 0, padLeft: 0, ...o });

@@ -6,7 +6,7 @@ import type { CalibrationMethod } from '../calibrate.js';
 import { isIntegerPrecision, precisionBits, type Precision } from '../formats.js';
 import { agreement, sqnrDb, type OutputAgreement } from '../measure.js';
 import { COMPUTE_OPS, type PrecisionPlan } from '../plan.js';
-import { codeRange, INTEGER_KERNELS, quantizeGraph, type Bounds, type QGraph, type ScaleScheme } from './graph.js';
+import { codeRange, INTEGER_KERNELS, quantizeGraph, type Bounds, type QGraph, type ScaleScheme, weightCodes } from './graph.js';
 import { runQGraph } from './run.js';
 
 /**
@@ -31,6 +31,8 @@ export interface IntegerLayerReport {
   shifts?: [number, number];
   /** Fixed-point requantization: the 31-bit multipliers M0 per output channel (least, largest). */
   multipliers?: [number, number];
+  /** Weight code range; odd: SAWB's odd codes ±1, ±3, …, ±(2^b − 1) (b-bit as an offset code, b + 1 bits signed in the product). */
+  weightCodes?: Bounds & { odd: boolean };
   /** Input and output code ranges, the output's narrowed by a fused Relu or Clip. */
   inputCodes?: Bounds;
   outputCodes?: Bounds;
@@ -81,7 +83,7 @@ export const ARITHMETIC: Record<ScaleScheme, { requantization: string; lines: st
     requantization: 'fixed-point multiplier and shift',
     lines: [
       'activations: codes · S per tensor (a real scale: calibrated clip / largest code) at the bits of the compute layers reading it (graph outputs 16, other tensors 8), unsigned [0, 2^b − 1] where calibration saw no negative value, else signed ±(2^(b−1) − 1)',
-      'weights: signed ±(2^(b−1) − 1) codes, one real scale per output channel (8 bits: max |w| / 127; below: SAWB\'s clip α* / (2^(b−1) − 1))',
+      'weights: one real scale per output channel; 8 bits: signed ±127 codes at max |w| / 127; below: SAWB\'s grid, odd codes ±1, ±3, …, ±(2^b − 1) at α* / (2^b − 1) (b-bit as an offset code, b + 1 bits signed in the product)',
       'biases: integers at the accumulator scale S_in · S_w; accumulators 32-bit where K · max|x| · max|w| + max|bias| < 2^31, else 64-bit (at most 2^37)',
       'requantization: M = S_in · S_w / S_out per channel as a 31-bit integer M0 and right shift n (M ≈ M0 · 2^−n); out = round(acc · M0 / 2^n), half up, exact in integer arithmetic; clamp to the output range (a fused Relu or Clip narrows it)',
       'adds: each operand times its own 31-bit multiplier S_a / S_out · 2^n, summed, shifted right by n (half up); max pooling and ReLU on codes; other ops dequantized, run in fp32, requantized (see host)',
@@ -122,6 +124,7 @@ function describe(q: QGraph, plan: PrecisionPlan, sqnr: Map<string, number>): In
       weightScales: span(l.weightScales),
       shifts: span(l.shift),
       ...(l.multiplier ? { multipliers: span(l.multiplier) } : {}),
+      weightCodes: { ...weightCodes(l), odd: l.oddWeights },
       inputCodes: codeRange(input),
       outputCodes: l.bounds,
       accumulatorBits: l.accBits,

@@ -13,7 +13,7 @@ function conv(pad: number, stride: number, p: number): GemmLayer {
   return {
     kind: 'gemm', name: 'conv', ...base, m: p * p, k: 4, n: 1,
     conv: { n: 1, c: 1, h: 3, w: 3, k: 1, group: 1, kh: 2, kw: 2, sh: stride, sw: stride, dh: 1, dw: 1, padTop: pad, padLeft: pad, p, q: p },
-    bits: 8, weight: Int8Array.from([1, 0, 0, -1]), weightScales: new Float64Array(1).fill(1), bias: Int32Array.from([10]), shift: Int32Array.from([1]), accBits: 32, bounds: { lo: -127, hi: 127 },
+    bits: 8, weight: Int8Array.from([1, 0, 0, -1]), oddWeights: false, weightScales: new Float64Array(1).fill(1), bias: Int32Array.from([10]), shift: Int32Array.from([1]), accBits: 32, bounds: { lo: -127, hi: 127 },
   };
 }
 

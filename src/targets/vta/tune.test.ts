@@ -11,7 +11,7 @@ function dense(): GemmLayer {
   const n = 48, k = 64;
   return {
     kind: 'gemm', name: 'fc', nodes: [], inputs: ['x'], output: 'y', m: 64, k, n,
-    bits: 8, weight: Int8Array.from({ length: n * k }, (_, i) => (i * 7) % 5 - 2), weightScales: new Float64Array(n).fill(1), bias: new Int32Array(n), shift: new Int32Array(n).fill(3), accBits: 32, bounds: { lo: 0, hi: 127 },
+    bits: 8, weight: Int8Array.from({ length: n * k }, (_, i) => (i * 7) % 5 - 2), oddWeights: false, weightScales: new Float64Array(n).fill(1), bias: new Int32Array(n), shift: new Int32Array(n).fill(3), accBits: 32, bounds: { lo: 0, hi: 127 },
   };
 }
 
