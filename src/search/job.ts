@@ -39,6 +39,8 @@ export interface SearchTask extends Omit<SearchJob, 'dataflow'> {
   chain?: number;
   /** Mappings to start from, as bytes (see JobOutcome). */
   starts?: Uint8Array[];
+  /** Constructed starting points for an annealing step (SearchOptions.construct). */
+  construct?: number;
 }
 
 /**
@@ -94,6 +96,7 @@ export function runTask(task: SearchTask, onProgress?: (p: SearchProgress & { da
       convention: task.convention,
       onProgress: onProgress && ((p) => onProgress({ ...p, dataflow: task.space })),
       chain: task.chain,
+      construct: task.construct,
       starts: task.starts?.map((bytes) => mappingFromBytes(problem, arch, bytes)),
     }),
   );

@@ -15,7 +15,11 @@ import { CHAINS, type Budget } from './search.js';
  *     starting points;
  *   - then the annealing steps of the plan, each a task of its own that
  *     starts from one of those dataflows' best points (from random points
- *     where none applies);
+ *     where none applies), and beside them one more annealing chain from
+ *     the best of the dataflows' best point and CONSTRUCTED points built
+ *     without evaluations (filling spatial assignments, loops allocated
+ *     bottom-up: search.ts `construct`), whose result counts only in the
+ *     nest's best, so that adding it changed nothing else;
  *   - then the plan's descent from the best annealed point and, where a
  *     dataflow's point is better still, a second descent from that — none
  *     when the best so far is already within the budget's `gap` of the
@@ -29,6 +33,12 @@ export type RunTask = (task: SearchTask, urgent: boolean) => Promise<JobOutcome>
 
 /** The dataflows whose searches give `auto` its starting points (is and nlr seldom win). */
 export const SEED_DATAFLOWS: readonly Dataflow[] = ['ws', 'os', 'rs'];
+
+/** Points the constructed chain builds before it anneals (of its share of the budget). */
+const CONSTRUCTED = 500;
+
+/** The constructed chain's share of the evaluations (a quarter of a plan step's). */
+const CONSTRUCTED_SHARE = 1 / (4 * CHAINS);
 
 /** With a seconds budget: the descents' parts of it, where every other task has one. */
 const DESCENT_PARTS = 3;
@@ -98,7 +108,7 @@ function* nestPlan(job: SearchJob, key: string): Generator<Round, JobResult, Out
   // Evaluations: each dataflow's search is the one `--dataflow d` runs (shared with `all`'s), each step of the plan
   // keeps its share of one search (a quarter). Seconds: each dataflow and each annealing chain one part, the descents
   // DESCENT_PARTS (they end the nest and take what the others left, so that the tasks together take the time given).
-  const parts = flows.length + CHAINS - 1 + DESCENT_PARTS;
+  const parts = flows.length + CHAINS + DESCENT_PARTS;
   const share = (w: number) => (timed ? 1 / parts : w);
   const seedBudget = timed ? scaled(job.budget, 1 / parts) : job.budget;
   const autoSeed = derivedSeed(job.seed, `${key}/auto`);
@@ -125,9 +135,11 @@ function* nestPlan(job: SearchJob, key: string): Generator<Round, JobResult, Out
   // The annealing steps of the plan, each from one dataflow's point where there is one (else from random points).
   const seedPoints = quick.filter((x) => x.mapping).map((x) => x.mapping!);
   const chainTasks = Array.from({ length: CHAINS - 1 }, (_, chain): SearchTask => ({ ...base, space: 'auto', chain, seed: autoSeed, budget: scaled(job.budget, share(1 / CHAINS)), ...(seedPoints.length > 0 ? { starts: [seedPoints[chain % seedPoints.length]!] } : {}) }));
-  const chains = yield { tasks: chainTasks, urgent: false };
+  const constructTask: SearchTask = { ...base, space: 'auto', chain: 0, construct: CONSTRUCTED, seed: derivedSeed(job.seed, `${key}/construct`), budget: scaled(job.budget, share(CONSTRUCTED_SHARE)), ...(quick.length > 0 && bestOf(o, quick).mapping ? { starts: [bestOf(o, quick).mapping!] } : {}) };
+  const chains = yield { tasks: [...chainTasks, constructTask], urgent: false };
   const unmappable = chains.find((x) => x instanceof AccelmapError);
   if (unmappable) throw unmappable;
+  const constructed = chains.splice(chainTasks.length).filter(found);
   const annealed = chains.filter(found);
   const fromAnnealed = bestOf(o, annealed);
   const fromSeed = quick.length > 0 ? bestOf(o, quick) : fromAnnealed;
@@ -136,12 +148,12 @@ function* nestPlan(job: SearchJob, key: string): Generator<Round, JobResult, Out
   const starts = closeEnough(job, top) ? [] : [fromAnnealed, ...(top !== fromAnnealed ? [top] : [])].filter((x) => x.mapping);
   // Each descent takes the plan's share of evaluations (the first is the plan's own descent); with a seconds budget they
   // share what the other tasks left of it.
-  const spent = [...quick, ...annealed].reduce((sum, x) => sum + x.seconds, 0);
+  const spent = [...quick, ...annealed, ...constructed].reduce((sum, x) => sum + x.seconds, 0);
   const descentBudget = timed ? { ...job.budget, seconds: Math.max(0, job.budget.seconds! - spent) / Math.max(1, starts.length) } : scaled(job.budget, 1 / CHAINS);
   const descents = (yield { tasks: starts.map((x) => ({ ...base, space: 'auto' as const, chain: CHAINS - 1, seed: autoSeed, starts: [x.mapping!], budget: descentBudget })), urgent: true }).filter(found);
   // Searches `all` reports under their own names are counted there.
   const own = shared.filter((i) => i >= named.length).map((i) => out[i]).filter(found);
-  const auto = { ...merged(o, 'auto', [...own, ...annealed, ...descents]), ...pick(bestOf(o, [...quick, ...annealed, ...descents])) };
+  const auto = { ...merged(o, 'auto', [...own, ...annealed, ...constructed, ...descents]), ...pick(bestOf(o, [...quick, ...annealed, ...descents, ...constructed])) };
   byDataflow.push(auto);
   return { best: bestOf(o, byDataflow), byDataflow };
 }

@@ -2,8 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { archFromSpec, loadArch } from '../arch/load.js';
 import { costOf } from '../mapping/cost.js';
-import { paddedBound, type MappingArrays } from '../mapping/mapping.js';
-import { CostModel } from '../mapping/model.js';
+import { cloneMapping, paddedBound, type MappingArrays } from '../mapping/mapping.js';
+import { CostModel, INVALID } from '../mapping/model.js';
 import { parseLayerSpec } from '../problem/parse.js';
 import { Rng } from '../util/rng.js';
 import { unconstrained } from './constraints.js';
@@ -92,6 +92,63 @@ const tiny2 = archFromSpec({
     { name: 'Lane', class: 'regfile', words: 6, fanOut: { x: 3 }, energy: { read: 0.5 } },
   ],
   compute: { precisions: [{ name: 'int8', operandBits: 8, energyPerMac: 0.2 }] },
+});
+
+describe('the capacity check', () => {
+  it('rejects exactly the points whose tiles the cost model finds too large for a level', () => {
+    const archs = [loadArch('eyeriss'), loadArch('simba'), tiny2];
+    const problems = [conv, fc1, parseLayerSpec('dwconv:C=32,P=112,Q=112,R=3,S=3')];
+    let rejected = 0;
+    for (const arch of archs) {
+      for (const p of problems) {
+        const space = new MapSpace(p, arch, unconstrained(p, arch));
+        const model = new CostModel(p, arch);
+        const rng = new Rng(11);
+        const m = space.base();
+        for (let i = 0; i < 300; i++) {
+          space.randomize(m, rng);
+          const valid = model.evaluate(m);
+          const tooLarge = !valid && model.invalidCode === INVALID.capacity;
+          expect(space.fits(m), `${arch.name} ${p.kind}`).toBe(!tooLarge);
+          if (tooLarge) rejected++;
+        }
+      }
+    }
+    expect(rejected).toBeGreaterThan(100);
+  });
+});
+
+describe('constructed points', () => {
+  it('fill the fan-outs and allocate every prime loop bottom-up into levels that hold it: valid, every bound covered, inner levels full', () => {
+    let full = 0;
+    for (const arch of [loadArch('eyeriss'), loadArch('simba')]) {
+      for (const p of [conv, fc1]) {
+        const space = new MapSpace(p, arch, unconstrained(p, arch));
+        const model = new CostModel(p, arch);
+        const rng = new Rng(5);
+        const m = space.base();
+        for (let i = 0; i < 40; i++) {
+          space.fillingSpatial(m, rng);
+          const loops = space.primeLoops(m);
+          space.allocate(m, rng.shuffle(loops));
+          expect(model.evaluate(m), `${arch.name} ${p.kind}`).toBe(true);
+          p.bounds.forEach((b, d) => expect(paddedBound(m, d)).toBeGreaterThanOrEqual(b));
+          // The innermost level took the ordering's loops until one did not fit: moving that one in overflows the point.
+          const { L, D } = space;
+          const inner = Array.from({ length: D }, (_, d) => m.temporal[(L - 1) * D + d]!);
+          const next = loops.find(({ d, p: q }) => (inner[d]! % q === 0 ? ((inner[d]! /= q), false) : true));
+          if (!next) continue;
+          const moved = cloneMapping(m);
+          const from = Array.from({ length: L - 1 }, (_, l) => l).find((l) => moved.temporal[l * D + next.d]! % next.p === 0)!;
+          moved.temporal[from * D + next.d]! /= next.p;
+          moved.temporal[(L - 1) * D + next.d]! *= next.p;
+          expect(space.fits(moved)).toBe(false);
+          full++;
+        }
+      }
+    }
+    expect(full).toBeGreaterThan(40);
+  });
 });
 
 describe('dataflow spaces do not depend on the order a search assigns factors', () => {

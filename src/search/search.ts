@@ -73,6 +73,8 @@ export interface SearchOptions {
   starts?: MappingArrays[];
   /** Run only this step of the strategy's plan, on the whole budget (the plan's steps as separate jobs). */
   chain?: number;
+  /** An annealing step starts from the best of `starts` and of this many constructed points (`construct`). */
+  construct?: number;
   /** The cost model's counting convention (ModelOptions.convention). */
   convention?: Convention;
   /** Called every few thousand evaluations. */
@@ -287,24 +289,26 @@ interface ChainSpan {
 }
 
 /**
- * One annealing chain: from `start`, or else the best of some random points,
+ * One annealing chain: from the best of `start` and `constructed` points
+ * (`construct`), or else the best of some random points,
  * local moves accepted when better, or worse with probability exp(−Δ/T)
  * where Δ is the relative change of the primary metric (log ratio) and T
  * falls geometrically over the chain's budget to 0.001, from 0.3 (or from
- * 0.1 after a start, a good point that a hot chain would soon leave); after
+ * 0.1 after a start or construction, a good point that a hot chain would soon leave); after
  * RESTART_STEPS steps without beating its own best, the chain goes back to it.
  */
-function runChain(space: MapSpace, t: Tracker, rng: Rng, span: ChainSpan, start?: MappingArrays): void {
+function runChain(space: MapSpace, t: Tracker, rng: Rng, span: ChainSpan, start?: MappingArrays, constructed = 0): void {
   const o = t.options.objective;
   const model = t.model;
-  const draws = start ? 0 : Math.max(8, Math.floor(span.evaluations * 0.15));
-  const cur = start ? new Incumbent(t, space.base()) : seed(space, t, rng, draws, span.deadline);
+  const draws = start || constructed ? 0 : Math.max(8, Math.floor(span.evaluations * 0.15));
+  const cur = start || constructed ? new Incumbent(t, space.base()) : seed(space, t, rng, draws, span.deadline);
   if (start) cur.offer(start);
+  if (constructed) construct(space, cur, rng, constructed, span.deadline);
   if (!cur.found) return;
   const cand = space.base();
   let curScore = primary(o, cur.cycles, cur.energy);
   const steps = Math.max(1, span.evaluations - draws);
-  const t0 = start ? 0.1 : 0.3, t1 = 0.001;
+  const t0 = start || constructed ? 0.1 : 0.3, t1 = 0.001;
   const best = new Incumbent(t, space.base());
   best.take(cur.point, cur.cycles, cur.energy);
   let bestAt = 0;
@@ -474,6 +478,33 @@ function descendTemporal(space: MapSpace, t: Tracker, start: MappingArrays, dead
   }
 }
 
+/** Loop orderings allocated (`MapSpace.allocate`) per constructed spatial assignment, and per start. */
+const ORDERINGS = 5;
+
+/**
+ * Constructed starting points, the best into `cur`: `count` ÷ ORDERINGS
+ * random filling spatial assignments (`MapSpace.fillingSpatial`), and the
+ * spatial factors of `cur` itself (a start's), each with ORDERINGS random
+ * orderings of its prime loops allocated bottom-up (`MapSpace.allocate`).
+ */
+function construct(space: MapSpace, cur: Incumbent, rng: Rng, count: number, deadline: () => boolean): void {
+  const bases: MappingArrays[] = cur.found ? [cloneMapping(cur.point)] : [];
+  for (let i = 0; i < count / ORDERINGS; i++) {
+    const m = space.base();
+    space.fillingSpatial(m, rng);
+    bases.push(m);
+  }
+  const cand = space.base();
+  for (const base of bases) {
+    const loops = space.primeLoops(base);
+    for (let k = 0; k < ORDERINGS && !deadline(); k++) {
+      copyMapping(base, cand);
+      space.allocate(cand, rng.shuffle(loops));
+      cur.offer(cand);
+    }
+  }
+}
+
 /** With a seconds budget, the evaluations that size a chain's random seeding. */
 const TIMED_CHAIN_EVALUATIONS = 20000;
 
@@ -538,7 +569,7 @@ export function searchProblem(problem: Problem, arch: Architecture, constraints:
         const from = options.strategy === 'hybrid' && !ordersFixed && (chain === plan.length - 1 || options.starts?.length) ? (t.best ?? undefined) : undefined;
         if (kind === 'spatial') runSpatialStarts(space, t, deadline);
         else if (kind === 'descent') runDescent(space, t, chainRng, evaluations, deadline, from && cloneMapping(from));
-        else runChain(space, t, chainRng, { evaluations, elapsed, deadline }, from && cloneMapping(from));
+        else runChain(space, t, chainRng, { evaluations, elapsed, deadline }, from && cloneMapping(from), options.construct);
       });
       break;
     }

@@ -120,6 +120,10 @@ export class MapSpace {
 
   /** [l*DS+s]: data space s's word width at level l in level words (mapping/widths.ts), for capacity checks. */
   private readonly width: number[];
+  /** Per level: the words its tiles may take (capacity ÷ multiple buffering). */
+  private readonly capacity: number[];
+  /** Scratch tiles for `fits`: [l*D+d], dim d's tile at level l (row L: 1). */
+  private readonly tiles: Float64Array;
 
   constructor(problem: Problem, arch: Architecture, constraints: Constraints, widths: TensorWidths = namedWidths(problem, arch, undefined)) {
     checkLoopBounds(problem);
@@ -154,6 +158,35 @@ export class MapSpace {
       problem.dataSpaces.map((s, si) => l > 0 && constraints.levels[l]!.keep[si] === undefined && (level.dataSpaces === null || level.dataSpaces.includes(s.name))),
     );
     this.ranks = problem.dataSpaces.map((s) => s.projection.map((terms) => terms.map((t) => ({ dim: t.dim, coef: t.coef }))));
+    this.capacity = arch.levels.map((x) => x.capacityWords / x.multipleBuffering);
+    this.tiles = new Float64Array((L + 1) * this.D);
+  }
+
+  /** Whether the tiles level l keeps (`tile[l*D+d]`: dim d's tile there) fit in its capacity. */
+  private levelFits(m: MappingArrays, tile: Float64Array, l: number): boolean {
+    const { D, DS } = this;
+    let kept = 0;
+    for (let s = 0; s < DS; s++) {
+      if (!m.keep[l * DS + s]) continue;
+      kept += tileWords(this.ranks[s]!, tile, l * D) * this.width[l * DS + s]!;
+    }
+    return kept <= this.capacity[l]!;
+  }
+
+  /**
+   * Whether every level's kept tiles fit in it (the rule the cost model
+   * applies, and `enumerate`'s pruning): a point that does not is invalid and
+   * need not be evaluated.
+   */
+  fits(m: MappingArrays): boolean {
+    const { D, L } = this;
+    const tile = this.tiles;
+    for (let d = 0; d < D; d++) tile[L * D + d] = 1;
+    for (let l = L - 1; l >= 0; l--) {
+      for (let d = 0; d < D; d++) tile[l * D + d] = tile[(l + 1) * D + d]! * m.temporal[l * D + d]! * m.spatialX[l * D + d]! * m.spatialY[l * D + d]!;
+      if (!this.levelFits(m, tile, l)) return false;
+    }
+    return true;
   }
 
   /** A mapping with the constraints' fixed parts applied (orders, fixed factors, keeps) and everything else 1. */
@@ -432,6 +465,70 @@ export class MapSpace {
     });
   }
 
+  /**
+   * Random spatial factors that fill the fan-outs: dims and their slots in a
+   * random order, most slots taking the largest factor (some the next
+   * largest) the room left allows, some left out; every remainder at its
+   * dim's outermost temporal level, orders and keeps the constraints' base.
+   */
+  fillingSpatial(m: MappingArrays, rng: Rng): void {
+    const { D } = this;
+    copyMapping(this.base(), m);
+    for (const d of rng.shuffle(Array.from({ length: D }, (_, i) => i))) {
+      for (const slot of rng.shuffle([...this.dims[d]!.spatial])) {
+        if (this.otherAxis(m, slot, d) > 1 || rng.next() < 0.3) continue;
+        const cands = this.candidates(m, d, slot);
+        const pick = cands.length - 1 - (cands.length > 1 && rng.next() < 0.3 ? 1 : 0);
+        (slot.axis === 0 ? m.spatialX : m.spatialY)[slot.level * D + d] = cands[pick]!;
+      }
+    }
+    for (let d = 0; d < D; d++) this.spread(m, d, this.remaining(m, d), null);
+  }
+
+  /** The temporal loops of `m` as prime factors (dim, prime): each dim's remainder over its spatial factors. */
+  primeLoops(m: MappingArrays): { d: number; p: number }[] {
+    const out: { d: number; p: number }[] = [];
+    for (let d = 0; d < this.D; d++) for (const p of primeFactors(this.remaining(m, d))) out.push({ d, p });
+    return out;
+  }
+
+  /**
+   * Temporal factors and loop orders from one ordering of the prime loops
+   * (innermost first), the spatial factors and keeps as in `m`: each loop
+   * goes to the innermost level, from the one the previous loop took
+   * outward, that may iterate over its dim and whose kept tiles still fit
+   * with it (bottom-up allocation, as LOMA does); each level's loops keep the
+   * ordering's order. Costs no evaluation.
+   */
+  allocate(m: MappingArrays, loops: readonly { d: number; p: number }[]): void {
+    const { D, L } = this;
+    for (let d = 0; d < D; d++) for (const l of this.dims[d]!.temporal) m.temporal[l * D + d] = 1;
+    const placed: number[][] = Array.from({ length: L }, () => []);
+    let level = L - 1;
+    for (const { d, p } of loops) {
+      const slots = this.dims[d]!.temporal;
+      for (;;) {
+        let l = level;
+        while (l > slots[0]! && !slots.includes(l)) l--;
+        if (l < slots[0]!) l = slots[0]!;
+        m.temporal[l * D + d]! *= p;
+        if (l === slots[0] || this.fits(m)) {
+          if (!placed[l]!.includes(d)) placed[l]!.push(d);
+          break;
+        }
+        m.temporal[l * D + d]! /= p;
+        level = l - 1;
+      }
+    }
+    for (let l = 0; l < L; l++) {
+      if (this.constraints.levels[l]!.order) continue;
+      const inner = placed[l]!;
+      const outer: number[] = [];
+      for (let d = 0; d < D; d++) if (!inner.includes(d)) outer.push(d);
+      [...outer, ...[...inner].reverse()].forEach((d, k) => (m.order[l * D + k] = d));
+    }
+  }
+
   /** Visits every choice of spatial factors for the (dim, fan-out slot) pairs of `list`, then calls `then`. */
   private forEachSpatial(m: MappingArrays, list: { d: number; slot: SpatialSlot }[], then: () => boolean): boolean {
     const go = (k: number): boolean => {
@@ -604,7 +701,6 @@ export class MapSpace {
     const m = this.base();
     const slots = this.spatialSlots();
     const tile = new Float64Array((L + 1) * D);
-    const capacity = this.arch.levels.map((x) => x.capacityWords / x.multipleBuffering);
     const rest = new Array<number>(D).fill(1);
 
     const orders = (l: number): boolean => {
@@ -628,14 +724,7 @@ export class MapSpace {
       return go(0, nonUnit.map(() => false));
     };
 
-    const fits = (l: number): boolean => {
-      let kept = 0;
-      for (let s = 0; s < DS; s++) {
-        if (!m.keep[l * DS + s]) continue;
-        kept += tileWords(this.ranks[s]!, tile, l * D) * this.width[l * DS + s]!;
-      }
-      return kept <= capacity[l]!;
-    };
+    const fits = (l: number): boolean => this.levelFits(m, tile, l);
 
     const keeps = (l: number, s: number, then: () => boolean): boolean => {
       if (s === DS) return then();
