@@ -24,7 +24,7 @@ export function Select({ value, options, onChange, name }: { value: string; opti
   );
 }
 
-export function NumberInput({ value, onChange, name, min = 1 }: { value: number; onChange: (v: number) => void; name: string; min?: number }) {
+function NumberInput({ value, onChange, name, min = 1 }: { value: number; onChange: (v: number) => void; name: string; min?: number }) {
   return <input type="number" name={name} min={min} value={value} onChange={(e) => onChange(Number((e.target as HTMLInputElement).value))} />;
 }
 
@@ -32,7 +32,7 @@ export function NumberInput({ value, onChange, name, min = 1 }: { value: number;
  * A zoo model or an uploaded ONNX file (`upload:<id>`); an upload the server
  * refuses shows its one-line reason.
  */
-export function ModelPicker({ meta, value, onChange, kind = 'onnx', name = 'model' }: { meta: Meta; value: string; onChange: (v: string) => void; kind?: Upload['kind']; name?: string }) {
+function ModelPicker({ meta, value, onChange, kind = 'onnx', name = 'model' }: { meta: Meta; value: string; onChange: (v: string) => void; kind?: Upload['kind']; name?: string }) {
   const [uploads, setUploads] = useKept<Upload[]>(`uploads:${kind}`, []);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -90,7 +90,7 @@ export function ModelPicker({ meta, value, onChange, kind = 'onnx', name = 'mode
 }
 
 /** Run / cancel, the live progress line, the error, and the command line that does the same. */
-export function JobBar({ job, onRun, label = 'Run' }: { job: JobState<unknown> & { cancel(): void }; onRun: () => void; label?: string }) {
+function JobBar({ job, onRun, label = 'Run' }: { job: JobState<unknown> & { cancel(): void }; onRun: () => void; label?: string }) {
   return (
     <div class="jobbar">
       <button class="primary" disabled={job.running} onClick={onRun} name="run">
@@ -163,7 +163,7 @@ export type FieldSpec = { key: string; label: string } & ({ type: 'model' | 'arc
 export type Params = Record<string, string | number | boolean>;
 
 /** A view's form from its field list, with the job bar that runs it. */
-export function Form({ meta, fields, params, onChange, job, label, onRun }: { meta: Meta; fields: FieldSpec[]; params: Params; onChange: (p: Params) => void; job: JobState<unknown> & { cancel(): void }; label: string; onRun: () => void }) {
+function Form({ meta, fields, params, onChange, job, label, onRun }: { meta: Meta; fields: FieldSpec[]; params: Params; onChange: (p: Params) => void; job: JobState<unknown> & { cancel(): void }; label: string; onRun: () => void }) {
   const set = (key: string) => (v: string | number | boolean) => onChange({ ...params, [key]: v });
   return (
     <div class="form">
