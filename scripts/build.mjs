@@ -90,8 +90,9 @@ await build({
 });
 
 // The web app (web/: Preact, ECharts, dagre) bundled by Vite into dist/web,
-// which `accelmap serve` serves; skipped when nothing under web/ is newer
-// than the last bundle.
+// which `accelmap serve` serves; skipped when nothing under web/, nor the
+// src/util modules it bundles (the CLI's number formats), is newer than the
+// last bundle.
 function newest(dir) {
   let t = 0;
   for (const e of readdirSync(dir, { withFileTypes: true })) {
@@ -101,7 +102,7 @@ function newest(dir) {
   return t;
 }
 const webIndex = 'dist/web/index.html';
-if (existsSync('web') && (!existsSync(webIndex) || statSync(webIndex).mtimeMs < newest('web'))) {
+if (existsSync('web') && (!existsSync(webIndex) || statSync(webIndex).mtimeMs < Math.max(newest('web'), newest('src/util')))) {
   const vite = await import('vite');
   await vite.build({
     configFile: false,
