@@ -252,7 +252,7 @@ export function evaluate(): i32 {
       // Fills per child instance; the MACs take one word per iteration (Timeloop's convention, below a
       // fan-out that spreads them: a MAC keeps its word while the loops leave it in place).
       // Under a named precision the MAC unit's lanes read a word once per lane group (laneGroup).
-      const childFills = child < L ? fillsOf(child, s, nLoops) : timeloop && spreadBelow(parent) ? fillsOf(L, s, nLoops) : (iters / group) * laneWords(s);
+      const childFills = child < L ? fillsOf(child, s, nLoops) : timeloop && spreadBelow(parent) ? fillsOf(L, s, nLoops) : group == 1 ? iters : (iters / group) * laneWords(s);
       // Children spread over fan-outs (more instances than the parent) may share words.
       const accesses = unchecked(usedInstances[child]) == unchecked(usedInstances[parent]) ? childFills : childFills * groups(parent, child, s, rw);
       const pi = parent * DS + s;
@@ -282,11 +282,12 @@ export function evaluate(): i32 {
  * innermost temporal loops at the innermost storage level, whole while their
  * product stays within the lanes (params[P_LANES]), then the largest divisor
  * of the next loop's iterations that still fits. Sets laneSpan: per dim, how
- * far the group spans it.
+ * far the group spans it (left as it was with one lane: read only for a group > 1).
  */
 function laneGroup(): f64 {
-  for (let d = 0; d < D; d++) unchecked((laneSpan[d] = 0));
   const lanes = unchecked(params[P_LANES]);
+  if (lanes <= 1) return 1;
+  for (let d = 0; d < D; d++) unchecked((laneSpan[d] = 0));
   let group: f64 = 1;
   for (let j = 0, end = unchecked(loopsFrom[L - 1]); j < end && group < lanes; j++) {
     const n = unchecked(loopN[j]);

@@ -124,6 +124,8 @@ export class MapSpace {
   private readonly capacity: number[];
   /** Scratch tiles for `fits`: [l*D+d], dim d's tile at level l (row L: 1). */
   private readonly tiles: Float64Array;
+  /** Scratch for `mutate`: the order positions of one level whose loops iterate. */
+  private readonly iterating: Int32Array;
 
   constructor(problem: Problem, arch: Architecture, constraints: Constraints, widths: TensorWidths = namedWidths(problem, arch, undefined)) {
     checkLoopBounds(problem);
@@ -160,6 +162,7 @@ export class MapSpace {
     this.ranks = problem.dataSpaces.map((s) => s.projection.map((terms) => terms.map((t) => ({ dim: t.dim, coef: t.coef }))));
     this.capacity = arch.levels.map((x) => x.capacityWords / x.multipleBuffering);
     this.tiles = new Float64Array((L + 1) * this.D);
+    this.iterating = new Int32Array(this.D);
   }
 
   /** Whether the tiles level l keeps (`tile[l*D+d]`: dim d's tile there) fit in its capacity. */
@@ -327,12 +330,13 @@ export class MapSpace {
         const l = rng.int(this.L);
         if (this.constraints.levels[l]!.order) continue;
         // Only loops that iterate: swapping a loop of one step changes nothing.
-        const iterating: number[] = [];
-        for (let k = 0; k < D; k++) if (m.temporal[l * D + m.order[l * D + k]!]! > 1) iterating.push(k);
-        if (iterating.length < 2) continue;
-        const a = iterating[rng.int(iterating.length)]!;
-        let b = iterating[rng.int(iterating.length - 1)]!;
-        if (b === a) b = iterating[iterating.length - 1]!;
+        const iterating = this.iterating;
+        let n = 0;
+        for (let k = 0; k < D; k++) if (m.temporal[l * D + m.order[l * D + k]!]! > 1) iterating[n++] = k;
+        if (n < 2) continue;
+        const a = iterating[rng.int(n)]!;
+        let b = iterating[rng.int(n - 1)]!;
+        if (b === a) b = iterating[n - 1]!;
         const t = m.order[l * D + a]!;
         m.order[l * D + a] = m.order[l * D + b]!;
         m.order[l * D + b] = t;
