@@ -1,5 +1,6 @@
 import { gemm } from '../../execute/gemm.js';
 import { im2colT, type Conv2d } from '../../execute/kernels/conv.js';
+import { maxAbs } from '../calibrate.js';
 import { mulShiftRound, shiftRound } from './fixed-point.js';
 import { windowInput, type AddLayer, type Bounds, type GemmLayer, type MaxPoolLayer, type QLayer } from './graph.js';
 
@@ -28,12 +29,6 @@ export function requantize(acc: number, shift: number, b: Bounds): number {
 function requantizeChannel(l: GemmLayer, acc: number, c: number): number {
   if (!l.multiplier) return requantize(acc + l.bias[c]!, l.shift[c]!, l.bounds);
   return Math.min(l.bounds.hi, Math.max(l.bounds.lo, mulShiftRound(acc + l.bias[c]!, l.multiplier[c]!, l.shift[c]!)));
-}
-
-function maxAbs(a: ArrayLike<number>): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]!));
-  return m;
 }
 
 /** Columns [k0, k0 + kc) of a row-major rows × k matrix. */
