@@ -52,7 +52,7 @@ const words = new Uint32Array(bits64.buffer);
 const HIGH = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
 
 /** floor(log2(a)) for a > 0, exactly: a normal double's biased exponent field, a subnormal's by search. */
-function exponentOf(a: number): number {
+export function exponentOf(a: number): number {
   bits64[0] = a;
   const biased = (words[HIGH]! >>> 20) & 0x7ff;
   if (biased !== 0) return biased - 1023;

@@ -7,11 +7,11 @@ function row(name: string, s: ValueSummary): (string | number)[] {
   return [name, `[${s.shape.join(',')}]`, s.dtype, f(s.min), f(s.max), f(s.mean), s.first.map(f).join(' ')];
 }
 
-const range = (r: [number, number] | undefined) => (r ? (r[0] === r[1] ? String(r[0]) : `${r[0]}…${r[1]}`) : '');
 const codes = (b: { lo: number; hi: number } | undefined) => (b ? `[${b.lo}, ${b.hi}]` : '');
 const weights = (b: { lo: number; hi: number; odd: boolean } | undefined) => (b ? `${b.odd ? 'odd ' : ''}${codes(b)}` : '');
 const g = (x: number | undefined) => (x === undefined ? '' : x.toPrecision(4));
-const scales = (r: [number, number] | undefined) => (r ? (r[0] === r[1] ? g(r[0]) : `${g(r[0])}…${g(r[1])}`) : '');
+/** A [min, max] span as one value when they agree, else min…max, each by `f`. */
+const span = (r: [number, number] | undefined, f: (x: number) => string = String) => (r ? (r[0] === r[1] ? f(r[0]) : `${f(r[0])}…${f(r[1])}`) : '');
 const db = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : 'exact');
 
 /** The integer run's part of the report: how it computes, each compute layer's precision and scales, the host ops, agreement with fp32. */
@@ -22,7 +22,7 @@ function renderInteger(r: IntegerRunSummary): string {
   lines.push('', renderTable(
     ['layer', 'op', 'precision', 'in scale', 'weight scales', 'out scale', 'multipliers', 'shifts', 'in codes', 'weight codes', 'out codes', 'acc bits', 'out SQNR dB'],
     r.layers.map((l) => (l.integer
-      ? [l.name, l.op, l.precision, g(l.inputScale), scales(l.weightScales), g(l.outputScale), range(l.multipliers), range(l.shifts), codes(l.inputCodes), weights(l.weightCodes), codes(l.outputCodes), l.accumulatorBits!, db(l.sqnrDb)]
+      ? [l.name, l.op, l.precision, g(l.inputScale), span(l.weightScales, g), g(l.outputScale), span(l.multipliers), span(l.shifts), codes(l.inputCodes), weights(l.weightCodes), codes(l.outputCodes), l.accumulatorBits!, db(l.sqnrDb)]
       : [l.name, l.op, `fp32: ${l.reason}`, '', '', '', '', '', '', '', '', '', db(l.sqnrDb)])),
   ));
   if (r.host.length) lines.push('', 'dequantized, run in fp32, requantized:', renderTable(['node', 'op', 'why'], r.host.map((h) => [h.name, h.op, h.reason]), { align: ['left', 'left', 'left'] }));

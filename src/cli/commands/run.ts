@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import type { CalibrationMethod } from '../../quantize/calibrate.js';
-import { runIntegerModel } from '../../quantize/integer/model.js';
+import { runIntegerModel, type IntegerRunSummary } from '../../quantize/integer/model.js';
 import { makePlan, readPlanFile } from '../../quantize/plan.js';
 import { AccelmapError } from '../../util/errors.js';
 import { execute, checkExecutable } from '../../execute/execute.js';
@@ -8,7 +8,6 @@ import { bindInputs, seededInputs } from '../../execute/inputs.js';
 import { onnxParams, seededParams } from '../../execute/params.js';
 import { summarize } from '../../execute/summary.js';
 import type { Value } from '../../execute/value.js';
-import type { IntegerRunSummary } from '../../quantize/integer/model.js';
 import { readTensorFile, tensorFileFormat, writeTensorFile } from '../../execute/tensor-files.js';
 import { stderrProgress } from '../../util/progress.js';
 import { renderRun } from '../../report/run-report.js';

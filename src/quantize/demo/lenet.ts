@@ -1,6 +1,6 @@
 import { Conv2d, Dense, MaxPool2, Network, type Layer, type Param, type Shape } from '../../scaleout/demo/net.js';
 import type { Rng } from '../../util/rng.js';
-import { pact, pactAlphaGradient } from '../clipping.js';
+import { pactAlphaGradient, pactQuantizer } from '../clipping.js';
 
 /**
  * ReLU, or PACT once `bits` is set: y = quantize(clip(x, 0, α)) on 2^bits − 1
@@ -26,7 +26,7 @@ export class PactRelu implements Layer {
     this.input = x;
     const a = this.alpha.value[0]!;
     const bits = this.bits;
-    return bits === null ? x.map((v) => (v > 0 ? v : 0)) : x.map((v) => pact(v, a, bits));
+    return bits === null ? x.map((v) => (v > 0 ? v : 0)) : x.map(pactQuantizer(a, bits));
   }
 
   backward(dy: Float32Array): Float32Array {

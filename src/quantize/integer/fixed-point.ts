@@ -12,6 +12,8 @@
  * and 0 ≤ r < 2^16, so the shift never forms the 68-bit product.
  */
 
+import { exponentOf } from '../float.js';
+
 /** The largest |acc| the requantization is exact for. */
 export const MAX_ACC = 2 ** 37;
 /** The widest shift: t + 2^(n−17) stays below 2^53. */
@@ -27,11 +29,7 @@ export interface FixedPoint {
 /** M as M0 · 2^−n with M0 a 31-bit integer (nearest, ties away from zero); undefined where M ≥ 2^31 − 1/2 or is not positive. */
 export function fixedPointMultiplier(m: number): FixedPoint | undefined {
   if (!(m > 0) || m >= 2 ** 31 - 0.5) return undefined;
-  let e = Math.floor(Math.log2(m));
-  // log2 can be off by one at exact powers of two and near them
-  if (2 ** e > m) e--;
-  if (2 ** (e + 1) <= m) e++;
-  let n = Math.min(MAX_SHIFT, 30 - e);
+  let n = Math.min(MAX_SHIFT, 30 - exponentOf(m));
   let m0 = Math.round(m * 2 ** n);
   if (m0 === 2 ** 31) [m0, n] = [2 ** 30, n - 1];
   return n < 0 ? undefined : { m0, n };

@@ -1,5 +1,6 @@
 import { gemm } from '../../execute/gemm.js';
 import { im2colT, type Conv2d } from '../../execute/kernels/conv.js';
+import { maxAbs } from '../calibrate.js';
 import { mulShiftRound, shiftRound } from './fixed-point.js';
 import { windowInput, type AddLayer, type Bounds, type GemmLayer, type MaxPoolLayer, type QLayer } from './graph.js';
 
@@ -21,19 +22,15 @@ const EXACT = 2 ** 24;
 /** Shift, then clamp to the layer's code bounds. A shift s ≥ 0 divides by 2^s rounding down; s < 0 multiplies (the layer's accumulator bound covers the product). */
 export function requantize(acc: number, shift: number, b: Bounds): number {
   const y = shift >= 0 ? Math.floor(acc / 2 ** shift) : acc * 2 ** -shift;
-  return Math.min(b.hi, Math.max(b.lo, y));
+  return clamp(y, b);
 }
+
+const clamp = (y: number, b: Bounds): number => Math.min(b.hi, Math.max(b.lo, y));
 
 /** A GEMM's requantization of channel c: a shift, or a fixed-point multiplier and shift; then the clamp. */
 function requantizeChannel(l: GemmLayer, acc: number, c: number): number {
   if (!l.multiplier) return requantize(acc + l.bias[c]!, l.shift[c]!, l.bounds);
-  return Math.min(l.bounds.hi, Math.max(l.bounds.lo, mulShiftRound(acc + l.bias[c]!, l.multiplier[c]!, l.shift[c]!)));
-}
-
-function maxAbs(a: ArrayLike<number>): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]!));
-  return m;
+  return clamp(mulShiftRound(acc + l.bias[c]!, l.multiplier[c]!, l.shift[c]!), l.bounds);
 }
 
 /** Columns [k0, k0 + kc) of a row-major rows × k matrix. */
@@ -78,7 +75,7 @@ function add(l: AddLayer, a: ArrayLike<number>, b: ArrayLike<number> | undefined
   if (l.multipliers) {
     // codes within ±2^16 times 31-bit multipliers: each product below 2^47, the sum below 2^48
     const [ma, mb] = l.multipliers;
-    return Int32Array.from(a, (v, i) => Math.min(l.bounds.hi, Math.max(l.bounds.lo, shiftRound(v * ma + (b ? b[i]! * mb : 0), l.shift))));
+    return Int32Array.from(a, (v, i) => clamp(shiftRound(v * ma + (b ? b[i]! * mb : 0), l.shift), l.bounds));
   }
   const round = l.shift > 0 ? 2 ** (l.shift - 1) : 0;
   return Int32Array.from(a, (v, i) => requantize(v * 2 ** l.la + (b ? b[i]! * 2 ** l.lb : 0) + round, l.shift, l.bounds));

@@ -1,5 +1,4 @@
-import type { Feeds } from '../../execute/execute.js';
-import { kernels } from '../../execute/kernels/index.js';
+import { runNode, type Feeds } from '../../execute/execute.js';
 import { fromNumbers, type Value } from '../../execute/value.js';
 import { AccelmapError } from '../../util/errors.js';
 import { numel } from '../../workload/graph.js';
@@ -69,8 +68,7 @@ function runHost(q: QGraph, l: HostLayer, codes: Map<string, Codes>, raw: Map<st
     if (!v) throw new AccelmapError('bad-input', `tensor '${name}' (read by ${node.name}) has no values`);
     return v;
   });
-  const outputs = node.outputs.map((name) => graph.tensors[name] ?? { shape: [0], dtype: 'float32' as const });
-  const results = kernels.get(node.op)!.run({ node, inputs, attrs: node.attrs, outputs, kernels });
+  const results = runNode(graph, node, inputs);
   node.outputs.forEach((name, i) => {
     if (name && q.formats.has(name)) quantize(name, results[i]!.data);
     else if (name) raw.set(name, results[i]!);
