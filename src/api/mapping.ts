@@ -50,7 +50,7 @@ export interface SearchSettings {
   /** `latency`, `energy`, `edp` (default) or a lexicographic list such as `energy,latency`. */
   objective?: string;
   strategy?: Strategy;
-  /** Per distinct loop nest (and per dataflow for `all`): at most N evaluations (deterministic; with `patience`, descents stop once the best has not improved for that many; with `gap`, a search stops once its best is within that fraction of the nest's lower bound) or N seconds (spent in full). Default 80,000 evaluations, patience 4,000, no gap. */
+  /** Per distinct loop nest (and per dataflow for `all`): at most N evaluations (deterministic; with `patience`, descents and annealing chains stop once their best has not improved for that many; with `gap`, a search stops once its best is within that fraction of the nest's lower bound) or N seconds (spent in full). Default 14,000 evaluations, patience 4,000, no gap. */
   budget?: Budget;
   seed?: number;
   precision?: string;
@@ -65,7 +65,7 @@ export const MAP_DEFAULTS = {
   dataflow: 'auto',
   objective: 'edp',
   strategy: 'hybrid',
-  budget: { evaluations: 80000, patience: 4000 },
+  budget: { evaluations: 14000, patience: 4000 },
   seed: 1,
 } as const satisfies Required<Pick<SearchSettings, 'dataflow' | 'objective' | 'strategy' | 'budget' | 'seed'>>;
 

@@ -4,7 +4,7 @@ import { parseLayerSpec } from '../problem/parse.js';
 import { problemKey } from '../problem/types.js';
 import { applicable, DATAFLOWS } from './dataflows.js';
 import { runTask, type JobResult, type SearchJob, type SearchTask } from './job.js';
-import { searchNest, searchNestHere, SEED_DATAFLOWS } from './nest.js';
+import { SEED_DATAFLOWS, SEED_SHARE, searchNest, searchNestHere } from './nest.js';
 import { compare, parseObjective } from './objective.js';
 
 const inThisThread = (t: SearchTask) => Promise.resolve(runTask(t));
@@ -14,25 +14,27 @@ const arch = loadArch('eyeriss');
 const job = (over: Partial<SearchJob>): SearchJob => ({ problem: conv, arch, dataflow: 'auto', metrics: objective.metrics, strategy: 'hybrid', budget: { evaluations: 8000, patience: 2000 }, seed: 4, ...over });
 
 describe('a nest’s search', () => {
-  it('auto is never worse than ws, os or rs, and all is never worse than auto', async () => {
+  it('auto is never worse than the quick solutions of ws, os or rs, and all is never worse than auto', async () => {
     const key = problemKey(conv);
     const auto = await searchNest(job({}), key, inThisThread);
     // The same plan driven in this thread, without promises.
     const untimed = (r: JobResult) => r.byDataflow.map(({ seconds: _, ...rest }) => rest);
     expect(untimed(searchNestHere(job({}), key, runTask))).toEqual(untimed(auto));
+    // A quick solution: what `--dataflow d` finds on auto's seed share of the budget.
+    const quick = { evaluations: Math.floor(8000 * SEED_SHARE), patience: 2000 };
     for (const d of SEED_DATAFLOWS) {
-      const named = await searchNest(job({ dataflow: d }), key, inThisThread);
+      const named = await searchNest(job({ dataflow: d, budget: quick }), key, inThisThread);
       expect(compare(objective, auto.best.cycles, auto.best.energyPj, named.best.cycles, named.best.energyPj), d).toBeLessThanOrEqual(0);
     }
     const all = await searchNest(job({ dataflow: 'all' }), key, inThisThread);
     expect(all.byDataflow.map((x) => x.dataflow)).toEqual([...DATAFLOWS.filter((d) => applicable(d, conv)), 'auto']);
     expect(compare(objective, all.best.cycles, all.best.energyPj, auto.best.cycles, auto.best.energyPj)).toBeLessThanOrEqual(0);
-    // all's auto starts from the same dataflow searches, which it reports (and counts) once.
-    expect(all.byDataflow.at(-1)!.evaluated).toBeLessThan(auto.best.evaluated);
+    // all's auto is auto's plan, run as it runs alone.
+    expect(untimed({ byDataflow: all.byDataflow.slice(-1) } as JobResult)).toEqual(untimed({ byDataflow: auto.byDataflow } as JobResult));
   });
 
   it('a seconds budget is spent, within 10%, by the nest’s tasks together', async () => {
-    // auto's budget is split over 8 tasks, each with its start-up: long enough that start-ups are small beside it.
+    // auto's budget is split over 6 tasks, each with its start-up: long enough that start-ups are small beside it.
     for (const [dataflow, seconds] of [['auto', 1.5], ['rs', 1]] as const) {
       const r = await searchNest(job({ dataflow, budget: { seconds } }), problemKey(conv), inThisThread);
       expect(r.best.seconds, dataflow).toBeGreaterThanOrEqual(seconds * 0.9);

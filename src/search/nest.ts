@@ -3,29 +3,27 @@ import { gapTarget, lowerBound } from './bounds.js';
 import { applicable, DATAFLOWS, type Dataflow } from './dataflows.js';
 import { derivedSeed, type JobOutcome, type JobResult, type SearchJob, type SearchTask } from './job.js';
 import { best, metricValue, type Objective } from './objective.js';
-import { CHAINS, type Budget } from './search.js';
+import type { Budget } from './search.js';
 
 /**
  * One distinct loop nest's search as tasks, so that threads share work below
  * the level of whole nests. A named dataflow is one task; `all` runs every
  * applicable one and the whole space (`auto`) too, so that it never loses to
  * `auto`. With the hybrid strategy, `auto` is:
- *   - the search `--dataflow d` runs, for each of the usual dataflows that
- *     applies (SEED_DATAFLOWS: weight, output and row stationary): its
- *     starting points;
- *   - then the annealing steps of the plan, each a task of its own that
- *     starts from one of those dataflows' best points (from random points
- *     where none applies), and beside them one more annealing chain from
- *     the best of the dataflows' best point and CONSTRUCTED points built
+ *   - for each of the usual dataflows that applies (SEED_DATAFLOWS: weight,
+ *     output and row stationary), the search `--dataflow d` runs on
+ *     SEED_SHARE of the budget: a quick solution each;
+ *   - then AUTO_CHAINS annealing chains, tasks of their own, each from the
+ *     best of one of those solutions (each in turn) and of CONSTRUCTED
+ *     points of its own, built
  *     without evaluations (filling spatial assignments, loops allocated
- *     bottom-up: search.ts `construct`), whose result counts only in the
- *     nest's best, so that adding it changed nothing else;
- *   - then the plan's descent from the best annealed point and, where a
- *     dataflow's point is better still, a second descent from that — none
- *     when the best so far is already within the budget's `gap` of the
- *     nest's lower bound.
- * Its result is the best of all of these, so that (for a budget in
- * evaluations) `auto` never loses to ws, os or rs, nor to the plan alone.
+ *     bottom-up: search.ts `construct`), hopping between spatial structures
+ *     when stuck (search.ts `runChain`) — none when the seeds' best is
+ *     already within the budget's `gap` of the nest's lower bound.
+ * Its result is the best of all of these, so that `auto` never loses to the
+ * quick solutions of ws, os and rs (what `--dataflow d` finds on SEED_SHARE
+ * of the budget); `all` runs auto as it runs alone, so that it never loses
+ * to it.
  * `run` runs a task (on a pool); `urgent` tasks are the tail of a nest that
  * others wait on and go first.
  */
@@ -34,14 +32,15 @@ export type RunTask = (task: SearchTask, urgent: boolean) => Promise<JobOutcome>
 /** The dataflows whose searches give `auto` its starting points (is and nlr seldom win). */
 export const SEED_DATAFLOWS: readonly Dataflow[] = ['ws', 'os', 'rs'];
 
-/** Points the constructed chain builds before it anneals (of its share of the budget). */
+/** Of a budget: what each of auto's seed searches gets … */
+export const SEED_SHARE = 1 / 15;
+
+/** … and each of its AUTO_CHAINS annealing chains (with three seeds, the budget in all). */
+const CHAIN_SHARE = 4 / 15;
+const AUTO_CHAINS = 3;
+
+/** Points each chain builds before it anneals (search.ts `construct`). */
 const CONSTRUCTED = 500;
-
-/** The constructed chain's share of the evaluations (a quarter of a plan step's). */
-const CONSTRUCTED_SHARE = 1 / (4 * CHAINS);
-
-/** With a seconds budget: the descents' parts of it, where every other task has one. */
-const DESCENT_PARTS = 3;
 
 /** The best outcome that found a mapping (the first when none did). */
 function bestOf(o: Objective, xs: JobOutcome[]): JobOutcome {
@@ -56,11 +55,6 @@ function scaled(b: Budget, share: number): Budget {
     ...(b.patience !== undefined ? { patience: b.patience } : {}),
     ...(b.gap !== undefined ? { gap: b.gap } : {}),
   };
-}
-
-/** The point of an outcome (its cost and mapping). */
-function pick(x: JobOutcome): Pick<JobOutcome, 'mapping' | 'cost' | 'cycles' | 'energyPj'> {
-  return { mapping: x.mapping, cost: x.cost, cycles: x.cycles, energyPj: x.energyPj };
 }
 
 /** The tasks' outcomes as one: the best point, evaluations and time summed. */
@@ -105,18 +99,13 @@ function* nestPlan(job: SearchJob, key: string): Generator<Round, JobResult, Out
   const hybridAuto = (dataflow === 'auto' || dataflow === 'all') && job.strategy === 'hybrid';
   const named: Dataflow[] = dataflow === 'auto' ? [] : dataflow === 'all' ? DATAFLOWS.filter((d) => applicable(d, job.problem)) : [dataflow];
   const flows = hybridAuto ? SEED_DATAFLOWS.filter((d) => applicable(d, job.problem)) : [];
-  // Evaluations: each dataflow's search is the one `--dataflow d` runs (shared with `all`'s), each step of the plan
-  // keeps its share of one search (a quarter). Seconds: each dataflow and each annealing chain one part, the descents
-  // DESCENT_PARTS (they end the nest and take what the others left, so that the tasks together take the time given).
-  const parts = flows.length + CHAINS + DESCENT_PARTS;
-  const share = (w: number) => (timed ? 1 / parts : w);
-  const seedBudget = timed ? scaled(job.budget, 1 / parts) : job.budget;
-  const autoSeed = derivedSeed(job.seed, `${key}/auto`);
+  // A dataflow asked for by name (all's) gets the whole budget, as `--dataflow d` would; auto's seeds get SEED_SHARE each,
+  // under all as alone (so that all's auto is auto). Seconds: the same shares, auto's chains taking what its seeds left.
   const dataflowTask = (d: Dataflow, budget: Budget): SearchTask => ({ ...base, space: d, budget, seed: derivedSeed(job.seed, `${key}/${d}`) });
   const tasks: SearchTask[] = named.map((d) => dataflowTask(d, job.budget));
-  const shared = flows.map((d) => (named.includes(d) && !timed ? named.indexOf(d) : tasks.push(dataflowTask(d, seedBudget)) - 1));
+  const seeds = flows.map((d) => tasks.push(dataflowTask(d, scaled(job.budget, SEED_SHARE))) - 1);
   const firstChain = tasks.length;
-  if (!hybridAuto && (dataflow === 'auto' || dataflow === 'all')) tasks.push({ ...base, space: 'auto', seed: autoSeed });
+  if (!hybridAuto && (dataflow === 'auto' || dataflow === 'all')) tasks.push({ ...base, space: 'auto', seed: derivedSeed(job.seed, `${key}/auto`) });
   const out = yield { tasks, urgent: false };
   // A dataflow asked for by name fails as it would alone; as a starting point, one the constraints leave no room for gives none.
   const byDataflow = named.map((_, i) => {
@@ -131,29 +120,20 @@ function* nestPlan(job: SearchJob, key: string): Generator<Round, JobResult, Out
     if (auto) byDataflow.push(auto);
     return { best: bestOf(o, byDataflow), byDataflow };
   }
-  const quick = shared.map((i) => out[i]).filter(found);
-  // The annealing steps of the plan, each from one dataflow's point where there is one (else from random points).
-  const seedPoints = quick.filter((x) => x.mapping).map((x) => x.mapping!);
-  const chainTasks = Array.from({ length: CHAINS - 1 }, (_, chain): SearchTask => ({ ...base, space: 'auto', chain, seed: autoSeed, budget: scaled(job.budget, share(1 / CHAINS)), ...(seedPoints.length > 0 ? { starts: [seedPoints[chain % seedPoints.length]!] } : {}) }));
-  const constructTask: SearchTask = { ...base, space: 'auto', chain: 0, construct: CONSTRUCTED, seed: derivedSeed(job.seed, `${key}/construct`), budget: scaled(job.budget, share(CONSTRUCTED_SHARE)), ...(quick.length > 0 && bestOf(o, quick).mapping ? { starts: [bestOf(o, quick).mapping!] } : {}) };
-  const chains = yield { tasks: [...chainTasks, constructTask], urgent: false };
+  const quick = seeds.map((i) => out[i]).filter(found);
+  const top = quick.length > 0 ? bestOf(o, quick) : undefined;
+  // The annealing chains, each from the best of one seed's point (in turn, for diverse starts) and CONSTRUCTED points of
+  // its own; none when the seeds' best is already within the budget's gap of the nest's lower bound.
+  const points = quick.filter((x) => x.mapping).map((x) => x.mapping!);
+  const spent = quick.reduce((sum, x) => sum + x.seconds, 0);
+  const chainBudget = timed ? { ...job.budget, seconds: Math.max(0, job.budget.seconds! - spent) / AUTO_CHAINS } : scaled(job.budget, CHAIN_SHARE);
+  const chainCount = top && closeEnough(job, top) ? 0 : AUTO_CHAINS;
+  const chainTask = (i: number): SearchTask => ({ ...base, space: 'auto', chain: 0, construct: CONSTRUCTED, seed: derivedSeed(job.seed, `${key}/chain${i}`), budget: chainBudget, ...(points.length > 0 ? { starts: [points[i % points.length]!] } : {}) });
+  const chains = yield { tasks: Array.from({ length: chainCount }, (_, i) => chainTask(i)), urgent: true };
   const unmappable = chains.find((x) => x instanceof AccelmapError);
   if (unmappable) throw unmappable;
-  const constructed = chains.splice(chainTasks.length).filter(found);
   const annealed = chains.filter(found);
-  const fromAnnealed = bestOf(o, annealed);
-  const fromSeed = quick.length > 0 ? bestOf(o, quick) : fromAnnealed;
-  // The plan's own descent starts from the annealed best; a second one from the dataflows' best where that is better.
-  const top = bestOf(o, [fromAnnealed, fromSeed]);
-  const starts = closeEnough(job, top) ? [] : [fromAnnealed, ...(top !== fromAnnealed ? [top] : [])].filter((x) => x.mapping);
-  // Each descent takes the plan's share of evaluations (the first is the plan's own descent); with a seconds budget they
-  // share what the other tasks left of it.
-  const spent = [...quick, ...annealed, ...constructed].reduce((sum, x) => sum + x.seconds, 0);
-  const descentBudget = timed ? { ...job.budget, seconds: Math.max(0, job.budget.seconds! - spent) / Math.max(1, starts.length) } : scaled(job.budget, 1 / CHAINS);
-  const descents = (yield { tasks: starts.map((x) => ({ ...base, space: 'auto' as const, chain: CHAINS - 1, seed: autoSeed, starts: [x.mapping!], budget: descentBudget })), urgent: true }).filter(found);
-  // Searches `all` reports under their own names are counted there.
-  const own = shared.filter((i) => i >= named.length).map((i) => out[i]).filter(found);
-  const auto = { ...merged(o, 'auto', [...own, ...annealed, ...constructed, ...descents]), ...pick(bestOf(o, [...quick, ...annealed, ...descents, ...constructed])) };
+  const auto = merged(o, 'auto', [...quick, ...annealed]);
   byDataflow.push(auto);
   return { best: bestOf(o, byDataflow), byDataflow };
 }

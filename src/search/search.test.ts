@@ -94,6 +94,36 @@ const tiny2 = archFromSpec({
   compute: { precisions: [{ name: 'int8', operandBits: 8, energyPerMac: 0.2 }] },
 });
 
+describe('refilling a fan-out axis', () => {
+  it('turns an axis used 3 ways of 4 by S into a full one, keeps every bound covered and the other axes as they were', () => {
+    // tiny2's PE fan-out (below Buf, level 1) is 4 × 2; the lane fan-out (below PE, level 2) is 3 × 1.
+    const p = parseLayerSpec('conv:K=8,C=8,P=4,Q=4,R=3,S=3');
+    const space = new MapSpace(p, tiny2, unconstrained(p, tiny2));
+    const D = p.dims.length, S = p.dims.indexOf('S'), K = p.dims.indexOf('K');
+    const start = space.base();
+    start.spatialX[1 * D + S] = 3;
+    start.spatialY[1 * D + K] = 2;
+    for (let d = 0; d < D; d++) start.temporal[d] = p.bounds[d]! / (d === S ? 3 : d === K ? 2 : 1);
+    const rng = new Rng(3);
+    const fullX = new Set<string>();
+    for (let i = 0; i < 200; i++) {
+      const m = cloneMapping(start);
+      if (!space.refillAxis(m, rng)) continue;
+      for (let d = 0; d < D; d++) expect(paddedBound(m, d)).toBeGreaterThanOrEqual(p.bounds[d]!);
+      // Exactly one axis changed, within its room: the PEs' X (4) or Y (2), or the lanes' X (3).
+      const axes = [m.spatialX.slice(D, 2 * D), m.spatialY.slice(D, 2 * D), m.spatialX.slice(2 * D, 3 * D)].map((a) => Array.from(a));
+      const before = [start.spatialX.slice(D, 2 * D), start.spatialY.slice(D, 2 * D), start.spatialX.slice(2 * D, 3 * D)].map((a) => Array.from(a));
+      const changed = [0, 1, 2].filter((a) => axes[a]!.join() !== before[a]!.join());
+      expect(changed).toHaveLength(1);
+      const product = axes[changed[0]!]!.reduce((a, b) => a * b, 1);
+      expect(product).toBeLessThanOrEqual([4, 2, 3][changed[0]!]!);
+      if (changed[0] === 0 && product === 4) fullX.add(axes[0]!.map((f, d) => (f > 1 ? `${p.dims[d]}${f}` : '')).join(''));
+    }
+    // From S3 (3 of 4 PEs) to four ways, in one move: e.g. C4, or K2 with another dim's 2.
+    expect(fullX.size).toBeGreaterThan(1);
+  });
+});
+
 describe('the capacity check', () => {
   it('rejects exactly the points whose tiles the cost model finds too large for a level', () => {
     const archs = [loadArch('eyeriss'), loadArch('simba'), tiny2];

@@ -20,10 +20,10 @@ import { MapSpace } from './space.js';
  *                spatial assignments with the fewest iterations (spatial
  *                factors fixed; every placement of one dim, then every joint
  *                placement of two), the other half on two descent chains.
- *                Otherwise (loop orders searched too) annealing chains on
- *                three quarters of the budget, then a descent from the best
- *                so far (theirs, or a start's: see `starts`). `chain` runs
- *                one step of a plan on its own, so that the steps can be
+ *                Otherwise (loop orders searched too) annealing chains,
+ *                each from the best start (see `starts`) and constructed
+ *                points (see `construct`) where given. `chain` runs one
+ *                step of a plan on its own, so that the steps can be
  *                separate jobs (nest.ts);
  *   descent    — a fixed number of chains, each seeded from the
  *                best of a few random points, then coordinate descent: for
@@ -35,12 +35,14 @@ import { MapSpace } from './space.js';
  *                temporal placement of two dims, then a random kick from the
  *                chain's best; deterministic for a seed;
  *   anneal     — the same chains improved by simulated annealing over local
- *                moves instead.
+ *                moves instead, hopping between spatial structures when
+ *                stuck (`runChain`).
  * A budget is a number of evaluations (deterministic) or of seconds (the
  * plan's steps end at their share of the time; annealing cools over time, and
  * descents run until it is out); with `patience`, a descent stops at its
  * next restart (kick) once neither the search's best nor the chain's own has
- * improved for that many evaluations, and the list of spatial starts once the
+ * improved for that many evaluations, an annealing chain at its next hop once
+ * its own best has not, and the list of spatial starts once the
  * search's best has not since the list began. Every strategy returns the best
  * valid mapping found.
  */
@@ -69,7 +71,7 @@ export interface SearchOptions {
   budget: Budget;
   seed: number;
   precision?: string;
-  /** Points found by other searches (another dataflow's best, other chains' best), offered first: the last step of a hybrid plan descends from the best point so far. */
+  /** Points found by other searches (the seeds' best), offered first: a hybrid's annealing chains start from the best of them. */
   starts?: MappingArrays[];
   /** Run only this step of the strategy's plan, on the whole budget (the plan's steps as separate jobs). */
   chain?: number;
@@ -294,8 +296,12 @@ interface ChainSpan {
  * local moves accepted when better, or worse with probability exp(−Δ/T)
  * where Δ is the relative change of the primary metric (log ratio) and T
  * falls geometrically over the chain's budget to 0.001, from 0.3 (or from
- * 0.1 after a start or construction, a good point that a hot chain would soon leave); after
- * RESTART_STEPS steps without beating its own best, the chain goes back to it.
+ * 0.1 after a start or construction, a good point that a hot chain would soon leave).
+ * After RESTART_STEPS steps without beating its own best, the chain hops:
+ * it goes on from its best with one fan-out axis filled anew
+ * (`MapSpace.refillAxis`), so that the next steps search the tiling around
+ * another spatial structure (basin hopping), and with `patience`, it stops
+ * there once its best has not improved for that many evaluations.
  */
 function runChain(space: MapSpace, t: Tracker, rng: Rng, span: ChainSpan, start?: MappingArrays, constructed = 0): void {
   const o = t.options.objective;
@@ -312,11 +318,14 @@ function runChain(space: MapSpace, t: Tracker, rng: Rng, span: ChainSpan, start?
   const best = new Incumbent(t, space.base());
   best.take(cur.point, cur.cycles, cur.energy);
   let bestAt = 0;
+  let progress = t.evaluated;
   for (let k = 0; !span.deadline(); k++) {
     const done = span.elapsed ? span.elapsed() : k / steps;
     if (done >= 1) break;
     if (k - bestAt >= RESTART_STEPS) {
-      cur.take(best.point, best.cycles, best.energy);
+      if (t.stalled(progress)) return;
+      hop(space, t, rng, best, cur, cand);
+      if (cur.beats(best.cycles, best.energy)) best.take(cur.point, cur.cycles, cur.energy);
       curScore = primary(o, cur.cycles, cur.energy);
       bestAt = k;
     }
@@ -333,13 +342,27 @@ function runChain(space: MapSpace, t: Tracker, rng: Rng, span: ChainSpan, start?
       if (cur.beats(best.cycles, best.energy)) {
         best.take(cand, c, e);
         bestAt = k;
+        progress = t.evaluated;
       }
     }
   }
 }
 
-/** Steps an annealing chain may go without beating its best before it goes back to it. */
-const RESTART_STEPS = 600;
+/** Steps an annealing chain may go without beating its best before it hops. */
+const RESTART_STEPS = 150;
+
+/** Tries at a hop to find a refilled point that is valid. */
+const HOP_TRIES = 10;
+
+/** Sets `cur` to the chain's best with one fan-out axis refilled (valid), or to the best itself when no refill is (`cand`: scratch). */
+function hop(space: MapSpace, t: Tracker, rng: Rng, best: Incumbent, cur: Incumbent, cand: MappingArrays): void {
+  cur.take(best.point, best.cycles, best.energy);
+  for (let tries = 0; tries < HOP_TRIES; tries++) {
+    copyMapping(best.point, cand);
+    if (!space.refillAxis(cand, rng)) return;
+    if (t.evaluate(cand)) return cur.take(cand, t.model.cycles, t.model.totalEnergyPj);
+  }
+}
 
 /**
  * For every pair of dims sharing a fan-out axis and every split of the axis
@@ -547,7 +570,7 @@ export function searchProblem(problem: Problem, arch: Architecture, constraints:
           ? new Array(CHAINS).fill({ kind: options.strategy, shares: 1 })
           : ordersFixed
             ? [{ kind: 'spatial', shares: 2 }, { kind: 'descent', shares: 1 }, { kind: 'descent', shares: 1 }]
-            : [{ kind: 'anneal', shares: 1 }, { kind: 'anneal', shares: 1 }, { kind: 'anneal', shares: 1 }, { kind: 'descent', shares: 1 }];
+            : new Array(CHAINS).fill({ kind: 'anneal', shares: 1 });
       const total = options.budget.evaluations ?? Infinity;
       const seconds = options.budget.seconds;
       let sharesBefore = 0;
@@ -564,9 +587,8 @@ export function searchProblem(problem: Problem, arch: Architecture, constraints:
         const deadline = () => t.closeEnough || t.evaluated - start >= share || t.seconds() >= chainDeadline;
         const evaluations = Number.isFinite(share) ? share : TIMED_CHAIN_EVALUATIONS;
         const elapsed = seconds !== undefined ? () => (t.seconds() - startSeconds) / Math.max(1e-9, chainDeadline - startSeconds) : undefined;
-        // A hybrid's last chain descends from the best so far (the annealing chains' or the starts'); its annealing chains
-        // start from the best start, where there is one.
-        const from = options.strategy === 'hybrid' && !ordersFixed && (chain === plan.length - 1 || options.starts?.length) ? (t.best ?? undefined) : undefined;
+        // A hybrid's annealing chains start from the best start, where there is one.
+        const from = options.strategy === 'hybrid' && !ordersFixed && options.starts?.length ? (t.best ?? undefined) : undefined;
         if (kind === 'spatial') runSpatialStarts(space, t, deadline);
         else if (kind === 'descent') runDescent(space, t, chainRng, evaluations, deadline, from && cloneMapping(from));
         else runChain(space, t, chainRng, { evaluations, elapsed, deadline }, from && cloneMapping(from), options.construct);

@@ -126,6 +126,8 @@ export class MapSpace {
   private readonly tiles: Float64Array;
   /** Scratch for `mutate`: the order positions of one level whose loops iterate. */
   private readonly iterating: Int32Array;
+  /** For each (dim, fan-out slot) pair whose spatial factor is searched: every pair on the same fan-out axis (`refillAxis`). */
+  private readonly axisOf: { d: number; slot: SpatialSlot }[][];
 
   constructor(problem: Problem, arch: Architecture, constraints: Constraints, widths: TensorWidths = namedWidths(problem, arch, undefined)) {
     checkLoopBounds(problem);
@@ -163,6 +165,8 @@ export class MapSpace {
     this.capacity = arch.levels.map((x) => x.capacityWords / x.multipleBuffering);
     this.tiles = new Float64Array((L + 1) * this.D);
     this.iterating = new Int32Array(this.D);
+    const pairs = this.spatialSlots();
+    this.axisOf = pairs.map(({ slot }) => pairs.filter((x) => x.slot.level === slot.level && x.slot.axis === slot.axis));
   }
 
   /** Whether the tiles level l keeps (`tile[l*D+d]`: dim d's tile there) fit in its capacity. */
@@ -278,16 +282,16 @@ export class MapSpace {
   /**
    * A random local move, written into `m` (a copy of the current point):
    * move a prime factor of a dim between two of its levels or between one
-   * of its levels and one of its fan-outs, change a spatial factor
-   * (re-spreading the dim's remainder), swap two loops (both iterating) of
-   * a level whose order is searched, or flip a keep bit. Returns false if
-   * no move applies.
+   * of its levels and one of its fan-outs, fill a fan-out axis anew
+   * (`refillAxis`), change a spatial factor (re-spreading the dim's
+   * remainder), swap two loops (both iterating) of a level whose order is
+   * searched, or flip a keep bit. Returns false if no move applies.
    */
   move(m: MappingArrays, rng: Rng): boolean {
     const { D, DS } = this;
     for (let tries = 0; tries < 64; tries++) {
       const kind = rng.next();
-      if (kind < 0.45) {
+      if (kind < 0.4) {
         const d = rng.int(D);
         const slots = this.dims[d]!.temporal;
         if (slots.length < 2) continue;
@@ -305,11 +309,15 @@ export class MapSpace {
         m.temporal[to * D + d]! *= p;
         return true;
       }
-      if (kind < 0.7) {
+      if (kind < 0.65) {
         if (this.shiftSpatialPrime(m, rng.int(D), rng)) return true;
         continue;
       }
       if (kind < 0.75) {
+        if (this.refillAxis(m, rng)) return true;
+        continue;
+      }
+      if (kind < 0.77) {
         const d = rng.int(D);
         const spatial = this.dims[d]!.spatial;
         if (spatial.length === 0) continue;
@@ -373,6 +381,37 @@ export class MapSpace {
     const e = others[rng.int(others.length)]!;
     this.primeToSlot(m, e, this.sameSlot(e, slot)!, rng);
     return true;
+  }
+
+  /**
+   * Empties one fan-out axis (its dims' factors back to their temporal
+   * levels, re-spread) and fills it again as `fillingSpatial` does: its dims
+   * in a random order, most taking the largest factor the room left allows
+   * (some the next largest, some none). A move between two full uses of an
+   * axis that single-prime moves reach only through a poorly used one.
+   * Returns false when nothing changed.
+   */
+  refillAxis(m: MappingArrays, rng: Rng): boolean {
+    const { D } = this;
+    if (this.axisOf.length === 0) return false;
+    // An axis in proportion to the dims that may use it.
+    const on = this.axisOf[rng.int(this.axisOf.length)]!;
+    const { level, axis } = on[0]!.slot;
+    const arr = axis === 0 ? m.spatialX : m.spatialY;
+    const before = on.map(({ d }) => arr[level * D + d]!);
+    for (const { d } of on) arr[level * D + d] = 1;
+    for (const { d, slot } of rng.shuffle([...on])) {
+      if (this.otherAxis(m, slot, d) > 1 || rng.next() < 0.3) continue;
+      const cands = this.candidates(m, d, slot);
+      arr[level * D + d] = cands[cands.length - 1 - (cands.length > 1 && rng.next() < 0.3 ? 1 : 0)]!;
+    }
+    let changed = false;
+    on.forEach(({ d }, i) => {
+      if (arr[level * D + d] === before[i]) return;
+      changed = true;
+      this.respread(m, d);
+    });
+    return changed;
   }
 
   /** Dim e's own slot on the fan-out axis of `slot`, if it has one. */
@@ -507,6 +546,17 @@ export class MapSpace {
   allocate(m: MappingArrays, loops: readonly { d: number; p: number }[]): void {
     const { D, L } = this;
     for (let d = 0; d < D; d++) for (const l of this.dims[d]!.temporal) m.temporal[l * D + d] = 1;
+    // Tiles kept up to date as loops are placed: a loop at level l grows dim d's tile at l and at every level outside it.
+    const tile = this.tiles;
+    for (let d = 0; d < D; d++) tile[L * D + d] = 1;
+    for (let l = L - 1; l >= 0; l--) for (let d = 0; d < D; d++) tile[l * D + d] = tile[(l + 1) * D + d]! * m.temporal[l * D + d]! * m.spatialX[l * D + d]! * m.spatialY[l * D + d]!;
+    const grow = (l: number, d: number, p: number, by: 1 | -1) => {
+      for (let k = l; k >= 0; k--) tile[k * D + d] = by > 0 ? tile[k * D + d]! * p : tile[k * D + d]! / p;
+    };
+    const fitsUpTo = (l: number) => {
+      for (let k = l; k >= 0; k--) if (!this.levelFits(m, tile, k)) return false;
+      return true;
+    };
     const placed: number[][] = Array.from({ length: L }, () => []);
     let level = L - 1;
     for (const { d, p } of loops) {
@@ -516,11 +566,13 @@ export class MapSpace {
         while (l > slots[0]! && !slots.includes(l)) l--;
         if (l < slots[0]!) l = slots[0]!;
         m.temporal[l * D + d]! *= p;
-        if (l === slots[0] || this.fits(m)) {
+        grow(l, d, p, 1);
+        if (l === slots[0] || fitsUpTo(l)) {
           if (!placed[l]!.includes(d)) placed[l]!.push(d);
           break;
         }
         m.temporal[l * D + d]! /= p;
+        grow(l, d, p, -1);
         level = l - 1;
       }
     }

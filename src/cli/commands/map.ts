@@ -87,7 +87,7 @@ export function registerMap(program: Command, io: Io): void {
     .addOption(new Option('--dataflow <name>', `${DATAFLOW_CHOICES.join('|')}: a named constraint set, each one and auto compared (all), or unconstrained, starting from the named ones (auto)`).argParser(oneOf('--dataflow', DATAFLOW_CHOICES)).default(MAP_DEFAULTS.dataflow))
     .option('--objective <list>', 'latency | energy | edp, or a lexicographic list such as energy,latency', MAP_DEFAULTS.objective)
     .addOption(new Option('--strategy <name>', `${STRATEGIES.join('|')}`).argParser(oneOf('--strategy', STRATEGIES)).default(MAP_DEFAULTS.strategy))
-    .addOption(new Option('--budget <n|Ns>', 'per distinct loop nest: at most N evaluations (deterministic; descents stop earlier once they stop improving) or N seconds (spent in full)').argParser(budgetFlag).default({ ...MAP_DEFAULTS.budget }, String(MAP_DEFAULTS.budget.evaluations)))
+    .addOption(new Option('--budget <n|Ns>', 'per distinct loop nest: at most N evaluations (deterministic; searches stop earlier once they stop improving) or N seconds (spent in full)').argParser(budgetFlag).default({ ...MAP_DEFAULTS.budget }, String(MAP_DEFAULTS.budget.evaluations)))
     .addOption(new Option('--seed <n>', 'random seed').argParser(positiveInt('--seed')).default(MAP_DEFAULTS.seed))
     .option('--threads <n>', `threads that search: this one and n - 1 workers, at most ${MAX_THREADS} (default: the cores of this machine); the result does not depend on it`, threadsFlag)
     .option('--precision <name>', 'precision mode of the compute unit (its word widths, MAC rate and MAC energy), or auto: per layer by measured SQNR (--max-sqnr-drop)')
