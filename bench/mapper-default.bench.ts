@@ -2,31 +2,40 @@
  * Mapper quality in the default space (`--dataflow auto`, hybrid, the
  * default budget): for every distinct loop nest of a layer suite — ResNet-50's
  * convolutions and FC, MobileNet-V2's depthwise and pointwise convolutions,
- * BERT-base's GEMMs — on eyeriss and simba, the default search against a
- * long search: the same search given 10× the default budget's evaluations
- * (without patience or gap, so it does not depend on how soon the default
- * stops), with several seeds; the reference is the best of those and of the
- * searches compared. Objective: EDP. The default is compared with itself
- * with a 2% lower-bound gap (Budget.gap), in the same run.
- * Prints, for each, the fraction of nests within 2% and 5% of the reference,
- * the time and evaluations per nest and how many nests ended within 2% of
- * their lower bound; then the whole-network wall time of each model.
+ * BERT-base's GEMMs — on eyeriss and simba, the default search with several
+ * seeds against a long search: the same search given 10× the default
+ * budget's evaluations, with several other seeds; a nest's reference is the
+ * best EDP any of these found (and, with ACCELMAP_REFERENCE_EXTRA, any
+ * recorded elsewhere). The search is stochastic: one seed's count of nests
+ * within 5% moves by a few nests from seed to seed, so the figures are over
+ * every (nest, seed) pair. Objective: EDP.
+ * Prints, per architecture: the share of pairs within 2% and 5% of the
+ * reference, the geometric mean of best ÷ reference − 1, evaluations and time
+ * per nest, the nests that were more than 5% off for at least one seed, and
+ * how many nests `auto` lost to a named dataflow's own search (`--dataflow d`
+ * at the same budget, which auto's quick seeds replace); then the
+ * whole-network wall time of each model at the default budget.
  * `npm run bench -- mapper-default`. Environment: ACCELMAP_SUITE_EVERY=N
  * takes every Nth nest of the suite (default 1), ACCELMAP_QUALITY_ARCHS=eyeriss
- * one architecture, ACCELMAP_REFERENCE_SEEDS (default 3),
- * ACCELMAP_REFERENCE_FACTOR (default 10), ACCELMAP_DEFAULT_EVALUATIONS
- * another cap for the default search (to weigh budgets), ACCELMAP_NETWORKS=0
- * skips the whole-network runs.
+ * one architecture, ACCELMAP_DEFAULT_SEEDS (default 4),
+ * ACCELMAP_REFERENCE_SEEDS (default 3), ACCELMAP_REFERENCE_FACTOR (default
+ * 10), ACCELMAP_DEFAULT_BUDGET='{"evaluations":…}' another budget for the
+ * default search (to weigh budgets), ACCELMAP_REFERENCE_CACHE=file.json keeps
+ * each long search's best EDP in that file and reuses it, so that a rerun
+ * searches only the default; ACCELMAP_REFERENCE_EXTRA=file.json best EDPs
+ * found elsewhere, by `arch|nest key`; ACCELMAP_NETWORKS=0 skips the
+ * whole-network runs.
  */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { loadArch } from '../src/arch/load.js';
 import { MAP_DEFAULTS } from '../src/api/mapping.js';
 import { layerWork } from '../src/network/layers.js';
 import { mapGraph } from '../src/network/map.js';
 import { problemKey, type Problem } from '../src/problem/types.js';
+import { applicable } from '../src/search/dataflows.js';
 import type { JobOutcome, SearchJob } from '../src/search/job.js';
-import { searchNest } from '../src/search/nest.js';
-import { lowerBound } from '../src/search/bounds.js';
+import { searchNest, SEED_DATAFLOWS } from '../src/search/nest.js';
 import { parseObjective } from '../src/search/objective.js';
 import { SearchPool } from '../src/search/pool.js';
 import type { Budget } from '../src/search/search.js';
@@ -34,9 +43,15 @@ import { loadGraph } from '../src/workload/load.js';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const EVERY = env('ACCELMAP_SUITE_EVERY', 1);
-const SEEDS = env('ACCELMAP_REFERENCE_SEEDS', 3);
+const DEFAULT_SEEDS = env('ACCELMAP_DEFAULT_SEEDS', 4);
+const REFERENCE_SEEDS = env('ACCELMAP_REFERENCE_SEEDS', 3);
 const FACTOR = env('ACCELMAP_REFERENCE_FACTOR', 10);
-const budget: Budget = process.env.ACCELMAP_DEFAULT_EVALUATIONS ? { ...MAP_DEFAULTS.budget, evaluations: env('ACCELMAP_DEFAULT_EVALUATIONS', 0) } : { ...MAP_DEFAULTS.budget };
+const budget: Budget = process.env.ACCELMAP_DEFAULT_BUDGET ? (JSON.parse(process.env.ACCELMAP_DEFAULT_BUDGET) as Budget) : { ...MAP_DEFAULTS.budget };
+const reference: Budget = { evaluations: FACTOR * (budget.evaluations ?? MAP_DEFAULTS.budget.evaluations) };
+const readJson = (file: string | undefined): Record<string, number> => (file && existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, number>) : {});
+const CACHE = process.env.ACCELMAP_REFERENCE_CACHE;
+const cache = readJson(CACHE);
+const extra = readJson(process.env.ACCELMAP_REFERENCE_EXTRA);
 const ARCHS = ['eyeriss', 'simba'].filter((a) => !process.env.ACCELMAP_QUALITY_ARCHS || process.env.ACCELMAP_QUALITY_ARCHS.split(',').includes(a));
 const MODELS = ['resnet50', 'mobilenet_v2', 'bert_base'];
 const metrics = parseObjective('edp').metrics;
@@ -59,10 +74,7 @@ for (const model of MODELS) {
 }
 const suite = [...shapes.entries()].filter((_, i) => i % EVERY === 0);
 const threads = availableParallelism();
-const gap = 0.02;
-const reference: Budget = { evaluations: FACTOR * (budget.evaluations ?? MAP_DEFAULTS.budget.evaluations) };
-const compared: { label: string; budget: Budget }[] = [{ label: 'default', budget }, { label: `with a ${100 * gap}% gap`, budget: { ...budget, gap } }];
-console.log(`${suite.length} distinct loop nests (every ${EVERY} of ${shapes.size}); default budget ${JSON.stringify(budget)}; reference: ${JSON.stringify(reference)}, ${SEEDS} seeds; ${threads} threads`);
+console.log(`${suite.length} distinct loop nests (every ${EVERY} of ${shapes.size}); default budget ${JSON.stringify(budget)}, ${DEFAULT_SEEDS} seeds; reference: ${JSON.stringify(reference)}, ${REFERENCE_SEEDS} other seeds; ${threads} threads`);
 
 const pool = new SearchPool(threads);
 const quantile = (xs: number[], q: number) => {
@@ -71,36 +83,46 @@ const quantile = (xs: number[], q: number) => {
 };
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 const edp = (r: JobOutcome) => (r.mapping ? r.cycles * r.energyPj : Infinity);
+const seeds = (n: number, from: number) => Array.from({ length: n }, (_, i) => from + i);
 
 for (const archName of ARCHS) {
   const arch = loadArch(archName);
-  const nest = (problem: Problem, key: string, seed: number, b: Budget) => {
-    const job: SearchJob = { problem, arch, dataflow: 'auto', metrics, strategy: 'hybrid', budget: b, seed };
+  const search = (problem: Problem, key: string, dataflow: SearchJob['dataflow'], seed: number, b: Budget) => {
+    const job: SearchJob = { problem, arch, dataflow, metrics, strategy: 'hybrid', budget: b, seed };
     return searchNest(job, key, (task, urgent) => pool.run(task, urgent)).then((r) => r.best);
+  };
+  /** A long search's best EDP, from the cache where it has it. */
+  const longSearch = async (problem: Problem, key: string, seed: number) => {
+    const id = `${archName}|${key}|${reference.evaluations}|${seed}`;
+    if (!(id in cache)) {
+      cache[id] = edp(await search(problem, key, 'auto', seed, reference));
+      if (CACHE) writeFileSync(CACHE, JSON.stringify(cache));
+    }
+    return cache[id]!;
   };
   let finished = 0;
   const rows = await Promise.all(
     suite.map(async ([key, { problem, where }]) => {
-      const runs = await Promise.all(compared.map((c) => nest(problem, key, 1, c.budget)));
-      const long = await Promise.all(Array.from({ length: SEEDS }, (_, i) => nest(problem, key, 2 + i, reference)));
-      const ref = Math.min(...runs.map(edp), ...long.map(edp));
-      const b = lowerBound(problem, arch);
-      const atBound = (r: JobOutcome) => edp(r) <= (1 + gap) * b.cycles * b.energyPj;
-      process.stderr.write(`${archName} ${++finished}/${suite.length} ${where}: ${runs.map((r, i) => `${compared[i]!.label} gap ${pct(edp(r) / ref - 1)}, ${r.seconds.toFixed(2)} s, ${r.evaluated.toLocaleString('en-US')} evaluations`).join('; ')}\n`);
-      return { where, runs: runs.map((r) => ({ gap: edp(r) / ref - 1, seconds: r.seconds, evaluated: r.evaluated, atBound: atBound(r) })) };
+      const runs = await Promise.all(seeds(DEFAULT_SEEDS, 1).map((s) => search(problem, key, 'auto', s, budget)));
+      const named = await Promise.all(SEED_DATAFLOWS.filter((d) => applicable(d, problem)).map((d) => search(problem, key, d, 1, budget)));
+      const long = await Promise.all(seeds(REFERENCE_SEEDS, 1 + DEFAULT_SEEDS).map((s) => longSearch(problem, key, s)));
+      const ref = Math.min(...runs.map(edp), ...long, extra[`${archName}|${key}`] ?? Infinity);
+      const gaps = runs.map((r) => edp(r) / ref - 1);
+      const lostToNamed = named.some((x) => edp(x) < edp(runs[0]!));
+      process.stderr.write(`${archName} ${++finished}/${suite.length} ${where}: gaps ${gaps.map(pct).join(' ')}${lostToNamed ? ', lost to a named dataflow' : ''}\n`);
+      return { where, gaps, seconds: runs.map((r) => r.seconds), evaluated: runs.map((r) => r.evaluated), lostToNamed };
     }),
   );
+  const gaps = rows.flatMap((r) => r.gaps);
+  const within = (x: number) => gaps.filter((g) => g <= x).length;
+  const geoMean = Math.exp(gaps.reduce((s, g) => s + Math.log1p(g), 0) / gaps.length) - 1;
   console.log(`\n== ${archName}`);
-  compared.forEach(({ label }, i) => {
-    const rs = rows.map((r) => ({ where: r.where, ...r.runs[i]! }));
-    const gaps = rs.map((r) => r.gap);
-    const within = (x: number) => gaps.filter((g) => g <= x).length;
-    console.log(`${label}: within 2% of the reference: ${within(0.02)}/${rs.length} = ${pct(within(0.02) / rs.length)}; within 5%: ${within(0.05)}/${rs.length} = ${pct(within(0.05) / rs.length)}; within 2% of the lower bound: ${rs.filter((r) => r.atBound).length}`);
-    console.log(`  gap quantiles  median ${pct(quantile(gaps, 0.5))}  p90 ${pct(quantile(gaps, 0.9))}  max ${pct(quantile(gaps, 1))}`);
-    const secs = rs.map((r) => r.seconds), evs = rs.map((r) => r.evaluated);
-    console.log(`  per nest (summed over its tasks)  time median ${quantile(secs, 0.5).toFixed(2)} s, max ${quantile(secs, 1).toFixed(2)} s;  evaluations mean ${Math.round(evs.reduce((a, b) => a + b, 0) / evs.length).toLocaleString('en-US')}`);
-    for (const r of rs.filter((x) => x.gap > 0.05)) console.log(`  ${r.where} gap ${pct(r.gap)}`);
-  });
+  console.log(`(nest, seed) pairs within 2% of the reference: ${within(0.02)}/${gaps.length} = ${pct(within(0.02) / gaps.length)}; within 5%: ${within(0.05)}/${gaps.length} = ${pct(within(0.05) / gaps.length)}; geometric mean gap ${pct(geoMean)}`);
+  console.log(`  gap quantiles  median ${pct(quantile(gaps, 0.5))}  p90 ${pct(quantile(gaps, 0.9))}  max ${pct(quantile(gaps, 1))}`);
+  const secs = rows.flatMap((r) => r.seconds), evs = rows.flatMap((r) => r.evaluated);
+  console.log(`  per nest (summed over its tasks)  time median ${quantile(secs, 0.5).toFixed(3)} s, max ${quantile(secs, 1).toFixed(3)} s;  evaluations mean ${Math.round(evs.reduce((a, b) => a + b, 0) / evs.length).toLocaleString('en-US')}`);
+  console.log(`  auto (seed 1) lost to a named dataflow's own search at the same budget on ${rows.filter((r) => r.lostToNamed).length} of ${rows.length} nests`);
+  for (const r of rows.filter((x) => x.gaps.some((g) => g > 0.05))) console.log(`  ${r.where} gaps ${r.gaps.map(pct).join(' ')}`);
   if (process.env.ACCELMAP_NETWORKS === '0') continue;
   for (const model of MODELS) {
     const t0 = performance.now();
