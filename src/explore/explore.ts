@@ -26,7 +26,7 @@ export interface InnerMapper {
   seed: number;
 }
 
-export const EXPLORE_MAPPER_DEFAULTS: InnerMapper = { strategy: 'hybrid', budget: { evaluations: 500 }, objective: 'edp', seed: 1 };
+export const EXPLORE_MAPPER_DEFAULTS: InnerMapper = { strategy: 'hybrid', budget: { evaluations: 2000 }, objective: 'edp', seed: 1 };
 
 export interface ExploreWorkload {
   /** How it was named (zoo model, file or layer spec). */

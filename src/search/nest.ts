@@ -39,8 +39,9 @@ export const SEED_SHARE = 1 / 15;
 const CHAIN_SHARE = 4 / 15;
 const AUTO_CHAINS = 3;
 
-/** Points each chain builds before it anneals (search.ts `construct`). */
+/** Points each chain builds before it anneals (search.ts `construct`): a seventh of its evaluations, at most 500 (building one costs more than evaluating it). */
 const CONSTRUCTED = 500;
+const CONSTRUCTED_SHARE = 1 / 7;
 
 /** The best outcome that found a mapping (the first when none did). */
 function bestOf(o: Objective, xs: JobOutcome[]): JobOutcome {
@@ -128,7 +129,8 @@ function* nestPlan(job: SearchJob, key: string): Generator<Round, JobResult, Out
   const spent = quick.reduce((sum, x) => sum + x.seconds, 0);
   const chainBudget = timed ? { ...job.budget, seconds: Math.max(0, job.budget.seconds! - spent) / AUTO_CHAINS } : scaled(job.budget, CHAIN_SHARE);
   const chainCount = top && closeEnough(job, top) ? 0 : AUTO_CHAINS;
-  const chainTask = (i: number): SearchTask => ({ ...base, space: 'auto', chain: 0, construct: CONSTRUCTED, seed: derivedSeed(job.seed, `${key}/chain${i}`), budget: chainBudget, ...(points.length > 0 ? { starts: [points[i % points.length]!] } : {}) });
+  const construct = Math.max(1, Math.min(CONSTRUCTED, Math.floor((chainBudget.evaluations ?? Infinity) * CONSTRUCTED_SHARE)));
+  const chainTask = (i: number): SearchTask => ({ ...base, space: 'auto', chain: 0, construct, seed: derivedSeed(job.seed, `${key}/chain${i}`), budget: chainBudget, ...(points.length > 0 ? { starts: [points[i % points.length]!] } : {}) });
   const chains = yield { tasks: Array.from({ length: chainCount }, (_, i) => chainTask(i)), urgent: true };
   const unmappable = chains.find((x) => x instanceof AccelmapError);
   if (unmappable) throw unmappable;

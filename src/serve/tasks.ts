@@ -95,8 +95,7 @@ export const JOB_SCHEMAS = {
     objectives: z.array(z.enum(EXPLORE_OBJECTIVES)).min(1).optional(),
     strategy: z.enum(DESIGN_STRATEGIES).default('nsga2'),
     budget: positive.max(100_000).default(40),
-    // explore --map-budget's default
-    mapBudget: positive.max(1_000_000).default(500),
+    mapBudget: positive.max(1_000_000).default(EXPLORE_MAPPER_DEFAULTS.budget.evaluations!),
     seed: positive.default(1),
   }),
 } as const;

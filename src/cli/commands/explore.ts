@@ -77,7 +77,7 @@ export function registerExplore(program: Command, io: Io): void {
     .addOption(new Option('--strategy <name>', DESIGN_STRATEGIES.join('|')).argParser(oneOf('--strategy', DESIGN_STRATEGIES)).default('nsga2'))
     .addOption(new Option('--budget <n|Ns>', 'designs to evaluate, or seconds: no new design starts once they have passed (a rerun with --store goes on from there)').argParser(exploreBudgetFlag).default({ designs: 40 }, '40'))
     .option('--population <n>', 'NSGA-II population (default: min(budget, 16))', positiveInt('--population'))
-    .addOption(new Option('--map-budget <n>', 'mapper evaluations per distinct loop nest of each design (small by default: a design costs seconds)').argParser(positiveInt('--map-budget')).default(500))
+    .addOption(new Option('--map-budget <n>', 'mapper evaluations per distinct loop nest of each design (small by default: a design costs seconds)').argParser(positiveInt('--map-budget')).default(EXPLORE_MAPPER_DEFAULTS.budget.evaluations))
     .option('--store <file.db>', 'SQLite results store: evaluated designs are kept there and skipped on a rerun')
     .addOption(new Option('--seed <n>', 'random seed (designs and mappings)').argParser(positiveInt('--seed')).default(1))
     .option('--threads <n>', 'mapper threads per design: the evaluation\'s own and n - 1 workers (default 1)', positiveInt('--threads'))
