@@ -63,16 +63,24 @@ export function divisors(n: number): number[] {
  * dominated by one built from these slot by slot in a fixed order, so the
  * exhaustive walk loses nothing.
  */
-export function spatialCandidates(b: number, cap: number): number[] {
-  const out: number[] = [];
+export function spatialCandidates(b: number, cap: number): readonly number[] {
+  const key = cap < 65536 ? b * 65536 + cap : -1;
+  let out = candidateCache.get(key);
+  if (out) return out;
+  out = [];
   let last = -1;
   for (let f = 1; f <= Math.min(b, cap); f++) {
     const passes = Math.ceil(b / f);
     if (passes !== last) out.push(Math.ceil(b / passes));
     last = passes;
   }
-  return [...new Set(out)];
+  out = [...new Set(out)];
+  if (key >= 0) candidateCache.set(key, out);
+  return out;
 }
+
+/** spatialCandidates by bound × 65536 + room (rooms from 65536 up are not kept). */
+const candidateCache = new Map<number, number[]>();
 
 /**
  * The factors a coarse (dataflow) space allows a dim of bound b on an axis of
@@ -225,7 +233,7 @@ export class MapSpace {
   }
 
   /** The factors dim d may take on a slot, given what the other dims leave of its axis. */
-  private candidates(m: MappingArrays, d: number, slot: SpatialSlot): number[] {
+  private candidates(m: MappingArrays, d: number, slot: SpatialSlot): readonly number[] {
     const room = this.slotRoom(m, slot, d);
     if (slot.coarse) return slot.coarse.filter((f) => f <= room);
     return spatialCandidates(this.remaining(m, d), room);
