@@ -3,7 +3,7 @@
  * the public Timeloop/Accelergy exercises (test/fixtures/timeloop-exercises):
  * ISPASS 2020 exercise 06 (Eyeriss-like, VGG02 layer 5) and eyeriss_like's
  * default problem. Per case: the wall time of the whole command in-process
- * (reading the files, the search on every core, the report; at `map`'s default budget of 80,000 evaluations and at 10,000), the EDP of the mapping found and of the reference mapping
+ * (reading the files, the search on every core, the report; at `map`'s default budget and at a tenth of it), the EDP of the mapping found and of the reference mapping
  * Timeloop's mapper committed (its stats.txt), both under `--convention
  * timeloop`, and their ratio (below 1: accelmap's mapping is better). The
  * baseline measured in the same run is one evaluation of the reference
@@ -12,6 +12,7 @@
 import { join } from 'node:path';
 import { memoryIo } from '../src/cli/io.js';
 import { run } from '../src/cli/main.js';
+import { MAP_DEFAULTS } from '../src/api/mapping.js';
 import { readReferenceStats } from '../test/timeloop-reference.js';
 
 const ROOT = join(import.meta.dirname, '..', 'test', 'fixtures', 'timeloop-exercises');
@@ -27,7 +28,8 @@ async function timed(args: string[]): Promise<{ ms: number; json: any }> {
 }
 
 console.log('case               budget  command s  baseline ms  found cycles  found µJ  ref cycles  ref µJ (Timeloop)  EDP found / ref');
-for (const name of CASES) for (const budget of ['80000', '10000']) {
+const BUDGETS = [MAP_DEFAULTS.budget.evaluations, MAP_DEFAULTS.budget.evaluations / 10].map(String);
+for (const name of CASES) for (const budget of BUDGETS) {
   const f = (x: string) => join(ROOT, name, x);
   const ref = readReferenceStats(f('stats.txt'));
   const base = await timed(['timeloop', f('parsed-processed-input.yaml'), f('map.yaml'), f('ERT.yaml'), '--json']);
