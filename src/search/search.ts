@@ -26,7 +26,8 @@ import { MapSpace } from './space.js';
  *                step of a plan on its own, so that the steps can be
  *                separate jobs (nest.ts);
  *   descent    — a fixed number of chains, each seeded from the
- *                best of a few random points, then coordinate descent: for
+ *                best start given or else the best of a few random points,
+ *                then coordinate descent: for
  *                each dim in turn, every placement of its factors (spatial
  *                and temporal) with the others fixed, keeping the best; every
  *                split of a fan-out axis between two dims; every order of each
@@ -71,7 +72,7 @@ export interface SearchOptions {
   budget: Budget;
   seed: number;
   precision?: string;
-  /** Points found by other searches (the seeds' best), offered first: a hybrid's annealing chains start from the best of them. */
+  /** Points found by other searches (the seeds' best), offered first: a hybrid's annealing chains and descent chains start from the best of them. */
   starts?: MappingArrays[];
   /** Run only this step of the strategy's plan, on the whole budget (the plan's steps as separate jobs). */
   chain?: number;
@@ -587,8 +588,8 @@ export function searchProblem(problem: Problem, arch: Architecture, constraints:
         const deadline = () => t.closeEnough || t.evaluated - start >= share || t.seconds() >= chainDeadline;
         const evaluations = Number.isFinite(share) ? share : TIMED_CHAIN_EVALUATIONS;
         const elapsed = seconds !== undefined ? () => (t.seconds() - startSeconds) / Math.max(1e-9, chainDeadline - startSeconds) : undefined;
-        // A hybrid's annealing chains start from the best start, where there is one.
-        const from = options.strategy === 'hybrid' && !ordersFixed && options.starts?.length ? (t.best ?? undefined) : undefined;
+        // A hybrid's annealing chains and descent chains start from the best start, where there is one.
+        const from = (options.strategy === 'hybrid' || options.strategy === 'descent') && !ordersFixed && options.starts?.length ? (t.best ?? undefined) : undefined;
         if (kind === 'spatial') runSpatialStarts(space, t, deadline);
         else if (kind === 'descent') runDescent(space, t, chainRng, evaluations, deadline, from && cloneMapping(from));
         else runChain(space, t, chainRng, { evaluations, elapsed, deadline }, from && cloneMapping(from), options.construct);

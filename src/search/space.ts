@@ -393,11 +393,11 @@ export class MapSpace {
 
   /**
    * Empties one fan-out axis (its dims' factors back to their temporal
-   * levels, re-spread) and fills it again as `fillingSpatial` does: its dims
-   * in a random order, most taking the largest factor the room left allows
-   * (some the next largest, some none). A move between two full uses of an
-   * axis that single-prime moves reach only through a poorly used one.
-   * Returns false when nothing changed.
+   * levels, re-spread) and fills it again: its dims in a random order, some
+   * left out, each of the others taking half the time any factor the room
+   * left allows and otherwise the largest (now and then the next largest).
+   * A move between two full uses of an axis that single-prime moves reach
+   * only through a poorly used one. Returns false when nothing changed.
    */
   refillAxis(m: MappingArrays, rng: Rng): boolean {
     const { D } = this;
@@ -411,7 +411,8 @@ export class MapSpace {
     for (const { d, slot } of rng.shuffle([...on])) {
       if (this.otherAxis(m, slot, d) > 1 || rng.next() < 0.3) continue;
       const cands = this.candidates(m, d, slot);
-      arr[level * D + d] = cands[cands.length - 1 - (cands.length > 1 && rng.next() < 0.3 ? 1 : 0)]!;
+      // Any factor half the time, so that small factors of several dims come to share the axis (eyeriss: K2·P2·S3 on 14).
+      arr[level * D + d] = rng.next() < 0.5 ? cands[rng.int(cands.length)]! : cands[cands.length - 1 - (cands.length > 1 && rng.next() < 0.3 ? 1 : 0)]!;
     }
     let changed = false;
     on.forEach(({ d }, i) => {
