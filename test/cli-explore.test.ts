@@ -51,6 +51,14 @@ function runAndKill(db: string, after: number): Promise<void> {
 }
 
 describe('explore and results', () => {
+  it('evaluates designs side by side with --threads: the same designs and front as one after another', async () => {
+    // Each thread keeps its own mapping cache, so only the cache hits may differ (and the command line recorded).
+    const { mapperCacheHits: _, accelmap: __, ...one } = await cliJson('explore', ...ARGS, '--json');
+    const { mapperCacheHits: ___, accelmap: ____, ...two } = await cliJson('explore', ...ARGS, '--threads', '2', '--json');
+    expect(two).toEqual(one);
+    expect(one.evaluated).toBe(6);
+  });
+
   it('finds the same front with a store, and a rerun maps nothing again', async () => {
     const plain = await cliJson('explore', ...ARGS, '--json');
     expect(plain.evaluated).toBe(6);

@@ -1,10 +1,10 @@
 import type { Worker } from 'node:worker_threads';
-import type { DesignPoint, ExplorationContext } from '../explore/explore.js';
+import type { DesignEvaluator, DesignPoint, EvaluatedPoint, ExplorationContext } from '../explore/explore.js';
 import { AccelmapError, type ErrorCode } from '../util/errors.js';
 import type { PostedError } from '../util/posted-error.js';
 import { startWorker } from '../util/worker.js';
 import type { EvaluateRequest } from './evaluate.worker.js';
-import type { JobResult } from './jobs.js';
+import { contextHash, decodeResult, type JobResult } from './jobs.js';
 
 interface Thread {
   worker: Worker;
@@ -75,5 +75,35 @@ export class EvaluationThreads {
     await Promise.all([...this.all].map((t) => t.worker.terminate()));
     this.all.clear();
     this.idle.length = 0;
+  }
+}
+
+/**
+ * Designs evaluated on `size` threads of this process, one design per thread
+ * at a time, each design's mapping searched in its thread alone (`explore
+ * --threads n`): a queue worker's evaluation threads without the queue. A
+ * design's own search is too small to share across threads at a gain (its
+ * tasks are a few thousand evaluations each); designs side by side are not.
+ */
+export class ThreadEvaluator implements DesignEvaluator {
+  private readonly threads: EvaluationThreads;
+
+  constructor(size: number) {
+    this.threads = new EvaluationThreads(size);
+  }
+
+  async evaluate(context: ExplorationContext, points: DesignPoint[], onResult: (r: EvaluatedPoint) => void): Promise<void> {
+    const hash = contextHash(context);
+    await Promise.all(
+      points.map(async (p) => {
+        const r = decodeResult(await this.threads.run(hash, context, p));
+        if (!r) throw new Error(`design ${p.hash}: its evaluation thread returned no record`);
+        onResult(r);
+      }),
+    );
+  }
+
+  close(): Promise<void> {
+    return this.threads.close();
   }
 }

@@ -8,6 +8,7 @@ import { parseLayerSpec } from '../../problem/parse.js';
 import { ResultsStore } from '../../store/store.js';
 import { AccelmapError } from '../../util/errors.js';
 import { stderrProgress } from '../../util/progress.js';
+import { ThreadEvaluator } from '../../queue/threads.js';
 import { formatSeconds } from '../../util/units.js';
 import { loadGraph } from '../../workload/load.js';
 import { queueUrl } from '../../queue/url.js';
@@ -80,7 +81,7 @@ export function registerExplore(program: Command, io: Io): void {
     .addOption(new Option('--map-budget <n>', 'mapper evaluations per distinct loop nest of each design (small by default: a design costs seconds)').argParser(positiveInt('--map-budget')).default(EXPLORE_MAPPER_DEFAULTS.budget.evaluations))
     .option('--store <file.db>', 'SQLite results store: evaluated designs are kept there and skipped on a rerun')
     .addOption(new Option('--seed <n>', 'random seed (designs and mappings)').argParser(positiveInt('--seed')).default(1))
-    .option('--threads <n>', 'mapper threads per design: the evaluation\'s own and n - 1 workers (default 1)', positiveInt('--threads'))
+    .option('--threads <n>', 'designs evaluated at once, each on a thread of its own (default 1: one after another in this thread)', positiveInt('--threads'))
     .addOption(new Option('--queue <redis-url>', 'coordinate workers (accelmap worker) over a BullMQ queue on this Redis server instead of mapping here: redis://HOST:PORT, redis://:PASSWORD@HOST:PORT, rediss:// for TLS').argParser((v) => queueUrl('--queue', v)))
     .option('--json', 'print JSON: evaluated, front[] with hash, knobs, objectives')
     .option('--no-progress', 'no progress on stderr');
@@ -97,10 +98,10 @@ export function registerExplore(program: Command, io: Io): void {
     if (opts.progress) io.err(`explore ${space.name}: ${space.knobs.length} knobs, ${spaceSize(space)} designs before constraints; ${opts.strategy}, budget ${budgetText}; ${space.target ? `compiled for target ${space.target.ref} and simulated${space.target.tune ? `, tuned ${space.target.tune} schedules per layer` : ''}` : `mapper ${mapper.strategy}, ${opts.mapBudget} evaluations per loop nest (--map-budget)`}`);
     const progress = stderrProgress('explore', opts.progress);
     const start = Date.now();
-    const evaluator = opts.queue ? await stderrCoordinator(opts.queue, io, opts.progress) : undefined;
+    const evaluator = opts.queue ? await stderrCoordinator(opts.queue, io, opts.progress) : opts.threads && opts.threads > 1 ? new ThreadEvaluator(opts.threads) : undefined;
     try {
       const result = await explore(space, workloads, {
-        objectives, strategy: opts.strategy, budget: designs, seconds, seed: opts.seed, population: opts.population, mapper, threads: opts.threads, store, evaluator,
+        objectives, strategy: opts.strategy, budget: designs, seconds, seed: opts.seed, population: opts.population, mapper, store, evaluator,
         onDesign: (p) => {
           const elapsed = (Date.now() - start) / 1000;
           const fresh = p.done - p.fromStore;
