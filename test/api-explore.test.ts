@@ -30,4 +30,15 @@ describe('the exploration API from the library entry', () => {
     expect(reopened.all().map((d) => d.hash)).toEqual(first.designs.map((d) => d.hash));
     reopened.close();
   }, 30_000);
+
+  it('threads: designs side by side, the same designs and front; not together with an evaluator', async () => {
+    const space = loadSpace(SPACE);
+    const workloads = [{ name: 'conv', workload: loadLayer('conv:K=16,C=16,P=8,Q=8,R=3,S=3'), options: {} }];
+    const options: ExploreOptions = { objectives: ['latency', 'energy'], strategy: 'nsga2', budget: 6, population: 4, seed: 2, mapper: { ...EXPLORE_MAPPER_DEFAULTS, budget: { evaluations: 40 } } };
+    const { mapperCacheHits: _, ...one } = await explore(space, workloads, options);
+    const { mapperCacheHits: __, ...two } = await explore(space, workloads, { ...options, threads: 2 });
+    expect(two).toEqual(one);
+    const evaluator = { evaluate: () => Promise.resolve() };
+    await expect(explore(space, workloads, { ...options, threads: 2, evaluator })).rejects.toThrow(/threads is how many designs this process evaluates at once/);
+  }, 30_000);
 });

@@ -8,6 +8,7 @@ import { AccelmapError } from '../util/errors.js';
 import { accelmapVersion } from '../util/provenance.js';
 import type { Graph } from '../workload/graph.js';
 import { canonicalJson, contentHash } from './hash.js';
+import { ThreadEvaluator } from '../queue/threads.js';
 import { evaluateOnTarget } from './target-space.js';
 import { searchDesigns, type DesignStrategy } from './search.js';
 import { constraintViolation, designArch, designKnobs, designSpec, designStatic, type Design, type DesignSpace, type KnobValue } from './space.js';
@@ -84,6 +85,7 @@ export interface ExploreOptions {
   seed: number;
   population?: number;
   mapper: InnerMapper;
+  /** Designs evaluated at once, each on a thread of its own with its mapping searched there alone (`ThreadEvaluator`); default 1, one after another in this thread. Not with `evaluator`. */
   threads?: number;
   store?: DesignStore;
   /** Evaluates designs elsewhere, a generation at a time (default: one by one in this process); the designs and the front are the same. */
@@ -150,6 +152,16 @@ function explored(d: StoredDesign, objectives: readonly ExploreObjective[]): Exp
 export async function explore(space: DesignSpace, workloads: ExploreWorkload[], o: ExploreOptions): Promise<ExploreResult> {
   if (!Number.isFinite(o.budget) && o.seconds === undefined) throw new AccelmapError('bad-input', 'explore needs a finite budget of designs or of seconds', { path: 'budget' }, 'set budget to a count, or seconds');
   if (space.target && o.objectives.includes('energy')) throw new AccelmapError('bad-flag', `space '${space.name}' is simulated on a compile target, which has no energy model: energy is not an objective there`, { path: 'objectives' }, 'use --objectives latency,area');
+  if (o.evaluator && (o.threads ?? 1) > 1) throw new AccelmapError('bad-input', 'threads is how many designs this process evaluates at once; with an evaluator, the evaluator decides', { path: 'threads' }, 'leave out threads or the evaluator');
+  const threads = (o.threads ?? 1) > 1 ? new ThreadEvaluator(o.threads!) : undefined;
+  try {
+    return await exploreWith(space, workloads, { ...o, evaluator: o.evaluator ?? threads });
+  } finally {
+    await threads?.close();
+  }
+}
+
+async function exploreWith(space: DesignSpace, workloads: ExploreWorkload[], o: ExploreOptions): Promise<ExploreResult> {
   const context: ExplorationContext = { space, workloads, mapper: o.mapper, version: accelmapVersion() };
   const cache: MappingCache = new Map();
   const archs = new Map<string, Architecture | { invalid: string }>();
@@ -183,7 +195,7 @@ export async function explore(space: DesignSpace, workloads: ExploreWorkload[], 
     const point = { hash: designHash(context, d), design: d };
     let rec = fromTheStore(point.hash);
     if (!rec) {
-      const r = await evaluatePoint(context, point, cache, o.threads ?? 1);
+      const r = await evaluatePoint(context, point, cache);
       cacheHits += r.mapperCacheHits;
       rec = r.record;
       o.store?.put(rec);
@@ -254,7 +266,7 @@ export function designHash(context: ExplorationContext, d: Design): string {
  * `cache`) and sums the weighted results. A design the workloads cannot be
  * mapped onto gets an `infeasible` record.
  */
-export async function evaluatePoint(context: ExplorationContext, point: DesignPoint, cache: MappingCache, threads = 1): Promise<EvaluatedPoint> {
+export async function evaluatePoint(context: ExplorationContext, point: DesignPoint, cache: MappingCache): Promise<EvaluatedPoint> {
   const { space, workloads, mapper } = context;
   const arch = designArch(space, point.design);
   if ('invalid' in arch) throw new AccelmapError('bad-input', `design ${point.hash} is not a valid spec of space '${space.name}': ${arch.invalid}`);
@@ -272,7 +284,7 @@ export async function evaluatePoint(context: ExplorationContext, point: DesignPo
     if (net) mapperCacheHits++;
     else {
       try {
-        net = await mapNetwork(w.workload, arch, { name: w.name, strategy: mapper.strategy, budget: mapper.budget, objective: mapper.objective, seed: mapper.seed, threads });
+        net = await mapNetwork(w.workload, arch, { name: w.name, strategy: mapper.strategy, budget: mapper.budget, objective: mapper.objective, seed: mapper.seed, threads: 1 });
       } catch (e) {
         if (e instanceof AccelmapError && e.code === 'infeasible') return { record: { ...base, status: 'infeasible', reason: `${w.name}: ${e.message}`, latencyS: null, energyPj: null, workloads: [], layers: [] }, mapperCacheHits };
         throw e;

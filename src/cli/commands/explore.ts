@@ -8,7 +8,6 @@ import { parseLayerSpec } from '../../problem/parse.js';
 import { ResultsStore } from '../../store/store.js';
 import { AccelmapError } from '../../util/errors.js';
 import { stderrProgress } from '../../util/progress.js';
-import { ThreadEvaluator } from '../../queue/threads.js';
 import { formatSeconds } from '../../util/units.js';
 import { loadGraph } from '../../workload/load.js';
 import { queueUrl } from '../../queue/url.js';
@@ -98,10 +97,10 @@ export function registerExplore(program: Command, io: Io): void {
     if (opts.progress) io.err(`explore ${space.name}: ${space.knobs.length} knobs, ${spaceSize(space)} designs before constraints; ${opts.strategy}, budget ${budgetText}; ${space.target ? `compiled for target ${space.target.ref} and simulated${space.target.tune ? `, tuned ${space.target.tune} schedules per layer` : ''}` : `mapper ${mapper.strategy}, ${opts.mapBudget} evaluations per loop nest (--map-budget)`}`);
     const progress = stderrProgress('explore', opts.progress);
     const start = Date.now();
-    const evaluator = opts.queue ? await stderrCoordinator(opts.queue, io, opts.progress) : opts.threads && opts.threads > 1 ? new ThreadEvaluator(opts.threads) : undefined;
+    const evaluator = opts.queue ? await stderrCoordinator(opts.queue, io, opts.progress) : undefined;
     try {
       const result = await explore(space, workloads, {
-        objectives, strategy: opts.strategy, budget: designs, seconds, seed: opts.seed, population: opts.population, mapper, store, evaluator,
+        objectives, strategy: opts.strategy, budget: designs, seconds, seed: opts.seed, population: opts.population, mapper, threads: opts.threads, store, evaluator,
         onDesign: (p) => {
           const elapsed = (Date.now() - start) / 1000;
           const fresh = p.done - p.fromStore;
