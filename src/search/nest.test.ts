@@ -3,7 +3,7 @@ import { loadArch } from '../arch/load.js';
 import { parseLayerSpec } from '../problem/parse.js';
 import { problemKey } from '../problem/types.js';
 import { applicable, DATAFLOWS } from './dataflows.js';
-import { runTask, type JobResult, type SearchJob, type SearchTask } from './job.js';
+import { runTask, type JobOutcome, type SearchJob, type SearchTask } from './job.js';
 import { SEED_DATAFLOWS, SEED_SHARE, searchNest, searchNestHere } from './nest.js';
 import { compare, parseObjective } from './objective.js';
 
@@ -18,8 +18,8 @@ describe('a nest’s search', () => {
     const key = problemKey(conv);
     const auto = await searchNest(job({}), key, inThisThread);
     // The same plan driven in this thread, without promises.
-    const untimed = (r: JobResult) => r.byDataflow.map(({ seconds: _, ...rest }) => rest);
-    expect(untimed(searchNestHere(job({}), key, runTask))).toEqual(untimed(auto));
+    const untimed = (xs: JobOutcome[]) => xs.map(({ seconds: _, ...rest }) => rest);
+    expect(untimed(searchNestHere(job({}), key, runTask).byDataflow)).toEqual(untimed(auto.byDataflow));
     // A quick solution: what `--dataflow d` finds on auto's seed share of the budget.
     const quick = { evaluations: Math.floor(8000 * SEED_SHARE), patience: 2000 };
     for (const d of SEED_DATAFLOWS) {
@@ -30,7 +30,7 @@ describe('a nest’s search', () => {
     expect(all.byDataflow.map((x) => x.dataflow)).toEqual([...DATAFLOWS.filter((d) => applicable(d, conv)), 'auto']);
     expect(compare(objective, all.best.cycles, all.best.energyPj, auto.best.cycles, auto.best.energyPj)).toBeLessThanOrEqual(0);
     // all's auto is auto's plan, run as it runs alone.
-    expect(untimed({ byDataflow: all.byDataflow.slice(-1) } as JobResult)).toEqual(untimed({ byDataflow: auto.byDataflow } as JobResult));
+    expect(untimed(all.byDataflow.slice(-1))).toEqual(untimed(auto.byDataflow));
   });
 
   it('a seconds budget is spent, within 10%, by the nest’s tasks together', async () => {

@@ -64,19 +64,22 @@ export function divisors(n: number): number[] {
  * exhaustive walk loses nothing.
  */
 export function spatialCandidates(b: number, cap: number): readonly number[] {
-  const key = cap < 65536 ? b * 65536 + cap : -1;
+  if (cap >= 65536) return candidatesOf(b, cap);
+  const key = b * 65536 + cap;
   let out = candidateCache.get(key);
-  if (out) return out;
-  out = [];
+  if (!out) candidateCache.set(key, (out = candidatesOf(b, cap)));
+  return out;
+}
+
+function candidatesOf(b: number, cap: number): number[] {
+  const out: number[] = [];
   let last = -1;
   for (let f = 1; f <= Math.min(b, cap); f++) {
     const passes = Math.ceil(b / f);
     if (passes !== last) out.push(Math.ceil(b / passes));
     last = passes;
   }
-  out = [...new Set(out)];
-  if (key >= 0) candidateCache.set(key, out);
-  return out;
+  return [...new Set(out)];
 }
 
 /** spatialCandidates by bound × 65536 + room (rooms from 65536 up are not kept). */
@@ -194,14 +197,17 @@ export class MapSpace {
    * need not be evaluated.
    */
   fits(m: MappingArrays): boolean {
+    this.fillTiles(m);
+    for (let l = 0; l < this.L; l++) if (!this.levelFits(m, this.tiles, l)) return false;
+    return true;
+  }
+
+  /** Every level's tiles of `m` into the scratch `tiles`. */
+  private fillTiles(m: MappingArrays): void {
     const { D, L } = this;
     const tile = this.tiles;
     for (let d = 0; d < D; d++) tile[L * D + d] = 1;
-    for (let l = L - 1; l >= 0; l--) {
-      for (let d = 0; d < D; d++) tile[l * D + d] = tile[(l + 1) * D + d]! * m.temporal[l * D + d]! * m.spatialX[l * D + d]! * m.spatialY[l * D + d]!;
-      if (!this.levelFits(m, tile, l)) return false;
-    }
-    return true;
+    for (let l = L - 1; l >= 0; l--) for (let d = 0; d < D; d++) tile[l * D + d] = tile[(l + 1) * D + d]! * m.temporal[l * D + d]! * m.spatialX[l * D + d]! * m.spatialY[l * D + d]!;
   }
 
   /** A mapping with the constraints' fixed parts applied (orders, fixed factors, keeps) and everything else 1. */
@@ -556,11 +562,13 @@ export class MapSpace {
     const { D, L } = this;
     for (let d = 0; d < D; d++) for (const l of this.dims[d]!.temporal) m.temporal[l * D + d] = 1;
     // Tiles kept up to date as loops are placed: a loop at level l grows dim d's tile at l and at every level outside it.
+    this.fillTiles(m);
     const tile = this.tiles;
-    for (let d = 0; d < D; d++) tile[L * D + d] = 1;
-    for (let l = L - 1; l >= 0; l--) for (let d = 0; d < D; d++) tile[l * D + d] = tile[(l + 1) * D + d]! * m.temporal[l * D + d]! * m.spatialX[l * D + d]! * m.spatialY[l * D + d]!;
-    const grow = (l: number, d: number, p: number, by: 1 | -1) => {
-      for (let k = l; k >= 0; k--) tile[k * D + d] = by > 0 ? tile[k * D + d]! * p : tile[k * D + d]! / p;
+    const grow = (l: number, d: number, p: number) => {
+      for (let k = l; k >= 0; k--) tile[k * D + d]! *= p;
+    };
+    const shrink = (l: number, d: number, p: number) => {
+      for (let k = l; k >= 0; k--) tile[k * D + d]! /= p;
     };
     const fitsUpTo = (l: number) => {
       for (let k = l; k >= 0; k--) if (!this.levelFits(m, tile, k)) return false;
@@ -575,13 +583,13 @@ export class MapSpace {
         while (l > slots[0]! && !slots.includes(l)) l--;
         if (l < slots[0]!) l = slots[0]!;
         m.temporal[l * D + d]! *= p;
-        grow(l, d, p, 1);
+        grow(l, d, p);
         if (l === slots[0] || fitsUpTo(l)) {
           if (!placed[l]!.includes(d)) placed[l]!.push(d);
           break;
         }
         m.temporal[l * D + d]! /= p;
-        grow(l, d, p, -1);
+        shrink(l, d, p);
         level = l - 1;
       }
     }
