@@ -280,6 +280,17 @@ describe('strategies', () => {
     expect(compare(objective, longer.cycles, longer.energyPj, patient.cycles, patient.energyPj)).toBeLessThanOrEqual(0);
   });
 
+  it('spends its evaluations on points that fit the buffers: annealing and descents draw again instead of evaluating one that does not', () => {
+    const arch = loadArch('eyeriss');
+    // Over a quarter of these searches' evaluations went to points the capacity check rejects before it was applied.
+    const anneal = searchProblem(conv, arch, unconstrained(conv, arch), { strategy: 'anneal', objective, budget: { evaluations: 4000 }, seed: 1, chain: 0, construct: 200 });
+    const named = searchProblem(conv, arch, dataflowConstraints('ws', conv, arch), { strategy: 'hybrid', objective, budget: { evaluations: 4000 }, seed: 1 });
+    for (const r of [anneal, named]) {
+      expect(r.evaluated).toBeGreaterThan(3000);
+      expect(r.valid / r.evaluated).toBeGreaterThan(0.97);
+    }
+  });
+
   it('is deterministic for a seed', () => {
     const run = (seed: number) => searchProblem(conv, loadArch('simba'), unconstrained(conv, loadArch('simba')), { strategy: 'hybrid', objective, budget: { evaluations: 2000 }, seed });
     const a = run(5), b = run(5);

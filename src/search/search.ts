@@ -38,6 +38,9 @@ import { MapSpace } from './space.js';
  *   anneal     — the same chains improved by simulated annealing over local
  *                moves instead, hopping between spatial structures when
  *                stuck (`runChain`).
+ * Local moves and descents evaluate only points that fit the buffers
+ * (`MapSpace.fits`, the capacity rule of the cost model, at a fraction of its
+ * cost): a move whose point does not is drawn again, a placement skipped.
  * A budget is a number of evaluations (deterministic) or of seconds (the
  * plan's steps end at their share of the time; annealing cools over time, and
  * descents run until it is out); with `patience`, a descent stops at its
@@ -261,6 +264,11 @@ class Incumbent {
   }
 }
 
+/** Offers a point only when it fits the buffers (`MapSpace.fits`): one that does not is invalid, and costs no evaluation. */
+function offerIfFits(space: MapSpace, cur: Incumbent, m: MappingArrays): boolean {
+  return space.fits(m) && cur.offer(m);
+}
+
 function runRandom(space: MapSpace, t: Tracker, rng: Rng): void {
   const m = space.base();
   while (!t.exhausted() && !t.stalled()) {
@@ -330,8 +338,11 @@ function runChain(space: MapSpace, t: Tracker, rng: Rng, span: ChainSpan, start?
       curScore = primary(o, cur.cycles, cur.energy);
       bestAt = k;
     }
-    copyMapping(cur.point, cand);
-    if (!space.move(cand, rng)) break;
+    let fitTries = 0;
+    do {
+      copyMapping(cur.point, cand);
+      if (!space.move(cand, rng)) return;
+    } while (!space.fits(cand) && ++fitTries < FIT_TRIES);
     if (!t.evaluate(cand)) continue;
     const c = model.cycles, e = model.totalEnergyPj;
     const score = primary(o, c, e);
@@ -348,6 +359,9 @@ function runChain(space: MapSpace, t: Tracker, rng: Rng, span: ChainSpan, start?
     }
   }
 }
+
+/** Moves drawn per step until one fits the buffers (`MapSpace.fits`); the last is evaluated whether or not it does, so that a chain always spends its budget. */
+const FIT_TRIES = 16;
 
 /** Steps an annealing chain may go without beating its best before it hops. */
 const RESTART_STEPS = 150;
@@ -378,7 +392,7 @@ function tradeAxes(space: MapSpace, t: Tracker, cur: Incumbent, cand: MappingArr
       for (const d of [pair.a, pair.b]) {
         const local = new Incumbent(t, cand);
         copyMapping(cand, probe);
-        if (!space.forEachTemporalPlacement(probe, d, () => !deadline() && (local.offer(probe), true))) return false;
+        if (!space.forEachTemporalPlacement(probe, d, () => !deadline() && (offerIfFits(space, local, probe), true))) return false;
         if (!local.found) return true;
         if (d === pair.b && local.beats(cur.cycles, cur.energy)) {
           cur.take(cand, local.cycles, local.energy);
@@ -411,7 +425,7 @@ function tradeTemporal(space: MapSpace, cur: Incumbent, cand: MappingArrays, dea
       const ok = space.forEachTemporalPlacement(cand, a, () =>
         space.forEachTemporalPlacement(cand, b, () => {
           if (deadline()) return false;
-          if (cur.offer(cand)) improved = true;
+          if (offerIfFits(space, cur, cand)) improved = true;
           return true;
         }),
       );
@@ -443,7 +457,7 @@ function runDescent(space: MapSpace, t: Tracker, rng: Rng, evaluations: number, 
   best.take(cur.point, cur.cycles, cur.energy);
   let progress = t.evaluated;
   const cand = space.base(), probe = space.base();
-  const tryCand = (): boolean => !deadline() && (cur.offer(cand), true);
+  const tryCand = (): boolean => !deadline() && (offerIfFits(space, cur, cand), true);
   const dims = Array.from({ length: space.D }, (_, d) => d);
   const pairs = space.axisPairs();
   while (!deadline()) {
@@ -489,7 +503,7 @@ function descendTemporal(space: MapSpace, t: Tracker, start: MappingArrays, dead
   const cur = new Incumbent(t, space.base());
   if (!cur.offer(start)) return;
   const cand = space.base();
-  const tryCand = (): boolean => !deadline() && (cur.offer(cand), true);
+  const tryCand = (): boolean => !deadline() && (offerIfFits(space, cur, cand), true);
   while (!deadline()) {
     const before = { c: cur.cycles, e: cur.energy };
     for (let d = 0; d < space.D; d++) {
