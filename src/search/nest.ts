@@ -33,11 +33,11 @@ export type RunTask = (task: SearchTask, urgent: boolean) => Promise<JobOutcome>
 export const SEED_DATAFLOWS: readonly Dataflow[] = ['ws', 'os', 'rs'];
 
 /** Of a budget: what each of auto's seed searches gets … */
-export const SEED_SHARE = 1 / 15;
+export const SEED_SHARE = 1 / 30;
 
-/** … and each of its AUTO_CHAINS annealing chains (with three seeds, the budget in all). */
-const CHAIN_SHARE = 4 / 15;
+/** … and each of its AUTO_CHAINS annealing chains: what the seeds leave (with three seeds, the budget in all). */
 const AUTO_CHAINS = 3;
+const CHAIN_SHARE = (1 - SEED_DATAFLOWS.length * SEED_SHARE) / AUTO_CHAINS;
 
 /** Points each chain builds before it anneals (search.ts `construct`): a seventh of its evaluations, at most 500 (building one costs more than evaluating it). */
 const CONSTRUCTED = 500;

@@ -364,18 +364,34 @@ function runChain(space: MapSpace, t: Tracker, rng: Rng, span: ChainSpan, start?
 const FIT_TRIES = 16;
 
 /** Steps an annealing chain may go without beating its best before it hops. */
-const RESTART_STEPS = 150;
+const RESTART_STEPS = 100;
 
-/** Tries at a hop to find a refilled point that is valid. */
+/** Refills tried at a hop until one gives a valid point. */
 const HOP_TRIES = 10;
 
-/** Sets `cur` to the chain's best with one fan-out axis refilled (valid), or to the best itself when no refill is (`cand`: scratch). */
+/**
+ * Sets `cur` to the chain's best with one fan-out axis refilled: the best of
+ * the refilled point as it is (its tiling re-spread by the refill) and of
+ * ORDERINGS bottom-up allocations of its loops (`MapSpace.allocate`), so that
+ * the new spatial structure starts from a tiling that fills the inner
+ * buffers; the first refill of HOP_TRIES with a valid point, or else the best
+ * itself (`cand`: scratch).
+ */
 function hop(space: MapSpace, t: Tracker, rng: Rng, best: Incumbent, cur: Incumbent, cand: MappingArrays): void {
   cur.take(best.point, best.cycles, best.energy);
+  const landing = new Incumbent(t, space.base());
+  const probe = space.base();
   for (let tries = 0; tries < HOP_TRIES; tries++) {
     copyMapping(best.point, cand);
     if (!space.refillAxis(cand, rng)) return;
-    if (t.evaluate(cand)) return cur.take(cand, t.model.cycles, t.model.totalEnergyPj);
+    offerIfFits(space, landing, cand);
+    const loops = space.primeLoops(cand);
+    for (let k = 0; k < ORDERINGS; k++) {
+      copyMapping(cand, probe);
+      space.allocate(probe, rng.shuffle(loops));
+      landing.offer(probe);
+    }
+    if (landing.found) return cur.take(landing.point, landing.cycles, landing.energy);
   }
 }
 
