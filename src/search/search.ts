@@ -246,10 +246,7 @@ class Incumbent {
   }
 
   offer(m: MappingArrays): boolean {
-    const model = this.t.model;
-    if (!this.t.evaluate(m) || compare(this.t.options.objective, model.cycles, model.totalEnergyPj, this.cycles, this.energy) >= 0) return false;
-    this.take(m, model.cycles, model.totalEnergyPj);
-    return true;
+    return this.t.evaluate(m) && this.consider(m, this.t.model.cycles, this.t.model.totalEnergyPj);
   }
 
   /** Adopts a point unconditionally. */
@@ -257,6 +254,13 @@ class Incumbent {
     this.cycles = cycles;
     this.energy = energy;
     if (m !== this.point) copyMapping(m, this.point);
+  }
+
+  /** Keeps a copy of `m` (already evaluated: its cycles and energy) when it is better. */
+  consider(m: MappingArrays, cycles: number, energy: number): boolean {
+    if (compare(this.t.options.objective, cycles, energy, this.cycles, this.energy) >= 0) return false;
+    this.take(m, cycles, energy);
+    return true;
   }
 
   beats(cycles: number, energy: number): boolean {
@@ -309,8 +313,12 @@ interface ChainSpan {
  * After RESTART_STEPS steps without beating its own best, the chain hops:
  * it goes on from its best with one fan-out axis filled anew
  * (`MapSpace.refillAxis`), so that the next steps search the tiling around
- * another spatial structure (basin hopping), and with `patience`, it stops
- * there once its best has not improved for that many evaluations.
+ * another spatial structure (basin hopping), or, half the time while any
+ * are left, it goes on from the next of the constructed points with other
+ * spatial factors than its best, best first (`Elites`): structures whose
+ * tiling the allocation already made good, which a refill reaches only by
+ * chance. With `patience`, it stops at a hop once its best has not improved
+ * for that many evaluations.
  */
 function runChain(space: MapSpace, t: Tracker, rng: Rng, span: ChainSpan, start?: MappingArrays, constructed = 0): void {
   const o = t.options.objective;
@@ -318,7 +326,8 @@ function runChain(space: MapSpace, t: Tracker, rng: Rng, span: ChainSpan, start?
   const draws = start || constructed ? 0 : Math.max(8, Math.floor(span.evaluations * 0.15));
   const cur = start || constructed ? new Incumbent(t, space.base()) : seed(space, t, rng, draws, span.deadline);
   if (start) cur.offer(start);
-  if (constructed) construct(space, cur, rng, constructed, span.deadline);
+  const elites = new Elites(ELITES, o);
+  if (constructed) construct(space, t, cur, rng, constructed, span.deadline, elites);
   if (!cur.found) return;
   const cand = space.base();
   let curScore = primary(o, cur.cycles, cur.energy);
@@ -333,7 +342,9 @@ function runChain(space: MapSpace, t: Tracker, rng: Rng, span: ChainSpan, start?
     if (done >= 1) break;
     if (k - bestAt >= RESTART_STEPS) {
       if (t.stalled(progress)) return;
-      hop(space, t, rng, best, cur, cand);
+      const elite = rng.next() < ELITE_HOPS ? elites.next(best.point) : undefined;
+      if (elite) cur.take(elite.point, elite.cycles, elite.energy);
+      else hop(space, t, rng, best, cur, cand);
       if (cur.beats(best.cycles, best.energy)) best.take(cur.point, cur.cycles, cur.energy);
       curScore = primary(o, cur.cycles, cur.energy);
       bestAt = k;
@@ -365,6 +376,52 @@ const FIT_TRIES = 16;
 
 /** Steps an annealing chain may go without beating its best before it hops. */
 const RESTART_STEPS = 100;
+
+/** Constructed points a chain keeps as hop targets, and the share of hops that go to the next of them while any are left. */
+const ELITES = 8;
+const ELITE_HOPS = 0.5;
+
+/**
+ * The best points seen with distinct spatial factors (at most `size`), best
+ * by the objective's first metric first; `next` hands them out in that order,
+ * skipping any with the spatial factors of a given point.
+ */
+export class Elites {
+  private readonly list: { point: MappingArrays; cycles: number; energy: number; score: number }[] = [];
+  private handed = 0;
+
+  constructor(
+    private readonly size: number,
+    private readonly objective: Objective,
+  ) {}
+
+  add(m: MappingArrays, cycles: number, energy: number): void {
+    const score = primary(this.objective, cycles, energy);
+    const worst = this.list[this.list.length - 1];
+    if (this.list.length === this.size && score >= worst!.score) return;
+    const same = this.list.findIndex((e) => sameSpatial(e.point, m));
+    if (same >= 0) {
+      if (score >= this.list[same]!.score) return;
+      this.list.splice(same, 1);
+    }
+    this.list.push({ point: cloneMapping(m), cycles, energy, score });
+    this.list.sort((a, b) => a.score - b.score);
+    if (this.list.length > this.size) this.list.pop();
+  }
+
+  next(unlike: MappingArrays): { point: MappingArrays; cycles: number; energy: number } | undefined {
+    while (this.handed < this.list.length) {
+      const e = this.list[this.handed++]!;
+      if (!sameSpatial(e.point, unlike)) return e;
+    }
+    return undefined;
+  }
+}
+
+function sameSpatial(a: MappingArrays, b: MappingArrays): boolean {
+  for (let i = 0; i < a.spatialX.length; i++) if (a.spatialX[i] !== b.spatialX[i] || a.spatialY[i] !== b.spatialY[i]) return false;
+  return true;
+}
 
 /** Refills tried at a hop until one gives a valid point. */
 const HOP_TRIES = 10;
@@ -536,12 +593,12 @@ function descendTemporal(space: MapSpace, t: Tracker, start: MappingArrays, dead
 const ORDERINGS = 5;
 
 /**
- * Constructed starting points, the best into `cur`: `count` ÷ ORDERINGS
+ * Constructed starting points, the best into `cur` (and the best per spatial structure into `elites`): `count` ÷ ORDERINGS
  * random filling spatial assignments (`MapSpace.fillingSpatial`), and the
  * spatial factors of `cur` itself (a start's), each with ORDERINGS random
  * orderings of its prime loops allocated bottom-up (`MapSpace.allocate`).
  */
-function construct(space: MapSpace, cur: Incumbent, rng: Rng, count: number, deadline: () => boolean): void {
+function construct(space: MapSpace, t: Tracker, cur: Incumbent, rng: Rng, count: number, deadline: () => boolean, elites: Elites): void {
   const bases: MappingArrays[] = cur.found ? [cloneMapping(cur.point)] : [];
   for (let i = 0; i < count / ORDERINGS; i++) {
     const m = space.base();
@@ -554,7 +611,9 @@ function construct(space: MapSpace, cur: Incumbent, rng: Rng, count: number, dea
     for (let k = 0; k < ORDERINGS && !deadline(); k++) {
       copyMapping(base, cand);
       space.allocate(cand, rng.shuffle(loops));
-      cur.offer(cand);
+      if (!t.evaluate(cand)) continue;
+      cur.consider(cand, t.model.cycles, t.model.totalEnergyPj);
+      elites.add(cand, t.model.cycles, t.model.totalEnergyPj);
     }
   }
 }
