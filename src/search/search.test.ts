@@ -9,7 +9,7 @@ import { Rng } from '../util/rng.js';
 import { unconstrained } from './constraints.js';
 import { constraintSets, dataflowConstraints, dimRoles } from './dataflows.js';
 import { best, compare, parseObjective } from './objective.js';
-import { searchProblem } from './search.js';
+import { Elites, searchProblem } from './search.js';
 import { coarseCandidates, MapSpace, spatialCandidates } from './space.js';
 
 const conv = parseLayerSpec('conv:K=64,C=64,P=56,Q=56,R=3,S=3');
@@ -235,6 +235,31 @@ describe('spatial assignments', () => {
     }
     // the first: all of K (64) and C's share on the X and Y axes, nothing padded
     expect(list[0]!.iterations).toBe((64 * 64 * 56 * 56 * 9) / (64 * 4));
+  });
+});
+
+describe('elite points (hop targets of an annealing chain)', () => {
+  it('keep the best point per spatial structure, best first, at most their size; hand them out once, skipping a given structure', () => {
+    const arch = loadArch('eyeriss');
+    const space = new MapSpace(conv, arch, unconstrained(conv, arch));
+    const point = (x: number, temporal: number) => {
+      const m = space.base();
+      m.spatialX[0] = x; // one spatial factor stands for the structure
+      m.temporal[0] = temporal;
+      return m;
+    };
+    const edp = parseObjective('edp');
+    const elites = new Elites(3, edp);
+    // (structure, cycles, energy): structure 2 comes twice, the better one second; structure 5 is the worst and drops out.
+    const offered: [number, number, number][] = [[2, 10, 10], [3, 5, 10], [2, 4, 10], [4, 8, 10], [5, 20, 10], [1, 9, 10]];
+    offered.forEach(([x, c, e], i) => elites.add(point(x, i + 1), c, e));
+    const order: number[][] = [];
+    for (let e = elites.next(point(99, 1)); e; e = elites.next(point(99, 1))) order.push([e.point.spatialX[0]!, e.point.temporal[0]!, e.cycles]);
+    // Best first by EDP: structure 2 at 40 (its second, better offer), 3 at 50, 4 at 80; 1 (90) and 5 fell off at size 3.
+    expect(order).toEqual([[2, 3, 4], [3, 2, 5], [4, 4, 8]]);
+    const again = new Elites(3, edp);
+    offered.forEach(([x, c, e], i) => again.add(point(x, i + 1), c, e));
+    expect(again.next(point(2, 7))!.point.spatialX[0]).toBe(3);
   });
 });
 
