@@ -418,6 +418,7 @@ export class Elites {
   }
 }
 
+/** Whether two points have the same spatial factors (the same spatial structure). */
 function sameSpatial(a: MappingArrays, b: MappingArrays): boolean {
   for (let i = 0; i < a.spatialX.length; i++) if (a.spatialX[i] !== b.spatialX[i] || a.spatialY[i] !== b.spatialY[i]) return false;
   return true;
@@ -593,10 +594,11 @@ function descendTemporal(space: MapSpace, t: Tracker, start: MappingArrays, dead
 const ORDERINGS = 5;
 
 /**
- * Constructed starting points, the best into `cur` (and the best per spatial structure into `elites`): `count` ÷ ORDERINGS
- * random filling spatial assignments (`MapSpace.fillingSpatial`), and the
- * spatial factors of `cur` itself (a start's), each with ORDERINGS random
- * orderings of its prime loops allocated bottom-up (`MapSpace.allocate`).
+ * Constructed starting points, the best into `cur` and the best per spatial
+ * structure into `elites`: `count` ÷ ORDERINGS random filling spatial
+ * assignments (`MapSpace.fillingSpatial`), and the spatial factors of `cur`
+ * itself (a start's), each with ORDERINGS random orderings of its prime
+ * loops allocated bottom-up (`MapSpace.allocate`).
  */
 function construct(space: MapSpace, t: Tracker, cur: Incumbent, rng: Rng, count: number, deadline: () => boolean, elites: Elites): void {
   const bases: MappingArrays[] = cur.found ? [cloneMapping(cur.point)] : [];
