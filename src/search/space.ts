@@ -183,6 +183,7 @@ export class MapSpace {
   /** Whether the tiles level l keeps (`tile[l*D+d]`: dim d's tile there) fit in its capacity. */
   private levelFits(m: MappingArrays, tile: Float64Array, l: number): boolean {
     const { D, DS } = this;
+    if (this.capacity[l] === Infinity) return true; // an unbounded level (the backing store) holds any tile
     let kept = 0;
     for (let s = 0; s < DS; s++) {
       if (!m.keep[l * DS + s]) continue;
