@@ -22,7 +22,10 @@
  * 10), ACCELMAP_DEFAULT_BUDGET='{"evaluations":…}' another budget for the
  * default search (to weigh budgets), ACCELMAP_REFERENCE_CACHE=file.json keeps
  * each long search's best EDP in that file and reuses it, so that a rerun
- * searches only the default; ACCELMAP_REFERENCE_EXTRA=file.json best EDPs
+ * searches only the default (its entries are keyed by architecture, nest,
+ * budget and seed, not by the search's code: start a new file when the
+ * search changes, or the reference is the old code's long search);
+ * ACCELMAP_REFERENCE_EXTRA=file.json best EDPs
  * found elsewhere, by `arch|nest key`; ACCELMAP_NETWORKS=0 skips the
  * whole-network runs.
  */
