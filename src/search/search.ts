@@ -509,6 +509,40 @@ function tradeTemporal(space: MapSpace, cur: Incumbent, cand: MappingArrays, dea
   return improved;
 }
 
+/** Pairs (spatial choice of one dim, temporal placement of another) a spatial trade tries per pair of dims, at most. */
+const SPATIAL_TRADES = 6000;
+
+/**
+ * For every dim a with spatial factors and every other dim b: every choice of
+ * a's spatial factors (a re-spread) together with every temporal placement of
+ * b, where there are at most SPATIAL_TRADES such pairs; offers each to `cur`. Using
+ * fewer units of a fan-out can leave an inner buffer room for a longer
+ * temporal loop of another dim (simba's accumulation buffer: fewer output
+ * channels across the PE's lanes, more output pixels per weight held), a
+ * trade no single-dim placement reaches.
+ */
+function tradeSpatialTemporal(space: MapSpace, cur: Incumbent, cand: MappingArrays, deadline: () => boolean): boolean {
+  let improved = false;
+  for (let a = 0; a < space.D; a++) {
+    const na = space.spatialChoices(cur.point, a);
+    if (na < 2) continue;
+    for (let b = 0; b < space.D; b++) {
+      const nb = b === a ? 1 : space.temporalPlacements(cur.point, b);
+      if (nb < 2 || na * nb > SPATIAL_TRADES) continue;
+      copyMapping(cur.point, cand);
+      const ok = space.forEachSpatialChoice(cand, a, () =>
+        space.forEachTemporalPlacement(cand, b, () => {
+          if (deadline()) return false;
+          if (offerIfFits(space, cur, cand)) improved = true;
+          return true;
+        }),
+      );
+      if (!ok) return improved;
+    }
+  }
+  return improved;
+}
+
 /** Tries `cur` with each keep bit the constraints leave free flipped in turn (into `cand`), until `tryCand` says stop. */
 function flipKeeps(space: MapSpace, cur: Incumbent, cand: MappingArrays, tryCand: () => boolean): void {
   for (let l = 0; l < space.L; l++) {
@@ -571,7 +605,9 @@ function runDescent(space: MapSpace, t: Tracker, rng: Rng, evaluations: number, 
 /**
  * Descent over temporal factors and keeps with the spatial factors of `start`
  * fixed: every placement of one dim, every keep choice, then every joint
- * placement of two dims; stops at a local optimum.
+ * placement of two dims; at a local optimum that is the search's best, one
+ * dim's spatial factors traded against another's temporal placement
+ * (`tradeSpatialTemporal`); stops at a local optimum.
  */
 function descendTemporal(space: MapSpace, t: Tracker, start: MappingArrays, deadline: () => boolean): void {
   const cur = new Incumbent(t, space.base());
@@ -586,7 +622,10 @@ function descendTemporal(space: MapSpace, t: Tracker, start: MappingArrays, dead
     }
     flipKeeps(space, cur, cand, tryCand);
     if (cur.beats(before.c, before.e)) continue;
-    if (!tradeTemporal(space, cur, cand, deadline, PAIR_PLACEMENTS_TEMPORAL)) return;
+    if (tradeTemporal(space, cur, cand, deadline, PAIR_PLACEMENTS_TEMPORAL)) continue;
+    // A spatial trade costs up to thousands of evaluations: only from the search's best.
+    const searchBest = cur.cycles === t.bestCycles && cur.energy === t.bestEnergy;
+    if (!searchBest || !tradeSpatialTemporal(space, cur, cand, deadline)) return;
   }
 }
 

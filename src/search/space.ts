@@ -1,5 +1,5 @@
 import type { Architecture } from '../arch/types.js';
-import { copyMapping, mappingFor, type MappingArrays } from '../mapping/mapping.js';
+import { cloneMapping, copyMapping, mappingFor, type MappingArrays } from '../mapping/mapping.js';
 import { checkLoopBounds } from '../mapping/model.js';
 import { tileWords } from '../mapping/tile.js';
 import { namedWidths, type TensorWidths } from '../mapping/widths.js';
@@ -479,6 +479,35 @@ export class MapSpace {
       ds.spatial.map((slot) => ({ d, slot })),
       () => this.forEachTemporalPlacement(m, d, visit),
     );
+  }
+
+  /**
+   * Visits every choice of dim d's spatial factors (given the room the other
+   * dims leave), its temporal factors re-spread from those of `m` for each;
+   * `visit` returns false to stop. Leaves d's factors as the last visit set them.
+   */
+  forEachSpatialChoice(m: MappingArrays, d: number, visit: () => boolean): boolean {
+    const { D } = this;
+    const ds = this.dims[d]!;
+    const temporal = ds.temporal.map((l) => m.temporal[l * D + d]!);
+    for (const slot of ds.spatial) (slot.axis === 0 ? m.spatialX : m.spatialY)[slot.level * D + d] = 1;
+    return this.forEachSpatial(
+      m,
+      ds.spatial.map((slot) => ({ d, slot })),
+      () => {
+        ds.temporal.forEach((l, k) => (m.temporal[l * D + d] = temporal[k]!));
+        this.respread(m, d);
+        return visit();
+      },
+    );
+  }
+
+  /** Number of choices of dim d's spatial factors (`forEachSpatialChoice`; 1 when it has none). */
+  spatialChoices(m: MappingArrays, d: number): number {
+    const probe = cloneMapping(m);
+    let n = 0;
+    this.forEachSpatialChoice(probe, d, () => ++n > 0);
+    return n;
   }
 
   /** Every (dim, fan-out slot) pair whose spatial factor is searched. */
