@@ -13,40 +13,110 @@ export interface SpatialMove {
 
 /**
  * Distinct positions of a tile moved by merging spatial loops (children a
- * parent serves with one multicast read or one reduced update), listed: for
- * three or more loops on one rank, or a dim indexing several ranks. Ranks
- * that no loop moves together are independent, so the count is the product
- * over groups of ranks joined by some loop; within a group, equal positions
- * are merged after every loop (their extensions are equal too). The lists so
- * stay within the distinct positions of a group, whatever the product of the
- * loops' counts (a 256 × 256 fan-out once took seconds per evaluation).
+ * parent serves with one multicast read or one reduced update): for three or
+ * more loops on one rank, or a dim indexing several ranks. Ranks that no
+ * loop moves together are independent, so the count is the product over
+ * groups of ranks joined by some loop (a 256 × 256 fan-out once took seconds
+ * per evaluation when the product of the loops' counts was listed). Within
+ * a group, a position is one number (mixed radix over the ranks' spans,
+ * `groupPositions`), counted on a bitmap or in a set.
  */
 export function distinctPositions(ranks: number, moves: readonly SpatialMove[]): number {
   const group = Array.from({ length: ranks }, (_, r) => r);
   const find = (r: number): number => (group[r] === r ? r : (group[r] = find(group[r]!)));
   for (const { steps } of moves) {
-    const moved = steps.flatMap((c, r) => (c ? [r] : []));
-    for (const r of moved.slice(1)) group[find(r)] = find(moved[0]!);
+    let first = -1;
+    for (let r = 0; r < ranks; r++) {
+      if (!steps[r]) continue;
+      if (first < 0) first = r;
+      else group[find(r)] = find(first);
+    }
   }
   let count = 1;
   for (let root = 0; root < ranks; root++) {
     if (find(root) !== root) continue;
-    const own = group.flatMap((_, r) => (find(r) === root ? [r] : []));
-    let positions: number[][] = [own.map(() => 0)];
-    for (const { n, steps } of moves) {
-      if (!own.some((r) => steps[r])) continue;
-      const next = new Map<string, number[]>();
-      for (const p of positions) {
-        for (let i = 0; i < n; i++) {
-          const q = own.map((r, j) => p[j]! + steps[r]! * i);
-          next.set(q.join(','), q);
-        }
-      }
-      positions = [...next.values()];
-    }
-    count *= positions.length;
+    const own: number[] = [];
+    for (let r = 0; r < ranks; r++) if (find(r) === root) own.push(r);
+    count *= groupPositions(own, moves);
   }
   return count;
+}
+
+/** Positions counted on a bitmap up to this many (mixed-radix) places; beyond, in a set. */
+const BITMAP_PLACES = 1 << 20;
+
+let places = new Uint8Array(1024);
+
+/**
+ * Distinct positions of one group of ranks: each position encoded as
+ * Σ offset_r · radix_r, where rank r's radix is the product of the spans
+ * (largest offset + 1) of the ranks before it, so that moving a position by a
+ * loop adds one number. Marked on a bitmap from the top down (a mark set
+ * above the one read is never read again) where the group has at most
+ * BITMAP_PLACES places and no more than the loops' listed positions;
+ * otherwise merged in a set after every loop.
+ */
+function groupPositions(own: readonly number[], moves: readonly SpatialMove[]): number {
+  let size = 1, listed = 1;
+  const radix: number[] = [];
+  for (const r of own) {
+    let span = 1;
+    for (const { n, steps } of moves) {
+      if (steps[r]! < 0) return listedPositions(own, moves);
+      span += steps[r]! * (n - 1);
+    }
+    radix.push(size);
+    size *= span;
+  }
+  const loops: { n: number; step: number }[] = [];
+  for (const { n, steps } of moves) {
+    let step = 0;
+    own.forEach((r, k) => (step += steps[r]! * radix[k]!));
+    if (step === 0) continue;
+    loops.push({ n, step });
+    listed *= n;
+  }
+  if (size > BITMAP_PLACES || size > listed) {
+    let positions = [0];
+    for (const { n, step } of loops) {
+      const next = new Set<number>();
+      for (const p of positions) for (let i = 0; i < n; i++) next.add(p + step * i);
+      positions = [...next];
+    }
+    return positions.length;
+  }
+  if (places.length < size) places = new Uint8Array(size * 2);
+  const bits = places;
+  bits.fill(0, 0, size);
+  bits[0] = 1;
+  let top = 0;
+  for (const { n, step } of loops) {
+    for (let x = top; x >= 0; x--) {
+      if (!bits[x]) continue;
+      for (let i = 1; i < n; i++) bits[x + step * i] = 1;
+    }
+    top += step * (n - 1);
+  }
+  let count = 0;
+  for (let x = 0; x <= top; x++) count += bits[x]!;
+  return count;
+}
+
+/** Positions listed rank by rank and merged after every loop (a loop moving a rank backwards). */
+function listedPositions(own: readonly number[], moves: readonly SpatialMove[]): number {
+  let positions: number[][] = [own.map(() => 0)];
+  for (const { n, steps } of moves) {
+    if (!own.some((r) => steps[r])) continue;
+    const next = new Map<string, number[]>();
+    for (const p of positions) {
+      for (let i = 0; i < n; i++) {
+        const q = own.map((r, j) => p[j]! + steps[r]! * i);
+        next.set(q.join(','), q);
+      }
+    }
+    positions = [...next.values()];
+  }
+  return positions.length;
 }
 
 /** A temporal loop moving a tile along one rank: its iterations and how far one iteration moves it. */
