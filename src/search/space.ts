@@ -137,6 +137,8 @@ export class MapSpace {
   private readonly tiles: Float64Array;
   /** Scratch for `mutate`: the order positions of one level whose loops iterate. */
   private readonly iterating: Int32Array;
+  /** [d*L+l]: dim d's innermost temporal level at or outside level l (its outermost when none is): where `allocate` tries a loop. */
+  private readonly temporalWithin: Int32Array;
   /** For each (dim, fan-out slot) pair whose spatial factor is searched: every pair on the same fan-out axis (`refillAxis`). */
   private readonly axisOf: { d: number; slot: SpatialSlot }[][];
 
@@ -178,6 +180,10 @@ export class MapSpace {
     this.iterating = new Int32Array(this.D);
     const pairs = this.spatialSlots();
     this.axisOf = pairs.map(({ slot }) => pairs.filter((x) => x.slot.level === slot.level && x.slot.axis === slot.axis));
+    this.temporalWithin = new Int32Array(this.D * L);
+    this.dims.forEach(({ temporal }, d) => {
+      for (let l = 0; l < L; l++) this.temporalWithin[d * L + l] = temporal.findLast((x) => x <= l) ?? temporal[0] ?? l;
+    });
   }
 
   /** Whether the tiles level l keeps (`tile[l*D+d]`: dim d's tile there) fit in its capacity. */
@@ -524,31 +530,42 @@ export class MapSpace {
    * outermost temporal level. Enumeration stops after `scan` assignments.
    */
   spatialAssignments(limit: number, scan = 100_000): { point: MappingArrays; iterations: number }[] {
+    const { D, L } = this;
     const m = this.base();
     const slots = this.spatialSlots();
-    const found: { x: Int32Array; y: Int32Array; iterations: number; units: number; perLevel: number[] }[] = [];
-    this.forEachSpatial(m, slots, () => {
-      let iterations = 1;
-      for (let d = 0; d < this.D; d++) iterations *= this.remaining(m, d);
-      const perLevel = Array.from({ length: this.L }, (_, l) => {
-        let p = 1;
-        for (let d = 0; d < this.D; d++) p *= m.spatialX[l * this.D + d]! * m.spatialY[l * this.D + d]!;
-        return p;
-      });
-      const units = perLevel.reduce((p, f) => p * f, 1);
-      found.push({ x: m.spatialX.slice(), y: m.spatialY.slice(), iterations, units, perLevel });
-      return found.length < scan;
-    });
-    const outerFirst = (a: number[], b: number[]) => {
-      for (let l = 0; l < a.length; l++) if (a[l] !== b[l]) return b[l]! - a[l]!;
+    // The best `limit` so far, in order; a newcomer goes after its equals (the order of a stable sort of all of them).
+    const kept: { x: Int32Array; y: Int32Array; iterations: number; units: number; perLevel: number[] }[] = [];
+    const perLevel = new Array<number>(L);
+    /** Order of (iterations, units, perLevel) against kept entry e: < 0 when it goes before e. */
+    const order = (iterations: number, units: number, e: (typeof kept)[number]) => {
+      if (iterations !== e.iterations) return iterations - e.iterations;
+      if (units !== e.units) return units - e.units;
+      for (let l = 0; l < L; l++) if (perLevel[l] !== e.perLevel[l]) return e.perLevel[l]! - perLevel[l]!;
       return 0;
     };
-    found.sort((a, b) => a.iterations - b.iterations || a.units - b.units || outerFirst(a.perLevel, b.perLevel));
-    return found.slice(0, limit).map(({ x, y, iterations }) => {
+    let seen = 0;
+    this.forEachSpatial(m, slots, () => {
+      let iterations = 1, units = 1;
+      for (let d = 0; d < D; d++) iterations *= this.remaining(m, d);
+      for (let l = 0; l < L; l++) {
+        let p = 1;
+        for (let d = 0; d < D; d++) p *= m.spatialX[l * D + d]! * m.spatialY[l * D + d]!;
+        perLevel[l] = p;
+        units *= p;
+      }
+      if (kept.length < limit || order(iterations, units, kept[kept.length - 1]!) < 0) {
+        let at = kept.length;
+        while (at > 0 && order(iterations, units, kept[at - 1]!) < 0) at--;
+        kept.splice(at, 0, { x: m.spatialX.slice(), y: m.spatialY.slice(), iterations, units, perLevel: perLevel.slice() });
+        if (kept.length > limit) kept.pop();
+      }
+      return ++seen < scan;
+    });
+    return kept.map(({ x, y, iterations }) => {
       const point = this.base();
       point.spatialX.set(x);
       point.spatialY.set(y);
-      for (let d = 0; d < this.D; d++) this.spread(point, d, this.remaining(point, d), null);
+      for (let d = 0; d < D; d++) this.spread(point, d, this.remaining(point, d), null);
       return { point, iterations };
     });
   }
@@ -605,17 +622,17 @@ export class MapSpace {
       return true;
     };
     const placed: number[][] = Array.from({ length: L }, () => []);
+    const isPlaced = new Uint8Array(L * D);
+    const within = this.temporalWithin;
     let level = L - 1;
     for (const { d, p } of loops) {
-      const slots = this.dims[d]!.temporal;
+      const outermost = this.dims[d]!.temporal[0]!;
       for (;;) {
-        let l = level;
-        while (l > slots[0]! && !slots.includes(l)) l--;
-        if (l < slots[0]!) l = slots[0]!;
+        const l = within[d * L + level]!;
         m.temporal[l * D + d]! *= p;
         grow(l, d, p);
-        if (l === slots[0] || fitsUpTo(l)) {
-          if (!placed[l]!.includes(d)) placed[l]!.push(d);
+        if (l === outermost || fitsUpTo(l)) {
+          if (!isPlaced[l * D + d]) (isPlaced[l * D + d] = 1), placed[l]!.push(d);
           break;
         }
         m.temporal[l * D + d]! /= p;
