@@ -4,7 +4,7 @@ import { archFromSpec } from '../arch/load.js';
 import { convProblem, matmulProblem } from '../problem/builders.js';
 import { dataSpaceFootprint } from '../problem/types.js';
 import { mappingFor, paddedBound, type MappingArrays } from './mapping.js';
-import { invalidReason } from './cost.js';
+import { describe as describeCost, invalidReason } from './cost.js';
 import { gridDistinct } from './kernel.js';
 import { CostModel, INVALID } from './model.js';
 import { randomCase } from './testing/random-cases.js';
@@ -265,6 +265,28 @@ describe('invalid mappings say why', () => {
     expect(model.invalidCode).toBe(INVALID.order);
     expect(model.invalidWhere).toBe(1);
     expect(invalidReason(model)).toMatch(/^the loop order of Buffer does not list every dimension \(.*\) exactly once$/);
+  });
+});
+
+describe('kernels given back', () => {
+  it('evaluate a new model as a new kernel does, whatever the last model laid out in them; the model that gave one back may not evaluate', () => {
+    const seeds = fc.noShrink(fc.integer({ min: 1, max: 2 ** 31 - 1 }));
+    fc.assert(
+      fc.property(seeds, seeds, (s1, s2) => {
+        const first = randomCase(s1), next = randomCase(s2);
+        const previous = new CostModel(first.problem, first.arch);
+        previous.evaluate(first.mapping);
+        previous.release();
+        expect(() => previous.evaluate(first.mapping)).toThrow(/after release/);
+        const reused = new CostModel(next.problem, next.arch); // takes the kernel just given back
+        const fresh = new CostModel(next.problem, next.arch); // none left: a new one
+        expect(reused.evaluate(next.mapping)).toBe(fresh.evaluate(next.mapping));
+        expect(describeCost(reused, next.mapping)).toEqual(describeCost(fresh, next.mapping));
+        reused.release();
+        fresh.release();
+      }),
+      { numRuns: 200, seed: 11 },
+    );
   });
 });
 

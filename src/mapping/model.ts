@@ -2,7 +2,7 @@ import { findPrecision, type Architecture, type PrecisionMode } from '../arch/ty
 import type { Problem } from '../problem/types.js';
 import { INVALID, MANY, NONE } from '../generated/kernel-contract.js';
 import { coveredPositions, distinctPositions, type RankMove, type SpatialMove } from './general-cases.js';
-import { instantiate, kernelViews, O, P, type KernelExports, type Views } from './kernel.js';
+import { kernelViews, leaseKernel, O, P, releaseKernel, type KernelExports, type KernelLease, type Views } from './kernel.js';
 import { mappingBytes, type MappingArrays } from './mapping.js';
 import { namedWidths } from './widths.js';
 import { AccelmapError } from '../util/errors.js';
@@ -154,6 +154,7 @@ export class CostModel {
   utilization = 0;
 
   private readonly kernel: KernelExports;
+  private readonly lease: KernelLease;
   private readonly v: Views;
   private readonly out: Float64Array;
   /** The kernel's copy of the mapping: temporal, spatialX, spatialY, order, keep as in MappingArrays' buffer. */
@@ -191,10 +192,11 @@ export class CostModel {
       ),
     );
 
-    this.kernel = instantiate({
+    this.lease = leaseKernel({
       listPositions: (parent, child, s, rw) => this.listPositions(parent, child, s, rw === 1),
       coveredOnBitmap: (s, r, first, end, ext) => this.coveredOnBitmap(s, r, first, end, ext),
     });
+    this.kernel = this.lease.exports;
     const v = (this.v = kernelViews(this.kernel, { L, D, DS, R, terms: terms.length }));
     this.out = v.out;
     this.mappingBytes = new Uint8Array(v.temporal.buffer, v.temporal.byteOffset, mappingBytes(L, D, DS));
@@ -277,12 +279,22 @@ export class CostModel {
     this.networkEnergyPj = v.networkEnergyPj;
   }
 
+  private released = false;
+
+  /** Gives the kernel back to this thread's next model (a search's model, once it is done): this one must not evaluate again. */
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    releaseKernel(this.lease);
+  }
+
   /**
    * Evaluates a mapping; returns whether it is valid. On success the result
    * fields and arrays describe it; on failure `invalidCode`, `invalidWhere`
    * and `invalidValue` say why.
    */
   evaluate(m: MappingArrays): boolean {
+    if (this.released) throw new Error('CostModel.evaluate after release');
     this.mappingBytes.set(m.bytes);
     const code = this.kernel.evaluate();
     const out = this.out;

@@ -727,7 +727,7 @@ export function searchProblem(problem: Problem, arch: Architecture, constraints:
       break;
     }
   }
-  return {
+  const result: SearchResult = {
     constraints: constraints.name,
     mapping: t.best,
     cost: t.best && t.describeBest(),
@@ -740,4 +740,6 @@ export function searchProblem(problem: Problem, arch: Architecture, constraints:
     log10Size: space.log10Size(),
     ...(t.valid === 0 ? { emptyReason: t.emptyReason() } : {}),
   };
+  t.model.release();
+  return result;
 }
