@@ -512,16 +512,23 @@ function tradeTemporal(space: MapSpace, cur: Incumbent, cand: MappingArrays, dea
 /** Pairs (spatial choice of one dim, temporal placement of another) a spatial trade tries per pair of dims, at most. */
 const SPATIAL_TRADES = 6000;
 
+/** Bottom-up allocations (`MapSpace.allocate`) a spatial trade tries per spatial choice of a dim. */
+const TRADE_ALLOCATIONS = 4;
+
 /**
- * For every dim a with spatial factors and every other dim b: every choice of
- * a's spatial factors (a re-spread) together with every temporal placement of
- * b, where there are at most SPATIAL_TRADES such pairs; offers each to `cur`. Using
- * fewer units of a fan-out can leave an inner buffer room for a longer
- * temporal loop of another dim (simba's accumulation buffer: fewer output
- * channels across the PE's lanes, more output pixels per weight held), a
- * trade no single-dim placement reaches.
+ * Trades one dim's spatial factors against temporal factors, offering each
+ * point to `cur`: for every dim a with spatial factors and every other dim
+ * b, every choice of a's spatial factors (a re-spread) together with every
+ * temporal placement of b, where there are at most SPATIAL_TRADES such
+ * pairs; when none is better, every choice of a's spatial factors with
+ * every prime loop allocated bottom-up TRADE_ALLOCATIONS ways. Using fewer
+ * units of a fan-out can leave an inner buffer room for a longer temporal
+ * loop of another dim (simba's accumulation buffer: fewer output channels
+ * across the PE's lanes, more output pixels per weight held), a trade no
+ * single-dim placement reaches; where a third dim's loop must move too (so
+ * that the outer buffer still holds its tiles), only the allocation does.
  */
-function tradeSpatialTemporal(space: MapSpace, cur: Incumbent, cand: MappingArrays, deadline: () => boolean): boolean {
+function tradeSpatial(space: MapSpace, cur: Incumbent, cand: MappingArrays, rng: Rng, deadline: () => boolean): boolean {
   let improved = false;
   for (let a = 0; a < space.D; a++) {
     const na = space.spatialChoices(cur.point, a);
@@ -539,6 +546,23 @@ function tradeSpatialTemporal(space: MapSpace, cur: Incumbent, cand: MappingArra
       );
       if (!ok) return improved;
     }
+  }
+  if (improved) return true;
+  const probe = space.base();
+  for (let a = 0; a < space.D; a++) {
+    if (space.spatialChoices(cur.point, a) < 2) continue;
+    copyMapping(cur.point, cand);
+    const ok = space.forEachSpatialChoice(cand, a, () => {
+      const loops = space.primeLoops(cand);
+      for (let k = 0; k < TRADE_ALLOCATIONS; k++) {
+        if (deadline()) return false;
+        copyMapping(cand, probe);
+        space.allocate(probe, rng.shuffle(loops));
+        if (offerIfFits(space, cur, probe)) improved = true;
+      }
+      return true;
+    });
+    if (!ok) break;
   }
   return improved;
 }
@@ -606,10 +630,10 @@ function runDescent(space: MapSpace, t: Tracker, rng: Rng, evaluations: number, 
  * Descent over temporal factors and keeps with the spatial factors of `start`
  * fixed: every placement of one dim, every keep choice, then every joint
  * placement of two dims; at a local optimum that is the search's best, one
- * dim's spatial factors traded against another's temporal placement
- * (`tradeSpatialTemporal`); stops at a local optimum.
+ * dim's spatial factors traded against temporal factors (`tradeSpatial`);
+ * stops at a local optimum.
  */
-function descendTemporal(space: MapSpace, t: Tracker, start: MappingArrays, deadline: () => boolean): void {
+function descendTemporal(space: MapSpace, t: Tracker, start: MappingArrays, rng: Rng, deadline: () => boolean): void {
   const cur = new Incumbent(t, space.base());
   if (!cur.offer(start)) return;
   const cand = space.base();
@@ -625,7 +649,7 @@ function descendTemporal(space: MapSpace, t: Tracker, start: MappingArrays, dead
     if (tradeTemporal(space, cur, cand, deadline, PAIR_PLACEMENTS_TEMPORAL)) continue;
     // A spatial trade costs up to thousands of evaluations: only from the search's best.
     const searchBest = cur.cycles === t.bestCycles && cur.energy === t.bestEnergy;
-    if (!searchBest || !tradeSpatialTemporal(space, cur, cand, deadline)) return;
+    if (!searchBest || !tradeSpatial(space, cur, cand, rng, deadline)) return;
   }
 }
 
@@ -666,11 +690,11 @@ const TIMED_CHAIN_EVALUATIONS = 20000;
 const SPATIAL_STARTS = 64;
 
 /** Temporal descents from the spatial assignments with the fewest iterations, in that order, until the deadline. */
-function runSpatialStarts(space: MapSpace, t: Tracker, deadline: () => boolean): void {
+function runSpatialStarts(space: MapSpace, t: Tracker, rng: Rng, deadline: () => boolean): void {
   const started = t.evaluated;
   for (const { point } of space.spatialAssignments(SPATIAL_STARTS)) {
     if (deadline() || t.stalled(started)) return;
-    descendTemporal(space, t, point, deadline);
+    descendTemporal(space, t, point, rng, deadline);
   }
 }
 
@@ -720,7 +744,7 @@ export function searchProblem(problem: Problem, arch: Architecture, constraints:
         const elapsed = seconds !== undefined ? () => (t.seconds() - startSeconds) / Math.max(1e-9, chainDeadline - startSeconds) : undefined;
         // A hybrid's annealing chains and descent chains start from the best start, where there is one.
         const from = (options.strategy === 'hybrid' || options.strategy === 'descent') && !ordersFixed && options.starts?.length ? (t.best ?? undefined) : undefined;
-        if (kind === 'spatial') runSpatialStarts(space, t, deadline);
+        if (kind === 'spatial') runSpatialStarts(space, t, chainRng, deadline);
         else if (kind === 'descent') runDescent(space, t, chainRng, evaluations, deadline, from && cloneMapping(from));
         else runChain(space, t, chainRng, { evaluations, elapsed, deadline }, from && cloneMapping(from), options.construct);
       });
