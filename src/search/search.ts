@@ -495,18 +495,28 @@ function tradeTemporal(space: MapSpace, cur: Incumbent, cand: MappingArrays, dea
     for (let b = a + 1; b < space.D; b++) {
       const na = space.temporalPlacements(cur.point, a), nb = space.temporalPlacements(cur.point, b);
       if (na < 2 || nb < 2 || na * nb > limit) continue;
-      copyMapping(cur.point, cand);
-      const ok = space.forEachTemporalPlacement(cand, a, () =>
-        space.forEachTemporalPlacement(cand, b, () => {
-          if (deadline()) return false;
-          if (offerIfFits(space, cur, cand)) improved = true;
-          return true;
-        }),
-      );
-      if (!ok) return improved;
+      const r = offerEach(space, cur, cand, deadline, (visit) => space.forEachTemporalPlacement(cand, a, () => space.forEachTemporalPlacement(cand, b, visit)));
+      if (r === 'stopped') return improved;
+      improved ||= r;
     }
   }
   return improved;
+}
+
+/**
+ * Copies `cur`'s point into `cand` and offers `cur` every fitting point
+ * `each` visits in `cand`: whether one was better, or 'stopped' when the
+ * deadline cut the visits short.
+ */
+function offerEach(space: MapSpace, cur: Incumbent, cand: MappingArrays, deadline: () => boolean, each: (visit: () => boolean) => boolean): boolean | 'stopped' {
+  let improved = false;
+  copyMapping(cur.point, cand);
+  const ok = each(() => {
+    if (deadline()) return false;
+    if (offerIfFits(space, cur, cand)) improved = true;
+    return true;
+  });
+  return ok ? improved : 'stopped';
 }
 
 /** Pairs (spatial choice of one dim, temporal placement of another) a spatial trade tries per pair of dims, at most. */
@@ -536,15 +546,9 @@ function tradeSpatial(space: MapSpace, cur: Incumbent, cand: MappingArrays, rng:
     for (let b = 0; b < space.D; b++) {
       const nb = b === a ? 1 : space.temporalPlacements(cur.point, b);
       if (nb < 2 || na * nb > SPATIAL_TRADES) continue;
-      copyMapping(cur.point, cand);
-      const ok = space.forEachSpatialChoice(cand, a, () =>
-        space.forEachTemporalPlacement(cand, b, () => {
-          if (deadline()) return false;
-          if (offerIfFits(space, cur, cand)) improved = true;
-          return true;
-        }),
-      );
-      if (!ok) return improved;
+      const r = offerEach(space, cur, cand, deadline, (visit) => space.forEachSpatialChoice(cand, a, () => space.forEachTemporalPlacement(cand, b, visit)));
+      if (r === 'stopped') return improved;
+      improved ||= r;
     }
   }
   if (improved) return true;
