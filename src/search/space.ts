@@ -133,6 +133,8 @@ export class MapSpace {
   private readonly width: number[];
   /** Per level: the words its tiles may take (capacity ÷ multiple buffering). */
   private readonly capacity: number[];
+  /** [l*D+d]: whether the constraints fix dim d's temporal factor at level l. */
+  private readonly temporalFixed: Uint8Array;
   /** Scratch tiles for `fits`: [l*D+d], dim d's tile at level l (row L: 1). */
   private readonly tiles: Float64Array;
   /** Scratch for `mutate`: the order positions of one level whose loops iterate. */
@@ -177,6 +179,8 @@ export class MapSpace {
     this.ranks = problem.dataSpaces.map((s) => s.projection.map((terms) => terms.map((t) => ({ dim: t.dim, coef: t.coef }))));
     this.capacity = arch.levels.map((x) => x.capacityWords / x.multipleBuffering);
     this.tiles = new Float64Array((L + 1) * this.D);
+    this.temporalFixed = new Uint8Array(L * this.D);
+    constraints.levels.forEach((c, l) => c.temporalFixed.forEach((_, d) => (this.temporalFixed[l * this.D + d] = 1)));
     this.iterating = new Int32Array(this.D);
     const pairs = this.spatialSlots();
     this.axisOf = pairs.map(({ slot }) => pairs.filter((x) => x.slot.level === slot.level && x.slot.axis === slot.axis));
@@ -219,6 +223,13 @@ export class MapSpace {
 
   /** A mapping with the constraints' fixed parts applied (orders, fixed factors, keeps) and everything else 1. */
   base(): MappingArrays {
+    this.template ??= this.buildBase();
+    return cloneMapping(this.template);
+  }
+
+  private template: MappingArrays | undefined;
+
+  private buildBase(): MappingArrays {
     const m = mappingFor(this.problem, this.arch);
     const { D, DS } = this;
     this.constraints.levels.forEach((c, l) => {
@@ -240,7 +251,7 @@ export class MapSpace {
     for (let l = 0; l < this.L; l++) {
       const i = l * this.D + d;
       spatial *= m.spatialX[i]! * m.spatialY[i]!;
-      if (this.constraints.levels[l]!.temporalFixed.has(d)) fixed *= m.temporal[i]!;
+      if (this.temporalFixed[i]) fixed *= m.temporal[i]!;
     }
     return Math.ceil(this.dims[d]!.bound / (spatial * fixed));
   }
