@@ -133,6 +133,8 @@ export class MapSpace {
   private readonly width: number[];
   /** Per level: the words its tiles may take (capacity ÷ multiple buffering). */
   private readonly capacity: number[];
+  /** What `base` returns a copy of (built on first use). */
+  private template: MappingArrays | undefined;
   /** [l*D+d]: whether the constraints fix dim d's temporal factor at level l. */
   private readonly temporalFixed: Uint8Array;
   /** Scratch tiles for `fits`: [l*D+d], dim d's tile at level l (row L: 1). */
@@ -226,8 +228,6 @@ export class MapSpace {
     this.template ??= this.buildBase();
     return cloneMapping(this.template);
   }
-
-  private template: MappingArrays | undefined;
 
   private buildBase(): MappingArrays {
     const m = mappingFor(this.problem, this.arch);
