@@ -155,6 +155,8 @@ export class CostModel {
 
   private readonly kernel: KernelExports;
   private readonly lease: KernelLease;
+  /** Whether the kernel was given back (`release`). */
+  private released = false;
   private readonly v: Views;
   private readonly out: Float64Array;
   /** The kernel's copy of the mapping: temporal, spatialX, spatialY, order, keep as in MappingArrays' buffer. */
@@ -278,8 +280,6 @@ export class CostModel {
     this.levelCycles = v.levelCycles;
     this.networkEnergyPj = v.networkEnergyPj;
   }
-
-  private released = false;
 
   /** Gives the kernel back to this thread's next model (a search's model, once it is done): this one must not evaluate again. */
   release(): void {
