@@ -17,8 +17,8 @@ import type { Budget } from './search.js';
  *     best of one of those solutions (each in turn) and of CONSTRUCTED
  *     points of its own, built
  *     without evaluations (filling spatial assignments, loops allocated
- *     bottom-up: search.ts `construct`), hopping between spatial structures
- *     when stuck (search.ts `runChain`) — none when the seeds' best is
+ *     bottom-up: anneal.ts `construct`), hopping between spatial structures
+ *     when stuck (anneal.ts `runChain`) — none when the seeds' best is
  *     already within the budget's `gap` of the nest's lower bound.
  * Its result is the best of all of these, so that `auto` never loses to the
  * quick solutions of ws, os and rs (what `--dataflow d` finds on SEED_SHARE
@@ -39,7 +39,7 @@ export const SEED_SHARE = 1 / 30;
 const AUTO_CHAINS = 3;
 const CHAIN_SHARE = (1 - SEED_DATAFLOWS.length * SEED_SHARE) / AUTO_CHAINS;
 
-/** Points each chain builds before it anneals (search.ts `construct`): a seventh of its evaluations, at most 500 (building one costs more than evaluating it). */
+/** Points each chain builds before it anneals (anneal.ts `construct`): a seventh of its evaluations, at most 500 (building one costs more than evaluating it). */
 const CONSTRUCTED = 500;
 const CONSTRUCTED_SHARE = 1 / 7;
 

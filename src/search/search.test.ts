@@ -10,7 +10,8 @@ import { Rng } from '../util/rng.js';
 import { unconstrained } from './constraints.js';
 import { constraintSets, dataflowConstraints, dimRoles } from './dataflows.js';
 import { best, compare, parseObjective } from './objective.js';
-import { Elites, searchProblem } from './search.js';
+import { Elites } from './anneal.js';
+import { searchProblem } from './search.js';
 import { coarseCandidates, MapSpace, spatialCandidates } from './space.js';
 
 const conv = parseLayerSpec('conv:K=64,C=64,P=56,Q=56,R=3,S=3');
