@@ -5,7 +5,7 @@
  * passes in.
  */
 
-/** A spatial loop moving a data space's tile: its instances and, per rank of the data space, how far one instance is from the next. */
+/** A spatial loop moving a data space's tile: its instances and, per rank of the data space, how far one instance is from the next (≥ 0). */
 export interface SpatialMove {
   n: number;
   steps: number[];
@@ -42,33 +42,29 @@ export function distinctPositions(ranks: number, moves: readonly SpatialMove[]):
   return count;
 }
 
-/** Positions counted on a bitmap up to this many (mixed-radix) places; beyond, in a set. */
+/** Positions counted on a bitmap (`coveredPositions`) up to this many (mixed-radix) places; beyond, in a set. */
 const BITMAP_PLACES = 1 << 20;
-
-let places = new Uint8Array(1024);
 
 /**
  * Distinct positions of one group of ranks: each position encoded as
  * Σ offset_r · radix_r, where rank r's radix is the product of the spans
  * (largest offset + 1) of the ranks before it, so that moving a position by a
- * loop adds one number. Marked on a bitmap from the top down (a mark set
- * above the one read is never read again) where the group has at most
- * BITMAP_PLACES places and no more than the loops' listed positions;
- * otherwise merged in a set after every loop.
+ * loop adds one number and the group is one rank covered by a tile of one
+ * place (`coveredPositions`), where it has at most BITMAP_PLACES places and no
+ * more than the loops' listed positions; otherwise merged in a set after
+ * every loop. Steps are never negative: the model refuses negative
+ * projection coefficients.
  */
 function groupPositions(own: readonly number[], moves: readonly SpatialMove[]): number {
-  let size = 1, listed = 1;
+  let places = 1, listed = 1;
   const radix: number[] = [];
   for (const r of own) {
     let span = 1;
-    for (const { n, steps } of moves) {
-      if (steps[r]! < 0) return listedPositions(own, moves);
-      span += steps[r]! * (n - 1);
-    }
-    radix.push(size);
-    size *= span;
+    for (const { n, steps } of moves) span += steps[r]! * (n - 1);
+    radix.push(places);
+    places *= span;
   }
-  const loops: { n: number; step: number }[] = [];
+  const loops: RankMove[] = [];
   for (const { n, steps } of moves) {
     let step = 0;
     own.forEach((r, k) => (step += steps[r]! * radix[k]!));
@@ -76,45 +72,12 @@ function groupPositions(own: readonly number[], moves: readonly SpatialMove[]): 
     loops.push({ n, step });
     listed *= n;
   }
-  if (size > BITMAP_PLACES || size > listed) {
-    let positions = [0];
-    for (const { n, step } of loops) {
-      const next = new Set<number>();
-      for (const p of positions) for (let i = 0; i < n; i++) next.add(p + step * i);
-      positions = [...next];
-    }
-    return positions.length;
-  }
-  if (places.length < size) places = new Uint8Array(size * 2);
-  const bits = places;
-  bits.fill(0, 0, size);
-  bits[0] = 1;
-  let top = 0;
+  if (places <= BITMAP_PLACES && places <= listed) return coveredPositions(1, loops);
+  let positions = [0];
   for (const { n, step } of loops) {
-    for (let x = top; x >= 0; x--) {
-      if (!bits[x]) continue;
-      for (let i = 1; i < n; i++) bits[x + step * i] = 1;
-    }
-    top += step * (n - 1);
-  }
-  let count = 0;
-  for (let x = 0; x <= top; x++) count += bits[x]!;
-  return count;
-}
-
-/** Positions listed rank by rank and merged after every loop (a loop moving a rank backwards). */
-function listedPositions(own: readonly number[], moves: readonly SpatialMove[]): number {
-  let positions: number[][] = [own.map(() => 0)];
-  for (const { n, steps } of moves) {
-    if (!own.some((r) => steps[r])) continue;
-    const next = new Map<string, number[]>();
-    for (const p of positions) {
-      for (let i = 0; i < n; i++) {
-        const q = own.map((r, j) => p[j]! + steps[r]! * i);
-        next.set(q.join(','), q);
-      }
-    }
-    positions = [...next.values()];
+    const next = new Set<number>();
+    for (const p of positions) for (let i = 0; i < n; i++) next.add(p + step * i);
+    positions = [...next];
   }
   return positions.length;
 }
