@@ -2,7 +2,7 @@ import { cloneMapping, copyMapping, type MappingArrays } from '../mapping/mappin
 import type { Rng } from '../util/rng.js';
 import { compare, type Objective } from './objective.js';
 import type { MapSpace } from './space.js';
-import { Incumbent, offerIfFits, primary, randomStart, type Tracker } from './tracker.js';
+import { Incumbent, offerAllocations, offerIfFits, primary, randomStart, type Tracker } from './tracker.js';
 
 /** The annealing strategy's chains (see search.ts), their hops between spatial structures and the constructed points they start from. */
 
@@ -58,7 +58,7 @@ export function runChain(space: MapSpace, t: Tracker, rng: Rng, span: ChainSpan,
       if (t.stalled(progress)) return;
       const elite = rng.next() < ELITE_HOPS ? elites.next(best.point) : undefined;
       if (elite) cur.take(elite.point, elite.cycles, elite.energy);
-      else hop(space, t, rng, best, cur, cand);
+      else hop(space, t, rng, best, cur, cand, span.deadline);
       if (cur.beats(best.cycles, best.energy)) best.take(cur.point, cur.cycles, cur.energy);
       curScore = primary(o, cur.cycles, cur.energy);
       bestAt = k;
@@ -147,9 +147,9 @@ const HOP_TRIES = 10;
  * ORDERINGS bottom-up allocations of its loops (`MapSpace.allocate`), so that
  * the new spatial structure starts from a tiling that fills the inner
  * buffers; the first refill of HOP_TRIES with a valid point, or else the best
- * itself (`cand`: scratch).
+ * itself (`cand`: scratch). No evaluation past the chain's deadline.
  */
-function hop(space: MapSpace, t: Tracker, rng: Rng, best: Incumbent, cur: Incumbent, cand: MappingArrays): void {
+function hop(space: MapSpace, t: Tracker, rng: Rng, best: Incumbent, cur: Incumbent, cand: MappingArrays, deadline: () => boolean): void {
   cur.take(best.point, best.cycles, best.energy);
   const landing = new Incumbent(t, space.base());
   const probe = space.base();
@@ -157,12 +157,7 @@ function hop(space: MapSpace, t: Tracker, rng: Rng, best: Incumbent, cur: Incumb
     copyMapping(best.point, cand);
     if (!space.refillAxis(cand, rng)) return;
     offerIfFits(space, landing, cand);
-    const loops = space.primeLoops(cand);
-    for (let k = 0; k < ORDERINGS; k++) {
-      copyMapping(cand, probe);
-      space.allocate(probe, rng.shuffle(loops));
-      landing.offer(probe);
-    }
+    offerAllocations(space, landing, cand, probe, rng, ORDERINGS, deadline);
     if (landing.found) return cur.take(landing.point, landing.cycles, landing.energy);
   }
 }

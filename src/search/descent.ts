@@ -1,7 +1,7 @@
 import { copyMapping, type MappingArrays } from '../mapping/mapping.js';
 import type { Rng } from '../util/rng.js';
 import type { MapSpace } from './space.js';
-import { Incumbent, offerIfFits, randomStart, type Tracker } from './tracker.js';
+import { Incumbent, offerAllocations, offerIfFits, randomStart, type Tracker } from './tracker.js';
 
 /** The descent strategy's chains and the hybrid strategy's temporal descents from spatial starts (see search.ts), with the trades they try when stalled. */
 
@@ -92,11 +92,13 @@ const TRADE_ALLOCATIONS = 4;
  */
 function tradeSpatial(space: MapSpace, cur: Incumbent, cand: MappingArrays, rng: Rng, deadline: () => boolean): boolean {
   let improved = false;
+  const choices: number[] = [];
   for (let a = 0; a < space.D; a++) {
-    const na = space.spatialChoices(cur.point, a);
+    const na = (choices[a] = space.spatialChoices(cur.point, a));
     if (na < 2) continue;
     for (let b = 0; b < space.D; b++) {
-      const nb = b === a ? 1 : space.temporalPlacements(cur.point, b);
+      if (b === a) continue;
+      const nb = space.temporalPlacements(cur.point, b);
       if (nb < 2 || na * nb > SPATIAL_TRADES) continue;
       const r = offerEach(space, cur, cand, deadline, (visit) => space.forEachSpatialChoice(cand, a, () => space.forEachTemporalPlacement(cand, b, visit)));
       if (r === 'stopped') return improved;
@@ -104,19 +106,14 @@ function tradeSpatial(space: MapSpace, cur: Incumbent, cand: MappingArrays, rng:
     }
   }
   if (improved) return true;
+  // None was better: `cur` is as it was, and so are the counts of its spatial choices.
   const probe = space.base();
   for (let a = 0; a < space.D; a++) {
-    if (space.spatialChoices(cur.point, a) < 2) continue;
+    if (choices[a]! < 2) continue;
     copyMapping(cur.point, cand);
     const ok = space.forEachSpatialChoice(cand, a, () => {
-      const loops = space.primeLoops(cand);
-      for (let k = 0; k < TRADE_ALLOCATIONS; k++) {
-        if (deadline()) return false;
-        copyMapping(cand, probe);
-        space.allocate(probe, rng.shuffle(loops));
-        if (offerIfFits(space, cur, probe)) improved = true;
-      }
-      return true;
+      if (offerAllocations(space, cur, cand, probe, rng, TRADE_ALLOCATIONS, deadline)) improved = true;
+      return !deadline();
     });
     if (!ok) break;
   }

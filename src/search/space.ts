@@ -633,7 +633,6 @@ export class MapSpace {
       return true;
     };
     const placed: number[][] = Array.from({ length: L }, () => []);
-    const isPlaced = new Uint8Array(L * D);
     const within = this.temporalWithin;
     let level = L - 1;
     for (const { d, p } of loops) {
@@ -643,7 +642,7 @@ export class MapSpace {
         m.temporal[l * D + d]! *= p;
         grow(l, d, p);
         if (l === outermost || fitsUpTo(l)) {
-          if (!isPlaced[l * D + d]) (isPlaced[l * D + d] = 1), placed[l]!.push(d);
+          if (!placed[l]!.includes(d)) placed[l]!.push(d);
           break;
         }
         m.temporal[l * D + d]! /= p;

@@ -174,6 +174,22 @@ export function offerIfFits(space: MapSpace, cur: Incumbent, m: MappingArrays): 
   return space.fits(m) && cur.offer(m);
 }
 
+/**
+ * Offers `cur` the points that fit of `n` bottom-up allocations of `m`'s prime
+ * loops in random orders (`MapSpace.allocate`), until the deadline; whether
+ * one was better (`probe`: scratch).
+ */
+export function offerAllocations(space: MapSpace, cur: Incumbent, m: MappingArrays, probe: MappingArrays, rng: Rng, n: number, deadline: () => boolean): boolean {
+  const loops = space.primeLoops(m);
+  let improved = false;
+  for (let k = 0; k < n && !deadline(); k++) {
+    copyMapping(m, probe);
+    space.allocate(probe, rng.shuffle(loops));
+    if (offerIfFits(space, cur, probe)) improved = true;
+  }
+  return improved;
+}
+
 /** The best of `draws` random points. */
 export function randomStart(space: MapSpace, t: Tracker, rng: Rng, draws: number, deadline: () => boolean): Incumbent {
   const cur = new Incumbent(t, space.base());
